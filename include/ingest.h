@@ -1,0 +1,30 @@
+/* ingest.h - the sink between importers and the store: normalises slugs,
+ * places weekly labels, upserts observations and prices, counts. */
+#ifndef TOKSTAT_INGEST_H
+#define TOKSTAT_INGEST_H
+
+#include <stdint.h>
+
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+struct ingest {
+    struct store *st;
+    struct store_import imp; /* dataset and id set by the caller; counts kept here */
+    int label_end;           /* --week-label end */
+    int32_t price_day;       /* valid-from day of catalogue prices */
+    int have_period;
+    int32_t first_period, last_period; /* days, for the summary's week range */
+    char *as_of;                       /* owned copy of the source's as-of time, or NULL */
+    struct ts_buf slug, vendor;
+};
+
+/* imp.dataset and imp.id must be set before records arrive. price_day is
+ * the date from which catalogue prices are taken to be valid. */
+void ingest_init(struct ingest *ig, struct store *st, int label_end, int32_t price_day);
+/* Fills a sink whose callbacks write through ig. */
+void ingest_sink(struct ingest *ig, struct ts_sink *out);
+void ingest_release(struct ingest *ig); /* safe after ingest_init */
+
+#endif

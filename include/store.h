@@ -1,0 +1,130 @@
+/* store.h - the SQLite database: schema and migrations, transactions,
+ * observations, prices, imports and the vendor -> country map.
+ *
+ * Nothing outside store.c (and later query.c) talks to SQLite. Every value
+ * goes through bound parameters. */
+#ifndef TOKSTAT_STORE_H
+#define TOKSTAT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "record.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+/* Opens (creating the file, its folder and the schema when needed) the
+ * database at path, migrates it forward, and refreshes the shipped vendor
+ * table when the program's copy changed. *out is freed by store_close. */
+int store_open(const char *path, struct store **out, struct ts_err *err);
+void store_close(struct store *st); /* safe on NULL */
+
+/* Transactions: store_begin takes the write lock at once (BEGIN IMMEDIATE),
+ * waiting for another writer up to the busy timeout. */
+int store_begin(struct store *st, struct ts_err *err);
+int store_commit(struct store *st, struct ts_err *err);
+void store_rollback(struct store *st); /* safe when no transaction is open */
+
+/* The id of dataset name, creating it when create is non-zero. Returns 1
+ * when found or created, 0 when absent (and not created), -1 on error. */
+int store_dataset(struct store *st, const char *name, int create, int64_t *out, struct ts_err *err);
+
+/* One import of one file, inside the file's transaction. */
+struct store_import {
+    int64_t id;
+    int64_t dataset;
+    const char *file;   /* as given on the command line */
+    const char *format; /* format_name() */
+    char sha256[65];
+    int64_t rows, inserted, updated, unchanged;
+    int64_t prices;    /* prices stored (catalogue entries or snapshot prices) */
+    const char *as_of; /* NULL when the source gives none */
+};
+
+/* Inserts the import's row (so observations can point at it) and sets imp->id. */
+int store_import_start(struct store *st, struct store_import *imp, struct ts_err *err);
+/* Writes the counts, hash and as-of time of imp. */
+int store_import_finish(struct store *st, const struct store_import *imp, struct ts_err *err);
+/* When an earlier import (not except_id) had the same content hash, writes
+ * its time into when (UTC, "YYYY-MM-DD HH:MM:SS") and returns 1; 0 if none. */
+int store_import_seen(struct store *st, const char *sha256, int64_t except_id, char when[32],
+                      struct ts_err *err);
+
+/* The id of a model slug (already normalised), created with its vendor. */
+int store_model(struct store *st, const char *slug, const char *vendor, int64_t *out,
+                struct ts_err *err);
+
+enum store_change {
+    STORE_INSERTED,
+    STORE_UPDATED,
+    STORE_UNCHANGED,
+    STORE_DUPLICATE, /* this import already wrote this key: a duplicate in one file */
+};
+
+struct store_obs {
+    int64_t dataset;
+    enum ts_period granularity;
+    int32_t period; /* the day, or the week's Monday */
+    int64_t model;
+    int64_t import_id;
+    int64_t total, prompt, completion, reasoning, cached, requests; /* TS_ABSENT = NULL */
+};
+
+int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_change *out,
+                     struct ts_err *err);
+
+/* A model's price from valid_from on, from a source ("catalogue" or
+ * "snapshot"); prices in pico-USD per token, TS_ABSENT = unknown. */
+int store_put_price(struct store *st, const char *model, int32_t valid_from, const char *source,
+                    int64_t prompt, int64_t completion, int64_t import_id, struct ts_err *err);
+
+/* Vendors. Countries are ISO 3166 alpha-2, upper case. */
+int store_vendor_set(struct store *st, const char *vendor, const char *country, struct ts_err *err);
+/* Returns 1 when an override was removed, 0 when there was none. */
+int store_vendor_unset(struct store *st, const char *vendor, struct ts_err *err);
+
+struct store_vendor {
+    const char *vendor, *country, *name;
+    const char *source;          /* "shipped" or "user" */
+    const char *shipped_country; /* under a user override, the shipped value, or NULL */
+};
+/* Calls fn for each mapping, ordered by vendor; stops when fn returns non-zero. */
+int store_vendor_each(struct store *st, int (*fn)(void *ctx, const struct store_vendor *v),
+                      void *ctx, struct ts_err *err);
+
+/* What `tokstat status` shows. Every string is owned by the struct. */
+struct store_week {
+    int32_t week;
+    int days; /* distinct days of daily data in the week; 0 when from weekly rows */
+};
+struct store_dataset_status {
+    char *name;
+    int64_t observations, models, vendors;
+    int64_t daily_rows, weekly_rows;
+    int32_t first_day, last_day; /* daily rows' range, when daily_rows > 0 */
+    struct store_week *weeks;    /* every week with data, ascending */
+    size_t nweeks;
+    char **unmapped; /* vendors without a country, sorted */
+    size_t nunmapped;
+};
+struct store_import_row {
+    char *file, *sha256, *format, *dataset, *as_of, *when;
+    int64_t rows, inserted, updated, unchanged, prices;
+};
+struct store_status {
+    int schema_version;
+    struct store_dataset_status *datasets;
+    size_t ndatasets;
+    struct store_import_row *imports; /* newest first, at most max_imports */
+    size_t nimports;
+    int64_t total_imports;
+    int64_t catalogue_prices;
+};
+int store_status(struct store *st, size_t max_imports, struct store_status *out,
+                 struct ts_err *err);
+void store_status_release(struct store_status *s);
+
+#endif

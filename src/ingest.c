@@ -1,0 +1,124 @@
+/* ingest.c - records from any importer into the store. */
+#include "ingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vendors.h"
+#include "week.h"
+
+void ingest_init(struct ingest *ig, struct store *st, int label_end, int32_t price_day)
+{
+    memset(ig, 0, sizeof(*ig));
+    ig->st = st;
+    ig->label_end = label_end;
+    ig->price_day = price_day;
+}
+
+void ingest_release(struct ingest *ig)
+{
+    free(ig->as_of);
+    ig->as_of = NULL;
+    buf_release(&ig->slug);
+    buf_release(&ig->vendor);
+}
+
+/* Puts "where: " (a JSON path) in front of err's message. */
+static int with_where(struct ts_err *err, const char *where)
+{
+    if (where && *where) {
+        ts_err_prefix(err, ": ");
+        ts_err_prefix(err, where);
+    }
+    return -1;
+}
+
+static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *err)
+{
+    struct ingest *ig = ctx;
+    struct store_obs o;
+    enum store_change change;
+
+    if (model_normalize(rec->model, rec->model_len, &ig->slug, &ig->vendor, err) < 0) {
+        err->line = rec->line;
+        err->col = rec->col;
+        return with_where(err, rec->where);
+    }
+    memset(&o, 0, sizeof(o));
+    o.dataset = ig->imp.dataset;
+    o.import_id = ig->imp.id;
+    o.granularity = rec->period;
+    o.period = rec->period == TS_WEEK ? week_of_label(rec->date, ig->label_end) : rec->date;
+    o.total = rec->total;
+    o.prompt = rec->prompt;
+    o.completion = rec->completion;
+    o.reasoning = rec->reasoning;
+    o.cached = rec->cached;
+    o.requests = rec->requests;
+    if (store_model(ig->st, ig->slug.data, ig->vendor.data, &o.model, err) < 0 ||
+        store_upsert_obs(ig->st, &o, &change, err) < 0)
+        return -1;
+    if (change == STORE_DUPLICATE) {
+        char day[TS_DATE_LEN + 1];
+        date_format(o.period, day);
+        ts_err_at(err, rec->line, rec->col,
+                  "duplicate row for model '%s' %s %s (each period and model may appear once "
+                  "in a file)",
+                  ig->slug.data, rec->period == TS_WEEK ? "in the week of" : "on", day);
+        return with_where(err, rec->where);
+    }
+    ig->imp.rows++;
+    ig->imp.inserted += change == STORE_INSERTED;
+    ig->imp.updated += change == STORE_UPDATED;
+    ig->imp.unchanged += change == STORE_UNCHANGED;
+
+    /* The span of days covered, for the summary's weeks. */
+    int32_t last = rec->period == TS_WEEK ? o.period + 6 : o.period;
+    if (!ig->have_period || o.period < ig->first_period)
+        ig->first_period = o.period;
+    if (!ig->have_period || last > ig->last_period)
+        ig->last_period = last;
+    ig->have_period = 1;
+
+    if (rec->prompt_price != TS_ABSENT || rec->completion_price != TS_ABSENT) {
+        if (store_put_price(ig->st, ig->slug.data, o.period, "snapshot", rec->prompt_price,
+                            rec->completion_price, ig->imp.id, err) < 0)
+            return -1;
+        ig->imp.prices++;
+    }
+    return 0;
+}
+
+static int ingest_price(void *ctx, const struct ts_price *p, struct ts_err *err)
+{
+    struct ingest *ig = ctx;
+
+    if (model_normalize(p->model, strlen(p->model), &ig->slug, &ig->vendor, err) < 0)
+        return with_where(err, p->where);
+    if (store_put_price(ig->st, ig->slug.data, ig->price_day, "catalogue", p->prompt, p->completion,
+                        ig->imp.id, err) < 0)
+        return -1;
+    ig->imp.prices++;
+    return 0;
+}
+
+static void ingest_as_of(void *ctx, const char *as_of)
+{
+    struct ingest *ig = ctx;
+    int32_t day;
+
+    free(ig->as_of);
+    ig->as_of = xstrdup(as_of);
+    /* A catalogue with an as-of time is valid from that day. */
+    if (date_parse(as_of, strlen(as_of), &day) == 0)
+        ig->price_day = day;
+}
+
+void ingest_sink(struct ingest *ig, struct ts_sink *out)
+{
+    out->record = ingest_record;
+    out->price = ingest_price;
+    out->as_of = ingest_as_of;
+    out->ctx = ig;
+}

@@ -1,0 +1,149 @@
+/* input.c - buffered, hashed reading of one import file or standard input.
+ *
+ * All reads go through one read-ahead buffer, so that format detection can
+ * peek at the start of a pipe and the importer still sees every byte. */
+#include "input.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define INPUT_BUF_SIZE INPUT_PEEK_MAX
+
+int input_open(struct ts_input *in, const char *name, struct ts_err *err)
+{
+    FILE *fp;
+
+    if (strcmp(name, "-") == 0) {
+        input_from_fp(in, stdin, name);
+        return 0;
+    }
+    fp = fopen(name, "rb");
+    if (!fp)
+        return ts_err_set(err, "cannot open: %s", strerror(errno));
+    input_from_fp(in, fp, name);
+    in->owns_fp = 1;
+    return 0;
+}
+
+void input_from_fp(struct ts_input *in, FILE *fp, const char *name)
+{
+    memset(in, 0, sizeof(*in));
+    in->fp = fp;
+    in->name = name;
+    in->peek = xmalloc(INPUT_BUF_SIZE);
+    sha256_init(&in->hash);
+}
+
+/* Reads from the stream into the buffer until it holds want bytes, or the
+ * stream ends. Returns -1 on a read error. */
+static int input_fill(struct ts_input *in, size_t want)
+{
+    if (want > INPUT_BUF_SIZE)
+        want = INPUT_BUF_SIZE;
+    if (in->peek_len - in->peek_pos >= want || in->eof)
+        goto check_bom;
+    if (in->peek_pos > 0) {
+        memmove(in->peek, in->peek + in->peek_pos, in->peek_len - in->peek_pos);
+        in->peek_len -= in->peek_pos;
+        in->peek_pos = 0;
+    }
+    while (in->peek_len < want && !in->eof) {
+        size_t ask = INPUT_BUF_SIZE - in->peek_len;
+        size_t n = fread(in->peek + in->peek_len, 1, ask, in->fp);
+        sha256_update(&in->hash, in->peek + in->peek_len, n);
+        in->bytes += n;
+        in->peek_len += n;
+        if (n < ask) {
+            if (ferror(in->fp)) {
+                in->error = errno ? errno : EIO;
+                return -1;
+            }
+            in->eof = 1; /* a short read of a blocking stream is its end */
+        }
+    }
+check_bom:
+    /* A UTF-8 byte order mark at the very start is hashed but not read. */
+    if (!in->bom_checked && (in->peek_len - in->peek_pos >= 3 || in->eof)) {
+        in->bom_checked = 1;
+        if (in->peek_len - in->peek_pos >= 3 &&
+            memcmp(in->peek + in->peek_pos, "\xEF\xBB\xBF", 3) == 0)
+            in->peek_pos += 3;
+    }
+    return 0;
+}
+
+const char *input_peek(struct ts_input *in, size_t want, size_t *len)
+{
+    if (input_fill(in, want + 3) < 0) {
+        *len = 0;
+        return NULL;
+    }
+    *len = in->peek_len - in->peek_pos;
+    return in->peek + in->peek_pos;
+}
+
+ssize_t input_read(struct ts_input *in, void *buf, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (in->peek_pos == in->peek_len && input_fill(in, INPUT_BUF_SIZE) < 0)
+        return -1;
+    if (!in->bom_checked && input_fill(in, 3) < 0)
+        return -1;
+    size_t have = in->peek_len - in->peek_pos;
+    if (have == 0)
+        return 0;
+    if (n > have)
+        n = have;
+    memcpy(buf, in->peek + in->peek_pos, n);
+    in->peek_pos += n;
+    return (ssize_t)n;
+}
+
+int input_getline(struct ts_input *in, struct ts_buf *line)
+{
+    buf_reset(line);
+    for (;;) {
+        if (in->peek_pos == in->peek_len || !in->bom_checked) {
+            if (input_fill(in, INPUT_BUF_SIZE) < 0)
+                return -1;
+            if (in->peek_pos == in->peek_len)
+                return line->data && (line->len > 0) ? 1 : 0;
+        }
+        const char *start = in->peek + in->peek_pos;
+        size_t have = in->peek_len - in->peek_pos;
+        const char *nl = memchr(start, '\n', have);
+        if (nl) {
+            buf_add(line, start, (size_t)(nl - start));
+            in->peek_pos += (size_t)(nl - start) + 1;
+            if (!line->data)
+                buf_add(line, "", 0);
+            return 1;
+        }
+        buf_add(line, start, have);
+        in->peek_pos = in->peek_len;
+    }
+}
+
+int input_finish(struct ts_input *in, char hex[65], struct ts_err *err)
+{
+    while (!in->eof) {
+        in->peek_pos = in->peek_len = 0;
+        if (input_fill(in, INPUT_BUF_SIZE) < 0)
+            return ts_err_set(err, "read error: %s", strerror(in->error));
+    }
+    struct sha256 copy = in->hash;
+    sha256_final_hex(&copy, hex);
+    return 0;
+}
+
+void input_release(struct ts_input *in)
+{
+    if (in->owns_fp && in->fp)
+        fclose(in->fp);
+    free(in->peek);
+    in->peek = NULL;
+    in->fp = NULL;
+    in->owns_fp = 0;
+}

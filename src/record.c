@@ -1,0 +1,79 @@
+/* record.c - records and the column/key names that every format shares. */
+#include "record.h"
+
+#include <string.h>
+#include <strings.h>
+
+void record_init(struct ts_record *rec)
+{
+    memset(rec, 0, sizeof(*rec));
+    rec->prompt = TS_ABSENT;
+    rec->completion = TS_ABSENT;
+    rec->reasoning = TS_ABSENT;
+    rec->cached = TS_ABSENT;
+    rec->requests = TS_ABSENT;
+    rec->prompt_price = TS_ABSENT;
+    rec->completion_price = TS_ABSENT;
+}
+
+/* Aliases in priority order within each field; the first is the field's name. */
+static const struct {
+    const char *name;
+    enum ts_field field;
+} aliases[] = {
+    {"date", TS_F_DAY},
+    {"day", TS_F_DAY},
+    {"week", TS_F_WEEK},
+    {"week_start", TS_F_WEEK},
+    {"model", TS_F_MODEL},
+    {"model_permaslug", TS_F_MODEL},
+    {"slug", TS_F_MODEL},
+    {"model_id", TS_F_MODEL},
+    {"total_tokens", TS_F_TOTAL},
+    {"tokens", TS_F_TOTAL},
+    {"prompt_tokens", TS_F_PROMPT},
+    {"input_tokens", TS_F_PROMPT},
+    {"completion_tokens", TS_F_COMPLETION},
+    {"output_tokens", TS_F_COMPLETION},
+    {"reasoning_tokens", TS_F_REASONING},
+    {"cached_tokens", TS_F_CACHED},
+    {"requests", TS_F_REQUESTS},
+    {"request_count", TS_F_REQUESTS},
+    {"count", TS_F_REQUESTS},
+    {"prompt_price", TS_F_PROMPT_PRICE},
+    {"completion_price", TS_F_COMPLETION_PRICE},
+};
+
+enum ts_field field_lookup(const char *name, size_t len, int *priority)
+{
+    while (len > 0 && (*name == ' ' || *name == '\t')) {
+        name++;
+        len--;
+    }
+    while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+        len--;
+
+    int rank = 0;
+    enum ts_field prev = TS_F_NONE;
+    for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+        rank = aliases[i].field == prev ? rank + 1 : 0;
+        prev = aliases[i].field;
+        if (strlen(aliases[i].name) == len && strncasecmp(aliases[i].name, name, len) == 0) {
+            if (priority)
+                *priority = rank;
+            return aliases[i].field;
+        }
+    }
+    if (priority)
+        *priority = 0;
+    return TS_F_NONE;
+}
+
+const char *field_name(enum ts_field f)
+{
+    for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+        if (aliases[i].field == f)
+            return aliases[i].name;
+    }
+    return "?";
+}

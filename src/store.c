@@ -1,0 +1,844 @@
+/* store.c - the SQLite database.
+ *
+ * Observations are keyed by (dataset, granularity, period, model) so that
+ * re-imports are upserts. Each observation remembers the import that last
+ * wrote or confirmed it, which is also how a duplicate key within one file
+ * is caught without holding the file's keys in memory. */
+#include "store.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sha256.h"
+#include "util.h"
+#include "vendors.h"
+#include "week.h"
+
+#define BUSY_TIMEOUT_MS 60000
+
+enum stmt_id {
+    ST_MODEL_GET,
+    ST_MODEL_ADD,
+    ST_OBS_GET,
+    ST_OBS_ADD,
+    ST_OBS_SET,
+    ST_OBS_TOUCH,
+    ST_PRICE_PUT,
+    ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_MODEL_GET] = "SELECT id FROM models WHERE slug = ?1",
+    [ST_MODEL_ADD] = "INSERT INTO models(slug, vendor) VALUES (?1, ?2)",
+    [ST_OBS_GET] = "SELECT total, prompt, completion, reasoning, cached, requests, import_id"
+                   " FROM observations WHERE dataset_id = ?1 AND granularity = ?2"
+                   " AND period = ?3 AND model_id = ?4",
+    [ST_OBS_ADD] = "INSERT INTO observations(dataset_id, granularity, period, model_id, total,"
+                   " prompt, completion, reasoning, cached, requests, import_id)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [ST_OBS_SET] = "UPDATE observations SET total = ?5, prompt = ?6, completion = ?7,"
+                   " reasoning = ?8, cached = ?9, requests = ?10, import_id = ?11"
+                   " WHERE dataset_id = ?1 AND granularity = ?2 AND period = ?3"
+                   " AND model_id = ?4",
+    [ST_OBS_TOUCH] = "UPDATE observations SET import_id = ?11 WHERE dataset_id = ?1"
+                     " AND granularity = ?2 AND period = ?3 AND model_id = ?4",
+    [ST_PRICE_PUT] = "INSERT INTO prices(model, valid_from, source, prompt, completion, import_id)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(model, valid_from, source)"
+                     " DO UPDATE SET prompt = excluded.prompt, completion = excluded.completion,"
+                     " import_id = excluded.import_id",
+};
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[ST_COUNT];
+    int in_tx;
+};
+
+/* Version 1: the whole schema. A later version appends a migration here and
+ * never edits an earlier one. */
+static const char *const migrations[] = {
+    "CREATE TABLE datasets(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE);\n"
+    "CREATE TABLE models(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  slug TEXT NOT NULL UNIQUE,\n"
+    "  vendor TEXT NOT NULL);\n"
+    "CREATE INDEX models_vendor ON models(vendor);\n"
+    "CREATE TABLE imports(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  dataset_id INTEGER NOT NULL REFERENCES datasets(id),\n"
+    "  file TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL DEFAULT '',\n"
+    "  format TEXT NOT NULL,\n"
+    "  rows INTEGER NOT NULL DEFAULT 0,\n"
+    "  inserted INTEGER NOT NULL DEFAULT 0,\n"
+    "  updated INTEGER NOT NULL DEFAULT 0,\n"
+    "  unchanged INTEGER NOT NULL DEFAULT 0,\n"
+    "  prices INTEGER NOT NULL DEFAULT 0,\n"
+    "  as_of TEXT,\n"
+    "  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')));\n"
+    "CREATE INDEX imports_sha256 ON imports(sha256);\n"
+    "CREATE TABLE observations(\n"
+    "  dataset_id INTEGER NOT NULL REFERENCES datasets(id),\n"
+    "  granularity INTEGER NOT NULL CHECK (granularity IN (0, 1)),\n"
+    "  period INTEGER NOT NULL,\n"
+    "  model_id INTEGER NOT NULL REFERENCES models(id),\n"
+    "  total INTEGER NOT NULL CHECK (total >= 0),\n"
+    "  prompt INTEGER,\n"
+    "  completion INTEGER,\n"
+    "  reasoning INTEGER,\n"
+    "  cached INTEGER,\n"
+    "  requests INTEGER,\n"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id),\n"
+    "  PRIMARY KEY (dataset_id, granularity, period, model_id)) WITHOUT ROWID;\n"
+    "CREATE TABLE prices(\n"
+    "  model TEXT NOT NULL,\n"
+    "  valid_from INTEGER NOT NULL,\n"
+    "  source TEXT NOT NULL,\n"
+    "  prompt INTEGER,\n"
+    "  completion INTEGER,\n"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id),\n"
+    "  PRIMARY KEY (model, valid_from, source)) WITHOUT ROWID;\n"
+    "CREATE TABLE vendors_shipped(\n"
+    "  vendor TEXT PRIMARY KEY,\n"
+    "  country TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL DEFAULT '') WITHOUT ROWID;\n"
+    "CREATE TABLE vendors_user(\n"
+    "  vendor TEXT PRIMARY KEY,\n"
+    "  country TEXT NOT NULL,\n"
+    "  set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))) WITHOUT ROWID;\n"
+    "CREATE VIEW vendor_country AS\n"
+    "  SELECT vendor, country FROM vendors_user\n"
+    "  UNION ALL\n"
+    "  SELECT vendor, country FROM vendors_shipped\n"
+    "   WHERE vendor NOT IN (SELECT vendor FROM vendors_user);\n"
+    "CREATE TABLE meta(\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL) WITHOUT ROWID;\n",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+static int db_err(struct store *st, struct ts_err *err, const char *what)
+{
+    return ts_err_set(err, "database: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static int exec(struct store *st, const char *sql, struct ts_err *err)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        ts_err_set(err, "database: %s", msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* ts_week(day): the Monday of day's ISO week, for SQL that groups days. */
+static void sql_ts_week(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    sqlite3_result_int64(ctx, week_start((int32_t)sqlite3_value_int64(argv[0])));
+}
+
+/* Creates the folders above path (mode 0777 less the umask), like mkdir -p. */
+static int make_parents(const char *path, struct ts_err *err)
+{
+    char *dir = xstrdup(path);
+    int rc = 0;
+
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+            rc = ts_err_set(err, "cannot create directory '%s': %s", dir, strerror(errno));
+            break;
+        }
+        *p = '/';
+    }
+    free(dir);
+    return rc;
+}
+
+static int schema_version(struct store *st, int *out, struct ts_err *err)
+{
+    sqlite3_stmt *s = NULL;
+
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "reading the schema version");
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        return db_err(st, err, "reading the schema version");
+    }
+    *out = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return 0;
+}
+
+static int migrate(struct store *st, struct ts_err *err)
+{
+    int version;
+
+    if (schema_version(st, &version, err) < 0)
+        return -1;
+    if (version > NMIGRATIONS)
+        return ts_err_set(err, "database schema version %d is newer than this tokstat (%d)",
+                          version, NMIGRATIONS);
+    if (version == NMIGRATIONS)
+        return 0;
+    if (store_begin(st, err) < 0)
+        return -1;
+    /* Re-read under the write lock: another process may have migrated. */
+    if (schema_version(st, &version, err) < 0)
+        goto fail;
+    for (; version < NMIGRATIONS; version++) {
+        char pragma[64];
+        if (exec(st, migrations[version], err) < 0)
+            goto fail;
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version + 1);
+        if (exec(st, pragma, err) < 0)
+            goto fail;
+    }
+    return store_commit(st, err);
+fail:
+    store_rollback(st);
+    return -1;
+}
+
+static int shipped_row(void *ctx, const struct vendor_row *row, struct ts_err *err)
+{
+    sqlite3_stmt *s = ctx;
+
+    sqlite3_reset(s);
+    sqlite3_bind_text(s, 1, row->vendor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, row->country, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, row->name, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return ts_err_set(err, "database: storing shipped vendor '%s'", row->vendor);
+    return 0;
+}
+
+/* Replaces the shipped vendor table when the program's copy differs from
+ * the one the database last saw (by hash). User overrides are untouched. */
+static int refresh_shipped_vendors(struct store *st, struct ts_err *err)
+{
+    struct sha256 h;
+    char hex[65];
+    sqlite3_stmt *s = NULL;
+    struct vendors_parse_result res = VENDORS_PARSE_RESULT_INIT;
+    int current = 0;
+
+    sha256_init(&h);
+    sha256_update(&h, vendors_shipped_csv, vendors_shipped_csv_len);
+    sha256_final_hex(&h, hex);
+
+    if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM meta WHERE key = 'vendors_sha256' AND value = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "reading the vendor table version");
+    sqlite3_bind_text(s, 1, hex, -1, SQLITE_STATIC);
+    current = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    s = NULL;
+    if (current)
+        return 0;
+
+    if (store_begin(st, err) < 0)
+        return -1;
+    if (exec(st, "DELETE FROM vendors_shipped", err) < 0)
+        goto fail;
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT OR REPLACE INTO vendors_shipped(vendor, country, name)"
+                           " VALUES (?1, ?2, ?3)",
+                           -1, &s, NULL) != SQLITE_OK) {
+        db_err(st, err, "storing the shipped vendors");
+        goto fail;
+    }
+    if (vendors_parse((const char *)vendors_shipped_csv, vendors_shipped_csv_len, shipped_row, s,
+                      &res, err) < 0) {
+        char where[64];
+        snprintf(where, sizeof(where), "shipped vendors.csv:%ld: ", err->line);
+        ts_err_prefix(err, where);
+        goto fail;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT OR REPLACE INTO meta(key, value) VALUES ('vendors_sha256', ?1)",
+                           -1, &s, NULL) != SQLITE_OK) {
+        db_err(st, err, "storing the vendor table version");
+        goto fail;
+    }
+    sqlite3_bind_text(s, 1, hex, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        db_err(st, err, "storing the vendor table version");
+        goto fail;
+    }
+    sqlite3_finalize(s);
+    vendors_parse_result_release(&res);
+    return store_commit(st, err);
+fail:
+    sqlite3_finalize(s);
+    vendors_parse_result_release(&res);
+    store_rollback(st);
+    return -1;
+}
+
+int store_open(const char *path, struct store **out, struct ts_err *err)
+{
+    struct store *st = xcalloc(1, sizeof(*st));
+    int rc;
+
+    *out = NULL;
+    if (make_parents(path, err) < 0)
+        goto fail;
+    rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        ts_err_set(err, "cannot open database '%s': %s", path,
+                   st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    /* Reading the journal mode also checks that the file is a database. */
+    if (exec(st, "PRAGMA journal_mode = WAL", err) < 0) {
+        ts_err_set(err, "cannot open database '%s': %s", path, sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    if (exec(st, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", err) < 0)
+        goto fail;
+    if (sqlite3_create_function(st->db, "ts_week", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sql_ts_week, NULL, NULL) != SQLITE_OK) {
+        db_err(st, err, "registering ts_week");
+        goto fail;
+    }
+    if (migrate(st, err) < 0 || refresh_shipped_vendors(st, err) < 0)
+        goto fail;
+    for (int i = 0; i < ST_COUNT; i++) {
+        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
+                               NULL) != SQLITE_OK) {
+            db_err(st, err, "preparing statements");
+            goto fail;
+        }
+    }
+    *out = st;
+    return 0;
+fail:
+    store_close(st);
+    return -1;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    if (st->in_tx)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(st->db);
+    free(st);
+}
+
+int store_begin(struct store *st, struct ts_err *err)
+{
+    if (exec(st, "BEGIN IMMEDIATE", err) < 0)
+        return -1;
+    st->in_tx = 1;
+    return 0;
+}
+
+int store_commit(struct store *st, struct ts_err *err)
+{
+    if (exec(st, "COMMIT", err) < 0) {
+        store_rollback(st);
+        return -1;
+    }
+    st->in_tx = 0;
+    return 0;
+}
+
+void store_rollback(struct store *st)
+{
+    if (st->in_tx || !sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->in_tx = 0;
+}
+
+/* Runs a prepared statement expected to finish without rows. */
+static int step_done(struct store *st, sqlite3_stmt *s, struct ts_err *err, const char *what)
+{
+    int rc = sqlite3_step(s);
+
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, what);
+    return 0;
+}
+
+int store_dataset(struct store *st, const char *name, int create, int64_t *out, struct ts_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc, found = 0;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT id FROM datasets WHERE name = ?1", -1, &s, NULL) !=
+        SQLITE_OK)
+        return db_err(st, err, "looking up the dataset");
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(s, 0);
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        sqlite3_finalize(s);
+        return db_err(st, err, "looking up the dataset");
+    }
+    sqlite3_finalize(s);
+    if (found || !create)
+        return found;
+    if (sqlite3_prepare_v2(st->db, "INSERT INTO datasets(name) VALUES (?1)", -1, &s, NULL) !=
+        SQLITE_OK)
+        return db_err(st, err, "creating the dataset");
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "creating the dataset");
+    *out = sqlite3_last_insert_rowid(st->db);
+    return 1;
+}
+
+int store_import_start(struct store *st, struct store_import *imp, struct ts_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT INTO imports(dataset_id, file, format) VALUES (?1, ?2, ?3)", -1,
+                           &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "recording the import");
+    sqlite3_bind_int64(s, 1, imp->dataset);
+    sqlite3_bind_text(s, 2, imp->file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, imp->format, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "recording the import");
+    imp->id = sqlite3_last_insert_rowid(st->db);
+    return 0;
+}
+
+int store_import_finish(struct store *st, const struct store_import *imp, struct ts_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "UPDATE imports SET sha256 = ?2, format = ?3, rows = ?4, inserted = ?5,"
+                           " updated = ?6, unchanged = ?7, as_of = ?8, prices = ?9 WHERE id = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "recording the import");
+    sqlite3_bind_int64(s, 1, imp->id);
+    sqlite3_bind_text(s, 2, imp->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, imp->format, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, imp->rows);
+    sqlite3_bind_int64(s, 5, imp->inserted);
+    sqlite3_bind_int64(s, 6, imp->updated);
+    sqlite3_bind_int64(s, 7, imp->unchanged);
+    if (imp->as_of)
+        sqlite3_bind_text(s, 8, imp->as_of, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 9, imp->prices);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "recording the import");
+    return 0;
+}
+
+int store_import_seen(struct store *st, const char *sha256, int64_t except_id, char when[32],
+                      struct ts_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc, found = 0;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT imported_at FROM imports WHERE sha256 = ?1 AND id <> ?2"
+                           " ORDER BY id LIMIT 1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "looking up earlier imports");
+    sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, except_id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        snprintf(when, 32, "%s", (const char *)sqlite3_column_text(s, 0));
+        found = 1;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(st, err, "looking up earlier imports");
+    return found;
+}
+
+int store_model(struct store *st, const char *slug, const char *vendor, int64_t *out,
+                struct ts_err *err)
+{
+    sqlite3_stmt *s = st->stmt[ST_MODEL_GET];
+    int rc;
+
+    sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        return 0;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "looking up a model");
+    s = st->stmt[ST_MODEL_ADD];
+    sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, vendor, -1, SQLITE_STATIC);
+    if (step_done(st, s, err, "adding a model") < 0)
+        return -1;
+    *out = sqlite3_last_insert_rowid(st->db);
+    return 0;
+}
+
+static void bind_opt(sqlite3_stmt *s, int i, int64_t v)
+{
+    if (v == TS_ABSENT)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_int64(s, i, v);
+}
+
+static void bind_obs(sqlite3_stmt *s, const struct store_obs *o, int key_only)
+{
+    sqlite3_bind_int64(s, 1, o->dataset);
+    sqlite3_bind_int(s, 2, (int)o->granularity);
+    sqlite3_bind_int(s, 3, o->period);
+    sqlite3_bind_int64(s, 4, o->model);
+    if (key_only)
+        return;
+    sqlite3_bind_int64(s, 5, o->total);
+    bind_opt(s, 6, o->prompt);
+    bind_opt(s, 7, o->completion);
+    bind_opt(s, 8, o->reasoning);
+    bind_opt(s, 9, o->cached);
+    bind_opt(s, 10, o->requests);
+    sqlite3_bind_int64(s, 11, o->import_id);
+}
+
+static int64_t column_opt(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? TS_ABSENT : sqlite3_column_int64(s, i);
+}
+
+int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_change *out,
+                     struct ts_err *err)
+{
+    sqlite3_stmt *s = st->stmt[ST_OBS_GET];
+    int rc;
+
+    bind_obs(s, o, 1);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        s = st->stmt[ST_OBS_ADD];
+        bind_obs(s, o, 0);
+        *out = STORE_INSERTED;
+        return step_done(st, s, err, "inserting an observation");
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "reading an observation");
+    }
+    int same = sqlite3_column_int64(s, 0) == o->total && column_opt(s, 1) == o->prompt &&
+               column_opt(s, 2) == o->completion && column_opt(s, 3) == o->reasoning &&
+               column_opt(s, 4) == o->cached && column_opt(s, 5) == o->requests;
+    int64_t last_import = sqlite3_column_int64(s, 6);
+    sqlite3_reset(s);
+    if (last_import == o->import_id) {
+        *out = STORE_DUPLICATE;
+        return 0;
+    }
+    *out = same ? STORE_UNCHANGED : STORE_UPDATED;
+    s = st->stmt[same ? ST_OBS_TOUCH : ST_OBS_SET];
+    bind_obs(s, o, 0);
+    return step_done(st, s, err, "updating an observation");
+}
+
+int store_put_price(struct store *st, const char *model, int32_t valid_from, const char *source,
+                    int64_t prompt, int64_t completion, int64_t import_id, struct ts_err *err)
+{
+    sqlite3_stmt *s = st->stmt[ST_PRICE_PUT];
+
+    sqlite3_bind_text(s, 1, model, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, valid_from);
+    sqlite3_bind_text(s, 3, source, -1, SQLITE_STATIC);
+    bind_opt(s, 4, prompt);
+    bind_opt(s, 5, completion);
+    sqlite3_bind_int64(s, 6, import_id);
+    return step_done(st, s, err, "storing a price");
+}
+
+int store_vendor_set(struct store *st, const char *vendor, const char *country, struct ts_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT INTO vendors_user(vendor, country) VALUES (?1, ?2)"
+                           " ON CONFLICT(vendor) DO UPDATE SET country = excluded.country,"
+                           " set_at = excluded.set_at",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "setting a vendor");
+    sqlite3_bind_text(s, 1, vendor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, country, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "setting a vendor");
+    return 0;
+}
+
+int store_vendor_unset(struct store *st, const char *vendor, struct ts_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, "DELETE FROM vendors_user WHERE vendor = ?1", -1, &s, NULL) !=
+        SQLITE_OK)
+        return db_err(st, err, "removing a vendor override");
+    sqlite3_bind_text(s, 1, vendor, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "removing a vendor override");
+    return sqlite3_changes(st->db) > 0;
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? (const char *)t : NULL;
+}
+
+int store_vendor_each(struct store *st, int (*fn)(void *ctx, const struct store_vendor *v),
+                      void *ctx, struct ts_err *err)
+{
+    static const char sql[] =
+        "SELECT v.vendor, COALESCE(u.country, s.country), COALESCE(s.name, ''),"
+        "  CASE WHEN u.vendor IS NULL THEN 'shipped' ELSE 'user' END,"
+        "  CASE WHEN u.vendor IS NULL THEN NULL ELSE s.country END"
+        " FROM (SELECT vendor FROM vendors_shipped UNION SELECT vendor FROM vendors_user) v"
+        " LEFT JOIN vendors_shipped s ON s.vendor = v.vendor"
+        " LEFT JOIN vendors_user u ON u.vendor = v.vendor"
+        " ORDER BY v.vendor";
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "listing vendors");
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_vendor v = {col_text(s, 0), col_text(s, 1), col_text(s, 2), col_text(s, 3),
+                                 col_text(s, 4)};
+        if (fn(ctx, &v) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "listing vendors");
+    return 0;
+}
+
+static char *dup_col(sqlite3_stmt *s, int i)
+{
+    const char *t = col_text(s, i);
+    return t ? xstrdup(t) : NULL;
+}
+
+static int status_dataset(struct store *st, int64_t id, struct store_dataset_status *d,
+                          struct ts_err *err)
+{
+    static const char counts_sql[] =
+        "SELECT COUNT(*), COUNT(DISTINCT o.model_id), COUNT(DISTINCT m.vendor),"
+        "  SUM(o.granularity = 0), SUM(o.granularity = 1),"
+        "  MIN(CASE WHEN o.granularity = 0 THEN o.period END),"
+        "  MAX(CASE WHEN o.granularity = 0 THEN o.period END)"
+        " FROM observations o JOIN models m ON m.id = o.model_id WHERE o.dataset_id = ?1";
+    /* A week is built from its daily rows when it has any, else from its
+     * weekly rows; days counts the distinct days of daily data. */
+    static const char weeks_sql[] =
+        "SELECT w, MAX(days) FROM ("
+        "  SELECT ts_week(period) AS w, COUNT(DISTINCT period) AS days FROM observations"
+        "   WHERE dataset_id = ?1 AND granularity = 0 GROUP BY w"
+        "  UNION ALL"
+        "  SELECT DISTINCT period, 0 FROM observations WHERE dataset_id = ?1 AND granularity = 1)"
+        " GROUP BY w ORDER BY w";
+    static const char unmapped_sql[] =
+        "SELECT DISTINCT m.vendor FROM observations o JOIN models m ON m.id = o.model_id"
+        " WHERE o.dataset_id = ?1 AND m.vendor <> 'other'"
+        "   AND m.vendor NOT IN (SELECT vendor FROM vendor_country)"
+        " ORDER BY m.vendor";
+    sqlite3_stmt *s = NULL;
+    size_t cap = 0;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, counts_sql, -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "reading the status");
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        d->observations = sqlite3_column_int64(s, 0);
+        d->models = sqlite3_column_int64(s, 1);
+        d->vendors = sqlite3_column_int64(s, 2);
+        d->daily_rows = sqlite3_column_int64(s, 3);
+        d->weekly_rows = sqlite3_column_int64(s, 4);
+        d->first_day = (int32_t)sqlite3_column_int64(s, 5);
+        d->last_day = (int32_t)sqlite3_column_int64(s, 6);
+    }
+    sqlite3_finalize(s);
+
+    if (sqlite3_prepare_v2(st->db, weeks_sql, -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "reading the status");
+    sqlite3_bind_int64(s, 1, id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (d->nweeks == cap) {
+            cap = cap ? cap * 2 : 16;
+            d->weeks = xrealloc(d->weeks, cap * sizeof(*d->weeks));
+        }
+        d->weeks[d->nweeks].week = (int32_t)sqlite3_column_int64(s, 0);
+        d->weeks[d->nweeks].days = sqlite3_column_int(s, 1);
+        d->nweeks++;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "reading the status");
+
+    cap = 0;
+    if (sqlite3_prepare_v2(st->db, unmapped_sql, -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "reading the status");
+    sqlite3_bind_int64(s, 1, id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (d->nunmapped == cap) {
+            cap = cap ? cap * 2 : 8;
+            d->unmapped = xrealloc(d->unmapped, cap * sizeof(*d->unmapped));
+        }
+        d->unmapped[d->nunmapped++] = dup_col(s, 0);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "reading the status");
+    return 0;
+}
+
+int store_status(struct store *st, size_t max_imports, struct store_status *out, struct ts_err *err)
+{
+    static const char imports_sql[] =
+        "SELECT i.file, i.sha256, i.format, d.name, i.as_of, i.imported_at, i.rows, i.inserted,"
+        "  i.updated, i.unchanged, i.prices FROM imports i JOIN datasets d ON d.id = i.dataset_id"
+        " ORDER BY i.id DESC LIMIT ?1";
+    sqlite3_stmt *s = NULL;
+    size_t cap = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (schema_version(st, &out->schema_version, err) < 0)
+        return -1;
+    if (sqlite3_prepare_v2(st->db, "SELECT id, name FROM datasets ORDER BY name", -1, &s, NULL) !=
+        SQLITE_OK)
+        return db_err(st, err, "reading the status");
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (out->ndatasets == cap) {
+            cap = cap ? cap * 2 : 4;
+            out->datasets = xrealloc(out->datasets, cap * sizeof(*out->datasets));
+        }
+        struct store_dataset_status *d = &out->datasets[out->ndatasets++];
+        memset(d, 0, sizeof(*d));
+        d->name = dup_col(s, 1);
+        if (status_dataset(st, sqlite3_column_int64(s, 0), d, err) < 0) {
+            sqlite3_finalize(s);
+            return -1;
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "reading the status");
+
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT (SELECT COUNT(*) FROM imports),"
+                           " (SELECT COUNT(*) FROM prices WHERE source = 'catalogue')",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "reading the status");
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        out->total_imports = sqlite3_column_int64(s, 0);
+        out->catalogue_prices = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_finalize(s);
+
+    if (sqlite3_prepare_v2(st->db, imports_sql, -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "reading the status");
+    sqlite3_bind_int64(s, 1, max_imports > INT64_MAX ? INT64_MAX : (int64_t)max_imports);
+    cap = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (out->nimports == cap) {
+            cap = cap ? cap * 2 : 8;
+            out->imports = xrealloc(out->imports, cap * sizeof(*out->imports));
+        }
+        struct store_import_row *r = &out->imports[out->nimports++];
+        r->file = dup_col(s, 0);
+        r->sha256 = dup_col(s, 1);
+        r->format = dup_col(s, 2);
+        r->dataset = dup_col(s, 3);
+        r->as_of = dup_col(s, 4);
+        r->when = dup_col(s, 5);
+        r->rows = sqlite3_column_int64(s, 6);
+        r->inserted = sqlite3_column_int64(s, 7);
+        r->updated = sqlite3_column_int64(s, 8);
+        r->unchanged = sqlite3_column_int64(s, 9);
+        r->prices = sqlite3_column_int64(s, 10);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "reading the status");
+    return 0;
+}
+
+void store_status_release(struct store_status *s)
+{
+    for (size_t i = 0; i < s->ndatasets; i++) {
+        struct store_dataset_status *d = &s->datasets[i];
+        free(d->name);
+        free(d->weeks);
+        for (size_t j = 0; j < d->nunmapped; j++)
+            free(d->unmapped[j]);
+        free(d->unmapped);
+    }
+    free(s->datasets);
+    for (size_t i = 0; i < s->nimports; i++) {
+        struct store_import_row *r = &s->imports[i];
+        free(r->file);
+        free(r->sha256);
+        free(r->format);
+        free(r->dataset);
+        free(r->as_of);
+        free(r->when);
+    }
+    free(s->imports);
+    memset(s, 0, sizeof(*s));
+}
