@@ -1,0 +1,780 @@
+/* import_json.c - JSON importers (jansson): JSON Lines, and whole documents
+ * in the shapes public dumps come in: a bare array of records, the
+ * OpenRouter Data API (openrouter-daily), the rankings chart, a weekly
+ * leaderboard snapshot and the model catalogue.
+ *
+ * Every record goes through one function, record_from_object(), that maps
+ * an object's keys to fields with field_lookup(), as CSV maps its header.
+ * Strings handed to the sink are borrowed from the parsed document and live
+ * only during the call. */
+#include "import.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+#include "week.h"
+
+#define VALUE_MAX 40 /* bytes of a bad value quoted in a message */
+#define KEY_MAX   80 /* bytes of a key (a slug in byModel) quoted in a message */
+#define WHERE_MAX 64 /* "weeks[123].byModel" and the like */
+
+/* Where a value sits, for messages: a path in a whole document ("data[17]",
+ * NULL at the top level) and a line of JSON Lines (0 in whole documents). */
+struct place {
+    const char *where;
+    long line;
+};
+
+/* The period of records whose date comes from outside their object (weekly
+ * snapshots): the object's own period keys are then ignored. */
+struct fixed_period {
+    enum ts_period period;
+    int32_t date;
+};
+
+static const struct import_opts default_opts = IMPORT_OPTS_INIT;
+
+/* Fills err with "<where>: <message>" at the place's line. Returns -1. */
+static int fail(struct ts_err *err, const struct place *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(struct ts_err *err, const struct place *at, const char *fmt, ...)
+{
+    char msg[TS_ERR_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (at->where)
+        return ts_err_at(err, at->line, 0, "%s: %s", at->where, msg);
+    return ts_err_at(err, at->line, 0, "%s", msg);
+}
+
+/* A buffer's text, "" when nothing was ever added. */
+static const char *buf_text(const struct ts_buf *b)
+{
+    return b->data ? b->data : "";
+}
+
+/* What a value is, for "expected X, found Y" messages. */
+static const char *found_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+        return "true";
+    case JSON_FALSE:
+        return "false";
+    case JSON_NULL:
+        return "null";
+    }
+    return "a value";
+}
+
+/* Appends a scalar value as the message shows it: strings quoted and cut,
+ * integers exactly, reals with every digit that matters. */
+static void value_text(struct ts_buf *b, const json_t *v)
+{
+    if (json_is_string(v))
+        ts_quote_for_msg(b, json_string_value(v), json_string_length(v), VALUE_MAX);
+    else if (json_is_integer(v))
+        buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    else if (json_is_real(v))
+        buf_printf(b, "%.17g", json_real_value(v));
+    else
+        buf_adds(b, found_name(v));
+}
+
+/* "key 'K': expected WHAT, found an array". Returns -1. */
+static int wrong_type(struct ts_err *err, const struct place *at, const char *key, const json_t *v,
+                      const char *what)
+{
+    struct ts_buf k = TS_BUF_INIT;
+
+    ts_quote_for_msg(&k, key, strlen(key), KEY_MAX);
+    fail(err, at, "key '%s': expected %s, found %s", buf_text(&k), what, found_name(v));
+    buf_release(&k);
+    return -1;
+}
+
+/* "key 'K': 'V' REASON". Returns -1. */
+static int bad_value(struct ts_err *err, const struct place *at, const char *key, const json_t *v,
+                     const char *reason)
+{
+    struct ts_buf k = TS_BUF_INIT;
+    struct ts_buf val = TS_BUF_INIT;
+
+    ts_quote_for_msg(&k, key, strlen(key), KEY_MAX);
+    value_text(&val, v);
+    fail(err, at, "key '%s': '%s' %s", buf_text(&k), buf_text(&val), reason);
+    buf_release(&k);
+    buf_release(&val);
+    return -1;
+}
+
+/* A token count from a JSON integer, a real (rounded) or a decimal string
+ * (a fraction or exponent rounded too). */
+static int parse_count(const json_t *v, const char *key, const struct place *at, int64_t *out,
+                       struct ts_err *err)
+{
+    enum ts_num r;
+
+    if (json_is_integer(v)) {
+        json_int_t i = json_integer_value(v);
+        r = i < 0 ? TS_NUM_NEGATIVE : TS_NUM_OK;
+        if (r == TS_NUM_OK)
+            *out = (int64_t)i;
+    } else if (json_is_real(v)) {
+        r = ts_count_from_double(json_real_value(v), out);
+    } else if (json_is_string(v)) {
+        r = ts_parse_count(json_string_value(v), json_string_length(v), 1, out);
+    } else {
+        return wrong_type(err, at, key, v, "a token count");
+    }
+    if (r != TS_NUM_OK)
+        return bad_value(err, at, key, v, ts_num_reason(r));
+    return 0;
+}
+
+static const char *price_reason(enum ts_num r)
+{
+    switch (r) {
+    case TS_NUM_EMPTY:
+        return "is empty (expected a price)";
+    case TS_NUM_RANGE:
+        return "is too large (expected a price in USD per token)";
+    case TS_NUM_NONFINITE:
+        return "is not a finite number";
+    default:
+        return "is not a price";
+    }
+}
+
+/* A price in USD per token (number or decimal string) as pico-USD per
+ * token. A negative price ("-1" in the catalogue) means "no fixed price"
+ * and gives TS_ABSENT. */
+static int parse_price(const json_t *v, const char *key, const struct place *at, int64_t *out,
+                       struct ts_err *err)
+{
+    enum ts_num r;
+
+    if (json_is_integer(v))
+        r = ts_price_from_double((double)json_integer_value(v), out);
+    else if (json_is_real(v))
+        r = ts_price_from_double(json_real_value(v), out);
+    else if (json_is_string(v))
+        r = ts_parse_price(json_string_value(v), json_string_length(v), out);
+    else
+        return wrong_type(err, at, key, v, "a price");
+    if (r == TS_NUM_NEGATIVE) {
+        *out = TS_ABSENT;
+        return 0;
+    }
+    if (r != TS_NUM_OK)
+        return bad_value(err, at, key, v, price_reason(r));
+    return 0;
+}
+
+/* A "YYYY-MM-DD" string (a time part after it is ignored). */
+static int parse_date(const json_t *v, const char *key, const struct place *at, int32_t *out,
+                      struct ts_err *err)
+{
+    if (!json_is_string(v))
+        return wrong_type(err, at, key, v, "a date (YYYY-MM-DD)");
+    if (date_parse(json_string_value(v), json_string_length(v), out) < 0)
+        return bad_value(err, at, key, v, "is not a date (expected YYYY-MM-DD)");
+    return 0;
+}
+
+/* Turns a JSON object into a record: keys are matched like CSV columns
+ * (field_lookup), the lower-priority alias wins when two keys name one
+ * field, unknown keys and null values are ignored. With fixed non-NULL the
+ * period comes from it and the object's period keys are not looked at.
+ * rec->model and rec->where are borrowed from obj and at. */
+static int record_from_object(json_t *obj, const struct import_opts *o,
+                              const struct fixed_period *fixed, const struct place *at,
+                              struct ts_record *rec, struct ts_err *err)
+{
+    json_t *val[TS_F_COUNT] = {NULL};
+    const char *name[TS_F_COUNT] = {NULL};
+    int prio[TS_F_COUNT] = {0};
+    int64_t *count[TS_F_COUNT] = {NULL};
+    const char *key;
+    json_t *v;
+
+    json_object_foreach(obj, key, v)
+    {
+        int p;
+        enum ts_field f;
+
+        if (json_is_null(v))
+            continue;
+        f = field_lookup(key, strlen(key), &p);
+        if (f == TS_F_NONE)
+            continue;
+        if (!val[f] || p < prio[f]) {
+            val[f] = v;
+            name[f] = key;
+            prio[f] = p;
+        }
+    }
+
+    record_init(rec);
+    rec->line = at->line;
+    rec->where = at->where;
+
+    /* Period: a week key makes a weekly record, a daily key a daily one;
+     * with both, the week key wins (as for CSV columns). */
+    if (fixed) {
+        rec->period = fixed->period;
+        rec->date = fixed->date;
+    } else if (val[TS_F_WEEK]) {
+        if (parse_date(val[TS_F_WEEK], name[TS_F_WEEK], at, &rec->date, err) < 0)
+            return -1;
+        rec->period = TS_WEEK;
+    } else if (val[TS_F_DAY]) {
+        if (parse_date(val[TS_F_DAY], name[TS_F_DAY], at, &rec->date, err) < 0)
+            return -1;
+        rec->period = TS_DAY;
+    } else {
+        return fail(err, at, "no period key (expected one of date, day, week, week_start)");
+    }
+    if (o->period >= 0)
+        rec->period = (enum ts_period)o->period;
+
+    v = val[TS_F_MODEL];
+    if (!v)
+        return fail(err, at,
+                    "no model key (expected one of model, model_permaslug, slug, model_id)");
+    if (!json_is_string(v))
+        return wrong_type(err, at, name[TS_F_MODEL], v, "a model slug");
+    if (json_string_length(v) == 0)
+        return bad_value(err, at, name[TS_F_MODEL], v, "is empty (expected a model slug)");
+    rec->model = json_string_value(v);
+    rec->model_len = json_string_length(v);
+
+    count[TS_F_TOTAL] = &rec->total;
+    count[TS_F_PROMPT] = &rec->prompt;
+    count[TS_F_COMPLETION] = &rec->completion;
+    count[TS_F_REASONING] = &rec->reasoning;
+    count[TS_F_CACHED] = &rec->cached;
+    count[TS_F_REQUESTS] = &rec->requests;
+    for (int f = 0; f < TS_F_COUNT; f++) {
+        if (val[f] && count[f] && parse_count(val[f], name[f], at, count[f], err) < 0)
+            return -1;
+    }
+    if (val[TS_F_PROMPT_PRICE] && parse_price(val[TS_F_PROMPT_PRICE], name[TS_F_PROMPT_PRICE], at,
+                                              &rec->prompt_price, err) < 0)
+        return -1;
+    if (val[TS_F_COMPLETION_PRICE] &&
+        parse_price(val[TS_F_COMPLETION_PRICE], name[TS_F_COMPLETION_PRICE], at,
+                    &rec->completion_price, err) < 0)
+        return -1;
+
+    /* Without a total, prompt + completion is the total. */
+    if (!val[TS_F_TOTAL]) {
+        if (rec->prompt == TS_ABSENT || rec->completion == TS_ABSENT)
+            return fail(err, at,
+                        "no token key (expected total_tokens or tokens, or prompt_tokens and "
+                        "completion_tokens)");
+        if (rec->prompt > INT64_MAX - rec->completion)
+            return fail(err, at,
+                        "%s + %s is too large (%" PRId64 " + %" PRId64
+                        ", expected a total below 2^63)",
+                        name[TS_F_PROMPT], name[TS_F_COMPLETION], rec->prompt, rec->completion);
+        rec->total = rec->prompt + rec->completion;
+    }
+    return 0;
+}
+
+/* Hands a record to the sink; a sink error without a line gets the
+ * record's. */
+static int emit_record(const struct ts_sink *sink, const struct ts_record *rec, struct ts_err *err)
+{
+    if (sink->record(sink->ctx, rec, err) == 0)
+        return 0;
+    if (err->line == 0 && rec->line > 0)
+        err->line = rec->line;
+    return -1;
+}
+
+static void emit_as_of(const struct ts_sink *sink, const json_t *v)
+{
+    if (sink->as_of && json_is_string(v))
+        sink->as_of(sink->ctx, json_string_value(v));
+}
+
+static int is_blank_line(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != ' ' && s[i] != '\t')
+            return 0;
+    }
+    return 1;
+}
+
+int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
+                 struct ts_err *err)
+{
+    struct ts_buf line = TS_BUF_INIT;
+    json_t *obj = NULL;
+    long lineno = 0;
+    int got;
+    int rc = -1;
+
+    if (!o)
+        o = &default_opts;
+    /* One line in memory at a time. */
+    while ((got = input_getline(in, &line)) > 0) {
+        json_error_t jerr;
+        struct ts_record rec;
+        struct place at = {NULL, ++lineno};
+
+        if (line.len > 0 && line.data[line.len - 1] == '\r')
+            line.data[--line.len] = '\0';
+        if (is_blank_line(line.data, line.len))
+            continue;
+        /* Any value parses, so that a number or an array line gets the
+         * message below rather than jansson's "'[' or '{' expected". */
+        obj = json_loadb(line.data, line.len, JSON_DECODE_ANY, &jerr);
+        if (!obj) {
+            ts_err_at(err, lineno, jerr.column, "%s", jerr.text);
+            goto out;
+        }
+        if (!json_is_object(obj)) {
+            fail(err, &at, "expected a JSON object");
+            goto out;
+        }
+        if (record_from_object(obj, o, NULL, &at, &rec, err) < 0 ||
+            emit_record(sink, &rec, err) < 0)
+            goto out;
+        json_decref(obj);
+        obj = NULL;
+    }
+    if (got < 0) {
+        ts_err_at(err, lineno + 1, 0, "read error: %s", strerror(in->error));
+        goto out;
+    }
+    rc = 0;
+out:
+    json_decref(obj);
+    buf_release(&line);
+    return rc;
+}
+
+/* jansson reads the document through input_read(), so the content hash
+ * sees every byte. */
+static size_t read_chunk(void *buffer, size_t buflen, void *data)
+{
+    ssize_t n = input_read(data, buffer, buflen);
+
+    return n < 0 ? (size_t)-1 : (size_t)n;
+}
+
+/* Parses the whole input. Returns a new reference, or NULL with err set. */
+static json_t *load_document(struct ts_input *in, struct ts_err *err)
+{
+    json_error_t jerr;
+    json_t *root;
+
+    /* Flags 0: JSON_DECODE_INT_AS_REAL would lose integers above 2^53. */
+    root = json_load_callback(read_chunk, in, 0, &jerr);
+    if (!root) {
+        if (in->error)
+            ts_err_set(err, "read error: %s", strerror(in->error));
+        else
+            ts_err_at(err, jerr.line, jerr.column, "%s", jerr.text);
+    }
+    return root;
+}
+
+/* A catalogue entry rather than a usage record. */
+static int looks_like_model(const json_t *v)
+{
+    return json_is_object(v) &&
+           (json_object_get(v, "pricing") || json_object_get(v, "canonical_slug"));
+}
+
+/* An object with a model key and a period key: a record on its own. */
+static int looks_like_record(json_t *obj)
+{
+    int model = 0, period = 0;
+    const char *key;
+    json_t *v;
+
+    json_object_foreach(obj, key, v)
+    {
+        enum ts_field f = field_lookup(key, strlen(key), NULL);
+
+        model |= f == TS_F_MODEL;
+        period |= f == TS_F_DAY || f == TS_F_WEEK;
+    }
+    return model && period;
+}
+
+/* The shape of a parsed document, TS_FMT_AUTO when it has none we know. */
+static enum ts_format shape_of(json_t *root)
+{
+    json_t *data;
+
+    if (json_is_array(root))
+        return looks_like_model(json_array_get(root, 0)) ? TS_FMT_OPENROUTER_MODELS : TS_FMT_JSON;
+    if (!json_is_object(root))
+        return TS_FMT_AUTO;
+    data = json_object_get(root, "data");
+    if (json_is_array(data))
+        return looks_like_model(json_array_get(data, 0)) ? TS_FMT_OPENROUTER_MODELS
+                                                         : TS_FMT_OPENROUTER_DAILY;
+    if (json_is_array(json_object_get(root, "weeks")))
+        return TS_FMT_OPENROUTER_CHART;
+    if (json_is_array(json_object_get(root, "models")) && json_object_get(root, "date"))
+        return TS_FMT_OPENROUTER_WEEKLY;
+    if (looks_like_record(root))
+        return TS_FMT_JSONL;
+    return TS_FMT_AUTO;
+}
+
+/* What a forced openrouter-* format expects; NULL for the others. */
+static const char *shape_expected(enum ts_format f)
+{
+    switch (f) {
+    case TS_FMT_OPENROUTER_DAILY:
+        return "not an openrouter-daily document (expected {\"data\":[...]} with date, "
+               "model_permaslug and total_tokens)";
+    case TS_FMT_OPENROUTER_CHART:
+        return "not an openrouter-chart document (expected {\"weeks\":[...]} with week and "
+               "byModel)";
+    case TS_FMT_OPENROUTER_WEEKLY:
+        return "not an openrouter-weekly document (expected {\"date\":...,\"models\":[...]} with "
+               "slug and total_tokens)";
+    case TS_FMT_OPENROUTER_MODELS:
+        return "not an openrouter-models document (expected {\"data\":[...]} or [...] with id, "
+               "canonical_slug and pricing)";
+    default:
+        return NULL;
+    }
+}
+
+/* An array of record objects: a bare array (name "") or "data". */
+static int import_records(json_t *arr, const char *name, const struct import_opts *o,
+                          const struct ts_sink *sink, struct ts_err *err)
+{
+    char where[WHERE_MAX];
+    struct place at = {where, 0};
+    struct ts_record rec;
+    size_t i;
+    json_t *el;
+
+    json_array_foreach(arr, i, el)
+    {
+        snprintf(where, sizeof(where), "%s[%zu]", name, i);
+        if (!json_is_object(el))
+            return fail(err, &at, "expected a JSON object");
+        if (record_from_object(el, o, NULL, &at, &rec, err) < 0 || emit_record(sink, &rec, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* {"data":[{date, model_permaslug, total_tokens}...], "meta":{"as_of":...}} */
+static int import_daily(json_t *root, const struct import_opts *o, const struct ts_sink *sink,
+                        struct ts_err *err)
+{
+    json_t *data = json_object_get(root, "data");
+
+    if (json_array_size(data) == 0)
+        return ts_err_set(err, "no records in 'data'");
+    emit_as_of(sink, json_object_get(json_object_get(root, "meta"), "as_of"));
+    return import_records(data, "data", o, sink, err);
+}
+
+/* {"weeks":[{"week":"2025-08-18","byModel":{"slug":tokens,...}}...]} with
+ * fractional token counts (rounded); "Others" passes through as a slug. */
+static int import_chart(json_t *root, const struct import_opts *o, const struct ts_sink *sink,
+                        struct ts_err *err)
+{
+    json_t *weeks = json_object_get(root, "weeks");
+    char where[WHERE_MAX], by_where[WHERE_MAX];
+    struct place at = {where, 0};
+    struct place by_at = {by_where, 0};
+    struct ts_record rec;
+    size_t i;
+    json_t *wk;
+
+    if (json_array_size(weeks) == 0)
+        return ts_err_set(err, "no records in 'weeks'");
+    emit_as_of(sink, json_object_get(root, "fetchedAt"));
+    json_array_foreach(weeks, i, wk)
+    {
+        json_t *week, *by_model, *v;
+        const char *slug;
+        int32_t date;
+
+        snprintf(where, sizeof(where), "weeks[%zu]", i);
+        snprintf(by_where, sizeof(by_where), "weeks[%zu].byModel", i);
+        if (!json_is_object(wk))
+            return fail(err, &at, "expected a JSON object");
+        week = json_object_get(wk, "week");
+        if (!week || json_is_null(week))
+            return fail(err, &at, "no 'week' key (expected YYYY-MM-DD)");
+        if (parse_date(week, "week", &at, &date, err) < 0)
+            return -1;
+        by_model = json_object_get(wk, "byModel");
+        if (!by_model || json_is_null(by_model))
+            return fail(err, &at, "no 'byModel' key (expected an object of token counts)");
+        if (!json_is_object(by_model))
+            return wrong_type(err, &at, "byModel", by_model, "an object");
+        json_object_foreach(by_model, slug, v)
+        {
+            if (json_is_null(v))
+                continue;
+            if (slug[0] == '\0')
+                return fail(err, &by_at, "empty model slug");
+            record_init(&rec);
+            rec.period = o->period >= 0 ? (enum ts_period)o->period : TS_WEEK;
+            rec.date = date;
+            rec.model = slug;
+            rec.model_len = strlen(slug);
+            rec.where = by_where;
+            if (parse_count(v, slug, &by_at, &rec.total, err) < 0 ||
+                emit_record(sink, &rec, err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* {"date":"2026-02-16","models":[{"slug":...,"total_tokens":...}...],
+ * "total_tokens":T}: weekly records dated by the top-level date, and what T
+ * leaves over after the models as one "other" record. */
+static int import_weekly(json_t *root, const struct import_opts *o, const struct ts_sink *sink,
+                         struct ts_err *err)
+{
+    json_t *models = json_object_get(root, "models");
+    json_t *total_v = json_object_get(root, "total_tokens");
+    char where[WHERE_MAX];
+    struct place top = {NULL, 0};
+    struct place at = {where, 0};
+    struct fixed_period fixed;
+    struct ts_record rec;
+    int64_t total = 0, sum = 0;
+    int over = 0;
+    size_t i;
+    json_t *el;
+
+    if (parse_date(json_object_get(root, "date"), "date", &top, &fixed.date, err) < 0)
+        return -1;
+    fixed.period = o->period >= 0 ? (enum ts_period)o->period : TS_WEEK;
+    if (json_is_null(total_v))
+        total_v = NULL;
+    if (total_v && parse_count(total_v, "total_tokens", &top, &total, err) < 0)
+        return -1;
+    if (json_array_size(models) == 0)
+        return ts_err_set(err, "no records in 'models'");
+
+    json_array_foreach(models, i, el)
+    {
+        snprintf(where, sizeof(where), "models[%zu]", i);
+        if (!json_is_object(el))
+            return fail(err, &at, "expected a JSON object");
+        if (record_from_object(el, o, &fixed, &at, &rec, err) < 0 ||
+            emit_record(sink, &rec, err) < 0)
+            return -1;
+        if (rec.total > INT64_MAX - sum)
+            over = 1;
+        else
+            sum += rec.total;
+    }
+    if (!total_v)
+        return 0;
+    if (over)
+        return ts_err_set(err,
+                          "total_tokens %" PRId64 " is less than the sum of its models "
+                          "(2^63 or more)",
+                          total);
+    if (total < sum)
+        return ts_err_set(
+            err, "total_tokens %" PRId64 " is less than the sum of its models (%" PRId64 ")", total,
+            sum);
+    if (total == sum)
+        return 0;
+    record_init(&rec);
+    rec.period = fixed.period;
+    rec.date = fixed.date;
+    rec.model = "other";
+    rec.model_len = strlen("other");
+    rec.total = total - sum;
+    rec.where = "total_tokens";
+    return emit_record(sink, &rec, err);
+}
+
+/* One price of a catalogue entry's "pricing" object. */
+static int model_price(json_t *pricing, const char *key, const char *label, const struct place *at,
+                       int64_t *out, struct ts_err *err)
+{
+    json_t *v = json_object_get(pricing, key);
+
+    *out = TS_ABSENT;
+    if (!v || json_is_null(v))
+        return 0;
+    return parse_price(v, label, at, out, err);
+}
+
+/* The model catalogue, {"data":[...]} (name "data") or a bare array (name
+ * ""): each entry's prices under its canonical slug plus the id's :variant.
+ * Aliases ("~...") are skipped, and so are entries without a fixed price. */
+static int import_models(json_t *arr, const char *name, const struct ts_sink *sink,
+                         struct ts_err *err)
+{
+    struct ts_buf model = TS_BUF_INIT;
+    char where[WHERE_MAX];
+    struct place at = {where, 0};
+    size_t i;
+    json_t *el;
+    int rc = -1;
+
+    json_array_foreach(arr, i, el)
+    {
+        json_t *id, *canon, *pricing;
+        const char *id_s, *slug, *variant;
+        struct ts_price price;
+
+        snprintf(where, sizeof(where), "%s[%zu]", name, i);
+        if (!json_is_object(el)) {
+            fail(err, &at, "expected a JSON object");
+            goto out;
+        }
+        id = json_object_get(el, "id");
+        if (!id || json_is_null(id)) {
+            fail(err, &at, "no 'id' key (expected a model id)");
+            goto out;
+        }
+        if (!json_is_string(id)) {
+            wrong_type(err, &at, "id", id, "a model id");
+            goto out;
+        }
+        id_s = json_string_value(id);
+        if (id_s[0] == '~')
+            continue;
+        if (id_s[0] == '\0') {
+            bad_value(err, &at, "id", id, "is empty (expected a model id)");
+            goto out;
+        }
+
+        slug = id_s;
+        canon = json_object_get(el, "canonical_slug");
+        if (canon && !json_is_null(canon)) {
+            if (!json_is_string(canon)) {
+                wrong_type(err, &at, "canonical_slug", canon, "a model slug");
+                goto out;
+            }
+            if (json_string_length(canon) > 0)
+                slug = json_string_value(canon);
+        }
+        /* The :variant (":free", ":thinking") lives only in the id. */
+        buf_reset(&model);
+        buf_adds(&model, slug);
+        variant = strchr(id_s, ':');
+        if (slug != id_s && variant && !strchr(slug, ':'))
+            buf_adds(&model, variant);
+
+        pricing = json_object_get(el, "pricing");
+        if (json_is_null(pricing))
+            pricing = NULL;
+        if (pricing && !json_is_object(pricing)) {
+            wrong_type(err, &at, "pricing", pricing, "an object");
+            goto out;
+        }
+        price.model = model.data;
+        price.id = id_s;
+        price.where = where;
+        if (model_price(pricing, "prompt", "pricing.prompt", &at, &price.prompt, err) < 0 ||
+            model_price(pricing, "completion", "pricing.completion", &at, &price.completion, err) <
+                0)
+            goto out;
+        if (price.prompt == TS_ABSENT && price.completion == TS_ABSENT)
+            continue;
+        if (sink->price && sink->price(sink->ctx, &price, err) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    buf_release(&model);
+    return rc;
+}
+
+int import_json_doc(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
+                    enum ts_format *shape, struct ts_err *err)
+{
+    enum ts_format found = TS_FMT_AUTO;
+    struct place top = {NULL, 0};
+    struct ts_record rec;
+    json_t *root;
+    const char *expected;
+    int rc = -1;
+
+    if (!o)
+        o = &default_opts;
+    root = load_document(in, err);
+    if (!root)
+        goto out;
+
+    found = shape_of(root);
+    expected = shape_expected(o->format);
+    if (expected && found != o->format) {
+        ts_err_set(err, "%s", expected);
+        goto out;
+    }
+    if (json_is_array(root) && json_array_size(root) == 0) {
+        ts_err_set(err, "empty array (expected records)");
+        goto out;
+    }
+
+    switch (found) {
+    case TS_FMT_JSON:
+        rc = import_records(root, "", o, sink, err);
+        break;
+    case TS_FMT_OPENROUTER_DAILY:
+        rc = import_daily(root, o, sink, err);
+        break;
+    case TS_FMT_OPENROUTER_CHART:
+        rc = import_chart(root, o, sink, err);
+        break;
+    case TS_FMT_OPENROUTER_WEEKLY:
+        rc = import_weekly(root, o, sink, err);
+        break;
+    case TS_FMT_OPENROUTER_MODELS:
+        if (json_is_array(root))
+            rc = import_models(root, "", sink, err);
+        else
+            rc = import_models(json_object_get(root, "data"), "data", sink, err);
+        break;
+    case TS_FMT_JSONL:
+        /* One object with a model and a period: a one-line JSON Lines file. */
+        if (record_from_object(root, o, NULL, &top, &rec, err) == 0)
+            rc = emit_record(sink, &rec, err);
+        break;
+    default:
+        ts_err_set(err, "unknown JSON shape (expected an array of records, or an object with "
+                        "\"data\", \"weeks\" or \"models\")");
+        break;
+    }
+out:
+    if (shape)
+        *shape = found;
+    json_decref(root);
+    return rc;
+}

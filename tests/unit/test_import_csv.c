@@ -1,0 +1,787 @@
+/* test_import_csv.c - the CSV importer, through a sink that collects. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "util.h"
+#include "week.h"
+
+/* A record as the sink saw it, with its slug copied. */
+struct got {
+    enum ts_period period;
+    int32_t date;
+    char model[96];
+    int64_t total, prompt, completion, reasoning, cached, requests;
+    int64_t prompt_price, completion_price;
+    long line;
+};
+
+struct collector {
+    struct got *v;
+    size_t n, cap;
+    size_t fail_at; /* fail on this record (1-based), 0 never */
+    long fail_line; /* the line the failing sink sets, 0 leaves it to the importer */
+    size_t calls;
+};
+
+static int collect_record(void *ctx, const struct ts_record *rec, struct ts_err *err)
+{
+    struct collector *c = ctx;
+
+    c->calls++;
+    if (c->fail_at && c->calls == c->fail_at) {
+        ts_err_set(err, "duplicate key '%.*s'", (int)rec->model_len, rec->model);
+        err->line = c->fail_line;
+        return -1;
+    }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16;
+        c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+    }
+    struct got *g = &c->v[c->n++];
+    assert_true(rec->model_len < sizeof(g->model));
+    assert_int_equal(strlen(rec->model), rec->model_len); /* NUL-terminated */
+    memcpy(g->model, rec->model, rec->model_len);
+    g->model[rec->model_len] = '\0';
+    g->period = rec->period;
+    g->date = rec->date;
+    g->total = rec->total;
+    g->prompt = rec->prompt;
+    g->completion = rec->completion;
+    g->reasoning = rec->reasoning;
+    g->cached = rec->cached;
+    g->requests = rec->requests;
+    g->prompt_price = rec->prompt_price;
+    g->completion_price = rec->completion_price;
+    g->line = rec->line;
+    assert_null(rec->where);
+    return 0;
+}
+
+static void collector_release(struct collector *c)
+{
+    free(c->v);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Runs import_csv over an open stream. */
+static int run_fp(FILE *fp, int period, struct collector *c, struct ts_err *err)
+{
+    struct ts_input in = TS_INPUT_INIT;
+    struct import_opts o = IMPORT_OPTS_INIT;
+    struct ts_sink sink = {collect_record, NULL, NULL, c};
+
+    o.format = TS_FMT_CSV;
+    o.period = period;
+    input_from_fp(&in, fp, "test.csv");
+    ts_err_clear(err);
+    int rc = import_csv(&in, &o, &sink, err);
+    input_release(&in);
+    return rc;
+}
+
+/* Runs import_csv over len bytes of text (through fmemopen). */
+static int run_mem(const char *text, size_t len, int period, struct collector *c,
+                   struct ts_err *err)
+{
+    FILE *fp = len ? fmemopen((void *)text, len, "r") : tmpfile();
+    assert_non_null(fp);
+    int rc = run_fp(fp, period, c, err);
+    fclose(fp);
+    return rc;
+}
+
+static int run_str(const char *text, struct collector *c, struct ts_err *err)
+{
+    return run_mem(text, strlen(text), -1, c, err);
+}
+
+/* The directory of the test data: $TS_TEST_DATA (set by CTest), else
+ * tests/data next to this source file. */
+static void data_path(char *out, size_t n, const char *name)
+{
+    const char *dir = getenv("TS_TEST_DATA");
+
+    if (dir && *dir) {
+        snprintf(out, n, "%s/csv/%s", dir, name);
+        return;
+    }
+    const char *file = __FILE__;
+    const char *cut = strstr(file, "unit/test_import_csv.c");
+    assert_non_null(cut);
+    snprintf(out, n, "%.*sdata/csv/%s", (int)(cut - file), file, name);
+}
+
+static int run_file(const char *name, int period, struct collector *c, struct ts_err *err)
+{
+    char path[4096];
+
+    data_path(path, sizeof(path), name);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        fail_msg("cannot open fixture %s", path);
+    int rc = run_fp(fp, period, c, err);
+    fclose(fp);
+    return rc;
+}
+
+static int32_t day(const char *s)
+{
+    int32_t d = 0;
+
+    assert_int_equal(date_parse(s, strlen(s), &d), 0);
+    return d;
+}
+
+/* Expects the import of text to fail with exactly msg at line. */
+static void expect_error(const char *text, const char *msg, long line)
+{
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_str(text, &c, &err), -1);
+    assert_string_equal(err.msg, msg);
+    assert_int_equal(err.line, line);
+    collector_release(&c);
+}
+
+/* Expects one good row whose total column holds value to fail with
+ * "column 'total_tokens': 'VALUE' REASON" on line 2. */
+static void expect_count_error(const char *value, enum ts_num r)
+{
+    char text[256], msg[256];
+
+    snprintf(text, sizeof(text), "date,model,total_tokens\n2026-01-01,a/b,%s\n", value);
+    snprintf(msg, sizeof(msg), "column 'total_tokens': '%s' %s", value, ts_num_reason(r));
+    expect_error(text, msg, 2);
+}
+
+static void test_comma(void **state)
+{
+    (void)state;
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_str("date,model,total_tokens\n"
+                             "2026-02-09,deepseek/deepseek-v3.2,595090081549\n"
+                             "2026-02-10,  openai/gpt-5  ,0\n",
+                             &c, &err),
+                     0);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.v[0].period, TS_DAY);
+    assert_int_equal(c.v[0].date, day("2026-02-09"));
+    assert_string_equal(c.v[0].model, "deepseek/deepseek-v3.2");
+    assert_int_equal(c.v[0].total, 595090081549LL);
+    assert_int_equal(c.v[0].prompt, TS_ABSENT);
+    assert_int_equal(c.v[0].completion, TS_ABSENT);
+    assert_int_equal(c.v[0].reasoning, TS_ABSENT);
+    assert_int_equal(c.v[0].cached, TS_ABSENT);
+    assert_int_equal(c.v[0].requests, TS_ABSENT);
+    assert_int_equal(c.v[0].prompt_price, TS_ABSENT);
+    assert_int_equal(c.v[0].completion_price, TS_ABSENT);
+    assert_int_equal(c.v[0].line, 2);
+    assert_string_equal(c.v[1].model, "openai/gpt-5"); /* blanks trimmed */
+    assert_int_equal(c.v[1].total, 0);
+    assert_int_equal(c.v[1].line, 3);
+    collector_release(&c);
+}
+
+static void test_no_final_newline(void **state)
+{
+    (void)state;
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_str("date,model,tokens\n2026-01-01,a/b,1\n2026-01-02,a/b,2", &c, &err), 0);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.v[1].total, 2);
+    assert_int_equal(c.v[1].line, 3);
+    collector_release(&c);
+}
+
+static void test_semicolon(void **state)
+{
+    (void)state;
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_file("semicolon.csv", -1, &c, &err), 0);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.v[0].period, TS_WEEK);
+    assert_int_equal(c.v[0].date, day("2026-02-09"));
+    assert_string_equal(c.v[0].model, "minimax/minimax-m2.5-20260211");
+    assert_int_equal(c.v[0].prompt, 1000);
+    assert_int_equal(c.v[0].completion, 200);
+    assert_int_equal(c.v[0].total, 1200);
+    assert_string_equal(c.v[1].model, "z-ai/glm-5");
+    assert_int_equal(c.v[1].total, 42);
+    assert_int_equal(c.v[1].line, 3);
+    collector_release(&c);
+
+    /* Empty lines before the header are not the header. */
+    assert_int_equal(run_str("\r\n\nmodel;date;tokens;x,y,z\na/b;2026-01-01;5;\n", &c, &err), 0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.v[0].total, 5);
+    assert_int_equal(c.v[0].line, 4);
+    collector_release(&c);
+
+    /* Commas inside fields do not make a semicolon file comma-separated. */
+    assert_int_equal(run_str("date;model;tokens;note\n2026-01-01;a/b;5;\"x,y,z\"\n", &c, &err), 0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.v[0].total, 5);
+    collector_release(&c);
+}
+
+static void test_tab(void **state)
+{
+    (void)state;
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_file("tab.tsv", -1, &c, &err), 0);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.v[0].period, TS_WEEK);
+    assert_string_equal(c.v[0].model, "qwen/qwen3-coder");
+    assert_int_equal(c.v[0].total, 5000);
+    assert_int_equal(c.v[0].cached, TS_ABSENT);
+    assert_int_equal(c.v[1].cached, 42);
+    assert_int_equal(c.v[1].line, 3);
+    collector_release(&c);
+
+    /* An empty first field is a field, not blank space to skip. */
+    assert_int_equal(run_str("note\tdate\tmodel\ttokens\n\t2026-01-01\ta/b\t9\n", &c, &err), 0);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.v[0].model, "a/b");
+    assert_int_equal(c.v[0].total, 9);
+    collector_release(&c);
+}
+
+static void test_bom_crlf(void **state)
+{
+    (void)state;
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_file("bom-crlf.csv", -1, &c, &err), 0);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.v[0].model, "deepseek/deepseek-v3.2");
+    assert_int_equal(c.v[0].total, 595090081549LL);
+    assert_int_equal(c.v[0].requests, 1200);
+    assert_int_equal(c.v[0].line, 2);
+    assert_string_equal(c.v[1].model, "anthropic/claude-sonnet-4.5");
+    assert_int_equal(c.v[1].requests, TS_ABSENT);
+    assert_int_equal(c.v[1].line, 3);
+    assert_string_equal(c.v[2].model, "x-ai/grok-4-fast");
+    assert_int_equal(c.v[2].requests, 3);
+    assert_int_equal(c.v[2].line, 5);
+    collector_release(&c);
+
+    /* The model last: no '\r' may stay at the end of the slug. */
+    assert_int_equal(run_str("\xEF\xBB\xBFtokens,date,model\r\n7,2026-01-01,a/b\r\n"
+                             "8,2026-01-02,\"c/d\"\r\n",
+                             &c, &err),
+                     0);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.v[0].model, "a/b");
+    assert_string_equal(c.v[1].model, "c/d");
+    assert_int_equal(c.v[1].line, 3);
+    collector_release(&c);
+}
+
+static void test_quoted(void **state)
+{
+    (void)state;
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_file("quoted.csv", -1, &c, &err), 0);
+    assert_int_equal(c.n, 5);
+    assert_string_equal(c.v[0].model, "mistralai/mistral-large, 2411");
+    assert_int_equal(c.v[0].line, 2);
+    assert_string_equal(c.v[1].model, "openai/gpt-\"5\"");
+    assert_int_equal(c.v[1].total, 22);
+    assert_int_equal(c.v[1].line, 3);
+    assert_string_equal(c.v[2].model, "google/gemini-3-pro");
+    assert_int_equal(c.v[2].line, 6);
+    /* Slugs are passed as written; the sink judges them. */
+    assert_string_equal(c.v[3].model, "meta-llama/llama-4\n-maverick");
+    assert_int_equal(c.v[3].line, 8);
+    assert_string_equal(c.v[4].model, "cohere/command-a");
+    assert_int_equal(c.v[4].line, 10);
+    collector_release(&c);
+
+    /* The same with CRLF line ends inside and outside quotes. */
+    assert_int_equal(run_str("date,model,tokens,note\r\n"
+                             "2026-01-01,a/a,1,\"x\r\ny\"\r\n"
+                             "2026-01-01,b/b,2,\r\n",
+                             &c, &err),
+                     0);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.v[0].line, 2);
+    assert_int_equal(c.v[1].line, 4);
+    collector_release(&c);
+}
+
+/* One alias of a field in a header, and what the importer made of it. */
+static void check_alias(const char *header, const char *row, int64_t want_total, int what,
+                        int64_t want)
+{
+    char text[256];
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    snprintf(text, sizeof(text), "%s\n%s\n", header, row);
+    if (run_str(text, &c, &err) != 0)
+        fail_msg("header '%s': %s", header, err.msg);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.v[0].model, "a/b");
+    assert_int_equal(c.v[0].date, day("2026-02-11"));
+    assert_int_equal(c.v[0].total, want_total);
+    switch (what) {
+    case TS_F_DAY:
+        assert_int_equal(c.v[0].period, TS_DAY);
+        break;
+    case TS_F_WEEK:
+        assert_int_equal(c.v[0].period, TS_WEEK);
+        break;
+    case TS_F_PROMPT:
+        assert_int_equal(c.v[0].prompt, want);
+        break;
+    case TS_F_COMPLETION:
+        assert_int_equal(c.v[0].completion, want);
+        break;
+    case TS_F_REASONING:
+        assert_int_equal(c.v[0].reasoning, want);
+        break;
+    case TS_F_CACHED:
+        assert_int_equal(c.v[0].cached, want);
+        break;
+    case TS_F_REQUESTS:
+        assert_int_equal(c.v[0].requests, want);
+        break;
+    default:
+        break;
+    }
+    collector_release(&c);
+}
+
+static void test_aliases(void **state)
+{
+    (void)state;
+    const char *days[] = {"date", "day"};
+    const char *weeks[] = {"week", "week_start"};
+    const char *models[] = {"model", "model_permaslug", "slug", "model_id"};
+    const char *totals[] = {"total_tokens", "tokens"};
+    const char *prompts[] = {"prompt_tokens", "input_tokens"};
+    const char *completions[] = {"completion_tokens", "output_tokens"};
+    const char *requests[] = {"requests", "request_count", "count"};
+    char h[128];
+
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(h, sizeof(h), "%s,model,tokens", days[i]);
+        check_alias(h, "2026-02-11,a/b,5", 5, TS_F_DAY, 0);
+        snprintf(h, sizeof(h), "%s,model,tokens", weeks[i]);
+        check_alias(h, "2026-02-11,a/b,5", 5, TS_F_WEEK, 0);
+        snprintf(h, sizeof(h), "date,model,%s", totals[i]);
+        check_alias(h, "2026-02-11,a/b,5", 5, TS_F_TOTAL, 0);
+        /* Without a total, total = prompt + completion. */
+        snprintf(h, sizeof(h), "date,model,%s,%s", prompts[i], completions[i]);
+        check_alias(h, "2026-02-11,a/b,2,3", 5, TS_F_PROMPT, 2);
+        check_alias(h, "2026-02-11,a/b,2,3", 5, TS_F_COMPLETION, 3);
+        /* With a total, prompt and completion are kept as given. */
+        snprintf(h, sizeof(h), "date,model,tokens,%s,%s", prompts[i], completions[i]);
+        check_alias(h, "2026-02-11,a/b,9,2,3", 9, TS_F_PROMPT, 2);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(h, sizeof(h), "date,%s,tokens", models[i]);
+        check_alias(h, "2026-02-11,a/b,5", 5, TS_F_MODEL, 0);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(h, sizeof(h), "date,model,tokens,%s", requests[i]);
+        check_alias(h, "2026-02-11,a/b,5,7", 5, TS_F_REQUESTS, 7);
+    }
+    check_alias("date,model,tokens,reasoning_tokens", "2026-02-11,a/b,5,4", 5, TS_F_REASONING, 4);
+    check_alias("date,model,tokens,cached_tokens", "2026-02-11,a/b,5,6", 5, TS_F_CACHED, 6);
+
+    /* Case-insensitive, blanks around names ignored. */
+    check_alias("DATE,Model_PermaSlug, Total_Tokens ,REQUEST_COUNT", "2026-02-11,a/b,5,8", 5,
+                TS_F_REQUESTS, 8);
+    check_alias("Week_Start,SLUG,Input_Tokens,OUTPUT_TOKENS", "2026-02-11,a/b,1,1", 2, TS_F_WEEK,
+                0);
+}
+
+static void test_alias_priority(void **state)
+{
+    (void)state;
+
+    /* The lower-ranked alias wins whatever the column order. */
+    check_alias("date,model,tokens,total_tokens", "2026-02-11,a/b,1,5", 5, TS_F_TOTAL, 0);
+    check_alias("date,model,total_tokens,tokens", "2026-02-11,a/b,5,1", 5, TS_F_TOTAL, 0);
+    check_alias("date,slug,model,tokens", "2026-02-11,x/y,a/b,5", 5, TS_F_MODEL, 0);
+    check_alias("date,model_id,model_permaslug,tokens", "2026-02-11,x/y,a/b,5", 5, TS_F_MODEL, 0);
+    check_alias("date,model,tokens,count,requests", "2026-02-11,a/b,5,1,7", 5, TS_F_REQUESTS, 7);
+    check_alias("date,model,tokens,output_tokens,completion_tokens", "2026-02-11,a/b,5,1,3", 5,
+                TS_F_COMPLETION, 3);
+    check_alias("day,date,model,tokens", "2026-01-01,2026-02-11,a/b,5", 5, TS_F_DAY, 0);
+    check_alias("week_start,week,model,tokens", "2026-01-01,2026-02-11,a/b,5", 5, TS_F_WEEK, 0);
+    /* A week column wins over a date column, whose values are then ignored. */
+    check_alias("date,week,model,tokens", "not a date,2026-02-11,a/b,5", 5, TS_F_WEEK, 0);
+    check_alias("week_start,day,model,tokens", "2026-02-11,2026-01-01,a/b,5", 5, TS_F_WEEK, 0);
+}
+
+static void test_unknown_columns(void **state)
+{
+    (void)state;
+
+    check_alias("rank,date,name,model,total_tokens,share,Total Tokens,model name",
+                "1,2026-02-11,\"Anthropic: Claude\",a/b,5,0.5,x,y", 5, TS_F_TOTAL, 0);
+}
+
+static void test_prices(void **state)
+{
+    (void)state;
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_str("week,model,tokens,prompt_price,completion_price\n"
+                             "2026-02-16,minimax/minimax-m2.5,10,3e-07,0.0000012\n"
+                             "2026-02-16,z-ai/glm-5,10,,\n",
+                             &c, &err),
+                     0);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.v[0].prompt_price, 300000);
+    assert_int_equal(c.v[0].completion_price, 1200000);
+    assert_int_equal(c.v[1].prompt_price, TS_ABSENT);
+    assert_int_equal(c.v[1].completion_price, TS_ABSENT);
+    collector_release(&c);
+
+    expect_error("date,model,tokens,prompt_price\n2026-01-01,a/b,1,x\n",
+                 "column 'prompt_price': 'x' is not a price", 2);
+    expect_error("date,model,tokens,Completion_Price\n2026-01-01,a/b,1,-0.5\n",
+                 "column 'Completion_Price': '-0.5' is negative (expected a price >= 0)", 2);
+}
+
+static void test_period_forced(void **state)
+{
+    (void)state;
+    const char *daily = "date,model,tokens\n2026-02-09,a/b,5\n";
+    const char *weekly = "week,model,tokens\n2026-02-09,a/b,5\n";
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_mem(daily, strlen(daily), TS_WEEK, &c, &err), 0);
+    assert_int_equal(c.v[0].period, TS_WEEK);
+    assert_int_equal(c.v[0].date, day("2026-02-09"));
+    collector_release(&c);
+    assert_int_equal(run_mem(weekly, strlen(weekly), TS_DAY, &c, &err), 0);
+    assert_int_equal(c.v[0].period, TS_DAY);
+    collector_release(&c);
+    assert_int_equal(run_mem(daily, strlen(daily), TS_DAY, &c, &err), 0);
+    assert_int_equal(c.v[0].period, TS_DAY);
+    collector_release(&c);
+    assert_int_equal(run_mem(weekly, strlen(weekly), -1, &c, &err), 0);
+    assert_int_equal(c.v[0].period, TS_WEEK);
+    collector_release(&c);
+}
+
+static void test_empty_rows_skipped(void **state)
+{
+    (void)state;
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_str("\n\ndate,model,tokens\n,,\n2026-01-01,a/b,1\n \n\"\",,\n, ,\n"
+                             "2026-01-02,a/b,2\n\n\n",
+                             &c, &err),
+                     0);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.v[0].line, 5);
+    assert_int_equal(c.v[1].line, 9);
+    collector_release(&c);
+}
+
+static void test_header_errors(void **state)
+{
+    (void)state;
+
+    expect_error("", "empty file (expected a header row)", 0);
+    expect_error("\n\r\n  \n", "empty file (expected a header row)", 0);
+    expect_error("\xEF\xBB\xBF", "empty file (expected a header row)", 0);
+    expect_error("date,model,total_tokens\n", "no data rows after the header", 0);
+    expect_error("date,model,total_tokens", "no data rows after the header", 0);
+    expect_error("date,model,total_tokens\r\n\r\n,,\r\n", "no data rows after the header", 0);
+    expect_error("date,name,total_tokens\n2026-01-01,a,1\n",
+                 "no model column (expected one of model, model_permaslug, slug, model_id)", 1);
+    expect_error("when,model,total_tokens\n2026-01-01,a/b,1\n",
+                 "no period column (expected one of date, day, week, week_start)", 1);
+    expect_error("date,model,prompt_tokens\n2026-01-01,a/b,1\n",
+                 "no token column (expected total_tokens or tokens, or prompt_tokens and "
+                 "completion_tokens)",
+                 1);
+    expect_error("date,model,output_tokens,requests\n2026-01-01,a/b,1,1\n",
+                 "no token column (expected total_tokens or tokens, or prompt_tokens and "
+                 "completion_tokens)",
+                 1);
+    /* Without a separator the whole header is one unknown column. */
+    expect_error("date model tokens\n2026-01-01 a/b 1\n",
+                 "no model column (expected one of model, model_permaslug, slug, model_id)", 1);
+}
+
+static void test_row_errors(void **state)
+{
+    (void)state;
+
+    expect_error("date,model,total_tokens\n2026-01-01,a/b,1\n2026-01-02,a/b\n",
+                 "expected 3 fields, found 2", 3);
+    expect_error("date,model,total_tokens\n2026-01-01,a/b,1,\n", "expected 3 fields, found 4", 2);
+    expect_error("date,model,total_tokens\n2026-01-01,a/b,12a\n",
+                 "column 'total_tokens': '12a' is not a token count", 2);
+    expect_error("Date,Model,Tokens\n2026-01-01,a/b,\n",
+                 "column 'Tokens': '' is empty (expected a token count)", 2);
+    expect_error("date,model,total_tokens\n2026-02-30,a/b,1\n",
+                 "column 'date': '2026-02-30' is not a date (expected YYYY-MM-DD)", 2);
+    expect_error("week_start,model,total_tokens\n\n\n09/02/2026,a/b,1\n",
+                 "column 'week_start': '09/02/2026' is not a date (expected YYYY-MM-DD)", 4);
+    expect_error("date,model,total_tokens\n2026-01-01,a/b,1\n,,5\n",
+                 "column 'date': '' is not a date (expected YYYY-MM-DD)", 3);
+    expect_error("date,model,total_tokens\n2026-01-01,  ,1\n", "column 'model': empty model slug",
+                 2);
+    expect_error("date,Slug,total_tokens\n2026-01-01,\" \",1\n", "column 'Slug': empty model slug",
+                 2);
+    expect_error("date,model,prompt_tokens,completion_tokens\n2026-01-01,a/b,1,\n",
+                 "column 'completion_tokens': '' is empty (expected a token count)", 2);
+    expect_error("date,model,tokens,reasoning_tokens\n2026-01-01,a/b,1,x\n",
+                 "column 'reasoning_tokens': 'x' is not a token count", 2);
+    expect_error("date,model,tokens,count\n2026-01-01,a/b,1,1.5\n",
+                 "column 'count': '1.5' is not a whole number of tokens", 2);
+    expect_error("date,model,prompt_tokens,completion_tokens\n"
+                 "2026-01-01,a/b,9223372036854775807,1\n",
+                 "column 'prompt_tokens' + 'completion_tokens': '9223372036854775807 + 1' is too "
+                 "large (expected a token count below 2^63)",
+                 2);
+    /* Long and unprintable values are cut and escaped in messages. */
+    expect_error("date,model,tokens\n2026-01-01,a/b,\"12\n"
+                 "345678901234567890123456789012345678901234567890\"\n",
+                 "column 'tokens': '12\\x0a3456789012345678901234567890123456789...' is not a "
+                 "token count",
+                 2);
+}
+
+static void test_count_limits(void **state)
+{
+    (void)state;
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_str("date,model,tokens,prompt_tokens\n"
+                             "2026-01-01,a/b,9223372036854775807,9223372036854775807\n"
+                             "2026-01-01,c/d, 0 , 1.0\n",
+                             &c, &err),
+                     0);
+    assert_int_equal(c.v[0].total, INT64_MAX);
+    assert_int_equal(c.v[0].prompt, INT64_MAX);
+    assert_int_equal(c.v[1].total, 0);
+    assert_int_equal(c.v[1].prompt, 1); /* a zero fraction is whole */
+    collector_release(&c);
+
+    expect_count_error("9223372036854775808", TS_NUM_RANGE);
+    expect_count_error("99999999999999999999999", TS_NUM_RANGE);
+    expect_count_error("-1", TS_NUM_NEGATIVE);
+    expect_count_error("1.5", TS_NUM_FRACTION);
+    expect_count_error("12a", TS_NUM_SYNTAX);
+    expect_count_error("1e3x", TS_NUM_SYNTAX);
+    expect_error("date,model,total_tokens\n2026-01-01,a/b,\"\"\n",
+                 "column 'total_tokens': '' is empty (expected a token count)", 2);
+    expect_error("date,model,total_tokens\n2026-01-01,a/b,12a\n",
+                 "column 'total_tokens': '12a' is not a token count", 2);
+    expect_error("date,model,total_tokens\n2026-01-01,a/b,-1\n",
+                 "column 'total_tokens': '-1' is negative (expected a token count >= 0)", 2);
+}
+
+static void test_malformed(void **state)
+{
+    (void)state;
+
+    /* An open quote runs to the end: the error names the row's first line. */
+    expect_error("date,model,tokens\n2026-01-01,a/b,1\n2026-01-02,\"a/b,2\n2026-01-03,c/d,3\n",
+                 "unterminated quoted field", 3);
+    expect_error("date,model,tokens\n2026-01-01,a/b,1\n2026-01-02,a/b,\"2",
+                 "unterminated quoted field", 3);
+    expect_error("date,model,tokens\n2026-01-01,a/b,1\r\n2026-01-02,a\"b,2\r\n",
+                 "malformed CSV (unexpected quote in field 2)", 3);
+    expect_error("date,model,tokens\n\"2026-01-01\"x,a/b,1\n",
+                 "malformed CSV (unexpected quote in field 1)", 2);
+    expect_error("date,model,tokens\n2026-01-01,\"a\nb\",1\n2026-01-02,\"a\" \"b\",2\n",
+                 "malformed CSV (unexpected quote in field 2)", 4);
+    expect_error("date,\"model,tokens\n", "unterminated quoted field", 1);
+}
+
+static void test_field_too_long(void **state)
+{
+    (void)state;
+    const size_t big = 2 * 1024 * 1024;
+    const char *head = "date,model,tokens\n2026-01-01,a/b,1\n2026-01-02,\"";
+    char *text = xmalloc(strlen(head) + big + 16);
+    size_t n = strlen(head);
+
+    memcpy(text, head, n);
+    for (size_t i = 0; i < big; i++)
+        text[n++] = i % 100 == 99 ? '\n' : 'x';
+    memcpy(text + n, "\",1\n", 4);
+    n += 4;
+
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+    assert_int_equal(run_mem(text, n, -1, &c, &err), -1);
+    assert_string_equal(err.msg, "field too long (more than 1048576 bytes)");
+    assert_int_equal(err.line, 3);
+    collector_release(&c);
+    free(text);
+}
+
+static void test_sink_error(void **state)
+{
+    (void)state;
+    const char *text = "date,model,tokens\n2026-01-01,a/b,1\n\n2026-01-01,c/d,2\n"
+                       "2026-01-01,e/f,3\n";
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    c.fail_at = 2;
+    assert_int_equal(run_str(text, &c, &err), -1);
+    assert_string_equal(err.msg, "duplicate key 'c/d'");
+    assert_int_equal(err.line, 4); /* the sink left it 0 */
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.calls, 2); /* nothing after the failing row */
+    collector_release(&c);
+
+    c.fail_at = 1;
+    c.fail_line = 99; /* the sink's own line is kept */
+    assert_int_equal(run_str(text, &c, &err), -1);
+    assert_int_equal(err.line, 99);
+    assert_int_equal(c.calls, 1);
+    collector_release(&c);
+}
+
+static void test_read_error(void **state)
+{
+    (void)state;
+    FILE *fp = fopen("/dev/null", "w"); /* reading a write-only stream fails */
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_non_null(fp);
+    assert_int_equal(run_fp(fp, -1, &c, &err), -1);
+    assert_string_equal(err.msg, "read error: Bad file descriptor");
+    assert_int_equal(err.line, 0);
+    fclose(fp);
+    collector_release(&c);
+}
+
+/* More than a few chunks, rows and quoted newlines crossing chunk ends. */
+static void test_large(void **state)
+{
+    (void)state;
+    struct ts_buf b = TS_BUF_INIT;
+    const size_t rows = 6000;
+    long line = 2;
+    long *lines = xcalloc(rows, sizeof(*lines));
+
+    buf_adds(&b, "date,model,total_tokens,prompt_tokens,note\r\n");
+    for (size_t i = 0; i < rows; i++) {
+        lines[i] = line;
+        buf_printf(&b, "2026-01-%02zu,vendor%zu/model-%zu,%zu,%zu,", i % 28 + 1, i % 37, i,
+                   i * 1000003, i);
+        if (i % 7 == 3) {
+            buf_adds(&b, "\"a note,\non two lines\"\r\n");
+            line += 2;
+        } else {
+            buf_adds(&b, "plain text to make the row longer\r\n");
+            line += 1;
+        }
+        if (i % 50 == 49) {
+            buf_adds(&b, "\r\n"); /* a blank line now and then */
+            line++;
+        }
+    }
+    assert_true(b.len > 200 * 1024);
+
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+    assert_int_equal(run_mem(b.data, b.len, -1, &c, &err), 0);
+    assert_int_equal(c.n, rows);
+    for (size_t i = 0; i < rows; i++) {
+        char slug[64];
+        snprintf(slug, sizeof(slug), "vendor%zu/model-%zu", i % 37, i);
+        assert_string_equal(c.v[i].model, slug);
+        assert_int_equal(c.v[i].total, (int64_t)(i * 1000003));
+        assert_int_equal(c.v[i].prompt, (int64_t)i);
+        assert_int_equal(c.v[i].line, lines[i]);
+    }
+    collector_release(&c);
+
+    /* An error near the end still names the right line. */
+    buf_adds(&b, "2026-01-01,x/y,oops,1,\r\n");
+    assert_int_equal(run_mem(b.data, b.len, -1, &c, &err), -1);
+    assert_string_equal(err.msg, "column 'total_tokens': 'oops' is not a token count");
+    assert_int_equal(err.line, line);
+    assert_int_equal(c.n, rows);
+    collector_release(&c);
+
+    buf_release(&b);
+    free(lines);
+}
+
+static void test_real_excerpt(void **state)
+{
+    (void)state;
+    struct collector c = {0};
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(run_file("rankings-daily-excerpt.csv", -1, &c, &err), 0);
+    assert_int_equal(c.n, 21);
+    assert_int_equal(c.v[0].period, TS_DAY);
+    assert_int_equal(c.v[0].date, day("2025-01-01"));
+    assert_string_equal(c.v[0].model, "anthracite-org/magnum-v4-72b");
+    assert_int_equal(c.v[0].total, 111702378);
+    assert_int_equal(c.v[0].line, 2);
+    assert_string_equal(c.v[6].model, "anthropic/claude-3.5-sonnet:beta");
+    assert_int_equal(c.v[6].total, 11646035656LL);
+    assert_string_equal(c.v[20].model, "other");
+    assert_int_equal(c.v[20].total, 2241676199LL);
+    assert_int_equal(c.v[20].line, 22);
+    int64_t sum = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        assert_int_equal(c.v[i].date, day("2025-01-01"));
+        assert_int_equal(c.v[i].prompt, TS_ABSENT);
+        sum += c.v[i].total;
+    }
+    assert_true(sum > 0);
+    collector_release(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_comma),           cmocka_unit_test(test_no_final_newline),
+        cmocka_unit_test(test_semicolon),       cmocka_unit_test(test_tab),
+        cmocka_unit_test(test_bom_crlf),        cmocka_unit_test(test_quoted),
+        cmocka_unit_test(test_aliases),         cmocka_unit_test(test_alias_priority),
+        cmocka_unit_test(test_unknown_columns), cmocka_unit_test(test_prices),
+        cmocka_unit_test(test_period_forced),   cmocka_unit_test(test_empty_rows_skipped),
+        cmocka_unit_test(test_header_errors),   cmocka_unit_test(test_row_errors),
+        cmocka_unit_test(test_count_limits),    cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_field_too_long),  cmocka_unit_test(test_sink_error),
+        cmocka_unit_test(test_read_error),      cmocka_unit_test(test_large),
+        cmocka_unit_test(test_real_excerpt),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

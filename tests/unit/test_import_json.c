@@ -1,0 +1,943 @@
+/* test_import_json.c - JSON Lines and whole-document JSON importers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "util.h"
+#include "week.h"
+
+#define MAX_GOT 64
+
+/* A record as the sink saw it, with its borrowed strings copied. */
+struct got_rec {
+    enum ts_period period;
+    int32_t date;
+    char *model;
+    int64_t total, prompt, completion, reasoning, cached, requests;
+    int64_t prompt_price, completion_price;
+    long line;
+    char *where; /* NULL when the record had none */
+};
+
+struct got_price {
+    char *model;
+    char *id;
+    int64_t prompt, completion;
+    char *where;
+};
+
+struct collect {
+    struct got_rec recs[MAX_GOT];
+    size_t n;
+    struct got_price prices[MAX_GOT];
+    size_t np;
+    char *as_of;
+    int fail_at; /* the sink rejects record number fail_at (1-based), 0 never */
+};
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static int collect_record(void *ctx, const struct ts_record *rec, struct ts_err *err)
+{
+    struct collect *c = ctx;
+
+    if (c->fail_at > 0 && (size_t)c->fail_at == c->n + 1)
+        return ts_err_set(err, "rejected '%.*s'", (int)rec->model_len, rec->model);
+    assert_true(c->n < MAX_GOT);
+    struct got_rec *g = &c->recs[c->n++];
+    g->period = rec->period;
+    g->date = rec->date;
+    g->model = xstrndup(rec->model, rec->model_len);
+    g->total = rec->total;
+    g->prompt = rec->prompt;
+    g->completion = rec->completion;
+    g->reasoning = rec->reasoning;
+    g->cached = rec->cached;
+    g->requests = rec->requests;
+    g->prompt_price = rec->prompt_price;
+    g->completion_price = rec->completion_price;
+    g->line = rec->line;
+    g->where = dup_or_null(rec->where);
+    return 0;
+}
+
+static int collect_price(void *ctx, const struct ts_price *p, struct ts_err *err)
+{
+    struct collect *c = ctx;
+
+    (void)err;
+    assert_true(c->np < MAX_GOT);
+    struct got_price *g = &c->prices[c->np++];
+    g->model = xstrdup(p->model);
+    g->id = xstrdup(p->id);
+    g->prompt = p->prompt;
+    g->completion = p->completion;
+    g->where = dup_or_null(p->where);
+    return 0;
+}
+
+static void collect_as_of(void *ctx, const char *as_of)
+{
+    struct collect *c = ctx;
+
+    free(c->as_of);
+    c->as_of = xstrdup(as_of);
+}
+
+static void collect_release(struct collect *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->recs[i].model);
+        free(c->recs[i].where);
+    }
+    for (size_t i = 0; i < c->np; i++) {
+        free(c->prices[i].model);
+        free(c->prices[i].id);
+        free(c->prices[i].where);
+    }
+    free(c->as_of);
+    memset(c, 0, sizeof(*c));
+}
+
+/* One test's state: what was collected and the error. */
+struct run {
+    struct collect c;
+    struct ts_err err;
+    enum ts_format shape;
+    int rc;
+};
+
+static struct ts_sink sink_of(struct collect *c)
+{
+    struct ts_sink s = {collect_record, collect_price, collect_as_of, c};
+    return s;
+}
+
+enum which { JSONL, DOC };
+
+static void run_fp(struct run *r, FILE *fp, enum which w, enum ts_format format, int period)
+{
+    struct ts_input in;
+    struct import_opts o = IMPORT_OPTS_INIT;
+    struct ts_sink sink = sink_of(&r->c);
+
+    o.format = format;
+    o.period = period;
+    input_from_fp(&in, fp, "test");
+    r->shape = TS_FMT_CSV; /* anything the importer must overwrite */
+    if (w == JSONL)
+        r->rc = import_jsonl(&in, &o, &sink, &r->err);
+    else
+        r->rc = import_json_doc(&in, &o, &sink, &r->shape, &r->err);
+    input_release(&in);
+}
+
+/* Runs an importer over a string. */
+static void run_str(struct run *r, const char *text, enum which w, enum ts_format format,
+                    int period)
+{
+    memset(r, 0, sizeof(*r));
+    FILE *fp = fmemopen((void *)text, strlen(text), "r");
+    assert_non_null(fp);
+    run_fp(r, fp, w, format, period);
+    fclose(fp);
+}
+
+/* Runs an importer over tests/data/json/<name>. */
+static void run_file(struct run *r, const char *name, enum which w, enum ts_format format)
+{
+    const char *dir = getenv("TS_TEST_DATA");
+    char path[1024];
+
+    memset(r, 0, sizeof(*r));
+    if (!dir)
+        dir = "tests/data";
+    snprintf(path, sizeof(path), "%s/json/%s", dir, name);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        fail_msg("cannot open %s (set TS_TEST_DATA)", path);
+    run_fp(r, fp, w, format, -1);
+    fclose(fp);
+}
+
+static void doc(struct run *r, const char *text)
+{
+    run_str(r, text, DOC, TS_FMT_AUTO, -1);
+}
+
+static void jsonl(struct run *r, const char *text)
+{
+    run_str(r, text, JSONL, TS_FMT_AUTO, -1);
+}
+
+static int32_t day(const char *s)
+{
+    int32_t d;
+    assert_int_equal(date_parse(s, strlen(s), &d), 0);
+    return d;
+}
+
+static void expect_ok(struct run *r)
+{
+    if (r->rc != 0)
+        fail_msg("unexpected error %ld:%ld: %s", r->err.line, r->err.col, r->err.msg);
+}
+
+static void expect_err(struct run *r, long line, long col, const char *msg)
+{
+    assert_int_equal(r->rc, -1);
+    assert_string_equal(r->err.msg, msg);
+    assert_int_equal(r->err.line, line);
+    assert_int_equal(r->err.col, col);
+}
+
+static void expect_rec(const struct got_rec *g, enum ts_period period, const char *date,
+                       const char *model, int64_t total)
+{
+    assert_int_equal(g->period, period);
+    assert_int_equal(g->date, day(date));
+    assert_string_equal(g->model, model);
+    assert_int_equal(g->total, total);
+}
+
+/* A whole document holding one record whose total_tokens is the given
+ * JSON text; the error it gives, or "" when it imports. */
+static const char *total_error(struct run *r, const char *value)
+{
+    char text[512];
+
+    snprintf(text, sizeof(text), "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":%s}]",
+             value);
+    collect_release(&r->c);
+    doc(r, text);
+    return r->rc == 0 ? "" : r->err.msg;
+}
+
+/* ---- JSON Lines ---- */
+
+static void test_jsonl_records(void **state)
+{
+    struct run r;
+    (void)state;
+
+    jsonl(&r, "{\"date\":\"2026-05-24\",\"model\":\"a/x\",\"total_tokens\":\"595090081549\"}\r\n"
+              "\r\n"
+              "   \n"
+              "{\"week\":\"2026-05-18\",\"slug\":\"b/y\",\"tokens\":12.5,\"requests\":7}\r\n"
+              "{\"day\":\"2026-05-25\",\"model_id\":\"c/z\",\"prompt_tokens\":10,"
+              "\"completion_tokens\":\"5\",\"extra\":[1,2],\"cached_tokens\":null}");
+    expect_ok(&r);
+    assert_int_equal(r.c.n, 3);
+    expect_rec(&r.c.recs[0], TS_DAY, "2026-05-24", "a/x", 595090081549);
+    assert_int_equal(r.c.recs[0].line, 1);
+    assert_null(r.c.recs[0].where);
+    assert_int_equal(r.c.recs[0].prompt, TS_ABSENT);
+    assert_int_equal(r.c.recs[0].requests, TS_ABSENT);
+    expect_rec(&r.c.recs[1], TS_WEEK, "2026-05-18", "b/y", 13);
+    assert_int_equal(r.c.recs[1].line, 4);
+    assert_int_equal(r.c.recs[1].requests, 7);
+    expect_rec(&r.c.recs[2], TS_DAY, "2026-05-25", "c/z", 15);
+    assert_int_equal(r.c.recs[2].prompt, 10);
+    assert_int_equal(r.c.recs[2].completion, 5);
+    assert_int_equal(r.c.recs[2].cached, TS_ABSENT);
+    assert_int_equal(r.c.recs[2].line, 5);
+    collect_release(&r.c);
+}
+
+static void test_jsonl_forced_period(void **state)
+{
+    struct run r;
+    (void)state;
+
+    run_str(&r, "{\"date\":\"2026-02-16\",\"model\":\"m\",\"total_tokens\":1}\n", JSONL,
+            TS_FMT_JSONL, TS_WEEK);
+    expect_ok(&r);
+    assert_int_equal(r.c.n, 1);
+    expect_rec(&r.c.recs[0], TS_WEEK, "2026-02-16", "m", 1);
+    collect_release(&r.c);
+}
+
+static void test_jsonl_errors(void **state)
+{
+    struct run r;
+    (void)state;
+
+    /* Malformed: jansson's message and column, our line. */
+    jsonl(&r, "{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":1}\n"
+              "\n"
+              "{\"date\":\"2026-05-24\" \"model\":\"m\"}\n");
+    expect_err(&r, 3, 28, "'}' expected near '\"model\"'");
+    assert_int_equal(r.c.n, 1);
+    collect_release(&r.c);
+
+    jsonl(&r, "{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":1}\r\n[1,2]\r\n");
+    expect_err(&r, 2, 0, "expected a JSON object");
+    collect_release(&r.c);
+
+    jsonl(&r, "42\n");
+    expect_err(&r, 1, 0, "expected a JSON object");
+    collect_release(&r.c);
+
+    jsonl(&r, "\n{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":\"12a\"}\n");
+    expect_err(&r, 2, 0, "key 'total_tokens': '12a' is not a token count");
+    collect_release(&r.c);
+
+    jsonl(&r, "{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":NaN}\n");
+    expect_err(&r, 1, 51, "invalid token near 'NaN'");
+    collect_release(&r.c);
+
+    /* A sink error without a line gets the record's line. */
+    memset(&r, 0, sizeof(r));
+    r.c.fail_at = 2;
+    {
+        const char *text = "{\"date\":\"2026-05-24\",\"model\":\"a\",\"total_tokens\":1}\n"
+                           "{\"date\":\"2026-05-24\",\"model\":\"b\",\"total_tokens\":2}\n";
+        FILE *fp = fmemopen((void *)text, strlen(text), "r");
+        run_fp(&r, fp, JSONL, TS_FMT_AUTO, -1);
+        fclose(fp);
+    }
+    expect_err(&r, 2, 0, "rejected 'b'");
+    assert_int_equal(r.c.n, 1);
+    collect_release(&r.c);
+}
+
+/* ---- the shared object -> record mapping ---- */
+
+static void test_values(void **state)
+{
+    struct run r;
+    (void)state;
+
+    memset(&r, 0, sizeof(r));
+    assert_string_equal(total_error(&r, "\"595090081549\""), "");
+    assert_int_equal(r.c.recs[0].total, 595090081549);
+    assert_string_equal(total_error(&r, "\" 12.5 \""), "");
+    assert_int_equal(r.c.recs[0].total, 13);
+    assert_string_equal(total_error(&r, "\"1.5e3\""), "");
+    assert_int_equal(r.c.recs[0].total, 1500);
+    assert_string_equal(total_error(&r, "528063673766.6666"), "");
+    assert_int_equal(r.c.recs[0].total, 528063673767);
+    assert_string_equal(total_error(&r, "9223372036854775807"), "");
+    assert_int_equal(r.c.recs[0].total, INT64_MAX);
+    assert_string_equal(total_error(&r, "0"), "");
+    assert_int_equal(r.c.recs[0].total, 0);
+
+    assert_string_equal(total_error(&r, "\"12a\""),
+                        "[0]: key 'total_tokens': '12a' is not a token count");
+    assert_string_equal(total_error(&r, "\"\""),
+                        "[0]: key 'total_tokens': '' is empty (expected a token count)");
+    assert_string_equal(total_error(&r, "-5"),
+                        "[0]: key 'total_tokens': '-5' is negative (expected a token count >= 0)");
+    assert_string_equal(total_error(&r, "\"-5\""),
+                        "[0]: key 'total_tokens': '-5' is negative (expected a token count >= 0)");
+    assert_string_equal(total_error(&r, "-0.75"), "[0]: key 'total_tokens': '-0.75' is negative "
+                                                  "(expected a token count >= 0)");
+    assert_string_equal(total_error(&r, "\"9223372036854775808\""),
+                        "[0]: key 'total_tokens': '9223372036854775808' is too large (expected a "
+                        "token count below 2^63)");
+    assert_string_equal(total_error(&r, "1e19"), "[0]: key 'total_tokens': '1e+19' is too large "
+                                                 "(expected a token count below 2^63)");
+    assert_string_equal(total_error(&r, "\"0123456789012345678901234567890123456789xyz\""),
+                        "[0]: key 'total_tokens': '0123456789012345678901234567890123456789...' "
+                        "is not a token count");
+    assert_string_equal(total_error(&r, "\"nan\""),
+                        "[0]: key 'total_tokens': 'nan' is not a token count");
+    assert_string_equal(total_error(&r, "[1]"),
+                        "[0]: key 'total_tokens': expected a token count, found an array");
+    assert_string_equal(total_error(&r, "{}"),
+                        "[0]: key 'total_tokens': expected a token count, found an object");
+    assert_string_equal(total_error(&r, "true"),
+                        "[0]: key 'total_tokens': expected a token count, found true");
+    /* JSON itself cannot hold these: jansson refuses them. */
+    assert_string_equal(total_error(&r, "9223372036854775808"),
+                        "too big integer near '9223372036854775808'");
+    assert_int_equal(r.err.line, 1);
+    assert_int_equal(r.err.col, 68);
+    assert_string_equal(total_error(&r, "NaN"), "invalid token near 'NaN'");
+    assert_string_equal(total_error(&r, "1e400"), "real number overflow near '1e400'");
+    /* null is absent: no total, and no prompt + completion either. */
+    assert_string_equal(total_error(&r, "null"),
+                        "[0]: no token key (expected total_tokens or tokens, or prompt_tokens and "
+                        "completion_tokens)");
+    collect_release(&r.c);
+}
+
+static void test_required_keys(void **state)
+{
+    struct run r;
+    (void)state;
+
+    doc(&r, "[{\"model\":\"m\",\"total_tokens\":1}]");
+    expect_err(&r, 0, 0, "[0]: no period key (expected one of date, day, week, week_start)");
+    collect_release(&r.c);
+
+    doc(&r, "[{\"date\":\"2026-05-24\",\"total_tokens\":1,\"name\":\"M\"}]");
+    expect_err(&r, 0, 0,
+               "[0]: no model key (expected one of model, model_permaslug, slug, model_id)");
+    collect_release(&r.c);
+
+    doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"prompt_tokens\":1}]");
+    expect_err(&r, 0, 0,
+               "[0]: no token key (expected total_tokens or tokens, or prompt_tokens and "
+               "completion_tokens)");
+    collect_release(&r.c);
+
+    doc(&r, "[{\"date\":\"2026-02-30\",\"model\":\"m\",\"total_tokens\":1}]");
+    expect_err(&r, 0, 0, "[0]: key 'date': '2026-02-30' is not a date (expected YYYY-MM-DD)");
+    collect_release(&r.c);
+
+    doc(&r, "[{\"week_start\":20260216,\"model\":\"m\",\"total_tokens\":1}]");
+    expect_err(&r, 0, 0, "[0]: key 'week_start': expected a date (YYYY-MM-DD), found a number");
+    collect_release(&r.c);
+
+    doc(&r, "[{\"date\":\"2026-05-24\",\"model\":7,\"total_tokens\":1}]");
+    expect_err(&r, 0, 0, "[0]: key 'model': expected a model slug, found a number");
+    collect_release(&r.c);
+
+    doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"\",\"total_tokens\":1}]");
+    expect_err(&r, 0, 0, "[0]: key 'model': '' is empty (expected a model slug)");
+    collect_release(&r.c);
+
+    doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"prompt_tokens\":9223372036854775807,"
+            "\"completion_tokens\":1}]");
+    expect_err(&r, 0, 0,
+               "[0]: prompt_tokens + completion_tokens is too large (9223372036854775807 + 1, "
+               "expected a total below 2^63)");
+    collect_release(&r.c);
+}
+
+static void test_aliases_and_prices(void **state)
+{
+    struct run r;
+    (void)state;
+
+    /* The first alias of a field wins whatever the key order; case and
+     * blanks around a key do not matter; unknown keys are ignored. */
+    doc(&r, "[{\"tokens\":5,\"Total_Tokens\":\"7\",\"slug\":\"s\",\"model\":\"m\","
+            "\"day\":\"2026-05-01\",\" date \":\"2026-05-24\",\"input_tokens\":1,"
+            "\"prompt_tokens\":2,\"count\":3,\"request_count\":4,\"rank\":1,"
+            "\"prompt_price\":3e-07,\"completion_price\":\"0.0000012\"}]");
+    expect_ok(&r);
+    assert_int_equal(r.c.n, 1);
+    expect_rec(&r.c.recs[0], TS_DAY, "2026-05-24", "m", 7);
+    assert_int_equal(r.c.recs[0].prompt, 2);
+    assert_int_equal(r.c.recs[0].requests, 4);
+    assert_int_equal(r.c.recs[0].prompt_price, 300000);
+    assert_int_equal(r.c.recs[0].completion_price, 1200000);
+    assert_string_equal(r.c.recs[0].where, "[0]");
+    assert_int_equal(r.c.recs[0].line, 0);
+    collect_release(&r.c);
+
+    /* A null value does not hide a present alias. */
+    doc(&r, "[{\"date\":\"2026-05-24\",\"model\":null,\"slug\":\"s\",\"total_tokens\":null,"
+            "\"tokens\":3,\"prompt_price\":-1}]");
+    expect_ok(&r);
+    expect_rec(&r.c.recs[0], TS_DAY, "2026-05-24", "s", 3);
+    assert_int_equal(r.c.recs[0].prompt_price, TS_ABSENT);
+    collect_release(&r.c);
+
+    doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":1,"
+            "\"completion_price\":\"abc\"}]");
+    expect_err(&r, 0, 0, "[0]: key 'completion_price': 'abc' is not a price");
+    collect_release(&r.c);
+}
+
+/* ---- whole documents ---- */
+
+static void test_bare_array(void **state)
+{
+    struct run r;
+    (void)state;
+
+    doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"a\",\"total_tokens\":1},\n"
+            " {\"week\":\"2026-05-18\",\"model\":\"b\",\"total_tokens\":\"2\"}]");
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_JSON);
+    assert_int_equal(r.c.n, 2);
+    expect_rec(&r.c.recs[0], TS_DAY, "2026-05-24", "a", 1);
+    assert_string_equal(r.c.recs[0].where, "[0]");
+    expect_rec(&r.c.recs[1], TS_WEEK, "2026-05-18", "b", 2);
+    assert_string_equal(r.c.recs[1].where, "[1]");
+    assert_null(r.c.as_of);
+    collect_release(&r.c);
+
+    /* --format json recognises the shape too; --period forces. */
+    run_str(&r, "[{\"date\":\"2026-05-24\",\"model\":\"a\",\"total_tokens\":1}]", DOC, TS_FMT_JSON,
+            TS_WEEK);
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_JSON);
+    expect_rec(&r.c.recs[0], TS_WEEK, "2026-05-24", "a", 1);
+    collect_release(&r.c);
+
+    doc(&r, " [ ] ");
+    expect_err(&r, 0, 0, "empty array (expected records)");
+    collect_release(&r.c);
+
+    doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"a\",\"total_tokens\":1},"
+            "{\"date\":\"2026-05-24\",\"model\":\"b\",\"total_tokens\":1},"
+            "{\"date\":\"2026-05-24\",\"model\":\"c\",\"total_tokens\":1},"
+            "\"d\"]");
+    expect_err(&r, 0, 0, "[3]: expected a JSON object");
+    collect_release(&r.c);
+}
+
+static void test_daily(void **state)
+{
+    struct run r;
+    (void)state;
+
+    run_file(&r, "daily-api.json", DOC, TS_FMT_AUTO);
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_DAILY);
+    assert_string_equal(r.c.as_of, "2026-05-26T04:00:00Z");
+    assert_int_equal(r.c.n, 4);
+    expect_rec(&r.c.recs[0], TS_DAY, "2026-05-24", "deepseek/deepseek-v4-flash-20260423",
+               595090081549);
+    assert_string_equal(r.c.recs[0].where, "data[0]");
+    expect_rec(&r.c.recs[1], TS_DAY, "2026-05-24", "tencent/hy3-preview-20260421", 512345678901);
+    expect_rec(&r.c.recs[2], TS_DAY, "2026-05-24", "other", 4012345678901);
+    expect_rec(&r.c.recs[3], TS_DAY, "2026-05-25", "deepseek/deepseek-v4-flash-20260423",
+               601234567890);
+    assert_string_equal(r.c.recs[3].where, "data[3]");
+    assert_int_equal(r.c.recs[3].line, 0);
+    collect_release(&r.c);
+
+    run_file(&r, "daily-api.json", DOC, TS_FMT_OPENROUTER_DAILY);
+    expect_ok(&r);
+    assert_int_equal(r.c.n, 4);
+    collect_release(&r.c);
+
+    doc(&r, "{\"data\":[],\"meta\":{\"as_of\":\"x\"}}");
+    expect_err(&r, 0, 0, "no records in 'data'");
+    collect_release(&r.c);
+
+    doc(&r, "{\"data\":[{\"date\":\"2026-05-24\",\"model_permaslug\":\"a\",\"total_tokens\":\"1\"},"
+            "{\"date\":\"2026-05-24\",\"model_permaslug\":\"b\",\"total_tokens\":\"12a\"}]}");
+    expect_err(&r, 0, 0, "data[1]: key 'total_tokens': '12a' is not a token count");
+    assert_int_equal(r.c.n, 1);
+    collect_release(&r.c);
+
+    /* A sink error keeps its own message; whole documents have no line. */
+    memset(&r, 0, sizeof(r));
+    r.c.fail_at = 1;
+    {
+        const char *text = "{\"data\":[{\"date\":\"2026-05-24\",\"model\":\"a\",\"tokens\":1}]}";
+        FILE *fp = fmemopen((void *)text, strlen(text), "r");
+        run_fp(&r, fp, DOC, TS_FMT_AUTO, -1);
+        fclose(fp);
+    }
+    expect_err(&r, 0, 0, "rejected 'a'");
+    collect_release(&r.c);
+}
+
+static const struct {
+    const char *week;
+    const char *model;
+    int64_t total;
+} chart_want[] = {
+    {"2025-08-18", "anthropic/claude-4-sonnet-20250522", 528063673767},
+    {"2025-08-18", "google/gemini-2.5-flash", 244242992850},
+    {"2025-08-18", "deepseek/deepseek-chat-v3-0324", 194360629583},
+    {"2025-08-18", "qwen/qwen3-coder-480b-a35b-07-25", 190695002883},
+    {"2025-08-18", "google/gemini-2.0-flash-001", 154784887067},
+    {"2025-08-18", "google/gemini-2.5-pro", 119531655467},
+    {"2025-08-18", "anthropic/claude-3-7-sonnet-20250219", 111303841200},
+    {"2025-08-18", "deepseek/deepseek-r1-0528", 79978183650},
+    {"2025-08-18", "deepseek/deepseek-chat-v3.1", 71272639833},
+    {"2025-08-18", "Others", 1138769738367},
+    {"2026-05-25", "tencent/hy3-preview-20260421", 9574623569376},
+    {"2026-05-25", "deepseek/deepseek-v4-flash-20260423", 8373700759867},
+    {"2026-05-25", "openrouter/owl-alpha", 4619454896990},
+    {"2026-05-25", "anthropic/claude-4.7-opus-20260416", 4353949197101},
+    {"2026-05-25", "anthropic/claude-4.6-sonnet-20260217", 4311369195655},
+    {"2026-05-25", "deepseek/deepseek-v4-pro-20260423", 3440324211138},
+    {"2026-05-25", "xiaomi/mimo-v2.5-pro-20260422", 3161959522104},
+    {"2026-05-25", "xiaomi/mimo-v2.5-20260422", 2847181081837},
+    {"2026-05-25", "google/gemini-3-flash-preview-20251217", 2349792682597},
+    {"2026-05-25", "Others", 38072933060777},
+};
+
+static void test_chart(void **state)
+{
+    struct run r;
+    size_t n = sizeof(chart_want) / sizeof(chart_want[0]);
+    (void)state;
+
+    run_file(&r, "chart-excerpt.json", DOC, TS_FMT_AUTO);
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_CHART);
+    assert_string_equal(r.c.as_of, "2026-05-30T05:27:03.183Z");
+    assert_int_equal(r.c.n, n);
+    for (size_t i = 0; i < n; i++) {
+        expect_rec(&r.c.recs[i], TS_WEEK, chart_want[i].week, chart_want[i].model,
+                   chart_want[i].total);
+        assert_string_equal(r.c.recs[i].where, i < 10 ? "weeks[0].byModel" : "weeks[1].byModel");
+        assert_int_equal(r.c.recs[i].prompt, TS_ABSENT);
+    }
+    collect_release(&r.c);
+
+    run_file(&r, "chart-excerpt.json", DOC, TS_FMT_OPENROUTER_CHART);
+    expect_ok(&r);
+    assert_int_equal(r.c.n, n);
+    collect_release(&r.c);
+
+    /* String counts are accepted; null ones skipped. */
+    doc(&r, "{\"weeks\":[{\"week\":\"2025-08-18\",\"byModel\":{\"a/b\":\"10\",\"c\":null,"
+            "\"Others\":0.5}}]}");
+    expect_ok(&r);
+    assert_int_equal(r.c.n, 2);
+    expect_rec(&r.c.recs[0], TS_WEEK, "2025-08-18", "a/b", 10);
+    expect_rec(&r.c.recs[1], TS_WEEK, "2025-08-18", "Others", 1);
+    assert_null(r.c.as_of);
+    collect_release(&r.c);
+
+    doc(&r, "{\"weeks\":[{\"week\":\"2025-08-18\",\"byModel\":{\"a\":1}},"
+            "{\"week\":\"2025-08-25\",\"byModel\":{\"a\":1}},"
+            "{\"week\":\"2025-09-01\",\"byModel\":{\"a\":1,\"b/c\":[1]}}]}");
+    expect_err(&r, 0, 0, "weeks[2].byModel: key 'b/c': expected a token count, found an array");
+    collect_release(&r.c);
+
+    doc(&r, "{\"weeks\":[{\"week\":\"2025-08-18\",\"byModel\":{\"a\":-3}}]}");
+    expect_err(&r, 0, 0,
+               "weeks[0].byModel: key 'a': '-3' is negative (expected a token count >= 0)");
+    collect_release(&r.c);
+
+    doc(&r, "{\"weeks\":[{\"week\":\"2025-13-01\",\"byModel\":{}}]}");
+    expect_err(&r, 0, 0, "weeks[0]: key 'week': '2025-13-01' is not a date (expected YYYY-MM-DD)");
+    collect_release(&r.c);
+
+    doc(&r, "{\"weeks\":[{\"byModel\":{}}]}");
+    expect_err(&r, 0, 0, "weeks[0]: no 'week' key (expected YYYY-MM-DD)");
+    collect_release(&r.c);
+
+    doc(&r, "{\"weeks\":[{\"week\":\"2025-08-18\"}]}");
+    expect_err(&r, 0, 0, "weeks[0]: no 'byModel' key (expected an object of token counts)");
+    collect_release(&r.c);
+
+    doc(&r, "{\"weeks\":[]}");
+    expect_err(&r, 0, 0, "no records in 'weeks'");
+    collect_release(&r.c);
+}
+
+static void test_weekly(void **state)
+{
+    struct run r;
+    (void)state;
+
+    run_file(&r, "weekly-snapshot.json", DOC, TS_FMT_AUTO);
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_WEEKLY);
+    assert_int_equal(r.c.n, 4);
+    expect_rec(&r.c.recs[0], TS_WEEK, "2026-02-16", "minimax/minimax-m2.5-20260211", 1440000000000);
+    assert_int_equal(r.c.recs[0].prompt, 1350000000000);
+    assert_int_equal(r.c.recs[0].completion, 90000000000);
+    assert_int_equal(r.c.recs[0].reasoning, 30000000000);
+    assert_int_equal(r.c.recs[0].cached, 800000000000);
+    assert_int_equal(r.c.recs[0].requests, 21000000);
+    assert_int_equal(r.c.recs[0].prompt_price, 300000);
+    assert_int_equal(r.c.recs[0].completion_price, 1200000);
+    assert_string_equal(r.c.recs[0].where, "models[0]");
+    expect_rec(&r.c.recs[1], TS_WEEK, "2026-02-16", "google/gemini-3-flash-preview-20251217",
+               1020000000000);
+    assert_int_equal(r.c.recs[1].prompt_price, 500000);
+    assert_int_equal(r.c.recs[1].completion_price, 3000000);
+    expect_rec(&r.c.recs[2], TS_WEEK, "2026-02-16", "x-ai/grok-code-fast-1", 870000000000);
+    assert_int_equal(r.c.recs[2].completion_price, 1500000);
+    /* 8e12 - (1.44e12 + 1.02e12 + 0.87e12) */
+    expect_rec(&r.c.recs[3], TS_WEEK, "2026-02-16", "other", 4670000000000);
+    assert_int_equal(r.c.recs[3].prompt, TS_ABSENT);
+    assert_null(r.c.as_of);
+    collect_release(&r.c);
+
+    /* An element's own date is ignored; no remainder when the sum is the
+     * total; no total, no remainder. */
+    doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"date\":\"1999-01-01\","
+            "\"total_tokens\":\"60\"},{\"slug\":\"b\",\"total_tokens\":40}],\"total_tokens\":100}");
+    expect_ok(&r);
+    assert_int_equal(r.c.n, 2);
+    expect_rec(&r.c.recs[0], TS_WEEK, "2026-02-16", "a", 60);
+    expect_rec(&r.c.recs[1], TS_WEEK, "2026-02-16", "b", 40);
+    collect_release(&r.c);
+
+    doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":60}]}");
+    expect_ok(&r);
+    assert_int_equal(r.c.n, 1);
+    collect_release(&r.c);
+
+    doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":100},"
+            "{\"slug\":\"b\",\"total_tokens\":50}],\"total_tokens\":100}");
+    expect_err(&r, 0, 0, "total_tokens 100 is less than the sum of its models (150)");
+    collect_release(&r.c);
+
+    doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":1}],"
+            "\"total_tokens\":\"x\"}");
+    expect_err(&r, 0, 0, "key 'total_tokens': 'x' is not a token count");
+    collect_release(&r.c);
+
+    doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":1},"
+            "{\"slug\":\"b\",\"total_tokens\":1},{\"slug\":\"c\",\"total_tokens\":1},"
+            "{\"slug\":\"d\",\"total_tokens\":1},{\"slug\":\"e\",\"total_tokens\":\"12a\"}]}");
+    expect_err(&r, 0, 0, "models[4]: key 'total_tokens': '12a' is not a token count");
+    collect_release(&r.c);
+
+    doc(&r, "{\"date\":\"2026-02-30\",\"models\":[]}");
+    expect_err(&r, 0, 0, "key 'date': '2026-02-30' is not a date (expected YYYY-MM-DD)");
+    collect_release(&r.c);
+
+    doc(&r, "{\"date\":\"2026-02-16\",\"models\":[]}");
+    expect_err(&r, 0, 0, "no records in 'models'");
+    collect_release(&r.c);
+}
+
+static void test_models_catalogue(void **state)
+{
+    struct run r;
+    (void)state;
+
+    run_file(&r, "models-excerpt.json", DOC, TS_FMT_AUTO);
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_MODELS);
+    assert_int_equal(r.c.n, 0);
+    /* openrouter/auto ("-1") and ~anthropic/claude-sonnet-latest are skipped. */
+    assert_int_equal(r.c.np, 6);
+    static const struct {
+        const char *model, *id, *where;
+        int64_t prompt, completion;
+    } want[] = {
+        {"ai21/jamba-large-1.7", "ai21/jamba-large-1.7", "[0]", 2000000, 8000000},
+        {"anthropic/claude-3-7-sonnet-20250219", "anthropic/claude-3.7-sonnet", "[1]", 3000000,
+         15000000},
+        {"anthropic/claude-3-7-sonnet-20250219:thinking", "anthropic/claude-3.7-sonnet:thinking",
+         "[2]", 3000000, 15000000},
+        {"arcee-ai/trinity-mini-20251201", "arcee-ai/trinity-mini", "[3]", 45000, 150000},
+        {"google/gemma-4-31b-it-20260402:free", "google/gemma-4-31b-it:free", "[4]", 0, 0},
+        {"deepseek/deepseek-v4-flash-20260423", "deepseek/deepseek-v4-flash", "[6]", 140000,
+         280000},
+    };
+    for (size_t i = 0; i < r.c.np; i++) {
+        assert_string_equal(r.c.prices[i].model, want[i].model);
+        assert_string_equal(r.c.prices[i].id, want[i].id);
+        assert_string_equal(r.c.prices[i].where, want[i].where);
+        assert_int_equal(r.c.prices[i].prompt, want[i].prompt);
+        assert_int_equal(r.c.prices[i].completion, want[i].completion);
+    }
+    collect_release(&r.c);
+
+    run_file(&r, "models-excerpt.json", DOC, TS_FMT_OPENROUTER_MODELS);
+    expect_ok(&r);
+    assert_int_equal(r.c.np, 6);
+    collect_release(&r.c);
+
+    /* The {"data":[...]} form; one price of two; numbers; no canonical_slug. */
+    doc(&r, "{\"data\":[{\"id\":\"a/b:free\",\"pricing\":{\"prompt\":\"0\",\"completion\":\"-1\"}},"
+            "{\"id\":\"c/d\",\"canonical_slug\":\"c/d-20260101\",\"pricing\":"
+            "{\"prompt\":1.5e-07,\"completion\":\"0.000000045\",\"image\":\"x\"}},"
+            "{\"id\":\"e/f\",\"canonical_slug\":\"e/f\"},"
+            "{\"id\":\"g/h:beta\",\"canonical_slug\":\"g/h:extended\",\"pricing\":"
+            "{\"prompt\":\"0.1234567890125\"}}]}");
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_MODELS);
+    assert_int_equal(r.c.np, 3);
+    assert_string_equal(r.c.prices[0].model, "a/b:free");
+    assert_string_equal(r.c.prices[0].where, "data[0]");
+    assert_int_equal(r.c.prices[0].prompt, 0);
+    assert_int_equal(r.c.prices[0].completion, TS_ABSENT);
+    assert_string_equal(r.c.prices[1].model, "c/d-20260101");
+    assert_int_equal(r.c.prices[1].prompt, 150000);
+    assert_int_equal(r.c.prices[1].completion, 45000);
+    assert_string_equal(r.c.prices[2].model, "g/h:extended");
+    assert_int_equal(r.c.prices[2].prompt, 123456789013);
+    assert_int_equal(r.c.prices[2].completion, TS_ABSENT);
+    collect_release(&r.c);
+
+    doc(&r, "[{\"id\":\"a\",\"pricing\":{\"prompt\":\"0\"}},{\"id\":\"b\"},{\"id\":\"c\"},"
+            "{\"id\":\"d\"},{\"id\":\"e\"},{\"id\":\"f\"},{\"id\":\"g\"},{\"id\":\"h\"},"
+            "{\"id\":\"i\"},{\"id\":\"j\"},{\"id\":\"k\"},{\"id\":\"l\"},"
+            "{\"id\":\"m\",\"pricing\":{\"prompt\":\"abc\",\"completion\":\"0\"}}]");
+    expect_err(&r, 0, 0, "[12]: key 'pricing.prompt': 'abc' is not a price");
+    assert_int_equal(r.c.np, 1);
+    collect_release(&r.c);
+
+    doc(&r, "{\"data\":[{\"canonical_slug\":\"a\",\"pricing\":{}}]}");
+    expect_err(&r, 0, 0, "data[0]: no 'id' key (expected a model id)");
+    collect_release(&r.c);
+
+    doc(&r, "[{\"id\":\"a\",\"pricing\":[\"0\"]}]");
+    expect_err(&r, 0, 0, "[0]: key 'pricing': expected an object, found an array");
+    collect_release(&r.c);
+
+    doc(&r, "[{\"id\":\"a\",\"pricing\":{\"completion\":true}}]");
+    expect_err(&r, 0, 0, "[0]: key 'pricing.completion': expected a price, found true");
+    collect_release(&r.c);
+
+    doc(&r, "[{\"id\":\"a\",\"pricing\":{}}, 5]");
+    expect_err(&r, 0, 0, "[1]: expected a JSON object");
+    collect_release(&r.c);
+}
+
+static void test_single_object(void **state)
+{
+    struct run r;
+    (void)state;
+
+    doc(&r, "{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":\"3\"}\n");
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_JSONL);
+    assert_int_equal(r.c.n, 1);
+    expect_rec(&r.c.recs[0], TS_DAY, "2026-05-24", "m", 3);
+    assert_null(r.c.recs[0].where);
+    collect_release(&r.c);
+
+    doc(&r, "{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":\"-3\"}\n");
+    expect_err(&r, 0, 0, "key 'total_tokens': '-3' is negative (expected a token count >= 0)");
+    collect_release(&r.c);
+}
+
+static void test_shapes(void **state)
+{
+    struct run r;
+    (void)state;
+
+    doc(&r, "{\"rows\":[1]}");
+    expect_err(&r, 0, 0,
+               "unknown JSON shape (expected an array of records, or an object with \"data\", "
+               "\"weeks\" or \"models\")");
+    assert_int_equal(r.shape, TS_FMT_AUTO);
+    collect_release(&r.c);
+
+    /* "models" without a "date" is no weekly snapshot. */
+    doc(&r, "{\"models\":[]}");
+    expect_err(&r, 0, 0,
+               "unknown JSON shape (expected an array of records, or an object with \"data\", "
+               "\"weeks\" or \"models\")");
+    collect_release(&r.c);
+
+    /* Forced formats must match. */
+    run_file(&r, "chart-excerpt.json", DOC, TS_FMT_OPENROUTER_DAILY);
+    expect_err(&r, 0, 0,
+               "not an openrouter-daily document (expected {\"data\":[...]} with date, "
+               "model_permaslug and total_tokens)");
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_CHART);
+    assert_int_equal(r.c.n, 0);
+    assert_null(r.c.as_of);
+    collect_release(&r.c);
+
+    run_file(&r, "models-excerpt.json", DOC, TS_FMT_OPENROUTER_DAILY);
+    expect_err(&r, 0, 0,
+               "not an openrouter-daily document (expected {\"data\":[...]} with date, "
+               "model_permaslug and total_tokens)");
+    collect_release(&r.c);
+
+    run_file(&r, "daily-api.json", DOC, TS_FMT_OPENROUTER_CHART);
+    expect_err(&r, 0, 0,
+               "not an openrouter-chart document (expected {\"weeks\":[...]} with week and "
+               "byModel)");
+    collect_release(&r.c);
+
+    run_file(&r, "daily-api.json", DOC, TS_FMT_OPENROUTER_WEEKLY);
+    expect_err(&r, 0, 0,
+               "not an openrouter-weekly document (expected {\"date\":...,\"models\":[...]} with "
+               "slug and total_tokens)");
+    collect_release(&r.c);
+
+    run_file(&r, "weekly-snapshot.json", DOC, TS_FMT_OPENROUTER_MODELS);
+    expect_err(&r, 0, 0,
+               "not an openrouter-models document (expected {\"data\":[...]} or [...] with id, "
+               "canonical_slug and pricing)");
+    collect_release(&r.c);
+
+    run_str(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":1}]", DOC,
+            TS_FMT_OPENROUTER_MODELS, -1);
+    expect_err(&r, 0, 0,
+               "not an openrouter-models document (expected {\"data\":[...]} or [...] with id, "
+               "canonical_slug and pricing)");
+    assert_int_equal(r.shape, TS_FMT_JSON);
+    collect_release(&r.c);
+
+    /* --format json recognises the shape itself. */
+    run_file(&r, "weekly-snapshot.json", DOC, TS_FMT_JSON);
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_WEEKLY);
+    collect_release(&r.c);
+}
+
+static void test_malformed_document(void **state)
+{
+    struct run r;
+    (void)state;
+
+    doc(&r, "{\n  \"data\": [\n    {\"date\": \"2026-05-24\" \"model\": \"m\"}\n  ]\n}\n");
+    expect_err(&r, 3, 33, "'}' expected near '\"model\"'");
+    assert_int_equal(r.shape, TS_FMT_AUTO);
+    collect_release(&r.c);
+
+    doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":1}");
+    expect_err(&r, 1, 51, "']' expected near end of file");
+    collect_release(&r.c);
+
+    doc(&r, "42");
+    expect_err(&r, 1, 2, "'[' or '{' expected near '42'");
+    collect_release(&r.c);
+
+    doc(&r, "[1] [2]");
+    expect_err(&r, 1, 5, "end of file expected near '['");
+    collect_release(&r.c);
+}
+
+/* The byte order mark is skipped and the whole input is read (hashed). */
+static void test_reads_everything(void **state)
+{
+    const char *text = "\xEF\xBB\xBF[{\"date\":\"2026-05-24\",\"model\":\"m\",\"tokens\":1}]\n\n";
+    struct collect c;
+    struct ts_sink sink = sink_of(&c);
+    struct import_opts o = IMPORT_OPTS_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    struct ts_input in;
+    enum ts_format shape;
+    char hex[65];
+    (void)state;
+
+    memset(&c, 0, sizeof(c));
+    FILE *fp = fmemopen((void *)text, strlen(text), "r");
+    input_from_fp(&in, fp, "test");
+    assert_int_equal(import_json_doc(&in, &o, &sink, &shape, &err), 0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(input_finish(&in, hex, &err), 0);
+    assert_int_equal(in.bytes, strlen(text));
+    input_release(&in);
+    fclose(fp);
+    collect_release(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_jsonl_records),
+        cmocka_unit_test(test_jsonl_forced_period),
+        cmocka_unit_test(test_jsonl_errors),
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_required_keys),
+        cmocka_unit_test(test_aliases_and_prices),
+        cmocka_unit_test(test_bare_array),
+        cmocka_unit_test(test_daily),
+        cmocka_unit_test(test_chart),
+        cmocka_unit_test(test_weekly),
+        cmocka_unit_test(test_models_catalogue),
+        cmocka_unit_test(test_single_object),
+        cmocka_unit_test(test_shapes),
+        cmocka_unit_test(test_malformed_document),
+        cmocka_unit_test(test_reads_everything),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
