@@ -1,9 +1,10 @@
 /* store.c - the SQLite database.
  *
  * Observations are keyed by (dataset, granularity, period, model) so that
- * re-imports are upserts. Each observation remembers the import that last
- * wrote or confirmed it, which is also how a duplicate key within one file
- * is caught without holding the file's keys in memory. */
+ * re-imports are upserts; each remembers the import that last changed it.
+ * The keys one import has written are kept in a temporary table, which is
+ * how a duplicate key within one file is caught without holding the file's
+ * keys in memory and without touching rows that did not change. */
 #include "store.h"
 
 #include <errno.h>
@@ -27,7 +28,7 @@ enum stmt_id {
     ST_OBS_GET,
     ST_OBS_ADD,
     ST_OBS_SET,
-    ST_OBS_TOUCH,
+    ST_SEEN_ADD,
     ST_PRICE_PUT,
     ST_COUNT
 };
@@ -35,7 +36,7 @@ enum stmt_id {
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_MODEL_GET] = "SELECT id FROM models WHERE slug = ?1",
     [ST_MODEL_ADD] = "INSERT INTO models(slug, vendor) VALUES (?1, ?2)",
-    [ST_OBS_GET] = "SELECT total, prompt, completion, reasoning, cached, requests, import_id"
+    [ST_OBS_GET] = "SELECT total, prompt, completion, reasoning, cached, requests"
                    " FROM observations WHERE dataset_id = ?1 AND granularity = ?2"
                    " AND period = ?3 AND model_id = ?4",
     [ST_OBS_ADD] = "INSERT INTO observations(dataset_id, granularity, period, model_id, total,"
@@ -45,8 +46,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                    " reasoning = ?8, cached = ?9, requests = ?10, import_id = ?11"
                    " WHERE dataset_id = ?1 AND granularity = ?2 AND period = ?3"
                    " AND model_id = ?4",
-    [ST_OBS_TOUCH] = "UPDATE observations SET import_id = ?11 WHERE dataset_id = ?1"
-                     " AND granularity = ?2 AND period = ?3 AND model_id = ?4",
+    [ST_SEEN_ADD] = "INSERT INTO temp.seen(granularity, period, model_id) VALUES (?2, ?3, ?4)",
     [ST_PRICE_PUT] = "INSERT INTO prices(model, valid_from, source, prompt, completion, import_id)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(model, valid_from, source)"
                      " DO UPDATE SET prompt = excluded.prompt, completion = excluded.completion,"
@@ -327,6 +327,11 @@ int store_open(const char *path, struct store **out, struct ts_err *err)
     }
     if (migrate(st, err) < 0 || refresh_shipped_vendors(st, err) < 0)
         goto fail;
+    if (exec(st,
+             "CREATE TEMP TABLE seen(granularity INTEGER, period INTEGER, model_id INTEGER,"
+             " PRIMARY KEY (granularity, period, model_id)) WITHOUT ROWID",
+             err) < 0)
+        goto fail;
     for (int i = 0; i < ST_COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
                                NULL) != SQLITE_OK) {
@@ -550,9 +555,20 @@ static int64_t column_opt(sqlite3_stmt *s, int i)
 int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_change *out,
                      struct ts_err *err)
 {
-    sqlite3_stmt *s = st->stmt[ST_OBS_GET];
+    sqlite3_stmt *s = st->stmt[ST_SEEN_ADD];
     int rc;
 
+    bind_obs(s, o, 1);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        *out = STORE_DUPLICATE;
+        return 0;
+    }
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "checking for duplicates");
+
+    s = st->stmt[ST_OBS_GET];
     bind_obs(s, o, 1);
     rc = sqlite3_step(s);
     if (rc == SQLITE_DONE) {
@@ -569,14 +585,13 @@ int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_cha
     int same = sqlite3_column_int64(s, 0) == o->total && column_opt(s, 1) == o->prompt &&
                column_opt(s, 2) == o->completion && column_opt(s, 3) == o->reasoning &&
                column_opt(s, 4) == o->cached && column_opt(s, 5) == o->requests;
-    int64_t last_import = sqlite3_column_int64(s, 6);
     sqlite3_reset(s);
-    if (last_import == o->import_id) {
-        *out = STORE_DUPLICATE;
+    if (same) {
+        *out = STORE_UNCHANGED;
         return 0;
     }
-    *out = same ? STORE_UNCHANGED : STORE_UPDATED;
-    s = st->stmt[same ? ST_OBS_TOUCH : ST_OBS_SET];
+    *out = STORE_UPDATED;
+    s = st->stmt[ST_OBS_SET];
     bind_obs(s, o, 0);
     return step_done(st, s, err, "updating an observation");
 }
@@ -677,7 +692,8 @@ static int status_dataset(struct store *st, int64_t id, struct store_dataset_sta
                           struct ts_err *err)
 {
     static const char counts_sql[] =
-        "SELECT COUNT(*), COUNT(DISTINCT o.model_id), COUNT(DISTINCT m.vendor),"
+        "SELECT COUNT(*), COUNT(DISTINCT CASE WHEN m.vendor <> 'other' THEN o.model_id END),"
+        "  COUNT(DISTINCT CASE WHEN m.vendor <> 'other' THEN m.vendor END),"
         "  SUM(o.granularity = 0), SUM(o.granularity = 1),"
         "  MIN(CASE WHEN o.granularity = 0 THEN o.period END),"
         "  MAX(CASE WHEN o.granularity = 0 THEN o.period END)"

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Installs what tokstat needs, builds it, imports the shipped sample
+# (OpenRouter-shaped weekly snapshots for February 2026) into a fresh
+# database and prints what it holds.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)" >/dev/null
+db=build/sample.db
+rm -f "$db" "$db-wal" "$db-shm"
+build/tokstat --db "$db" import data/sample/*.json
+build/tokstat --db "$db" status
