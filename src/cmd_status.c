@@ -118,9 +118,10 @@ int cmd_status(struct cli *c, int argc, char **argv)
         fprintf(c->out, "catalogue prices: %lld\n", (long long)s.catalogue_prices);
     if (s.total_imports > 0) {
         fprintf(c->out, "imports: %lld", (long long)s.total_imports);
-        if (s.nimports > 0)
-            fprintf(c->out, " (%s%zu newest first)",
-                    s.nimports < (size_t)s.total_imports ? "the " : "", s.nimports);
+        if (s.nimports < (size_t)s.total_imports)
+            fprintf(c->out, " (the %zu newest below; --imports N for more)", s.nimports);
+        else
+            fprintf(c->out, " (newest first)");
         fputc('\n', c->out);
     }
     for (size_t i = 0; i < s.nimports; i++) {

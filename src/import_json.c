@@ -349,7 +349,7 @@ int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct 
             continue;
         /* Any value parses, so that a number or an array line gets the
          * message below rather than jansson's "'[' or '{' expected". */
-        obj = json_loadb(line.data, line.len, JSON_DECODE_ANY, &jerr);
+        obj = json_loadb(line.data, line.len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
         if (!obj) {
             ts_err_at(err, lineno, jerr.column, "%s", jerr.text);
             goto out;
@@ -391,7 +391,7 @@ static json_t *load_document(struct ts_input *in, struct ts_err *err)
     json_t *root;
 
     /* Flags 0: JSON_DECODE_INT_AS_REAL would lose integers above 2^53. */
-    root = json_load_callback(read_chunk, in, 0, &jerr);
+    root = json_load_callback(read_chunk, in, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         if (in->error)
             ts_err_set(err, "read error: %s", strerror(in->error));
