@@ -48,8 +48,9 @@ struct store_import {
 int store_import_start(struct store *st, struct store_import *imp, struct ts_err *err);
 /* Writes the counts, hash and as-of time of imp. */
 int store_import_finish(struct store *st, const struct store_import *imp, struct ts_err *err);
-/* When an earlier import (not except_id) had the same content hash, writes
- * its time into when (UTC, "YYYY-MM-DD HH:MM:SS") and returns 1; 0 if none. */
+/* When an earlier import into the same dataset as except_id had the same
+ * content hash, writes its time into when (UTC, "YYYY-MM-DD HH:MM:SS") and
+ * returns 1; 0 if none. */
 int store_import_seen(struct store *st, const char *sha256, int64_t except_id, char when[32],
                       struct ts_err *err);
 
@@ -61,7 +62,7 @@ enum store_change {
     STORE_INSERTED,
     STORE_UPDATED,
     STORE_UNCHANGED,
-    STORE_DUPLICATE, /* this import already wrote this key: a duplicate in one file */
+    STORE_DUPLICATE, /* this import already had this key: a duplicate in one file */
 };
 
 struct store_obs {

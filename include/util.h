@@ -62,11 +62,18 @@ const char *ts_num_reason(enum ts_num r);
 enum ts_num ts_parse_price(const char *s, size_t len, int64_t *out);
 enum ts_num ts_price_from_double(double d, int64_t *out);
 
-/* Appends s to b, quoting it for a message: non-printable bytes become \xNN
- * and the text is cut to at most max bytes with "..." appended. */
+/* Appends s to b, quoting it for a message: control characters, backslashes
+ * and bytes that are not valid UTF-8 become \xNN, and the text is cut to at
+ * most max bytes with "..." appended. */
 void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max);
 
 /* Non-zero when s[0..len) is valid UTF-8 with no control characters. */
 int ts_utf8_valid(const char *s, size_t len);
+
+/* Non-zero when s[0..len) holds an ASCII control character (C0 or DEL). */
+int ts_has_control(const char *s, size_t len);
+
+/* one when n is 1, else many: for "1 row" and "2 rows". */
+const char *ts_plural(long long n, const char *one, const char *many);
 
 #endif

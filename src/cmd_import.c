@@ -63,9 +63,9 @@ static void print_summary(struct cli *c, const char *file, const struct ingest *
 
     fprintf(c->out, "%s: ", file);
     if (imp->rows > 0 || ig->imp.prices == 0) {
-        fprintf(c->out, "%lld rows, %lld inserted, %lld updated, %lld unchanged, dataset %s",
-                (long long)imp->rows, (long long)imp->inserted, (long long)imp->updated,
-                (long long)imp->unchanged, dataset);
+        fprintf(c->out, "%lld %s, %lld inserted, %lld updated, %lld unchanged, dataset %s",
+                (long long)imp->rows, ts_plural(imp->rows, "row", "rows"), (long long)imp->inserted,
+                (long long)imp->updated, (long long)imp->unchanged, dataset);
         if (ig->have_period) {
             char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
             date_format(week_start(ig->first_period), a);
@@ -73,12 +73,13 @@ static void print_summary(struct cli *c, const char *file, const struct ingest *
             fprintf(c->out, ", weeks %s..%s", a, b);
         }
         if (ig->imp.prices > 0)
-            fprintf(c->out, ", %lld prices", (long long)ig->imp.prices);
+            fprintf(c->out, ", %lld %s", (long long)ig->imp.prices,
+                    ts_plural(ig->imp.prices, "price", "prices"));
     } else {
         char d[TS_DATE_LEN + 1];
         date_format(ig->price_day, d);
-        fprintf(c->out, "%lld prices from the model catalogue, valid from %s",
-                (long long)ig->imp.prices, d);
+        fprintf(c->out, "%lld %s from the model catalogue, valid from %s",
+                (long long)ig->imp.prices, ts_plural(ig->imp.prices, "price", "prices"), d);
     }
     if (seen_when)
         fprintf(c->out, " (same content as the import of %s)", seen_when);
@@ -124,8 +125,9 @@ static int import_one(struct cli *c, struct store *st, const char *name,
         goto fail;
     ingest_sink(&ig, &sink);
 
+    /* Detection only tells CSV, JSON Lines and JSON documents apart; a
+     * document's shape is recognised by import_json_doc unless forced. */
     struct import_opts o = a->opts;
-    o.format = fmt;
     if (fmt == TS_FMT_CSV) {
         rc = import_csv(&in, &o, &sink, &err);
     } else if (fmt == TS_FMT_JSONL) {

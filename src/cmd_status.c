@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "util.h"
 #include "opts.h"
 #include "week.h"
 
@@ -31,8 +32,10 @@ static void print_dataset(FILE *out, const struct store_dataset_status *d)
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
     size_t partial = 0;
 
-    fprintf(out, "dataset %s: %lld observations, %lld models, %lld vendors\n", d->name,
-            (long long)d->observations, (long long)d->models, (long long)d->vendors);
+    fprintf(out, "dataset %s: %lld %s, %lld %s, %lld %s\n", d->name, (long long)d->observations,
+            ts_plural(d->observations, "observation", "observations"), (long long)d->models,
+            ts_plural(d->models, "model", "models"), (long long)d->vendors,
+            ts_plural(d->vendors, "vendor", "vendors"));
     if (d->daily_rows > 0) {
         date_format(d->first_day, a);
         date_format(d->last_day, b);
@@ -127,12 +130,14 @@ int cmd_status(struct cli *c, int argc, char **argv)
     for (size_t i = 0; i < s.nimports; i++) {
         const struct store_import_row *r = &s.imports[i];
         fprintf(c->out,
-                "  %s  %s  %s  %.12s  %s  %lld rows (%lld inserted, %lld updated, %lld "
+                "  %s  %s  %s  %.12s  %s  %lld %s (%lld inserted, %lld updated, %lld "
                 "unchanged)",
                 r->when, r->dataset, r->file, r->sha256, r->format, (long long)r->rows,
-                (long long)r->inserted, (long long)r->updated, (long long)r->unchanged);
+                ts_plural(r->rows, "row", "rows"), (long long)r->inserted, (long long)r->updated,
+                (long long)r->unchanged);
         if (r->prices)
-            fprintf(c->out, ", %lld prices", (long long)r->prices);
+            fprintf(c->out, ", %lld %s", (long long)r->prices,
+                    ts_plural(r->prices, "price", "prices"));
         if (r->as_of)
             fprintf(c->out, ", as of %s", r->as_of);
         fputc('\n', c->out);

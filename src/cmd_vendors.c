@@ -92,7 +92,8 @@ static int vendors_import(struct cli *c, struct store *st, const char *file)
         goto fail;
     }
     in_tx = 0;
-    fprintf(c->out, "%s: %zu vendors set", shown, res.rows);
+    fprintf(c->out, "%s: %zu %s set", shown, res.rows,
+            ts_plural((long long)res.rows, "vendor", "vendors"));
     if (res.skipped)
         fprintf(c->out, ", %zu skipped: %s", res.skipped, res.skipped_list.data);
     fputc('\n', c->out);
@@ -161,8 +162,8 @@ int cmd_vendors(struct cli *c, int argc, char **argv)
     }
     if (want == 3 && strcmp(vendor.data, "other") == 0) {
         rc = cli_usage_error(c, "vendors",
-                             "'other' is the reserved bucket for unlisted models and has no "
-                             "country");
+                             "'other' is the reserved bucket for unlisted models; its country is "
+                             "always 'other'");
         goto done;
     }
     if ((rc = cli_open_store(c, &st)) != 0)

@@ -447,10 +447,13 @@ static enum ts_format shape_of(json_t *root)
     return TS_FMT_AUTO;
 }
 
-/* What a forced openrouter-* format expects; NULL for the others. */
+/* What a forced document format expects; NULL for the others. */
 static const char *shape_expected(enum ts_format f)
 {
     switch (f) {
+    case TS_FMT_JSON:
+        return "not a JSON array of records (expected [{...}, ...] with period, model and "
+               "token keys)";
     case TS_FMT_OPENROUTER_DAILY:
         return "not an openrouter-daily document (expected {\"data\":[...]} with date, "
                "model_permaslug and total_tokens)";

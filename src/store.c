@@ -431,6 +431,9 @@ int store_import_start(struct store *st, struct store_import *imp, struct ts_err
     sqlite3_stmt *s = NULL;
     int rc;
 
+    /* Duplicates are looked for within one file only. */
+    if (exec(st, "DELETE FROM temp.seen", err) < 0)
+        return -1;
     if (sqlite3_prepare_v2(st->db,
                            "INSERT INTO imports(dataset_id, file, format) VALUES (?1, ?2, ?3)", -1,
                            &s, NULL) != SQLITE_OK)
@@ -481,6 +484,7 @@ int store_import_seen(struct store *st, const char *sha256, int64_t except_id, c
 
     if (sqlite3_prepare_v2(st->db,
                            "SELECT imported_at FROM imports WHERE sha256 = ?1 AND id <> ?2"
+                           " AND dataset_id = (SELECT dataset_id FROM imports WHERE id = ?2)"
                            " ORDER BY id LIMIT 1",
                            -1, &s, NULL) != SQLITE_OK)
         return db_err(st, err, "looking up earlier imports");

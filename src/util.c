@@ -364,16 +364,57 @@ enum ts_num ts_parse_price(const char *s, size_t len, int64_t *out)
     return TS_NUM_OK;
 }
 
+/* The length of the valid UTF-8 sequence at p (1 for ASCII), or 0 when the
+ * bytes there are not one (bad lead byte, overlong, surrogate, cut short). */
+static size_t utf8_seq(const unsigned char *p, size_t avail)
+{
+    unsigned c = p[0];
+    size_t n;
+    uint32_t cp, min;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 1;
+        cp = c & 0x1f;
+        min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 2;
+        cp = c & 0x0f;
+        min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 3;
+        cp = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n >= avail)
+        return 0;
+    for (size_t k = 1; k <= n; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n + 1;
+}
+
 void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max)
 {
+    const unsigned char *p = (const unsigned char *)s;
     size_t n = len > max ? max : len;
 
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f || c == '\\')
-            buf_printf(b, "\\x%02x", c);
-        else
-            buf_addc(b, (char)c);
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq(p + i, len - i);
+        if (k == 0 || p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\') {
+            buf_printf(b, "\\x%02x", p[i]);
+            i++;
+        } else {
+            buf_add(b, s + i, k);
+            i += k;
+        }
     }
     if (len > max)
         buf_adds(b, "...");
@@ -382,44 +423,31 @@ void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max)
 int ts_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
 
-    while (i < len) {
-        unsigned c = p[i];
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f)
-                return 0;
-            i++;
-            continue;
-        }
-        size_t n;
-        unsigned min;
-        uint32_t cp;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1;
-            cp = c & 0x1f;
-            min = 0x80;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2;
-            cp = c & 0x0f;
-            min = 0x800;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3;
-            cp = c & 0x07;
-            min = 0x10000;
-        } else {
+    for (size_t i = 0; i < len;) {
+        size_t k = utf8_seq(p + i, len - i);
+        if (k == 0)
             return 0;
-        }
-        for (size_t k = 1; k <= n; k++) {
-            if (i + k >= len || (p[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        if (k == 1 && (p[i] < 0x20 || p[i] == 0x7f))
             return 0;
-        if (cp >= 0x80 && cp < 0xa0) /* C1 controls */
+        if (k == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0) /* C1 controls */
             return 0;
-        i += n + 1;
+        i += k;
     }
     return 1;
+}
+
+int ts_has_control(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f)
+            return 1;
+    }
+    return 0;
+}
+
+const char *ts_plural(long long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
 }

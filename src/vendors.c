@@ -28,7 +28,9 @@ int model_normalize(const char *s, size_t len, struct ts_buf *slug, struct ts_bu
     if (!ts_utf8_valid(s, len)) {
         struct ts_buf q = TS_BUF_INIT;
         ts_quote_for_msg(&q, s, len, 60);
-        ts_err_set(err, "model slug '%s' is not valid UTF-8 text", q.data);
+        ts_err_set(err, "model slug '%s' %s", q.data,
+                   ts_has_control(s, len) ? "contains a control character"
+                                          : "is not valid UTF-8 text");
         buf_release(&q);
         return -1;
     }
