@@ -41,10 +41,11 @@ enum ts_num {
     TS_NUM_NONFINITE, /* NaN or infinity */
 };
 
-/* Parses a token count from s[0..len): optional surrounding blanks, digits,
- * and, when round is non-zero, an optional fraction or exponent that is
- * rounded to the nearest integer (halves away from zero). The result must be
- * finite, >= 0 and < 2^63. */
+/* Parses a token count from s[0..len) exactly: optional surrounding blanks,
+ * a decimal number with an optional fraction and exponent ("1.44e12"). A
+ * value that is not whole is TS_NUM_FRACTION unless round is non-zero, when
+ * it is rounded to the nearest integer (halves up). The result must be >= 0
+ * and < 2^63. */
 enum ts_num ts_parse_count(const char *s, size_t len, int round, int64_t *out);
 
 /* Converts a JSON real to a token count, rounding to nearest. */
@@ -56,9 +57,9 @@ const char *ts_num_reason(enum ts_num r);
 
 /* Prices are kept exactly as int64 pico-dollars per token (USD * 1e12 per
  * token, which is also micro-dollars per million tokens): 3e-07 USD/token is
- * 300000. Parses a decimal string such as "0.000000045" or "3e-07" exactly
- * when it has at most 12 decimals, else rounds to the nearest. Negative
- * values are TS_NUM_NEGATIVE (callers treat "-1" as "no fixed price"). */
+ * 300000. Parses a decimal string such as "0.000000045" or "3e-07" exactly,
+ * rounding to the nearest pico-dollar. Negative values are TS_NUM_NEGATIVE
+ * (callers treat "-1" as "no fixed price"). */
 enum ts_num ts_parse_price(const char *s, size_t len, int64_t *out);
 enum ts_num ts_price_from_double(double d, int64_t *out);
 
@@ -70,7 +71,7 @@ void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max);
 /* Non-zero when s[0..len) is valid UTF-8 with no control characters. */
 int ts_utf8_valid(const char *s, size_t len);
 
-/* Non-zero when s[0..len) holds an ASCII control character (C0 or DEL). */
+/* Non-zero when s[0..len) holds a control character (C0, DEL or C1). */
 int ts_has_control(const char *s, size_t len);
 
 /* one when n is 1, else many: for "1 row" and "2 rows". */

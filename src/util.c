@@ -144,7 +144,11 @@ enum ts_num ts_count_from_double(double d, int64_t *out)
     return count_from_double(d, out);
 }
 
-enum ts_num ts_parse_count(const char *s, size_t len, int round_frac, int64_t *out)
+/* Parses a plain decimal number, [+-]digits[.digits][(e|E)[+-]digits],
+ * exactly: the value times 10^scale is rounded (halves up) when round is
+ * non-zero, else must be whole. No floating point is involved, so every
+ * int64 is reachable, whatever the notation. */
+static enum ts_num parse_decimal(const char *s, size_t len, int scale, int round_frac, int64_t *out)
 {
     size_t i = 0, end = len;
 
@@ -156,96 +160,90 @@ enum ts_num ts_parse_count(const char *s, size_t len, int round_frac, int64_t *o
         return TS_NUM_EMPTY;
 
     int negative = 0;
-    if (s[i] == '+' || s[i] == '-') {
-        negative = s[i] == '-';
-        i++;
-    }
-    size_t digits_start = i;
-    uint64_t v = 0;
-    int overflow = 0;
-    while (i < end && isdigit((unsigned char)s[i])) {
-        unsigned d = (unsigned)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            overflow = 1;
-        else
-            v = v * 10 + d;
-        i++;
-    }
-    size_t int_digits = i - digits_start;
+    if (s[i] == '+' || s[i] == '-')
+        negative = s[i++] == '-';
 
-    if (i == end) {
-        if (int_digits == 0)
+    /* The mantissa: where its digits are, and where the point is. */
+    size_t int_start = i;
+    while (i < end && isdigit((unsigned char)s[i]))
+        i++;
+    size_t int_end = i, frac_start = i, frac_end = i;
+    if (i < end && s[i] == '.') {
+        frac_start = ++i;
+        while (i < end && isdigit((unsigned char)s[i]))
+            i++;
+        frac_end = i;
+    }
+    if (int_end == int_start && frac_end == frac_start)
+        return TS_NUM_SYNTAX;
+    long exp10 = 0;
+    if (i < end && (s[i] == 'e' || s[i] == 'E')) {
+        int exp_negative = 0;
+        i++;
+        if (i < end && (s[i] == '+' || s[i] == '-'))
+            exp_negative = s[i++] == '-';
+        if (i == end || !isdigit((unsigned char)s[i]))
             return TS_NUM_SYNTAX;
-        if (negative && (v != 0 || overflow))
-            return TS_NUM_NEGATIVE;
-        if (overflow || v > (uint64_t)INT64_MAX)
-            return TS_NUM_RANGE;
-        *out = (int64_t)v;
+        for (; i < end && isdigit((unsigned char)s[i]); i++) {
+            if (exp10 < 100000) /* far beyond any int64; saturate */
+                exp10 = exp10 * 10 + (s[i] - '0');
+        }
+        if (exp_negative)
+            exp10 = -exp10;
+    }
+    if (i != end)
+        return TS_NUM_SYNTAX;
+
+    /* Digit k of the mantissa (integer digits, then fraction digits). */
+    size_t nint = int_end - int_start, nfrac = frac_end - frac_start, ndig = nint + nfrac;
+#define DIGIT(k) ((k) < nint ? s[int_start + (k)] : s[frac_start + (k)-nint])
+    size_t lead = 0;
+    while (lead < ndig && DIGIT(lead) == '0')
+        lead++;
+    if (lead == ndig) {
+        *out = 0; /* zero, whatever its sign or exponent */
         return TS_NUM_OK;
     }
-
-    /* A fraction or an exponent: validate the whole syntax first. */
-    size_t j = i;
-    size_t frac_digits = 0;
-    if (j < end && s[j] == '.') {
-        j++;
-        while (j < end && isdigit((unsigned char)s[j])) {
-            j++;
-            frac_digits++;
-        }
-    }
-    if (int_digits + frac_digits == 0)
-        return TS_NUM_SYNTAX;
-    int has_exp = 0;
-    if (j < end && (s[j] == 'e' || s[j] == 'E')) {
-        size_t k = j + 1;
-        if (k < end && (s[k] == '+' || s[k] == '-'))
-            k++;
-        if (k == end || !isdigit((unsigned char)s[k]))
-            return TS_NUM_SYNTAX;
-        while (k < end && isdigit((unsigned char)s[k]))
-            k++;
-        j = k;
-        has_exp = 1;
-    }
-    if (j != end)
-        return TS_NUM_SYNTAX;
-
-    if (!has_exp) {
-        /* d+.d*: exact. Check the fraction is all zeros when not rounding. */
-        int frac_nonzero = 0, round_up = 0;
-        for (size_t k = i + 1; k < end; k++) {
-            if (s[k] != '0')
-                frac_nonzero = 1;
-        }
-        if (frac_digits > 0 && s[i + 1] >= '5')
-            round_up = 1;
-        if (negative && (v != 0 || overflow || frac_nonzero))
-            return TS_NUM_NEGATIVE;
-        if (frac_nonzero && !round_frac)
-            return TS_NUM_FRACTION;
-        if (round_frac && round_up && !overflow)
-            v++;
-        if (overflow || v > (uint64_t)INT64_MAX)
-            return TS_NUM_RANGE;
-        *out = (int64_t)v;
-        return TS_NUM_OK;
-    }
-
-    /* With an exponent: go through strtod on a bounded copy. */
-    char tmp[128];
-    size_t n = end - digits_start;
-    if (n >= sizeof(tmp))
-        return TS_NUM_SYNTAX;
-    memcpy(tmp, s + digits_start, n);
-    tmp[n] = '\0';
-    errno = 0;
-    double d = strtod(tmp, NULL);
-    if (negative && d != 0)
+    if (negative)
         return TS_NUM_NEGATIVE;
-    if (!round_frac && d != floor(d))
+
+    /* The significant digits are DIGIT(lead..ndig); 'point' of them stand
+     * before the decimal point of the scaled value. */
+    long point = (long)nint - (long)lead + exp10 + scale;
+    long nsig = (long)(ndig - lead);
+    if (point > 19)
+        return TS_NUM_RANGE;
+    uint64_t v = 0;
+    for (long k = 0; k < point; k++) {
+        unsigned d = k < nsig ? (unsigned)(DIGIT(lead + (size_t)k) - '0') : 0;
+        if (v > (UINT64_MAX - d) / 10)
+            return TS_NUM_RANGE;
+        v = v * 10 + d;
+    }
+    int round_up = 0, frac_nonzero = 0;
+    for (long k = point < 0 ? 0 : point; k < nsig; k++) {
+        char d = DIGIT(lead + (size_t)k);
+        if (k == point && d >= '5')
+            round_up = 1;
+        if (d != '0')
+            frac_nonzero = 1;
+    }
+#undef DIGIT
+    if (point < 0)
+        round_up = 0; /* the first dropped digit is a leading zero */
+    if (frac_nonzero && !round_frac)
         return TS_NUM_FRACTION;
-    return count_from_double(d, out);
+    if (round_up)
+        v++;
+    if (v > (uint64_t)INT64_MAX)
+        return TS_NUM_RANGE;
+    *out = (int64_t)v;
+    return TS_NUM_OK;
+}
+
+enum ts_num ts_parse_count(const char *s, size_t len, int round_frac, int64_t *out)
+{
+    return parse_decimal(s, len, 0, round_frac, out);
 }
 
 const char *ts_num_reason(enum ts_num r)
@@ -286,82 +284,7 @@ enum ts_num ts_price_from_double(double d, int64_t *out)
 
 enum ts_num ts_parse_price(const char *s, size_t len, int64_t *out)
 {
-    size_t i = 0, end = len;
-
-    while (i < end && is_blank(s[i]))
-        i++;
-    while (end > i && is_blank(s[end - 1]))
-        end--;
-    if (i == end)
-        return TS_NUM_EMPTY;
-    int negative = 0;
-    if (s[i] == '+' || s[i] == '-') {
-        negative = s[i] == '-';
-        i++;
-    }
-
-    /* Scan mantissa digits into an integer scaled by 10^PRICE_DECIMALS. */
-    uint64_t v = 0;
-    int digits = 0, frac = 0, seen_dot = 0, overflow = 0, round_up = 0, cut = 0;
-    size_t j = i;
-    for (; j < end; j++) {
-        char c = s[j];
-        if (c == '.' && !seen_dot) {
-            seen_dot = 1;
-            continue;
-        }
-        if (!isdigit((unsigned char)c))
-            break;
-        digits++;
-        if (seen_dot) {
-            if (frac == PRICE_DECIMALS) {
-                if (!cut)
-                    round_up = c >= '5';
-                cut = 1;
-                continue;
-            }
-            frac++;
-        }
-        if (v > (UINT64_MAX - 9) / 10)
-            overflow = 1;
-        else
-            v = v * 10 + (uint64_t)(c - '0');
-    }
-    if (digits == 0)
-        return TS_NUM_SYNTAX;
-    if (j < end) {
-        /* An exponent ("3e-07") or junk: let strtod decide, rounding. */
-        if (s[j] != 'e' && s[j] != 'E')
-            return TS_NUM_SYNTAX;
-        char tmp[128];
-        size_t n = end - i;
-        if (n >= sizeof(tmp))
-            return TS_NUM_SYNTAX;
-        memcpy(tmp, s + i, n);
-        tmp[n] = '\0';
-        char *e;
-        double d = strtod(tmp, &e);
-        if (*e != '\0')
-            return TS_NUM_SYNTAX;
-        if (negative && d != 0)
-            return TS_NUM_NEGATIVE;
-        return ts_price_from_double(d, out);
-    }
-    if (overflow)
-        return TS_NUM_RANGE;
-    for (; frac < PRICE_DECIMALS; frac++) {
-        if (v > UINT64_MAX / 10)
-            return TS_NUM_RANGE;
-        v *= 10;
-    }
-    if (round_up)
-        v++;
-    if (negative && v != 0)
-        return TS_NUM_NEGATIVE;
-    if (v > (uint64_t)INT64_MAX)
-        return TS_NUM_RANGE;
-    *out = (int64_t)v;
-    return TS_NUM_OK;
+    return parse_decimal(s, len, PRICE_DECIMALS, 1, out);
 }
 
 /* The length of the valid UTF-8 sequence at p (1 for ASCII), or 0 when the
@@ -401,16 +324,27 @@ static size_t utf8_seq(const unsigned char *p, size_t avail)
     return n + 1;
 }
 
+/* A C1 control character (U+0080..U+009F), k bytes long. */
+static int is_c1(const unsigned char *p, size_t k)
+{
+    return k == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+}
+
 void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = len > max ? max : len;
 
+    buf_add(b, "", 0); /* the result is a string even when s is empty */
     for (size_t i = 0; i < n;) {
         size_t k = utf8_seq(p + i, len - i);
-        if (k == 0 || p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\') {
-            buf_printf(b, "\\x%02x", p[i]);
-            i++;
+        if (k > 1 && i + k > n)
+            break; /* a character the cut would split is left out whole */
+        if (k == 0 || (k == 1 ? p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\' : is_c1(p + i, k))) {
+            size_t bad = k ? k : 1;
+            for (size_t j = 0; j < bad; j++)
+                buf_printf(b, "\\x%02x", p[i + j]);
+            i += bad;
         } else {
             buf_add(b, s + i, k);
             i += k;
@@ -430,7 +364,7 @@ int ts_utf8_valid(const char *s, size_t len)
             return 0;
         if (k == 1 && (p[i] < 0x20 || p[i] == 0x7f))
             return 0;
-        if (k == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0) /* C1 controls */
+        if (is_c1(p + i, k))
             return 0;
         i += k;
     }
@@ -439,9 +373,10 @@ int ts_utf8_valid(const char *s, size_t len)
 
 int ts_has_control(const char *s, size_t len)
 {
+    const unsigned char *p = (const unsigned char *)s;
+
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f)
+        if (p[i] < 0x20 || p[i] == 0x7f || (i + 1 < len && is_c1(p + i, 2)))
             return 1;
     }
     return 0;

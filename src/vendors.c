@@ -182,6 +182,8 @@ static void vp_row(int c, void *p)
         return;
     }
     const char *country = vp_get(vp, vp->col_country);
+    while (*country == ' ' || *country == '\t')
+        country++; /* a blank country is an empty one */
     const char *name = vp_get(vp, vp->col_name);
     char cc[3];
     if (vendor_normalize(vp_get(vp, vp->col_vendor), &vp->vendor, vp->err) < 0)

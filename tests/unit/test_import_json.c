@@ -864,8 +864,16 @@ static void test_shapes(void **state)
     assert_int_equal(r.shape, TS_FMT_JSON);
     collect_release(&r.c);
 
-    /* --format json recognises the shape itself. */
+    /* --format json means a bare array of records, like the other forced
+     * document formats; with no format the shape is recognised. */
     run_file(&r, "weekly-snapshot.json", DOC, TS_FMT_JSON);
+    expect_err(&r, 0, 0,
+               "not a JSON array of records (expected [{...}, ...] with period, model and "
+               "token keys)");
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_WEEKLY);
+    collect_release(&r.c);
+
+    run_file(&r, "weekly-snapshot.json", DOC, TS_FMT_AUTO);
     expect_ok(&r);
     assert_int_equal(r.shape, TS_FMT_OPENROUTER_WEEKLY);
     collect_release(&r.c);

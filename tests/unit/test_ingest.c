@@ -1,0 +1,573 @@
+/* test_ingest.c - records through the ingest sink into a store. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest.h"
+#include "week.h"
+
+static char tmpdir[] = "/tmp/tokstat-ingest-XXXXXX";
+static int counter;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    char cmd[128];
+
+    (void)state;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static int32_t D(const char *s)
+{
+    int32_t d = 0;
+
+    assert_int_equal(date_parse(s, strlen(s), &d), 0);
+    return d;
+}
+
+/* One store file per test, one import at a time through ig. */
+struct fx {
+    char path[256];
+    struct store *st;
+    struct ingest ig;
+    struct ts_sink sink;
+    int open_import;
+};
+
+static int fx_setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    struct ts_err err = TS_ERR_INIT;
+
+    snprintf(f->path, sizeof(f->path), "%s/%d.db", tmpdir, ++counter);
+    if (store_open(f->path, &f->st, &err) != 0) {
+        fprintf(stderr, "store_open: %s\n", err.msg);
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int fx_teardown(void **state)
+{
+    struct fx *f = *state;
+
+    if (f->open_import)
+        ingest_release(&f->ig);
+    store_close(f->st);
+    free(f);
+    return 0;
+}
+
+/* Starts an import into dataset "default". */
+static void start(struct fx *f, int label_end, int32_t price_day)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    ingest_init(&f->ig, f->st, label_end, price_day);
+    f->open_import = 1;
+    f->ig.imp.file = "test";
+    f->ig.imp.format = "csv";
+    if (store_begin(f->st, &err) != 0)
+        fail_msg("store_begin: %s", err.msg);
+    assert_int_equal(store_dataset(f->st, "default", 1, &f->ig.imp.dataset, &err), 1);
+    assert_int_equal(store_import_start(f->st, &f->ig.imp, &err), 0);
+    ingest_sink(&f->ig, &f->sink);
+    assert_ptr_equal(f->sink.ctx, &f->ig);
+    assert_non_null(f->sink.record);
+    assert_non_null(f->sink.price);
+    assert_non_null(f->sink.as_of);
+}
+
+static void finish(struct fx *f)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    snprintf(f->ig.imp.sha256, sizeof(f->ig.imp.sha256), "sha-%lld", (long long)f->ig.imp.id);
+    f->ig.imp.as_of = f->ig.as_of;
+    assert_int_equal(store_import_finish(f->st, &f->ig.imp, &err), 0);
+    if (store_commit(f->st, &err) != 0)
+        fail_msg("store_commit: %s", err.msg);
+    ingest_release(&f->ig);
+    f->open_import = 0;
+}
+
+/* Closes and reopens the store, as a new tokstat process would. */
+static void reopen(struct fx *f)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    store_close(f->st);
+    f->st = NULL;
+    if (store_open(f->path, &f->st, &err) != 0)
+        fail_msg("store_open: %s", err.msg);
+}
+
+static struct ts_record rec(enum ts_period p, const char *date, const char *model, int64_t total)
+{
+    struct ts_record r;
+
+    record_init(&r);
+    r.period = p;
+    r.date = D(date);
+    r.model = model;
+    r.model_len = strlen(model);
+    r.total = total;
+    return r;
+}
+
+static void put_ok(struct fx *f, const struct ts_record *r)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    if (f->sink.record(f->sink.ctx, r, &err) != 0)
+        fail_msg("record '%s': %s", r->model, err.msg);
+}
+
+static int put(struct fx *f, const struct ts_record *r, struct ts_err *err)
+{
+    ts_err_clear(err);
+    return f->sink.record(f->sink.ctx, r, err);
+}
+
+/* One integer from a separate connection; -1 for NULL, -999 for no row. */
+static int64_t sql_int(struct fx *f, const char *fmt, ...)
+{
+    char sql[512];
+    va_list ap;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int64_t v = -999;
+
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_type(s, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+/* The total stored for (granularity, period, slug), -999 when absent. */
+static int64_t stored(struct fx *f, enum ts_period g, const char *period, const char *slug)
+{
+    return sql_int(f,
+                   "SELECT o.total FROM observations o JOIN models m ON m.id = o.model_id"
+                   " WHERE o.granularity = %d AND o.period = %d AND m.slug = '%s'",
+                   (int)g, (int)D(period), slug);
+}
+
+static void assert_counts(const struct ingest *ig, int64_t rows, int64_t ins, int64_t upd,
+                          int64_t unch)
+{
+    if (ig->imp.rows != rows || ig->imp.inserted != ins || ig->imp.updated != upd ||
+        ig->imp.unchanged != unch)
+        fail_msg("counts: got %lld rows, %lld inserted, %lld updated, %lld unchanged; expected "
+                 "%lld, %lld, %lld, %lld",
+                 (long long)ig->imp.rows, (long long)ig->imp.inserted, (long long)ig->imp.updated,
+                 (long long)ig->imp.unchanged, (long long)rows, (long long)ins, (long long)upd,
+                 (long long)unch);
+}
+
+static void test_daily_record(void **state)
+{
+    struct fx *f = *state;
+    struct ts_record r = rec(TS_DAY, "2026-02-11", "DeepSeek/DeepSeek-Chat", 595090081549LL);
+
+    r.prompt = 500000000000LL;
+    r.completion = 95090081549LL;
+    r.requests = 12;
+    start(f, 0, D("2026-02-20"));
+    put_ok(f, &r);
+    assert_counts(&f->ig, 1, 1, 0, 0);
+    assert_int_equal(f->ig.imp.prices, 0);
+    assert_true(f->ig.have_period);
+    assert_int_equal(f->ig.first_period, D("2026-02-11"));
+    assert_int_equal(f->ig.last_period, D("2026-02-11"));
+    finish(f);
+
+    assert_int_equal(stored(f, TS_DAY, "2026-02-11", "deepseek/DeepSeek-Chat"), 595090081549LL);
+    assert_int_equal(sql_int(f, "SELECT vendor = 'deepseek' FROM models"), 1);
+    assert_int_equal(sql_int(f, "SELECT prompt FROM observations"), 500000000000LL);
+    assert_int_equal(sql_int(f, "SELECT completion FROM observations"), 95090081549LL);
+    assert_int_equal(sql_int(f, "SELECT reasoning FROM observations"), -1);
+    assert_int_equal(sql_int(f, "SELECT cached FROM observations"), -1);
+    assert_int_equal(sql_int(f, "SELECT requests FROM observations"), 12);
+    assert_int_equal(sql_int(f, "SELECT import_id FROM observations"), f->ig.imp.id);
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM prices"), 0);
+    assert_int_equal(sql_int(f, "SELECT rows FROM imports"), 1);
+    assert_int_equal(sql_int(f, "SELECT inserted FROM imports"), 1);
+}
+
+static void test_weekly_label_start(void **state)
+{
+    struct fx *f = *state;
+
+    start(f, 0, 0);
+    struct ts_record r = rec(TS_WEEK, "2026-02-09", "a/monday", 1);
+    put_ok(f, &r);
+    r = rec(TS_WEEK, "2026-02-11", "a/wednesday", 2);
+    put_ok(f, &r);
+    r = rec(TS_WEEK, "2026-02-15", "a/sunday", 3);
+    put_ok(f, &r);
+    r = rec(TS_WEEK, "2026-02-16", "a/next-monday", 4);
+    put_ok(f, &r);
+    assert_counts(&f->ig, 4, 4, 0, 0);
+    assert_int_equal(f->ig.first_period, D("2026-02-09"));
+    assert_int_equal(f->ig.last_period, D("2026-02-22"));
+    finish(f);
+    assert_int_equal(stored(f, TS_WEEK, "2026-02-09", "a/monday"), 1);
+    assert_int_equal(stored(f, TS_WEEK, "2026-02-09", "a/wednesday"), 2);
+    assert_int_equal(stored(f, TS_WEEK, "2026-02-09", "a/sunday"), 3);
+    assert_int_equal(stored(f, TS_WEEK, "2026-02-16", "a/next-monday"), 4);
+}
+
+static void test_weekly_label_end(void **state)
+{
+    struct fx *f = *state;
+
+    start(f, 1, 0);
+    struct ts_record r = rec(TS_WEEK, "2026-02-15", "a/sunday-end", 1);
+    put_ok(f, &r);
+    r = rec(TS_WEEK, "2026-02-16", "a/monday-after", 2);
+    put_ok(f, &r);
+    r = rec(TS_WEEK, "2026-02-11", "a/wednesday", 3);
+    put_ok(f, &r);
+    r = rec(TS_WEEK, "2026-02-09", "a/monday", 4);
+    put_ok(f, &r);
+    /* Daily records are never moved by the week label. */
+    r = rec(TS_DAY, "2026-02-16", "a/daily", 5);
+    put_ok(f, &r);
+    assert_counts(&f->ig, 5, 5, 0, 0);
+    assert_int_equal(f->ig.first_period, D("2026-02-02"));
+    assert_int_equal(f->ig.last_period, D("2026-02-16"));
+    finish(f);
+    assert_int_equal(stored(f, TS_WEEK, "2026-02-09", "a/sunday-end"), 1);
+    assert_int_equal(stored(f, TS_WEEK, "2026-02-09", "a/monday-after"), 2);
+    assert_int_equal(stored(f, TS_WEEK, "2026-02-09", "a/wednesday"), 3);
+    assert_int_equal(stored(f, TS_WEEK, "2026-02-02", "a/monday"), 4);
+    assert_int_equal(stored(f, TS_DAY, "2026-02-16", "a/daily"), 5);
+}
+
+static void test_duplicate_daily(void **state)
+{
+    struct fx *f = *state;
+    struct ts_err err = TS_ERR_INIT;
+
+    start(f, 0, 0);
+    struct ts_record r = rec(TS_DAY, "2026-01-01", "x", 1);
+    r.line = 16;
+    put_ok(f, &r);
+    r.total = 2;
+    r.line = 17;
+    r.col = 0;
+    assert_int_equal(put(f, &r, &err), -1);
+    assert_string_equal(err.msg, "duplicate row for model 'x' on 2026-01-01 (each period and model "
+                                 "may appear once in a file)");
+    assert_int_equal(err.line, 17);
+    assert_int_equal(err.col, 0);
+    assert_counts(&f->ig, 1, 1, 0, 0);
+    ingest_release(&f->ig);
+    f->open_import = 0;
+    store_rollback(f->st);
+}
+
+static void test_duplicate_weekly_and_where(void **state)
+{
+    struct fx *f = *state;
+    struct ts_err err = TS_ERR_INIT;
+
+    start(f, 0, 0);
+    struct ts_record r = rec(TS_WEEK, "2026-02-10", "a/b", 1);
+    r.where = "weeks[0]";
+    put_ok(f, &r);
+    /* Another label in the same week is the same key. */
+    r = rec(TS_WEEK, "2026-02-12", "a/b", 2);
+    r.where = "weeks[1]";
+    r.line = 3;
+    r.col = 41;
+    assert_int_equal(put(f, &r, &err), -1);
+    assert_string_equal(err.msg, "weeks[1]: duplicate row for model 'a/b' in the week of "
+                                 "2026-02-09 (each period and model may appear once in a file)");
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.col, 41);
+    ingest_release(&f->ig);
+    f->open_import = 0;
+    store_rollback(f->st);
+}
+
+/* Slugs that normalise to the same key are duplicates. */
+static void test_duplicate_after_normalising(void **state)
+{
+    struct fx *f = *state;
+    struct ts_err err = TS_ERR_INIT;
+
+    start(f, 0, 0);
+    struct ts_record r = rec(TS_DAY, "2026-01-01", "DeepSeek/chat", 1);
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-01-01", " deepseek/chat ", 1);
+    assert_int_equal(put(f, &r, &err), -1);
+    assert_string_equal(err.msg, "duplicate row for model 'deepseek/chat' on 2026-01-01 (each "
+                                 "period and model may appear once in a file)");
+    r = rec(TS_DAY, "2026-01-01", "other", 1);
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-01-01", "Others", 1);
+    assert_int_equal(put(f, &r, &err), -1);
+    assert_string_equal(err.msg, "duplicate row for model 'other' on 2026-01-01 (each period and "
+                                 "model may appear once in a file)");
+    /* The model's case after the vendor matters. */
+    r = rec(TS_DAY, "2026-01-01", "deepseek/Chat", 1);
+    put_ok(f, &r);
+    assert_counts(&f->ig, 3, 3, 0, 0);
+    finish(f);
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM models"), 3);
+}
+
+static void test_bad_slug(void **state)
+{
+    struct fx *f = *state;
+    struct ts_err err = TS_ERR_INIT;
+
+    start(f, 0, 0);
+    /* Whole-document JSON: the path goes in front. */
+    struct ts_record r = rec(TS_DAY, "2026-01-01", "", 1);
+    r.where = "data[3]";
+    assert_int_equal(put(f, &r, &err), -1);
+    assert_string_equal(err.msg, "data[3]: empty model slug");
+    /* CSV: the line and column. */
+    r = rec(TS_DAY, "2026-01-01", "   ", 1);
+    r.line = 17;
+    r.col = 12;
+    assert_int_equal(put(f, &r, &err), -1);
+    assert_string_equal(err.msg, "empty model slug");
+    assert_int_equal(err.line, 17);
+    assert_int_equal(err.col, 12);
+    r = rec(TS_DAY, "2026-01-01", "/gpt", 1);
+    r.where = "[0]";
+    assert_int_equal(put(f, &r, &err), -1);
+    assert_string_equal(err.msg, "[0]: model slug '/gpt' has no vendor before '/'");
+    r = rec(TS_DAY, "2026-01-01", "a/\xc3", 1);
+    r.line = 2;
+    assert_int_equal(put(f, &r, &err), -1);
+    assert_string_equal(err.msg, "model slug 'a/\\xc3' is not valid UTF-8 text");
+    assert_int_equal(err.line, 2);
+    assert_counts(&f->ig, 0, 0, 0, 0);
+    assert_false(f->ig.have_period);
+    ingest_release(&f->ig);
+    f->open_import = 0;
+    store_rollback(f->st);
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM models"), 0);
+}
+
+/* Three records, then a revised dump: unchanged, updated, inserted. */
+static void import_twice(struct fx *f, int reopen_between)
+{
+    start(f, 0, 0);
+    struct ts_record r = rec(TS_DAY, "2026-01-01", "a/same", 10);
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-01-01", "a/revised", 20);
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-01-01", "a/prompt-later", 30);
+    put_ok(f, &r);
+    assert_counts(&f->ig, 3, 3, 0, 0);
+    finish(f);
+    if (reopen_between)
+        reopen(f);
+
+    start(f, 0, 0);
+    r = rec(TS_DAY, "2026-01-01", "a/same", 10);
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-01-01", "a/revised", 21);
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-01-01", "a/prompt-later", 30);
+    r.prompt = 25;
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-01-02", "a/same", 11);
+    put_ok(f, &r);
+    assert_counts(&f->ig, 4, 1, 2, 1);
+    finish(f);
+    assert_int_equal(stored(f, TS_DAY, "2026-01-01", "a/revised"), 21);
+    assert_int_equal(sql_int(f, "SELECT updated FROM imports ORDER BY id DESC LIMIT 1"), 2);
+    assert_int_equal(sql_int(f, "SELECT unchanged FROM imports ORDER BY id DESC LIMIT 1"), 1);
+}
+
+static void test_counts_across_imports(void **state)
+{
+    import_twice(*state, 1);
+}
+
+/* The same, in one process: `tokstat import old.csv new.csv`. */
+static void test_counts_across_imports_one_session(void **state)
+{
+    import_twice(*state, 0);
+}
+
+static void test_summary_range(void **state)
+{
+    struct fx *f = *state;
+
+    start(f, 0, 0);
+    assert_false(f->ig.have_period);
+    struct ts_record r = rec(TS_DAY, "2026-01-05", "a/b", 1);
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-01-01", "a/b", 1);
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-01-03", "a/b", 1);
+    put_ok(f, &r);
+    assert_int_equal(f->ig.first_period, D("2026-01-01"));
+    assert_int_equal(f->ig.last_period, D("2026-01-05"));
+    /* A weekly record covers its whole week. */
+    r = rec(TS_WEEK, "2026-01-07", "a/b", 7);
+    put_ok(f, &r);
+    assert_int_equal(f->ig.first_period, D("2026-01-01"));
+    assert_int_equal(f->ig.last_period, D("2026-01-11"));
+    r = rec(TS_WEEK, "2025-12-29", "a/b", 7);
+    put_ok(f, &r);
+    assert_int_equal(f->ig.first_period, D("2025-12-29"));
+    assert_int_equal(f->ig.last_period, D("2026-01-11"));
+    finish(f);
+}
+
+static void test_snapshot_prices(void **state)
+{
+    struct fx *f = *state;
+
+    start(f, 1, D("2026-03-01"));
+    struct ts_record r = rec(TS_WEEK, "2026-02-16", "MiniMax/minimax-m2.5-20260211", 1440000000000);
+    r.prompt_price = 300000;
+    r.completion_price = 1200000;
+    put_ok(f, &r);
+    r = rec(TS_WEEK, "2026-02-16", "a/prompt-only", 1);
+    r.prompt_price = 0;
+    put_ok(f, &r);
+    r = rec(TS_WEEK, "2026-02-16", "a/no-price", 1);
+    put_ok(f, &r);
+    assert_int_equal(f->ig.imp.prices, 2);
+    assert_counts(&f->ig, 3, 3, 0, 0);
+    finish(f);
+
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM prices"), 2);
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM prices WHERE source = 'snapshot'"), 2);
+    assert_int_equal(sql_int(f, "SELECT valid_from FROM prices"
+                                " WHERE model = 'minimax/minimax-m2.5-20260211'"),
+                     D("2026-02-09"));
+    assert_int_equal(
+        sql_int(f, "SELECT prompt FROM prices WHERE model = 'minimax/minimax-m2.5-20260211'"),
+        300000);
+    assert_int_equal(
+        sql_int(f, "SELECT completion FROM prices WHERE model = 'minimax/minimax-m2.5-20260211'"),
+        1200000);
+    assert_int_equal(sql_int(f, "SELECT import_id FROM prices LIMIT 1"), f->ig.imp.id);
+    assert_int_equal(sql_int(f, "SELECT prompt FROM prices WHERE model = 'a/prompt-only'"), 0);
+    assert_int_equal(sql_int(f, "SELECT completion FROM prices WHERE model = 'a/prompt-only'"), -1);
+    assert_int_equal(sql_int(f, "SELECT prices FROM imports"), 2);
+}
+
+static int put_price(struct fx *f, const char *model, int64_t prompt, int64_t completion,
+                     const char *where, struct ts_err *err)
+{
+    struct ts_price p = {model, model, prompt, completion, where};
+
+    ts_err_clear(err);
+    return f->sink.price(f->sink.ctx, &p, err);
+}
+
+static void test_catalogue_prices(void **state)
+{
+    struct fx *f = *state;
+    struct ts_err err = TS_ERR_INIT;
+
+    start(f, 0, D("2026-05-20"));
+    assert_int_equal(put_price(f, "AI21/jamba-large-1.7", 2000000, 8000000, "data[0]", &err), 0);
+    assert_int_equal(put_price(f, "openai/gpt-4o:free", 0, TS_ABSENT, "data[1]", &err), 0);
+    assert_int_equal(f->ig.imp.prices, 2);
+    assert_counts(&f->ig, 0, 0, 0, 0);
+    assert_null(f->ig.as_of);
+    /* An as-of time moves the day prices are valid from. */
+    f->sink.as_of(f->sink.ctx, "2026-05-01T12:00:00Z");
+    assert_string_equal(f->ig.as_of, "2026-05-01T12:00:00Z");
+    assert_int_equal(f->ig.price_day, D("2026-05-01"));
+    assert_int_equal(put_price(f, "mistralai/mistral-large", 2, 6, "data[2]", &err), 0);
+    /* One that is not a date keeps the day but is remembered. */
+    f->sink.as_of(f->sink.ctx, "fetched recently");
+    assert_string_equal(f->ig.as_of, "fetched recently");
+    assert_int_equal(f->ig.price_day, D("2026-05-01"));
+    assert_int_equal(put_price(f, "", 1, 1, "data[3]", &err), -1);
+    assert_string_equal(err.msg, "data[3]: empty model slug");
+    assert_int_equal(f->ig.imp.prices, 3);
+    finish(f);
+
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM prices WHERE source = 'catalogue'"), 3);
+    assert_int_equal(
+        sql_int(f, "SELECT valid_from FROM prices WHERE model = 'ai21/jamba-large-1.7'"),
+        D("2026-05-20"));
+    assert_int_equal(sql_int(f, "SELECT prompt FROM prices WHERE model = 'ai21/jamba-large-1.7'"),
+                     2000000);
+    assert_int_equal(
+        sql_int(f, "SELECT completion FROM prices WHERE model = 'ai21/jamba-large-1.7'"), 8000000);
+    assert_int_equal(sql_int(f, "SELECT completion FROM prices WHERE model = 'openai/gpt-4o:free'"),
+                     -1);
+    assert_int_equal(
+        sql_int(f, "SELECT valid_from FROM prices WHERE model = 'mistralai/mistral-large'"),
+        D("2026-05-01"));
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM imports WHERE as_of = 'fetched recently'"),
+                     1);
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM observations"), 0);
+}
+
+static void test_release(void **state)
+{
+    struct fx *f = *state;
+    struct ingest ig;
+
+    ingest_init(&ig, f->st, 1, 42);
+    assert_ptr_equal(ig.st, f->st);
+    assert_int_equal(ig.label_end, 1);
+    assert_int_equal(ig.price_day, 42);
+    assert_int_equal(ig.imp.rows, 0);
+    assert_false(ig.have_period);
+    assert_null(ig.as_of);
+    ingest_release(&ig);
+    ingest_release(&ig); /* twice is safe */
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_daily_record),
+        T(test_weekly_label_start),
+        T(test_weekly_label_end),
+        T(test_duplicate_daily),
+        T(test_duplicate_weekly_and_where),
+        T(test_duplicate_after_normalising),
+        T(test_bad_slug),
+        T(test_counts_across_imports),
+        T(test_counts_across_imports_one_session),
+        T(test_summary_range),
+        T(test_snapshot_prices),
+        T(test_catalogue_prices),
+        T(test_release),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

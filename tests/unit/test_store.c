@@ -1,0 +1,1107 @@
+/* test_store.c - the SQLite store, in a temporary folder and in memory. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "vendors.h"
+#include "week.h"
+
+static char tmpdir[] = "/tmp/tokstat-store-XXXXXX";
+static int counter;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    char cmd[128];
+
+    (void)state;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A fresh path under the temporary folder: <tmp>/<n>/<rel>. */
+static void fresh_path(char *out, size_t n, const char *rel)
+{
+    snprintf(out, n, "%s/%d/%s", tmpdir, ++counter, rel);
+}
+
+static struct store *open_ok(const char *path)
+{
+    struct store *st = NULL;
+    struct ts_err err = TS_ERR_INIT;
+
+    if (store_open(path, &st, &err) != 0)
+        fail_msg("store_open('%s'): %s", path, err.msg);
+    assert_non_null(st);
+    return st;
+}
+
+/* One integer from a separate connection to the file, for checking what
+ * was committed. */
+static int64_t sql_int(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int64_t v = -999;
+
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_type(s, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+static void sql_exec(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+static int32_t D(const char *s)
+{
+    int32_t d = 0;
+
+    assert_int_equal(date_parse(s, strlen(s), &d), 0);
+    return d;
+}
+
+/* Begins a transaction and an import into dataset name. */
+static void begin_import(struct store *st, const char *dataset, struct store_import *imp)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    memset(imp, 0, sizeof(*imp));
+    imp->file = "test.csv";
+    imp->format = "csv";
+    if (store_begin(st, &err) != 0)
+        fail_msg("store_begin: %s", err.msg);
+    assert_int_equal(store_dataset(st, dataset, 1, &imp->dataset, &err), 1);
+    assert_int_equal(store_import_start(st, imp, &err), 0);
+    assert_true(imp->id > 0);
+}
+
+static void end_import(struct store *st, struct store_import *imp, const char *sha)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    snprintf(imp->sha256, sizeof(imp->sha256), "%s", sha);
+    assert_int_equal(store_import_finish(st, imp, &err), 0);
+    if (store_commit(st, &err) != 0)
+        fail_msg("store_commit: %s", err.msg);
+}
+
+static int64_t model_id(struct store *st, const char *slug, const char *vendor)
+{
+    struct ts_err err = TS_ERR_INIT;
+    int64_t id = -1;
+
+    assert_int_equal(store_model(st, slug, vendor, &id, &err), 0);
+    assert_true(id > 0);
+    return id;
+}
+
+/* An observation with only a total. */
+static struct store_obs obs(const struct store_import *imp, enum ts_period g, int32_t period,
+                            int64_t model, int64_t total)
+{
+    struct store_obs o;
+
+    memset(&o, 0, sizeof(o));
+    o.dataset = imp->dataset;
+    o.granularity = g;
+    o.period = period;
+    o.model = model;
+    o.import_id = imp->id;
+    o.total = total;
+    o.prompt = o.completion = o.reasoning = o.cached = o.requests = TS_ABSENT;
+    return o;
+}
+
+static enum store_change upsert(struct store *st, const struct store_obs *o)
+{
+    struct ts_err err = TS_ERR_INIT;
+    enum store_change c = (enum store_change) - 1;
+
+    if (store_upsert_obs(st, o, &c, &err) != 0)
+        fail_msg("store_upsert_obs: %s", err.msg);
+    return c;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static void test_open_creates_schema(void **state)
+{
+    (void)state;
+    char path[256];
+    struct stat sb;
+
+    fresh_path(path, sizeof(path), "a/b/c/tokstat.db"); /* parents missing */
+    assert_int_equal(stat(path, &sb), -1);
+    struct store *st = open_ok(path);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_true(S_ISREG(sb.st_mode));
+
+    struct store_status s;
+    struct ts_err err = TS_ERR_INIT;
+    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(s.schema_version, STORE_SCHEMA_VERSION);
+    assert_int_equal(s.schema_version, 1);
+    assert_int_equal(s.ndatasets, 0);
+    assert_int_equal(s.nimports, 0);
+    assert_int_equal(s.total_imports, 0);
+    assert_int_equal(s.catalogue_prices, 0);
+    store_status_release(&s);
+    store_close(st);
+
+    assert_int_equal(sql_int(path, "PRAGMA user_version"), 1);
+    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
+                                   " name IN ('datasets', 'models', 'imports', 'observations',"
+                                   " 'prices', 'vendors_shipped', 'vendors_user', 'meta')"),
+                     8);
+    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
+                                   " AND name = 'vendor_country'"),
+                     1);
+    /* The shipped vendor table is loaded: one row per line of vendors.csv. */
+    size_t lines = 0;
+    for (size_t i = 0; i < vendors_shipped_csv_len; i++)
+        lines += vendors_shipped_csv[i] == '\n';
+    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
+    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM vendors_shipped WHERE vendor = 'deepseek'"
+                                   " AND country = 'CN'"),
+                     1);
+
+    /* Opening again changes nothing. */
+    st = open_ok(path);
+    store_close(st);
+    assert_int_equal(sql_int(path, "PRAGMA user_version"), 1);
+    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
+}
+
+static void test_open_memory(void **state)
+{
+    (void)state;
+    struct store *st = open_ok(":memory:");
+    struct store_status s;
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(s.schema_version, 1);
+    store_status_release(&s);
+    store_close(st);
+    store_close(NULL); /* safe */
+}
+
+static void test_reopen_keeps_data(void **state)
+{
+    (void)state;
+    char path[256];
+    struct store_import imp;
+    struct ts_err err = TS_ERR_INIT;
+    int64_t ds = 0;
+
+    fresh_path(path, sizeof(path), "tokstat.db");
+    struct store *st = open_ok(path);
+    begin_import(st, "default", &imp);
+    struct store_obs o = obs(&imp, TS_DAY, D("2026-02-09"), model_id(st, "a/b", "a"), 42);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    end_import(st, &imp, "aa");
+    store_close(st);
+
+    st = open_ok(path);
+    assert_int_equal(store_dataset(st, "default", 0, &ds, &err), 1);
+    assert_int_equal(ds, imp.dataset);
+    assert_int_equal(model_id(st, "a/b", "a"), o.model);
+    struct store_status s;
+    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(s.ndatasets, 1);
+    assert_int_equal(s.datasets[0].observations, 1);
+    assert_int_equal(s.total_imports, 1);
+    store_status_release(&s);
+    store_close(st);
+    assert_int_equal(sql_int(path, "SELECT total FROM observations"), 42);
+}
+
+static void test_open_not_a_database(void **state)
+{
+    (void)state;
+    char path[256], dir[256], want[512];
+    struct store *st = (struct store *)&st; /* must be set to NULL */
+    struct ts_err err = TS_ERR_INIT;
+    static const char garbage[] = "this is not a database, just some text that is long enough to "
+                                  "fill the header of a real SQLite file................\n";
+
+    fresh_path(path, sizeof(path), "garbage.db");
+    snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fwrite(garbage, 1, sizeof(garbage) - 1, fp);
+    fclose(fp);
+
+    assert_int_equal(store_open(path, &st, &err), -1);
+    assert_null(st);
+    snprintf(want, sizeof(want), "cannot open database '%s': file is not a database", path);
+    assert_string_equal(err.msg, want);
+    /* The file is left as it was. */
+    char back[256] = "";
+    fp = fopen(path, "rb");
+    size_t n = fread(back, 1, sizeof(back), fp);
+    fclose(fp);
+    assert_int_equal(n, sizeof(garbage) - 1);
+    assert_memory_equal(back, garbage, n);
+}
+
+static void test_open_parent_is_a_file(void **state)
+{
+    (void)state;
+    char path[512], file[256], want[512];
+    struct store *st = NULL;
+    struct ts_err err = TS_ERR_INIT;
+
+    fresh_path(file, sizeof(file), "plain");
+    *strrchr(file, '/') = '\0';
+    assert_int_equal(mkdir(file, 0777), 0);
+    strcat(file, "/plain");
+    FILE *fp = fopen(file, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    snprintf(path, sizeof(path), "%s/sub/tokstat.db", file);
+    assert_int_equal(store_open(path, &st, &err), -1);
+    assert_null(st);
+    snprintf(want, sizeof(want), "cannot create directory '%s/sub': Not a directory", file);
+    assert_string_equal(err.msg, want);
+}
+
+static void test_open_directory(void **state)
+{
+    (void)state;
+    char path[256], want[512];
+    struct store *st = NULL;
+    struct ts_err err = TS_ERR_INIT;
+
+    fresh_path(path, sizeof(path), "dir");
+    *strrchr(path, '/') = '\0';
+    assert_int_equal(mkdir(path, 0777), 0);
+    assert_int_equal(store_open(path, &st, &err), -1);
+    assert_null(st);
+    snprintf(want, sizeof(want), "cannot open database '%s': unable to open database file", path);
+    assert_string_equal(err.msg, want);
+}
+
+static void test_open_newer_schema(void **state)
+{
+    (void)state;
+    char path[256];
+    struct store *st = NULL;
+    struct ts_err err = TS_ERR_INIT;
+
+    fresh_path(path, sizeof(path), "tokstat.db");
+    store_close(open_ok(path));
+    sql_exec(path, "PRAGMA user_version = 2");
+    assert_int_equal(store_open(path, &st, &err), -1);
+    assert_null(st);
+    assert_string_equal(err.msg, "database schema version 2 is newer than this tokstat (1)");
+    assert_int_equal(sql_int(path, "PRAGMA user_version"), 2);
+}
+
+/* ---- datasets and models ------------------------------------------------ */
+
+static void test_dataset(void **state)
+{
+    (void)state;
+    struct store *st = open_ok(":memory:");
+    struct ts_err err = TS_ERR_INIT;
+    int64_t a = -5, b = -5, again = -5;
+
+    assert_int_equal(store_dataset(st, "default", 0, &a, &err), 0);
+    assert_int_equal(a, -5); /* untouched when absent */
+    assert_int_equal(store_dataset(st, "default", 1, &a, &err), 1);
+    assert_true(a > 0);
+    assert_int_equal(store_dataset(st, "default", 0, &again, &err), 1);
+    assert_int_equal(again, a);
+    assert_int_equal(store_dataset(st, "default", 1, &again, &err), 1);
+    assert_int_equal(again, a);
+    assert_int_equal(store_dataset(st, "Default", 0, &b, &err), 0); /* names are exact */
+    assert_int_equal(store_dataset(st, "top50-daily", 1, &b, &err), 1);
+    assert_true(b > 0 && b != a);
+    assert_int_equal(store_dataset(st, "it's \"quoted\"; DROP TABLE datasets", 1, &b, &err), 1);
+    assert_int_equal(store_dataset(st, "it's \"quoted\"; DROP TABLE datasets", 0, &again, &err), 1);
+    assert_int_equal(again, b);
+    store_close(st);
+}
+
+static void test_model(void **state)
+{
+    (void)state;
+    struct store *st = open_ok(":memory:");
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_int_equal(store_begin(st, &err), 0);
+    int64_t a = model_id(st, "deepseek/deepseek-chat", "deepseek");
+    int64_t b = model_id(st, "deepseek/deepseek-chat:free", "deepseek");
+    assert_true(a != b);
+    assert_int_equal(model_id(st, "deepseek/deepseek-chat", "deepseek"), a);
+    assert_int_equal(model_id(st, "other", "other"), model_id(st, "other", "other"));
+    assert_int_equal(store_commit(st, &err), 0);
+    store_close(st);
+}
+
+/* ---- observations ------------------------------------------------------- */
+
+static void test_upsert_within_one_import(void **state)
+{
+    (void)state;
+    struct store *st = open_ok(":memory:");
+    struct store_import imp;
+    int32_t day = D("2026-01-01");
+
+    begin_import(st, "default", &imp);
+    int64_t m = model_id(st, "x", "x"), m2 = model_id(st, "y/z", "y");
+    struct store_obs o = obs(&imp, TS_DAY, day, m, 100);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), STORE_DUPLICATE);
+    o.total = 200; /* a different value is still a duplicate key */
+    assert_int_equal(upsert(st, &o), STORE_DUPLICATE);
+    /* Other keys: another day, model, or granularity. */
+    struct store_obs p = obs(&imp, TS_DAY, day + 1, m, 100);
+    assert_int_equal(upsert(st, &p), STORE_INSERTED);
+    p = obs(&imp, TS_DAY, day, m2, 100);
+    assert_int_equal(upsert(st, &p), STORE_INSERTED);
+    p = obs(&imp, TS_WEEK, week_start(day), m, 700);
+    assert_int_equal(upsert(st, &p), STORE_INSERTED);
+    assert_int_equal(upsert(st, &p), STORE_DUPLICATE);
+    end_import(st, &imp, "a1");
+
+    struct store_status s;
+    struct ts_err err = TS_ERR_INIT;
+    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(s.datasets[0].observations, 4);
+    assert_int_equal(s.datasets[0].daily_rows, 3);
+    assert_int_equal(s.datasets[0].weekly_rows, 1);
+    store_status_release(&s);
+    store_close(st);
+}
+
+/* Runs the second import of a key: unchanged when equal, updated when any
+ * field differs (an optional one going from absent to present included). */
+static void second_import_checks(struct store *st, const char *path)
+{
+    struct store_import imp2;
+    int32_t day = D("2026-01-01");
+
+    begin_import(st, "default", &imp2);
+    int64_t m = model_id(st, "x", "x");
+    struct store_obs o = obs(&imp2, TS_DAY, day, m, 100);
+    assert_int_equal(upsert(st, &o), STORE_UNCHANGED);
+    assert_int_equal(upsert(st, &o), STORE_DUPLICATE); /* twice in this import */
+    struct store_obs p = obs(&imp2, TS_DAY, day + 1, m, 100);
+    p.prompt = 60; /* absent -> present */
+    assert_int_equal(upsert(st, &p), STORE_UPDATED);
+    p = obs(&imp2, TS_DAY, day + 2, m, 101); /* total differs */
+    assert_int_equal(upsert(st, &p), STORE_UPDATED);
+    p = obs(&imp2, TS_DAY, day + 3, m, 100); /* present -> absent */
+    assert_int_equal(upsert(st, &p), STORE_UPDATED);
+    p = obs(&imp2, TS_DAY, day + 4, m, 100);
+    p.requests = 5;
+    assert_int_equal(upsert(st, &p), STORE_UNCHANGED);
+    p = obs(&imp2, TS_DAY, day + 5, m, 100);
+    assert_int_equal(upsert(st, &p), STORE_INSERTED);
+    end_import(st, &imp2, "b2");
+    if (path) {
+        char sql[256];
+        /* Updated rows point at the import that changed them. */
+        snprintf(sql, sizeof(sql), "SELECT prompt FROM observations WHERE period = %d",
+                 (int)(day + 1));
+        assert_int_equal(sql_int(path, sql), 60);
+        snprintf(sql, sizeof(sql), "SELECT import_id FROM observations WHERE period = %d",
+                 (int)(day + 1));
+        assert_int_equal(sql_int(path, sql), imp2.id);
+        snprintf(sql, sizeof(sql), "SELECT total FROM observations WHERE period = %d",
+                 (int)(day + 2));
+        assert_int_equal(sql_int(path, sql), 101);
+        snprintf(sql, sizeof(sql), "SELECT cached FROM observations WHERE period = %d",
+                 (int)(day + 3));
+        assert_int_equal(sql_int(path, sql), -1); /* NULL */
+        assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM observations"), 6);
+    }
+}
+
+static void first_import(struct store *st)
+{
+    struct store_import imp;
+    int32_t day = D("2026-01-01");
+
+    begin_import(st, "default", &imp);
+    int64_t m = model_id(st, "x", "x");
+    struct store_obs o = obs(&imp, TS_DAY, day, m, 100);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    o = obs(&imp, TS_DAY, day + 1, m, 100);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    o = obs(&imp, TS_DAY, day + 2, m, 100);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    o = obs(&imp, TS_DAY, day + 3, m, 100);
+    o.cached = 7;
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    o = obs(&imp, TS_DAY, day + 4, m, 100);
+    o.requests = 5;
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    end_import(st, &imp, "a1");
+}
+
+/* The next import through a fresh handle (a new tokstat process). */
+static void test_upsert_next_import_after_reopen(void **state)
+{
+    (void)state;
+    char path[256];
+
+    fresh_path(path, sizeof(path), "tokstat.db");
+    struct store *st = open_ok(path);
+    first_import(st);
+    store_close(st);
+    st = open_ok(path);
+    second_import_checks(st, path);
+    store_close(st);
+}
+
+/* The next import through the same handle, as `tokstat import a.csv b.csv`
+ * does: the first import's keys are not duplicates of the second's. */
+static void test_upsert_next_import_same_handle(void **state)
+{
+    char path[256];
+
+    fresh_path(path, sizeof(path), "tokstat.db");
+    struct store *st = open_ok(path);
+    *state = st; /* closed by close_state, also when an assertion fails */
+    first_import(st);
+    second_import_checks(st, path);
+}
+
+static int close_state(void **state)
+{
+    store_close(*state);
+    *state = NULL;
+    return 0;
+}
+
+/* Keys written by a rolled-back import are not duplicates later. */
+static void test_upsert_after_rollback(void **state)
+{
+    (void)state;
+    struct store *st = open_ok(":memory:");
+    struct store_import imp;
+
+    begin_import(st, "default", &imp);
+    struct store_obs o = obs(&imp, TS_DAY, D("2026-01-01"), model_id(st, "x", "x"), 1);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    store_rollback(st);
+
+    begin_import(st, "default", &imp);
+    o = obs(&imp, TS_DAY, D("2026-01-01"), model_id(st, "x", "x"), 1);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), STORE_DUPLICATE);
+    end_import(st, &imp, "a");
+    store_close(st);
+}
+
+static void test_upsert_datasets_apart(void **state)
+{
+    (void)state;
+    char path[256];
+    struct store_import a, b;
+
+    fresh_path(path, sizeof(path), "tokstat.db");
+    struct store *st = open_ok(path);
+    begin_import(st, "top10", &a);
+    struct store_obs o = obs(&a, TS_DAY, D("2026-01-01"), model_id(st, "x", "x"), 1);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    end_import(st, &a, "a");
+    store_close(st);
+
+    st = open_ok(path);
+    begin_import(st, "top50", &b);
+    assert_true(b.dataset != a.dataset);
+    o = obs(&b, TS_DAY, D("2026-01-01"), model_id(st, "x", "x"), 2);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED); /* another dataset's key */
+    end_import(st, &b, "b");
+    store_close(st);
+    assert_int_equal(sql_int(path, "SELECT SUM(total) FROM observations"), 3);
+}
+
+static void test_rollback_leaves_nothing(void **state)
+{
+    (void)state;
+    char path[256];
+    struct store_import imp;
+    struct ts_err err = TS_ERR_INIT;
+
+    fresh_path(path, sizeof(path), "tokstat.db");
+    struct store *st = open_ok(path);
+    store_rollback(st); /* safe without a transaction */
+    begin_import(st, "default", &imp);
+    struct store_obs o = obs(&imp, TS_WEEK, D("2026-02-09"), model_id(st, "a/b", "a"), 5);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(store_put_price(st, "a/b", D("2026-02-09"), "snapshot", 1, 2, imp.id, &err),
+                     0);
+    assert_int_equal(store_vendor_set(st, "a", "US", &err), 0);
+    snprintf(imp.sha256, sizeof(imp.sha256), "abc");
+    assert_int_equal(store_import_finish(st, &imp, &err), 0);
+    store_rollback(st);
+    store_rollback(st); /* twice is safe */
+
+    struct store_status s;
+    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(s.ndatasets, 0);
+    assert_int_equal(s.nimports, 0);
+    assert_int_equal(s.total_imports, 0);
+    store_status_release(&s);
+    char when[32];
+    assert_int_equal(store_import_seen(st, "abc", 0, when, &err), 0);
+    store_close(st);
+    static const char *const tables[] = {"datasets",     "models", "imports",
+                                         "observations", "prices", "vendors_user"};
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+        char sql[128];
+        snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", tables[i]);
+        assert_int_equal(sql_int(path, sql), 0);
+    }
+
+    /* A handle closed in the middle of a transaction rolls it back. */
+    st = open_ok(path);
+    begin_import(st, "default", &imp);
+    store_close(st);
+    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM imports"), 0);
+}
+
+/* ---- prices ------------------------------------------------------------- */
+
+static void test_put_price(void **state)
+{
+    (void)state;
+    char path[256];
+    struct store_import imp;
+    struct ts_err err = TS_ERR_INIT;
+    int32_t day = D("2026-05-01");
+
+    fresh_path(path, sizeof(path), "tokstat.db");
+    struct store *st = open_ok(path);
+    begin_import(st, "default", &imp);
+    assert_int_equal(store_put_price(st, "ai21/jamba-large-1.7", day, "catalogue", 2000000, 8000000,
+                                     imp.id, &err),
+                     0);
+    /* Same model, day and source: replaced. */
+    assert_int_equal(store_put_price(st, "ai21/jamba-large-1.7", day, "catalogue", 3000000,
+                                     TS_ABSENT, imp.id, &err),
+                     0);
+    assert_int_equal(
+        store_put_price(st, "ai21/jamba-large-1.7", day, "snapshot", 1, 2, imp.id, &err), 0);
+    assert_int_equal(
+        store_put_price(st, "ai21/jamba-large-1.7", day + 1, "catalogue", 4, 5, imp.id, &err), 0);
+    end_import(st, &imp, "p");
+
+    struct store_status s;
+    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(s.catalogue_prices, 2);
+    store_status_release(&s);
+    store_close(st);
+
+    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM prices"), 3);
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT prompt FROM prices WHERE source = 'catalogue' AND valid_from = %d", (int)day);
+    assert_int_equal(sql_int(path, sql), 3000000);
+    snprintf(sql, sizeof(sql),
+             "SELECT completion FROM prices WHERE source = 'catalogue' AND valid_from = %d",
+             (int)day);
+    assert_int_equal(sql_int(path, sql), -1); /* NULL: unknown */
+}
+
+/* ---- vendors ------------------------------------------------------------ */
+
+struct vlist {
+    char vendor[64][64], country[64][4], name[64][64], source[64][16], shipped[64][4];
+    size_t n, total, stop_after;
+};
+
+static int list_vendor(void *ctx, const struct store_vendor *v)
+{
+    struct vlist *l = ctx;
+
+    l->total++;
+    assert_non_null(v->vendor);
+    assert_non_null(v->country);
+    assert_non_null(v->name);
+    assert_non_null(v->source);
+    if (l->n < 64) {
+        snprintf(l->vendor[l->n], sizeof(l->vendor[0]), "%s", v->vendor);
+        snprintf(l->country[l->n], sizeof(l->country[0]), "%s", v->country);
+        snprintf(l->name[l->n], sizeof(l->name[0]), "%s", v->name);
+        snprintf(l->source[l->n], sizeof(l->source[0]), "%s", v->source);
+        snprintf(l->shipped[l->n], sizeof(l->shipped[0]), "%s",
+                 v->shipped_country ? v->shipped_country : "-");
+        l->n++;
+    }
+    return l->stop_after && l->total >= l->stop_after;
+}
+
+static size_t find_vendor(const struct vlist *l, const char *vendor)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->vendor[i], vendor) == 0)
+            return i;
+    }
+    fail_msg("vendor '%s' not listed", vendor);
+    return 0;
+}
+
+static void list_all(struct store *st, struct vlist *l)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    memset(l, 0, sizeof(*l));
+    assert_int_equal(store_vendor_each(st, list_vendor, l, &err), 0);
+    for (size_t i = 1; i < l->n; i++) {
+        if (strcmp(l->vendor[i - 1], l->vendor[i]) >= 0)
+            fail_msg("vendors out of order: '%s' then '%s'", l->vendor[i - 1], l->vendor[i]);
+    }
+}
+
+static void test_vendors(void **state)
+{
+    (void)state;
+    struct store *st = open_ok(":memory:");
+    struct ts_err err = TS_ERR_INIT;
+    struct vlist *l = calloc(1, sizeof(*l));
+    size_t i;
+
+    list_all(st, l);
+    size_t shipped = l->n;
+    assert_true(shipped >= 40);
+    i = find_vendor(l, "mistralai");
+    assert_string_equal(l->country[i], "FR");
+    assert_string_equal(l->name[i], "Mistral AI");
+    assert_string_equal(l->source[i], "shipped");
+    assert_string_equal(l->shipped[i], "-");
+
+    /* A user override shadows the shipped value, which is still given. */
+    assert_int_equal(store_vendor_set(st, "mistralai", "EU", &err), 0);
+    assert_int_equal(store_vendor_set(st, "acme", "US", &err), 0);
+    list_all(st, l);
+    assert_int_equal(l->n, shipped + 1);
+    i = find_vendor(l, "mistralai");
+    assert_string_equal(l->country[i], "EU");
+    assert_string_equal(l->name[i], "Mistral AI");
+    assert_string_equal(l->source[i], "user");
+    assert_string_equal(l->shipped[i], "FR");
+    i = find_vendor(l, "acme");
+    assert_string_equal(l->country[i], "US");
+    assert_string_equal(l->name[i], "");
+    assert_string_equal(l->source[i], "user");
+    assert_string_equal(l->shipped[i], "-");
+    assert_string_equal(l->vendor[i - 1], "01-ai");
+    assert_string_equal(l->vendor[i + 1], "ai21");
+
+    /* Setting again replaces. */
+    assert_int_equal(store_vendor_set(st, "acme", "CA", &err), 0);
+    list_all(st, l);
+    assert_string_equal(l->country[find_vendor(l, "acme")], "CA");
+
+    /* Unset: 1 when an override went, 0 when there was none. */
+    assert_int_equal(store_vendor_unset(st, "mistralai", &err), 1);
+    assert_int_equal(store_vendor_unset(st, "mistralai", &err), 0);
+    assert_int_equal(store_vendor_unset(st, "deepseek", &err), 0); /* shipped only */
+    assert_int_equal(store_vendor_unset(st, "nobody", &err), 0);
+    list_all(st, l);
+    i = find_vendor(l, "mistralai");
+    assert_string_equal(l->country[i], "FR");
+    assert_string_equal(l->source[i], "shipped");
+    assert_string_equal(l->shipped[i], "-");
+    i = find_vendor(l, "deepseek");
+    assert_string_equal(l->country[i], "CN");
+    assert_int_equal(store_vendor_unset(st, "acme", &err), 1);
+    list_all(st, l);
+    assert_int_equal(l->n, shipped);
+
+    /* The callback stops the walk. */
+    memset(l, 0, sizeof(*l));
+    l->stop_after = 3;
+    assert_int_equal(store_vendor_each(st, list_vendor, l, &err), 0);
+    assert_int_equal(l->total, 3);
+    free(l);
+    store_close(st);
+}
+
+/* Overrides survive a refresh of the shipped table (a new program version). */
+static void test_vendors_survive_refresh(void **state)
+{
+    (void)state;
+    char path[256];
+    struct ts_err err = TS_ERR_INIT;
+    struct vlist *l = calloc(1, sizeof(*l));
+
+    fresh_path(path, sizeof(path), "tokstat.db");
+    struct store *st = open_ok(path);
+    assert_int_equal(store_vendor_set(st, "mistralai", "EU", &err), 0);
+    store_close(st);
+    /* As if an older program had written a different table. */
+    sql_exec(path, "UPDATE meta SET value = 'old' WHERE key = 'vendors_sha256';"
+                   " DELETE FROM vendors_shipped WHERE vendor = 'deepseek';"
+                   " UPDATE vendors_shipped SET country = 'XX' WHERE vendor = 'qwen';"
+                   " INSERT INTO vendors_shipped(vendor, country) VALUES ('gone', 'US')");
+    st = open_ok(path);
+    list_all(st, l);
+    assert_string_equal(l->country[find_vendor(l, "deepseek")], "CN");
+    assert_string_equal(l->country[find_vendor(l, "qwen")], "CN");
+    size_t i = find_vendor(l, "mistralai");
+    assert_string_equal(l->country[i], "EU");
+    assert_string_equal(l->source[i], "user");
+    assert_string_equal(l->shipped[i], "FR");
+    for (size_t k = 0; k < l->n; k++)
+        assert_string_not_equal(l->vendor[k], "gone");
+    store_close(st);
+    free(l);
+}
+
+/* ---- imports ------------------------------------------------------------ */
+
+static void test_import_seen(void **state)
+{
+    (void)state;
+    struct store *st = open_ok(":memory:");
+    struct store_import a, b;
+    struct ts_err err = TS_ERR_INIT;
+    char when[32] = "";
+    const char *hash = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+    begin_import(st, "default", &a);
+    assert_int_equal(store_import_seen(st, hash, a.id, when, &err), 0);
+    end_import(st, &a, hash);
+
+    begin_import(st, "default", &b);
+    assert_true(b.id != a.id);
+    assert_int_equal(store_import_seen(st, hash, b.id, when, &err), 1);
+    /* "YYYY-MM-DD HH:MM:SS", UTC */
+    assert_int_equal(strlen(when), 19);
+    int32_t d;
+    assert_int_equal(date_parse(when, strlen(when), &d), 0);
+    assert_true(d >= date_today() - 1 && d <= date_today());
+    assert_int_equal(when[13], ':');
+    assert_int_equal(when[16], ':');
+    /* Not itself, not other hashes. */
+    assert_int_equal(store_import_seen(st, hash, a.id, when, &err), 0);
+    assert_int_equal(store_import_seen(st, "e3b0c442", b.id, when, &err), 0);
+    end_import(st, &b, "different");
+    assert_int_equal(store_import_seen(st, hash, b.id, when, &err), 1);
+    /* Only imports into the same dataset count. */
+    struct store_import c;
+    begin_import(st, "another", &c);
+    assert_int_equal(store_import_seen(st, hash, c.id, when, &err), 0);
+    end_import(st, &c, hash);
+    begin_import(st, "another", &b);
+    assert_int_equal(store_import_seen(st, hash, b.id, when, &err), 1);
+    end_import(st, &b, "x");
+    store_close(st);
+}
+
+static void test_import_rows(void **state)
+{
+    (void)state;
+    struct store *st = open_ok(":memory:");
+    struct store_import a, b;
+    struct ts_err err = TS_ERR_INIT;
+    struct store_status s;
+
+    begin_import(st, "default", &a);
+    a.rows = 51;
+    a.inserted = 48;
+    a.updated = 3;
+    a.unchanged = 0;
+    a.prices = 7;
+    a.as_of = "2026-05-24T10:00:00Z";
+    end_import(st, &a, "h1");
+    begin_import(st, "other-set", &b);
+    b.format = "openrouter-weekly";
+    end_import(st, &b, "h2");
+
+    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(s.total_imports, 2);
+    assert_int_equal(s.nimports, 2);
+    /* Newest first. */
+    assert_string_equal(s.imports[0].sha256, "h2");
+    assert_string_equal(s.imports[0].format, "openrouter-weekly");
+    assert_string_equal(s.imports[0].dataset, "other-set");
+    assert_null(s.imports[0].as_of);
+    assert_string_equal(s.imports[1].file, "test.csv");
+    assert_string_equal(s.imports[1].sha256, "h1");
+    assert_string_equal(s.imports[1].format, "csv");
+    assert_string_equal(s.imports[1].dataset, "default");
+    assert_string_equal(s.imports[1].as_of, "2026-05-24T10:00:00Z");
+    assert_int_equal(strlen(s.imports[1].when), 19);
+    assert_int_equal(s.imports[1].rows, 51);
+    assert_int_equal(s.imports[1].inserted, 48);
+    assert_int_equal(s.imports[1].updated, 3);
+    assert_int_equal(s.imports[1].unchanged, 0);
+    assert_int_equal(s.imports[1].prices, 7);
+    store_status_release(&s);
+
+    /* At most max_imports, but the total counts all. */
+    assert_int_equal(store_status(st, 1, &s, &err), 0);
+    assert_int_equal(s.nimports, 1);
+    assert_int_equal(s.total_imports, 2);
+    assert_string_equal(s.imports[0].sha256, "h2");
+    store_status_release(&s);
+    assert_int_equal(store_status(st, 0, &s, &err), 0);
+    assert_int_equal(s.nimports, 0);
+    store_status_release(&s);
+    store_close(st);
+}
+
+/* ---- status ------------------------------------------------------------- */
+
+static void test_status(void **state)
+{
+    (void)state;
+    struct store *st = open_ok(":memory:");
+    struct store_import imp;
+    struct ts_err err = TS_ERR_INIT;
+    struct store_status s;
+    int32_t w1 = D("2026-02-09"), w2 = D("2026-02-16"), w3 = D("2026-02-23");
+
+    /* "daily": a full week, a 3-day week, another vendor and the other bucket. */
+    begin_import(st, "daily", &imp);
+    int64_t ds = model_id(st, "deepseek/deepseek-chat", "deepseek");
+    int64_t ac = model_id(st, "acme/rocket", "acme");
+    int64_t zz = model_id(st, "zeta/z1", "zeta");
+    int64_t ot = model_id(st, "other", "other");
+    for (int i = 0; i < 7; i++) {
+        struct store_obs o = obs(&imp, TS_DAY, w1 + i, ds, 10);
+        assert_int_equal(upsert(st, &o), STORE_INSERTED);
+        o = obs(&imp, TS_DAY, w1 + i, ot, 5);
+        assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    }
+    for (int i = 2; i < 5; i++) {
+        struct store_obs o = obs(&imp, TS_DAY, w2 + i, ac, 1);
+        assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    }
+    struct store_obs o = obs(&imp, TS_DAY, w2 + 3, zz, 1);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    /* A weekly row for a week that also has daily rows, and one without. */
+    o = obs(&imp, TS_WEEK, w2, ds, 70);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    o = obs(&imp, TS_WEEK, w3, ds, 70);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    end_import(st, &imp, "d");
+
+    /* "weekly": weekly rows only. */
+    begin_import(st, "weekly", &imp);
+    int64_t r1 = model_id(st, "deepseek/deepseek-r1", "deepseek");
+    o = obs(&imp, TS_WEEK, w1, r1, 100);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    o = obs(&imp, TS_WEEK, w3, r1, 100);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    end_import(st, &imp, "w");
+
+    /* "empty": a dataset without rows. */
+    begin_import(st, "empty", &imp);
+    end_import(st, &imp, "e");
+    assert_int_equal(store_vendor_set(st, "zeta", "DE", &err), 0);
+
+    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(s.ndatasets, 3);
+    assert_string_equal(s.datasets[0].name, "daily");
+    assert_string_equal(s.datasets[1].name, "empty");
+    assert_string_equal(s.datasets[2].name, "weekly");
+
+    const struct store_dataset_status *d = &s.datasets[0];
+    assert_int_equal(d->observations, 7 + 7 + 3 + 1 + 2);
+    /* The other bucket is neither a model nor a vendor. */
+    assert_int_equal(d->models, 3);
+    assert_int_equal(d->vendors, 3);
+    assert_int_equal(d->daily_rows, 18);
+    assert_int_equal(d->weekly_rows, 2);
+    assert_int_equal(d->first_day, w1);
+    assert_int_equal(d->last_day, w2 + 4);
+    assert_int_equal(d->nweeks, 3);
+    assert_int_equal(d->weeks[0].week, w1);
+    assert_int_equal(d->weeks[0].days, 7);
+    assert_int_equal(d->weeks[1].week, w2);
+    assert_int_equal(d->weeks[1].days, 3); /* partial, from its daily rows */
+    assert_int_equal(d->weeks[2].week, w3);
+    assert_int_equal(d->weeks[2].days, 0); /* from weekly rows */
+    /* acme has no country; zeta has a user one; other is never unmapped. */
+    assert_int_equal(d->nunmapped, 1);
+    assert_string_equal(d->unmapped[0], "acme");
+
+    d = &s.datasets[1];
+    assert_int_equal(d->observations, 0);
+    assert_int_equal(d->daily_rows, 0);
+    assert_int_equal(d->weekly_rows, 0);
+    assert_int_equal(d->nweeks, 0);
+    assert_int_equal(d->nunmapped, 0);
+
+    d = &s.datasets[2];
+    assert_int_equal(d->observations, 2);
+    assert_int_equal(d->models, 1);
+    assert_int_equal(d->daily_rows, 0);
+    assert_int_equal(d->weekly_rows, 2);
+    assert_int_equal(d->nweeks, 2);
+    assert_int_equal(d->weeks[0].week, w1);
+    assert_int_equal(d->weeks[0].days, 0);
+    assert_int_equal(d->weeks[1].week, w3);
+    assert_int_equal(d->nunmapped, 0);
+    store_status_release(&s);
+    assert_int_equal(s.ndatasets, 0);
+    store_status_release(&s); /* twice is safe */
+
+    /* Unmapped vendors are sorted; a user mapping takes one off the list. */
+    begin_import(st, "daily", &imp);
+    o = obs(&imp, TS_DAY, w3, model_id(st, "aardvark/a", "aardvark"), 1);
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    end_import(st, &imp, "d2");
+    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(s.datasets[0].nunmapped, 2);
+    assert_string_equal(s.datasets[0].unmapped[0], "aardvark");
+    assert_string_equal(s.datasets[0].unmapped[1], "acme");
+    store_status_release(&s);
+    assert_int_equal(store_vendor_set(st, "acme", "US", &err), 0);
+    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(s.datasets[0].nunmapped, 1);
+    assert_string_equal(s.datasets[0].unmapped[0], "aardvark");
+    store_status_release(&s);
+    store_close(st);
+}
+
+/* ---- two handles on one file -------------------------------------------- */
+
+struct holder {
+    struct store *st;
+    int commit_rc;
+};
+
+static void *commit_later(void *p)
+{
+    struct holder *h = p;
+    struct ts_err err = TS_ERR_INIT;
+    struct timespec ts = {0, 300 * 1000 * 1000};
+
+    nanosleep(&ts, NULL);
+    h->commit_rc = store_commit(h->st, &err);
+    return NULL;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void test_two_handles(void **state)
+{
+    (void)state;
+    char path[256];
+    struct ts_err err = TS_ERR_INIT;
+    struct store_import imp;
+    pthread_t t;
+
+    fresh_path(path, sizeof(path), "tokstat.db");
+    struct store *a = open_ok(path);
+    struct store *b = open_ok(path);
+
+    /* a writes and holds the write lock. */
+    begin_import(a, "default", &imp);
+    struct store_obs o = obs(&imp, TS_DAY, D("2026-02-09"), model_id(a, "a/b", "a"), 9);
+    assert_int_equal(upsert(a, &o), STORE_INSERTED);
+    snprintf(imp.sha256, sizeof(imp.sha256), "x");
+    assert_int_equal(store_import_finish(a, &imp, &err), 0);
+
+    /* A reader is not blocked and sees the state before a's transaction. */
+    struct store_status s;
+    assert_int_equal(store_status(b, 10, &s, &err), 0);
+    assert_int_equal(s.ndatasets, 0);
+    store_status_release(&s);
+    /* Opening another handle does not wait for the writer either. */
+    double t_open = now_s();
+    struct store *c = open_ok(path);
+    assert_true(now_s() - t_open < 5);
+    assert_int_equal(store_status(c, 10, &s, &err), 0);
+    assert_int_equal(s.ndatasets, 0);
+    store_status_release(&s);
+    store_close(c);
+
+    /* b's begin waits for a's commit, then succeeds. */
+    struct holder h = {a, -5};
+    assert_int_equal(pthread_create(&t, NULL, commit_later, &h), 0);
+    double t0 = now_s();
+    int rc = store_begin(b, &err);
+    double waited = now_s() - t0;
+    pthread_join(t, NULL);
+    if (rc != 0)
+        fail_msg("store_begin on the second handle: %s", err.msg);
+    assert_int_equal(h.commit_rc, 0);
+    assert_true(waited >= 0.2);
+    assert_true(waited < 30);
+
+    /* b sees a's data and can write. */
+    int64_t ds = 0;
+    assert_int_equal(store_dataset(b, "default", 0, &ds, &err), 1);
+    assert_int_equal(store_vendor_set(b, "a", "US", &err), 0);
+    assert_int_equal(store_commit(b, &err), 0);
+    store_close(a);
+    store_close(b);
+    assert_int_equal(sql_int(path, "SELECT total FROM observations"), 9);
+    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM vendors_user"), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_creates_schema),
+        cmocka_unit_test(test_open_memory),
+        cmocka_unit_test(test_reopen_keeps_data),
+        cmocka_unit_test(test_open_not_a_database),
+        cmocka_unit_test(test_open_parent_is_a_file),
+        cmocka_unit_test(test_open_directory),
+        cmocka_unit_test(test_open_newer_schema),
+        cmocka_unit_test(test_dataset),
+        cmocka_unit_test(test_model),
+        cmocka_unit_test(test_upsert_within_one_import),
+        cmocka_unit_test(test_upsert_next_import_after_reopen),
+        cmocka_unit_test_teardown(test_upsert_next_import_same_handle, close_state),
+        cmocka_unit_test(test_upsert_after_rollback),
+        cmocka_unit_test(test_upsert_datasets_apart),
+        cmocka_unit_test(test_rollback_leaves_nothing),
+        cmocka_unit_test(test_put_price),
+        cmocka_unit_test(test_vendors),
+        cmocka_unit_test(test_vendors_survive_refresh),
+        cmocka_unit_test(test_import_seen),
+        cmocka_unit_test(test_import_rows),
+        cmocka_unit_test(test_status),
+        cmocka_unit_test(test_two_handles),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
