@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "sha256.h"
 #include "util.h"
@@ -140,6 +141,27 @@ static int exec(struct store *st, const char *sql, struct ts_err *err)
         return -1;
     }
     return 0;
+}
+
+/* Switches to WAL. Changing the journal mode needs an exclusive lock and
+ * SQLite does not call the busy handler for it, so while another process
+ * creates or switches the same new database, wait and try again here. */
+static int set_wal(struct store *st, struct ts_err *err)
+{
+    const struct timespec pause = {0, 5 * 1000 * 1000};
+    int waited_ms = 0;
+
+    for (;;) {
+        int rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return 0;
+        if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+            return ts_err_set(err, "%s", sqlite3_errmsg(st->db));
+        if (waited_ms >= BUSY_TIMEOUT_MS)
+            return ts_err_set(err, "%s", sqlite3_errmsg(st->db));
+        nanosleep(&pause, NULL);
+        waited_ms += 5;
+    }
 }
 
 /* ts_week(day): the Monday of day's ISO week, for SQL that groups days. */
@@ -313,7 +335,7 @@ int store_open(const char *path, struct store **out, struct ts_err *err)
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
     /* Reading the journal mode also checks that the file is a database. */
-    if (exec(st, "PRAGMA journal_mode = WAL", err) < 0) {
+    if (set_wal(st, err) < 0) {
         ts_err_set(err, "cannot open database '%s': %s", path, sqlite3_errmsg(st->db));
         goto fail;
     }
