@@ -175,7 +175,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
     struct import_args a = {"default", IMPORT_OPTS_INIT, 0, 0};
     struct ts_err err = TS_ERR_INIT;
     struct opts o;
-    char **files = calloc((size_t)argc, sizeof(*files));
+    char **files = xcalloc((size_t)argc, sizeof(*files));
     size_t nfiles = 0, failed = 0, stdin_count = 0;
     struct store *st = NULL;
     char *path = NULL;
