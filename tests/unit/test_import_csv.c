@@ -10,74 +10,24 @@
 #include <string.h>
 
 #include "import.h"
+#include "support.h"
 #include "util.h"
 #include "week.h"
 
-/* A record as the sink saw it, with its slug copied. */
-struct got {
-    enum ts_period period;
-    int32_t date;
-    char model[96];
-    int64_t total, prompt, completion, reasoning, cached, requests;
-    int64_t prompt_price, completion_price;
-    long line;
-};
-
-struct collector {
-    struct got *v;
-    size_t n, cap;
-    size_t fail_at; /* fail on this record (1-based), 0 never */
-    long fail_line; /* the line the failing sink sets, 0 leaves it to the importer */
-    size_t calls;
-};
-
-static int collect_record(void *ctx, const struct ts_record *rec, struct ts_err *err)
-{
-    struct collector *c = ctx;
-
-    c->calls++;
-    if (c->fail_at && c->calls == c->fail_at) {
-        ts_err_set(err, "duplicate key '%.*s'", (int)rec->model_len, rec->model);
-        err->line = c->fail_line;
-        return -1;
-    }
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 16;
-        c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
-    }
-    struct got *g = &c->v[c->n++];
-    assert_true(rec->model_len < sizeof(g->model));
-    assert_int_equal(strlen(rec->model), rec->model_len); /* NUL-terminated */
-    memcpy(g->model, rec->model, rec->model_len);
-    g->model[rec->model_len] = '\0';
-    g->period = rec->period;
-    g->date = rec->date;
-    g->total = rec->total;
-    g->prompt = rec->prompt;
-    g->completion = rec->completion;
-    g->reasoning = rec->reasoning;
-    g->cached = rec->cached;
-    g->requests = rec->requests;
-    g->prompt_price = rec->prompt_price;
-    g->completion_price = rec->completion_price;
-    g->line = rec->line;
-    assert_null(rec->where);
-    return 0;
-}
-
-static void collector_release(struct collector *c)
-{
-    free(c->v);
-    memset(c, 0, sizeof(*c));
-}
-
-/* Runs import_csv over an open stream. */
-static int run_fp(FILE *fp, int period, struct collector *c, struct ts_err *err)
+/* Runs import_csv over an open stream, collecting into c. Every record
+ * must have its slug NUL-terminated and no where; the sink takes no prices
+ * or as-of time (a call would crash the test). */
+static int run_fp(FILE *fp, int period, struct sup_collect *c, struct ts_err *err)
 {
     struct ts_input in = TS_INPUT_INIT;
     struct import_opts o = IMPORT_OPTS_INIT;
-    struct ts_sink sink = {collect_record, NULL, NULL, c};
+    struct ts_sink sink;
 
+    sup_collect_sink(c, &sink);
+    sink.price = NULL;
+    sink.as_of = NULL;
+    c->check_nul = 1;
+    c->check_no_where = 1;
     o.format = TS_FMT_CSV;
     o.period = period;
     input_from_fp(&in, fp, "test.csv");
@@ -88,7 +38,7 @@ static int run_fp(FILE *fp, int period, struct collector *c, struct ts_err *err)
 }
 
 /* Runs import_csv over len bytes of text (through fmemopen). */
-static int run_mem(const char *text, size_t len, int period, struct collector *c,
+static int run_mem(const char *text, size_t len, int period, struct sup_collect *c,
                    struct ts_err *err)
 {
     FILE *fp = len ? fmemopen((void *)text, len, "r") : tmpfile();
@@ -98,58 +48,33 @@ static int run_mem(const char *text, size_t len, int period, struct collector *c
     return rc;
 }
 
-static int run_str(const char *text, struct collector *c, struct ts_err *err)
+static int run_str(const char *text, struct sup_collect *c, struct ts_err *err)
 {
     return run_mem(text, strlen(text), -1, c, err);
 }
 
-/* The directory of the test data: $TS_TEST_DATA (set by CTest), else
- * tests/data next to this source file. */
-static void data_path(char *out, size_t n, const char *name)
+/* Runs import_csv over tests/data/csv/<name>. */
+static int run_file(const char *name, int period, struct sup_collect *c, struct ts_err *err)
 {
-    const char *dir = getenv("TS_TEST_DATA");
+    char rel[256];
 
-    if (dir && *dir) {
-        snprintf(out, n, "%s/csv/%s", dir, name);
-        return;
-    }
-    const char *file = __FILE__;
-    const char *cut = strstr(file, "unit/test_import_csv.c");
-    assert_non_null(cut);
-    snprintf(out, n, "%.*sdata/csv/%s", (int)(cut - file), file, name);
-}
-
-static int run_file(const char *name, int period, struct collector *c, struct ts_err *err)
-{
-    char path[4096];
-
-    data_path(path, sizeof(path), name);
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot open fixture %s", path);
+    snprintf(rel, sizeof(rel), "csv/%s", name);
+    FILE *fp = sup_open_data(rel);
     int rc = run_fp(fp, period, c, err);
     fclose(fp);
     return rc;
 }
 
-static int32_t day(const char *s)
-{
-    int32_t d = 0;
-
-    assert_int_equal(date_parse(s, strlen(s), &d), 0);
-    return d;
-}
-
 /* Expects the import of text to fail with exactly msg at line. */
 static void expect_error(const char *text, const char *msg, long line)
 {
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_str(text, &c, &err), -1);
     assert_string_equal(err.msg, msg);
     assert_int_equal(err.line, line);
-    collector_release(&c);
+    sup_collect_release(&c);
 }
 
 /* Expects one good row whose total column holds value to fail with
@@ -166,7 +91,7 @@ static void expect_count_error(const char *value, enum ts_num r)
 static void test_comma(void **state)
 {
     (void)state;
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_str("date,model,total_tokens\n"
@@ -175,113 +100,113 @@ static void test_comma(void **state)
                              &c, &err),
                      0);
     assert_int_equal(c.n, 2);
-    assert_int_equal(c.v[0].period, TS_DAY);
-    assert_int_equal(c.v[0].date, day("2026-02-09"));
-    assert_string_equal(c.v[0].model, "deepseek/deepseek-v3.2");
-    assert_int_equal(c.v[0].total, 595090081549LL);
-    assert_int_equal(c.v[0].prompt, TS_ABSENT);
-    assert_int_equal(c.v[0].completion, TS_ABSENT);
-    assert_int_equal(c.v[0].reasoning, TS_ABSENT);
-    assert_int_equal(c.v[0].cached, TS_ABSENT);
-    assert_int_equal(c.v[0].requests, TS_ABSENT);
-    assert_int_equal(c.v[0].prompt_price, TS_ABSENT);
-    assert_int_equal(c.v[0].completion_price, TS_ABSENT);
-    assert_int_equal(c.v[0].line, 2);
-    assert_string_equal(c.v[1].model, "openai/gpt-5"); /* blanks trimmed */
-    assert_int_equal(c.v[1].total, 0);
-    assert_int_equal(c.v[1].line, 3);
-    collector_release(&c);
+    assert_int_equal(c.recs[0].period, TS_DAY);
+    assert_int_equal(c.recs[0].date, D("2026-02-09"));
+    assert_string_equal(c.recs[0].model, "deepseek/deepseek-v3.2");
+    assert_int_equal(c.recs[0].total, 595090081549LL);
+    assert_int_equal(c.recs[0].prompt, TS_ABSENT);
+    assert_int_equal(c.recs[0].completion, TS_ABSENT);
+    assert_int_equal(c.recs[0].reasoning, TS_ABSENT);
+    assert_int_equal(c.recs[0].cached, TS_ABSENT);
+    assert_int_equal(c.recs[0].requests, TS_ABSENT);
+    assert_int_equal(c.recs[0].prompt_price, TS_ABSENT);
+    assert_int_equal(c.recs[0].completion_price, TS_ABSENT);
+    assert_int_equal(c.recs[0].line, 2);
+    assert_string_equal(c.recs[1].model, "openai/gpt-5"); /* blanks trimmed */
+    assert_int_equal(c.recs[1].total, 0);
+    assert_int_equal(c.recs[1].line, 3);
+    sup_collect_release(&c);
 }
 
 static void test_no_final_newline(void **state)
 {
     (void)state;
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_str("date,model,tokens\n2026-01-01,a/b,1\n2026-01-02,a/b,2", &c, &err), 0);
     assert_int_equal(c.n, 2);
-    assert_int_equal(c.v[1].total, 2);
-    assert_int_equal(c.v[1].line, 3);
-    collector_release(&c);
+    assert_int_equal(c.recs[1].total, 2);
+    assert_int_equal(c.recs[1].line, 3);
+    sup_collect_release(&c);
 }
 
 static void test_semicolon(void **state)
 {
     (void)state;
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_file("semicolon.csv", -1, &c, &err), 0);
     assert_int_equal(c.n, 2);
-    assert_int_equal(c.v[0].period, TS_WEEK);
-    assert_int_equal(c.v[0].date, day("2026-02-09"));
-    assert_string_equal(c.v[0].model, "minimax/minimax-m2.5-20260211");
-    assert_int_equal(c.v[0].prompt, 1000);
-    assert_int_equal(c.v[0].completion, 200);
-    assert_int_equal(c.v[0].total, 1200);
-    assert_string_equal(c.v[1].model, "z-ai/glm-5");
-    assert_int_equal(c.v[1].total, 42);
-    assert_int_equal(c.v[1].line, 3);
-    collector_release(&c);
+    assert_int_equal(c.recs[0].period, TS_WEEK);
+    assert_int_equal(c.recs[0].date, D("2026-02-09"));
+    assert_string_equal(c.recs[0].model, "minimax/minimax-m2.5-20260211");
+    assert_int_equal(c.recs[0].prompt, 1000);
+    assert_int_equal(c.recs[0].completion, 200);
+    assert_int_equal(c.recs[0].total, 1200);
+    assert_string_equal(c.recs[1].model, "z-ai/glm-5");
+    assert_int_equal(c.recs[1].total, 42);
+    assert_int_equal(c.recs[1].line, 3);
+    sup_collect_release(&c);
 
     /* Empty lines before the header are not the header. */
     assert_int_equal(run_str("\r\n\nmodel;date;tokens;x,y,z\na/b;2026-01-01;5;\n", &c, &err), 0);
     assert_int_equal(c.n, 1);
-    assert_int_equal(c.v[0].total, 5);
-    assert_int_equal(c.v[0].line, 4);
-    collector_release(&c);
+    assert_int_equal(c.recs[0].total, 5);
+    assert_int_equal(c.recs[0].line, 4);
+    sup_collect_release(&c);
 
     /* Commas inside fields do not make a semicolon file comma-separated. */
     assert_int_equal(run_str("date;model;tokens;note\n2026-01-01;a/b;5;\"x,y,z\"\n", &c, &err), 0);
     assert_int_equal(c.n, 1);
-    assert_int_equal(c.v[0].total, 5);
-    collector_release(&c);
+    assert_int_equal(c.recs[0].total, 5);
+    sup_collect_release(&c);
 }
 
 static void test_tab(void **state)
 {
     (void)state;
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_file("tab.tsv", -1, &c, &err), 0);
     assert_int_equal(c.n, 2);
-    assert_int_equal(c.v[0].period, TS_WEEK);
-    assert_string_equal(c.v[0].model, "qwen/qwen3-coder");
-    assert_int_equal(c.v[0].total, 5000);
-    assert_int_equal(c.v[0].cached, TS_ABSENT);
-    assert_int_equal(c.v[1].cached, 42);
-    assert_int_equal(c.v[1].line, 3);
-    collector_release(&c);
+    assert_int_equal(c.recs[0].period, TS_WEEK);
+    assert_string_equal(c.recs[0].model, "qwen/qwen3-coder");
+    assert_int_equal(c.recs[0].total, 5000);
+    assert_int_equal(c.recs[0].cached, TS_ABSENT);
+    assert_int_equal(c.recs[1].cached, 42);
+    assert_int_equal(c.recs[1].line, 3);
+    sup_collect_release(&c);
 
     /* An empty first field is a field, not blank space to skip. */
     assert_int_equal(run_str("note\tdate\tmodel\ttokens\n\t2026-01-01\ta/b\t9\n", &c, &err), 0);
     assert_int_equal(c.n, 1);
-    assert_string_equal(c.v[0].model, "a/b");
-    assert_int_equal(c.v[0].total, 9);
-    collector_release(&c);
+    assert_string_equal(c.recs[0].model, "a/b");
+    assert_int_equal(c.recs[0].total, 9);
+    sup_collect_release(&c);
 }
 
 static void test_bom_crlf(void **state)
 {
     (void)state;
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_file("bom-crlf.csv", -1, &c, &err), 0);
     assert_int_equal(c.n, 3);
-    assert_string_equal(c.v[0].model, "deepseek/deepseek-v3.2");
-    assert_int_equal(c.v[0].total, 595090081549LL);
-    assert_int_equal(c.v[0].requests, 1200);
-    assert_int_equal(c.v[0].line, 2);
-    assert_string_equal(c.v[1].model, "anthropic/claude-sonnet-4.5");
-    assert_int_equal(c.v[1].requests, TS_ABSENT);
-    assert_int_equal(c.v[1].line, 3);
-    assert_string_equal(c.v[2].model, "x-ai/grok-4-fast");
-    assert_int_equal(c.v[2].requests, 3);
-    assert_int_equal(c.v[2].line, 5);
-    collector_release(&c);
+    assert_string_equal(c.recs[0].model, "deepseek/deepseek-v3.2");
+    assert_int_equal(c.recs[0].total, 595090081549LL);
+    assert_int_equal(c.recs[0].requests, 1200);
+    assert_int_equal(c.recs[0].line, 2);
+    assert_string_equal(c.recs[1].model, "anthropic/claude-sonnet-4.5");
+    assert_int_equal(c.recs[1].requests, TS_ABSENT);
+    assert_int_equal(c.recs[1].line, 3);
+    assert_string_equal(c.recs[2].model, "x-ai/grok-4-fast");
+    assert_int_equal(c.recs[2].requests, 3);
+    assert_int_equal(c.recs[2].line, 5);
+    sup_collect_release(&c);
 
     /* The model last: no '\r' may stay at the end of the slug. */
     assert_int_equal(run_str("\xEF\xBB\xBFtokens,date,model\r\n7,2026-01-01,a/b\r\n"
@@ -289,33 +214,33 @@ static void test_bom_crlf(void **state)
                              &c, &err),
                      0);
     assert_int_equal(c.n, 2);
-    assert_string_equal(c.v[0].model, "a/b");
-    assert_string_equal(c.v[1].model, "c/d");
-    assert_int_equal(c.v[1].line, 3);
-    collector_release(&c);
+    assert_string_equal(c.recs[0].model, "a/b");
+    assert_string_equal(c.recs[1].model, "c/d");
+    assert_int_equal(c.recs[1].line, 3);
+    sup_collect_release(&c);
 }
 
 static void test_quoted(void **state)
 {
     (void)state;
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_file("quoted.csv", -1, &c, &err), 0);
     assert_int_equal(c.n, 5);
-    assert_string_equal(c.v[0].model, "mistralai/mistral-large, 2411");
-    assert_int_equal(c.v[0].line, 2);
-    assert_string_equal(c.v[1].model, "openai/gpt-\"5\"");
-    assert_int_equal(c.v[1].total, 22);
-    assert_int_equal(c.v[1].line, 3);
-    assert_string_equal(c.v[2].model, "google/gemini-3-pro");
-    assert_int_equal(c.v[2].line, 6);
+    assert_string_equal(c.recs[0].model, "mistralai/mistral-large, 2411");
+    assert_int_equal(c.recs[0].line, 2);
+    assert_string_equal(c.recs[1].model, "openai/gpt-\"5\"");
+    assert_int_equal(c.recs[1].total, 22);
+    assert_int_equal(c.recs[1].line, 3);
+    assert_string_equal(c.recs[2].model, "google/gemini-3-pro");
+    assert_int_equal(c.recs[2].line, 6);
     /* Slugs are passed as written; the sink judges them. */
-    assert_string_equal(c.v[3].model, "meta-llama/llama-4\n-maverick");
-    assert_int_equal(c.v[3].line, 8);
-    assert_string_equal(c.v[4].model, "cohere/command-a");
-    assert_int_equal(c.v[4].line, 10);
-    collector_release(&c);
+    assert_string_equal(c.recs[3].model, "meta-llama/llama-4\n-maverick");
+    assert_int_equal(c.recs[3].line, 8);
+    assert_string_equal(c.recs[4].model, "cohere/command-a");
+    assert_int_equal(c.recs[4].line, 10);
+    sup_collect_release(&c);
 
     /* The same with CRLF line ends inside and outside quotes. */
     assert_int_equal(run_str("date,model,tokens,note\r\n"
@@ -324,9 +249,9 @@ static void test_quoted(void **state)
                              &c, &err),
                      0);
     assert_int_equal(c.n, 2);
-    assert_int_equal(c.v[0].line, 2);
-    assert_int_equal(c.v[1].line, 4);
-    collector_release(&c);
+    assert_int_equal(c.recs[0].line, 2);
+    assert_int_equal(c.recs[1].line, 4);
+    sup_collect_release(&c);
 }
 
 /* One alias of a field in a header, and what the importer made of it. */
@@ -334,42 +259,42 @@ static void check_alias(const char *header, const char *row, int64_t want_total,
                         int64_t want)
 {
     char text[256];
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     snprintf(text, sizeof(text), "%s\n%s\n", header, row);
     if (run_str(text, &c, &err) != 0)
         fail_msg("header '%s': %s", header, err.msg);
     assert_int_equal(c.n, 1);
-    assert_string_equal(c.v[0].model, "a/b");
-    assert_int_equal(c.v[0].date, day("2026-02-11"));
-    assert_int_equal(c.v[0].total, want_total);
+    assert_string_equal(c.recs[0].model, "a/b");
+    assert_int_equal(c.recs[0].date, D("2026-02-11"));
+    assert_int_equal(c.recs[0].total, want_total);
     switch (what) {
     case TS_F_DAY:
-        assert_int_equal(c.v[0].period, TS_DAY);
+        assert_int_equal(c.recs[0].period, TS_DAY);
         break;
     case TS_F_WEEK:
-        assert_int_equal(c.v[0].period, TS_WEEK);
+        assert_int_equal(c.recs[0].period, TS_WEEK);
         break;
     case TS_F_PROMPT:
-        assert_int_equal(c.v[0].prompt, want);
+        assert_int_equal(c.recs[0].prompt, want);
         break;
     case TS_F_COMPLETION:
-        assert_int_equal(c.v[0].completion, want);
+        assert_int_equal(c.recs[0].completion, want);
         break;
     case TS_F_REASONING:
-        assert_int_equal(c.v[0].reasoning, want);
+        assert_int_equal(c.recs[0].reasoning, want);
         break;
     case TS_F_CACHED:
-        assert_int_equal(c.v[0].cached, want);
+        assert_int_equal(c.recs[0].cached, want);
         break;
     case TS_F_REQUESTS:
-        assert_int_equal(c.v[0].requests, want);
+        assert_int_equal(c.recs[0].requests, want);
         break;
     default:
         break;
     }
-    collector_release(&c);
+    sup_collect_release(&c);
 }
 
 static void test_aliases(void **state)
@@ -447,7 +372,7 @@ static void test_unknown_columns(void **state)
 static void test_prices(void **state)
 {
     (void)state;
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_str("week,model,tokens,prompt_price,completion_price\n"
@@ -456,11 +381,11 @@ static void test_prices(void **state)
                              &c, &err),
                      0);
     assert_int_equal(c.n, 2);
-    assert_int_equal(c.v[0].prompt_price, 300000);
-    assert_int_equal(c.v[0].completion_price, 1200000);
-    assert_int_equal(c.v[1].prompt_price, TS_ABSENT);
-    assert_int_equal(c.v[1].completion_price, TS_ABSENT);
-    collector_release(&c);
+    assert_int_equal(c.recs[0].prompt_price, 300000);
+    assert_int_equal(c.recs[0].completion_price, 1200000);
+    assert_int_equal(c.recs[1].prompt_price, TS_ABSENT);
+    assert_int_equal(c.recs[1].completion_price, TS_ABSENT);
+    sup_collect_release(&c);
 
     expect_error("date,model,tokens,prompt_price\n2026-01-01,a/b,1,x\n",
                  "column 'prompt_price': 'x' is not a price", 2);
@@ -473,28 +398,28 @@ static void test_period_forced(void **state)
     (void)state;
     const char *daily = "date,model,tokens\n2026-02-09,a/b,5\n";
     const char *weekly = "week,model,tokens\n2026-02-09,a/b,5\n";
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_mem(daily, strlen(daily), TS_WEEK, &c, &err), 0);
-    assert_int_equal(c.v[0].period, TS_WEEK);
-    assert_int_equal(c.v[0].date, day("2026-02-09"));
-    collector_release(&c);
+    assert_int_equal(c.recs[0].period, TS_WEEK);
+    assert_int_equal(c.recs[0].date, D("2026-02-09"));
+    sup_collect_release(&c);
     assert_int_equal(run_mem(weekly, strlen(weekly), TS_DAY, &c, &err), 0);
-    assert_int_equal(c.v[0].period, TS_DAY);
-    collector_release(&c);
+    assert_int_equal(c.recs[0].period, TS_DAY);
+    sup_collect_release(&c);
     assert_int_equal(run_mem(daily, strlen(daily), TS_DAY, &c, &err), 0);
-    assert_int_equal(c.v[0].period, TS_DAY);
-    collector_release(&c);
+    assert_int_equal(c.recs[0].period, TS_DAY);
+    sup_collect_release(&c);
     assert_int_equal(run_mem(weekly, strlen(weekly), -1, &c, &err), 0);
-    assert_int_equal(c.v[0].period, TS_WEEK);
-    collector_release(&c);
+    assert_int_equal(c.recs[0].period, TS_WEEK);
+    sup_collect_release(&c);
 }
 
 static void test_empty_rows_skipped(void **state)
 {
     (void)state;
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_str("\n\ndate,model,tokens\n,,\n2026-01-01,a/b,1\n \n\"\",,\n, ,\n"
@@ -502,9 +427,9 @@ static void test_empty_rows_skipped(void **state)
                              &c, &err),
                      0);
     assert_int_equal(c.n, 2);
-    assert_int_equal(c.v[0].line, 5);
-    assert_int_equal(c.v[1].line, 9);
-    collector_release(&c);
+    assert_int_equal(c.recs[0].line, 5);
+    assert_int_equal(c.recs[1].line, 9);
+    sup_collect_release(&c);
 }
 
 static void test_header_errors(void **state)
@@ -577,7 +502,7 @@ static void test_row_errors(void **state)
 static void test_count_limits(void **state)
 {
     (void)state;
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_str("date,model,tokens,prompt_tokens\n"
@@ -585,11 +510,11 @@ static void test_count_limits(void **state)
                              "2026-01-01,c/d, 0 , 1.0\n",
                              &c, &err),
                      0);
-    assert_int_equal(c.v[0].total, INT64_MAX);
-    assert_int_equal(c.v[0].prompt, INT64_MAX);
-    assert_int_equal(c.v[1].total, 0);
-    assert_int_equal(c.v[1].prompt, 1); /* a zero fraction is whole */
-    collector_release(&c);
+    assert_int_equal(c.recs[0].total, INT64_MAX);
+    assert_int_equal(c.recs[0].prompt, INT64_MAX);
+    assert_int_equal(c.recs[1].total, 0);
+    assert_int_equal(c.recs[1].prompt, 1); /* a zero fraction is whole */
+    sup_collect_release(&c);
 
     expect_count_error("9223372036854775808", TS_NUM_RANGE);
     expect_count_error("99999999999999999999999", TS_NUM_RANGE);
@@ -637,12 +562,12 @@ static void test_field_too_long(void **state)
     memcpy(text + n, "\",1\n", 4);
     n += 4;
 
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
     assert_int_equal(run_mem(text, n, -1, &c, &err), -1);
     assert_string_equal(err.msg, "field too long (more than 1048576 bytes)");
     assert_int_equal(err.line, 3);
-    collector_release(&c);
+    sup_collect_release(&c);
     free(text);
 }
 
@@ -651,30 +576,32 @@ static void test_sink_error(void **state)
     (void)state;
     const char *text = "date,model,tokens\n2026-01-01,a/b,1\n\n2026-01-01,c/d,2\n"
                        "2026-01-01,e/f,3\n";
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     c.fail_at = 2;
+    c.fail_prefix = "duplicate key";
     assert_int_equal(run_str(text, &c, &err), -1);
     assert_string_equal(err.msg, "duplicate key 'c/d'");
     assert_int_equal(err.line, 4); /* the sink left it 0 */
     assert_int_equal(c.n, 1);
     assert_int_equal(c.calls, 2); /* nothing after the failing row */
-    collector_release(&c);
+    sup_collect_release(&c);
 
     c.fail_at = 1;
+    c.fail_prefix = "duplicate key";
     c.fail_line = 99; /* the sink's own line is kept */
     assert_int_equal(run_str(text, &c, &err), -1);
     assert_int_equal(err.line, 99);
     assert_int_equal(c.calls, 1);
-    collector_release(&c);
+    sup_collect_release(&c);
 }
 
 static void test_read_error(void **state)
 {
     (void)state;
     FILE *fp = fopen("/dev/null", "w"); /* reading a write-only stream fails */
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_non_null(fp);
@@ -682,7 +609,7 @@ static void test_read_error(void **state)
     assert_string_equal(err.msg, "read error: Bad file descriptor");
     assert_int_equal(err.line, 0);
     fclose(fp);
-    collector_release(&c);
+    sup_collect_release(&c);
 }
 
 /* More than a few chunks, rows and quoted newlines crossing chunk ends. */
@@ -713,19 +640,19 @@ static void test_large(void **state)
     }
     assert_true(b.len > 200 * 1024);
 
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
     assert_int_equal(run_mem(b.data, b.len, -1, &c, &err), 0);
     assert_int_equal(c.n, rows);
     for (size_t i = 0; i < rows; i++) {
         char slug[64];
         snprintf(slug, sizeof(slug), "vendor%zu/model-%zu", i % 37, i);
-        assert_string_equal(c.v[i].model, slug);
-        assert_int_equal(c.v[i].total, (int64_t)(i * 1000003));
-        assert_int_equal(c.v[i].prompt, (int64_t)i);
-        assert_int_equal(c.v[i].line, lines[i]);
+        assert_string_equal(c.recs[i].model, slug);
+        assert_int_equal(c.recs[i].total, (int64_t)(i * 1000003));
+        assert_int_equal(c.recs[i].prompt, (int64_t)i);
+        assert_int_equal(c.recs[i].line, lines[i]);
     }
-    collector_release(&c);
+    sup_collect_release(&c);
 
     /* An error near the end still names the right line. */
     buf_adds(&b, "2026-01-01,x/y,oops,1,\r\n");
@@ -733,7 +660,7 @@ static void test_large(void **state)
     assert_string_equal(err.msg, "column 'total_tokens': 'oops' is not a token count");
     assert_int_equal(err.line, line);
     assert_int_equal(c.n, rows);
-    collector_release(&c);
+    sup_collect_release(&c);
 
     buf_release(&b);
     free(lines);
@@ -742,29 +669,29 @@ static void test_large(void **state)
 static void test_real_excerpt(void **state)
 {
     (void)state;
-    struct collector c = {0};
+    struct sup_collect c = {0};
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(run_file("rankings-daily-excerpt.csv", -1, &c, &err), 0);
     assert_int_equal(c.n, 21);
-    assert_int_equal(c.v[0].period, TS_DAY);
-    assert_int_equal(c.v[0].date, day("2025-01-01"));
-    assert_string_equal(c.v[0].model, "anthracite-org/magnum-v4-72b");
-    assert_int_equal(c.v[0].total, 111702378);
-    assert_int_equal(c.v[0].line, 2);
-    assert_string_equal(c.v[6].model, "anthropic/claude-3.5-sonnet:beta");
-    assert_int_equal(c.v[6].total, 11646035656LL);
-    assert_string_equal(c.v[20].model, "other");
-    assert_int_equal(c.v[20].total, 2241676199LL);
-    assert_int_equal(c.v[20].line, 22);
+    assert_int_equal(c.recs[0].period, TS_DAY);
+    assert_int_equal(c.recs[0].date, D("2025-01-01"));
+    assert_string_equal(c.recs[0].model, "anthracite-org/magnum-v4-72b");
+    assert_int_equal(c.recs[0].total, 111702378);
+    assert_int_equal(c.recs[0].line, 2);
+    assert_string_equal(c.recs[6].model, "anthropic/claude-3.5-sonnet:beta");
+    assert_int_equal(c.recs[6].total, 11646035656LL);
+    assert_string_equal(c.recs[20].model, "other");
+    assert_int_equal(c.recs[20].total, 2241676199LL);
+    assert_int_equal(c.recs[20].line, 22);
     int64_t sum = 0;
     for (size_t i = 0; i < c.n; i++) {
-        assert_int_equal(c.v[i].date, day("2025-01-01"));
-        assert_int_equal(c.v[i].prompt, TS_ABSENT);
-        sum += c.v[i].total;
+        assert_int_equal(c.recs[i].date, D("2025-01-01"));
+        assert_int_equal(c.recs[i].prompt, TS_ABSENT);
+        sum += c.recs[i].total;
     }
     assert_true(sum > 0);
-    collector_release(&c);
+    sup_collect_release(&c);
 }
 
 int main(void)

@@ -10,118 +10,17 @@
 #include <string.h>
 
 #include "import.h"
+#include "support.h"
 #include "util.h"
 #include "week.h"
 
-#define MAX_GOT 64
-
-/* A record as the sink saw it, with its borrowed strings copied. */
-struct got_rec {
-    enum ts_period period;
-    int32_t date;
-    char *model;
-    int64_t total, prompt, completion, reasoning, cached, requests;
-    int64_t prompt_price, completion_price;
-    long line;
-    char *where; /* NULL when the record had none */
-};
-
-struct got_price {
-    char *model;
-    char *id;
-    int64_t prompt, completion;
-    char *where;
-};
-
-struct collect {
-    struct got_rec recs[MAX_GOT];
-    size_t n;
-    struct got_price prices[MAX_GOT];
-    size_t np;
-    char *as_of;
-    int fail_at; /* the sink rejects record number fail_at (1-based), 0 never */
-};
-
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
-static int collect_record(void *ctx, const struct ts_record *rec, struct ts_err *err)
-{
-    struct collect *c = ctx;
-
-    if (c->fail_at > 0 && (size_t)c->fail_at == c->n + 1)
-        return ts_err_set(err, "rejected '%.*s'", (int)rec->model_len, rec->model);
-    assert_true(c->n < MAX_GOT);
-    struct got_rec *g = &c->recs[c->n++];
-    g->period = rec->period;
-    g->date = rec->date;
-    g->model = xstrndup(rec->model, rec->model_len);
-    g->total = rec->total;
-    g->prompt = rec->prompt;
-    g->completion = rec->completion;
-    g->reasoning = rec->reasoning;
-    g->cached = rec->cached;
-    g->requests = rec->requests;
-    g->prompt_price = rec->prompt_price;
-    g->completion_price = rec->completion_price;
-    g->line = rec->line;
-    g->where = dup_or_null(rec->where);
-    return 0;
-}
-
-static int collect_price(void *ctx, const struct ts_price *p, struct ts_err *err)
-{
-    struct collect *c = ctx;
-
-    (void)err;
-    assert_true(c->np < MAX_GOT);
-    struct got_price *g = &c->prices[c->np++];
-    g->model = xstrdup(p->model);
-    g->id = xstrdup(p->id);
-    g->prompt = p->prompt;
-    g->completion = p->completion;
-    g->where = dup_or_null(p->where);
-    return 0;
-}
-
-static void collect_as_of(void *ctx, const char *as_of)
-{
-    struct collect *c = ctx;
-
-    free(c->as_of);
-    c->as_of = xstrdup(as_of);
-}
-
-static void collect_release(struct collect *c)
-{
-    for (size_t i = 0; i < c->n; i++) {
-        free(c->recs[i].model);
-        free(c->recs[i].where);
-    }
-    for (size_t i = 0; i < c->np; i++) {
-        free(c->prices[i].model);
-        free(c->prices[i].id);
-        free(c->prices[i].where);
-    }
-    free(c->as_of);
-    memset(c, 0, sizeof(*c));
-}
-
 /* One test's state: what was collected and the error. */
 struct run {
-    struct collect c;
+    struct sup_collect c;
     struct ts_err err;
     enum ts_format shape;
     int rc;
 };
-
-static struct ts_sink sink_of(struct collect *c)
-{
-    struct ts_sink s = {collect_record, collect_price, collect_as_of, c};
-    return s;
-}
 
 enum which { JSONL, DOC };
 
@@ -129,8 +28,9 @@ static void run_fp(struct run *r, FILE *fp, enum which w, enum ts_format format,
 {
     struct ts_input in;
     struct import_opts o = IMPORT_OPTS_INIT;
-    struct ts_sink sink = sink_of(&r->c);
+    struct ts_sink sink;
 
+    sup_collect_sink(&r->c, &sink);
     o.format = format;
     o.period = period;
     input_from_fp(&in, fp, "test");
@@ -156,16 +56,11 @@ static void run_str(struct run *r, const char *text, enum which w, enum ts_forma
 /* Runs an importer over tests/data/json/<name>. */
 static void run_file(struct run *r, const char *name, enum which w, enum ts_format format)
 {
-    const char *dir = getenv("TS_TEST_DATA");
-    char path[1024];
+    char rel[256];
 
     memset(r, 0, sizeof(*r));
-    if (!dir)
-        dir = "tests/data";
-    snprintf(path, sizeof(path), "%s/json/%s", dir, name);
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot open %s (set TS_TEST_DATA)", path);
+    snprintf(rel, sizeof(rel), "json/%s", name);
+    FILE *fp = sup_open_data(rel);
     run_fp(r, fp, w, format, -1);
     fclose(fp);
 }
@@ -178,13 +73,6 @@ static void doc(struct run *r, const char *text)
 static void jsonl(struct run *r, const char *text)
 {
     run_str(r, text, JSONL, TS_FMT_AUTO, -1);
-}
-
-static int32_t day(const char *s)
-{
-    int32_t d;
-    assert_int_equal(date_parse(s, strlen(s), &d), 0);
-    return d;
 }
 
 static void expect_ok(struct run *r)
@@ -201,11 +89,11 @@ static void expect_err(struct run *r, long line, long col, const char *msg)
     assert_int_equal(r->err.col, col);
 }
 
-static void expect_rec(const struct got_rec *g, enum ts_period period, const char *date,
+static void expect_rec(const struct sup_rec *g, enum ts_period period, const char *date,
                        const char *model, int64_t total)
 {
     assert_int_equal(g->period, period);
-    assert_int_equal(g->date, day(date));
+    assert_int_equal(g->date, D(date));
     assert_string_equal(g->model, model);
     assert_int_equal(g->total, total);
 }
@@ -218,7 +106,7 @@ static const char *total_error(struct run *r, const char *value)
 
     snprintf(text, sizeof(text), "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":%s}]",
              value);
-    collect_release(&r->c);
+    sup_collect_release(&r->c);
     doc(r, text);
     return r->rc == 0 ? "" : r->err.msg;
 }
@@ -251,7 +139,7 @@ static void test_jsonl_records(void **state)
     assert_int_equal(r.c.recs[2].completion, 5);
     assert_int_equal(r.c.recs[2].cached, TS_ABSENT);
     assert_int_equal(r.c.recs[2].line, 5);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 static void test_jsonl_forced_period(void **state)
@@ -264,7 +152,7 @@ static void test_jsonl_forced_period(void **state)
     expect_ok(&r);
     assert_int_equal(r.c.n, 1);
     expect_rec(&r.c.recs[0], TS_WEEK, "2026-02-16", "m", 1);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 static void test_jsonl_errors(void **state)
@@ -278,23 +166,23 @@ static void test_jsonl_errors(void **state)
               "{\"date\":\"2026-05-24\" \"model\":\"m\"}\n");
     expect_err(&r, 3, 28, "'}' expected near '\"model\"'");
     assert_int_equal(r.c.n, 1);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     jsonl(&r, "{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":1}\r\n[1,2]\r\n");
     expect_err(&r, 2, 0, "expected a JSON object");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     jsonl(&r, "42\n");
     expect_err(&r, 1, 0, "expected a JSON object");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     jsonl(&r, "\n{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":\"12a\"}\n");
     expect_err(&r, 2, 0, "key 'total_tokens': '12a' is not a token count");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     jsonl(&r, "{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":NaN}\n");
     expect_err(&r, 1, 51, "invalid token near 'NaN'");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     /* A sink error without a line gets the record's line. */
     memset(&r, 0, sizeof(r));
@@ -308,7 +196,7 @@ static void test_jsonl_errors(void **state)
     }
     expect_err(&r, 2, 0, "rejected 'b'");
     assert_int_equal(r.c.n, 1);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 /* ---- the shared object -> record mapping ---- */
@@ -369,7 +257,7 @@ static void test_values(void **state)
     assert_string_equal(total_error(&r, "null"),
                         "[0]: no token key (expected total_tokens or tokens, or prompt_tokens and "
                         "completion_tokens)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 static void test_required_keys(void **state)
@@ -379,41 +267,41 @@ static void test_required_keys(void **state)
 
     doc(&r, "[{\"model\":\"m\",\"total_tokens\":1}]");
     expect_err(&r, 0, 0, "[0]: no period key (expected one of date, day, week, week_start)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"total_tokens\":1,\"name\":\"M\"}]");
     expect_err(&r, 0, 0,
                "[0]: no model key (expected one of model, model_permaslug, slug, model_id)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"prompt_tokens\":1}]");
     expect_err(&r, 0, 0,
                "[0]: no token key (expected total_tokens or tokens, or prompt_tokens and "
                "completion_tokens)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-02-30\",\"model\":\"m\",\"total_tokens\":1}]");
     expect_err(&r, 0, 0, "[0]: key 'date': '2026-02-30' is not a date (expected YYYY-MM-DD)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"week_start\":20260216,\"model\":\"m\",\"total_tokens\":1}]");
     expect_err(&r, 0, 0, "[0]: key 'week_start': expected a date (YYYY-MM-DD), found a number");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":7,\"total_tokens\":1}]");
     expect_err(&r, 0, 0, "[0]: key 'model': expected a model slug, found a number");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"\",\"total_tokens\":1}]");
     expect_err(&r, 0, 0, "[0]: key 'model': '' is empty (expected a model slug)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"prompt_tokens\":9223372036854775807,"
             "\"completion_tokens\":1}]");
     expect_err(&r, 0, 0,
                "[0]: prompt_tokens + completion_tokens is too large (9223372036854775807 + 1, "
                "expected a total below 2^63)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 static void test_aliases_and_prices(void **state)
@@ -436,7 +324,7 @@ static void test_aliases_and_prices(void **state)
     assert_int_equal(r.c.recs[0].completion_price, 1200000);
     assert_string_equal(r.c.recs[0].where, "[0]");
     assert_int_equal(r.c.recs[0].line, 0);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     /* A null value does not hide a present alias. */
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":null,\"slug\":\"s\",\"total_tokens\":null,"
@@ -444,12 +332,12 @@ static void test_aliases_and_prices(void **state)
     expect_ok(&r);
     expect_rec(&r.c.recs[0], TS_DAY, "2026-05-24", "s", 3);
     assert_int_equal(r.c.recs[0].prompt_price, TS_ABSENT);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":1,"
             "\"completion_price\":\"abc\"}]");
     expect_err(&r, 0, 0, "[0]: key 'completion_price': 'abc' is not a price");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 /* ---- whole documents ---- */
@@ -469,7 +357,7 @@ static void test_bare_array(void **state)
     expect_rec(&r.c.recs[1], TS_WEEK, "2026-05-18", "b", 2);
     assert_string_equal(r.c.recs[1].where, "[1]");
     assert_null(r.c.as_of);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     /* --format json recognises the shape too; --period forces. */
     run_str(&r, "[{\"date\":\"2026-05-24\",\"model\":\"a\",\"total_tokens\":1}]", DOC, TS_FMT_JSON,
@@ -477,18 +365,18 @@ static void test_bare_array(void **state)
     expect_ok(&r);
     assert_int_equal(r.shape, TS_FMT_JSON);
     expect_rec(&r.c.recs[0], TS_WEEK, "2026-05-24", "a", 1);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, " [ ] ");
     expect_err(&r, 0, 0, "empty array (expected records)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"a\",\"total_tokens\":1},"
             "{\"date\":\"2026-05-24\",\"model\":\"b\",\"total_tokens\":1},"
             "{\"date\":\"2026-05-24\",\"model\":\"c\",\"total_tokens\":1},"
             "\"d\"]");
     expect_err(&r, 0, 0, "[3]: expected a JSON object");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 static void test_daily(void **state)
@@ -510,22 +398,22 @@ static void test_daily(void **state)
                601234567890);
     assert_string_equal(r.c.recs[3].where, "data[3]");
     assert_int_equal(r.c.recs[3].line, 0);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     run_file(&r, "daily-api.json", DOC, TS_FMT_OPENROUTER_DAILY);
     expect_ok(&r);
     assert_int_equal(r.c.n, 4);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"data\":[],\"meta\":{\"as_of\":\"x\"}}");
     expect_err(&r, 0, 0, "no records in 'data'");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"data\":[{\"date\":\"2026-05-24\",\"model_permaslug\":\"a\",\"total_tokens\":\"1\"},"
             "{\"date\":\"2026-05-24\",\"model_permaslug\":\"b\",\"total_tokens\":\"12a\"}]}");
     expect_err(&r, 0, 0, "data[1]: key 'total_tokens': '12a' is not a token count");
     assert_int_equal(r.c.n, 1);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     /* A sink error keeps its own message; whole documents have no line. */
     memset(&r, 0, sizeof(r));
@@ -537,7 +425,7 @@ static void test_daily(void **state)
         fclose(fp);
     }
     expect_err(&r, 0, 0, "rejected 'a'");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 static const struct {
@@ -584,12 +472,12 @@ static void test_chart(void **state)
         assert_string_equal(r.c.recs[i].where, i < 10 ? "weeks[0].byModel" : "weeks[1].byModel");
         assert_int_equal(r.c.recs[i].prompt, TS_ABSENT);
     }
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     run_file(&r, "chart-excerpt.json", DOC, TS_FMT_OPENROUTER_CHART);
     expect_ok(&r);
     assert_int_equal(r.c.n, n);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     /* String counts are accepted; null ones skipped. */
     doc(&r, "{\"weeks\":[{\"week\":\"2025-08-18\",\"byModel\":{\"a/b\":\"10\",\"c\":null,"
@@ -599,34 +487,34 @@ static void test_chart(void **state)
     expect_rec(&r.c.recs[0], TS_WEEK, "2025-08-18", "a/b", 10);
     expect_rec(&r.c.recs[1], TS_WEEK, "2025-08-18", "Others", 1);
     assert_null(r.c.as_of);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"weeks\":[{\"week\":\"2025-08-18\",\"byModel\":{\"a\":1}},"
             "{\"week\":\"2025-08-25\",\"byModel\":{\"a\":1}},"
             "{\"week\":\"2025-09-01\",\"byModel\":{\"a\":1,\"b/c\":[1]}}]}");
     expect_err(&r, 0, 0, "weeks[2].byModel: key 'b/c': expected a token count, found an array");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"weeks\":[{\"week\":\"2025-08-18\",\"byModel\":{\"a\":-3}}]}");
     expect_err(&r, 0, 0,
                "weeks[0].byModel: key 'a': '-3' is negative (expected a token count >= 0)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"weeks\":[{\"week\":\"2025-13-01\",\"byModel\":{}}]}");
     expect_err(&r, 0, 0, "weeks[0]: key 'week': '2025-13-01' is not a date (expected YYYY-MM-DD)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"weeks\":[{\"byModel\":{}}]}");
     expect_err(&r, 0, 0, "weeks[0]: no 'week' key (expected YYYY-MM-DD)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"weeks\":[{\"week\":\"2025-08-18\"}]}");
     expect_err(&r, 0, 0, "weeks[0]: no 'byModel' key (expected an object of token counts)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"weeks\":[]}");
     expect_err(&r, 0, 0, "no records in 'weeks'");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 static void test_weekly(void **state)
@@ -657,7 +545,7 @@ static void test_weekly(void **state)
     expect_rec(&r.c.recs[3], TS_WEEK, "2026-02-16", "other", 4670000000000);
     assert_int_equal(r.c.recs[3].prompt, TS_ABSENT);
     assert_null(r.c.as_of);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     /* An element's own date is ignored; no remainder when the sum is the
      * total; no total, no remainder. */
@@ -667,36 +555,36 @@ static void test_weekly(void **state)
     assert_int_equal(r.c.n, 2);
     expect_rec(&r.c.recs[0], TS_WEEK, "2026-02-16", "a", 60);
     expect_rec(&r.c.recs[1], TS_WEEK, "2026-02-16", "b", 40);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":60}]}");
     expect_ok(&r);
     assert_int_equal(r.c.n, 1);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":100},"
             "{\"slug\":\"b\",\"total_tokens\":50}],\"total_tokens\":100}");
     expect_err(&r, 0, 0, "total_tokens 100 is less than the sum of its models (150)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":1}],"
             "\"total_tokens\":\"x\"}");
     expect_err(&r, 0, 0, "key 'total_tokens': 'x' is not a token count");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":1},"
             "{\"slug\":\"b\",\"total_tokens\":1},{\"slug\":\"c\",\"total_tokens\":1},"
             "{\"slug\":\"d\",\"total_tokens\":1},{\"slug\":\"e\",\"total_tokens\":\"12a\"}]}");
     expect_err(&r, 0, 0, "models[4]: key 'total_tokens': '12a' is not a token count");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-02-30\",\"models\":[]}");
     expect_err(&r, 0, 0, "key 'date': '2026-02-30' is not a date (expected YYYY-MM-DD)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-02-16\",\"models\":[]}");
     expect_err(&r, 0, 0, "no records in 'models'");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 static void test_models_catalogue(void **state)
@@ -731,12 +619,12 @@ static void test_models_catalogue(void **state)
         assert_int_equal(r.c.prices[i].prompt, want[i].prompt);
         assert_int_equal(r.c.prices[i].completion, want[i].completion);
     }
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     run_file(&r, "models-excerpt.json", DOC, TS_FMT_OPENROUTER_MODELS);
     expect_ok(&r);
     assert_int_equal(r.c.np, 6);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     /* The {"data":[...]} form; one price of two; numbers; no canonical_slug. */
     doc(&r, "{\"data\":[{\"id\":\"a/b:free\",\"pricing\":{\"prompt\":\"0\",\"completion\":\"-1\"}},"
@@ -758,7 +646,7 @@ static void test_models_catalogue(void **state)
     assert_string_equal(r.c.prices[2].model, "g/h:extended");
     assert_int_equal(r.c.prices[2].prompt, 123456789013);
     assert_int_equal(r.c.prices[2].completion, TS_ABSENT);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"id\":\"a\",\"pricing\":{\"prompt\":\"0\"}},{\"id\":\"b\"},{\"id\":\"c\"},"
             "{\"id\":\"d\"},{\"id\":\"e\"},{\"id\":\"f\"},{\"id\":\"g\"},{\"id\":\"h\"},"
@@ -766,23 +654,23 @@ static void test_models_catalogue(void **state)
             "{\"id\":\"m\",\"pricing\":{\"prompt\":\"abc\",\"completion\":\"0\"}}]");
     expect_err(&r, 0, 0, "[12]: key 'pricing.prompt': 'abc' is not a price");
     assert_int_equal(r.c.np, 1);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"data\":[{\"canonical_slug\":\"a\",\"pricing\":{}}]}");
     expect_err(&r, 0, 0, "data[0]: no 'id' key (expected a model id)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"id\":\"a\",\"pricing\":[\"0\"]}]");
     expect_err(&r, 0, 0, "[0]: key 'pricing': expected an object, found an array");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"id\":\"a\",\"pricing\":{\"completion\":true}}]");
     expect_err(&r, 0, 0, "[0]: key 'pricing.completion': expected a price, found true");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"id\":\"a\",\"pricing\":{}}, 5]");
     expect_err(&r, 0, 0, "[1]: expected a JSON object");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 static void test_single_object(void **state)
@@ -796,11 +684,11 @@ static void test_single_object(void **state)
     assert_int_equal(r.c.n, 1);
     expect_rec(&r.c.recs[0], TS_DAY, "2026-05-24", "m", 3);
     assert_null(r.c.recs[0].where);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":\"-3\"}\n");
     expect_err(&r, 0, 0, "key 'total_tokens': '-3' is negative (expected a token count >= 0)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 static void test_shapes(void **state)
@@ -813,14 +701,14 @@ static void test_shapes(void **state)
                "unknown JSON shape (expected an array of records, or an object with \"data\", "
                "\"weeks\" or \"models\")");
     assert_int_equal(r.shape, TS_FMT_AUTO);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     /* "models" without a "date" is no weekly snapshot. */
     doc(&r, "{\"models\":[]}");
     expect_err(&r, 0, 0,
                "unknown JSON shape (expected an array of records, or an object with \"data\", "
                "\"weeks\" or \"models\")");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     /* Forced formats must match. */
     run_file(&r, "chart-excerpt.json", DOC, TS_FMT_OPENROUTER_DAILY);
@@ -830,31 +718,31 @@ static void test_shapes(void **state)
     assert_int_equal(r.shape, TS_FMT_OPENROUTER_CHART);
     assert_int_equal(r.c.n, 0);
     assert_null(r.c.as_of);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     run_file(&r, "models-excerpt.json", DOC, TS_FMT_OPENROUTER_DAILY);
     expect_err(&r, 0, 0,
                "not an openrouter-daily document (expected {\"data\":[...]} with date, "
                "model_permaslug and total_tokens)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     run_file(&r, "daily-api.json", DOC, TS_FMT_OPENROUTER_CHART);
     expect_err(&r, 0, 0,
                "not an openrouter-chart document (expected {\"weeks\":[...]} with week and "
                "byModel)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     run_file(&r, "daily-api.json", DOC, TS_FMT_OPENROUTER_WEEKLY);
     expect_err(&r, 0, 0,
                "not an openrouter-weekly document (expected {\"date\":...,\"models\":[...]} with "
                "slug and total_tokens)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     run_file(&r, "weekly-snapshot.json", DOC, TS_FMT_OPENROUTER_MODELS);
     expect_err(&r, 0, 0,
                "not an openrouter-models document (expected {\"data\":[...]} or [...] with id, "
                "canonical_slug and pricing)");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     run_str(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":1}]", DOC,
             TS_FMT_OPENROUTER_MODELS, -1);
@@ -862,7 +750,7 @@ static void test_shapes(void **state)
                "not an openrouter-models document (expected {\"data\":[...]} or [...] with id, "
                "canonical_slug and pricing)");
     assert_int_equal(r.shape, TS_FMT_JSON);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     /* --format json means a bare array of records, like the other forced
      * document formats; with no format the shape is recognised. */
@@ -871,12 +759,12 @@ static void test_shapes(void **state)
                "not a JSON array of records (expected [{...}, ...] with period, model and "
                "token keys)");
     assert_int_equal(r.shape, TS_FMT_OPENROUTER_WEEKLY);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     run_file(&r, "weekly-snapshot.json", DOC, TS_FMT_AUTO);
     expect_ok(&r);
     assert_int_equal(r.shape, TS_FMT_OPENROUTER_WEEKLY);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 static void test_malformed_document(void **state)
@@ -887,27 +775,27 @@ static void test_malformed_document(void **state)
     doc(&r, "{\n  \"data\": [\n    {\"date\": \"2026-05-24\" \"model\": \"m\"}\n  ]\n}\n");
     expect_err(&r, 3, 33, "'}' expected near '\"model\"'");
     assert_int_equal(r.shape, TS_FMT_AUTO);
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":1}");
     expect_err(&r, 1, 51, "']' expected near end of file");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "42");
     expect_err(&r, 1, 2, "'[' or '{' expected near '42'");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 
     doc(&r, "[1] [2]");
     expect_err(&r, 1, 5, "end of file expected near '['");
-    collect_release(&r.c);
+    sup_collect_release(&r.c);
 }
 
 /* The byte order mark is skipped and the whole input is read (hashed). */
 static void test_reads_everything(void **state)
 {
     const char *text = "\xEF\xBB\xBF[{\"date\":\"2026-05-24\",\"model\":\"m\",\"tokens\":1}]\n\n";
-    struct collect c;
-    struct ts_sink sink = sink_of(&c);
+    struct sup_collect c;
+    struct ts_sink sink;
     struct import_opts o = IMPORT_OPTS_INIT;
     struct ts_err err = TS_ERR_INIT;
     struct ts_input in;
@@ -916,6 +804,7 @@ static void test_reads_everything(void **state)
     (void)state;
 
     memset(&c, 0, sizeof(c));
+    sup_collect_sink(&c, &sink);
     FILE *fp = fmemopen((void *)text, strlen(text), "r");
     input_from_fp(&in, fp, "test");
     assert_int_equal(import_json_doc(&in, &o, &sink, &shape, &err), 0);
@@ -924,7 +813,7 @@ static void test_reads_everything(void **state)
     assert_int_equal(in.bytes, strlen(text));
     input_release(&in);
     fclose(fp);
-    collect_release(&c);
+    sup_collect_release(&c);
 }
 
 int main(void)

@@ -5,39 +5,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ingest.h"
+#include "support.h"
 #include "week.h"
-
-static char tmpdir[] = "/tmp/tokstat-ingest-XXXXXX";
-static int counter;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    char cmd[128];
-
-    (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static int32_t D(const char *s)
-{
-    int32_t d = 0;
-
-    assert_int_equal(date_parse(s, strlen(s), &d), 0);
-    return d;
-}
 
 /* One store file per test, one import at a time through ig. */
 struct fx {
@@ -53,7 +27,7 @@ static int fx_setup(void **state)
     struct fx *f = calloc(1, sizeof(*f));
     struct ts_err err = TS_ERR_INIT;
 
-    snprintf(f->path, sizeof(f->path), "%s/%d.db", tmpdir, ++counter);
+    sup_tmp_path(f->path, sizeof(f->path), "test.db");
     if (store_open(f->path, &f->st, &err) != 0) {
         fprintf(stderr, "store_open: %s\n", err.msg);
         free(f);
@@ -145,26 +119,17 @@ static int put(struct fx *f, const struct ts_record *r, struct ts_err *err)
     return f->sink.record(f->sink.ctx, r, err);
 }
 
-/* One integer from a separate connection; -1 for NULL, -999 for no row. */
+/* One integer from a separate connection (sup_sql_int on the formatted
+ * SQL); -1 for NULL, -999 for no row. */
 static int64_t sql_int(struct fx *f, const char *fmt, ...)
 {
     char sql[512];
     va_list ap;
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    int64_t v = -999;
 
     va_start(ap, fmt);
     vsnprintf(sql, sizeof(sql), fmt, ap);
     va_end(ap);
-    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_type(s, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
+    return sup_sql_int(f->path, sql);
 }
 
 /* The total stored for (granularity, period, slug), -999 when absent. */
@@ -569,5 +534,5 @@ int main(void)
         T(test_catalogue_prices),
         T(test_release),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "support.h"
 
 #define BOM "\xEF\xBB\xBF"
 
@@ -423,15 +424,14 @@ static void test_open_missing(void **state)
 static void test_open_file(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/tokstat-input-XXXXXX";
-    char path[128];
+    char dir[256], path[512];
     static const char content[] = BOM "date,model,total_tokens\r\n2026-02-09,a/b,1\r\n";
     struct ts_input in = TS_INPUT_INIT;
     struct ts_err err = TS_ERR_INIT;
     struct ts_buf line = TS_BUF_INIT;
     char hex[65];
 
-    assert_non_null(mkdtemp(dir));
+    sup_tmp_dir(dir, sizeof(dir));
     snprintf(path, sizeof(path), "%s/in.csv", dir);
     FILE *fp = fopen(path, "wb");
     assert_non_null(fp);
@@ -452,8 +452,6 @@ static void test_open_file(void **state)
     input_release(&in); /* twice is safe */
 
     buf_release(&line);
-    unlink(path);
-    rmdir(dir);
 }
 
 static void test_open_stdin(void **state)
@@ -539,14 +537,14 @@ static void test_pipe(void **state)
 static void test_read_error(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/tokstat-input-XXXXXX";
+    char dir[256];
     struct ts_input in = TS_INPUT_INIT;
     struct ts_err err = TS_ERR_INIT;
     struct ts_buf line = TS_BUF_INIT;
     char buf[16], hex[65];
     size_t len = 99;
 
-    assert_non_null(mkdtemp(dir));
+    sup_tmp_dir(dir, sizeof(dir));
     assert_int_equal(input_open(&in, dir, &err), 0);
     assert_null(input_peek(&in, 10, &len));
     assert_int_equal(len, 0);
@@ -557,7 +555,6 @@ static void test_read_error(void **state)
     assert_string_equal(err.msg, "read error: Is a directory");
     input_release(&in);
     buf_release(&line);
-    rmdir(dir);
 }
 
 /* Mixing getline and read keeps the byte order. */
@@ -607,5 +604,5 @@ int main(void)
         cmocka_unit_test(test_read_error),
         cmocka_unit_test(test_getline_then_read),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);
 }

@@ -15,32 +15,9 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "support.h"
 #include "vendors.h"
 #include "week.h"
-
-static char tmpdir[] = "/tmp/tokstat-store-XXXXXX";
-static int counter;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    char cmd[128];
-
-    (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-/* A fresh path under the temporary folder: <tmp>/<n>/<rel>. */
-static void fresh_path(char *out, size_t n, const char *rel)
-{
-    snprintf(out, n, "%s/%d/%s", tmpdir, ++counter, rel);
-}
 
 static struct store *open_ok(const char *path)
 {
@@ -53,24 +30,6 @@ static struct store *open_ok(const char *path)
     return st;
 }
 
-/* One integer from a separate connection to the file, for checking what
- * was committed. */
-static int64_t sql_int(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    int64_t v = -999;
-
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_type(s, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
-}
-
 static void sql_exec(const char *path, const char *sql)
 {
     sqlite3 *db = NULL;
@@ -79,14 +38,6 @@ static void sql_exec(const char *path, const char *sql)
     if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
         fail_msg("%s: %s", sql, sqlite3_errmsg(db));
     sqlite3_close(db);
-}
-
-static int32_t D(const char *s)
-{
-    int32_t d = 0;
-
-    assert_int_equal(date_parse(s, strlen(s), &d), 0);
-    return d;
 }
 
 /* Begins a transaction and an import into dataset name. */
@@ -159,7 +110,7 @@ static void test_open_creates_schema(void **state)
     char path[256];
     struct stat sb;
 
-    fresh_path(path, sizeof(path), "a/b/c/tokstat.db"); /* parents missing */
+    sup_tmp_path(path, sizeof(path), "a/b/c/tokstat.db"); /* parents missing */
     assert_int_equal(stat(path, &sb), -1);
     struct store *st = open_ok(path);
     assert_int_equal(stat(path, &sb), 0);
@@ -177,28 +128,29 @@ static void test_open_creates_schema(void **state)
     store_status_release(&s);
     store_close(st);
 
-    assert_int_equal(sql_int(path, "PRAGMA user_version"), 1);
-    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
-                                   " name IN ('datasets', 'models', 'imports', 'observations',"
-                                   " 'prices', 'vendors_shipped', 'vendors_user', 'meta')"),
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 1);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
+                                       " name IN ('datasets', 'models', 'imports', 'observations',"
+                                       " 'prices', 'vendors_shipped', 'vendors_user', 'meta')"),
                      8);
-    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
-                                   " AND name = 'vendor_country'"),
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
+                                       " AND name = 'vendor_country'"),
                      1);
     /* The shipped vendor table is loaded: one row per line of vendors.csv. */
     size_t lines = 0;
     for (size_t i = 0; i < vendors_shipped_csv_len; i++)
         lines += vendors_shipped_csv[i] == '\n';
-    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
-    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM vendors_shipped WHERE vendor = 'deepseek'"
-                                   " AND country = 'CN'"),
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
+    assert_int_equal(sup_sql_int(path,
+                                 "SELECT COUNT(*) FROM vendors_shipped WHERE vendor = 'deepseek'"
+                                 " AND country = 'CN'"),
                      1);
 
     /* Opening again changes nothing. */
     st = open_ok(path);
     store_close(st);
-    assert_int_equal(sql_int(path, "PRAGMA user_version"), 1);
-    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 1);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
 }
 
 static void test_open_memory(void **state)
@@ -223,7 +175,7 @@ static void test_reopen_keeps_data(void **state)
     struct ts_err err = TS_ERR_INIT;
     int64_t ds = 0;
 
-    fresh_path(path, sizeof(path), "tokstat.db");
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
     struct store *st = open_ok(path);
     begin_import(st, "default", &imp);
     struct store_obs o = obs(&imp, TS_DAY, D("2026-02-09"), model_id(st, "a/b", "a"), 42);
@@ -242,21 +194,20 @@ static void test_reopen_keeps_data(void **state)
     assert_int_equal(s.total_imports, 1);
     store_status_release(&s);
     store_close(st);
-    assert_int_equal(sql_int(path, "SELECT total FROM observations"), 42);
+    assert_int_equal(sup_sql_int(path, "SELECT total FROM observations"), 42);
 }
 
 static void test_open_not_a_database(void **state)
 {
     (void)state;
-    char path[256], dir[256], want[512];
+    char path[512], dir[256], want[1024];
     struct store *st = (struct store *)&st; /* must be set to NULL */
     struct ts_err err = TS_ERR_INIT;
     static const char garbage[] = "this is not a database, just some text that is long enough to "
                                   "fill the header of a real SQLite file................\n";
 
-    fresh_path(path, sizeof(path), "garbage.db");
-    snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
-    assert_int_equal(mkdir(dir, 0777), 0);
+    sup_tmp_dir(dir, sizeof(dir));
+    snprintf(path, sizeof(path), "%s/garbage.db", dir);
     FILE *fp = fopen(path, "wb");
     assert_non_null(fp);
     fwrite(garbage, 1, sizeof(garbage) - 1, fp);
@@ -278,14 +229,12 @@ static void test_open_not_a_database(void **state)
 static void test_open_parent_is_a_file(void **state)
 {
     (void)state;
-    char path[512], file[256], want[512];
+    char path[1024], dir[256], file[512], want[1024];
     struct store *st = NULL;
     struct ts_err err = TS_ERR_INIT;
 
-    fresh_path(file, sizeof(file), "plain");
-    *strrchr(file, '/') = '\0';
-    assert_int_equal(mkdir(file, 0777), 0);
-    strcat(file, "/plain");
+    sup_tmp_dir(dir, sizeof(dir));
+    snprintf(file, sizeof(file), "%s/plain", dir);
     FILE *fp = fopen(file, "w");
     assert_non_null(fp);
     fclose(fp);
@@ -303,9 +252,7 @@ static void test_open_directory(void **state)
     struct store *st = NULL;
     struct ts_err err = TS_ERR_INIT;
 
-    fresh_path(path, sizeof(path), "dir");
-    *strrchr(path, '/') = '\0';
-    assert_int_equal(mkdir(path, 0777), 0);
+    sup_tmp_dir(path, sizeof(path));
     assert_int_equal(store_open(path, &st, &err), -1);
     assert_null(st);
     snprintf(want, sizeof(want), "cannot open database '%s': unable to open database file", path);
@@ -319,13 +266,13 @@ static void test_open_newer_schema(void **state)
     struct store *st = NULL;
     struct ts_err err = TS_ERR_INIT;
 
-    fresh_path(path, sizeof(path), "tokstat.db");
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
     store_close(open_ok(path));
     sql_exec(path, "PRAGMA user_version = 2");
     assert_int_equal(store_open(path, &st, &err), -1);
     assert_null(st);
     assert_string_equal(err.msg, "database schema version 2 is newer than this tokstat (1)");
-    assert_int_equal(sql_int(path, "PRAGMA user_version"), 2);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 2);
 }
 
 /* ---- datasets and models ------------------------------------------------ */
@@ -436,17 +383,17 @@ static void second_import_checks(struct store *st, const char *path)
         /* Updated rows point at the import that changed them. */
         snprintf(sql, sizeof(sql), "SELECT prompt FROM observations WHERE period = %d",
                  (int)(day + 1));
-        assert_int_equal(sql_int(path, sql), 60);
+        assert_int_equal(sup_sql_int(path, sql), 60);
         snprintf(sql, sizeof(sql), "SELECT import_id FROM observations WHERE period = %d",
                  (int)(day + 1));
-        assert_int_equal(sql_int(path, sql), imp2.id);
+        assert_int_equal(sup_sql_int(path, sql), imp2.id);
         snprintf(sql, sizeof(sql), "SELECT total FROM observations WHERE period = %d",
                  (int)(day + 2));
-        assert_int_equal(sql_int(path, sql), 101);
+        assert_int_equal(sup_sql_int(path, sql), 101);
         snprintf(sql, sizeof(sql), "SELECT cached FROM observations WHERE period = %d",
                  (int)(day + 3));
-        assert_int_equal(sql_int(path, sql), -1); /* NULL */
-        assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM observations"), 6);
+        assert_int_equal(sup_sql_int(path, sql), -1); /* NULL */
+        assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM observations"), 6);
     }
 }
 
@@ -478,7 +425,7 @@ static void test_upsert_next_import_after_reopen(void **state)
     (void)state;
     char path[256];
 
-    fresh_path(path, sizeof(path), "tokstat.db");
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
     struct store *st = open_ok(path);
     first_import(st);
     store_close(st);
@@ -493,7 +440,7 @@ static void test_upsert_next_import_same_handle(void **state)
 {
     char path[256];
 
-    fresh_path(path, sizeof(path), "tokstat.db");
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
     struct store *st = open_ok(path);
     *state = st; /* closed by close_state, also when an assertion fails */
     first_import(st);
@@ -533,7 +480,7 @@ static void test_upsert_datasets_apart(void **state)
     char path[256];
     struct store_import a, b;
 
-    fresh_path(path, sizeof(path), "tokstat.db");
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
     struct store *st = open_ok(path);
     begin_import(st, "top10", &a);
     struct store_obs o = obs(&a, TS_DAY, D("2026-01-01"), model_id(st, "x", "x"), 1);
@@ -548,7 +495,7 @@ static void test_upsert_datasets_apart(void **state)
     assert_int_equal(upsert(st, &o), STORE_INSERTED); /* another dataset's key */
     end_import(st, &b, "b");
     store_close(st);
-    assert_int_equal(sql_int(path, "SELECT SUM(total) FROM observations"), 3);
+    assert_int_equal(sup_sql_int(path, "SELECT SUM(total) FROM observations"), 3);
 }
 
 static void test_rollback_leaves_nothing(void **state)
@@ -558,7 +505,7 @@ static void test_rollback_leaves_nothing(void **state)
     struct store_import imp;
     struct ts_err err = TS_ERR_INIT;
 
-    fresh_path(path, sizeof(path), "tokstat.db");
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
     struct store *st = open_ok(path);
     store_rollback(st); /* safe without a transaction */
     begin_import(st, "default", &imp);
@@ -586,14 +533,14 @@ static void test_rollback_leaves_nothing(void **state)
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
         char sql[128];
         snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", tables[i]);
-        assert_int_equal(sql_int(path, sql), 0);
+        assert_int_equal(sup_sql_int(path, sql), 0);
     }
 
     /* A handle closed in the middle of a transaction rolls it back. */
     st = open_ok(path);
     begin_import(st, "default", &imp);
     store_close(st);
-    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM imports"), 0);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM imports"), 0);
 }
 
 /* ---- prices ------------------------------------------------------------- */
@@ -606,7 +553,7 @@ static void test_put_price(void **state)
     struct ts_err err = TS_ERR_INIT;
     int32_t day = D("2026-05-01");
 
-    fresh_path(path, sizeof(path), "tokstat.db");
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
     struct store *st = open_ok(path);
     begin_import(st, "default", &imp);
     assert_int_equal(store_put_price(st, "ai21/jamba-large-1.7", day, "catalogue", 2000000, 8000000,
@@ -628,15 +575,15 @@ static void test_put_price(void **state)
     store_status_release(&s);
     store_close(st);
 
-    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM prices"), 3);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM prices"), 3);
     char sql[256];
     snprintf(sql, sizeof(sql),
              "SELECT prompt FROM prices WHERE source = 'catalogue' AND valid_from = %d", (int)day);
-    assert_int_equal(sql_int(path, sql), 3000000);
+    assert_int_equal(sup_sql_int(path, sql), 3000000);
     snprintf(sql, sizeof(sql),
              "SELECT completion FROM prices WHERE source = 'catalogue' AND valid_from = %d",
              (int)day);
-    assert_int_equal(sql_int(path, sql), -1); /* NULL: unknown */
+    assert_int_equal(sup_sql_int(path, sql), -1); /* NULL: unknown */
 }
 
 /* ---- vendors ------------------------------------------------------------ */
@@ -762,7 +709,7 @@ static void test_vendors_survive_refresh(void **state)
     struct ts_err err = TS_ERR_INIT;
     struct vlist *l = calloc(1, sizeof(*l));
 
-    fresh_path(path, sizeof(path), "tokstat.db");
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
     struct store *st = open_ok(path);
     assert_int_equal(store_vendor_set(st, "mistralai", "EU", &err), 0);
     store_close(st);
@@ -1028,7 +975,7 @@ static void test_two_handles(void **state)
     struct store_import imp;
     pthread_t t;
 
-    fresh_path(path, sizeof(path), "tokstat.db");
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
     struct store *a = open_ok(path);
     struct store *b = open_ok(path);
 
@@ -1073,8 +1020,8 @@ static void test_two_handles(void **state)
     assert_int_equal(store_commit(b, &err), 0);
     store_close(a);
     store_close(b);
-    assert_int_equal(sql_int(path, "SELECT total FROM observations"), 9);
-    assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM vendors_user"), 1);
+    assert_int_equal(sup_sql_int(path, "SELECT total FROM observations"), 9);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM vendors_user"), 1);
 }
 
 int main(void)
@@ -1103,5 +1050,5 @@ int main(void)
         cmocka_unit_test(test_status),
         cmocka_unit_test(test_two_handles),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);
 }

@@ -8,16 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "support.h"
 #include "week.h"
-
-/* Parses a date the test knows is good. */
-static int32_t D(const char *s)
-{
-    int32_t d = 0;
-
-    assert_int_equal(date_parse(s, strlen(s), &d), 0);
-    return d;
-}
 
 static void assert_date(int32_t day, const char *want)
 {
