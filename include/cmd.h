@@ -35,5 +35,8 @@ int cli_open_store(struct cli *c, struct store **out);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_vendors(struct cli *c, int argc, char **argv);
+int cmd_report(struct cli *c, int argc, char **argv);
+int cmd_growth(struct cli *c, int argc, char **argv);
+int cmd_top(struct cli *c, int argc, char **argv);
 
 #endif

@@ -22,6 +22,10 @@ struct store;
 int store_open(const char *path, struct store **out, struct ts_err *err);
 void store_close(struct store *st); /* safe on NULL */
 
+/* The SQLite handle, for the query layer (query.c) only. */
+struct sqlite3;
+struct sqlite3 *store_db(struct store *st);
+
 /* Transactions: store_begin takes the write lock at once (BEGIN IMMEDIATE),
  * waiting for another writer up to the busy timeout. */
 int store_begin(struct store *st, struct ts_err *err);

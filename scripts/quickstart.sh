@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what tokstat needs, builds it, imports the shipped sample
 # (OpenRouter-shaped weekly snapshots for February 2026) into a fresh
-# database and prints what it holds.
+# database and prints the share of tokens by country for its latest week.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -10,4 +10,4 @@ cmake --build build -j"$(nproc)" >/dev/null
 db=build/sample.db
 rm -f "$db" "$db-wal" "$db-shm"
 build/tokstat --db "$db" import data/sample/*.json
-build/tokstat --db "$db" status
+build/tokstat --db "$db" report --by country

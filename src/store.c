@@ -368,6 +368,11 @@ fail:
     return -1;
 }
 
+struct sqlite3 *store_db(struct store *st)
+{
+    return st->db;
+}
+
 void store_close(struct store *st)
 {
     if (!st)

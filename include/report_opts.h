@@ -1,0 +1,76 @@
+/* report_opts.h - the options every report shares, parsed by one helper so
+ * that they behave the same in every command: --dataset, --week, --from,
+ * --to, --last, --other, --format, --output, --exact, --no-color. */
+#ifndef TOKSTAT_REPORT_OPTS_H
+#define TOKSTAT_REPORT_OPTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmd.h"
+#include "opts.h"
+#include "query.h"
+#include "render.h"
+#include "reports.h"
+
+enum range_kind {
+    RANGE_DEFAULT, /* the command's default */
+    RANGE_WEEK,    /* --week DATE */
+    RANGE_SPAN,    /* --from and/or --to */
+    RANGE_LAST,    /* --last N */
+};
+
+struct report_opts {
+    const char *dataset;
+    enum range_kind range;
+    int32_t week;           /* RANGE_WEEK: its Monday */
+    int has_from, has_to;   /* RANGE_SPAN */
+    int32_t from, to;       /* Mondays */
+    long last;              /* RANGE_LAST */
+    int other_exclude;      /* --other exclude */
+    enum render_format format;
+    const char *output;     /* --output FILE, or NULL */
+    int exact;
+    int no_color;
+};
+
+/* The ids that commands give their own options start here. */
+#define REPORT_OPT_OWN 100
+
+/* Parses argv for command cmd: the shared options, plus the command's own
+ * (own, ids >= REPORT_OPT_OWN, ended by a NULL name), each handed to
+ * on_own(ctx, id, value), which returns 0 or an exit status after printing.
+ * Operands are refused. --help prints usage. Returns -1 to go on, or the
+ * exit status to return now (0 after --help, 2 after a usage error). */
+int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int argc, char **argv,
+                      const struct opt_spec *own,
+                      int (*on_own)(void *ctx, int id, const char *value), void *ctx,
+                      struct report_opts *out);
+
+/* The usage text of the shared options, for commands' --help. */
+extern const char report_opts_usage[];
+
+/* Works out the weeks to report, from..to (Mondays), given the weeks that
+ * have data: --week, --from/--to, --last N, or the default: the latest week
+ * (default_last 1) or the latest default_last weeks with data. Returns 0,
+ * or 1 when there is nothing to report (no data). */
+int report_range(const struct report_opts *o, const struct week_days *weeks, size_t nweeks,
+                 long default_last, int32_t *from, int32_t *to);
+
+/* The render options for o and the stream out (colour and width only for a
+ * terminal, never with NO_COLOR or --no-color). */
+void report_render_opts(const struct report_opts *o, FILE *out, struct render_opts *ro);
+
+/* Runs a report command once its options are parsed: opens the database,
+ * finds the dataset and the weeks (default_last: how many recent weeks
+ * with data when no range is given), reads the series (with the week
+ * before the range), builds it with build, names unmapped vendors (stderr,
+ * or "warnings" in JSON), cites the source, and writes the result to
+ * standard output or --output. Returns the exit status. */
+int report_run(struct cli *c, const char *cmd, const struct report_opts *o,
+               const struct reports_spec *spec,
+               int (*build)(const struct series *s, const struct reports_spec *spec,
+                            struct reports *out),
+               long default_last);
+
+#endif

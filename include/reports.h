@@ -1,0 +1,45 @@
+/* reports.h - the reports built from a series of weekly tokens: share of
+ * each week (report), week-over-week growth (growth) and the top N with
+ * concentration (top). Pure: no database, no printing; tests give them a
+ * series made by hand. */
+#ifndef TOKSTAT_REPORTS_H
+#define TOKSTAT_REPORTS_H
+
+#include <stddef.h>
+
+#include "query.h"
+#include "render.h"
+#include "rowset.h"
+
+#define REPORTS_MAX_COLS 16
+#define REPORTS_MAX_PARAMS 10
+
+struct reports_spec {
+    enum query_by by;
+    int other_exclude;
+    const char *dataset;
+    size_t top_n;     /* top: how many */
+    int summary_only; /* growth: only the summary over the range */
+};
+
+/* What a report command renders: struct report and everything it points
+ * into. Release with reports_release (safe on a zeroed value). */
+struct reports {
+    struct report rep;
+    struct rowset rows, extra;
+    struct rs_col cols[REPORTS_MAX_COLS], extra_cols[REPORTS_MAX_COLS];
+    struct report_param params[REPORTS_MAX_PARAMS];
+    char param_text[REPORTS_MAX_PARAMS][32];
+    char *title, *extra_title;
+    size_t nrows_data; /* rows other than Total rows: 0 means an empty result */
+};
+
+/* The series must start one week before the weeks to report (its first
+ * week is only the "previous week" of the second). */
+int reports_share(const struct series *s, const struct reports_spec *spec, struct reports *out);
+int reports_growth(const struct series *s, const struct reports_spec *spec, struct reports *out);
+int reports_top(const struct series *s, const struct reports_spec *spec, struct reports *out);
+
+void reports_release(struct reports *r);
+
+#endif

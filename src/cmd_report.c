@@ -1,0 +1,52 @@
+/* cmd_report.c - tokstat report: each group's share of each week's tokens. */
+#include <string.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "report_opts.h"
+
+static const char usage[] =
+    "usage: tokstat report [--by country|vendor|model] [OPTIONS]\n"
+    "\n"
+    "Per week and group: tokens, share of the week's tokens, the change of\n"
+    "that share in percentage points against the week before, and rank.\n"
+    "Default range: the most recent week with data.\n"
+    "\n"
+    "  --by G               country (default), vendor or model\n";
+
+enum { O_BY = REPORT_OPT_OWN };
+
+static const struct opt_spec own[] = {
+    {"by", 0, 1, O_BY},
+    {NULL, 0, 0, 0},
+};
+
+struct ctx {
+    struct cli *c;
+    struct reports_spec spec;
+};
+
+static int on_own(void *p, int id, const char *value)
+{
+    struct ctx *x = p;
+
+    (void)id;
+    if (query_by_parse(value, &x->spec.by) < 0)
+        return cli_usage_error(x->c, "report",
+                               "invalid value '%s' for --by (expected country, vendor or model)",
+                               value);
+    return 0;
+}
+
+int cmd_report(struct cli *c, int argc, char **argv)
+{
+    struct ctx x = {c, {BY_COUNTRY, 0, NULL, 0, 0}};
+    struct report_opts o;
+    int rc = report_opts_parse(c, "report", usage, argc, argv, own, on_own, &x, &o);
+
+    if (rc >= 0)
+        return rc;
+    x.spec.other_exclude = o.other_exclude;
+    x.spec.dataset = o.dataset;
+    return report_run(c, "report", &o, &x.spec, reports_share, 1);
+}

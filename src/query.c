@@ -1,0 +1,272 @@
+/* query.c - the SQL behind the reports: one statement per question, values
+ * bound, the grouping chosen from a fixed table (never from user text). */
+#include "query.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "util.h"
+
+static const char *const by_names[] = {
+    [BY_COUNTRY] = "country",
+    [BY_VENDOR] = "vendor",
+    [BY_MODEL] = "model",
+};
+
+int query_by_parse(const char *name, enum query_by *out)
+{
+    for (size_t i = 0; i < sizeof(by_names) / sizeof(by_names[0]); i++) {
+        if (strcmp(name, by_names[i]) == 0) {
+            *out = (enum query_by)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *query_by_name(enum query_by by)
+{
+    return by_names[by];
+}
+
+static int q_err(sqlite3 *db, struct ts_err *err, const char *what)
+{
+    return ts_err_set(err, "database: %s: %s", what, sqlite3_errmsg(db));
+}
+
+/* Weeks with data: days of daily data when the week has any, else 7. */
+static const char weeks_sql[] =
+    "SELECT week, COALESCE(MAX(CASE WHEN g = 0 THEN days END), 7) FROM ("
+    "  SELECT ts_week(period) AS week, 0 AS g, COUNT(DISTINCT period) AS days"
+    "   FROM observations WHERE dataset_id = ?1 AND granularity = 0 GROUP BY week"
+    "  UNION ALL"
+    "  SELECT DISTINCT period, 1, 7 FROM observations WHERE dataset_id = ?1 AND granularity = 1)"
+    " GROUP BY week ORDER BY week";
+
+int query_weeks(struct store *st, int64_t dataset, struct week_days **out, size_t *n,
+                struct ts_err *err)
+{
+    sqlite3 *db = store_db(st);
+    sqlite3_stmt *s = NULL;
+    size_t cap = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(db, weeks_sql, -1, &s, NULL) != SQLITE_OK)
+        return q_err(db, err, "reading weeks");
+    sqlite3_bind_int64(s, 1, dataset);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *out = xrealloc(*out, cap * sizeof(**out));
+        }
+        (*out)[*n].week = (int32_t)sqlite3_column_int64(s, 0);
+        (*out)[*n].days = sqlite3_column_int(s, 1);
+        (*n)++;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return q_err(db, err, "reading weeks");
+    }
+    return 0;
+}
+
+/* Tokens per week and model in weeks ?2..?3: daily rows summed per week,
+ * weekly rows for the weeks that have no daily rows. */
+#define WEEK_MODEL_CTE                                                                             \
+    "WITH d AS ("                                                                                  \
+    "  SELECT ts_week(period) AS week, model_id, SUM(total) AS tokens FROM observations"          \
+    "   WHERE dataset_id = ?1 AND granularity = 0 AND period BETWEEN ?2 AND ?3 + 6"               \
+    "   GROUP BY week, model_id),"                                                                 \
+    " dw AS (SELECT DISTINCT week FROM d),"                                                        \
+    " u AS (SELECT week, model_id, tokens FROM d"                                                  \
+    "  UNION ALL"                                                                                  \
+    "  SELECT period, model_id, total FROM observations"                                           \
+    "   WHERE dataset_id = ?1 AND granularity = 1 AND period BETWEEN ?2 AND ?3"                   \
+    "     AND period NOT IN (SELECT week FROM dw))"
+
+#define COUNTRY_OF "CASE WHEN m.vendor = 'other' THEN 'other' ELSE COALESCE(vc.country, 'unknown') END"
+
+/* One statement per grouping: the grouping is chosen from this table by
+ * enum, so no user text ever reaches the SQL. */
+static const char *const series_sql[] = {
+    [BY_COUNTRY] = WEEK_MODEL_CTE
+    " SELECT u.week, " COUNTRY_OF ", " COUNTRY_OF ", SUM(u.tokens)"
+    " FROM u JOIN models m ON m.id = u.model_id"
+    " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor GROUP BY 1, 2",
+    [BY_VENDOR] = WEEK_MODEL_CTE " SELECT u.week, m.vendor, " COUNTRY_OF ", SUM(u.tokens)"
+                                 " FROM u JOIN models m ON m.id = u.model_id"
+                                 " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor"
+                                 " GROUP BY 1, 2",
+    [BY_MODEL] = WEEK_MODEL_CTE " SELECT u.week, m.slug, " COUNTRY_OF ", SUM(u.tokens)"
+                                " FROM u JOIN models m ON m.id = u.model_id"
+                                " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor"
+                                " GROUP BY 1, 2",
+};
+
+static int group_cmp(const void *a, const void *b)
+{
+    const struct series_group *x = a, *y = b;
+    return strcmp(x->name, y->name);
+}
+
+int query_series(struct store *st, int64_t dataset, enum query_by by, int32_t from, int32_t to,
+                 struct series *out, struct ts_err *err)
+{
+    sqlite3 *db = store_db(st);
+    sqlite3_stmt *s = NULL;
+    struct week_days *weeks = NULL;
+    size_t nweeks_all = 0, cap = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (to < from)
+        to = from;
+    out->from = from;
+    out->to = to;
+    out->nweeks = (size_t)((to - from) / 7) + 1;
+    out->days = xcalloc(out->nweeks, sizeof(*out->days));
+    out->total = xcalloc(out->nweeks, sizeof(*out->total));
+
+    if (query_weeks(st, dataset, &weeks, &nweeks_all, err) < 0)
+        goto fail;
+    for (size_t i = 0; i < nweeks_all; i++) {
+        if (weeks[i].week >= from && weeks[i].week <= to)
+            out->days[(weeks[i].week - from) / 7] = weeks[i].days;
+    }
+    free(weeks);
+    weeks = NULL;
+
+    /* Rows come grouped by week; a group's slot is found by a linear scan
+     * of a small name index kept sorted at the end. Groups are few (tens of
+     * countries, hundreds of vendors, thousands of models at most). */
+    if (sqlite3_prepare_v2(db, series_sql[by], -1, &s, NULL) != SQLITE_OK) {
+        q_err(db, err, "reading tokens");
+        goto fail;
+    }
+    sqlite3_bind_int64(s, 1, dataset);
+    sqlite3_bind_int64(s, 2, from);
+    sqlite3_bind_int64(s, 3, to);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int32_t week = (int32_t)sqlite3_column_int64(s, 0);
+        const char *name = (const char *)sqlite3_column_text(s, 1);
+        const char *country = (const char *)sqlite3_column_text(s, 2);
+        int64_t tokens = sqlite3_column_int64(s, 3);
+        size_t w = (size_t)((week - from) / 7), g;
+
+        if (week < from || week > to || !name)
+            continue;
+        for (g = 0; g < out->ngroups; g++) {
+            if (strcmp(out->groups[g].name, name) == 0)
+                break;
+        }
+        if (g == out->ngroups) {
+            if (out->ngroups == cap) {
+                cap = cap ? cap * 2 : 16;
+                out->groups = xrealloc(out->groups, cap * sizeof(*out->groups));
+            }
+            struct series_group *ng = &out->groups[out->ngroups++];
+            ng->name = xstrdup(name);
+            ng->country = xstrdup(country ? country : "unknown");
+            ng->is_other = strcmp(ng->country, "other") == 0 && strcmp(name, "other") == 0;
+            ng->tokens = xcalloc(out->nweeks, sizeof(*ng->tokens));
+        }
+        out->groups[g].tokens[w] += tokens;
+        if (metrics_add(&out->total[w], tokens) < 0) {
+            ts_err_set(err, "the total of a week is 2^63 tokens or more");
+            goto fail;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        q_err(db, err, "reading tokens");
+        goto fail;
+    }
+    sqlite3_finalize(s);
+    if (out->ngroups > 1)
+        qsort(out->groups, out->ngroups, sizeof(*out->groups), group_cmp);
+    return 0;
+fail:
+    sqlite3_finalize(s);
+    free(weeks);
+    series_release(out);
+    return -1;
+}
+
+void series_release(struct series *s)
+{
+    for (size_t g = 0; g < s->ngroups; g++) {
+        free(s->groups[g].name);
+        free(s->groups[g].country);
+        free(s->groups[g].tokens);
+    }
+    free(s->groups);
+    free(s->days);
+    free(s->total);
+    memset(s, 0, sizeof(*s));
+}
+
+static const char unmapped_sql[] = WEEK_MODEL_CTE
+    " SELECT DISTINCT m.vendor FROM u JOIN models m ON m.id = u.model_id"
+    " WHERE m.vendor <> 'other' AND m.vendor NOT IN (SELECT vendor FROM vendor_country)"
+    " ORDER BY 1";
+
+int query_unmapped(struct store *st, int64_t dataset, int32_t from, int32_t to, char ***out,
+                   size_t *n, struct ts_err *err)
+{
+    sqlite3 *db = store_db(st);
+    sqlite3_stmt *s = NULL;
+    size_t cap = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(db, unmapped_sql, -1, &s, NULL) != SQLITE_OK)
+        return q_err(db, err, "reading vendors");
+    sqlite3_bind_int64(s, 1, dataset);
+    sqlite3_bind_int64(s, 2, from);
+    sqlite3_bind_int64(s, 3, to);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            *out = xrealloc(*out, cap * sizeof(**out));
+        }
+        (*out)[(*n)++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return q_err(db, err, "reading vendors");
+    return 0;
+}
+
+int query_source(struct store *st, int64_t dataset, char **out, struct ts_err *err)
+{
+    static const char sql[] = "SELECT MAX(as_of), MAX(imported_at), COUNT(*) FROM imports"
+                              " WHERE dataset_id = ?1 AND format LIKE 'openrouter-%'";
+    sqlite3 *db = store_db(st);
+    sqlite3_stmt *s = NULL;
+    struct ts_buf b = TS_BUF_INIT;
+
+    *out = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return q_err(db, err, "reading imports");
+    sqlite3_bind_int64(s, 1, dataset);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 2) > 0) {
+        const unsigned char *as_of = sqlite3_column_text(s, 0);
+        const unsigned char *when = sqlite3_column_text(s, 1);
+        buf_adds(&b, "OpenRouter (openrouter.ai/rankings), ");
+        if (as_of)
+            buf_printf(&b, "as of %s", (const char *)as_of);
+        else
+            buf_printf(&b, "imported %s", when ? (const char *)when : "?");
+        *out = b.data;
+    }
+    sqlite3_finalize(s);
+    return 0;
+}

@@ -1,0 +1,650 @@
+/* reports.c - share, growth and top-N reports from a weekly series.
+ *
+ * Every report reads the series the same way: week 0 is the week before
+ * the range (only a "previous week"), weeks 1.. are reported. Shares are
+ * of the week's total tokens, the other bucket included unless excluded;
+ * the other bucket is never ranked. Rows are ordered by week, then tokens
+ * descending, then name, so output is deterministic. */
+#include "reports.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "util.h"
+#include "week.h"
+
+/* Logical columns of each report; the group column takes the name of --by
+ * and the country column is left out when grouping by country. */
+enum col_id {
+    C_WEEK,
+    C_DAYS,
+    C_HEAD,
+    C_RANK,
+    C_GROUP,
+    C_COUNTRY,
+    C_TOKENS,
+    C_PREV,
+    C_SHARE,
+    C_CUMUL,
+    C_CHANGE,
+    C_GROWTH,
+    C_CR,
+    C_HHI,
+    C_HHI_CHANGE,
+    C_BAND,
+    C_START,
+    C_END,
+    C_WEEKLY,
+    C_WEEKS,
+    C_MAKEUP,
+    C_NCOLS
+};
+
+#define HIDDEN (RS_COL_TEXT_ONLY | RS_COL_DATA_ONLY)
+
+static const struct rs_col all_cols[C_NCOLS] = {
+    [C_WEEK] = {"week", "week", RS_DATE, RS_COL_DATA_ONLY},
+    [C_DAYS] = {"days", "days", RS_INT, RS_COL_DATA_ONLY},
+    [C_HEAD] = {"heading", "", RS_TEXT, HIDDEN},
+    [C_RANK] = {"rank", "rank", RS_INT, 0},
+    [C_GROUP] = {"group", "group", RS_TEXT, 0},
+    [C_COUNTRY] = {"country", "country", RS_TEXT, 0},
+    [C_TOKENS] = {"tokens", "tokens", RS_TOKENS, 0},
+    [C_PREV] = {"prev_tokens", "previous", RS_TOKENS, 0},
+    [C_SHARE] = {"share", "share", RS_SHARE, 0},
+    [C_CUMUL] = {"cumulative_share", "cumulative", RS_SHARE, 0},
+    [C_CHANGE] = {"share_change", "change", RS_PP, RS_COL_COLOR},
+    [C_GROWTH] = {"growth", "growth", RS_GROWTH, RS_COL_COLOR},
+    [C_CR] = {"cr", "CR", RS_SHARE, RS_COL_DATA_ONLY},
+    [C_HHI] = {"hhi", "HHI", RS_INDEX, RS_COL_DATA_ONLY},
+    [C_HHI_CHANGE] = {"hhi_change", "HHI change", RS_DELTA, RS_COL_DATA_ONLY},
+    [C_BAND] = {"band", "band", RS_TEXT, RS_COL_DATA_ONLY},
+    [C_START] = {"start_tokens", "first week", RS_TOKENS, 0},
+    [C_END] = {"end_tokens", "last week", RS_TOKENS, 0},
+    [C_WEEKLY] = {"weekly_growth", "weekly", RS_GROWTH, RS_COL_COLOR},
+    [C_WEEKS] = {"weeks", "weeks", RS_INT, 0},
+    [C_MAKEUP] = {"top_countries", "top countries", RS_TEXT, 0},
+};
+
+/* A rowset's columns chosen from all_cols; map[logical] is the index in
+ * the rowset, or -1 for a column left out. */
+struct layout {
+    int map[C_NCOLS];
+};
+
+static void layout_make(struct rowset *rs, struct rs_col *cols, struct layout *l,
+                        const enum col_id *ids, size_t n, enum query_by by)
+{
+    size_t k = 0;
+
+    for (int i = 0; i < C_NCOLS; i++)
+        l->map[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] == C_COUNTRY && by == BY_COUNTRY)
+            continue;
+        cols[k] = all_cols[ids[i]];
+        if (ids[i] == C_GROUP)
+            cols[k].key = cols[k].title = query_by_name(by);
+        l->map[ids[i]] = (int)k++;
+    }
+    rowset_init(rs, cols, k);
+}
+
+static void set_text(struct rowset *rs, const struct layout *l, size_t r, enum col_id c,
+                     const char *v)
+{
+    if (l->map[c] >= 0)
+        rowset_set_text(rs, r, (size_t)l->map[c], v);
+}
+
+static void set_int(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, int64_t v)
+{
+    if (l->map[c] >= 0)
+        rowset_set_int(rs, r, (size_t)l->map[c], v);
+}
+
+static void set_real(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, double v)
+{
+    if (l->map[c] >= 0)
+        rowset_set_real(rs, r, (size_t)l->map[c], v);
+}
+
+static void set_new(struct rowset *rs, const struct layout *l, size_t r, enum col_id c)
+{
+    if (l->map[c] >= 0)
+        rowset_set_new(rs, r, (size_t)l->map[c]);
+}
+
+/* Sets a growth cell: a rate, "new" from zero, or nothing when both are 0. */
+static void set_growth(struct rowset *rs, const struct layout *l, size_t r, enum col_id c,
+                       int64_t cur, int64_t prev)
+{
+    double g;
+
+    if (metrics_growth(cur, prev, &g) == 0)
+        set_real(rs, l, r, c, g);
+    else if (cur > 0)
+        set_new(rs, l, r, c);
+}
+
+static void add_param(struct reports *r, const char *key, const char *value)
+{
+    size_t n = r->rep.nparams;
+
+    if (n >= REPORTS_MAX_PARAMS)
+        return;
+    if (value) {
+        snprintf(r->param_text[n], sizeof(r->param_text[n]), "%s", value);
+        value = r->param_text[n];
+    }
+    r->params[n].key = key;
+    r->params[n].value = value;
+    r->rep.nparams = n + 1;
+    r->rep.params = r->params;
+}
+
+static void add_date_param(struct reports *r, const char *key, int32_t day)
+{
+    char d[TS_DATE_LEN + 1];
+
+    date_format(day, d);
+    add_param(r, key, d);
+}
+
+/* Parameters every report shows in JSON, and the range words of titles. */
+static void common_params(struct reports *r, const struct series *s,
+                          const struct reports_spec *spec, struct ts_buf *range)
+{
+    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
+
+    add_param(r, "by", query_by_name(spec->by));
+    add_param(r, "dataset", spec->dataset);
+    add_param(r, "other", spec->other_exclude ? "exclude" : "include");
+    add_date_param(r, "from", s->from + 7);
+    add_date_param(r, "to", s->to);
+    date_format(s->from + 7, a);
+    date_format(s->to, b);
+    if (s->nweeks <= 2)
+        buf_printf(range, "week of %s", b);
+    else
+        buf_printf(range, "weeks %s to %s", a, b);
+    buf_printf(range, " (dataset %s%s)", spec->dataset,
+               spec->other_exclude ? ", other excluded" : "");
+}
+
+/* The index of the other bucket in s, or -1. */
+static long other_index(const struct series *s)
+{
+    for (size_t g = 0; g < s->ngroups; g++) {
+        if (s->groups[g].is_other)
+            return (long)g;
+    }
+    return -1;
+}
+
+/* The denominator of week w: its total, less the other bucket when excluded. */
+static int64_t week_total(const struct series *s, long other, int exclude, size_t w)
+{
+    int64_t t = s->total[w];
+
+    if (exclude && other >= 0)
+        t -= s->groups[other].tokens[w];
+    return t;
+}
+
+/* The block heading of week w: "Week of 2026-02-09", "(partial: 3 of 7 days)". */
+static void week_heading(const struct series *s, size_t w, char *buf, size_t n)
+{
+    char d[TS_DATE_LEN + 1];
+
+    date_format(s->from + (int32_t)(7 * w), d);
+    if (s->days[w] == 0)
+        snprintf(buf, n, "Week of %s (no data)", d);
+    else if (s->days[w] < 7)
+        snprintf(buf, n, "Week of %s (partial: %d of 7 days)", d, s->days[w]);
+    else
+        snprintf(buf, n, "Week of %s", d);
+}
+
+/* The groups to show in week w (tokens > 0 in w, or in w-1 when with_prev),
+ * the other bucket only when included, ordered by tokens in w descending,
+ * then name. Returns how many; idx has room for s->ngroups. */
+static size_t week_order(const struct series *s, size_t w, int exclude_other, int with_prev,
+                         int ranked_only, size_t *idx)
+{
+    size_t n = 0;
+    int64_t *tok = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*tok));
+    const char **names = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*names));
+    size_t *pick = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*pick));
+    size_t *order = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*order));
+
+    for (size_t g = 0; g < s->ngroups; g++) {
+        const struct series_group *sg = &s->groups[g];
+        if (sg->is_other && (exclude_other || ranked_only))
+            continue;
+        if (sg->tokens[w] <= 0 && !(with_prev && w > 0 && sg->tokens[w - 1] > 0))
+            continue;
+        tok[n] = sg->tokens[w];
+        names[n] = sg->name;
+        pick[n] = g;
+        n++;
+    }
+    metrics_rank(tok, names, n, order);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = pick[order[i]];
+    free(tok);
+    free(names);
+    free(pick);
+    free(order);
+    return n;
+}
+
+static char *format_title(const char *what, enum query_by by, const struct ts_buf *range)
+{
+    struct ts_buf t = TS_BUF_INIT;
+
+    buf_printf(&t, "%s by %s, %s", what, query_by_name(by), range->data);
+    return t.data;
+}
+
+int reports_share(const struct series *s, const struct reports_spec *spec, struct reports *out)
+{
+    static const enum col_id ids[] = {C_WEEK,    C_DAYS,   C_HEAD,  C_RANK,  C_GROUP,
+                                      C_COUNTRY, C_TOKENS, C_SHARE, C_CHANGE};
+    struct layout l;
+    struct ts_buf range = TS_BUF_INIT;
+    long other = other_index(s);
+    size_t *idx = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*idx));
+    char head[64];
+
+    memset(out, 0, sizeof(*out));
+    layout_make(&out->rows, out->cols, &l, ids, sizeof(ids) / sizeof(ids[0]), spec->by);
+    out->rows.block_col = l.map[C_HEAD];
+    out->rows.block_title = "%s";
+
+    for (size_t w = 1; w < s->nweeks; w++) {
+        if (s->days[w] == 0)
+            continue;
+        int64_t denom = week_total(s, other, spec->other_exclude, w);
+        int64_t prev_denom = week_total(s, other, spec->other_exclude, w - 1);
+        int have_prev = s->days[w - 1] > 0;
+        size_t n = week_order(s, w, spec->other_exclude, 0, 0, idx);
+        int64_t rank = 0;
+
+        if (n == 0)
+            continue;
+        week_heading(s, w, head, sizeof(head));
+        for (size_t i = 0; i < n; i++) {
+            const struct series_group *g = &s->groups[idx[i]];
+            size_t r = rowset_add(&out->rows);
+            set_int(&out->rows, &l, r, C_WEEK, s->from + (int32_t)(7 * w));
+            set_int(&out->rows, &l, r, C_DAYS, s->days[w]);
+            set_text(&out->rows, &l, r, C_HEAD, head);
+            if (!g->is_other)
+                set_int(&out->rows, &l, r, C_RANK, ++rank);
+            set_text(&out->rows, &l, r, C_GROUP, g->name);
+            set_text(&out->rows, &l, r, C_COUNTRY, g->country);
+            set_int(&out->rows, &l, r, C_TOKENS, g->tokens[w]);
+            set_real(&out->rows, &l, r, C_SHARE, metrics_share(g->tokens[w], denom));
+            if (have_prev)
+                set_real(&out->rows, &l, r, C_CHANGE,
+                         metrics_share(g->tokens[w], denom) -
+                             metrics_share(g->tokens[w - 1], prev_denom));
+            out->nrows_data++;
+        }
+        size_t r = rowset_add(&out->rows);
+        rowset_mark_total(&out->rows, r);
+        set_text(&out->rows, &l, r, C_HEAD, head);
+        set_text(&out->rows, &l, r, C_GROUP, "Total");
+        set_int(&out->rows, &l, r, C_TOKENS, denom);
+        set_real(&out->rows, &l, r, C_SHARE, denom > 0 ? 1.0 : 0.0);
+    }
+    free(idx);
+
+    out->rep.command = "report";
+    common_params(out, s, spec, &range);
+    out->title = format_title("Share of tokens", spec->by, &range);
+    out->rep.title = out->title;
+    out->rep.rows = &out->rows;
+    buf_release(&range);
+    return 0;
+}
+
+int reports_growth(const struct series *s, const struct reports_spec *spec, struct reports *out)
+{
+    static const enum col_id ids[] = {C_WEEK,   C_DAYS, C_HEAD,  C_GROUP,
+                                      C_COUNTRY, C_TOKENS, C_PREV, C_GROWTH};
+    static const enum col_id sum_ids[] = {C_GROUP, C_COUNTRY, C_START, C_END,
+                                          C_GROWTH, C_WEEKLY, C_WEEKS};
+    struct layout l, sl;
+    struct ts_buf range = TS_BUF_INIT;
+    long other = other_index(s);
+    size_t *idx = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*idx));
+    size_t first = 1, last = s->nweeks - 1;
+    int steps = (int)(last - first);
+    char head[64];
+
+    memset(out, 0, sizeof(*out));
+    out->rep.command = "growth";
+    common_params(out, s, spec, &range);
+    out->title = format_title("Week-over-week growth", spec->by, &range);
+    out->rep.title = out->title;
+
+    /* The summary over the range: first and last reported week. */
+    struct rowset *sum = spec->summary_only ? &out->rows : &out->extra;
+    struct rs_col *sum_cols = spec->summary_only ? out->cols : out->extra_cols;
+    layout_make(sum, sum_cols, &sl, sum_ids, sizeof(sum_ids) / sizeof(sum_ids[0]), spec->by);
+    size_t n = 0;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        const struct series_group *sg = &s->groups[g];
+        if ((sg->is_other && spec->other_exclude) ||
+            (sg->tokens[first] == 0 && sg->tokens[last] == 0))
+            continue;
+        idx[n++] = g;
+    }
+    {
+        /* Order the summary by the last week's tokens, then name. */
+        int64_t *tok = xmalloc((n ? n : 1) * sizeof(*tok));
+        const char **names = xmalloc((n ? n : 1) * sizeof(*names));
+        size_t *order = xmalloc((n ? n : 1) * sizeof(*order));
+        size_t *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
+        for (size_t i = 0; i < n; i++) {
+            tok[i] = s->groups[idx[i]].tokens[last];
+            names[i] = s->groups[idx[i]].name;
+        }
+        metrics_rank(tok, names, n, order);
+        for (size_t i = 0; i < n; i++)
+            sorted[i] = idx[order[i]];
+        for (size_t i = 0; i < n; i++) {
+            const struct series_group *sg = &s->groups[sorted[i]];
+            size_t r = rowset_add(sum);
+            double cg;
+            set_text(sum, &sl, r, C_GROUP, sg->name);
+            set_text(sum, &sl, r, C_COUNTRY, sg->country);
+            set_int(sum, &sl, r, C_START, sg->tokens[first]);
+            set_int(sum, &sl, r, C_END, sg->tokens[last]);
+            set_growth(sum, &sl, r, C_GROWTH, sg->tokens[last], sg->tokens[first]);
+            if (metrics_compound_growth(sg->tokens[first], sg->tokens[last], steps, &cg) == 0)
+                set_real(sum, &sl, r, C_WEEKLY, cg);
+            set_int(sum, &sl, r, C_WEEKS, steps + 1);
+            if (spec->summary_only)
+                out->nrows_data++;
+        }
+        int64_t t0 = week_total(s, other, spec->other_exclude, first);
+        int64_t t1 = week_total(s, other, spec->other_exclude, last);
+        double cg;
+        size_t r = rowset_add(sum);
+        rowset_mark_total(sum, r);
+        set_text(sum, &sl, r, C_GROUP, "Total");
+        set_int(sum, &sl, r, C_START, t0);
+        set_int(sum, &sl, r, C_END, t1);
+        set_growth(sum, &sl, r, C_GROWTH, t1, t0);
+        if (metrics_compound_growth(t0, t1, steps, &cg) == 0)
+            set_real(sum, &sl, r, C_WEEKLY, cg);
+        set_int(sum, &sl, r, C_WEEKS, steps + 1);
+        free(tok);
+        free(names);
+        free(order);
+        free(sorted);
+    }
+    if (spec->summary_only) {
+        out->rep.rows = &out->rows;
+        free(idx);
+        buf_release(&range);
+        return 0;
+    }
+
+    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
+    struct ts_buf et = TS_BUF_INIT;
+    date_format(s->from + 7, a);
+    date_format(s->to, b);
+    buf_printf(&et, "From the week of %s to the week of %s (%d weekly %s)", a, b, steps,
+               ts_plural(steps, "step", "steps"));
+    out->extra_title = et.data;
+    out->rep.extra = &out->extra;
+    out->rep.extra_key = "summary";
+    out->rep.extra_title = out->extra_title;
+    out->rep.extra_in_text = 1;
+
+    layout_make(&out->rows, out->cols, &l, ids, sizeof(ids) / sizeof(ids[0]), spec->by);
+    out->rows.block_col = l.map[C_HEAD];
+    out->rows.block_title = "%s";
+    for (size_t w = first; w <= last; w++) {
+        /* The week before the range is only known when it has data; inside
+         * the range a week without data counts as zero tokens. */
+        int prev_known = w > first || s->days[w - 1] > 0;
+        size_t k = week_order(s, w, spec->other_exclude, prev_known, 0, idx);
+
+        week_heading(s, w, head, sizeof(head));
+        for (size_t i = 0; i < k; i++) {
+            const struct series_group *g = &s->groups[idx[i]];
+            size_t r = rowset_add(&out->rows);
+            set_int(&out->rows, &l, r, C_WEEK, s->from + (int32_t)(7 * w));
+            set_int(&out->rows, &l, r, C_DAYS, s->days[w]);
+            set_text(&out->rows, &l, r, C_HEAD, head);
+            set_text(&out->rows, &l, r, C_GROUP, g->name);
+            set_text(&out->rows, &l, r, C_COUNTRY, g->country);
+            set_int(&out->rows, &l, r, C_TOKENS, g->tokens[w]);
+            if (prev_known) {
+                set_int(&out->rows, &l, r, C_PREV, g->tokens[w - 1]);
+                set_growth(&out->rows, &l, r, C_GROWTH, g->tokens[w], g->tokens[w - 1]);
+            }
+            out->nrows_data++;
+        }
+        int64_t t = week_total(s, other, spec->other_exclude, w);
+        int64_t tp = week_total(s, other, spec->other_exclude, w - 1);
+        size_t r = rowset_add(&out->rows);
+        rowset_mark_total(&out->rows, r);
+        set_text(&out->rows, &l, r, C_HEAD, head);
+        set_text(&out->rows, &l, r, C_GROUP, "Total");
+        set_int(&out->rows, &l, r, C_TOKENS, t);
+        if (prev_known) {
+            set_int(&out->rows, &l, r, C_PREV, tp);
+            set_growth(&out->rows, &l, r, C_GROWTH, t, tp);
+        }
+    }
+    out->rep.rows = &out->rows;
+    free(idx);
+    buf_release(&range);
+    return 0;
+}
+
+/* "CN 4 of 5, 85.7 % of top-5 tokens; US 1 of 5, 14.3 %" for the top n
+ * groups idx[0..n) of week w. */
+static void country_makeup(const struct series *s, size_t w, const size_t *idx, size_t n,
+                           struct ts_buf *out)
+{
+    const char **codes = xmalloc((n ? n : 1) * sizeof(*codes));
+    int64_t *tok = xcalloc(n ? n : 1, sizeof(*tok));
+    size_t *count = xcalloc(n ? n : 1, sizeof(*count));
+    size_t *order = xmalloc((n ? n : 1) * sizeof(*order));
+    size_t nc = 0;
+    int64_t top = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct series_group *g = &s->groups[idx[i]];
+        size_t c;
+        for (c = 0; c < nc; c++) {
+            if (strcmp(codes[c], g->country) == 0)
+                break;
+        }
+        if (c == nc)
+            codes[nc++] = g->country;
+        tok[c] += g->tokens[w];
+        count[c]++;
+        top += g->tokens[w];
+    }
+    metrics_rank(tok, codes, nc, order);
+    for (size_t k = 0; k < nc; k++) {
+        size_t c = order[k];
+        char pct[32];
+        render_percent(metrics_share(tok[c], top), pct, sizeof(pct));
+        if (k == 0)
+            buf_printf(out, "%s %zu of %zu, %s of top-%zu tokens", codes[c], count[c], n, pct, n);
+        else
+            buf_printf(out, "; %s %zu of %zu, %s", codes[c], count[c], n, pct);
+    }
+    free(codes);
+    free(tok);
+    free(count);
+    free(order);
+}
+
+/* An index in points, rounded, with thousands separators: "5,200", and
+ * with sign non-zero "+200" / "-1,234". */
+static void format_points(double v, int sign, char *buf, size_t n)
+{
+    long long x = llround(v);
+    unsigned long long a = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+    char digits[32], grouped[48];
+    size_t len = (size_t)snprintf(digits, sizeof(digits), "%llu", a), k = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            grouped[k++] = ',';
+        grouped[k++] = digits[i];
+    }
+    grouped[k] = '\0';
+    snprintf(buf, n, "%s%s", x < 0 ? "-" : sign && x > 0 ? "+" : "", grouped);
+}
+
+/* HHI of the ranked groups of week w (all of them, not only the top n). */
+static double week_hhi(const struct series *s, long other, int exclude, size_t w, size_t *idx)
+{
+    size_t n = week_order(s, w, exclude, 0, 1, idx);
+    int64_t *tok = xmalloc((n ? n : 1) * sizeof(*tok));
+
+    for (size_t i = 0; i < n; i++)
+        tok[i] = s->groups[idx[i]].tokens[w];
+    double h = metrics_hhi(tok, n, week_total(s, other, exclude, w));
+    free(tok);
+    return h;
+}
+
+int reports_top(const struct series *s, const struct reports_spec *spec, struct reports *out)
+{
+    static const enum col_id ids[] = {C_WEEK,  C_DAYS,  C_HEAD, C_RANK,       C_GROUP,
+                                      C_COUNTRY, C_TOKENS, C_SHARE, C_CUMUL,  C_CR,
+                                      C_HHI,   C_HHI_CHANGE, C_BAND};
+    static const enum col_id week_ids[] = {C_WEEK, C_DAYS, C_CR, C_HHI, C_BAND, C_HHI_CHANGE,
+                                           C_MAKEUP};
+    struct layout l, wl;
+    struct ts_buf range = TS_BUF_INIT, t = TS_BUF_INIT, mk = TS_BUF_INIT;
+    long other = other_index(s);
+    size_t *idx = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*idx));
+    size_t *scratch = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*scratch));
+    size_t topn = spec->top_n;
+    char head[64];
+
+    memset(out, 0, sizeof(*out));
+    layout_make(&out->rows, out->cols, &l, ids, sizeof(ids) / sizeof(ids[0]), spec->by);
+    out->rows.block_col = l.map[C_HEAD];
+    out->rows.block_title = "%s";
+    layout_make(&out->extra, out->extra_cols, &wl, week_ids, sizeof(week_ids) / sizeof(week_ids[0]),
+                spec->by);
+    /* The country make-up reads "CR-5"-style in the JSON key for clarity. */
+    out->extra_cols[wl.map[C_CR]].key = "cr";
+
+    for (size_t w = 1; w < s->nweeks; w++) {
+        if (s->days[w] == 0)
+            continue;
+        int64_t denom = week_total(s, other, spec->other_exclude, w);
+        size_t n = week_order(s, w, spec->other_exclude, 0, 1, idx);
+        size_t shown = n < topn ? n : topn;
+        double hhi = week_hhi(s, other, spec->other_exclude, w, scratch);
+        int have_prev = s->days[w - 1] > 0;
+        double prev_hhi = have_prev ? week_hhi(s, other, spec->other_exclude, w - 1, scratch) : 0;
+        int64_t top_tokens = 0;
+        const char *band = metrics_hhi_band_name(metrics_hhi_band(hhi));
+
+        if (n == 0)
+            continue;
+        for (size_t i = 0; i < shown; i++)
+            top_tokens += s->groups[idx[i]].tokens[w];
+        double cr = metrics_share(top_tokens, denom);
+        week_heading(s, w, head, sizeof(head));
+
+        int64_t cumul = 0;
+        size_t r = 0;
+        for (size_t i = 0; i < shown; i++) {
+            const struct series_group *g = &s->groups[idx[i]];
+            cumul += g->tokens[w];
+            r = rowset_add(&out->rows);
+            set_int(&out->rows, &l, r, C_WEEK, s->from + (int32_t)(7 * w));
+            set_int(&out->rows, &l, r, C_DAYS, s->days[w]);
+            set_text(&out->rows, &l, r, C_HEAD, head);
+            set_int(&out->rows, &l, r, C_RANK, (int64_t)i + 1);
+            set_text(&out->rows, &l, r, C_GROUP, g->name);
+            set_text(&out->rows, &l, r, C_COUNTRY, g->country);
+            set_int(&out->rows, &l, r, C_TOKENS, g->tokens[w]);
+            set_real(&out->rows, &l, r, C_SHARE, metrics_share(g->tokens[w], denom));
+            set_real(&out->rows, &l, r, C_CUMUL, metrics_share(cumul, denom));
+            set_real(&out->rows, &l, r, C_CR, cr);
+            set_real(&out->rows, &l, r, C_HHI, hhi);
+            if (have_prev)
+                set_real(&out->rows, &l, r, C_HHI_CHANGE, hhi - prev_hhi);
+            set_text(&out->rows, &l, r, C_BAND, band);
+            out->nrows_data++;
+        }
+
+        /* Concentration, as notes under the week in text output. */
+        char crs[32], hhis[32], ds[32];
+        render_percent(cr, crs, sizeof(crs));
+        format_points(hhi, 0, hhis, sizeof(hhis));
+        buf_reset(&t);
+        buf_printf(&t, "CR-%zu %s, HHI %s (%s)", shown, crs, hhis, band);
+        if (have_prev) {
+            double d = hhi - prev_hhi;
+            format_points(d, 1, ds, sizeof(ds));
+            buf_printf(&t, ", %s on the week before%s", ds,
+                       metrics_hhi_change_significant(d) ? " (a significant change)" : "");
+        }
+        rowset_add_note(&out->rows, r, "%s", t.data);
+        buf_reset(&mk);
+        country_makeup(s, w, idx, shown, &mk);
+        rowset_add_note(&out->rows, r, "Top %zu by country: %s", shown, mk.data);
+
+        size_t wr = rowset_add(&out->extra);
+        set_int(&out->extra, &wl, wr, C_WEEK, s->from + (int32_t)(7 * w));
+        set_int(&out->extra, &wl, wr, C_DAYS, s->days[w]);
+        set_real(&out->extra, &wl, wr, C_CR, cr);
+        set_real(&out->extra, &wl, wr, C_HHI, hhi);
+        set_text(&out->extra, &wl, wr, C_BAND, band);
+        if (have_prev)
+            set_real(&out->extra, &wl, wr, C_HHI_CHANGE, hhi - prev_hhi);
+        set_text(&out->extra, &wl, wr, C_MAKEUP, mk.data);
+    }
+    free(idx);
+    free(scratch);
+
+    out->rep.command = "top";
+    common_params(out, s, spec, &range);
+    char nbuf[32];
+    snprintf(nbuf, sizeof(nbuf), "%zu", topn);
+    add_param(out, "n", nbuf);
+    buf_reset(&t);
+    buf_printf(&t, "Top %zu %s by tokens, %s", topn, spec->by == BY_VENDOR ? "vendors" : "models",
+               range.data);
+    out->title = xstrdup(t.data);
+    out->rep.title = out->title;
+    out->rep.rows = &out->rows;
+    out->rep.extra = &out->extra;
+    out->rep.extra_key = "weeks";
+    out->rep.extra_in_text = 0;
+    buf_release(&t);
+    buf_release(&mk);
+    buf_release(&range);
+    return 0;
+}
+
+void reports_release(struct reports *r)
+{
+    rowset_release(&r->rows);
+    rowset_release(&r->extra);
+    free(r->title);
+    free(r->extra_title);
+    memset(r, 0, sizeof(*r));
+}

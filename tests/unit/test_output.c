@@ -1,0 +1,486 @@
+/* test_output.c - standard output and --output FILE: the temporary file
+ * beside the target, atomic replacement, the mode under the umask, and what
+ * a failure leaves behind (nothing new). Runs as root too (CI does): no
+ * failure here relies on permission bits. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "support.h"
+#include "util.h"
+
+/* ---- helpers ---- */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+
+    assert_non_null(fp);
+    assert_int_equal(fputs(text, fp) >= 0, 1);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* The content of path, in a new string; NULL when it cannot be read. */
+static char *read_file(const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    struct ts_buf b = TS_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+
+    if (!fp)
+        return NULL;
+    buf_add(&b, "", 0);
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        buf_add(&b, chunk, n);
+    fclose(fp);
+    return b.data;
+}
+
+static void assert_file(const char *path, const char *want)
+{
+    char *got = read_file(path);
+
+    if (!got)
+        fail_msg("cannot read %s", path);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dir, sorted and joined with spaces ("" when empty). */
+static void assert_dir(const char *dir, const char *want)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char *names[64];
+    size_t n = 0;
+    struct ts_buf b = TS_BUF_INIT;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        assert_true(n < 64);
+        names[n++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof(names[0]), cmp_str);
+    buf_add(&b, "", 0);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            buf_addc(&b, ' ');
+        buf_adds(&b, names[i]);
+        free(names[i]);
+    }
+    if (strcmp(b.data, want) != 0)
+        fail_msg("%s holds '%s', expected '%s'", dir, b.data, want);
+    buf_release(&b);
+}
+
+/* The number of entries in dir whose name starts with prefix. */
+static size_t count_prefix(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void join(char *out, size_t n, const char *dir, const char *name)
+{
+    int len = snprintf(out, n, "%s/%s", dir, name);
+
+    assert_true(len > 0 && (size_t)len < n);
+}
+
+/* ---- standard output ---- */
+
+static void test_stdout(void **state)
+{
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+
+    (void)state;
+    assert_int_equal(output_open(&o, NULL, fp, &err), 0);
+    assert_ptr_equal(o.fp, fp);
+    assert_null(o.path);
+    assert_null(o.tmp);
+    fputs("hello\n", o.fp);
+    assert_int_equal(output_commit(&o, &err), 0);
+    assert_string_equal(buf, "hello\n"); /* flushed */
+    output_release(&o);
+    /* The caller's stream is still open. */
+    assert_true(fputs("more\n", fp) >= 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_string_equal(buf, "hello\nmore\n");
+    free(buf);
+}
+
+static void test_stdout_errors(void **state)
+{
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+
+    (void)state;
+    /* A stream that refuses writes (standard output closed for writing). */
+    FILE *ro = fopen("/dev/null", "r");
+    assert_non_null(ro);
+    assert_int_equal(output_open(&o, NULL, ro, &err), 0);
+    fputs("lost\n", o.fp);
+    assert_int_equal(output_commit(&o, &err), -1);
+    assert_string_equal(err.msg, "write error: Bad file descriptor");
+    output_release(&o);
+    fclose(ro);
+
+    /* A full disk, found by the flush in commit. */
+    FILE *full = fopen("/dev/full", "w");
+    if (!full)
+        skip();
+    assert_int_equal(output_open(&o, NULL, full, &err), 0);
+    fputs("lost\n", o.fp);
+    assert_int_equal(output_commit(&o, &err), -1);
+    assert_string_equal(err.msg, "write error: No space left on device");
+    output_release(&o);
+    fclose(full);
+}
+
+/* ---- files ---- */
+
+static void test_replace_atomically(void **state)
+{
+    char dir[512], path[600];
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+
+    (void)state;
+    sup_tmp_dir(dir, sizeof(dir));
+    join(path, sizeof(path), dir, "x.csv");
+    write_file(path, "old\n");
+
+    assert_int_equal(output_open(&o, path, stdout, &err), 0);
+    assert_string_equal(o.path, path);
+    assert_non_null(o.tmp);
+    assert_int_equal(strncmp(o.tmp, dir, strlen(dir)), 0);
+    assert_int_equal(strncmp(o.tmp + strlen(dir), "/.x.csv.", 8), 0);
+    assert_int_equal(strlen(o.tmp), strlen(dir) + 8 + 6);
+    assert_int_equal(count_prefix(dir, ".x.csv."), 1);
+
+    fputs("new,content\n", o.fp);
+    assert_int_equal(fflush(o.fp), 0);
+    assert_file(path, "old\n"); /* a reader sees the old file until commit */
+    assert_int_equal(output_commit(&o, &err), 0);
+    assert_file(path, "new,content\n");
+    assert_dir(dir, "x.csv");
+
+    output_release(&o);
+    output_release(&o); /* twice is fine */
+    assert_null(o.fp);
+    assert_null(o.path);
+    assert_null(o.tmp);
+    assert_file(path, "new,content\n");
+
+    /* A second run replaces it again. */
+    assert_int_equal(output_open(&o, path, stdout, &err), 0);
+    fputs("third\n", o.fp);
+    assert_int_equal(output_commit(&o, &err), 0);
+    output_release(&o);
+    assert_file(path, "third\n");
+    assert_dir(dir, "x.csv");
+}
+
+static void test_new_file_and_relative_path(void **state)
+{
+    char dir[512], cwd[4096];
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+
+    (void)state;
+    sup_tmp_dir(dir, sizeof(dir));
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(dir), 0);
+    int rc = output_open(&o, "rel.json", stdout, &err);
+    if (rc == 0) {
+        fputs("{}\n", o.fp);
+        rc = output_commit(&o, &err);
+    }
+    output_release(&o);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(rc, 0);
+
+    char path[600];
+    join(path, sizeof(path), dir, "rel.json");
+    assert_file(path, "{}\n");
+    assert_dir(dir, "rel.json");
+}
+
+static void test_release_without_commit(void **state)
+{
+    char dir[512], path[600];
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+
+    (void)state;
+    output_release(&o); /* safe on OUTPUT_INIT */
+
+    sup_tmp_dir(dir, sizeof(dir));
+    join(path, sizeof(path), dir, "report.md");
+    write_file(path, "old\n");
+    assert_int_equal(output_open(&o, path, stdout, &err), 0);
+    fputs("half a report", o.fp);
+    output_release(&o); /* a failed run gives up */
+    assert_file(path, "old\n");
+    assert_dir(dir, "report.md");
+
+    /* Nothing at all when there was no file before. */
+    join(path, sizeof(path), dir, "new.md");
+    assert_int_equal(output_open(&o, path, stdout, &err), 0);
+    output_release(&o);
+    assert_dir(dir, "report.md");
+}
+
+static void test_umask(void **state)
+{
+    char dir[512], path[600];
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    struct stat st;
+    static const struct {
+        mode_t mask, want;
+    } cases[] = {{027, 0640}, {022, 0644}, {077, 0600}, {0, 0666}};
+
+    (void)state;
+    sup_tmp_dir(dir, sizeof(dir));
+    join(path, sizeof(path), dir, "out.csv");
+    mode_t saved = umask(022);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        umask(cases[i].mask);
+        int rc = output_open(&o, path, stdout, &err);
+        if (rc == 0)
+            rc = output_commit(&o, &err);
+        output_release(&o);
+        mode_t now = umask(saved);
+        assert_int_equal(now, cases[i].mask); /* the umask is put back */
+        assert_int_equal(rc, 0);
+        assert_int_equal(stat(path, &st), 0);
+        if ((st.st_mode & 07777) != cases[i].want)
+            fail_msg("umask %03o: mode %03o, expected %03o", (unsigned)cases[i].mask,
+                     (unsigned)(st.st_mode & 07777), (unsigned)cases[i].want);
+        /* The next case replaces a file of another mode: the new file gets
+         * the umask's mode, not the old one. */
+    }
+    umask(saved);
+}
+
+static void test_missing_dir(void **state)
+{
+    char path[600];
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+
+    (void)state;
+    sup_tmp_path(path, sizeof(path), "x.csv"); /* <tmp>/<k>/ does not exist */
+    assert_int_equal(output_open(&o, path, stdout, &err), -1);
+    char want[700];
+    snprintf(want, sizeof(want), "cannot write '%s': No such file or directory", path);
+    assert_string_equal(err.msg, want);
+    assert_null(o.fp);
+    assert_null(o.path);
+    assert_null(o.tmp);
+    output_release(&o);
+
+    /* A relative path reads as the user typed it. */
+    assert_int_equal(access("tokstat-no-such-dir", F_OK), -1);
+    assert_int_equal(output_open(&o, "tokstat-no-such-dir/x.csv", stdout, &err), -1);
+    assert_string_equal(err.msg,
+                        "cannot write 'tokstat-no-such-dir/x.csv': No such file or directory");
+    output_release(&o);
+
+    assert_int_equal(output_open(&o, "", stdout, &err), -1);
+    assert_string_equal(err.msg, "cannot write '': No such file or directory");
+}
+
+static void test_directory_target(void **state)
+{
+    char dir[512], path[600];
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+
+    (void)state;
+    sup_tmp_dir(dir, sizeof(dir));
+    assert_int_equal(output_open(&o, dir, stdout, &err), -1);
+    char want[700];
+    snprintf(want, sizeof(want), "cannot write '%s': Is a directory", dir);
+    assert_string_equal(err.msg, want);
+    output_release(&o);
+
+    /* The target becomes a directory between open and commit: the rename
+     * fails, the temporary file goes. */
+    join(path, sizeof(path), dir, "late");
+    assert_int_equal(output_open(&o, path, stdout, &err), 0);
+    fputs("data\n", o.fp);
+    assert_int_equal(mkdir(path, 0755), 0);
+    assert_int_equal(output_commit(&o, &err), -1);
+    snprintf(want, sizeof(want), "cannot write '%s': Is a directory", path);
+    assert_string_equal(err.msg, want);
+    assert_null(o.tmp);
+    output_release(&o);
+    assert_dir(dir, "late");
+    assert_int_equal(rmdir(path), 0);
+}
+
+/* Child of test_commit_fails: writes more than RLIMIT_FSIZE allows. The
+ * exit status says which check failed (0: all held). */
+static int child_write_too_much(const char *path)
+{
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    struct rlimit rl = {4096, 4096};
+
+    signal(SIGXFSZ, SIG_IGN);
+    if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+        return 10;
+    if (output_open(&o, path, stdout, &err) != 0)
+        return 11;
+    for (int i = 0; i < 10000; i++)
+        fputs("0123456789\n", o.fp);
+    if (output_commit(&o, &err) != -1)
+        return 12;
+    if (strcmp(err.msg, "write error: File too large") != 0) {
+        fprintf(stderr, "child: %s\n", err.msg);
+        return 13;
+    }
+    if (o.tmp != NULL || o.fp != NULL)
+        return 14;
+    output_release(&o);
+    return 0;
+}
+
+static void test_commit_fails(void **state)
+{
+    char dir[512], path[600];
+    int status;
+
+    (void)state;
+    sup_tmp_dir(dir, sizeof(dir));
+    join(path, sizeof(path), dir, "x.csv");
+    write_file(path, "old,file\n");
+
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(child_write_too_much(path));
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+
+    assert_file(path, "old,file\n"); /* untouched */
+    assert_dir(dir, "x.csv");        /* no temporary file left */
+}
+
+static void test_symlink(void **state)
+{
+    char dir[512], link[600], target[600];
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    struct stat st;
+
+    (void)state;
+    sup_tmp_dir(dir, sizeof(dir));
+    join(target, sizeof(target), dir, "real.csv");
+    join(link, sizeof(link), dir, "link.csv");
+    write_file(target, "old\n");
+    assert_int_equal(symlink("real.csv", link), 0);
+
+    assert_int_equal(output_open(&o, link, stdout, &err), 0);
+    fputs("new\n", o.fp);
+    assert_int_equal(output_commit(&o, &err), 0);
+    output_release(&o);
+
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode)); /* the link stays a link */
+    assert_file(target, "new\n");
+    assert_dir(dir, "link.csv real.csv");
+
+    /* A dangling link cannot be followed. */
+    assert_int_equal(unlink(target), 0);
+    assert_int_equal(output_open(&o, link, stdout, &err), -1);
+    char want[700];
+    snprintf(want, sizeof(want), "cannot write '%s': No such file or directory", link);
+    assert_string_equal(err.msg, want);
+    output_release(&o);
+}
+
+/* A device is written in place: /dev/null must stay /dev/null. */
+static void test_special_file(void **state)
+{
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    struct stat st;
+
+    (void)state;
+    assert_int_equal(output_open(&o, "/dev/null", stdout, &err), 0);
+    assert_null(o.tmp);
+    fputs("gone\n", o.fp);
+    assert_int_equal(output_commit(&o, &err), 0);
+    output_release(&o);
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+
+    /* And a full device reports the error. */
+    if (stat("/dev/full", &st) != 0)
+        skip();
+    assert_int_equal(output_open(&o, "/dev/full", stdout, &err), 0);
+    fputs("lost\n", o.fp);
+    assert_int_equal(output_commit(&o, &err), -1);
+    assert_string_equal(err.msg, "write error: No space left on device");
+    output_release(&o);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stdout),
+        cmocka_unit_test(test_stdout_errors),
+        cmocka_unit_test(test_replace_atomically),
+        cmocka_unit_test(test_new_file_and_relative_path),
+        cmocka_unit_test(test_release_without_commit),
+        cmocka_unit_test(test_umask),
+        cmocka_unit_test(test_missing_dir),
+        cmocka_unit_test(test_directory_target),
+        cmocka_unit_test(test_commit_fails),
+        cmocka_unit_test(test_symlink),
+        cmocka_unit_test(test_special_file),
+    };
+    return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);
+}

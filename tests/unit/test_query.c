@@ -1,0 +1,5 @@
+/* test_query.c - being written */
+int main(void)
+{
+    return 0;
+}

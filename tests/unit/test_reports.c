@@ -1,0 +1,420 @@
+/* test_reports.c - the share, growth and top reports built from series
+ * made by hand: the numbers, the order of rows, the other bucket, new
+ * entrants, missing and partial weeks. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports.h"
+#include "support.h"
+#include "util.h"
+#include "week.h"
+
+#define T 1000000000000LL /* a trillion tokens */
+#define B 1000000000LL
+
+/* A series over nweeks weeks starting on 2026-01-26 (a Monday); each group
+ * is "name:country" and its tokens per week, -1 ending the list. */
+struct spec_group {
+    const char *name, *country;
+    int64_t tokens[8];
+};
+
+static void make_series(struct series *s, size_t nweeks, const int *days,
+                        const struct spec_group *g, size_t ng)
+{
+    memset(s, 0, sizeof(*s));
+    s->from = D("2026-01-26");
+    s->to = s->from + (int32_t)(7 * (nweeks - 1));
+    s->nweeks = nweeks;
+    s->days = xcalloc(nweeks, sizeof(int));
+    s->total = xcalloc(nweeks, sizeof(int64_t));
+    memcpy(s->days, days, nweeks * sizeof(int));
+    s->groups = xcalloc(ng, sizeof(*s->groups));
+    s->ngroups = ng;
+    for (size_t i = 0; i < ng; i++) {
+        s->groups[i].name = xstrdup(g[i].name);
+        s->groups[i].country = xstrdup(g[i].country);
+        s->groups[i].is_other = strcmp(g[i].name, "other") == 0;
+        s->groups[i].tokens = xcalloc(nweeks, sizeof(int64_t));
+        for (size_t w = 0; w < nweeks; w++) {
+            s->groups[i].tokens[w] = g[i].tokens[w];
+            s->total[w] += g[i].tokens[w];
+        }
+    }
+}
+
+static const struct rowset *rows(const struct reports *r)
+{
+    return r->rep.rows;
+}
+
+/* The column index of key in rs, failing the test when absent. */
+static size_t col(const struct rowset *rs, const char *key)
+{
+    for (size_t c = 0; c < rs->ncols; c++) {
+        if (strcmp(rs->cols[c].key, key) == 0)
+            return c;
+    }
+    fail_msg("no column '%s'", key);
+    return 0;
+}
+
+static int has_col(const struct rowset *rs, const char *key)
+{
+    for (size_t c = 0; c < rs->ncols; c++) {
+        if (strcmp(rs->cols[c].key, key) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static const char *text(const struct rowset *rs, size_t r, const char *key)
+{
+    const struct rs_cell *c = rowset_cell(rs, r, col(rs, key));
+    return c->kind == RS_VALUE ? c->s : NULL;
+}
+
+static int64_t ival(const struct rowset *rs, size_t r, const char *key)
+{
+    const struct rs_cell *c = rowset_cell(rs, r, col(rs, key));
+    assert_int_equal(c->kind, RS_VALUE);
+    return c->i;
+}
+
+static double dval(const struct rowset *rs, size_t r, const char *key)
+{
+    const struct rs_cell *c = rowset_cell(rs, r, col(rs, key));
+    assert_int_equal(c->kind, RS_VALUE);
+    return c->d;
+}
+
+static enum rs_kind kind(const struct rowset *rs, size_t r, const char *key)
+{
+    return rowset_cell(rs, r, col(rs, key))->kind;
+}
+
+#define assert_near(a, b) assert_true(fabs((a) - (b)) < 1e-9)
+
+/* The sample's country totals for the weeks of Feb 2, 9 and 16 (plus the
+ * week before as the lead-in). */
+static const struct spec_group countries[] = {
+    {"CN", "CN", {185 * 10 * B, 227 * 10 * B, 412 * 10 * B, 516 * 10 * B}},
+    {"US", "US", {280 * 10 * B, 285 * 10 * B, 294 * 10 * B, 305 * 10 * B}},
+    {"FR", "FR", {5 * 10 * B, 5 * 10 * B, 5 * 10 * B, 5 * 10 * B}},
+    {"unknown", "unknown", {0, 20 * 10 * B, 10 * 10 * B, 0}},
+    {"other", "other", {110 * 10 * B, 115 * 10 * B, 125 * 10 * B, 130 * 10 * B}},
+};
+static const int full4[] = {7, 7, 7, 7};
+
+static void test_share_week(void **state)
+{
+    struct series s;
+    struct reports r;
+    struct reports_spec spec = {BY_COUNTRY, 0, "default", 0, 0};
+    (void)state;
+
+    make_series(&s, 4, full4, countries, 5);
+    assert_int_equal(reports_share(&s, &spec, &r), 0);
+    const struct rowset *rs = rows(&r);
+    /* Week of Feb 2 first; rows by tokens: US 2.85T, CN 2.27T, other, unknown, FR. */
+    assert_string_equal(text(rs, 0, "country"), "US");
+    assert_int_equal(ival(rs, 0, "rank"), 1);
+    assert_string_equal(text(rs, 1, "country"), "CN");
+    assert_int_equal(ival(rs, 1, "tokens"), 227 * 10 * B);
+    assert_near(dval(rs, 1, "share"), 2.27 / 6.52);
+    assert_near(dval(rs, 1, "share_change"), 2.27 / 6.52 - 1.85 / 5.80);
+    assert_string_equal(text(rs, 2, "country"), "other");
+    assert_int_equal(kind(rs, 2, "rank"), RS_NULL); /* never ranked */
+    assert_string_equal(text(rs, 3, "country"), "unknown");
+    assert_int_equal(ival(rs, 3, "rank"), 3);
+    assert_near(dval(rs, 3, "share_change"), 0.2 / 6.52); /* absent before: from 0 */
+    assert_string_equal(text(rs, 4, "country"), "FR");
+    assert_true(rs->rows[5].total);
+    assert_int_equal(ival(rs, 5, "tokens"), 652 * 10 * B);
+
+    /* Week of Feb 9: CN 4.12T first, US 2.94T second. */
+    assert_string_equal(text(rs, 6, "country"), "CN");
+    assert_int_equal(ival(rs, 6, "tokens"), 412 * 10 * B);
+    assert_int_equal(ival(rs, 6, "week"), D("2026-02-09"));
+    assert_string_equal(text(rs, 7, "country"), "US");
+    assert_int_equal(ival(rs, 7, "tokens"), 294 * 10 * B);
+    assert_int_equal(r.nrows_data, 5 + 5 + 4);
+    reports_release(&r);
+    series_release(&s);
+}
+
+static void test_share_sums_to_one(void **state)
+{
+    struct series s;
+    struct reports r;
+    (void)state;
+
+    for (int exclude = 0; exclude <= 1; exclude++) {
+        struct reports_spec spec = {BY_COUNTRY, exclude, "default", 0, 0};
+        make_series(&s, 4, full4, countries, 5);
+        assert_int_equal(reports_share(&s, &spec, &r), 0);
+        const struct rowset *rs = rows(&r);
+        double sum = 0;
+        int saw_other = 0;
+        for (size_t i = 0; i < rs->nrows; i++) {
+            if (rs->rows[i].total) {
+                assert_near(sum, 1.0);
+                sum = 0;
+                continue;
+            }
+            saw_other |= strcmp(text(rs, i, "country"), "other") == 0;
+            sum += dval(rs, i, "share");
+        }
+        assert_int_equal(saw_other, !exclude);
+        reports_release(&r);
+        series_release(&s);
+    }
+}
+
+static void test_share_other_excluded(void **state)
+{
+    struct series s;
+    struct reports r;
+    struct reports_spec spec = {BY_COUNTRY, 1, "default", 0, 0};
+    (void)state;
+
+    make_series(&s, 2, full4, countries, 5);
+    assert_int_equal(reports_share(&s, &spec, &r), 0);
+    const struct rowset *rs = rows(&r);
+    /* Week of Feb 2 without other: 2.85 + 2.27 + 0.05 + 0.20 = 5.37T. */
+    assert_string_equal(text(rs, 0, "country"), "US");
+    assert_near(dval(rs, 0, "share"), 2.85 / 5.37);
+    assert_near(dval(rs, 0, "share_change"), 2.85 / 5.37 - 2.80 / 4.70);
+    assert_int_equal(ival(rs, 4, "tokens"), 537 * 10 * B); /* the Total row */
+    assert_true(rs->rows[4].total);
+    reports_release(&r);
+    series_release(&s);
+}
+
+static void test_share_lead_week_without_data(void **state)
+{
+    static const int days[] = {0, 3};
+    struct series s;
+    struct reports r;
+    struct reports_spec spec = {BY_VENDOR, 0, "default", 0, 0};
+    static const struct spec_group g[] = {{"deepseek", "CN", {0, 30}}, {"zz", "unknown", {0, 10}}};
+    (void)state;
+
+    make_series(&s, 2, days, g, 2);
+    assert_int_equal(reports_share(&s, &spec, &r), 0);
+    const struct rowset *rs = rows(&r);
+    assert_string_equal(text(rs, 0, "vendor"), "deepseek");
+    assert_string_equal(text(rs, 0, "country"), "CN");
+    assert_int_equal(kind(rs, 0, "share_change"), RS_NULL); /* no week before */
+    assert_int_equal(ival(rs, 0, "days"), 3);
+    assert_string_equal(rowset_cell(rs, 0, (size_t)rs->block_col)->s,
+                        "Week of 2026-02-02 (partial: 3 of 7 days)");
+    reports_release(&r);
+    series_release(&s);
+}
+
+static void test_share_ties_by_name(void **state)
+{
+    struct series s;
+    struct reports r;
+    struct reports_spec spec = {BY_MODEL, 0, "default", 0, 0};
+    static const struct spec_group g[] = {
+        {"b/x", "US", {0, 5}}, {"a/y", "CN", {0, 5}}, {"c/z", "FR", {0, 9}}};
+    (void)state;
+
+    make_series(&s, 2, full4, g, 3);
+    assert_int_equal(reports_share(&s, &spec, &r), 0);
+    const struct rowset *rs = rows(&r);
+    assert_string_equal(text(rs, 0, "model"), "c/z");
+    assert_string_equal(text(rs, 1, "model"), "a/y");
+    assert_string_equal(text(rs, 2, "model"), "b/x");
+    assert_int_equal(ival(rs, 2, "rank"), 3);
+    reports_release(&r);
+    series_release(&s);
+}
+
+static void test_growth_cn(void **state)
+{
+    struct series s;
+    struct reports r;
+    struct reports_spec spec = {BY_COUNTRY, 0, "default", 0, 0};
+    (void)state;
+
+    make_series(&s, 4, full4, countries, 5);
+    assert_int_equal(reports_growth(&s, &spec, &r), 0);
+    /* Summary over Feb 2 .. Feb 16: CN 2.27T -> 5.16T, +127.3 %. */
+    const struct rowset *sum = r.rep.extra;
+    assert_non_null(sum);
+    assert_string_equal(r.rep.extra_key, "summary");
+    assert_string_equal(text(sum, 0, "country"), "CN");
+    assert_int_equal(ival(sum, 0, "start_tokens"), 227 * 10 * B);
+    assert_int_equal(ival(sum, 0, "end_tokens"), 516 * 10 * B);
+    assert_near(dval(sum, 0, "growth"), 5.16 / 2.27 - 1);
+    assert_true(fabs(dval(sum, 0, "growth") - 1.27) < 0.005);
+    assert_near(dval(sum, 0, "weekly_growth"), sqrt(5.16 / 2.27) - 1);
+    assert_int_equal(ival(sum, 0, "weeks"), 3);
+    /* unknown: 0.20T -> 0: -100 %, no weekly rate to speak of? (end 0 -> -1) */
+    size_t last = sum->nrows - 1;
+    assert_true(sum->rows[last].total);
+
+    /* Per week: the week of Feb 9, CN 4.12T against 2.27T. */
+    const struct rowset *rs = rows(&r);
+    size_t i;
+    for (i = 0; i < rs->nrows; i++) {
+        if (!rs->rows[i].total && ival(rs, i, "week") == D("2026-02-09") &&
+            strcmp(text(rs, i, "country"), "CN") == 0)
+            break;
+    }
+    assert_true(i < rs->nrows);
+    assert_int_equal(ival(rs, i, "prev_tokens"), 227 * 10 * B);
+    assert_near(dval(rs, i, "growth"), 4.12 / 2.27 - 1);
+    reports_release(&r);
+    series_release(&s);
+}
+
+static void test_growth_new_and_missing_week(void **state)
+{
+    static const int days[] = {7, 7, 0, 7};
+    struct series s;
+    struct reports r;
+    struct reports_spec spec = {BY_VENDOR, 0, "default", 0, 0};
+    static const struct spec_group g[] = {{"a", "US", {10, 20, 0, 40}}, {"b", "CN", {0, 5, 0, 0}}};
+    (void)state;
+
+    make_series(&s, 4, days, g, 2);
+    assert_int_equal(reports_growth(&s, &spec, &r), 0);
+    const struct rowset *rs = rows(&r);
+    /* Week 1: a 20 vs 10 (+100 %), b new. */
+    assert_string_equal(text(rs, 0, "vendor"), "a");
+    assert_near(dval(rs, 0, "growth"), 1.0);
+    assert_string_equal(text(rs, 1, "vendor"), "b");
+    assert_int_equal(kind(rs, 1, "growth"), RS_NEW);
+    assert_true(rs->rows[2].total);
+    /* Week 2 has no data: it counts as 0, so both fall by 100 %. */
+    assert_int_equal(ival(rs, 3, "tokens"), 0);
+    assert_near(dval(rs, 3, "growth"), -1.0);
+    assert_near(dval(rs, 4, "growth"), -1.0);
+    assert_true(rs->rows[5].total);
+    /* Week 3: a is new again after a zero week; b is absent both weeks. */
+    assert_string_equal(text(rs, 6, "vendor"), "a");
+    assert_int_equal(kind(rs, 6, "growth"), RS_NEW);
+    assert_true(rs->rows[7].total);
+    assert_int_equal(rs->nrows, 8);
+    reports_release(&r);
+    series_release(&s);
+}
+
+static void test_growth_summary_only(void **state)
+{
+    struct series s;
+    struct reports r;
+    struct reports_spec spec = {BY_COUNTRY, 1, "default", 0, 1};
+    (void)state;
+
+    make_series(&s, 4, full4, countries, 5);
+    assert_int_equal(reports_growth(&s, &spec, &r), 0);
+    assert_null(r.rep.extra);
+    const struct rowset *rs = rows(&r);
+    assert_true(has_col(rs, "weekly_growth"));
+    for (size_t i = 0; i < rs->nrows; i++)
+        assert_true(rs->rows[i].total || strcmp(text(rs, i, "country"), "other") != 0);
+    reports_release(&r);
+    series_release(&s);
+}
+
+/* The sample's week of Feb 16: four Chinese models and one US model in the
+ * top 5, the Chinese four holding 85.7 % of the top-5 tokens. */
+static const struct spec_group models[] = {
+    {"minimax/minimax-m2.5", "CN", {0, 144 * 10 * B}},
+    {"moonshotai/kimi-k2.5", "CN", {0, 110 * 10 * B}},
+    {"z-ai/glm-5", "CN", {0, 95 * 10 * B}},
+    {"deepseek/deepseek-v3.2", "CN", {0, 72 * 10 * B}},
+    {"google/gemini-3-flash", "US", {0, 70 * 10 * B}},
+    {"anthropic/claude-4.6-sonnet", "US", {0, 65 * 10 * B}},
+    {"other", "other", {0, 400 * 10 * B}},
+};
+
+static void test_top_sample_week(void **state)
+{
+    static const int days[] = {0, 7};
+    struct series s;
+    struct reports r;
+    struct reports_spec spec = {BY_MODEL, 0, "default", 5, 0};
+    (void)state;
+
+    make_series(&s, 2, days, models, 7);
+    assert_int_equal(reports_top(&s, &spec, &r), 0);
+    const struct rowset *rs = rows(&r);
+    assert_int_equal(rs->nrows, 5);
+    assert_string_equal(text(rs, 0, "model"), "minimax/minimax-m2.5");
+    assert_string_equal(text(rs, 4, "model"), "google/gemini-3-flash");
+    assert_string_equal(text(rs, 4, "country"), "US");
+    int64_t whole = 956 * 10 * B;
+    assert_near(dval(rs, 4, "cumulative_share"), (double)(491 * 10 * B) / (double)whole);
+    assert_near(dval(rs, 0, "cr"), (double)(491 * 10 * B) / (double)whole);
+    double hhi = 0;
+    for (int i = 0; i < 6; i++) {
+        double p = 100.0 * (double)models[i].tokens[1] / (double)whole;
+        hhi += p * p;
+    }
+    assert_near(dval(rs, 0, "hhi"), hhi);
+    assert_int_equal(kind(rs, 0, "hhi_change"), RS_NULL);
+    assert_string_equal(text(rs, 0, "band"), "unconcentrated");
+    assert_int_equal(rs->rows[4].nnotes, 2);
+    assert_string_equal(rs->rows[4].notes[1],
+                        "Top 5 by country: CN 4 of 5, 85.7 % of top-5 tokens; US 1 of 5, 14.3 %");
+    const struct rowset *wk = r.rep.extra;
+    assert_string_equal(r.rep.extra_key, "weeks");
+    assert_string_equal(text(wk, 0, "top_countries"),
+                        "CN 4 of 5, 85.7 % of top-5 tokens; US 1 of 5, 14.3 %");
+    reports_release(&r);
+    series_release(&s);
+}
+
+static void test_top_other_excluded_and_hhi_change(void **state)
+{
+    struct series s;
+    struct reports r;
+    struct reports_spec spec = {BY_VENDOR, 1, "default", 2, 0};
+    static const struct spec_group g[] = {
+        {"a", "US", {50, 60}}, {"b", "CN", {50, 40}}, {"other", "other", {100, 100}}};
+    (void)state;
+
+    make_series(&s, 2, full4, g, 3);
+    assert_int_equal(reports_top(&s, &spec, &r), 0);
+    const struct rowset *rs = rows(&r);
+    assert_int_equal(rs->nrows, 2);
+    assert_near(dval(rs, 0, "share"), 0.6); /* of 100, other left out */
+    assert_near(dval(rs, 0, "hhi"), 3600 + 1600);
+    assert_near(dval(rs, 0, "hhi_change"), 5200 - 5000);
+    assert_string_equal(text(rs, 0, "band"), "highly concentrated");
+    assert_string_equal(rs->rows[1].notes[0],
+                        "CR-2 100.0 %, HHI 5,200 (highly concentrated), +200 on the week before "
+                        "(a significant change)");
+    reports_release(&r);
+    series_release(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_share_week),
+        cmocka_unit_test(test_share_sums_to_one),
+        cmocka_unit_test(test_share_other_excluded),
+        cmocka_unit_test(test_share_lead_week_without_data),
+        cmocka_unit_test(test_share_ties_by_name),
+        cmocka_unit_test(test_growth_cn),
+        cmocka_unit_test(test_growth_new_and_missing_week),
+        cmocka_unit_test(test_growth_summary_only),
+        cmocka_unit_test(test_top_sample_week),
+        cmocka_unit_test(test_top_other_excluded_and_hhi_change),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
