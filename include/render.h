@@ -31,6 +31,7 @@ struct render_opts {
 struct report_param {
     const char *key;
     const char *value; /* NULL prints null */
+    int number;        /* value is a JSON number, written as is ("5") */
 };
 
 struct report {

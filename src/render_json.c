@@ -133,10 +133,12 @@ int render_json(const struct report *r, const struct render_opts *o, FILE *out)
         fputc(',', out);
         json_string(r->params[i].key, out);
         fputc(':', out);
-        if (r->params[i].value)
-            json_string(r->params[i].value, out);
-        else
+        if (!r->params[i].value)
             fputs("null", out);
+        else if (r->params[i].number)
+            fputs(r->params[i].value, out);
+        else
+            json_string(r->params[i].value, out);
     }
     fputc(',', out);
     json_rows("rows", r->rows, out);

@@ -142,6 +142,7 @@ static void add_param(struct reports *r, const char *key, const char *value)
     }
     r->params[n].key = key;
     r->params[n].value = value;
+    r->params[n].number = 0;
     r->rep.nparams = n + 1;
     r->rep.params = r->params;
 }
@@ -625,6 +626,7 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
     char nbuf[32];
     snprintf(nbuf, sizeof(nbuf), "%zu", topn);
     add_param(out, "n", nbuf);
+    out->params[out->rep.nparams - 1].number = 1;
     buf_reset(&t);
     buf_printf(&t, "Top %zu %s by tokens, %s", topn, spec->by == BY_VENDOR ? "vendors" : "models",
                range.data);

@@ -111,7 +111,8 @@ static const struct rs_col hhi_cols[] = {
     {"hhi_change", "change", RS_DELTA, RS_COL_COLOR},
 };
 
-static const struct report_param fx_params[] = {{"by", "country"}, {"dataset", NULL}};
+static const struct report_param fx_params[] = {
+    {"by", "country", 0}, {"dataset", NULL, 0}, {"n", "5", 1}};
 static const char *const fx_warnings[] = {"vendors without a country: foo"};
 
 struct fx {
@@ -176,7 +177,7 @@ static void fx_build(struct fx *f)
     f->rep.command = "report";
     f->rep.title = "Token share by country";
     f->rep.params = fx_params;
-    f->rep.nparams = 2;
+    f->rep.nparams = 3;
     f->rep.rows = &f->rows;
     f->rep.extra = &f->hhi;
     f->rep.extra_key = "hhi";
@@ -480,7 +481,7 @@ static void test_csv(void **state)
 }
 
 static const char fx_json[] =
-    "{\"schema_version\":1,\"command\":\"report\",\"by\":\"country\",\"dataset\":null,"
+    "{\"schema_version\":1,\"command\":\"report\",\"by\":\"country\",\"dataset\":null,\"n\":5,"
     "\"rows\":[\n"
     "{\"week\":\"2026-02-02\",\"country\":\"CN\",\"tokens\":4120000000000,\"share\":0.487234,"
     "\"share_change\":0.139000,\"growth\":1.273000,\"rank\":1,\"days\":7},\n"
@@ -649,7 +650,8 @@ static void test_empty(void **state)
                   "week,country,tokens,share,share_change,growth,rank,days\n");
     assert_render(&f.rep, RENDER_JSON, 0, 0, 0,
                   "{\"schema_version\":1,\"command\":\"report\",\"by\":\"country\","
-                  "\"dataset\":null,\"rows\":[],\"warnings\":[\"vendors without a country: "
+                  "\"dataset\":null,\"n\":5,\"rows\":[],\"warnings\":[\"vendors without a "
+                  "country: "
                   "foo\"],\"source\":null}\n");
     assert_render(&f.rep, RENDER_MARKDOWN, 0, 0, 0,
                   "## Token share by country\n"
@@ -882,7 +884,7 @@ static void test_json_escaping(void **state)
 {
     struct rowset rs;
     struct report rep = {0};
-    static const struct report_param params[] = {{"q\"k", "a\\b"}};
+    static const struct report_param params[] = {{"q\"k", "a\\b", 0}};
     static const char *const warnings[] = {"tab\there", "bell\a"};
 
     (void)state;
