@@ -25,9 +25,9 @@ int metrics_compound_growth(int64_t start, int64_t end, int n, double *out);
 double metrics_hhi(const int64_t *tokens, size_t n, int64_t whole);
 
 enum hhi_band {
-    HHI_UNCONCENTRATED,         /* below 1,000 (1992 Merger Guidelines) */
-    HHI_MODERATELY,             /* 1,000 to 1,800 */
-    HHI_HIGHLY,                 /* above 1,800 (2023 Merger Guidelines) */
+    HHI_UNCONCENTRATED, /* below 1,000 (1992 Merger Guidelines) */
+    HHI_MODERATELY,     /* 1,000 to 1,800 */
+    HHI_HIGHLY,         /* above 1,800 (2023 Merger Guidelines) */
 };
 
 enum hhi_band metrics_hhi_band(double hhi);

@@ -15,7 +15,10 @@ struct output {
     char *tmp;  /* the temporary file beside it */
 };
 
-#define OUTPUT_INIT {NULL, NULL, NULL}
+#define OUTPUT_INIT                                                                                \
+    {                                                                                              \
+        NULL, NULL, NULL                                                                           \
+    }
 
 /* Opens path (NULL: use stdout_fp). The temporary file gets the mode a new
  * file would get under the user's umask. */

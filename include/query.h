@@ -36,22 +36,25 @@ int query_weeks(struct store *st, int64_t dataset, struct week_days **out, size_
  * a matrix over every calendar week of the range, weeks without data
  * holding 0 tokens and 0 days. */
 struct series_group {
-    char *name;    /* country code, vendor or model slug; "other" for the bucket */
-    char *country; /* the group's country: "unknown" when unmapped, "other" for the bucket */
-    int is_other;  /* the other bucket: counts in totals, never ranked */
+    char *name;      /* country code, vendor or model slug; "other" for the bucket */
+    char *country;   /* the group's country: "unknown" when unmapped, "other" for the bucket */
+    int is_other;    /* the other bucket: counts in totals, never ranked */
     int64_t *tokens; /* nweeks values */
 };
 
 struct series {
     int32_t from, to; /* Mondays */
     size_t nweeks;
-    int *days;        /* per week: 0 without data, 1-6 partial, 7 complete */
-    int64_t *total;   /* per week: all tokens, the other bucket included */
+    int *days;                   /* per week: 0 without data, 1-6 partial, 7 complete */
+    int64_t *total;              /* per week: all tokens, the other bucket included */
     struct series_group *groups; /* sorted by name */
     size_t ngroups;
 };
 
-#define SERIES_INIT {0, 0, 0, NULL, NULL, NULL, 0}
+#define SERIES_INIT                                                                                \
+    {                                                                                              \
+        0, 0, 0, NULL, NULL, NULL, 0                                                               \
+    }
 
 int query_series(struct store *st, int64_t dataset, enum query_by by, int32_t from, int32_t to,
                  struct series *out, struct ts_err *err);

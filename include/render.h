@@ -23,7 +23,8 @@ int render_format_parse(const char *name, enum render_format *out);
 struct render_opts {
     enum render_format format;
     int exact; /* text output prints token counts as integers */
-    int color; /* text output may use ANSI colours (the caller decides: a terminal, no NO_COLOR, no --no-color) */
+    int color; /* text output may use ANSI colours (the caller decides: a terminal, no NO_COLOR, no
+                  --no-color) */
     int width; /* terminal columns for table output; 0 means no limit */
 };
 
@@ -35,8 +36,8 @@ struct report_param {
 };
 
 struct report {
-    const char *command; /* "report", "growth", "top" */
-    const char *title;   /* heading line of table and markdown output */
+    const char *command;               /* "report", "growth", "top" */
+    const char *title;                 /* heading line of table and markdown output */
     const struct report_param *params; /* JSON: after "command", in order */
     size_t nparams;
     struct rowset *rows; /* the main rows: CSV, JSON "rows", text */

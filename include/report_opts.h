@@ -23,13 +23,13 @@ enum range_kind {
 struct report_opts {
     const char *dataset;
     enum range_kind range;
-    int32_t week;           /* RANGE_WEEK: its Monday */
-    int has_from, has_to;   /* RANGE_SPAN */
-    int32_t from, to;       /* Mondays */
-    long last;              /* RANGE_LAST */
-    int other_exclude;      /* --other exclude */
+    int32_t week;         /* RANGE_WEEK: its Monday */
+    int has_from, has_to; /* RANGE_SPAN */
+    int32_t from, to;     /* Mondays */
+    long last;            /* RANGE_LAST */
+    int other_exclude;    /* --other exclude */
     enum render_format format;
-    const char *output;     /* --output FILE, or NULL */
+    const char *output; /* --output FILE, or NULL */
     int exact;
     int no_color;
 };
@@ -47,6 +47,11 @@ int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int arg
                       int (*on_own)(void *ctx, int id, const char *value), void *ctx,
                       struct report_opts *out);
 
+/* Parses a --by value for command cmd: country (when allow_country),
+ * vendor or model. Returns 0, or the usage error's exit status. */
+int report_parse_by(struct cli *c, const char *cmd, const char *value, int allow_country,
+                    enum query_by *out);
+
 /* The usage text of the shared options, for commands' --help. */
 extern const char report_opts_usage[];
 
@@ -61,14 +66,15 @@ int report_range(const struct report_opts *o, const struct week_days *weeks, siz
  * terminal, never with NO_COLOR or --no-color). */
 void report_render_opts(const struct report_opts *o, FILE *out, struct render_opts *ro);
 
-/* Runs a report command once its options are parsed: opens the database,
+/* Runs a report command once its options are parsed (cmd_spec's by, top_n
+ * and summary_only; the rest comes from o): opens the database,
  * finds the dataset and the weeks (default_last: how many recent weeks
  * with data when no range is given), reads the series (with the week
  * before the range), builds it with build, names unmapped vendors (stderr,
  * or "warnings" in JSON), cites the source, and writes the result to
  * standard output or --output. Returns the exit status. */
 int report_run(struct cli *c, const char *cmd, const struct report_opts *o,
-               const struct reports_spec *spec,
+               const struct reports_spec *cmd_spec,
                int (*build)(const struct series *s, const struct reports_spec *spec,
                             struct reports *out),
                long default_last);

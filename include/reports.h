@@ -11,7 +11,7 @@
 #include "render.h"
 #include "rowset.h"
 
-#define REPORTS_MAX_COLS 16
+#define REPORTS_MAX_COLS   16
 #define REPORTS_MAX_PARAMS 10
 
 struct reports_spec {

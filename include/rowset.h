@@ -36,8 +36,9 @@ struct rs_cell {
 
 /* Column flags. */
 #define RS_COL_TEXT_ONLY 1u /* shown in table/markdown, left out of CSV/JSON */
-#define RS_COL_DATA_ONLY 2u /* in CSV/JSON only (e.g. the week, which text output shows as block headings) */
-#define RS_COL_COLOR 4u     /* text output colours it: green above zero, red below */
+#define RS_COL_DATA_ONLY                                                                           \
+    2u /* in CSV/JSON only (e.g. the week, which text output shows as block headings) */
+#define RS_COL_COLOR 4u /* text output colours it: green above zero, red below */
 
 struct rs_col {
     const char *key;   /* CSV header and JSON key, e.g. "share_change"; static */

@@ -68,6 +68,11 @@ enum ts_num ts_price_from_double(double d, int64_t *out);
  * most max bytes with "..." appended. */
 void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max);
 
+/* The length of the valid UTF-8 sequence at p (1 for ASCII) within avail
+ * bytes, or 0 when the bytes there are not one (bad lead byte, overlong,
+ * surrogate, cut short). */
+size_t ts_utf8_seq(const unsigned char *p, size_t avail);
+
 /* Non-zero when s[0..len) is valid UTF-8 with no control characters. */
 int ts_utf8_valid(const char *s, size_t len);
 

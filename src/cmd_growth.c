@@ -39,11 +39,7 @@ static int on_own(void *p, int id, const char *value)
         x->spec.summary_only = 1;
         return 0;
     }
-    if (query_by_parse(value, &x->spec.by) < 0)
-        return cli_usage_error(x->c, "growth",
-                               "invalid value '%s' for --by (expected country, vendor or model)",
-                               value);
-    return 0;
+    return report_parse_by(x->c, "growth", value, 1, &x->spec.by);
 }
 
 int cmd_growth(struct cli *c, int argc, char **argv)
@@ -54,7 +50,5 @@ int cmd_growth(struct cli *c, int argc, char **argv)
 
     if (rc >= 0)
         return rc;
-    x.spec.other_exclude = o.other_exclude;
-    x.spec.dataset = o.dataset;
     return report_run(c, "growth", &o, &x.spec, reports_growth, 8);
 }

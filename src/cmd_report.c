@@ -31,11 +31,7 @@ static int on_own(void *p, int id, const char *value)
     struct ctx *x = p;
 
     (void)id;
-    if (query_by_parse(value, &x->spec.by) < 0)
-        return cli_usage_error(x->c, "report",
-                               "invalid value '%s' for --by (expected country, vendor or model)",
-                               value);
-    return 0;
+    return report_parse_by(x->c, "report", value, 1, &x->spec.by);
 }
 
 int cmd_report(struct cli *c, int argc, char **argv)
@@ -46,7 +42,5 @@ int cmd_report(struct cli *c, int argc, char **argv)
 
     if (rc >= 0)
         return rc;
-    x.spec.other_exclude = o.other_exclude;
-    x.spec.dataset = o.dataset;
     return report_run(c, "report", &o, &x.spec, reports_share, 1);
 }

@@ -44,16 +44,12 @@ static int on_own(void *p, int id, const char *value)
         errno = 0;
         long n = strtol(value, &end, 10);
         if (end == value || *end != '\0' || errno || n < 1 || n > 1000)
-            return cli_usage_error(x->c, "top",
-                                   "invalid value '%s' for -n (expected a number from 1 to 1000)",
-                                   value);
+            return cli_usage_error(
+                x->c, "top", "invalid value '%s' for -n (expected a number from 1 to 1000)", value);
         x->spec.top_n = (size_t)n;
         return 0;
     }
-    if (query_by_parse(value, &x->spec.by) < 0 || x->spec.by == BY_COUNTRY)
-        return cli_usage_error(x->c, "top",
-                               "invalid value '%s' for --by (expected model or vendor)", value);
-    return 0;
+    return report_parse_by(x->c, "top", value, 0, &x->spec.by);
 }
 
 int cmd_top(struct cli *c, int argc, char **argv)
@@ -64,7 +60,5 @@ int cmd_top(struct cli *c, int argc, char **argv)
 
     if (rc >= 0)
         return rc;
-    x.spec.other_exclude = o.other_exclude;
-    x.spec.dataset = o.dataset;
     return report_run(c, "top", &o, &x.spec, reports_top, 1);
 }

@@ -82,25 +82,26 @@ int query_weeks(struct store *st, int64_t dataset, struct week_days **out, size_
  * weekly rows for the weeks that have no daily rows. */
 #define WEEK_MODEL_CTE                                                                             \
     "WITH d AS ("                                                                                  \
-    "  SELECT ts_week(period) AS week, model_id, SUM(total) AS tokens FROM observations"          \
-    "   WHERE dataset_id = ?1 AND granularity = 0 AND period BETWEEN ?2 AND ?3 + 6"               \
+    "  SELECT ts_week(period) AS week, model_id, SUM(total) AS tokens FROM observations"           \
+    "   WHERE dataset_id = ?1 AND granularity = 0 AND period BETWEEN ?2 AND ?3 + 6"                \
     "   GROUP BY week, model_id),"                                                                 \
     " dw AS (SELECT DISTINCT week FROM d),"                                                        \
     " u AS (SELECT week, model_id, tokens FROM d"                                                  \
     "  UNION ALL"                                                                                  \
     "  SELECT period, model_id, total FROM observations"                                           \
-    "   WHERE dataset_id = ?1 AND granularity = 1 AND period BETWEEN ?2 AND ?3"                   \
+    "   WHERE dataset_id = ?1 AND granularity = 1 AND period BETWEEN ?2 AND ?3"                    \
     "     AND period NOT IN (SELECT week FROM dw))"
 
-#define COUNTRY_OF "CASE WHEN m.vendor = 'other' THEN 'other' ELSE COALESCE(vc.country, 'unknown') END"
+#define COUNTRY_OF                                                                                 \
+    "CASE WHEN m.vendor = 'other' THEN 'other' ELSE COALESCE(vc.country, 'unknown') END"
 
 /* One statement per grouping: the grouping is chosen from this table by
  * enum, so no user text ever reaches the SQL. */
 static const char *const series_sql[] = {
-    [BY_COUNTRY] = WEEK_MODEL_CTE
-    " SELECT u.week, " COUNTRY_OF ", " COUNTRY_OF ", SUM(u.tokens)"
-    " FROM u JOIN models m ON m.id = u.model_id"
-    " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor GROUP BY 1, 2",
+    [BY_COUNTRY] =
+        WEEK_MODEL_CTE " SELECT u.week, " COUNTRY_OF ", " COUNTRY_OF ", SUM(u.tokens)"
+                       " FROM u JOIN models m ON m.id = u.model_id"
+                       " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor GROUP BY 1, 2",
     [BY_VENDOR] = WEEK_MODEL_CTE " SELECT u.week, m.vendor, " COUNTRY_OF ", SUM(u.tokens)"
                                  " FROM u JOIN models m ON m.id = u.model_id"
                                  " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor"

@@ -22,48 +22,17 @@
 #include <string.h>
 
 #include "render_impl.h"
-
-/* The length of the valid UTF-8 sequence at p (1 for ASCII), or 0. */
-static size_t utf8_seq(const unsigned char *p)
-{
-    unsigned c = p[0];
-    size_t n;
-    unsigned long cp, min;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 1;
-        cp = c & 0x1f;
-        min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 2;
-        cp = c & 0x0f;
-        min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 3;
-        cp = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    for (size_t k = 1; k <= n; k++) { /* the NUL ends a short sequence */
-        if ((p[k] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[k] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n + 1;
-}
+#include "util.h"
 
 static void json_string(const char *s, FILE *out)
 {
     const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s);
 
     fputc('"', out);
     while (*p) {
-        size_t k = utf8_seq(p);
+        size_t k = ts_utf8_seq(p, left);
+        left -= k ? k : 1;
         if (k == 0) {
             fputs("\\ufffd", out);
             p++;

@@ -27,10 +27,12 @@ enum {
 };
 
 static const struct opt_spec shared[] = {
-    {"dataset", 0, 1, O_DATASET}, {"week", 0, 1, O_WEEK},     {"from", 0, 1, O_FROM},
-    {"to", 0, 1, O_TO},           {"last", 0, 1, O_LAST},     {"other", 0, 1, O_OTHER},
-    {"format", 0, 1, O_FORMAT},   {"output", 'o', 1, O_OUTPUT}, {"exact", 0, 0, O_EXACT},
-    {"no-color", 0, 0, O_NO_COLOR}, {"help", 'h', 0, O_HELP},
+    {"dataset", 0, 1, O_DATASET}, {"week", 0, 1, O_WEEK},
+    {"from", 0, 1, O_FROM},       {"to", 0, 1, O_TO},
+    {"last", 0, 1, O_LAST},       {"other", 0, 1, O_OTHER},
+    {"format", 0, 1, O_FORMAT},   {"output", 'o', 1, O_OUTPUT},
+    {"exact", 0, 0, O_EXACT},     {"no-color", 0, 0, O_NO_COLOR},
+    {"help", 'h', 0, O_HELP},
 };
 
 #define NSHARED (sizeof(shared) / sizeof(shared[0]))
@@ -57,10 +59,19 @@ static int parse_week_date(struct cli *c, const char *cmd, const char *opt, cons
     int32_t day;
 
     if (date_parse(v, strlen(v), &day) < 0 || strlen(v) != TS_DATE_LEN)
-        return cli_usage_error(c, cmd, "invalid value '%s' for %s (expected a date, YYYY-MM-DD)",
-                               v, opt);
+        return cli_usage_error(c, cmd, "invalid value '%s' for %s (expected a date, YYYY-MM-DD)", v,
+                               opt);
     *out = week_start(day);
     return 0;
+}
+
+int report_parse_by(struct cli *c, const char *cmd, const char *value, int allow_country,
+                    enum query_by *out)
+{
+    if (query_by_parse(value, out) == 0 && (allow_country || *out != BY_COUNTRY))
+        return 0;
+    return cli_usage_error(c, cmd, "invalid value '%s' for --by (expected %s)", value,
+                           allow_country ? "country, vendor or model" : "model or vendor");
 }
 
 int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int argc, char **argv,
@@ -106,8 +117,8 @@ int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int arg
         case O_TO:
             if (out->range == RANGE_WEEK || out->range == RANGE_LAST)
                 goto conflict;
-            if ((rc = parse_week_date(c, cmd, o.name, o.value, id == O_FROM ? &out->from : &out->to)) !=
-                0)
+            if ((rc = parse_week_date(c, cmd, o.name, o.value,
+                                      id == O_FROM ? &out->from : &out->to)) != 0)
                 return rc;
             *(id == O_FROM ? &out->has_from : &out->has_to) = 1;
             out->range = RANGE_SPAN;
@@ -133,9 +144,9 @@ int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int arg
             else if (strcmp(o.value, "exclude") == 0)
                 out->other_exclude = 1;
             else
-                return cli_usage_error(c, cmd,
-                                       "invalid value '%s' for --other (expected include or exclude)",
-                                       o.value);
+                return cli_usage_error(
+                    c, cmd, "invalid value '%s' for --other (expected include or exclude)",
+                    o.value);
             break;
         case O_FORMAT:
             if (render_format_parse(o.value, &out->format) < 0)
@@ -173,8 +184,8 @@ int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int arg
     }
     return -1;
 conflict:
-    return cli_usage_error(c, cmd,
-                           "--week, --from/--to and --last each choose the weeks; give one of them");
+    return cli_usage_error(
+        c, cmd, "--week, --from/--to and --last each choose the weeks; give one of them");
 }
 
 int report_range(const struct report_opts *o, const struct week_days *weeks, size_t nweeks,
@@ -229,7 +240,7 @@ void report_render_opts(const struct report_opts *o, FILE *out, struct render_op
 }
 
 int report_run(struct cli *c, const char *cmd, const struct report_opts *o,
-               const struct reports_spec *spec,
+               const struct reports_spec *cmd_spec,
                int (*build)(const struct series *s, const struct reports_spec *spec,
                             struct reports *out),
                long default_last)
@@ -249,6 +260,10 @@ int report_run(struct cli *c, const char *cmd, const struct report_opts *o,
     struct ts_buf warn = TS_BUF_INIT;
     const char *warnings[1];
 
+    struct reports_spec spec_copy = *cmd_spec;
+    const struct reports_spec *spec = &spec_copy;
+    spec_copy.other_exclude = o->other_exclude;
+    spec_copy.dataset = o->dataset;
     memset(&r, 0, sizeof(r));
     if ((rc = cli_open_store(c, &st)) != 0)
         return rc;

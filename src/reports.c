@@ -316,10 +316,10 @@ int reports_share(const struct series *s, const struct reports_spec *spec, struc
 
 int reports_growth(const struct series *s, const struct reports_spec *spec, struct reports *out)
 {
-    static const enum col_id ids[] = {C_WEEK,   C_DAYS, C_HEAD,  C_GROUP,
+    static const enum col_id ids[] = {C_WEEK,    C_DAYS,   C_HEAD, C_GROUP,
                                       C_COUNTRY, C_TOKENS, C_PREV, C_GROWTH};
-    static const enum col_id sum_ids[] = {C_GROUP, C_COUNTRY, C_START, C_END,
-                                          C_GROWTH, C_WEEKLY, C_WEEKS};
+    static const enum col_id sum_ids[] = {C_GROUP,  C_COUNTRY, C_START, C_END,
+                                          C_GROWTH, C_WEEKLY,  C_WEEKS};
     struct layout l, sl;
     struct ts_buf range = TS_BUF_INIT;
     long other = other_index(s);
@@ -527,11 +527,11 @@ static double week_hhi(const struct series *s, long other, int exclude, size_t w
 
 int reports_top(const struct series *s, const struct reports_spec *spec, struct reports *out)
 {
-    static const enum col_id ids[] = {C_WEEK,  C_DAYS,  C_HEAD, C_RANK,       C_GROUP,
-                                      C_COUNTRY, C_TOKENS, C_SHARE, C_CUMUL,  C_CR,
-                                      C_HHI,   C_HHI_CHANGE, C_BAND};
-    static const enum col_id week_ids[] = {C_WEEK, C_DAYS, C_CR, C_HHI, C_BAND, C_HHI_CHANGE,
-                                           C_MAKEUP};
+    static const enum col_id ids[] = {C_WEEK,    C_DAYS,       C_HEAD,  C_RANK,  C_GROUP,
+                                      C_COUNTRY, C_TOKENS,     C_SHARE, C_CUMUL, C_CR,
+                                      C_HHI,     C_HHI_CHANGE, C_BAND};
+    static const enum col_id week_ids[] = {C_WEEK, C_DAYS,       C_CR,    C_HHI,
+                                           C_BAND, C_HHI_CHANGE, C_MAKEUP};
     struct layout l, wl;
     struct ts_buf range = TS_BUF_INIT, t = TS_BUF_INIT, mk = TS_BUF_INIT;
     long other = other_index(s);

@@ -287,9 +287,7 @@ enum ts_num ts_parse_price(const char *s, size_t len, int64_t *out)
     return parse_decimal(s, len, PRICE_DECIMALS, 1, out);
 }
 
-/* The length of the valid UTF-8 sequence at p (1 for ASCII), or 0 when the
- * bytes there are not one (bad lead byte, overlong, surrogate, cut short). */
-static size_t utf8_seq(const unsigned char *p, size_t avail)
+size_t ts_utf8_seq(const unsigned char *p, size_t avail)
 {
     unsigned c = p[0];
     size_t n;
@@ -337,7 +335,7 @@ void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max)
 
     buf_add(b, "", 0); /* the result is a string even when s is empty */
     for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq(p + i, len - i);
+        size_t k = ts_utf8_seq(p + i, len - i);
         if (k > 1 && i + k > n)
             break; /* a character the cut would split is left out whole */
         if (k == 0 || (k == 1 ? p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\' : is_c1(p + i, k))) {
@@ -359,7 +357,7 @@ int ts_utf8_valid(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
 
     for (size_t i = 0; i < len;) {
-        size_t k = utf8_seq(p + i, len - i);
+        size_t k = ts_utf8_seq(p + i, len - i);
         if (k == 0)
             return 0;
         if (k == 1 && (p[i] < 0x20 || p[i] == 0x7f))
