@@ -12,7 +12,7 @@
 #include "err.h"
 #include "record.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -85,6 +85,11 @@ int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_cha
  * "snapshot"); prices in pico-USD per token, TS_ABSENT = unknown. */
 int store_put_price(struct store *st, const char *model, int32_t valid_from, const char *source,
                     int64_t prompt, int64_t completion, int64_t import_id, struct ts_err *err);
+
+/* Records that the catalogue id alias (e.g. anthropic/claude-opus-4.6)
+ * names the model whose prices are kept as model. */
+int store_put_alias(struct store *st, const char *alias, const char *model, int64_t import_id,
+                    struct ts_err *err);
 
 /* Vendors. Countries are ISO 3166 alpha-2, upper case. */
 int store_vendor_set(struct store *st, const char *vendor, const char *country, struct ts_err *err);

@@ -27,17 +27,20 @@ static const char usage[] =
     "  --period day|week     what each row covers, whatever the format implies\n"
     "  --week-label start|end  a weekly row's date is the first day of its week\n"
     "                        (start, the default) or the day after its end (end)\n"
+    "  --as-of DATE          when the data was taken, for files that do not say\n"
+    "                        (the model catalogue: its prices are valid from then;\n"
+    "                        default: the file's own as-of time, else today)\n"
     "  --dry-run             parse and check everything, write nothing\n"
     "  --help                show this help\n";
 
-enum { O_DATASET = 1, O_FORMAT, O_PERIOD, O_WEEK_LABEL, O_DRY_RUN, O_HELP };
+enum { O_DATASET = 1, O_FORMAT, O_PERIOD, O_WEEK_LABEL, O_AS_OF, O_DRY_RUN, O_HELP };
 
 static const struct opt_spec specs[] = {
     {"dataset", 0, 1, O_DATASET},
     {"format", 0, 1, O_FORMAT},
     {"period", 0, 1, O_PERIOD},
     {"week-label", 0, 1, O_WEEK_LABEL},
-    {"dry-run", 0, 0, O_DRY_RUN},
+    {"as-of", 0, 1, O_AS_OF}, {"dry-run", 0, 0, O_DRY_RUN},
     {"help", 'h', 0, O_HELP},
     {NULL, 0, 0, 0},
 };
@@ -47,6 +50,7 @@ struct import_args {
     struct import_opts opts;
     int label_end;
     int dry_run;
+    const char *as_of; /* --as-of, or NULL */
 };
 
 /* Valid dataset names: 1-64 bytes of printable UTF-8. */
@@ -124,6 +128,10 @@ static int import_one(struct cli *c, struct store *st, const char *name,
     if (store_import_start(st, &ig.imp, &err) < 0)
         goto fail;
     ingest_sink(&ig, &sink);
+    if (a->as_of) {
+        sink.as_of(sink.ctx, a->as_of);
+        ig.as_of_fixed = 1; /* the user's word over the file's */
+    }
 
     /* Detection only tells CSV, JSON Lines and JSON documents apart; a
      * document's shape is recognised by import_json_doc unless forced. */
@@ -172,7 +180,7 @@ done:
 
 int cmd_import(struct cli *c, int argc, char **argv)
 {
-    struct import_args a = {"default", IMPORT_OPTS_INIT, 0, 0};
+    struct import_args a = {"default", IMPORT_OPTS_INIT, 0, 0, NULL};
     struct ts_err err = TS_ERR_INIT;
     struct opts o;
     char **files = xcalloc((size_t)argc, sizeof(*files));
@@ -234,6 +242,18 @@ int cmd_import(struct cli *c, int argc, char **argv)
                 goto done;
             }
             break;
+        case O_AS_OF: {
+            int32_t day;
+            if (date_parse(o.value, strlen(o.value), &day) < 0) {
+                rc = cli_usage_error(c, "import",
+                                     "invalid value '%s' for --as-of (expected a date, "
+                                     "YYYY-MM-DD)",
+                                     o.value);
+                goto done;
+            }
+            a.as_of = o.value;
+            break;
+        }
         case O_DRY_RUN:
             a.dry_run = 1;
             break;

@@ -22,6 +22,7 @@ void ingest_release(struct ingest *ig)
     ig->as_of = NULL;
     buf_release(&ig->slug);
     buf_release(&ig->vendor);
+    buf_release(&ig->alias);
 }
 
 /* Puts "where: " (a JSON path) in front of err's message. */
@@ -100,6 +101,11 @@ static int ingest_price(void *ctx, const struct ts_price *p, struct ts_err *err)
                         ig->imp.id, err) < 0)
         return -1;
     ig->imp.prices++;
+    /* The entry's id, when it differs, is another name for the model. */
+    if (p->id && model_normalize(p->id, strlen(p->id), &ig->alias, &ig->vendor, err) == 0 &&
+        strcmp(ig->alias.data, ig->slug.data) != 0 &&
+        store_put_alias(ig->st, ig->alias.data, ig->slug.data, ig->imp.id, err) < 0)
+        return -1;
     return 0;
 }
 
@@ -108,6 +114,8 @@ static void ingest_as_of(void *ctx, const char *as_of)
     struct ingest *ig = ctx;
     int32_t day;
 
+    if (ig->as_of_fixed)
+        return;
     free(ig->as_of);
     ig->as_of = xstrdup(as_of);
     /* A catalogue with an as-of time is valid from that day. */

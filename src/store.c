@@ -31,6 +31,7 @@ enum stmt_id {
     ST_OBS_SET,
     ST_SEEN_ADD,
     ST_PRICE_PUT,
+    ST_ALIAS_PUT,
     ST_COUNT
 };
 
@@ -52,6 +53,9 @@ static const char *const stmt_sql[ST_COUNT] = {
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(model, valid_from, source)"
                      " DO UPDATE SET prompt = excluded.prompt, completion = excluded.completion,"
                      " import_id = excluded.import_id",
+    [ST_ALIAS_PUT] = "INSERT INTO model_aliases(alias, model, import_id) VALUES (?1, ?2, ?3)"
+                     " ON CONFLICT(alias) DO UPDATE SET model = excluded.model,"
+                     " import_id = excluded.import_id",
 };
 
 struct store {
@@ -60,8 +64,8 @@ struct store {
     int in_tx;
 };
 
-/* Version 1: the whole schema. A later version appends a migration here and
- * never edits an earlier one. */
+/* migrations[i] takes the schema from version i to i + 1. A new version
+ * appends a migration here and never edits an earlier one. */
 static const char *const migrations[] = {
     "CREATE TABLE datasets(\n"
     "  id INTEGER PRIMARY KEY,\n"
@@ -122,6 +126,14 @@ static const char *const migrations[] = {
     "CREATE TABLE meta(\n"
     "  key TEXT PRIMARY KEY,\n"
     "  value TEXT NOT NULL) WITHOUT ROWID;\n",
+
+    /* Version 2: the model catalogue's ids (anthropic/claude-opus-4.6) for
+     * the models their prices are kept under (anthropic/claude-4.6-opus-
+     * 20260205), so that users can name a model either way. */
+    "CREATE TABLE model_aliases(\n"
+    "  alias TEXT PRIMARY KEY,\n"
+    "  model TEXT NOT NULL,\n"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id)) WITHOUT ROWID;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -639,6 +651,17 @@ int store_put_price(struct store *st, const char *model, int32_t valid_from, con
     bind_opt(s, 5, completion);
     sqlite3_bind_int64(s, 6, import_id);
     return step_done(st, s, err, "storing a price");
+}
+
+int store_put_alias(struct store *st, const char *alias, const char *model, int64_t import_id,
+                    struct ts_err *err)
+{
+    sqlite3_stmt *s = st->stmt[ST_ALIAS_PUT];
+
+    sqlite3_bind_text(s, 1, alias, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, model, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, import_id);
+    return step_done(st, s, err, "storing a model alias");
 }
 
 int store_vendor_set(struct store *st, const char *vendor, const char *country, struct ts_err *err)
