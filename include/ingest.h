@@ -17,7 +17,7 @@ struct ingest {
     int have_period;
     int32_t first_period, last_period; /* days, for the summary's week range */
     char *as_of;                       /* owned copy of the source's as-of time, or NULL */
-    int as_of_fixed; /* set by --as-of: the file's own as-of time is ignored */
+    int as_of_fixed;                   /* set by --as-of: the file's own as-of time is ignored */
     struct ts_buf slug, vendor, alias; /* scratch */
 };
 

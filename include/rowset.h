@@ -19,6 +19,9 @@ enum rs_type {
     RS_GROWTH, /* a growth rate: text "+127.3 %" or "new", data 1.273000 or "new" */
     RS_INDEX,  /* an index in points (HHI): text "2,345", data 2345.123456 */
     RS_DELTA,  /* a change of an index: text "+150", data 150.123456 */
+    RS_USD,    /* US dollars: text "$1.23M", "$12.34" (exact: "$1,234,567.89"), data 1234567.89 */
+    RS_PRICE,  /* USD per million tokens: text "$0.30", "$0.045", data 0.300000 */
+    RS_RATIO,  /* a ratio: text "16.7x", data 16.666667 */
 };
 
 enum rs_kind {
@@ -30,7 +33,7 @@ enum rs_kind {
 struct rs_cell {
     enum rs_kind kind;
     int64_t i; /* RS_DATE, RS_INT, RS_TOKENS */
-    double d;  /* RS_SHARE, RS_PP, RS_GROWTH, RS_INDEX, RS_DELTA */
+    double d;  /* RS_SHARE, RS_PP, RS_GROWTH, RS_INDEX, RS_DELTA, RS_USD, RS_PRICE, RS_RATIO */
     char *s;   /* RS_TEXT, owned by the rowset */
 };
 

@@ -36,13 +36,10 @@ static const char usage[] =
 enum { O_DATASET = 1, O_FORMAT, O_PERIOD, O_WEEK_LABEL, O_AS_OF, O_DRY_RUN, O_HELP };
 
 static const struct opt_spec specs[] = {
-    {"dataset", 0, 1, O_DATASET},
-    {"format", 0, 1, O_FORMAT},
-    {"period", 0, 1, O_PERIOD},
-    {"week-label", 0, 1, O_WEEK_LABEL},
-    {"as-of", 0, 1, O_AS_OF}, {"dry-run", 0, 0, O_DRY_RUN},
-    {"help", 'h', 0, O_HELP},
-    {NULL, 0, 0, 0},
+    {"dataset", 0, 1, O_DATASET}, {"format", 0, 1, O_FORMAT},
+    {"period", 0, 1, O_PERIOD},   {"week-label", 0, 1, O_WEEK_LABEL},
+    {"as-of", 0, 1, O_AS_OF},     {"dry-run", 0, 0, O_DRY_RUN},
+    {"help", 'h', 0, O_HELP},     {NULL, 0, 0, 0},
 };
 
 struct import_args {

@@ -246,10 +246,14 @@ int query_unmapped(struct store *st, int64_t dataset, int32_t from, int32_t to, 
     return 0;
 }
 
+/* Usage data from OpenRouter's rankings: the Data API, the chart and the
+ * weekly snapshots (a model catalogue carries prices, not usage). */
 int query_source(struct store *st, int64_t dataset, char **out, struct ts_err *err)
 {
     static const char sql[] = "SELECT MAX(as_of), MAX(imported_at), COUNT(*) FROM imports"
-                              " WHERE dataset_id = ?1 AND format LIKE 'openrouter-%'";
+                              " WHERE dataset_id = ?1"
+                              "   AND format IN ('openrouter-daily', 'openrouter-chart',"
+                              "                  'openrouter-weekly')";
     sqlite3 *db = store_db(st);
     sqlite3_stmt *s = NULL;
     struct ts_buf b = TS_BUF_INIT;

@@ -163,7 +163,42 @@ static void grouped(double v, int plus, char *buf, size_t n)
 
 static int is_real(enum rs_type t)
 {
-    return t == RS_SHARE || t == RS_PP || t == RS_GROWTH || t == RS_INDEX || t == RS_DELTA;
+    return t == RS_SHARE || t == RS_PP || t == RS_GROWTH || t == RS_INDEX || t == RS_DELTA ||
+           t == RS_USD || t == RS_PRICE || t == RS_RATIO;
+}
+
+/* Dollars: "$12.34" below a thousand, then "$1.23K", "$950K", "$1.23M";
+ * exact: "$1,234,567.89". */
+static void usd(double v, int exact, char *buf, size_t n)
+{
+    char num[64];
+    double a = fabs(v);
+    const char *sign = v < 0 && a >= 0.005 ? "-" : "";
+
+    if (exact) {
+        double cents = round(a * 100.0);
+        double whole = floor(cents / 100.0);
+        grouped(whole, 0, num, sizeof(num));
+        snprintf(buf, n, "%s$%s.%02d", sign, num, (int)(cents - whole * 100.0));
+    } else if (a < 999.995) {
+        snprintf(buf, n, "%s$%.2f", sign, a);
+    } else {
+        render_tokens_human(llround(a), num, sizeof(num));
+        snprintf(buf, n, "%s$%s", sign, num);
+    }
+}
+
+/* A price per million tokens: at least two decimals, more while they are
+ * not zero (prices are exact to six): "$0.30", "$0.045", "$25.00". */
+static void price(double v, char *buf, size_t n)
+{
+    char num[64];
+
+    snprintf(num, sizeof(num), "%.6f", v);
+    size_t len = strlen(num), dot = strcspn(num, ".");
+    while (len > dot + 3 && num[len - 1] == '0')
+        num[--len] = '\0';
+    snprintf(buf, n, "$%s", num);
 }
 
 const char *render_cell_text(const struct rs_col *col, const struct rs_cell *c, int exact,
@@ -205,6 +240,15 @@ const char *render_cell_text(const struct rs_col *col, const struct rs_cell *c, 
     case RS_DELTA:
         grouped(c->d, 1, buf, RENDER_CELL_MAX);
         break;
+    case RS_USD:
+        usd(c->d, exact, buf, RENDER_CELL_MAX);
+        break;
+    case RS_PRICE:
+        price(c->d, buf, RENDER_CELL_MAX);
+        break;
+    case RS_RATIO:
+        fixed(c->d, 1, 0, "x", buf, RENDER_CELL_MAX);
+        break;
     default:
         return "";
     }
@@ -237,7 +281,7 @@ enum render_data render_cell_data(const struct rs_col *col, const struct rs_cell
     default:
         if (!is_real(col->type) || !isfinite(c->d))
             return RENDER_DATA_NULL; /* JSON has no NaN */
-        fixed(c->d, 6, 0, "", buf, RENDER_CELL_MAX);
+        fixed(c->d, col->type == RS_USD ? 2 : 6, 0, "", buf, RENDER_CELL_MAX);
         *text = buf;
         return RENDER_DATA_NUMBER;
     }

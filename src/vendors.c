@@ -52,6 +52,16 @@ int model_normalize(const char *s, size_t len, struct ts_buf *slug, struct ts_bu
     }
     for (size_t i = 0; i < vlen; i++)
         buf_addc(vendor, (char)tolower((unsigned char)s[i]));
+    if (strcmp(vendor->data, TS_OTHER) == 0) {
+        struct ts_buf q = TS_BUF_INIT;
+        ts_quote_for_msg(&q, s, len, 60);
+        ts_err_set(err,
+                   "model slug '%s' has the vendor 'other', which names the bucket of "
+                   "unlisted models",
+                   q.data);
+        buf_release(&q);
+        return -1;
+    }
     buf_add(slug, vendor->data, vlen);
     buf_add(slug, s + vlen, len - vlen);
     return 0;

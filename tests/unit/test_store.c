@@ -120,7 +120,7 @@ static void test_open_creates_schema(void **state)
     struct ts_err err = TS_ERR_INIT;
     assert_int_equal(store_status(st, 10, &s, &err), 0);
     assert_int_equal(s.schema_version, STORE_SCHEMA_VERSION);
-    assert_int_equal(s.schema_version, 1);
+    assert_int_equal(s.schema_version, 2);
     assert_int_equal(s.ndatasets, 0);
     assert_int_equal(s.nimports, 0);
     assert_int_equal(s.total_imports, 0);
@@ -128,11 +128,12 @@ static void test_open_creates_schema(void **state)
     store_status_release(&s);
     store_close(st);
 
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 1);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 2);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
                                        " name IN ('datasets', 'models', 'imports', 'observations',"
-                                       " 'prices', 'vendors_shipped', 'vendors_user', 'meta')"),
-                     8);
+                                       " 'prices', 'vendors_shipped', 'vendors_user', 'meta',"
+                                       " 'model_aliases')"),
+                     9);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
                                        " AND name = 'vendor_country'"),
                      1);
@@ -149,7 +150,7 @@ static void test_open_creates_schema(void **state)
     /* Opening again changes nothing. */
     st = open_ok(path);
     store_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 1);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 2);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
 }
 
@@ -161,7 +162,7 @@ static void test_open_memory(void **state)
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(store_status(st, 10, &s, &err), 0);
-    assert_int_equal(s.schema_version, 1);
+    assert_int_equal(s.schema_version, 2);
     store_status_release(&s);
     store_close(st);
     store_close(NULL); /* safe */
@@ -268,11 +269,38 @@ static void test_open_newer_schema(void **state)
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
     store_close(open_ok(path));
-    sql_exec(path, "PRAGMA user_version = 2");
+    sql_exec(path, "PRAGMA user_version = 3");
     assert_int_equal(store_open(path, &st, &err), -1);
     assert_null(st);
-    assert_string_equal(err.msg, "database schema version 2 is newer than this tokstat (1)");
+    assert_string_equal(err.msg, "database schema version 3 is newer than this tokstat (2)");
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 3);
+}
+
+/* A database made by an older tokstat (schema 1, without model aliases)
+ * migrates forward on open and keeps its data. */
+static void test_migrate_from_version_1(void **state)
+{
+    (void)state;
+    char path[256];
+    struct ts_err err = TS_ERR_INIT;
+    int64_t id;
+
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
+    struct store *st = open_ok(path);
+    assert_int_equal(store_dataset(st, "kept", 1, &id, &err), 1);
+    store_close(st);
+    sql_exec(path, "DROP TABLE model_aliases; PRAGMA user_version = 1");
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                                       "'model_aliases'"),
+                     0);
+
+    st = open_ok(path);
+    store_close(st);
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 2);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                                       "'model_aliases'"),
+                     1);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM datasets WHERE name = 'kept'"), 1);
 }
 
 /* ---- datasets and models ------------------------------------------------ */
@@ -1034,6 +1062,7 @@ int main(void)
         cmocka_unit_test(test_open_parent_is_a_file),
         cmocka_unit_test(test_open_directory),
         cmocka_unit_test(test_open_newer_schema),
+        cmocka_unit_test(test_migrate_from_version_1),
         cmocka_unit_test(test_dataset),
         cmocka_unit_test(test_model),
         cmocka_unit_test(test_upsert_within_one_import),

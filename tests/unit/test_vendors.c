@@ -107,6 +107,13 @@ static void test_model_errors(void **state)
     assert_model_err("a/b\tc", 5, "model slug 'a/b\\x09c' contains a control character");
     assert_model_err("a/b\0c", 5, "model slug 'a/b\\x00c' contains a control character");
     assert_model_err("a/b\x7f", 4, "model slug 'a/b\\x7f' contains a control character");
+    /* "other" names the bucket; no real vendor may take the name. */
+    assert_model_err("other/foo", 9,
+                     "model slug 'other/foo' has the vendor 'other', which names the bucket of "
+                     "unlisted models");
+    assert_model_err("Other:free", 10,
+                     "model slug 'Other:free' has the vendor 'other', which names the bucket of "
+                     "unlisted models");
     /* Long slugs are cut in the message. */
     char longslug[200];
     memset(longslug, 'x', sizeof(longslug));
