@@ -28,7 +28,7 @@ struct price_alias {
 };
 
 struct price_model {
-    const char *model; /* points into rows */
+    const char *model;   /* points into rows */
     size_t first, count; /* its rows, by valid_from */
     char *nodate;        /* owned: the slug without its date suffix */
     char *base;          /* owned: without date suffix and :variant */
@@ -44,7 +44,10 @@ struct price_book {
     size_t nmodels;
 };
 
-#define PRICE_BOOK_INIT {NULL, 0, 0, NULL, 0, 0, NULL, 0}
+#define PRICE_BOOK_INIT                                                                            \
+    {                                                                                              \
+        NULL, 0, 0, NULL, 0, 0, NULL, 0                                                            \
+    }
 
 /* Adds a row or an alias (strings copied). */
 void price_book_add(struct price_book *b, const char *model, int32_t valid_from, int snapshot,
@@ -65,8 +68,7 @@ long price_book_find(const struct price_book *b, const char *name);
 /* The price of model m in the week starting on week: its latest price
  * valid by the week's last day; when every price is later than that, the
  * earliest one, and *later is set. */
-const struct price_row *price_book_at(const struct price_book *b, long m, int32_t week,
-                                      int *later);
+const struct price_row *price_book_at(const struct price_book *b, long m, int32_t week, int *later);
 
 /* Writes slug without a trailing -YYYYMMDD or -YYYY-MM-DD date (a :variant
  * after it is kept) into nodate, and without the variant too into base;

@@ -66,17 +66,35 @@ int report_range(const struct report_opts *o, const struct week_days *weeks, siz
  * terminal, never with NO_COLOR or --no-color). */
 void report_render_opts(const struct report_opts *o, FILE *out, struct render_opts *ro);
 
-/* Runs a report command once its options are parsed (cmd_spec's by, top_n
- * and summary_only; the rest comes from o): opens the database,
- * finds the dataset and the weeks (default_last: how many recent weeks
- * with data when no range is given), reads the series (with the week
- * before the range), builds it with build, names unmapped vendors (stderr,
- * or "warnings" in JSON), cites the source, and writes the result to
- * standard output or --output. Returns the exit status. */
-int report_run(struct cli *c, const char *cmd, const struct report_opts *o,
-               const struct reports_spec *cmd_spec,
-               int (*build)(const struct series *s, const struct reports_spec *spec,
-                            struct reports *out),
-               long default_last);
+/* What a report's builder reads: the database, the dataset and the weeks
+ * from..to (Mondays) to report. */
+struct report_input {
+    struct store *st;
+    int64_t dataset;
+    int32_t from, to;
+    const struct reports_spec *spec;
+};
+
+/* Builds a report into out (adding warnings with reports_warn); returns 0,
+ * or -1 with err filled. */
+typedef int (*report_build_fn)(const struct report_input *in, struct reports *out,
+                               struct ts_err *err);
+
+/* The builders of the weekly-series reports: the series of in's weeks (and
+ * the week before) handed to build. */
+int report_from_series(const struct report_input *in,
+                       int (*build)(const struct series *s, const struct reports_spec *spec,
+                                    struct reports *out),
+                       struct reports *out, struct ts_err *err);
+
+/* Runs a report command once its options are parsed (cmd_spec's by, top_n,
+ * summary_only, vs and prompt share; the rest comes from o): opens the
+ * database, finds the dataset and the weeks (default_last: how many recent
+ * weeks with data when no range is given), builds the report, names
+ * unmapped vendors and any other warnings (stderr, or "warnings" in JSON),
+ * cites the source, and writes the result to standard output or --output.
+ * Returns the exit status. */
+int report_run(struct cli *c, const struct report_opts *o, const struct reports_spec *cmd_spec,
+               report_build_fn build, long default_last);
 
 #endif

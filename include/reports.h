@@ -11,15 +11,18 @@
 #include "render.h"
 #include "rowset.h"
 
-#define REPORTS_MAX_COLS   16
-#define REPORTS_MAX_PARAMS 10
+#define REPORTS_MAX_COLS     16
+#define REPORTS_MAX_PARAMS   10
+#define REPORTS_MAX_WARNINGS 4
 
 struct reports_spec {
     enum query_by by;
     int other_exclude;
     const char *dataset;
-    size_t top_n;     /* top: how many */
-    int summary_only; /* growth: only the summary over the range */
+    size_t top_n;        /* top: how many */
+    int summary_only;    /* growth: only the summary over the range */
+    const char *vs;      /* prices: the reference model, or NULL */
+    double prompt_share; /* cost: the prompt share for totals without a split; < 0: from the data */
 };
 
 /* What a report command renders: struct report and everything it points
@@ -31,8 +34,14 @@ struct reports {
     struct report_param params[REPORTS_MAX_PARAMS];
     char param_text[REPORTS_MAX_PARAMS][32];
     char *title, *extra_title;
-    size_t nrows_data; /* rows other than Total rows: 0 means an empty result */
+    size_t nrows_data;                    /* rows other than Total rows: 0 means an empty result */
+    char *warnings[REPORTS_MAX_WARNINGS]; /* owned; see reports_warn */
+    size_t nwarnings;
 };
+
+/* Adds a warning line (without "tokstat: warning: "); at most
+ * REPORTS_MAX_WARNINGS are kept. */
+void reports_warn(struct reports *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The series must start one week before the weeks to report (its first
  * week is only the "previous week" of the second). */

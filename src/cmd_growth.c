@@ -42,13 +42,18 @@ static int on_own(void *p, int id, const char *value)
     return report_parse_by(x->c, "growth", value, 1, &x->spec.by);
 }
 
+static int build(const struct report_input *in, struct reports *out, struct ts_err *err)
+{
+    return report_from_series(in, reports_growth, out, err);
+}
+
 int cmd_growth(struct cli *c, int argc, char **argv)
 {
-    struct ctx x = {c, {BY_COUNTRY, 0, NULL, 0, 0}};
+    struct ctx x = {c, {BY_COUNTRY, 0, NULL, 0, 0, NULL, -1}};
     struct report_opts o;
     int rc = report_opts_parse(c, "growth", usage, argc, argv, own, on_own, &x, &o);
 
     if (rc >= 0)
         return rc;
-    return report_run(c, "growth", &o, &x.spec, reports_growth, 8);
+    return report_run(c, &o, &x.spec, build, 8);
 }

@@ -52,13 +52,18 @@ static int on_own(void *p, int id, const char *value)
     return report_parse_by(x->c, "top", value, 0, &x->spec.by);
 }
 
+static int build(const struct report_input *in, struct reports *out, struct ts_err *err)
+{
+    return report_from_series(in, reports_top, out, err);
+}
+
 int cmd_top(struct cli *c, int argc, char **argv)
 {
-    struct ctx x = {c, {BY_MODEL, 0, NULL, 5, 0}};
+    struct ctx x = {c, {BY_MODEL, 0, NULL, 5, 0, NULL, -1}};
     struct report_opts o;
     int rc = report_opts_parse(c, "top", usage, argc, argv, own, on_own, &x, &o);
 
     if (rc >= 0)
         return rc;
-    return report_run(c, "top", &o, &x.spec, reports_top, 1);
+    return report_run(c, &o, &x.spec, build, 1);
 }

@@ -171,8 +171,7 @@ long price_book_find(const struct price_book *b, const char *name)
     return price_book_match(b, name);
 }
 
-const struct price_row *price_book_at(const struct price_book *b, long m, int32_t week,
-                                      int *later)
+const struct price_row *price_book_at(const struct price_book *b, long m, int32_t week, int *later)
 {
     const struct price_model *pm;
     const struct price_row *best = NULL;

@@ -239,16 +239,27 @@ void report_render_opts(const struct report_opts *o, FILE *out, struct render_op
     }
 }
 
-int report_run(struct cli *c, const char *cmd, const struct report_opts *o,
-               const struct reports_spec *cmd_spec,
-               int (*build)(const struct series *s, const struct reports_spec *spec,
-                            struct reports *out),
-               long default_last)
+int report_from_series(const struct report_input *in,
+                       int (*build)(const struct series *s, const struct reports_spec *spec,
+                                    struct reports *out),
+                       struct reports *out, struct ts_err *err)
+{
+    struct series s = SERIES_INIT;
+    int rc;
+
+    if (query_series(in->st, in->dataset, in->spec->by, in->from - 7, in->to, &s, err) < 0)
+        return -1;
+    rc = build(&s, in->spec, out);
+    series_release(&s);
+    return rc;
+}
+
+int report_run(struct cli *c, const struct report_opts *o, const struct reports_spec *cmd_spec,
+               report_build_fn build, long default_last)
 {
     struct ts_err err = TS_ERR_INIT;
     struct store *st = NULL;
     struct week_days *weeks = NULL;
-    struct series s = SERIES_INIT;
     struct reports r;
     struct output out = OUTPUT_INIT;
     struct render_opts ro;
@@ -258,12 +269,10 @@ int report_run(struct cli *c, const char *cmd, const struct report_opts *o,
     int32_t from, to;
     int rc = TS_EXIT_FAIL, found;
     struct ts_buf warn = TS_BUF_INIT;
-    const char *warnings[1];
 
-    struct reports_spec spec_copy = *cmd_spec;
-    const struct reports_spec *spec = &spec_copy;
-    spec_copy.other_exclude = o->other_exclude;
-    spec_copy.dataset = o->dataset;
+    struct reports_spec spec = *cmd_spec;
+    spec.other_exclude = o->other_exclude;
+    spec.dataset = o->dataset;
     memset(&r, 0, sizeof(r));
     if ((rc = cli_open_store(c, &st)) != 0)
         return rc;
@@ -284,11 +293,10 @@ int report_run(struct cli *c, const char *cmd, const struct report_opts *o,
                     : o->has_to            ? o->to
                                            : week_start(date_today());
     }
-    if (query_series(st, dataset, spec->by, from - 7, to, &s, &err) < 0 ||
+    struct report_input in = {st, dataset, from, to, &spec};
+    if (build(&in, &r, &err) < 0 ||
         query_unmapped(st, dataset, from, to, &unmapped, &nunmapped, &err) < 0 ||
         query_source(st, dataset, &source, &err) < 0)
-        goto fail;
-    if (build(&s, spec, &r) < 0)
         goto fail;
     if (nunmapped > 0) {
         buf_adds(&warn, "no country for vendor");
@@ -296,11 +304,13 @@ int report_run(struct cli *c, const char *cmd, const struct report_opts *o,
         for (size_t i = 0; i < nunmapped; i++)
             buf_printf(&warn, "%s%s", i ? ", " : "", unmapped[i]);
         buf_adds(&warn, " (counted as unknown; map with 'tokstat vendors set VENDOR COUNTRY')");
-        warnings[0] = warn.data;
-        r.rep.warnings = warnings;
-        r.rep.nwarnings = 1;
-        if (o->format != RENDER_JSON)
-            fprintf(c->err, "tokstat: warning: %s\n", warn.data);
+        reports_warn(&r, "%s", warn.data);
+    }
+    r.rep.warnings = (const char *const *)r.warnings;
+    r.rep.nwarnings = r.nwarnings;
+    if (o->format != RENDER_JSON) {
+        for (size_t i = 0; i < r.nwarnings; i++)
+            fprintf(c->err, "tokstat: warning: %s\n", r.warnings[i]);
     }
     r.rep.source = source;
     if (r.nrows_data == 0) {
@@ -328,11 +338,9 @@ fail:
     cli_print_err(c, NULL, &err);
     rc = TS_EXIT_FAIL;
 done:
-    (void)cmd;
     output_release(&out);
     buf_release(&warn);
     reports_release(&r);
-    series_release(&s);
     for (size_t i = 0; i < nunmapped; i++)
         free(unmapped[i]);
     free(unmapped);

@@ -8,6 +8,7 @@
 #include "reports.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -642,8 +643,30 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
     return 0;
 }
 
+void reports_warn(struct reports *r, const char *fmt, ...)
+{
+    struct ts_buf b = TS_BUF_INIT;
+    va_list ap;
+    int n;
+
+    if (r->nwarnings >= REPORTS_MAX_WARNINGS)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    b.data = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    r->warnings[r->nwarnings++] = b.data;
+}
+
 void reports_release(struct reports *r)
 {
+    for (size_t i = 0; i < r->nwarnings; i++)
+        free(r->warnings[i]);
     rowset_release(&r->rows);
     rowset_release(&r->extra);
     free(r->title);

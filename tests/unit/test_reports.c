@@ -117,7 +117,7 @@ static void test_share_week(void **state)
 {
     struct series s;
     struct reports r;
-    struct reports_spec spec = {BY_COUNTRY, 0, "default", 0, 0};
+    struct reports_spec spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
@@ -182,7 +182,7 @@ static void test_share_other_excluded(void **state)
 {
     struct series s;
     struct reports r;
-    struct reports_spec spec = {BY_COUNTRY, 1, "default", 0, 0};
+    struct reports_spec spec = {BY_COUNTRY, 1, "default", 0, 0, NULL, -1};
     (void)state;
 
     make_series(&s, 2, full4, countries, 5);
@@ -203,7 +203,7 @@ static void test_share_lead_week_without_data(void **state)
     static const int days[] = {0, 3};
     struct series s;
     struct reports r;
-    struct reports_spec spec = {BY_VENDOR, 0, "default", 0, 0};
+    struct reports_spec spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1};
     static const struct spec_group g[] = {{"deepseek", "CN", {0, 30}}, {"zz", "unknown", {0, 10}}};
     (void)state;
 
@@ -224,7 +224,7 @@ static void test_share_ties_by_name(void **state)
 {
     struct series s;
     struct reports r;
-    struct reports_spec spec = {BY_MODEL, 0, "default", 0, 0};
+    struct reports_spec spec = {BY_MODEL, 0, "default", 0, 0, NULL, -1};
     static const struct spec_group g[] = {
         {"b/x", "US", {0, 5}}, {"a/y", "CN", {0, 5}}, {"c/z", "FR", {0, 9}}};
     (void)state;
@@ -244,7 +244,7 @@ static void test_growth_cn(void **state)
 {
     struct series s;
     struct reports r;
-    struct reports_spec spec = {BY_COUNTRY, 0, "default", 0, 0};
+    struct reports_spec spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
@@ -284,7 +284,7 @@ static void test_growth_new_and_missing_week(void **state)
     static const int days[] = {7, 7, 0, 7};
     struct series s;
     struct reports r;
-    struct reports_spec spec = {BY_VENDOR, 0, "default", 0, 0};
+    struct reports_spec spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1};
     static const struct spec_group g[] = {{"a", "US", {10, 20, 0, 40}}, {"b", "CN", {0, 5, 0, 0}}};
     (void)state;
 
@@ -315,7 +315,7 @@ static void test_growth_summary_only(void **state)
 {
     struct series s;
     struct reports r;
-    struct reports_spec spec = {BY_COUNTRY, 1, "default", 0, 1};
+    struct reports_spec spec = {BY_COUNTRY, 1, "default", 0, 1, NULL, -1};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
@@ -346,7 +346,7 @@ static void test_top_sample_week(void **state)
     static const int days[] = {0, 7};
     struct series s;
     struct reports r;
-    struct reports_spec spec = {BY_MODEL, 0, "default", 5, 0};
+    struct reports_spec spec = {BY_MODEL, 0, "default", 5, 0, NULL, -1};
     (void)state;
 
     make_series(&s, 2, days, models, 7);
@@ -382,7 +382,7 @@ static void test_top_other_excluded_and_hhi_change(void **state)
 {
     struct series s;
     struct reports r;
-    struct reports_spec spec = {BY_VENDOR, 1, "default", 2, 0};
+    struct reports_spec spec = {BY_VENDOR, 1, "default", 2, 0, NULL, -1};
     static const struct spec_group g[] = {
         {"a", "US", {50, 60}}, {"b", "CN", {50, 40}}, {"other", "other", {100, 100}}};
     (void)state;
