@@ -157,7 +157,7 @@ static void test_share_sums_to_one(void **state)
     (void)state;
 
     for (int exclude = 0; exclude <= 1; exclude++) {
-        struct reports_spec spec = {BY_COUNTRY, exclude, "default", 0, 0};
+        struct reports_spec spec = {BY_COUNTRY, exclude, "default", 0, 0, NULL, -1};
         make_series(&s, 4, full4, countries, 5);
         assert_int_equal(reports_share(&s, &spec, &r), 0);
         const struct rowset *rs = rows(&r);
