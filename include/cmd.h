@@ -38,5 +38,7 @@ int cmd_vendors(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_growth(struct cli *c, int argc, char **argv);
 int cmd_top(struct cli *c, int argc, char **argv);
+int cmd_prices(struct cli *c, int argc, char **argv);
+int cmd_cost(struct cli *c, int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "prices.h"
 #include "store.h"
 
 enum query_by {
@@ -69,5 +70,26 @@ int query_unmapped(struct store *st, int64_t dataset, int32_t from, int32_t to, 
  * "OpenRouter (openrouter.ai/rankings), as of 2026-05-30T05:27:03Z",
  * or NULL (*out) when the dataset has no such import. Freed by the caller. */
 int query_source(struct store *st, int64_t dataset, char **out, struct ts_err *err);
+
+/* Every price and catalogue alias, indexed (price_book_index done). */
+int query_price_book(struct store *st, struct price_book *out, struct ts_err *err);
+
+/* Tokens per week and model for weeks from..to (Mondays), with the week's
+ * prompt and completion tokens when every row of it gives both. */
+struct usage_row {
+    int32_t week;
+    char *slug, *vendor, *country; /* owned; country "unknown" when unmapped */
+    int64_t tokens;
+    int64_t prompt, completion; /* TS_ABSENT when the split is not known */
+};
+
+int query_usage(struct store *st, int64_t dataset, int32_t from, int32_t to, struct usage_row **out,
+                size_t *n, struct ts_err *err);
+void usage_rows_release(struct usage_row *rows, size_t n);
+
+/* The share of prompt tokens over the dataset's observations that give
+ * both prompt and completion tokens (the other bucket left out). Returns 1
+ * and sets *out, or 0 when no observation has the split. */
+int query_prompt_share(struct store *st, int64_t dataset, double *out, struct ts_err *err);
 
 #endif

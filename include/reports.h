@@ -49,6 +49,14 @@ int reports_share(const struct series *s, const struct reports_spec *spec, struc
 int reports_growth(const struct series *s, const struct reports_spec *spec, struct reports *out);
 int reports_top(const struct series *s, const struct reports_spec *spec, struct reports *out);
 
+/* Prices per million tokens of the models used in the week in->to (by
+ * model, or usage-weighted by vendor or country), each against spec->vs
+ * when given; and estimated spend per week and group over in's weeks.
+ * They read the database (prices, usage), so they take a report_input. */
+struct report_input;
+int reports_prices(const struct report_input *in, struct reports *out, struct ts_err *err);
+int reports_cost(const struct report_input *in, struct reports *out, struct ts_err *err);
+
 void reports_release(struct reports *r);
 
 #endif

@@ -23,6 +23,8 @@ static const struct command {
     {"report", cmd_report, "share of each week's tokens by country, vendor or model"},
     {"growth", cmd_growth, "week-over-week growth by country, vendor or model"},
     {"top", cmd_top, "the top N models or vendors and market concentration (CR-N, HHI)"},
+    {"prices", cmd_prices, "price per million tokens of the models in use, against a reference"},
+    {"cost", cmd_cost, "estimated spend and average price per token by country, vendor or model"},
     {"status", cmd_status, "show what the database holds"},
     {"vendors", cmd_vendors, "list or change the vendor -> country map"},
 };
@@ -121,13 +123,13 @@ int cli_open_store(struct cli *c, struct store **out)
     return rc;
 }
 
-/* Reports a failed write of the output (a full disk), except a closed pipe,
- * which ends the program quietly as it does for other Unix tools. */
+/* Reports a failed write of the output (a full disk; a closed pipe when
+ * SIGPIPE is ignored; by default SIGPIPE ends the program quietly, as it
+ * does other Unix tools). */
 static int finish_output(struct cli *c, int rc)
 {
+    errno = 0;
     if (fflush(c->out) != 0 || ferror(c->out)) {
-        if (errno == EPIPE)
-            return rc;
         cli_fail(c, "write error: %s", strerror(errno ? errno : EIO));
         return TS_EXIT_FAIL;
     }

@@ -145,8 +145,10 @@ int output_commit(struct output *o, struct ts_err *err)
     else if (ferror(o->fp))
         e = before ? before : EIO; /* an earlier write failed: the errno it left, if any */
     if (!o->path) {                /* standard output: the caller's stream stays open */
-        if (e)
+        if (e) {
+            clearerr(o->fp); /* reported here, once */
             return ts_err_set(err, "write error: %s", strerror(e));
+        }
         return 0;
     }
     if (!e && o->tmp && fsync(fileno(o->fp)) != 0)
@@ -157,7 +159,7 @@ int output_commit(struct output *o, struct ts_err *err)
     o->fp = NULL;
     if (e) {
         discard(o);
-        return ts_err_set(err, "write error: %s", strerror(e));
+        return open_error(o->path, e, err); /* "cannot write 'FILE': ..." */
     }
     if (o->tmp) {
         if (rename(o->tmp, o->path) != 0) {

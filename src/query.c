@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "record.h"
 #include "util.h"
 
 static const char *const by_names[] = {
@@ -274,4 +275,138 @@ int query_source(struct store *st, int64_t dataset, char **out, struct ts_err *e
     }
     sqlite3_finalize(s);
     return 0;
+}
+
+int query_price_book(struct store *st, struct price_book *out, struct ts_err *err)
+{
+    static const char prices_sql[] =
+        "SELECT model, valid_from, source = 'snapshot', prompt, completion FROM prices";
+    static const char aliases_sql[] = "SELECT alias, model FROM model_aliases";
+    sqlite3 *db = store_db(st);
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (sqlite3_prepare_v2(db, prices_sql, -1, &s, NULL) != SQLITE_OK)
+        return q_err(db, err, "reading prices");
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        price_book_add(
+            out, (const char *)sqlite3_column_text(s, 0), (int32_t)sqlite3_column_int64(s, 1),
+            sqlite3_column_int(s, 2),
+            sqlite3_column_type(s, 3) == SQLITE_NULL ? TS_ABSENT : sqlite3_column_int64(s, 3),
+            sqlite3_column_type(s, 4) == SQLITE_NULL ? TS_ABSENT : sqlite3_column_int64(s, 4));
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        goto fail;
+    if (sqlite3_prepare_v2(db, aliases_sql, -1, &s, NULL) != SQLITE_OK)
+        goto fail;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        price_book_add_alias(out, (const char *)sqlite3_column_text(s, 0),
+                             (const char *)sqlite3_column_text(s, 1));
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        goto fail;
+    price_book_index(out);
+    return 0;
+fail:
+    q_err(db, err, "reading prices");
+    price_book_release(out);
+    return -1;
+}
+
+/* Like WEEK_MODEL_CTE, with each week's prompt and completion tokens when
+ * all of its rows give both. */
+static const char usage_sql[] =
+    "WITH d AS ("
+    "  SELECT ts_week(period) AS week, model_id, SUM(total) AS tokens, SUM(prompt) AS p,"
+    "   SUM(completion) AS c, COUNT(*) = COUNT(prompt) AND COUNT(*) = COUNT(completion) AS split"
+    "   FROM observations WHERE dataset_id = ?1 AND granularity = 0"
+    "   AND period BETWEEN ?2 AND ?3 + 6 GROUP BY week, model_id),"
+    " dw AS (SELECT DISTINCT week FROM d),"
+    " u AS (SELECT week, model_id, tokens, CASE WHEN split THEN p END AS p,"
+    "   CASE WHEN split THEN c END AS c FROM d"
+    "  UNION ALL"
+    "  SELECT period, model_id, total,"
+    "   CASE WHEN completion IS NOT NULL THEN prompt END,"
+    "   CASE WHEN prompt IS NOT NULL THEN completion END FROM observations"
+    "   WHERE dataset_id = ?1 AND granularity = 1 AND period BETWEEN ?2 AND ?3"
+    "     AND period NOT IN (SELECT week FROM dw))"
+    " SELECT u.week, m.slug, m.vendor, " COUNTRY_OF ", u.tokens, u.p, u.c"
+    " FROM u JOIN models m ON m.id = u.model_id"
+    " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor ORDER BY u.week, m.slug";
+
+int query_usage(struct store *st, int64_t dataset, int32_t from, int32_t to, struct usage_row **out,
+                size_t *n, struct ts_err *err)
+{
+    sqlite3 *db = store_db(st);
+    sqlite3_stmt *s = NULL;
+    size_t cap = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(db, usage_sql, -1, &s, NULL) != SQLITE_OK)
+        return q_err(db, err, "reading usage");
+    sqlite3_bind_int64(s, 1, dataset);
+    sqlite3_bind_int64(s, 2, from);
+    sqlite3_bind_int64(s, 3, to);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *out = xrealloc(*out, cap * sizeof(**out));
+        }
+        struct usage_row *u = &(*out)[(*n)++];
+        u->week = (int32_t)sqlite3_column_int64(s, 0);
+        u->slug = xstrdup((const char *)sqlite3_column_text(s, 1));
+        u->vendor = xstrdup((const char *)sqlite3_column_text(s, 2));
+        u->country = xstrdup((const char *)sqlite3_column_text(s, 3));
+        u->tokens = sqlite3_column_int64(s, 4);
+        u->prompt =
+            sqlite3_column_type(s, 5) == SQLITE_NULL ? TS_ABSENT : sqlite3_column_int64(s, 5);
+        u->completion =
+            sqlite3_column_type(s, 6) == SQLITE_NULL ? TS_ABSENT : sqlite3_column_int64(s, 6);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        usage_rows_release(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return q_err(db, err, "reading usage");
+    }
+    return 0;
+}
+
+void usage_rows_release(struct usage_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].slug);
+        free(rows[i].vendor);
+        free(rows[i].country);
+    }
+    free(rows);
+}
+
+int query_prompt_share(struct store *st, int64_t dataset, double *out, struct ts_err *err)
+{
+    static const char sql[] =
+        "SELECT TOTAL(o.prompt), TOTAL(o.completion) FROM observations o"
+        " JOIN models m ON m.id = o.model_id WHERE o.dataset_id = ?1 AND m.slug <> 'other'"
+        "   AND o.prompt IS NOT NULL AND o.completion IS NOT NULL";
+    sqlite3 *db = store_db(st);
+    sqlite3_stmt *s = NULL;
+    int found = 0;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return q_err(db, err, "reading the prompt share");
+    sqlite3_bind_int64(s, 1, dataset);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        double p = sqlite3_column_double(s, 0), c = sqlite3_column_double(s, 1);
+        if (p + c > 0) {
+            *out = p / (p + c);
+            found = 1;
+        }
+    }
+    sqlite3_finalize(s);
+    return found;
 }

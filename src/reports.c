@@ -14,147 +14,9 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "reports_impl.h"
 #include "util.h"
 #include "week.h"
-
-/* Logical columns of each report; the group column takes the name of --by
- * and the country column is left out when grouping by country. */
-enum col_id {
-    C_WEEK,
-    C_DAYS,
-    C_HEAD,
-    C_RANK,
-    C_GROUP,
-    C_COUNTRY,
-    C_TOKENS,
-    C_PREV,
-    C_SHARE,
-    C_CUMUL,
-    C_CHANGE,
-    C_GROWTH,
-    C_CR,
-    C_HHI,
-    C_HHI_CHANGE,
-    C_BAND,
-    C_START,
-    C_END,
-    C_WEEKLY,
-    C_WEEKS,
-    C_MAKEUP,
-    C_NCOLS
-};
-
-#define HIDDEN (RS_COL_TEXT_ONLY | RS_COL_DATA_ONLY)
-
-static const struct rs_col all_cols[C_NCOLS] = {
-    [C_WEEK] = {"week", "week", RS_DATE, RS_COL_DATA_ONLY},
-    [C_DAYS] = {"days", "days", RS_INT, RS_COL_DATA_ONLY},
-    [C_HEAD] = {"heading", "", RS_TEXT, HIDDEN},
-    [C_RANK] = {"rank", "rank", RS_INT, 0},
-    [C_GROUP] = {"group", "group", RS_TEXT, 0},
-    [C_COUNTRY] = {"country", "country", RS_TEXT, 0},
-    [C_TOKENS] = {"tokens", "tokens", RS_TOKENS, 0},
-    [C_PREV] = {"prev_tokens", "previous", RS_TOKENS, 0},
-    [C_SHARE] = {"share", "share", RS_SHARE, 0},
-    [C_CUMUL] = {"cumulative_share", "cumulative", RS_SHARE, 0},
-    [C_CHANGE] = {"share_change", "change", RS_PP, RS_COL_COLOR},
-    [C_GROWTH] = {"growth", "growth", RS_GROWTH, RS_COL_COLOR},
-    [C_CR] = {"cr", "CR", RS_SHARE, RS_COL_DATA_ONLY},
-    [C_HHI] = {"hhi", "HHI", RS_INDEX, RS_COL_DATA_ONLY},
-    [C_HHI_CHANGE] = {"hhi_change", "HHI change", RS_DELTA, RS_COL_DATA_ONLY},
-    [C_BAND] = {"band", "band", RS_TEXT, RS_COL_DATA_ONLY},
-    [C_START] = {"start_tokens", "first week", RS_TOKENS, 0},
-    [C_END] = {"end_tokens", "last week", RS_TOKENS, 0},
-    [C_WEEKLY] = {"weekly_growth", "weekly", RS_GROWTH, RS_COL_COLOR},
-    [C_WEEKS] = {"weeks", "weeks", RS_INT, 0},
-    [C_MAKEUP] = {"top_countries", "top countries", RS_TEXT, 0},
-};
-
-/* A rowset's columns chosen from all_cols; map[logical] is the index in
- * the rowset, or -1 for a column left out. */
-struct layout {
-    int map[C_NCOLS];
-};
-
-static void layout_make(struct rowset *rs, struct rs_col *cols, struct layout *l,
-                        const enum col_id *ids, size_t n, enum query_by by)
-{
-    size_t k = 0;
-
-    for (int i = 0; i < C_NCOLS; i++)
-        l->map[i] = -1;
-    for (size_t i = 0; i < n; i++) {
-        if (ids[i] == C_COUNTRY && by == BY_COUNTRY)
-            continue;
-        cols[k] = all_cols[ids[i]];
-        if (ids[i] == C_GROUP)
-            cols[k].key = cols[k].title = query_by_name(by);
-        l->map[ids[i]] = (int)k++;
-    }
-    rowset_init(rs, cols, k);
-}
-
-static void set_text(struct rowset *rs, const struct layout *l, size_t r, enum col_id c,
-                     const char *v)
-{
-    if (l->map[c] >= 0)
-        rowset_set_text(rs, r, (size_t)l->map[c], v);
-}
-
-static void set_int(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, int64_t v)
-{
-    if (l->map[c] >= 0)
-        rowset_set_int(rs, r, (size_t)l->map[c], v);
-}
-
-static void set_real(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, double v)
-{
-    if (l->map[c] >= 0)
-        rowset_set_real(rs, r, (size_t)l->map[c], v);
-}
-
-static void set_new(struct rowset *rs, const struct layout *l, size_t r, enum col_id c)
-{
-    if (l->map[c] >= 0)
-        rowset_set_new(rs, r, (size_t)l->map[c]);
-}
-
-/* Sets a growth cell: a rate, "new" from zero, or nothing when both are 0. */
-static void set_growth(struct rowset *rs, const struct layout *l, size_t r, enum col_id c,
-                       int64_t cur, int64_t prev)
-{
-    double g;
-
-    if (metrics_growth(cur, prev, &g) == 0)
-        set_real(rs, l, r, c, g);
-    else if (cur > 0)
-        set_new(rs, l, r, c);
-}
-
-static void add_param(struct reports *r, const char *key, const char *value)
-{
-    size_t n = r->rep.nparams;
-
-    if (n >= REPORTS_MAX_PARAMS)
-        return;
-    if (value) {
-        snprintf(r->param_text[n], sizeof(r->param_text[n]), "%s", value);
-        value = r->param_text[n];
-    }
-    r->params[n].key = key;
-    r->params[n].value = value;
-    r->params[n].number = 0;
-    r->rep.nparams = n + 1;
-    r->rep.params = r->params;
-}
-
-static void add_date_param(struct reports *r, const char *key, int32_t day)
-{
-    char d[TS_DATE_LEN + 1];
-
-    date_format(day, d);
-    add_param(r, key, d);
-}
 
 /* Parameters every report shows in JSON, and the range words of titles. */
 static void common_params(struct reports *r, const struct series *s,
@@ -162,11 +24,11 @@ static void common_params(struct reports *r, const struct series *s,
 {
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
 
-    add_param(r, "by", query_by_name(spec->by));
-    add_param(r, "dataset", spec->dataset);
-    add_param(r, "other", spec->other_exclude ? "exclude" : "include");
-    add_date_param(r, "from", s->from + 7);
-    add_date_param(r, "to", s->to);
+    rp_add_param(r, "by", query_by_name(spec->by));
+    rp_add_param(r, "dataset", spec->dataset);
+    rp_add_param(r, "other", spec->other_exclude ? "exclude" : "include");
+    rp_add_date_param(r, "from", s->from + 7);
+    rp_add_date_param(r, "to", s->to);
     date_format(s->from + 7, a);
     date_format(s->to, b);
     if (s->nweeks <= 2)
@@ -244,14 +106,6 @@ static size_t week_order(const struct series *s, size_t w, int exclude_other, in
     return n;
 }
 
-static char *format_title(const char *what, enum query_by by, const struct ts_buf *range)
-{
-    struct ts_buf t = TS_BUF_INIT;
-
-    buf_printf(&t, "%s by %s, %s", what, query_by_name(by), range->data);
-    return t.data;
-}
-
 int reports_share(const struct series *s, const struct reports_spec *spec, struct reports *out)
 {
     static const enum col_id ids[] = {C_WEEK,    C_DAYS,   C_HEAD,  C_RANK,  C_GROUP,
@@ -263,7 +117,7 @@ int reports_share(const struct series *s, const struct reports_spec *spec, struc
     char head[64];
 
     memset(out, 0, sizeof(*out));
-    layout_make(&out->rows, out->cols, &l, ids, sizeof(ids) / sizeof(ids[0]), spec->by);
+    rp_layout_make(&out->rows, out->cols, &l, ids, sizeof(ids) / sizeof(ids[0]), spec->by);
     out->rows.block_col = l.map[C_HEAD];
     out->rows.block_title = "%s";
 
@@ -282,33 +136,33 @@ int reports_share(const struct series *s, const struct reports_spec *spec, struc
         for (size_t i = 0; i < n; i++) {
             const struct series_group *g = &s->groups[idx[i]];
             size_t r = rowset_add(&out->rows);
-            set_int(&out->rows, &l, r, C_WEEK, s->from + (int32_t)(7 * w));
-            set_int(&out->rows, &l, r, C_DAYS, s->days[w]);
-            set_text(&out->rows, &l, r, C_HEAD, head);
+            rp_set_int(&out->rows, &l, r, C_WEEK, s->from + (int32_t)(7 * w));
+            rp_set_int(&out->rows, &l, r, C_DAYS, s->days[w]);
+            rp_set_text(&out->rows, &l, r, C_HEAD, head);
             if (!g->is_other)
-                set_int(&out->rows, &l, r, C_RANK, ++rank);
-            set_text(&out->rows, &l, r, C_GROUP, g->name);
-            set_text(&out->rows, &l, r, C_COUNTRY, g->country);
-            set_int(&out->rows, &l, r, C_TOKENS, g->tokens[w]);
-            set_real(&out->rows, &l, r, C_SHARE, metrics_share(g->tokens[w], denom));
+                rp_set_int(&out->rows, &l, r, C_RANK, ++rank);
+            rp_set_text(&out->rows, &l, r, C_GROUP, g->name);
+            rp_set_text(&out->rows, &l, r, C_COUNTRY, g->country);
+            rp_set_int(&out->rows, &l, r, C_TOKENS, g->tokens[w]);
+            rp_set_real(&out->rows, &l, r, C_SHARE, metrics_share(g->tokens[w], denom));
             if (have_prev)
-                set_real(&out->rows, &l, r, C_CHANGE,
-                         metrics_share(g->tokens[w], denom) -
-                             metrics_share(g->tokens[w - 1], prev_denom));
+                rp_set_real(&out->rows, &l, r, C_CHANGE,
+                            metrics_share(g->tokens[w], denom) -
+                                metrics_share(g->tokens[w - 1], prev_denom));
             out->nrows_data++;
         }
         size_t r = rowset_add(&out->rows);
         rowset_mark_total(&out->rows, r);
-        set_text(&out->rows, &l, r, C_HEAD, head);
-        set_text(&out->rows, &l, r, C_GROUP, "Total");
-        set_int(&out->rows, &l, r, C_TOKENS, denom);
-        set_real(&out->rows, &l, r, C_SHARE, denom > 0 ? 1.0 : 0.0);
+        rp_set_text(&out->rows, &l, r, C_HEAD, head);
+        rp_set_text(&out->rows, &l, r, C_GROUP, "Total");
+        rp_set_int(&out->rows, &l, r, C_TOKENS, denom);
+        rp_set_real(&out->rows, &l, r, C_SHARE, denom > 0 ? 1.0 : 0.0);
     }
     free(idx);
 
     out->rep.command = "report";
     common_params(out, s, spec, &range);
-    out->title = format_title("Share of tokens", spec->by, &range);
+    out->title = rp_format_title("Share of tokens", spec->by, &range);
     out->rep.title = out->title;
     out->rep.rows = &out->rows;
     buf_release(&range);
@@ -332,18 +186,20 @@ int reports_growth(const struct series *s, const struct reports_spec *spec, stru
     memset(out, 0, sizeof(*out));
     out->rep.command = "growth";
     common_params(out, s, spec, &range);
-    out->title = format_title("Week-over-week growth", spec->by, &range);
+    out->title = rp_format_title("Week-over-week growth", spec->by, &range);
     out->rep.title = out->title;
 
     /* The summary over the range: first and last reported week. */
     struct rowset *sum = spec->summary_only ? &out->rows : &out->extra;
     struct rs_col *sum_cols = spec->summary_only ? out->cols : out->extra_cols;
-    layout_make(sum, sum_cols, &sl, sum_ids, sizeof(sum_ids) / sizeof(sum_ids[0]), spec->by);
+    rp_layout_make(sum, sum_cols, &sl, sum_ids, sizeof(sum_ids) / sizeof(sum_ids[0]), spec->by);
     size_t n = 0;
     for (size_t g = 0; g < s->ngroups; g++) {
         const struct series_group *sg = &s->groups[g];
-        if ((sg->is_other && spec->other_exclude) ||
-            (sg->tokens[first] == 0 && sg->tokens[last] == 0))
+        int any = 0;
+        for (size_t w = first; w <= last; w++)
+            any |= sg->tokens[w] > 0;
+        if ((sg->is_other && spec->other_exclude) || !any)
             continue;
         idx[n++] = g;
     }
@@ -364,14 +220,14 @@ int reports_growth(const struct series *s, const struct reports_spec *spec, stru
             const struct series_group *sg = &s->groups[sorted[i]];
             size_t r = rowset_add(sum);
             double cg;
-            set_text(sum, &sl, r, C_GROUP, sg->name);
-            set_text(sum, &sl, r, C_COUNTRY, sg->country);
-            set_int(sum, &sl, r, C_START, sg->tokens[first]);
-            set_int(sum, &sl, r, C_END, sg->tokens[last]);
-            set_growth(sum, &sl, r, C_GROWTH, sg->tokens[last], sg->tokens[first]);
+            rp_set_text(sum, &sl, r, C_GROUP, sg->name);
+            rp_set_text(sum, &sl, r, C_COUNTRY, sg->country);
+            rp_set_int(sum, &sl, r, C_START, sg->tokens[first]);
+            rp_set_int(sum, &sl, r, C_END, sg->tokens[last]);
+            rp_set_growth(sum, &sl, r, C_GROWTH, sg->tokens[last], sg->tokens[first]);
             if (metrics_compound_growth(sg->tokens[first], sg->tokens[last], steps, &cg) == 0)
-                set_real(sum, &sl, r, C_WEEKLY, cg);
-            set_int(sum, &sl, r, C_WEEKS, steps + 1);
+                rp_set_real(sum, &sl, r, C_WEEKLY, cg);
+            rp_set_int(sum, &sl, r, C_WEEKS, steps + 1);
             if (spec->summary_only)
                 out->nrows_data++;
         }
@@ -380,13 +236,13 @@ int reports_growth(const struct series *s, const struct reports_spec *spec, stru
         double cg;
         size_t r = rowset_add(sum);
         rowset_mark_total(sum, r);
-        set_text(sum, &sl, r, C_GROUP, "Total");
-        set_int(sum, &sl, r, C_START, t0);
-        set_int(sum, &sl, r, C_END, t1);
-        set_growth(sum, &sl, r, C_GROWTH, t1, t0);
+        rp_set_text(sum, &sl, r, C_GROUP, "Total");
+        rp_set_int(sum, &sl, r, C_START, t0);
+        rp_set_int(sum, &sl, r, C_END, t1);
+        rp_set_growth(sum, &sl, r, C_GROWTH, t1, t0);
         if (metrics_compound_growth(t0, t1, steps, &cg) == 0)
-            set_real(sum, &sl, r, C_WEEKLY, cg);
-        set_int(sum, &sl, r, C_WEEKS, steps + 1);
+            rp_set_real(sum, &sl, r, C_WEEKLY, cg);
+        rp_set_int(sum, &sl, r, C_WEEKS, steps + 1);
         free(tok);
         free(names);
         free(order);
@@ -411,7 +267,7 @@ int reports_growth(const struct series *s, const struct reports_spec *spec, stru
     out->rep.extra_title = out->extra_title;
     out->rep.extra_in_text = 1;
 
-    layout_make(&out->rows, out->cols, &l, ids, sizeof(ids) / sizeof(ids[0]), spec->by);
+    rp_layout_make(&out->rows, out->cols, &l, ids, sizeof(ids) / sizeof(ids[0]), spec->by);
     out->rows.block_col = l.map[C_HEAD];
     out->rows.block_title = "%s";
     for (size_t w = first; w <= last; w++) {
@@ -424,15 +280,15 @@ int reports_growth(const struct series *s, const struct reports_spec *spec, stru
         for (size_t i = 0; i < k; i++) {
             const struct series_group *g = &s->groups[idx[i]];
             size_t r = rowset_add(&out->rows);
-            set_int(&out->rows, &l, r, C_WEEK, s->from + (int32_t)(7 * w));
-            set_int(&out->rows, &l, r, C_DAYS, s->days[w]);
-            set_text(&out->rows, &l, r, C_HEAD, head);
-            set_text(&out->rows, &l, r, C_GROUP, g->name);
-            set_text(&out->rows, &l, r, C_COUNTRY, g->country);
-            set_int(&out->rows, &l, r, C_TOKENS, g->tokens[w]);
+            rp_set_int(&out->rows, &l, r, C_WEEK, s->from + (int32_t)(7 * w));
+            rp_set_int(&out->rows, &l, r, C_DAYS, s->days[w]);
+            rp_set_text(&out->rows, &l, r, C_HEAD, head);
+            rp_set_text(&out->rows, &l, r, C_GROUP, g->name);
+            rp_set_text(&out->rows, &l, r, C_COUNTRY, g->country);
+            rp_set_int(&out->rows, &l, r, C_TOKENS, g->tokens[w]);
             if (prev_known) {
-                set_int(&out->rows, &l, r, C_PREV, g->tokens[w - 1]);
-                set_growth(&out->rows, &l, r, C_GROWTH, g->tokens[w], g->tokens[w - 1]);
+                rp_set_int(&out->rows, &l, r, C_PREV, g->tokens[w - 1]);
+                rp_set_growth(&out->rows, &l, r, C_GROWTH, g->tokens[w], g->tokens[w - 1]);
             }
             out->nrows_data++;
         }
@@ -440,12 +296,12 @@ int reports_growth(const struct series *s, const struct reports_spec *spec, stru
         int64_t tp = week_total(s, other, spec->other_exclude, w - 1);
         size_t r = rowset_add(&out->rows);
         rowset_mark_total(&out->rows, r);
-        set_text(&out->rows, &l, r, C_HEAD, head);
-        set_text(&out->rows, &l, r, C_GROUP, "Total");
-        set_int(&out->rows, &l, r, C_TOKENS, t);
+        rp_set_text(&out->rows, &l, r, C_HEAD, head);
+        rp_set_text(&out->rows, &l, r, C_GROUP, "Total");
+        rp_set_int(&out->rows, &l, r, C_TOKENS, t);
         if (prev_known) {
-            set_int(&out->rows, &l, r, C_PREV, tp);
-            set_growth(&out->rows, &l, r, C_GROWTH, t, tp);
+            rp_set_int(&out->rows, &l, r, C_PREV, tp);
+            rp_set_growth(&out->rows, &l, r, C_GROWTH, t, tp);
         }
     }
     out->rep.rows = &out->rows;
@@ -542,11 +398,11 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
     char head[64];
 
     memset(out, 0, sizeof(*out));
-    layout_make(&out->rows, out->cols, &l, ids, sizeof(ids) / sizeof(ids[0]), spec->by);
+    rp_layout_make(&out->rows, out->cols, &l, ids, sizeof(ids) / sizeof(ids[0]), spec->by);
     out->rows.block_col = l.map[C_HEAD];
     out->rows.block_title = "%s";
-    layout_make(&out->extra, out->extra_cols, &wl, week_ids, sizeof(week_ids) / sizeof(week_ids[0]),
-                spec->by);
+    rp_layout_make(&out->extra, out->extra_cols, &wl, week_ids,
+                   sizeof(week_ids) / sizeof(week_ids[0]), spec->by);
     /* The country make-up reads "CR-5"-style in the JSON key for clarity. */
     out->extra_cols[wl.map[C_CR]].key = "cr";
 
@@ -575,20 +431,20 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
             const struct series_group *g = &s->groups[idx[i]];
             cumul += g->tokens[w];
             r = rowset_add(&out->rows);
-            set_int(&out->rows, &l, r, C_WEEK, s->from + (int32_t)(7 * w));
-            set_int(&out->rows, &l, r, C_DAYS, s->days[w]);
-            set_text(&out->rows, &l, r, C_HEAD, head);
-            set_int(&out->rows, &l, r, C_RANK, (int64_t)i + 1);
-            set_text(&out->rows, &l, r, C_GROUP, g->name);
-            set_text(&out->rows, &l, r, C_COUNTRY, g->country);
-            set_int(&out->rows, &l, r, C_TOKENS, g->tokens[w]);
-            set_real(&out->rows, &l, r, C_SHARE, metrics_share(g->tokens[w], denom));
-            set_real(&out->rows, &l, r, C_CUMUL, metrics_share(cumul, denom));
-            set_real(&out->rows, &l, r, C_CR, cr);
-            set_real(&out->rows, &l, r, C_HHI, hhi);
+            rp_set_int(&out->rows, &l, r, C_WEEK, s->from + (int32_t)(7 * w));
+            rp_set_int(&out->rows, &l, r, C_DAYS, s->days[w]);
+            rp_set_text(&out->rows, &l, r, C_HEAD, head);
+            rp_set_int(&out->rows, &l, r, C_RANK, (int64_t)i + 1);
+            rp_set_text(&out->rows, &l, r, C_GROUP, g->name);
+            rp_set_text(&out->rows, &l, r, C_COUNTRY, g->country);
+            rp_set_int(&out->rows, &l, r, C_TOKENS, g->tokens[w]);
+            rp_set_real(&out->rows, &l, r, C_SHARE, metrics_share(g->tokens[w], denom));
+            rp_set_real(&out->rows, &l, r, C_CUMUL, metrics_share(cumul, denom));
+            rp_set_real(&out->rows, &l, r, C_CR, cr);
+            rp_set_real(&out->rows, &l, r, C_HHI, hhi);
             if (have_prev)
-                set_real(&out->rows, &l, r, C_HHI_CHANGE, hhi - prev_hhi);
-            set_text(&out->rows, &l, r, C_BAND, band);
+                rp_set_real(&out->rows, &l, r, C_HHI_CHANGE, hhi - prev_hhi);
+            rp_set_text(&out->rows, &l, r, C_BAND, band);
             out->nrows_data++;
         }
 
@@ -600,9 +456,12 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
         buf_printf(&t, "CR-%zu %s, HHI %s (%s)", shown, crs, hhis, band);
         if (have_prev) {
             double d = hhi - prev_hhi;
-            format_points(d, 1, ds, sizeof(ds));
-            buf_printf(&t, ", %s on the week before%s", ds,
-                       metrics_hhi_change_significant(d) ? " (a significant change)" : "");
+            format_points(fabs(d), 0, ds, sizeof(ds));
+            if (strcmp(ds, "0") == 0)
+                buf_printf(&t, ", unchanged from the week before");
+            else
+                buf_printf(&t, ", %s %s from the week before%s", d > 0 ? "up" : "down", ds,
+                           metrics_hhi_change_significant(d) ? " (a significant change)" : "");
         }
         rowset_add_note(&out->rows, r, "%s", t.data);
         buf_reset(&mk);
@@ -610,14 +469,14 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
         rowset_add_note(&out->rows, r, "Top %zu by country: %s", shown, mk.data);
 
         size_t wr = rowset_add(&out->extra);
-        set_int(&out->extra, &wl, wr, C_WEEK, s->from + (int32_t)(7 * w));
-        set_int(&out->extra, &wl, wr, C_DAYS, s->days[w]);
-        set_real(&out->extra, &wl, wr, C_CR, cr);
-        set_real(&out->extra, &wl, wr, C_HHI, hhi);
-        set_text(&out->extra, &wl, wr, C_BAND, band);
+        rp_set_int(&out->extra, &wl, wr, C_WEEK, s->from + (int32_t)(7 * w));
+        rp_set_int(&out->extra, &wl, wr, C_DAYS, s->days[w]);
+        rp_set_real(&out->extra, &wl, wr, C_CR, cr);
+        rp_set_real(&out->extra, &wl, wr, C_HHI, hhi);
+        rp_set_text(&out->extra, &wl, wr, C_BAND, band);
         if (have_prev)
-            set_real(&out->extra, &wl, wr, C_HHI_CHANGE, hhi - prev_hhi);
-        set_text(&out->extra, &wl, wr, C_MAKEUP, mk.data);
+            rp_set_real(&out->extra, &wl, wr, C_HHI_CHANGE, hhi - prev_hhi);
+        rp_set_text(&out->extra, &wl, wr, C_MAKEUP, mk.data);
     }
     free(idx);
     free(scratch);
@@ -626,7 +485,7 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
     common_params(out, s, spec, &range);
     char nbuf[32];
     snprintf(nbuf, sizeof(nbuf), "%zu", topn);
-    add_param(out, "n", nbuf);
+    rp_add_param(out, "n", nbuf);
     out->params[out->rep.nparams - 1].number = 1;
     buf_reset(&t);
     buf_printf(&t, "Top %zu %s by tokens, %s", topn, spec->by == BY_VENDOR ? "vendors" : "models",

@@ -375,7 +375,9 @@ static int child_write_too_much(const char *path)
         fputs("0123456789\n", o.fp);
     if (output_commit(&o, &err) != -1)
         return 12;
-    if (strcmp(err.msg, "write error: File too large") != 0) {
+    char want[700];
+    snprintf(want, sizeof(want), "cannot write '%s': File too large", path);
+    if (strcmp(err.msg, want) != 0) {
         fprintf(stderr, "child: %s\n", err.msg);
         return 13;
     }
@@ -463,7 +465,7 @@ static void test_special_file(void **state)
     assert_int_equal(output_open(&o, "/dev/full", stdout, &err), 0);
     fputs("lost\n", o.fp);
     assert_int_equal(output_commit(&o, &err), -1);
-    assert_string_equal(err.msg, "write error: No space left on device");
+    assert_string_equal(err.msg, "cannot write '/dev/full': No space left on device");
     output_release(&o);
 }
 

@@ -396,8 +396,8 @@ static void test_top_other_excluded_and_hhi_change(void **state)
     assert_near(dval(rs, 0, "hhi_change"), 5200 - 5000);
     assert_string_equal(text(rs, 0, "band"), "highly concentrated");
     assert_string_equal(rs->rows[1].notes[0],
-                        "CR-2 100.0 %, HHI 5,200 (highly concentrated), +200 on the week before "
-                        "(a significant change)");
+                        "CR-2 100.0 %, HHI 5,200 (highly concentrated), up 200 from the week "
+                        "before (a significant change)");
     reports_release(&r);
     series_release(&s);
 }
