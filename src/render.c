@@ -188,13 +188,19 @@ static void usd(double v, int exact, char *buf, size_t n)
     }
 }
 
-/* A price per million tokens: at least two decimals, more while they are
- * not zero (prices are exact to six): "$0.30", "$0.045", "$25.00". */
+/* A price per million tokens: two decimals, or under $1 as many as three
+ * significant digits need, without trailing zeros past the second:
+ * "$0.30", "$0.045", "$0.0375", "$0.996", "$25.00". */
 static void price(double v, char *buf, size_t n)
 {
     char num[64];
+    int decimals = 2;
 
-    snprintf(num, sizeof(num), "%.6f", v);
+    if (v > 0 && v < 1)
+        decimals = (int)-floor(log10(v)) + 2;
+    if (decimals > 6)
+        decimals = 6; /* prices are exact to six decimals */
+    snprintf(num, sizeof(num), "%.*f", decimals, v);
     size_t len = strlen(num), dot = strcspn(num, ".");
     while (len > dot + 3 && num[len - 1] == '0')
         num[--len] = '\0';

@@ -113,11 +113,11 @@ static void order_groups(const struct group_sum *g, size_t n, int by_priced, siz
 
 int reports_prices(const struct report_input *in, struct reports *out, struct ts_err *err)
 {
-    static const enum col_id model_ids[] = {C_GROUP,        C_COUNTRY,       C_TOKENS,
-                                            C_INPUT,        C_OUTPUT,        C_INPUT_RATIO,
-                                            C_OUTPUT_RATIO, C_PRICE_FROM,    C_SOURCE};
-    static const enum col_id group_ids[] = {C_GROUP, C_COUNTRY,     C_MODELS,       C_TOKENS,
-                                            C_INPUT, C_OUTPUT,      C_INPUT_RATIO, C_OUTPUT_RATIO};
+    static const enum col_id model_ids[] = {C_GROUP,        C_COUNTRY,    C_TOKENS,
+                                            C_INPUT,        C_OUTPUT,     C_INPUT_RATIO,
+                                            C_OUTPUT_RATIO, C_PRICE_FROM, C_SOURCE};
+    static const enum col_id group_ids[] = {C_GROUP, C_COUNTRY, C_MODELS,      C_TOKENS,
+                                            C_INPUT, C_OUTPUT,  C_INPUT_RATIO, C_OUTPUT_RATIO};
     const struct reports_spec *spec = in->spec;
     struct price_book book = PRICE_BOOK_INIT;
     struct usage_row *use = NULL;
@@ -211,8 +211,9 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
                spec->by == BY_MODEL ? "" : ", usage-weighted by ",
                spec->by == BY_MODEL ? "" : query_by_name(spec->by), day, spec->dataset);
     if (ref) {
-        buf_printf(&t, "; vs: how many times %s ($%g in, $%g out) costs", book.models[ref_model].model,
-                   per_million(ref->prompt), per_million(ref->completion));
+        buf_printf(&t, "; vs: how many times %s ($%g in, $%g out) costs",
+                   book.models[ref_model].model, per_million(ref->prompt),
+                   per_million(ref->completion));
     }
     out->title = t.data;
     t.data = NULL;
@@ -234,9 +235,8 @@ done:
 
 int reports_cost(const struct report_input *in, struct reports *out, struct ts_err *err)
 {
-    static const enum col_id ids[] = {C_WEEK,  C_DAYS,      C_HEAD,     C_GROUP,
-                                      C_COUNTRY, C_TOKENS,  C_SPEND,    C_USD_PER_M,
-                                      C_UNPRICED, C_ESTIMATED};
+    static const enum col_id ids[] = {C_WEEK,   C_DAYS,  C_HEAD,      C_GROUP,    C_COUNTRY,
+                                      C_TOKENS, C_SPEND, C_USD_PER_M, C_UNPRICED, C_ESTIMATED};
     const struct reports_spec *spec = in->spec;
     struct price_book book = PRICE_BOOK_INIT;
     struct usage_row *use = NULL;
@@ -303,8 +303,8 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
                 g->estimated += u->tokens;
                 total.estimated += u->tokens;
             }
-            double spend = (double)prompt * (double)p->prompt +
-                           (double)completion * (double)p->completion;
+            double spend =
+                (double)prompt * (double)p->prompt + (double)completion * (double)p->completion;
             g->priced += u->tokens;
             g->spend += spend;
             total.priced += u->tokens;
@@ -333,10 +333,11 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
             }
             rp_set_text(&out->rows, &l, r, C_HEAD, head);
             rp_set_int(&out->rows, &l, r, C_TOKENS, g->tokens);
-            rp_set_real(&out->rows, &l, r, C_SPEND, g->spend / 1e12);
-            if (g->priced > 0)
+            if (g->priced > 0) { /* no spend at all, rather than $0, when nothing is priced */
+                rp_set_real(&out->rows, &l, r, C_SPEND, g->spend / 1e12);
                 rp_set_real(&out->rows, &l, r, C_USD_PER_M,
                             g->spend / 1e12 / (double)g->priced * 1e6);
+            }
             rp_set_int(&out->rows, &l, r, C_UNPRICED, g->unpriced);
             rp_set_int(&out->rows, &l, r, C_ESTIMATED, g->estimated);
         }
@@ -360,7 +361,8 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
     else
         buf_printf(&range, "weeks %s to %s (dataset %s)", a, b, spec->dataset);
     out->title = rp_format_title("Estimated spend", spec->by, &range);
-    buf_printf(&t, "%s; where a dump gives only total tokens, %.1f %% are taken as prompt tokens (%s)",
+    buf_printf(&t,
+               "%s; where a dump gives only total tokens, %.1f %% are taken as prompt tokens (%s)",
                out->title, share * 100.0,
                spec->prompt_share >= 0 ? "--prompt-share"
                : share_from_data       ? "the share in this dataset's rows that have a split"

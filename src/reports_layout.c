@@ -45,9 +45,8 @@ const struct rs_col rp_cols[C_NCOLS] = {
     [C_ESTIMATED] = {"estimated_split_tokens", "split estimated", RS_TOKENS, 0},
 };
 
-
 void rp_layout_make(struct rowset *rs, struct rs_col *cols, struct layout *l,
-                        const enum col_id *ids, size_t n, enum query_by by)
+                    const enum col_id *ids, size_t n, enum query_by by)
 {
     size_t k = 0;
 
@@ -64,8 +63,7 @@ void rp_layout_make(struct rowset *rs, struct rs_col *cols, struct layout *l,
     rowset_init(rs, cols, k);
 }
 
-void rp_set_text(struct rowset *rs, const struct layout *l, size_t r, enum col_id c,
-                     const char *v)
+void rp_set_text(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, const char *v)
 {
     if (l->map[c] >= 0)
         rowset_set_text(rs, r, (size_t)l->map[c], v);
@@ -90,8 +88,8 @@ void rp_set_new(struct rowset *rs, const struct layout *l, size_t r, enum col_id
 }
 
 /* Sets a growth cell: a rate, "new" from zero, or nothing when both are 0. */
-void rp_set_growth(struct rowset *rs, const struct layout *l, size_t r, enum col_id c,
-                       int64_t cur, int64_t prev)
+void rp_set_growth(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, int64_t cur,
+                   int64_t prev)
 {
     double g;
 
