@@ -60,14 +60,13 @@ struct layout {
  * starts rs over them. */
 void rp_layout_make(struct rowset *rs, struct rs_col *cols, struct layout *l,
                     const enum col_id *ids, size_t n, enum query_by by);
-void rp_set_text(struct rowset *rs, const struct layout *l, size_t r, enum col_id c,
-                 const char *v);
+void rp_set_text(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, const char *v);
 void rp_set_int(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, int64_t v);
 void rp_set_real(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, double v);
 void rp_set_new(struct rowset *rs, const struct layout *l, size_t r, enum col_id c);
 /* A growth rate cur / prev - 1, "new" from zero, nothing when both are 0. */
-void rp_set_growth(struct rowset *rs, const struct layout *l, size_t r, enum col_id c,
-                   int64_t cur, int64_t prev);
+void rp_set_growth(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, int64_t cur,
+                   int64_t prev);
 
 /* A JSON parameter of the report (value copied; number: written as is). */
 void rp_add_param(struct reports *r, const char *key, const char *value);

@@ -211,7 +211,7 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
                spec->by == BY_MODEL ? "" : ", usage-weighted by ",
                spec->by == BY_MODEL ? "" : query_by_name(spec->by), day, spec->dataset);
     if (ref) {
-        buf_printf(&t, "; vs: how many times %s ($%g in, $%g out) costs",
+        buf_printf(&t, "; vs = the price of %s ($%.2f in, $%.2f out) divided by each price",
                    book.models[ref_model].model, per_million(ref->prompt),
                    per_million(ref->completion));
     }
