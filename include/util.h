@@ -79,6 +79,23 @@ int ts_utf8_valid(const char *s, size_t len);
 /* Non-zero when s[0..len) holds a control character (C0, DEL or C1). */
 int ts_has_control(const char *s, size_t len);
 
+/* A map from strings to int64, open addressing; keys are copied. */
+struct ts_map {
+    char **keys;
+    int64_t *vals;
+    size_t cap, len; /* cap is 0 or a power of two */
+};
+#define TS_MAP_INIT                                                                                \
+    {                                                                                              \
+        NULL, NULL, 0, 0                                                                           \
+    }
+
+/* Returns 1 and sets *val when key is in the map, else 0. */
+int ts_map_get(const struct ts_map *m, const char *key, int64_t *val);
+void ts_map_put(struct ts_map *m, const char *key, int64_t val);
+void ts_map_clear(struct ts_map *m);   /* empties it, keeps the memory */
+void ts_map_release(struct ts_map *m); /* safe on TS_MAP_INIT */
+
 /* one when n is 1, else many: for "1 row" and "2 rows". */
 const char *ts_plural(long long n, const char *one, const char *many);
 

@@ -62,6 +62,7 @@ struct store {
     sqlite3 *db;
     sqlite3_stmt *stmt[ST_COUNT];
     int in_tx;
+    struct ts_map model_ids; /* slug -> id, emptied when a transaction rolls back */
 };
 
 /* migrations[i] takes the schema from version i to i + 1. A new version
@@ -394,6 +395,7 @@ void store_close(struct store *st)
     if (st->in_tx)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(st->db);
+    ts_map_release(&st->model_ids);
     free(st);
 }
 
@@ -420,6 +422,7 @@ void store_rollback(struct store *st)
     if (st->in_tx || !sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_tx = 0;
+    ts_map_clear(&st->model_ids); /* models added in the transaction are gone */
 }
 
 /* Runs a prepared statement expected to finish without rows. */
@@ -546,11 +549,14 @@ int store_model(struct store *st, const char *slug, const char *vendor, int64_t 
     sqlite3_stmt *s = st->stmt[ST_MODEL_GET];
     int rc;
 
+    if (ts_map_get(&st->model_ids, slug, out))
+        return 0;
     sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         *out = sqlite3_column_int64(s, 0);
         sqlite3_reset(s);
+        ts_map_put(&st->model_ids, slug, *out);
         return 0;
     }
     sqlite3_reset(s);
@@ -562,6 +568,7 @@ int store_model(struct store *st, const char *slug, const char *vendor, int64_t 
     if (step_done(st, s, err, "adding a model") < 0)
         return -1;
     *out = sqlite3_last_insert_rowid(st->db);
+    ts_map_put(&st->model_ids, slug, *out);
     return 0;
 }
 

@@ -384,3 +384,80 @@ const char *ts_plural(long long n, const char *one, const char *many)
 {
     return n == 1 ? one : many;
 }
+
+static uint64_t map_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The slot of key: where it is, or the empty slot where it would go. */
+static size_t map_slot(const struct ts_map *m, const char *key)
+{
+    size_t i = (size_t)map_hash(key) & (m->cap - 1);
+
+    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+int ts_map_get(const struct ts_map *m, const char *key, int64_t *val)
+{
+    if (m->len == 0)
+        return 0;
+    size_t i = map_slot(m, key);
+    if (!m->keys[i])
+        return 0;
+    *val = m->vals[i];
+    return 1;
+}
+
+void ts_map_put(struct ts_map *m, const char *key, int64_t val)
+{
+    if ((m->len + 1) * 2 > m->cap) { /* keep it at most half full */
+        struct ts_map bigger = {NULL, NULL, m->cap ? m->cap * 2 : 64, 0};
+        bigger.keys = xcalloc(bigger.cap, sizeof(*bigger.keys));
+        bigger.vals = xcalloc(bigger.cap, sizeof(*bigger.vals));
+        for (size_t i = 0; i < m->cap; i++) {
+            if (m->keys[i]) {
+                size_t j = map_slot(&bigger, m->keys[i]);
+                bigger.keys[j] = m->keys[i];
+                bigger.vals[j] = m->vals[i];
+                bigger.len++;
+            }
+        }
+        free(m->keys);
+        free(m->vals);
+        *m = bigger;
+    }
+    size_t i = map_slot(m, key);
+    if (!m->keys[i]) {
+        m->keys[i] = xstrdup(key);
+        m->len++;
+    }
+    m->vals[i] = val;
+}
+
+void ts_map_clear(struct ts_map *m)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        free(m->keys[i]);
+        m->keys[i] = NULL;
+    }
+    m->len = 0;
+}
+
+void ts_map_release(struct ts_map *m)
+{
+    ts_map_clear(m);
+    free(m->keys);
+    free(m->vals);
+    m->keys = NULL;
+    m->vals = NULL;
+    m->cap = 0;
+}

@@ -599,9 +599,45 @@ static void test_xalloc(void **state)
     free(p);
 }
 
+/* The string map: get after put, overwrite, growth past many keys, clear. */
+static void test_map(void **state)
+{
+    struct ts_map m = TS_MAP_INIT;
+    int64_t v = -1;
+    char key[32];
+    (void)state;
+
+    assert_int_equal(ts_map_get(&m, "a", &v), 0);
+    ts_map_put(&m, "a", 1);
+    ts_map_put(&m, "b", 2);
+    ts_map_put(&m, "a", 3);
+    assert_int_equal(ts_map_get(&m, "a", &v), 1);
+    assert_int_equal(v, 3);
+    assert_int_equal(m.len, 2);
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof(key), "vendor/model-%d", i);
+        ts_map_put(&m, key, i);
+    }
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof(key), "vendor/model-%d", i);
+        assert_int_equal(ts_map_get(&m, key, &v), 1);
+        assert_int_equal(v, i);
+    }
+    assert_int_equal(ts_map_get(&m, "vendor/model-5000", &v), 0);
+    assert_int_equal(m.len, 5002);
+    ts_map_clear(&m);
+    assert_int_equal(ts_map_get(&m, "a", &v), 0);
+    ts_map_put(&m, "a", 9);
+    assert_int_equal(ts_map_get(&m, "a", &v), 1);
+    assert_int_equal(v, 9);
+    ts_map_release(&m);
+    ts_map_release(&m); /* safe twice */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_map),
         cmocka_unit_test(test_count_integers),
         cmocka_unit_test(test_count_syntax),
         cmocka_unit_test(test_count_fractions),
