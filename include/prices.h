@@ -6,7 +6,8 @@
  * matched to a priced model by its canonical slug, then with a -YYYYMMDD
  * (or -YYYY-MM-DD) date suffix dropped from both, then with the :variant
  * dropped too (against models without a variant, so a :free price of 0
- * never prices the paid model). */
+ * never prices the paid model, and :free usage is never priced like the
+ * paid model). */
 #ifndef TOKSTAT_PRICES_H
 #define TOKSTAT_PRICES_H
 

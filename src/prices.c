@@ -145,13 +145,17 @@ long price_book_match(const struct price_book *b, const char *slug)
     long exact = -1, same_nodate = -1, same_base = -1;
 
     price_strip(slug, &nodate, &base, &has_variant);
+    /* Free usage is not priced like the paid model: without a :free entry
+     * of its own it has no price. */
+    const char *colon = strrchr(slug, ':');
+    int is_free = colon && strcmp(colon, ":free") == 0;
     for (size_t i = 0; i < b->nmodels; i++) {
         const struct price_model *m = &b->models[i];
         if (strcmp(m->model, slug) == 0)
             exact = (long)i;
         else if (strcmp(m->nodate, nodate.data) == 0)
             same_nodate = better(b, same_nodate, (long)i);
-        else if (!m->has_variant && strcmp(m->base, base.data) == 0)
+        else if (!m->has_variant && !is_free && strcmp(m->base, base.data) == 0)
             same_base = better(b, same_base, (long)i);
     }
     buf_release(&nodate);
@@ -185,7 +189,13 @@ const struct price_row *price_book_at(const struct price_book *b, long m, int32_
             best = &b->rows[i]; /* rows ascend, so the last one that fits */
     }
     if (!best) {
-        best = &b->rows[pm->first];
+        /* Every price is later: the earliest day's, a snapshot over a
+         * catalogue price of that day (it sorts after it). */
+        size_t i = pm->first;
+        while (i + 1 < pm->first + pm->count &&
+               b->rows[i + 1].valid_from == b->rows[pm->first].valid_from)
+            i++;
+        best = &b->rows[i];
         *later = 1;
     }
     return best;

@@ -357,7 +357,7 @@ static void format_points(double v, int sign, char *buf, size_t n)
 {
     long long x = llround(v);
     unsigned long long a = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
-    char digits[32], grouped[48];
+    char digits[24], grouped[32];
     size_t len = (size_t)snprintf(digits, sizeof(digits), "%llu", a), k = 0;
 
     for (size_t i = 0; i < len; i++) {
