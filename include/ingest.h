@@ -26,6 +26,10 @@ struct ingest {
 void ingest_init(struct ingest *ig, struct store *st, int label_end, int32_t price_day);
 /* Fills a sink whose callbacks write through ig. */
 void ingest_sink(struct ingest *ig, struct ts_sink *out);
+/* Ends the import inside its transaction: records its counts, hash and
+ * as-of time, and rebuilds the weekly roll-ups of the weeks it touched. */
+int ingest_finish(struct ingest *ig, struct ts_err *err);
+
 void ingest_release(struct ingest *ig); /* safe after ingest_init */
 
 #endif

@@ -74,13 +74,14 @@ int query_source(struct store *st, int64_t dataset, char **out, struct ts_err *e
 /* Every price and catalogue alias, indexed (price_book_index done). */
 int query_price_book(struct store *st, struct price_book *out, struct ts_err *err);
 
-/* Tokens per week and model for weeks from..to (Mondays), with the week's
- * prompt and completion tokens when every row of it gives both. */
+/* Tokens per week and model for weeks from..to (Mondays); split_tokens of
+ * them come from rows that give prompt and completion tokens, whose sums
+ * prompt and completion are. */
 struct usage_row {
     int32_t week;
     char *slug, *vendor, *country; /* owned; country "unknown" when unmapped */
     int64_t tokens;
-    int64_t prompt, completion; /* TS_ABSENT when the split is not known */
+    int64_t split_tokens, prompt, completion;
 };
 
 int query_usage(struct store *st, int64_t dataset, int32_t from, int32_t to, struct usage_row **out,

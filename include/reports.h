@@ -32,7 +32,7 @@ struct reports {
     struct rowset rows, extra;
     struct rs_col cols[REPORTS_MAX_COLS], extra_cols[REPORTS_MAX_COLS];
     struct report_param params[REPORTS_MAX_PARAMS];
-    char param_text[REPORTS_MAX_PARAMS][32];
+    char param_text[REPORTS_MAX_PARAMS][256];
     char *title, *extra_title;
     size_t nrows_data;                    /* rows other than Total rows: 0 means an empty result */
     char *warnings[REPORTS_MAX_WARNINGS]; /* owned; see reports_warn */

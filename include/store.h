@@ -12,7 +12,7 @@
 #include "err.h"
 #include "record.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -86,6 +86,11 @@ int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_cha
 int store_put_price(struct store *st, const char *model, int32_t valid_from, const char *source,
                     int64_t prompt, int64_t completion, int64_t import_id, struct ts_err *err);
 
+/* Rebuilds the weekly roll-ups (week_model, week_days) of dataset for the
+ * weeks containing the days from..to; an import calls it for the span its
+ * file covered, before committing. */
+int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, struct ts_err *err);
+
 /* Records that the catalogue id alias (e.g. anthropic/claude-opus-4.6)
  * names the model whose prices are kept as model. */
 int store_put_alias(struct store *st, const char *alias, const char *model, int64_t import_id,
@@ -108,7 +113,7 @@ int store_vendor_each(struct store *st, int (*fn)(void *ctx, const struct store_
 /* What `tokstat status` shows. Every string is owned by the struct. */
 struct store_week {
     int32_t week;
-    int days; /* distinct days of daily data in the week; 0 when from weekly rows */
+    int days; /* distinct days of daily data in the week; 7 for a week of weekly rows */
 };
 struct store_dataset_status {
     char *name;

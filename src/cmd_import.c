@@ -150,9 +150,8 @@ static int import_one(struct cli *c, struct store *st, const char *name,
         ts_err_set(&err, "no records (expected usage rows or catalogue prices)");
         goto fail;
     }
-    ig.imp.as_of = ig.as_of;
     seen_before = store_import_seen(st, ig.imp.sha256, ig.imp.id, seen, &err);
-    if (seen_before < 0 || store_import_finish(st, &ig.imp, &err) < 0)
+    if (seen_before < 0 || ingest_finish(&ig, &err) < 0)
         goto fail;
     if (a->dry_run) {
         store_rollback(st);

@@ -123,6 +123,17 @@ static void ingest_as_of(void *ctx, const char *as_of)
         ig->price_day = day;
 }
 
+int ingest_finish(struct ingest *ig, struct ts_err *err)
+{
+    ig->imp.as_of = ig->as_of;
+    if (store_import_finish(ig->st, &ig->imp, err) < 0)
+        return -1;
+    if (ig->have_period &&
+        store_rollup(ig->st, ig->imp.dataset, ig->first_period, ig->last_period, err) < 0)
+        return -1;
+    return 0;
+}
+
 void ingest_sink(struct ingest *ig, struct ts_sink *out)
 {
     out->record = ingest_record;

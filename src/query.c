@@ -38,14 +38,10 @@ static int q_err(sqlite3 *db, struct ts_err *err, const char *what)
     return ts_err_set(err, "database: %s: %s", what, sqlite3_errmsg(db));
 }
 
-/* Weeks with data: days of daily data when the week has any, else 7. */
+/* Weeks with data, from the roll-ups kept at import: days of daily data
+ * when the week has any, else 7. */
 static const char weeks_sql[] =
-    "SELECT week, COALESCE(MAX(CASE WHEN g = 0 THEN days END), 7) FROM ("
-    "  SELECT ts_week(period) AS week, 0 AS g, COUNT(DISTINCT period) AS days"
-    "   FROM observations WHERE dataset_id = ?1 AND granularity = 0 GROUP BY week"
-    "  UNION ALL"
-    "  SELECT DISTINCT period, 1, 7 FROM observations WHERE dataset_id = ?1 AND granularity = 1)"
-    " GROUP BY week ORDER BY week";
+    "SELECT week, days FROM week_days WHERE dataset_id = ?1 ORDER BY week";
 
 int query_weeks(struct store *st, int64_t dataset, struct week_days **out, size_t *n,
                 struct ts_err *err)
@@ -79,19 +75,11 @@ int query_weeks(struct store *st, int64_t dataset, struct week_days **out, size_
     return 0;
 }
 
-/* Tokens per week and model in weeks ?2..?3: daily rows summed per week,
- * weekly rows for the weeks that have no daily rows. */
-#define WEEK_MODEL_CTE                                                                             \
-    "WITH d AS ("                                                                                  \
-    "  SELECT ts_week(period) AS week, model_id, SUM(total) AS tokens FROM observations"           \
-    "   WHERE dataset_id = ?1 AND granularity = 0 AND period BETWEEN ?2 AND ?3 + 6"                \
-    "   GROUP BY week, model_id),"                                                                 \
-    " dw AS (SELECT DISTINCT week FROM d),"                                                        \
-    " u AS (SELECT week, model_id, tokens FROM d"                                                  \
-    "  UNION ALL"                                                                                  \
-    "  SELECT period, model_id, total FROM observations"                                           \
-    "   WHERE dataset_id = ?1 AND granularity = 1 AND period BETWEEN ?2 AND ?3"                    \
-    "     AND period NOT IN (SELECT week FROM dw))"
+/* Tokens per week and model in weeks ?2..?3, from the roll-ups. */
+#define WEEK_MODEL                                                                                 \
+    " FROM week_model u JOIN models m ON m.id = u.model_id"                                        \
+    " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor"                                         \
+    " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"
 
 #define COUNTRY_OF                                                                                 \
     "CASE WHEN m.vendor = 'other' THEN 'other' ELSE COALESCE(vc.country, 'unknown') END"
@@ -100,17 +88,10 @@ int query_weeks(struct store *st, int64_t dataset, struct week_days **out, size_
  * enum, so no user text ever reaches the SQL. */
 static const char *const series_sql[] = {
     [BY_COUNTRY] =
-        WEEK_MODEL_CTE " SELECT u.week, " COUNTRY_OF ", " COUNTRY_OF ", SUM(u.tokens)"
-                       " FROM u JOIN models m ON m.id = u.model_id"
-                       " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor GROUP BY 1, 2",
-    [BY_VENDOR] = WEEK_MODEL_CTE " SELECT u.week, m.vendor, " COUNTRY_OF ", SUM(u.tokens)"
-                                 " FROM u JOIN models m ON m.id = u.model_id"
-                                 " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor"
-                                 " GROUP BY 1, 2",
-    [BY_MODEL] = WEEK_MODEL_CTE " SELECT u.week, m.slug, " COUNTRY_OF ", SUM(u.tokens)"
-                                " FROM u JOIN models m ON m.id = u.model_id"
-                                " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor"
-                                " GROUP BY 1, 2",
+        "SELECT u.week, " COUNTRY_OF ", " COUNTRY_OF ", SUM(u.tokens)" WEEK_MODEL " GROUP BY 1, 2",
+    [BY_VENDOR] =
+        "SELECT u.week, m.vendor, " COUNTRY_OF ", SUM(u.tokens)" WEEK_MODEL " GROUP BY 1, 2",
+    [BY_MODEL] = "SELECT u.week, m.slug, " COUNTRY_OF ", SUM(u.tokens)" WEEK_MODEL " GROUP BY 1, 2",
 };
 
 static int group_cmp(const void *a, const void *b)
@@ -214,10 +195,8 @@ void series_release(struct series *s)
     memset(s, 0, sizeof(*s));
 }
 
-static const char unmapped_sql[] = WEEK_MODEL_CTE
-    " SELECT DISTINCT m.vendor FROM u JOIN models m ON m.id = u.model_id"
-    " WHERE m.vendor <> 'other' AND m.vendor NOT IN (SELECT vendor FROM vendor_country)"
-    " ORDER BY 1";
+static const char unmapped_sql[] = "SELECT DISTINCT m.vendor" WEEK_MODEL
+                                   " AND m.vendor <> 'other' AND vc.vendor IS NULL ORDER BY 1";
 
 int query_unmapped(struct store *st, int64_t dataset, int32_t from, int32_t to, char ***out,
                    size_t *n, struct ts_err *err)
@@ -315,26 +294,11 @@ fail:
     return -1;
 }
 
-/* Like WEEK_MODEL_CTE, with each week's prompt and completion tokens when
- * all of its rows give both. */
+/* Tokens per week and model with the tokens of the rows that give a
+ * split, and the split's sums. */
 static const char usage_sql[] =
-    "WITH d AS ("
-    "  SELECT ts_week(period) AS week, model_id, SUM(total) AS tokens, SUM(prompt) AS p,"
-    "   SUM(completion) AS c, COUNT(*) = COUNT(prompt) AND COUNT(*) = COUNT(completion) AS split"
-    "   FROM observations WHERE dataset_id = ?1 AND granularity = 0"
-    "   AND period BETWEEN ?2 AND ?3 + 6 GROUP BY week, model_id),"
-    " dw AS (SELECT DISTINCT week FROM d),"
-    " u AS (SELECT week, model_id, tokens, CASE WHEN split THEN p END AS p,"
-    "   CASE WHEN split THEN c END AS c FROM d"
-    "  UNION ALL"
-    "  SELECT period, model_id, total,"
-    "   CASE WHEN completion IS NOT NULL THEN prompt END,"
-    "   CASE WHEN prompt IS NOT NULL THEN completion END FROM observations"
-    "   WHERE dataset_id = ?1 AND granularity = 1 AND period BETWEEN ?2 AND ?3"
-    "     AND period NOT IN (SELECT week FROM dw))"
-    " SELECT u.week, m.slug, m.vendor, " COUNTRY_OF ", u.tokens, u.p, u.c"
-    " FROM u JOIN models m ON m.id = u.model_id"
-    " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor ORDER BY u.week, m.slug";
+    "SELECT u.week, m.slug, m.vendor, " COUNTRY_OF ", u.tokens, u.split_tokens, u.prompt,"
+    " u.completion" WEEK_MODEL " ORDER BY u.week, m.slug";
 
 int query_usage(struct store *st, int64_t dataset, int32_t from, int32_t to, struct usage_row **out,
                 size_t *n, struct ts_err *err)
@@ -362,10 +326,9 @@ int query_usage(struct store *st, int64_t dataset, int32_t from, int32_t to, str
         u->vendor = xstrdup((const char *)sqlite3_column_text(s, 2));
         u->country = xstrdup((const char *)sqlite3_column_text(s, 3));
         u->tokens = sqlite3_column_int64(s, 4);
-        u->prompt =
-            sqlite3_column_type(s, 5) == SQLITE_NULL ? TS_ABSENT : sqlite3_column_int64(s, 5);
-        u->completion =
-            sqlite3_column_type(s, 6) == SQLITE_NULL ? TS_ABSENT : sqlite3_column_int64(s, 6);
+        u->split_tokens = sqlite3_column_int64(s, 5);
+        u->prompt = sqlite3_column_int64(s, 6);
+        u->completion = sqlite3_column_int64(s, 7);
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
@@ -390,9 +353,8 @@ void usage_rows_release(struct usage_row *rows, size_t n)
 int query_prompt_share(struct store *st, int64_t dataset, double *out, struct ts_err *err)
 {
     static const char sql[] =
-        "SELECT TOTAL(o.prompt), TOTAL(o.completion) FROM observations o"
-        " JOIN models m ON m.id = o.model_id WHERE o.dataset_id = ?1 AND m.slug <> 'other'"
-        "   AND o.prompt IS NOT NULL AND o.completion IS NOT NULL";
+        "SELECT TOTAL(w.prompt), TOTAL(w.completion) FROM week_model w"
+        " JOIN models m ON m.id = w.model_id WHERE w.dataset_id = ?1 AND m.slug <> 'other'";
     sqlite3 *db = store_db(st);
     sqlite3_stmt *s = NULL;
     int found = 0;

@@ -17,6 +17,7 @@
 #include "record.h"
 #include "report_opts.h"
 #include "reports_impl.h"
+#include "vendors.h"
 #include "week.h"
 
 #define DEFAULT_PROMPT_SHARE 0.9
@@ -127,7 +128,7 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
     const struct price_row *ref = NULL;
     long ref_model = -1;
     struct layout l;
-    struct ts_buf t = TS_BUF_INIT;
+    struct ts_buf t = TS_BUF_INIT, vendor = TS_BUF_INIT;
     char day[TS_DATE_LEN + 1];
     int rc = -1, later;
 
@@ -136,9 +137,16 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
         query_usage(in->st, in->dataset, in->to, in->to, &use, &nuse, err) < 0)
         goto done;
     if (spec->vs) {
-        ref_model = price_book_find(&book, spec->vs);
+        /* Named as a slug: the vendor's case does not matter. */
+        if (model_normalize(spec->vs, strlen(spec->vs), &t, &vendor, err) == 0)
+            ref_model = price_book_find(&book, t.data);
+        buf_reset(&t);
         if (ref_model >= 0)
             ref = price_book_at(&book, ref_model, in->to, &later);
+        if (ref && later)
+            reports_warn(out,
+                         "%s (--vs) priced with a price from after the week (the earliest known)",
+                         book.models[ref_model].model);
         if (!ref || ref->prompt == TS_ABSENT || ref->completion == TS_ABSENT) {
             ts_err_set(err,
                        "no price for '%s' (expected a model of the imported catalogue or "
@@ -226,6 +234,7 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
     rc = 0;
 done:
     buf_release(&t);
+    buf_release(&vendor);
     free(groups);
     free_names(unpriced, nunpriced);
     usage_rows_release(use, nuse);
@@ -296,15 +305,14 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
                 continue;
             }
             nlater += later;
-            int64_t prompt = u->prompt, completion = u->completion;
-            if (prompt == TS_ABSENT || completion == TS_ABSENT) {
-                prompt = llround((double)u->tokens * share);
-                completion = u->tokens - prompt;
-                g->estimated += u->tokens;
-                total.estimated += u->tokens;
-            }
-            double spend =
-                (double)prompt * (double)p->prompt + (double)completion * (double)p->completion;
+            /* The rows with a split as they are; the rest split by share. */
+            int64_t rest = u->tokens - u->split_tokens;
+            int64_t prompt = llround((double)rest * share);
+            int64_t completion = rest - prompt;
+            g->estimated += rest;
+            total.estimated += rest;
+            double spend = ((double)u->prompt + (double)prompt) * (double)p->prompt +
+                           ((double)u->completion + (double)completion) * (double)p->completion;
             g->priced += u->tokens;
             g->spend += spend;
             total.priced += u->tokens;

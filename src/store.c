@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "metrics.h"
 #include "sha256.h"
 #include "util.h"
 #include "vendors.h"
@@ -135,7 +136,30 @@ static const char *const migrations[] = {
     "  alias TEXT PRIMARY KEY,\n"
     "  model TEXT NOT NULL,\n"
     "  import_id INTEGER NOT NULL REFERENCES imports(id)) WITHOUT ROWID;\n",
+
+    /* Version 3: weekly roll-ups kept at import time, so that reports read
+     * a few rows a week instead of every day of every model. A week comes
+     * from its daily rows when it has any, else from its weekly rows;
+     * split_tokens are the tokens of the rows that give both prompt and
+     * completion tokens, whose sums prompt and completion are. */
+    "CREATE TABLE week_model(\n"
+    "  dataset_id INTEGER NOT NULL,\n"
+    "  week INTEGER NOT NULL,\n"
+    "  model_id INTEGER NOT NULL,\n"
+    "  tokens INTEGER NOT NULL,\n"
+    "  split_tokens INTEGER NOT NULL,\n"
+    "  prompt INTEGER NOT NULL,\n"
+    "  completion INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (dataset_id, week, model_id)) WITHOUT ROWID;\n"
+    "CREATE TABLE week_days(\n"
+    "  dataset_id INTEGER NOT NULL,\n"
+    "  week INTEGER NOT NULL,\n"
+    "  days INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (dataset_id, week)) WITHOUT ROWID;\n",
 };
+
+/* The first version whose roll-ups an older database must be given. */
+#define ROLLUP_VERSION 3
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -223,6 +247,10 @@ static int schema_version(struct store *st, int *out, struct ts_err *err)
     return 0;
 }
 
+static int rollup_all(struct store *st, struct ts_err *err);
+
+/* Takes the schema to NMIGRATIONS; a database from before the roll-ups
+ * gets them computed from its observations in the same transaction. */
 static int migrate(struct store *st, struct ts_err *err)
 {
     int version;
@@ -239,6 +267,7 @@ static int migrate(struct store *st, struct ts_err *err)
     /* Re-read under the write lock: another process may have migrated. */
     if (schema_version(st, &version, err) < 0)
         goto fail;
+    int from = version;
     for (; version < NMIGRATIONS; version++) {
         char pragma[64];
         if (exec(st, migrations[version], err) < 0)
@@ -247,6 +276,8 @@ static int migrate(struct store *st, struct ts_err *err)
         if (exec(st, pragma, err) < 0)
             goto fail;
     }
+    if (from > 0 && from < ROLLUP_VERSION && rollup_all(st, err) < 0)
+        goto fail;
     return store_commit(st, err);
 fail:
     store_rollback(st);
@@ -423,6 +454,29 @@ void store_rollback(struct store *st)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_tx = 0;
     ts_map_clear(&st->model_ids); /* models added in the transaction are gone */
+}
+
+/* Runs the statements of sql in turn, each with ?1 = a, ?2 = b, ?3 = c. */
+static int exec_bound(struct store *st, const char *sql, int64_t a, int64_t b, int64_t c,
+                      struct ts_err *err)
+{
+    const char *tail = sql;
+
+    while (tail && *tail) {
+        sqlite3_stmt *s = NULL;
+        if (sqlite3_prepare_v2(st->db, tail, -1, &s, &tail) != SQLITE_OK)
+            return db_err(st, err, "updating the weekly roll-ups");
+        if (!s)
+            break;
+        sqlite3_bind_int64(s, 1, a);
+        sqlite3_bind_int64(s, 2, b);
+        sqlite3_bind_int64(s, 3, c);
+        int rc = sqlite3_step(s);
+        sqlite3_finalize(s);
+        if (rc != SQLITE_DONE)
+            return db_err(st, err, "updating the weekly roll-ups");
+    }
+    return 0;
 }
 
 /* Runs a prepared statement expected to finish without rows. */
@@ -660,6 +714,184 @@ int store_put_price(struct store *st, const char *model, int32_t valid_from, con
     return step_done(st, s, err, "storing a price");
 }
 
+#define HAS_SPLIT "o.prompt IS NOT NULL AND o.completion IS NOT NULL"
+
+/* Sums of one model in the week being rolled up. */
+struct roll {
+    int64_t model;
+    int64_t tokens, split_tokens, prompt, completion; /* see week_model */
+    int64_t rows;
+};
+
+/* The slot of model in an open-addressing table of cap (a power of two). */
+static size_t roll_slot(const struct roll *t, size_t cap, int64_t model)
+{
+    size_t i = (size_t)((uint64_t)model * 0x9E3779B97F4A7C15ULL >> 32) & (cap - 1);
+
+    while (t[i].rows && t[i].model != model)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+/* Writes the roll-up of one week of daily rows: one row per model, and the
+ * number of days. Leaves the table empty. */
+static int roll_flush(struct store *st, sqlite3_stmt *ins, sqlite3_stmt *days, int64_t dataset,
+                      int32_t week, int ndays, struct roll *t, size_t cap, struct ts_err *err)
+{
+    for (size_t i = 0; i < cap; i++) {
+        if (!t[i].rows)
+            continue;
+        sqlite3_bind_int64(ins, 1, dataset);
+        sqlite3_bind_int(ins, 2, week);
+        sqlite3_bind_int64(ins, 3, t[i].model);
+        sqlite3_bind_int64(ins, 4, t[i].tokens);
+        sqlite3_bind_int64(ins, 5, t[i].split_tokens);
+        sqlite3_bind_int64(ins, 6, t[i].prompt);
+        sqlite3_bind_int64(ins, 7, t[i].completion);
+        if (step_done(st, ins, err, "updating the weekly roll-ups") < 0)
+            return -1;
+        memset(&t[i], 0, sizeof(t[i]));
+    }
+    sqlite3_bind_int64(days, 1, dataset);
+    sqlite3_bind_int(days, 2, week);
+    sqlite3_bind_int(days, 3, ndays);
+    return step_done(st, days, err, "updating the weekly roll-ups");
+}
+
+int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, struct ts_err *err)
+{
+    /* The daily rows are read in key order, so each week's days come
+     * together and one week at a time is summed in memory: no sort, and
+     * memory bounded by the models of one week. */
+    static const char clear_sql[] =
+        "DELETE FROM week_model WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;"
+        "DELETE FROM week_days WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;";
+    static const char daily_sql[] =
+        "SELECT period, model_id, total, prompt, completion FROM observations"
+        " WHERE dataset_id = ?1 AND granularity = 0 AND period BETWEEN ?2 AND ?3 + 6"
+        " ORDER BY dataset_id, granularity, period, model_id";
+    static const char weekly_sql[] =
+        "INSERT INTO week_model(dataset_id, week, model_id, tokens, split_tokens, prompt,"
+        " completion)"
+        " SELECT o.dataset_id, o.period, o.model_id, o.total, IIF(" HAS_SPLIT ", o.total, 0),"
+        "  IIF(" HAS_SPLIT ", o.prompt, 0), IIF(" HAS_SPLIT ", o.completion, 0)"
+        " FROM observations o"
+        " WHERE o.dataset_id = ?1 AND o.granularity = 1 AND o.period BETWEEN ?2 AND ?3"
+        "  AND NOT EXISTS (SELECT 1 FROM week_days d WHERE d.dataset_id = o.dataset_id"
+        "   AND d.week = o.period);"
+        "INSERT INTO week_days(dataset_id, week, days)"
+        " SELECT DISTINCT o.dataset_id, o.period, 7 FROM observations o"
+        " WHERE o.dataset_id = ?1 AND o.granularity = 1 AND o.period BETWEEN ?2 AND ?3"
+        "  AND NOT EXISTS (SELECT 1 FROM week_days d WHERE d.dataset_id = o.dataset_id"
+        "   AND d.week = o.period);";
+    int32_t wfrom = week_start(from), wto = week_start(to);
+    sqlite3_stmt *rd = NULL, *ins = NULL, *days = NULL;
+    size_t cap = 1024, used = 0;
+    struct roll *t = xcalloc(cap, sizeof(*t));
+    int32_t week = 0, last_day = 0;
+    int ndays = 0, rc = -1, have = 0;
+
+    if (exec_bound(st, clear_sql, dataset, wfrom, wto, err) < 0)
+        goto done;
+    if (sqlite3_prepare_v2(st->db, daily_sql, -1, &rd, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db,
+                           "INSERT INTO week_model(dataset_id, week, model_id, tokens,"
+                           " split_tokens, prompt, completion) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           -1, &ins, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db,
+                           "INSERT INTO week_days(dataset_id, week, days) VALUES (?1, ?2, ?3)", -1,
+                           &days, NULL) != SQLITE_OK) {
+        db_err(st, err, "updating the weekly roll-ups");
+        goto done;
+    }
+    sqlite3_bind_int64(rd, 1, dataset);
+    sqlite3_bind_int(rd, 2, wfrom);
+    sqlite3_bind_int(rd, 3, wto);
+    int step;
+    while ((step = sqlite3_step(rd)) == SQLITE_ROW) {
+        int32_t day = (int32_t)sqlite3_column_int64(rd, 0);
+        int32_t w = week_start(day);
+        if (have && w != week) {
+            if (roll_flush(st, ins, days, dataset, week, ndays, t, cap, err) < 0)
+                goto done;
+            used = 0;
+            ndays = 0;
+        }
+        if (!have || w != week || day != last_day)
+            ndays++;
+        have = 1;
+        week = w;
+        last_day = day;
+        if ((used + 1) * 2 > cap) { /* grow, keeping it at most half full */
+            size_t ncap = cap * 2;
+            struct roll *n = xcalloc(ncap, sizeof(*n));
+            for (size_t i = 0; i < cap; i++) {
+                if (t[i].rows)
+                    n[roll_slot(n, ncap, t[i].model)] = t[i];
+            }
+            free(t);
+            t = n;
+            cap = ncap;
+        }
+        int64_t model = sqlite3_column_int64(rd, 1);
+        struct roll *r = &t[roll_slot(t, cap, model)];
+        if (!r->rows) {
+            r->model = model;
+            used++;
+        }
+        r->rows++;
+        int64_t total = sqlite3_column_int64(rd, 2);
+        int split =
+            sqlite3_column_type(rd, 3) != SQLITE_NULL && sqlite3_column_type(rd, 4) != SQLITE_NULL;
+        if (metrics_add(&r->tokens, total) < 0 ||
+            (split && (metrics_add(&r->split_tokens, total) < 0 ||
+                       metrics_add(&r->prompt, sqlite3_column_int64(rd, 3)) < 0 ||
+                       metrics_add(&r->completion, sqlite3_column_int64(rd, 4)) < 0))) {
+            ts_err_set(err, "the tokens of a model in a week reach 2^63");
+            goto done;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        db_err(st, err, "updating the weekly roll-ups");
+        goto done;
+    }
+    if (have && roll_flush(st, ins, days, dataset, week, ndays, t, cap, err) < 0)
+        goto done;
+    if (exec_bound(st, weekly_sql, dataset, wfrom, wto, err) < 0)
+        goto done;
+    rc = 0;
+done:
+    sqlite3_finalize(rd);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(days);
+    free(t);
+    return rc;
+}
+
+/* The roll-ups of every dataset over all its days. */
+static int rollup_all(struct store *st, struct ts_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT dataset_id, MIN(period), MAX(period) FROM observations"
+                           " GROUP BY dataset_id",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "computing the weekly roll-ups");
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (store_rollup(st, sqlite3_column_int64(s, 0), (int32_t)sqlite3_column_int64(s, 1),
+                         (int32_t)sqlite3_column_int64(s, 2), err) < 0) {
+            sqlite3_finalize(s);
+            return -1;
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "computing the weekly roll-ups");
+    return 0;
+}
+
 int store_put_alias(struct store *st, const char *alias, const char *model, int64_t import_id,
                     struct ts_err *err)
 {
@@ -762,12 +994,7 @@ static int status_dataset(struct store *st, int64_t id, struct store_dataset_sta
     /* A week is built from its daily rows when it has any, else from its
      * weekly rows; days counts the distinct days of daily data. */
     static const char weeks_sql[] =
-        "SELECT w, MAX(days) FROM ("
-        "  SELECT ts_week(period) AS w, COUNT(DISTINCT period) AS days FROM observations"
-        "   WHERE dataset_id = ?1 AND granularity = 0 GROUP BY w"
-        "  UNION ALL"
-        "  SELECT DISTINCT period, 0 FROM observations WHERE dataset_id = ?1 AND granularity = 1)"
-        " GROUP BY w ORDER BY w";
+        "SELECT week, days FROM week_days WHERE dataset_id = ?1 ORDER BY week";
     static const char unmapped_sql[] =
         "SELECT DISTINCT m.vendor FROM observations o JOIN models m ON m.id = o.model_id"
         " WHERE o.dataset_id = ?1 AND m.vendor <> 'other'"

@@ -128,9 +128,8 @@ static void imp_end(struct fx *f, const char *as_of)
     if (as_of)
         f->sink.as_of(f->sink.ctx, as_of);
     snprintf(f->ig.imp.sha256, sizeof(f->ig.imp.sha256), "sha-%lld", (long long)f->ig.imp.id);
-    f->ig.imp.as_of = f->ig.as_of;
-    if (store_import_finish(f->st, &f->ig.imp, &err) != 0)
-        fail_msg("store_import_finish: %s", err.msg);
+    if (ingest_finish(&f->ig, &err) != 0)
+        fail_msg("ingest_finish: %s", err.msg);
     if (store_commit(f->st, &err) != 0)
         fail_msg("store_commit: %s", err.msg);
     ingest_release(&f->ig);

@@ -61,6 +61,8 @@ static void end_import(struct store *st, struct store_import *imp, const char *s
 
     snprintf(imp->sha256, sizeof(imp->sha256), "%s", sha);
     assert_int_equal(store_import_finish(st, imp, &err), 0);
+    /* The roll-ups of every week these tests use (1970 to 2100). */
+    assert_int_equal(store_rollup(st, imp->dataset, 0, D("2100-01-01"), &err), 0);
     if (store_commit(st, &err) != 0)
         fail_msg("store_commit: %s", err.msg);
 }
@@ -120,7 +122,7 @@ static void test_open_creates_schema(void **state)
     struct ts_err err = TS_ERR_INIT;
     assert_int_equal(store_status(st, 10, &s, &err), 0);
     assert_int_equal(s.schema_version, STORE_SCHEMA_VERSION);
-    assert_int_equal(s.schema_version, 2);
+    assert_int_equal(s.schema_version, 3);
     assert_int_equal(s.ndatasets, 0);
     assert_int_equal(s.nimports, 0);
     assert_int_equal(s.total_imports, 0);
@@ -128,12 +130,12 @@ static void test_open_creates_schema(void **state)
     store_status_release(&s);
     store_close(st);
 
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 2);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 3);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
                                        " name IN ('datasets', 'models', 'imports', 'observations',"
                                        " 'prices', 'vendors_shipped', 'vendors_user', 'meta',"
-                                       " 'model_aliases')"),
-                     9);
+                                       " 'model_aliases', 'week_model', 'week_days')"),
+                     11);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
                                        " AND name = 'vendor_country'"),
                      1);
@@ -150,7 +152,7 @@ static void test_open_creates_schema(void **state)
     /* Opening again changes nothing. */
     st = open_ok(path);
     store_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 2);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 3);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
 }
 
@@ -162,7 +164,7 @@ static void test_open_memory(void **state)
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(store_status(st, 10, &s, &err), 0);
-    assert_int_equal(s.schema_version, 2);
+    assert_int_equal(s.schema_version, 3);
     store_status_release(&s);
     store_close(st);
     store_close(NULL); /* safe */
@@ -269,11 +271,47 @@ static void test_open_newer_schema(void **state)
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
     store_close(open_ok(path));
-    sql_exec(path, "PRAGMA user_version = 3");
+    sql_exec(path, "PRAGMA user_version = 4");
     assert_int_equal(store_open(path, &st, &err), -1);
     assert_null(st);
-    assert_string_equal(err.msg, "database schema version 3 is newer than this tokstat (2)");
+    assert_string_equal(err.msg, "database schema version 4 is newer than this tokstat (3)");
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
+}
+
+/* A database from before the roll-ups (schema 2) gets them computed from
+ * its observations when it is opened. */
+static void test_migrate_computes_rollups(void **state)
+{
+    (void)state;
+    char path[256];
+    struct store_import imp;
+    struct store_obs o;
+
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
+    struct store *st = open_ok(path);
+    begin_import(st, "default", &imp);
+    memset(&o, 0, sizeof(o));
+    o.dataset = imp.dataset;
+    o.import_id = imp.id;
+    o.model = model_id(st, "deepseek/v3", "deepseek");
+    o.prompt = o.completion = o.reasoning = o.cached = o.requests = TS_ABSENT;
+    o.granularity = TS_DAY;
+    o.period = D("2026-02-09");
+    o.total = 5;
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    o.period = D("2026-02-10");
+    o.total = 6;
+    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    end_import(st, &imp, "a");
+    store_close(st);
+    sql_exec(path, "DROP TABLE week_model; DROP TABLE week_days; PRAGMA user_version = 2");
+
+    st = open_ok(path);
+    store_close(st);
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 3);
+    assert_int_equal(sup_sql_int(path, "SELECT tokens FROM week_model"), 11);
+    assert_int_equal(sup_sql_int(path, "SELECT days FROM week_days"), 2);
+    assert_int_equal(sup_sql_int(path, "SELECT week FROM week_days"), D("2026-02-09"));
 }
 
 /* A database made by an older tokstat (schema 1, without model aliases)
@@ -289,14 +327,15 @@ static void test_migrate_from_version_1(void **state)
     struct store *st = open_ok(path);
     assert_int_equal(store_dataset(st, "kept", 1, &id, &err), 1);
     store_close(st);
-    sql_exec(path, "DROP TABLE model_aliases; PRAGMA user_version = 1");
+    sql_exec(path, "DROP TABLE model_aliases; DROP TABLE week_model; DROP TABLE week_days;"
+                   " PRAGMA user_version = 1");
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                                        "'model_aliases'"),
                      0);
 
     st = open_ok(path);
     store_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 2);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 3);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                                        "'model_aliases'"),
                      1);
@@ -925,7 +964,7 @@ static void test_status(void **state)
     assert_int_equal(d->weeks[1].week, w2);
     assert_int_equal(d->weeks[1].days, 3); /* partial, from its daily rows */
     assert_int_equal(d->weeks[2].week, w3);
-    assert_int_equal(d->weeks[2].days, 0); /* from weekly rows */
+    assert_int_equal(d->weeks[2].days, 7); /* from weekly rows: a whole week */
     /* acme has no country; zeta has a user one; other is never unmapped. */
     assert_int_equal(d->nunmapped, 1);
     assert_string_equal(d->unmapped[0], "acme");
@@ -944,7 +983,7 @@ static void test_status(void **state)
     assert_int_equal(d->weekly_rows, 2);
     assert_int_equal(d->nweeks, 2);
     assert_int_equal(d->weeks[0].week, w1);
-    assert_int_equal(d->weeks[0].days, 0);
+    assert_int_equal(d->weeks[0].days, 7);
     assert_int_equal(d->weeks[1].week, w3);
     assert_int_equal(d->nunmapped, 0);
     store_status_release(&s);
@@ -1063,6 +1102,7 @@ int main(void)
         cmocka_unit_test(test_open_directory),
         cmocka_unit_test(test_open_newer_schema),
         cmocka_unit_test(test_migrate_from_version_1),
+        cmocka_unit_test(test_migrate_computes_rollups),
         cmocka_unit_test(test_dataset),
         cmocka_unit_test(test_model),
         cmocka_unit_test(test_upsert_within_one_import),
