@@ -75,9 +75,11 @@ int query_weeks(struct store *st, int64_t dataset, struct week_days **out, size_
     return 0;
 }
 
-/* Tokens per week and model in weeks ?2..?3, from the roll-ups. */
+/* Tokens per week and model in weeks ?2..?3, from the roll-ups. CROSS JOIN
+ * keeps the roll-up's range as the outer loop: the planner would otherwise
+ * scan every model and search the range once for each. */
 #define WEEK_MODEL                                                                                 \
-    " FROM week_model u JOIN models m ON m.id = u.model_id"                                        \
+    " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"                                  \
     " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor"                                         \
     " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"
 
@@ -106,6 +108,7 @@ int query_series(struct store *st, int64_t dataset, enum query_by by, int32_t fr
     sqlite3 *db = store_db(st);
     sqlite3_stmt *s = NULL;
     struct week_days *weeks = NULL;
+    struct ts_map index = TS_MAP_INIT;
     size_t nweeks_all = 0, cap = 0;
     int rc;
 
@@ -127,9 +130,8 @@ int query_series(struct store *st, int64_t dataset, enum query_by by, int32_t fr
     free(weeks);
     weeks = NULL;
 
-    /* Rows come grouped by week; a group's slot is found by a linear scan
-     * of a small name index kept sorted at the end. Groups are few (tens of
-     * countries, hundreds of vendors, thousands of models at most). */
+    /* Rows come grouped by week; a group's slot is found through a map of
+     * names, and the groups are sorted by name at the end. */
     if (sqlite3_prepare_v2(db, series_sql[by], -1, &s, NULL) != SQLITE_OK) {
         q_err(db, err, "reading tokens");
         goto fail;
@@ -146,11 +148,12 @@ int query_series(struct store *st, int64_t dataset, enum query_by by, int32_t fr
 
         if (week < from || week > to || !name)
             continue;
-        for (g = 0; g < out->ngroups; g++) {
-            if (strcmp(out->groups[g].name, name) == 0)
-                break;
-        }
-        if (g == out->ngroups) {
+        int64_t found;
+        if (ts_map_get(&index, name, &found)) {
+            g = (size_t)found;
+        } else {
+            g = out->ngroups;
+            ts_map_put(&index, name, (int64_t)g);
             if (out->ngroups == cap) {
                 cap = cap ? cap * 2 : 16;
                 out->groups = xrealloc(out->groups, cap * sizeof(*out->groups));
@@ -172,11 +175,13 @@ int query_series(struct store *st, int64_t dataset, enum query_by by, int32_t fr
         goto fail;
     }
     sqlite3_finalize(s);
+    ts_map_release(&index);
     if (out->ngroups > 1)
         qsort(out->groups, out->ngroups, sizeof(*out->groups), group_cmp);
     return 0;
 fail:
     sqlite3_finalize(s);
+    ts_map_release(&index);
     free(weeks);
     series_release(out);
     return -1;
@@ -195,8 +200,10 @@ void series_release(struct series *s)
     memset(s, 0, sizeof(*s));
 }
 
-static const char unmapped_sql[] = "SELECT DISTINCT m.vendor" WEEK_MODEL
-                                   " AND m.vendor <> 'other' AND vc.vendor IS NULL ORDER BY 1";
+static const char unmapped_sql[] =
+    "SELECT DISTINCT m.vendor FROM week_model u CROSS JOIN models m ON m.id = u.model_id"
+    " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3 AND m.vendor <> 'other'"
+    "   AND m.vendor NOT IN (SELECT vendor FROM vendor_country) ORDER BY 1";
 
 int query_unmapped(struct store *st, int64_t dataset, int32_t from, int32_t to, char ***out,
                    size_t *n, struct ts_err *err)
