@@ -28,6 +28,7 @@ struct report_opts {
     int32_t from, to;     /* Mondays */
     long last;            /* RANGE_LAST */
     int other_exclude;    /* --other exclude */
+    int other_given;      /* --other was given at all */
     enum render_format format;
     const char *output; /* --output FILE, or NULL */
     int exact;

@@ -45,6 +45,7 @@ enum col_id {
     C_USD_PER_M,
     C_UNPRICED,
     C_ESTIMATED,
+    C_PRICED,
     C_NCOLS
 };
 

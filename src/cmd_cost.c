@@ -62,5 +62,8 @@ int cmd_cost(struct cli *c, int argc, char **argv)
 
     if (rc >= 0)
         return rc;
+    if (o.other_given)
+        return cli_usage_error(c, "cost",
+                               "--other does not apply to cost (the other bucket has no price)");
     return report_run(c, &o, &x.spec, reports_cost, 1);
 }

@@ -15,9 +15,10 @@ static const char usage[] =
     "weighted by each model's tokens that week. Models without a price are\n"
     "named in a warning, never priced at $0.\n"
     "\n"
-    "  --vs MODEL           add how many times MODEL's price each price goes\n"
-    "                       into (anthropic/claude-opus-4.6 vs a $0.30 model: 16.7x);\n"
-    "                       MODEL is a slug or a catalogue id\n"
+    "  --vs MODEL           add MODEL's price divided by each model's price: how\n"
+    "                       many times dearer MODEL is (anthropic/claude-opus-4.6 at\n"
+    "                       $5 against a $0.30 model: 16.7x); MODEL is a slug or a\n"
+    "                       catalogue id\n"
     "  --by G               model (default), vendor or country\n";
 
 enum { O_VS = REPORT_OPT_OWN, O_BY };
@@ -38,6 +39,8 @@ static int on_own(void *p, int id, const char *value)
     struct ctx *x = p;
 
     if (id == O_VS) {
+        if (value[0] == '\0')
+            return cli_usage_error(x->c, "prices", "--vs needs a model (a slug or a catalogue id)");
         x->spec.vs = value;
         return 0;
     }
@@ -52,5 +55,8 @@ int cmd_prices(struct cli *c, int argc, char **argv)
 
     if (rc >= 0)
         return rc;
+    if (o.other_given)
+        return cli_usage_error(c, "prices",
+                               "--other does not apply to prices (the other bucket has no price)");
     return report_run(c, &o, &x.spec, reports_prices, 1);
 }

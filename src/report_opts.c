@@ -139,6 +139,7 @@ int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int arg
             break;
         }
         case O_OTHER:
+            out->other_given = 1;
             if (strcmp(o.value, "include") == 0)
                 out->other_exclude = 0;
             else if (strcmp(o.value, "exclude") == 0)

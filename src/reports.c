@@ -449,7 +449,7 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
         }
 
         /* Concentration, as notes under the week in text output. */
-        char crs[32], hhis[32], ds[32];
+        char crs[32], hhis[48], ds[48];
         render_percent(cr, crs, sizeof(crs));
         format_points(hhi, 0, hhis, sizeof(hhis));
         buf_reset(&t);

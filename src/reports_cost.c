@@ -27,10 +27,11 @@ static double per_million(int64_t pico)
     return (double)pico / 1e6;
 }
 
-/* Names up to a few unpriced models in a warning: "a, b, c and 4 more". */
-static void warn_unpriced(struct reports *r, char **names, size_t n)
+/* A warning about models, naming up to five: "no price for 3 models (left
+ * out, never counted as free): a, b, c". what has one %s for "N model(s)". */
+static void warn_models(struct reports *r, const char *what, char **names, size_t n)
 {
-    struct ts_buf b = TS_BUF_INIT;
+    struct ts_buf b = TS_BUF_INIT, count = TS_BUF_INIT;
 
     if (n == 0)
         return;
@@ -38,9 +39,15 @@ static void warn_unpriced(struct reports *r, char **names, size_t n)
         buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
     if (n > 5)
         buf_printf(&b, " and %zu more", n - 5);
-    reports_warn(r, "no price for %zu %s (left out, never counted as free): %s", n,
-                 ts_plural((long long)n, "model", "models"), b.data);
+    buf_printf(&count, "%zu %s", n, ts_plural((long long)n, "model", "models"));
+    if (strcmp(what, "unpriced") == 0)
+        reports_warn(r, "no price for %s (left out, never counted as free): %s", count.data,
+                     b.data);
+    else
+        reports_warn(r, "%s priced with their earliest price, from after the week: %s", count.data,
+                     b.data);
     buf_release(&b);
+    buf_release(&count);
 }
 
 /* Adds name to a sorted, duplicate-free list. */
@@ -114,16 +121,20 @@ static void order_groups(const struct group_sum *g, size_t n, int by_priced, siz
 
 int reports_prices(const struct report_input *in, struct reports *out, struct ts_err *err)
 {
-    static const enum col_id model_ids[] = {C_GROUP,        C_COUNTRY,    C_TOKENS,
-                                            C_INPUT,        C_OUTPUT,     C_INPUT_RATIO,
+    static const enum col_id model_ids[] = {C_WEEK,         C_DAYS,       C_GROUP,  C_COUNTRY,
+                                            C_TOKENS,       C_INPUT,      C_OUTPUT, C_INPUT_RATIO,
                                             C_OUTPUT_RATIO, C_PRICE_FROM, C_SOURCE};
-    static const enum col_id group_ids[] = {C_GROUP, C_COUNTRY, C_MODELS,      C_TOKENS,
-                                            C_INPUT, C_OUTPUT,  C_INPUT_RATIO, C_OUTPUT_RATIO};
+    /* By group, the tokens are those of the group's priced models. */
+    static const enum col_id group_ids[] = {C_WEEK,        C_DAYS,        C_GROUP, C_COUNTRY,
+                                            C_MODELS,      C_PRICED,      C_INPUT, C_OUTPUT,
+                                            C_INPUT_RATIO, C_OUTPUT_RATIO};
     const struct reports_spec *spec = in->spec;
     struct price_book book = PRICE_BOOK_INIT;
     struct usage_row *use = NULL;
-    size_t nuse = 0, nunpriced = 0, ngroups = 0, nlater = 0;
-    char **unpriced = NULL;
+    struct week_days *weeks = NULL;
+    size_t nuse = 0, nunpriced = 0, ngroups = 0, nlater = 0, nweeks = 0;
+    int days = 0;
+    char **unpriced = NULL, **later_names = NULL;
     struct group_sum *groups = NULL;
     const struct price_row *ref = NULL;
     long ref_model = -1;
@@ -134,8 +145,13 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
 
     memset(out, 0, sizeof(*out));
     if (query_price_book(in->st, &book, err) < 0 ||
-        query_usage(in->st, in->dataset, in->to, in->to, &use, &nuse, err) < 0)
+        query_usage(in->st, in->dataset, in->to, in->to, &use, &nuse, err) < 0 ||
+        query_weeks(in->st, in->dataset, &weeks, &nweeks, err) < 0)
         goto done;
+    for (size_t k = 0; k < nweeks; k++) {
+        if (weeks[k].week == in->to)
+            days = weeks[k].days;
+    }
     if (spec->vs) {
         /* Named as a slug: the vendor's case does not matter. */
         if (model_normalize(spec->vs, strlen(spec->vs), &t, &vendor, err) == 0)
@@ -144,9 +160,13 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
         if (ref_model >= 0)
             ref = price_book_at(&book, ref_model, in->to, &later);
         if (ref && later)
-            reports_warn(out,
-                         "%s (--vs) priced with a price from after the week (the earliest known)",
+            reports_warn(out, "%s (--vs) priced with its earliest price, from after the week",
                          book.models[ref_model].model);
+        if (ref && (ref->prompt == 0 || ref->completion == 0)) {
+            ts_err_set(err, "'%s' is free that week (expected a priced model to compare with)",
+                       spec->vs);
+            goto done;
+        }
         if (!ref || ref->prompt == TS_ABSENT || ref->completion == TS_ABSENT) {
             ts_err_set(err,
                        "no price for '%s' (expected a model of the imported catalogue or "
@@ -173,7 +193,8 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
             add_name(&unpriced, &nunpriced, u->slug);
             continue;
         }
-        nlater += later;
+        if (later)
+            add_name(&later_names, &nlater, u->slug);
         struct group_sum *g = find_group(&groups, &ngroups, group_of(u, spec->by), u->country);
         g->tokens += u->tokens;
         g->priced += u->tokens;
@@ -193,8 +214,11 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
         double pout = g->priced ? g->out_weighted / (double)g->priced : 0;
         rp_set_text(&out->rows, &l, r, C_GROUP, g->name);
         rp_set_text(&out->rows, &l, r, C_COUNTRY, g->country);
+        rp_set_int(&out->rows, &l, r, C_WEEK, in->to);
+        rp_set_int(&out->rows, &l, r, C_DAYS, days);
         rp_set_int(&out->rows, &l, r, C_MODELS, g->models);
         rp_set_int(&out->rows, &l, r, C_TOKENS, g->tokens);
+        rp_set_int(&out->rows, &l, r, C_PRICED, g->priced);
         rp_set_real(&out->rows, &l, r, C_INPUT, pin);
         rp_set_real(&out->rows, &l, r, C_OUTPUT, pout);
         if (ref && pin > 0)
@@ -215,9 +239,12 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
     rp_add_date_param(out, "week", in->to);
     rp_add_param(out, "vs", ref_model >= 0 ? book.models[ref_model].model : NULL);
     date_format(in->to, day);
-    buf_printf(&t, "Prices per million tokens%s%s, week of %s (dataset %s)",
+    buf_printf(&t, "Prices per million tokens%s%s, week of %s",
                spec->by == BY_MODEL ? "" : ", usage-weighted by ",
-               spec->by == BY_MODEL ? "" : query_by_name(spec->by), day, spec->dataset);
+               spec->by == BY_MODEL ? "" : query_by_name(spec->by), day);
+    if (days > 0 && days < 7)
+        buf_printf(&t, " (partial: %d of 7 days)", days);
+    buf_printf(&t, " (dataset %s)", spec->dataset);
     if (ref) {
         buf_printf(&t, "; vs = the price of %s ($%.2f in, $%.2f out) divided by each price",
                    book.models[ref_model].model, per_million(ref->prompt),
@@ -227,16 +254,16 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
     t.data = NULL;
     out->rep.title = out->title;
     out->rep.rows = &out->rows;
-    warn_unpriced(out, unpriced, nunpriced);
-    if (nlater)
-        reports_warn(out, "%zu %s priced with a price from after the week (the earliest known)",
-                     nlater, ts_plural((long long)nlater, "model", "models"));
+    warn_models(out, "unpriced", unpriced, nunpriced);
+    warn_models(out, "later", later_names, nlater);
     rc = 0;
 done:
     buf_release(&t);
     buf_release(&vendor);
+    free(weeks);
     free(groups);
     free_names(unpriced, nunpriced);
+    free_names(later_names, nlater);
     usage_rows_release(use, nuse);
     price_book_release(&book);
     return rc;
@@ -251,7 +278,7 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
     struct usage_row *use = NULL;
     struct week_days *weeks = NULL;
     size_t nuse = 0, nweeks = 0, nunpriced = 0, nlater = 0;
-    char **unpriced = NULL;
+    char **unpriced = NULL, **later_names = NULL;
     struct layout l;
     struct ts_buf t = TS_BUF_INIT, range = TS_BUF_INIT;
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1], head[64], share_text[32];
@@ -304,7 +331,8 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
                 add_name(&unpriced, &nunpriced, u->slug);
                 continue;
             }
-            nlater += later;
+            if (later)
+                add_name(&later_names, &nlater, u->slug);
             /* The rows with a split as they are; the rest split by share. */
             int64_t rest = u->tokens - u->split_tokens;
             int64_t prompt = llround((double)rest * share);
@@ -380,15 +408,14 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
     t.data = NULL;
     out->rep.title = out->title;
     out->rep.rows = &out->rows;
-    warn_unpriced(out, unpriced, nunpriced);
-    if (nlater)
-        reports_warn(out, "%zu %s priced with a price from after the week (the earliest known)",
-                     nlater, ts_plural((long long)nlater, "row", "rows"));
+    warn_models(out, "unpriced", unpriced, nunpriced);
+    warn_models(out, "later", later_names, nlater);
     rc = 0;
 done:
     buf_release(&t);
     buf_release(&range);
     free_names(unpriced, nunpriced);
+    free_names(later_names, nlater);
     usage_rows_release(use, nuse);
     free(weeks);
     price_book_release(&book);

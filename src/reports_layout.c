@@ -43,6 +43,7 @@ const struct rs_col rp_cols[C_NCOLS] = {
     [C_USD_PER_M] = {"usd_per_m", "$/M tokens", RS_PRICE, 0},
     [C_UNPRICED] = {"unpriced_tokens", "unpriced", RS_TOKENS, 0},
     [C_ESTIMATED] = {"estimated_split_tokens", "split estimated", RS_TOKENS, 0},
+    [C_PRICED] = {"priced_tokens", "priced tokens", RS_TOKENS, 0},
 };
 
 void rp_layout_make(struct rowset *rs, struct rs_col *cols, struct layout *l,
