@@ -9,5 +9,6 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 db=build/sample.db
 rm -f "$db" "$db-wal" "$db-shm"
-build/tokstat --db "$db" import data/sample/*.json
+build/tokstat --db "$db" import data/sample/openrouter-weekly-*.json
+build/tokstat --db "$db" import --as-of 2026-05-01 data/sample/openrouter-models-2026-05-01.json
 build/tokstat --db "$db" report --by country
