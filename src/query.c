@@ -77,14 +77,19 @@ int query_weeks(struct store *st, int64_t dataset, struct week_days **out, size_
 
 /* Tokens per week and model in weeks ?2..?3, from the roll-ups. CROSS JOIN
  * keeps the roll-up's range as the outer loop: the planner would otherwise
- * scan every model and search the range once for each. */
+ * scan every model and search the range once for each. The two vendor
+ * tables are joined directly (a user's mapping over the shipped one):
+ * joining the vendor_country view made SQLite materialise it and scan it
+ * for every row. */
 #define WEEK_MODEL                                                                                 \
     " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"                                  \
-    " LEFT JOIN vendor_country vc ON vc.vendor = m.vendor"                                         \
+    " LEFT JOIN vendors_user vu ON vu.vendor = m.vendor"                                           \
+    " LEFT JOIN vendors_shipped vs ON vs.vendor = m.vendor"                                        \
     " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"
 
 #define COUNTRY_OF                                                                                 \
-    "CASE WHEN m.vendor = 'other' THEN 'other' ELSE COALESCE(vc.country, 'unknown') END"
+    "CASE WHEN m.vendor = 'other' THEN 'other'"                                                    \
+    " ELSE COALESCE(vu.country, vs.country, 'unknown') END"
 
 /* One statement per grouping: the grouping is chosen from this table by
  * enum, so no user text ever reaches the SQL. */

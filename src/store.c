@@ -370,7 +370,9 @@ int store_open(const char *path, struct store **out, struct ts_err *err)
     *out = NULL;
     if (make_parents(path, err) < 0)
         goto fail;
-    rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* One thread uses a connection: no mutex around every call. */
+    rc = sqlite3_open_v2(path, &st->db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         ts_err_set(err, "cannot open database '%s': %s", path,
                    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
