@@ -2,9 +2,9 @@
  *
  * Observations are keyed by (dataset, granularity, period, model) so that
  * re-imports are upserts; each remembers the import that last changed it.
- * The keys one import has written are kept in a temporary table, which is
- * how a duplicate key within one file is caught without holding the file's
- * keys in memory and without touching rows that did not change. */
+ * A duplicate key within one file is caught without holding the file's
+ * keys in memory and without touching rows that did not change: see
+ * store_upsert_obs. */
 #include "store.h"
 
 #include <errno.h>
@@ -29,6 +29,7 @@ enum stmt_id {
     ST_MODEL_ADD,
     ST_OBS_GET,
     ST_OBS_ADD,
+    ST_OBS_TRY,
     ST_OBS_SET,
     ST_SEEN_ADD,
     ST_PRICE_PUT,
@@ -39,17 +40,20 @@ enum stmt_id {
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_MODEL_GET] = "SELECT id FROM models WHERE slug = ?1",
     [ST_MODEL_ADD] = "INSERT INTO models(slug, vendor) VALUES (?1, ?2)",
-    [ST_OBS_GET] = "SELECT total, prompt, completion, reasoning, cached, requests"
+    [ST_OBS_GET] = "SELECT total, prompt, completion, reasoning, cached, requests, import_id"
                    " FROM observations WHERE dataset_id = ?1 AND granularity = ?2"
                    " AND period = ?3 AND model_id = ?4",
     [ST_OBS_ADD] = "INSERT INTO observations(dataset_id, granularity, period, model_id, total,"
                    " prompt, completion, reasoning, cached, requests, import_id)"
                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [ST_OBS_TRY] = "INSERT INTO observations(dataset_id, granularity, period, model_id, total,"
+                   " prompt, completion, reasoning, cached, requests, import_id)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
     [ST_OBS_SET] = "UPDATE observations SET total = ?5, prompt = ?6, completion = ?7,"
                    " reasoning = ?8, cached = ?9, requests = ?10, import_id = ?11"
                    " WHERE dataset_id = ?1 AND granularity = ?2 AND period = ?3"
                    " AND model_id = ?4",
-    [ST_SEEN_ADD] = "INSERT INTO temp.seen(granularity, period, model_id) VALUES (?2, ?3, ?4)",
+    [ST_SEEN_ADD] = "INSERT INTO temp.seen(k) VALUES (?1)",
     [ST_PRICE_PUT] = "INSERT INTO prices(model, valid_from, source, prompt, completion, import_id)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(model, valid_from, source)"
                      " DO UPDATE SET prompt = excluded.prompt, completion = excluded.completion,"
@@ -63,6 +67,7 @@ struct store {
     sqlite3 *db;
     sqlite3_stmt *stmt[ST_COUNT];
     int in_tx;
+    int expect_existing;     /* the import's last row was there already: look first */
     struct ts_map model_ids; /* slug -> id, emptied when a transaction rolls back */
 };
 
@@ -395,10 +400,7 @@ int store_open(const char *path, struct store **out, struct ts_err *err)
     }
     if (migrate(st, err) < 0 || refresh_shipped_vendors(st, err) < 0)
         goto fail;
-    if (exec(st,
-             "CREATE TEMP TABLE seen(granularity INTEGER, period INTEGER, model_id INTEGER,"
-             " PRIMARY KEY (granularity, period, model_id)) WITHOUT ROWID",
-             err) < 0)
+    if (exec(st, "CREATE TEMP TABLE seen(k INTEGER PRIMARY KEY)", err) < 0)
         goto fail;
     for (int i = 0; i < ST_COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
@@ -532,6 +534,7 @@ int store_import_start(struct store *st, struct store_import *imp, struct ts_err
     /* Duplicates are looked for within one file only. */
     if (exec(st, "DELETE FROM temp.seen", err) < 0)
         return -1;
+    st->expect_existing = 0;
     if (sqlite3_prepare_v2(st->db,
                            "INSERT INTO imports(dataset_id, file, format) VALUES (?1, ?2, ?3)", -1,
                            &s, NULL) != SQLITE_OK)
@@ -658,27 +661,50 @@ static int64_t column_opt(sqlite3_stmt *s, int i)
     return sqlite3_column_type(s, i) == SQLITE_NULL ? TS_ABSENT : sqlite3_column_int64(s, i);
 }
 
+/* The key of an observation within a dataset and an import, packed into
+ * one integer for the seen table: period (days of years 1000-9999 fit in 23
+ * bits once offset), model, granularity. The period leads, so that a file
+ * sorted by date appends to the table instead of inserting all over it. */
+static int64_t seen_key(const struct store_obs *o)
+{
+    return ((int64_t)(o->period + (1 << 22)) << 32) | ((int64_t)o->model << 1) |
+           (int64_t)o->granularity;
+}
+
+/* A new key costs one statement: an insert that does nothing on a conflict.
+ * An existing row is read and compared; rows this import inserted or
+ * changed carry its id, which is how a second copy of them in the file is
+ * caught; rows it found unchanged are not written, so their keys go into
+ * the seen table instead. After a conflict the next row is looked up
+ * first, since a file that revises data usually revises much of it. */
 int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_change *out,
                      struct ts_err *err)
 {
-    sqlite3_stmt *s = st->stmt[ST_SEEN_ADD];
+    sqlite3_stmt *s;
     int rc;
 
-    bind_obs(s, o, 1);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        *out = STORE_DUPLICATE;
-        return 0;
+    if (o->model >= ((int64_t)1 << 31))
+        return ts_err_set(err, "database: too many models (more than 2^31)");
+    if (!st->expect_existing) {
+        s = st->stmt[ST_OBS_TRY];
+        bind_obs(s, o, 0);
+        rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE)
+            return db_err(st, err, "inserting an observation");
+        if (sqlite3_changes(st->db) == 1) {
+            *out = STORE_INSERTED;
+            return 0;
+        }
+        st->expect_existing = 1;
     }
-    if (rc != SQLITE_DONE)
-        return db_err(st, err, "checking for duplicates");
 
     s = st->stmt[ST_OBS_GET];
     bind_obs(s, o, 1);
     rc = sqlite3_step(s);
     if (rc == SQLITE_DONE) {
         sqlite3_reset(s);
+        st->expect_existing = 0;
         s = st->stmt[ST_OBS_ADD];
         bind_obs(s, o, 0);
         *out = STORE_INSERTED;
@@ -691,7 +717,22 @@ int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_cha
     int same = sqlite3_column_int64(s, 0) == o->total && column_opt(s, 1) == o->prompt &&
                column_opt(s, 2) == o->completion && column_opt(s, 3) == o->reasoning &&
                column_opt(s, 4) == o->cached && column_opt(s, 5) == o->requests;
+    int64_t last_import = sqlite3_column_int64(s, 6);
     sqlite3_reset(s);
+    if (last_import == o->import_id) {
+        *out = STORE_DUPLICATE;
+        return 0;
+    }
+    s = st->stmt[ST_SEEN_ADD];
+    sqlite3_bind_int64(s, 1, seen_key(o));
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        *out = STORE_DUPLICATE;
+        return 0;
+    }
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "checking for duplicates");
     if (same) {
         *out = STORE_UNCHANGED;
         return 0;
