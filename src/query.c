@@ -87,17 +87,26 @@ int query_weeks(struct store *st, int64_t dataset, struct week_days **out, size_
     " LEFT JOIN vendors_shipped vs ON vs.vendor = m.vendor"                                        \
     " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"
 
-#define COUNTRY_OF                                                                                 \
-    "CASE WHEN m.vendor = 'other' THEN 'other'"                                                    \
+/* The country of vendor V (the other bucket's is "other"). */
+#define COUNTRY_OF_VENDOR(V)                                                                       \
+    "CASE WHEN " V " = 'other' THEN 'other'"                                                       \
     " ELSE COALESCE(vu.country, vs.country, 'unknown') END"
+#define COUNTRY_OF COUNTRY_OF_VENDOR("m.vendor")
+
+/* Tokens per week and vendor, from the vendor roll-ups. */
+#define WEEK_VENDOR                                                                                \
+    " FROM week_vendor u"                                                                          \
+    " LEFT JOIN vendors_user vu ON vu.vendor = u.vendor"                                           \
+    " LEFT JOIN vendors_shipped vs ON vs.vendor = u.vendor"                                        \
+    " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"
 
 /* One statement per grouping: the grouping is chosen from this table by
  * enum, so no user text ever reaches the SQL. */
 static const char *const series_sql[] = {
-    [BY_COUNTRY] =
-        "SELECT u.week, " COUNTRY_OF ", " COUNTRY_OF ", SUM(u.tokens)" WEEK_MODEL " GROUP BY 1, 2",
-    [BY_VENDOR] =
-        "SELECT u.week, m.vendor, " COUNTRY_OF ", SUM(u.tokens)" WEEK_MODEL " GROUP BY 1, 2",
+    [BY_COUNTRY] = "SELECT u.week, " COUNTRY_OF_VENDOR("u.vendor") ", " COUNTRY_OF_VENDOR(
+        "u.vendor") ", SUM(u.tokens)" WEEK_VENDOR " GROUP BY 1, 2",
+    [BY_VENDOR] = "SELECT u.week, u.vendor, " COUNTRY_OF_VENDOR(
+        "u.vendor") ", SUM(u.tokens)" WEEK_VENDOR " GROUP BY 1, 2",
     [BY_MODEL] = "SELECT u.week, m.slug, " COUNTRY_OF ", SUM(u.tokens)" WEEK_MODEL " GROUP BY 1, 2",
 };
 
@@ -206,9 +215,9 @@ void series_release(struct series *s)
 }
 
 static const char unmapped_sql[] =
-    "SELECT DISTINCT m.vendor FROM week_model u CROSS JOIN models m ON m.id = u.model_id"
-    " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3 AND m.vendor <> 'other'"
-    "   AND m.vendor NOT IN (SELECT vendor FROM vendor_country) ORDER BY 1";
+    "SELECT DISTINCT u.vendor FROM week_vendor u"
+    " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3 AND u.vendor <> 'other'"
+    "   AND u.vendor NOT IN (SELECT vendor FROM vendor_country) ORDER BY 1";
 
 int query_unmapped(struct store *st, int64_t dataset, int32_t from, int32_t to, char ***out,
                    size_t *n, struct ts_err *err)

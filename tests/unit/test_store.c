@@ -131,11 +131,12 @@ static void test_open_creates_schema(void **state)
     store_close(st);
 
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 3);
-    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
-                                       " name IN ('datasets', 'models', 'imports', 'observations',"
-                                       " 'prices', 'vendors_shipped', 'vendors_user', 'meta',"
-                                       " 'model_aliases', 'week_model', 'week_days')"),
-                     11);
+    assert_int_equal(sup_sql_int(path,
+                                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
+                                 " name IN ('datasets', 'models', 'imports', 'observations',"
+                                 " 'prices', 'vendors_shipped', 'vendors_user', 'meta',"
+                                 " 'model_aliases', 'week_model', 'week_days', 'week_vendor')"),
+                     12);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
                                        " AND name = 'vendor_country'"),
                      1);
@@ -304,13 +305,16 @@ static void test_migrate_computes_rollups(void **state)
     assert_int_equal(upsert(st, &o), STORE_INSERTED);
     end_import(st, &imp, "a");
     store_close(st);
-    sql_exec(path, "DROP TABLE week_model; DROP TABLE week_days; PRAGMA user_version = 2");
+    sql_exec(path, "DROP TABLE week_model; DROP TABLE week_days; DROP TABLE week_vendor;"
+                   " PRAGMA user_version = 2");
 
     st = open_ok(path);
     store_close(st);
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 3);
     assert_int_equal(sup_sql_int(path, "SELECT tokens FROM week_model"), 11);
     assert_int_equal(sup_sql_int(path, "SELECT days FROM week_days"), 2);
+    assert_int_equal(sup_sql_int(path, "SELECT tokens FROM week_vendor WHERE vendor = 'deepseek'"),
+                     11);
     assert_int_equal(sup_sql_int(path, "SELECT week FROM week_days"), D("2026-02-09"));
 }
 
@@ -328,6 +332,7 @@ static void test_migrate_from_version_1(void **state)
     assert_int_equal(store_dataset(st, "kept", 1, &id, &err), 1);
     store_close(st);
     sql_exec(path, "DROP TABLE model_aliases; DROP TABLE week_model; DROP TABLE week_days;"
+                   " DROP TABLE week_vendor;"
                    " PRAGMA user_version = 1");
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                                        "'model_aliases'"),
