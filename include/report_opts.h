@@ -98,4 +98,27 @@ int report_from_series(const struct report_input *in,
 int report_run(struct cli *c, const struct report_opts *o, const struct reports_spec *cmd_spec,
                report_build_fn build, long default_last);
 
+/* A report command, described rather than written out: its usage, which
+ * --by values it takes, its own options, how it builds the report. */
+enum report_by_choice {
+    REPORT_BY_ANY,          /* --by country|vendor|model */
+    REPORT_BY_MODEL_VENDOR, /* --by model|vendor */
+};
+
+struct report_cmd {
+    const char *name;
+    const char *usage; /* shown before the shared options' usage */
+    enum report_by_choice by;
+    const struct opt_spec *own; /* more options, ids above REPORT_OPT_OWN; NULL name ends */
+    /* Handles one of own; returns 0, or the exit status after printing. */
+    int (*on_own)(struct cli *c, struct reports_spec *spec, int id, const char *value);
+    report_build_fn build;
+    long default_last; /* weeks with data reported by default */
+    int other_applies; /* --other means something */
+    struct reports_spec defaults;
+};
+
+/* Parses the command line of cmd and runs it; returns the exit status. */
+int report_cmd_main(const struct report_cmd *cmd, struct cli *c, int argc, char **argv);
+
 #endif

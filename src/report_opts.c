@@ -350,3 +350,39 @@ done:
     store_close(st);
     return rc;
 }
+
+struct cmd_ctx {
+    const struct report_cmd *cmd;
+    struct cli *c;
+    struct reports_spec spec;
+};
+
+static int cmd_on_own(void *p, int id, const char *value)
+{
+    struct cmd_ctx *x = p;
+
+    if (id == REPORT_OPT_OWN)
+        return report_parse_by(x->c, x->cmd->name, value, x->cmd->by == REPORT_BY_ANY, &x->spec.by);
+    return x->cmd->on_own(x->c, &x->spec, id, value);
+}
+
+int report_cmd_main(const struct report_cmd *cmd, struct cli *c, int argc, char **argv)
+{
+    struct opt_spec own[MAX_OWN];
+    struct cmd_ctx x = {cmd, c, cmd->defaults};
+    struct report_opts o;
+    size_t n = 0;
+
+    own[n++] = (struct opt_spec){"by", 0, 1, REPORT_OPT_OWN};
+    for (size_t i = 0; cmd->own && cmd->own[i].name && n + 1 < MAX_OWN; i++)
+        own[n++] = cmd->own[i];
+    own[n] = (struct opt_spec){NULL, 0, 0, 0};
+    int rc = report_opts_parse(c, cmd->name, cmd->usage, argc, argv, own, cmd_on_own, &x, &o);
+    if (rc >= 0)
+        return rc;
+    if (o.other_given && !cmd->other_applies)
+        return cli_usage_error(c, cmd->name,
+                               "--other does not apply to %s (the other bucket has no price)",
+                               cmd->name);
+    return report_run(c, &o, &x.spec, cmd->build, cmd->default_last);
+}
