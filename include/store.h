@@ -29,6 +29,10 @@ struct sqlite3 *store_db(struct store *st);
 /* Transactions: store_begin takes the write lock at once (BEGIN IMMEDIATE),
  * waiting for another writer up to the busy timeout. */
 int store_begin(struct store *st, struct ts_err *err);
+/* A read transaction, so that every query of a report sees one state of
+ * the database even while an import commits; end it with store_rollback
+ * (or store_close). */
+int store_begin_read(struct store *st, struct ts_err *err);
 int store_commit(struct store *st, struct ts_err *err);
 void store_rollback(struct store *st); /* safe when no transaction is open */
 

@@ -12,10 +12,13 @@
  * are "other" too. */
 #define TS_OTHER "other"
 
+/* The longest model slug accepted, in bytes (real ones are under 100). */
+#define TS_SLUG_MAX 512
+
 /* Normalises a model slug: surrounding blanks trimmed, valid UTF-8 without
  * control characters, the vendor (text before the first '/', or before a
  * ':' when there is no '/') lower-cased, and "other"/"Others" mapped to
- * TS_OTHER. Fills slug and vendor (reset first). On error fills err with
+ * TS_OTHER; at most TS_SLUG_MAX bytes. Fills slug and vendor (reset first). On error fills err with
  * a message such as "empty model slug". */
 int model_normalize(const char *s, size_t len, struct ts_buf *slug, struct ts_buf *vendor,
                     struct ts_err *err);

@@ -105,7 +105,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
         free(path);
         return rc;
     }
-    if (store_status(st, (size_t)max_imports, &s, &err) < 0) {
+    if (store_begin_read(st, &err) < 0 || store_status(st, (size_t)max_imports, &s, &err) < 0) {
         cli_print_err(c, NULL, &err);
         store_status_release(&s);
         store_close(st);

@@ -278,6 +278,9 @@ int report_run(struct cli *c, const struct report_opts *o, const struct reports_
     if ((rc = cli_open_store(c, &st)) != 0)
         return rc;
     rc = TS_EXIT_FAIL;
+    /* One snapshot for every query of the report, however imports run. */
+    if (store_begin_read(st, &err) < 0)
+        goto fail;
     found = store_dataset(st, o->dataset, 0, &dataset, &err);
     if (found < 0)
         goto fail;
@@ -339,6 +342,8 @@ fail:
     cli_print_err(c, NULL, &err);
     rc = TS_EXIT_FAIL;
 done:
+    if (st)
+        store_rollback(st); /* ends the read transaction */
     output_release(&out);
     buf_release(&warn);
     reports_release(&r);

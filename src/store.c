@@ -452,6 +452,15 @@ int store_begin(struct store *st, struct ts_err *err)
     return 0;
 }
 
+int store_begin_read(struct store *st, struct ts_err *err)
+{
+    /* BEGIN is deferred: the first read takes the snapshot. */
+    if (exec(st, "BEGIN", err) < 0)
+        return -1;
+    st->in_tx = 1;
+    return 0;
+}
+
 int store_commit(struct store *st, struct ts_err *err)
 {
     if (exec(st, "COMMIT", err) < 0) {

@@ -25,6 +25,14 @@ int model_normalize(const char *s, size_t len, struct ts_buf *slug, struct ts_bu
     trim(&s, &len);
     if (len == 0)
         return ts_err_set(err, "empty model slug");
+    if (len > TS_SLUG_MAX) {
+        struct ts_buf q = TS_BUF_INIT;
+        ts_quote_for_msg(&q, s, len, 60);
+        ts_err_set(err, "model slug '%s' is %zu bytes long (expected at most %d)", q.data, len,
+                   TS_SLUG_MAX);
+        buf_release(&q);
+        return -1;
+    }
     if (!ts_utf8_valid(s, len)) {
         struct ts_buf q = TS_BUF_INIT;
         ts_quote_for_msg(&q, s, len, 60);
