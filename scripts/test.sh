@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what tokstat needs, then builds and runs the whole test suite
-# (cmocka unit tests and golden CLI cases under CTest) twice: in a normal
-# build, and under AddressSanitizer + UndefinedBehaviorSanitizer.
+# (cmocka unit tests, golden CLI cases and reliability tests under CTest)
+# three ways: a normal build, under AddressSanitizer + UndefinedBehavior-
+# Sanitizer, and (unit tests and golden cases) under Valgrind's memcheck.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -17,3 +18,8 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTOKSTAT_SANITIZE=ON -DTOKSTA
 cmake --build build-asan -j"$jobs" >/dev/null
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
+
+echo "== valgrind memcheck (unit tests and golden cases; errors and leaks fail)"
+cmake -S . -B build-memcheck -DCMAKE_BUILD_TYPE=Debug -DTOKSTAT_MEMCHECK=ON -DTOKSTAT_WERROR=ON >/dev/null
+cmake --build build-memcheck -j"$jobs" >/dev/null
+(cd build-memcheck && ctest --output-on-failure -j"$jobs")

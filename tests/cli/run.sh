@@ -11,6 +11,17 @@
 # expected files from what the program does: review the diff before committing)
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+# TOKSTAT_WRAPPER (e.g. "valgrind -q --error-exitcode=99 ...") runs the
+# program under a tool; the tool's reports go to a folder beside the case's
+# and are shown when the case fails.
+if [ -n "${TOKSTAT_WRAPPER:-}" ]; then
+  wrapdir=$(mktemp -d)
+  trap 'rm -rf "$wrapdir"' EXIT
+  printf '#!/bin/sh\nexec %s --log-file="$TOOL_LOG_DIR/tool.%%p.log" "%s" "$@"\n' "$TOKSTAT_WRAPPER" "$bin" \
+    >"$wrapdir/tokstat"
+  chmod +x "$wrapdir/tokstat"
+  bin=$wrapdir/tokstat
+fi
 tests=$(cd "$2" && pwd)
 shift 2
 cases=("$@")
@@ -39,9 +50,11 @@ pass=0 fail=0
 for c in "${cases[@]}"; do
   dir="$tests/cli/cases/$c"
   work=$(mktemp -d)
+  logs=$(mktemp -d)
   (
     cd "$work" || exit 99
     export TOKSTAT="$bin" DATA="$tests/data" ROOT="$(dirname "$tests")" TOKSTAT_DB=t.db
+    export TOOL_LOG_DIR="$logs"
     export HOME="$work/home" XDG_DATA_HOME= NO_COLOR=1 LC_ALL=C TZ=UTC
     unset CI
     bash -c "$helpers"$'\n'"$(cat "$dir/cmd")" </dev/null >out 2>err
@@ -70,8 +83,9 @@ for c in "${cases[@]}"; do
     fail=$((fail + 1))
     echo "FAIL $c"
     cat "$work"/diff.* 2>/dev/null
+    cat "$logs"/tool.*.log 2>/dev/null
   fi
-  rm -rf "$work"
+  rm -rf "$work" "$logs"
 done
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]
