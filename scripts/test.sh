@@ -2,7 +2,9 @@
 # Installs what tokstat needs, then builds and runs the whole test suite
 # (cmocka unit tests, golden CLI cases and reliability tests under CTest)
 # three ways: a normal build, under AddressSanitizer + UndefinedBehavior-
-# Sanitizer, and (unit tests and golden cases) under Valgrind's memcheck.
+# Sanitizer, and (unit tests and golden cases) under Valgrind's memcheck;
+# then replays the fuzz regressions and fuzzes each importer for a short,
+# fixed time (scripts/fuzz.sh; longer runs by hand).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -23,3 +25,6 @@ echo "== valgrind memcheck (unit tests and golden cases; errors and leaks fail)"
 cmake -S . -B build-memcheck -DCMAKE_BUILD_TYPE=Debug -DTOKSTAT_MEMCHECK=ON -DTOKSTAT_WERROR=ON >/dev/null
 cmake --build build-memcheck -j"$jobs" >/dev/null
 (cd build-memcheck && ctest --output-on-failure -j"$jobs")
+
+echo "== fuzz (libFuzzer, ASan + UBSan): regressions, then 10 s per target"
+FUZZ_JOBS=$jobs scripts/fuzz.sh 10

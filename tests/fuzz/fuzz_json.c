@@ -1,0 +1,75 @@
+/* fuzz_json.c - libFuzzer target for import_json_doc (see fuzz_common.h).
+ *
+ * Every input is imported twice: with TS_FMT_AUTO (the shape recognised
+ * from the document), then with a format and a period chosen from its first
+ * byte (after a padding header): the byte modulo 5 forces json,
+ * openrouter-daily, -chart, -weekly or -models, and (byte / 5) modulo 3
+ * the period (as the format implies, day, week). Leading white space of a
+ * document reaches every choice: '\n' 10, '[' 91, ' ' 32, '{' 123,
+ * '\t' 9 give the residues 0 to 4. */
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const enum ts_format forced[] = {
+    TS_FMT_JSON,
+    TS_FMT_OPENROUTER_DAILY,
+    TS_FMT_OPENROUTER_CHART,
+    TS_FMT_OPENROUTER_WEEKLY,
+    TS_FMT_OPENROUTER_MODELS,
+};
+
+static void import_once(const struct fuzz_bytes *b, enum ts_format format, int period)
+{
+    struct import_opts o = IMPORT_OPTS_INIT;
+    struct ts_input in = TS_INPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    enum ts_format shape = (enum ts_format)99; /* must be overwritten */
+    struct fuzz_sink_ctx ctx;
+    struct ts_sink sink;
+    FILE *fp;
+    int rc;
+
+    fp = fuzz_fopen(b);
+    input_from_fp(&in, fp, "fuzz.json");
+    fuzz_sink_ctx_init(&ctx, 0, 0); /* whole documents have no lines */
+    ctx.forced_period = period;
+    sink = fuzz_sink(&ctx);
+
+    o.format = format;
+    o.period = period;
+    rc = import_json_doc(&in, &o, &sink, &shape, &err);
+    fuzz_check_result(rc, &err, &ctx);
+    /* The shape is always set; a document of no known shape is an error. */
+    FUZZ_CHECK(shape == TS_FMT_AUTO || shape == TS_FMT_JSON || shape == TS_FMT_JSONL ||
+               shape == TS_FMT_OPENROUTER_DAILY || shape == TS_FMT_OPENROUTER_CHART ||
+               shape == TS_FMT_OPENROUTER_WEEKLY || shape == TS_FMT_OPENROUTER_MODELS);
+    if (rc == 0) {
+        FUZZ_CHECK(shape != TS_FMT_AUTO);
+        if (format != TS_FMT_AUTO)
+            FUZZ_CHECK(shape == format);
+        if (shape != TS_FMT_OPENROUTER_MODELS)
+            FUZZ_CHECK(ctx.prices == 0);
+        else
+            FUZZ_CHECK(ctx.records == 0);
+    }
+    fuzz_check_finish(&in, b);
+
+    input_release(&in);
+    fclose(fp);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct fuzz_bytes b;
+
+    fuzz_bytes_make(&b, data, size);
+    import_once(&b, TS_FMT_AUTO, -1);
+    if (b.body_size > 0) {
+        unsigned sel = b.body[0];
+        int period = (int)((sel / 5) % 3) - 1;
+        import_once(&b, forced[sel % 5], period);
+    }
+    fuzz_bytes_release(&b);
+    return 0;
+}
