@@ -302,7 +302,7 @@ static void test_parse_author_header_extra_columns(void **state)
     struct vendors_parse_result res = VENDORS_PARSE_RESULT_INIT;
     struct ts_err err = TS_ERR_INIT;
 
-    /* The realdata layout: author,country,basis (no name column). */
+    /* The author-country.csv layout: author,country,basis (no name column). */
     assert_int_equal(parse("author,country,basis\n"
                            "anthropic,US,S1 S2 S3 S4\n"
                            "qwen,CN,S1 S2 S3 S4\n",
@@ -521,8 +521,8 @@ static void test_shipped_table_parses(void **state)
     vendors_parse_result_release(&res);
 }
 
-/* Rows of /work/shared/realdata/author-country.csv (columns author,country;
- * its basis column cites the public sources S1..S6 listed in that folder's
+/* Rows of tests/data/cli/author-country.csv (columns author,country; its
+ * basis column cites the public sources S1..S6 named in that folder's
  * README.md) whose country is a two-letter code. The shipped table must map
  * every one of them to the same country. The rows with UNKNOWN (openrouter,
  * stealth) and AGGREGATE (other) are left out on purpose. */
