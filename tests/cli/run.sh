@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Golden CLI cases: each folder under cases/ holds
-#   cmd           a bash script; $TOKSTAT is the program, $DATA tests/data,
+#   cmd           a bash script; $TOKSTAT is the program (perhaps under a
+#                 tool, see TOKSTAT_WRAPPER; $TOKSTAT_BIN is it bare), $DATA tests/data,
 #                 $ROOT the source tree; it runs in a new empty folder with
 #                 TOKSTAT_DB=t.db, and its exit status is the case's
 #   expected.out  exact standard output
@@ -11,6 +12,7 @@
 # expected files from what the program does: review the diff before committing)
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+realbin=$bin # $TOKSTAT_BIN in a case: the program itself, never wrapped
 # TOKSTAT_WRAPPER (e.g. "valgrind -q --error-exitcode=99 ...") runs the
 # program under a tool; the tool's reports go to a folder beside the case's
 # and are shown when the case fails.
@@ -54,7 +56,7 @@ for c in "${cases[@]}"; do
   (
     cd "$work" || exit 99
     export TOKSTAT="$bin" DATA="$tests/data" ROOT="$(dirname "$tests")" TOKSTAT_DB=t.db
-    export TOOL_LOG_DIR="$logs"
+    export TOOL_LOG_DIR="$logs" TOKSTAT_BIN="$realbin"
     export HOME="$work/home" XDG_DATA_HOME= NO_COLOR=1 LC_ALL=C TZ=UTC
     unset CI
     bash -c "$helpers"$'\n'"$(cat "$dir/cmd")" </dev/null >out 2>err
