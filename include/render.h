@@ -72,5 +72,8 @@ int render_report(const struct report *r, const struct render_opts *o, FILE *out
  * writes a NUL-terminated string into buf (at least 32 bytes). */
 void render_tokens_human(int64_t v, char *buf, size_t n);  /* 4.12T, 629B, 50.0B, 1.25M, 999 */
 void render_percent(double fraction, char *buf, size_t n); /* 0.4872 -> "48.7 %" */
+/* Points (HHI) rounded, with thousands separators: "2,345"; with plus a '+'
+ * before a value above zero ("+150"). */
+void render_points(double v, int plus, char *buf, size_t n);
 
 #endif

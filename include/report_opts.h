@@ -48,11 +48,6 @@ int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int arg
                       int (*on_own)(void *ctx, int id, const char *value), void *ctx,
                       struct report_opts *out);
 
-/* Parses a --by value for command cmd: country (when allow_country),
- * vendor or model. Returns 0, or the usage error's exit status. */
-int report_parse_by(struct cli *c, const char *cmd, const char *value, int allow_country,
-                    enum query_by *out);
-
 /* The usage text of the shared options, for commands' --help. */
 extern const char report_opts_usage[];
 
@@ -74,7 +69,12 @@ struct report_input {
     int64_t dataset;
     int32_t from, to;
     const struct reports_spec *spec;
+    const struct week_days *weeks; /* every week of the dataset with data, ascending */
+    size_t nweeks;
 };
+
+/* The days of data of week in in's dataset: 1-6 partial, 7 whole, 0 none. */
+int report_days(const struct report_input *in, int32_t week);
 
 /* Builds a report into out (adding warnings with reports_warn); returns 0,
  * or -1 with err filled. */
@@ -87,16 +87,6 @@ int report_from_series(const struct report_input *in,
                        int (*build)(const struct series *s, const struct reports_spec *spec,
                                     struct reports *out),
                        struct reports *out, struct ts_err *err);
-
-/* Runs a report command once its options are parsed (cmd_spec's by, top_n,
- * summary_only, vs and prompt share; the rest comes from o): opens the
- * database, finds the dataset and the weeks (default_last: how many recent
- * weeks with data when no range is given), builds the report, names
- * unmapped vendors and any other warnings (stderr, or "warnings" in JSON),
- * cites the source, and writes the result to standard output or --output.
- * Returns the exit status. */
-int report_run(struct cli *c, const struct report_opts *o, const struct reports_spec *cmd_spec,
-               report_build_fn build, long default_last);
 
 /* A report command, described rather than written out: its usage, which
  * --by values it takes, its own options, how it builds the report. */

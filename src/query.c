@@ -121,9 +121,8 @@ int query_series(struct store *st, int64_t dataset, enum query_by by, int32_t fr
 {
     sqlite3 *db = store_db(st);
     sqlite3_stmt *s = NULL;
-    struct week_days *weeks = NULL;
     struct ts_map index = TS_MAP_INIT;
-    size_t nweeks_all = 0, cap = 0;
+    size_t cap = 0;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -135,14 +134,24 @@ int query_series(struct store *st, int64_t dataset, enum query_by by, int32_t fr
     out->days = xcalloc(out->nweeks, sizeof(*out->days));
     out->total = xcalloc(out->nweeks, sizeof(*out->total));
 
-    if (query_weeks(st, dataset, &weeks, &nweeks_all, err) < 0)
+    if (sqlite3_prepare_v2(db,
+                           "SELECT week, days FROM week_days WHERE dataset_id = ?1"
+                           " AND week BETWEEN ?2 AND ?3",
+                           -1, &s, NULL) != SQLITE_OK) {
+        q_err(db, err, "reading weeks");
         goto fail;
-    for (size_t i = 0; i < nweeks_all; i++) {
-        if (weeks[i].week >= from && weeks[i].week <= to)
-            out->days[(weeks[i].week - from) / 7] = weeks[i].days;
     }
-    free(weeks);
-    weeks = NULL;
+    sqlite3_bind_int64(s, 1, dataset);
+    sqlite3_bind_int64(s, 2, from);
+    sqlite3_bind_int64(s, 3, to);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        out->days[(sqlite3_column_int64(s, 0) - from) / 7] = sqlite3_column_int(s, 1);
+    sqlite3_finalize(s);
+    s = NULL;
+    if (rc != SQLITE_DONE) {
+        q_err(db, err, "reading weeks");
+        goto fail;
+    }
 
     /* Rows come grouped by week; a group's slot is found through a map of
      * names, and the groups are sorted by name at the end. */
@@ -196,7 +205,6 @@ int query_series(struct store *st, int64_t dataset, enum query_by by, int32_t fr
 fail:
     sqlite3_finalize(s);
     ts_map_release(&index);
-    free(weeks);
     series_release(out);
     return -1;
 }

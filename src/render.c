@@ -159,6 +159,11 @@ static void grouped(double v, int plus, char *buf, size_t n)
     snprintf(buf, n, "%s", tmp);
 }
 
+void render_points(double v, int plus, char *buf, size_t n)
+{
+    grouped(v, plus, buf, n);
+}
+
 /* ---- cells ---- */
 
 static int is_real(enum rs_type t)

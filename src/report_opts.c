@@ -65,8 +65,10 @@ static int parse_week_date(struct cli *c, const char *cmd, const char *opt, cons
     return 0;
 }
 
-int report_parse_by(struct cli *c, const char *cmd, const char *value, int allow_country,
-                    enum query_by *out)
+/* Parses a --by value for command cmd: country (when allow_country),
+ * vendor or model. Returns 0, or the usage error's exit status. */
+static int report_parse_by(struct cli *c, const char *cmd, const char *value, int allow_country,
+                           enum query_by *out)
 {
     if (query_by_parse(value, out) == 0 && (allow_country || *out != BY_COUNTRY))
         return 0;
@@ -240,6 +242,15 @@ void report_render_opts(const struct report_opts *o, FILE *out, struct render_op
     }
 }
 
+int report_days(const struct report_input *in, int32_t week)
+{
+    for (size_t i = 0; i < in->nweeks; i++) {
+        if (in->weeks[i].week == week)
+            return in->weeks[i].days;
+    }
+    return 0;
+}
+
 int report_from_series(const struct report_input *in,
                        int (*build)(const struct series *s, const struct reports_spec *spec,
                                     struct reports *out),
@@ -255,8 +266,14 @@ int report_from_series(const struct report_input *in,
     return rc;
 }
 
-int report_run(struct cli *c, const struct report_opts *o, const struct reports_spec *cmd_spec,
-               report_build_fn build, long default_last)
+/* Runs a report command once its options are parsed: opens the database,
+ * reads in one snapshot the dataset and its weeks (default_last: how many
+ * recent weeks with data when no range is given), builds the report, names
+ * unmapped vendors and other warnings (stderr, or "warnings" in JSON),
+ * cites the source, and writes to standard output or --output. Returns the
+ * exit status. */
+static int report_run(struct cli *c, const struct report_opts *o,
+                      const struct reports_spec *cmd_spec, report_build_fn build, long default_last)
 {
     struct ts_err err = TS_ERR_INIT;
     struct store *st = NULL;
@@ -297,7 +314,7 @@ int report_run(struct cli *c, const struct report_opts *o, const struct reports_
                     : o->has_to            ? o->to
                                            : week_start(date_today());
     }
-    struct report_input in = {st, dataset, from, to, &spec};
+    struct report_input in = {st, dataset, from, to, &spec, weeks, nweeks};
     if (build(&in, &r, &err) < 0 ||
         query_unmapped(st, dataset, from, to, &unmapped, &nunmapped, &err) < 0 ||
         query_source(st, dataset, &source, &err) < 0)

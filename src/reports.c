@@ -351,33 +351,25 @@ static void country_makeup(const struct series *s, size_t w, const size_t *idx, 
     free(order);
 }
 
-/* An index in points, rounded, with thousands separators: "5,200", and
- * with sign non-zero "+200" / "-1,234". */
-static void format_points(double v, int sign, char *buf, size_t n)
+/* The tokens of the ranked groups of week w, in rank order (idx gets
+ * their groups); the caller frees the array. */
+static int64_t *ranked_tokens(const struct series *s, int exclude, size_t w, size_t *idx, size_t *n)
 {
-    long long x = llround(v);
-    unsigned long long a = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
-    char digits[24], grouped[32];
-    size_t len = (size_t)snprintf(digits, sizeof(digits), "%llu", a), k = 0;
+    *n = week_order(s, w, exclude, 0, 1, idx);
+    int64_t *tok = xmalloc((*n ? *n : 1) * sizeof(*tok));
 
-    for (size_t i = 0; i < len; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            grouped[k++] = ',';
-        grouped[k++] = digits[i];
-    }
-    grouped[k] = '\0';
-    snprintf(buf, n, "%s%s", x < 0 ? "-" : sign && x > 0 ? "+" : "", grouped);
+    for (size_t i = 0; i < *n; i++)
+        tok[i] = s->groups[idx[i]].tokens[w];
+    return tok;
 }
 
 /* HHI of the ranked groups of week w (all of them, not only the top n). */
 static double week_hhi(const struct series *s, long other, int exclude, size_t w, size_t *idx)
 {
-    size_t n = week_order(s, w, exclude, 0, 1, idx);
-    int64_t *tok = xmalloc((n ? n : 1) * sizeof(*tok));
-
-    for (size_t i = 0; i < n; i++)
-        tok[i] = s->groups[idx[i]].tokens[w];
+    size_t n;
+    int64_t *tok = ranked_tokens(s, exclude, w, idx, &n);
     double h = metrics_hhi(tok, n, week_total(s, other, exclude, w));
+
     free(tok);
     return h;
 }
@@ -410,19 +402,18 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
         if (s->days[w] == 0)
             continue;
         int64_t denom = week_total(s, other, spec->other_exclude, w);
-        size_t n = week_order(s, w, spec->other_exclude, 0, 1, idx);
+        size_t n;
+        int64_t *tok = ranked_tokens(s, spec->other_exclude, w, idx, &n);
         size_t shown = n < topn ? n : topn;
-        double hhi = week_hhi(s, other, spec->other_exclude, w, scratch);
+        double hhi = metrics_hhi(tok, n, denom);
+        double cr = metrics_cr(tok, n, shown, denom);
         int have_prev = s->days[w - 1] > 0;
         double prev_hhi = have_prev ? week_hhi(s, other, spec->other_exclude, w - 1, scratch) : 0;
-        int64_t top_tokens = 0;
         const char *band = metrics_hhi_band_name(metrics_hhi_band(hhi));
 
+        free(tok);
         if (n == 0)
             continue;
-        for (size_t i = 0; i < shown; i++)
-            top_tokens += s->groups[idx[i]].tokens[w];
-        double cr = metrics_share(top_tokens, denom);
         week_heading(s, w, head, sizeof(head));
 
         int64_t cumul = 0;
@@ -451,12 +442,12 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
         /* Concentration, as notes under the week in text output. */
         char crs[32], hhis[48], ds[48];
         render_percent(cr, crs, sizeof(crs));
-        format_points(hhi, 0, hhis, sizeof(hhis));
+        render_points(hhi, 0, hhis, sizeof(hhis));
         buf_reset(&t);
         buf_printf(&t, "CR-%zu %s, HHI %s (%s)", shown, crs, hhis, band);
         if (have_prev) {
             double d = hhi - prev_hhi;
-            format_points(fabs(d), 0, ds, sizeof(ds));
+            render_points(fabs(d), 0, ds, sizeof(ds));
             if (strcmp(ds, "0") == 0)
                 buf_printf(&t, ", unchanged from the week before");
             else

@@ -131,9 +131,8 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
     const struct reports_spec *spec = in->spec;
     struct price_book book = PRICE_BOOK_INIT;
     struct usage_row *use = NULL;
-    struct week_days *weeks = NULL;
-    size_t nuse = 0, nunpriced = 0, ngroups = 0, nlater = 0, nweeks = 0;
-    int days = 0;
+    size_t nuse = 0, nunpriced = 0, ngroups = 0, nlater = 0;
+    int days = report_days(in, in->to);
     char **unpriced = NULL, **later_names = NULL;
     struct group_sum *groups = NULL;
     const struct price_row *ref = NULL;
@@ -145,13 +144,8 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
 
     memset(out, 0, sizeof(*out));
     if (query_price_book(in->st, &book, err) < 0 ||
-        query_usage(in->st, in->dataset, in->to, in->to, &use, &nuse, err) < 0 ||
-        query_weeks(in->st, in->dataset, &weeks, &nweeks, err) < 0)
+        query_usage(in->st, in->dataset, in->to, in->to, &use, &nuse, err) < 0)
         goto done;
-    for (size_t k = 0; k < nweeks; k++) {
-        if (weeks[k].week == in->to)
-            days = weeks[k].days;
-    }
     if (spec->vs) {
         /* Named as a slug: the vendor's case does not matter. */
         if (model_normalize(spec->vs, strlen(spec->vs), &t, &vendor, err) == 0)
@@ -260,7 +254,6 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
 done:
     buf_release(&t);
     buf_release(&vendor);
-    free(weeks);
     free(groups);
     free_names(unpriced, nunpriced);
     free_names(later_names, nlater);
@@ -276,8 +269,7 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
     const struct reports_spec *spec = in->spec;
     struct price_book book = PRICE_BOOK_INIT;
     struct usage_row *use = NULL;
-    struct week_days *weeks = NULL;
-    size_t nuse = 0, nweeks = 0, nunpriced = 0, nlater = 0;
+    size_t nuse = 0, nunpriced = 0, nlater = 0;
     char **unpriced = NULL, **later_names = NULL;
     struct layout l;
     struct ts_buf t = TS_BUF_INIT, range = TS_BUF_INIT;
@@ -287,8 +279,7 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
 
     memset(out, 0, sizeof(*out));
     if (query_price_book(in->st, &book, err) < 0 ||
-        query_usage(in->st, in->dataset, in->from, in->to, &use, &nuse, err) < 0 ||
-        query_weeks(in->st, in->dataset, &weeks, &nweeks, err) < 0)
+        query_usage(in->st, in->dataset, in->from, in->to, &use, &nuse, err) < 0)
         goto done;
     if (share < 0) {
         int found = query_prompt_share(in->st, in->dataset, &share, err);
@@ -308,13 +299,9 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
         int32_t week = use[i].week;
         struct group_sum *groups = NULL, total;
         size_t ngroups = 0, j = i;
-        int days = 7;
+        int days = report_days(in, week);
 
         memset(&total, 0, sizeof(total));
-        for (size_t k = 0; k < nweeks; k++) {
-            if (weeks[k].week == week)
-                days = weeks[k].days;
-        }
         for (; j < nuse && use[j].week == week; j++) {
             const struct usage_row *u = &use[j];
             int later;
@@ -417,7 +404,6 @@ done:
     free_names(unpriced, nunpriced);
     free_names(later_names, nlater);
     usage_rows_release(use, nuse);
-    free(weeks);
     price_book_release(&book);
     return rc;
 }

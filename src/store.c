@@ -212,17 +212,6 @@ static int set_wal(struct store *st, struct ts_err *err)
     }
 }
 
-/* ts_week(day): the Monday of day's ISO week, for SQL that groups days. */
-static void sql_ts_week(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    sqlite3_result_int64(ctx, week_start((int32_t)sqlite3_value_int64(argv[0])));
-}
-
 /* Creates the folders above path (mode 0777 less the umask), like mkdir -p. */
 static int make_parents(const char *path, struct ts_err *err)
 {
@@ -402,12 +391,6 @@ int store_open(const char *path, struct store **out, struct ts_err *err)
      * from this file within the import's own transaction. */
     if (exec(st, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF", err) < 0)
         goto fail;
-    if (sqlite3_create_function(st->db, "ts_week", 1,
-                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                sql_ts_week, NULL, NULL) != SQLITE_OK) {
-        db_err(st, err, "registering ts_week");
-        goto fail;
-    }
     if (migrate(st, err) < 0 || refresh_shipped_vendors(st, err) < 0)
         goto fail;
     if (exec(st, "CREATE TEMP TABLE seen(k INTEGER PRIMARY KEY)", err) < 0)
