@@ -17,4 +17,10 @@ void sha256_update(struct sha256 *s, const void *data, size_t n);
 /* Writes the digest as 64 lower-case hex digits and a NUL. */
 void sha256_final_hex(struct sha256 *s, char out[65]);
 
+/* Whether the processor's SHA instructions are used (x86-64 with SHA-NI). */
+int sha256_accelerated(void);
+/* For tests: plain != 0 makes every later hash use the portable code;
+ * 0 goes back to choosing by the processor. */
+void sha256_force_plain(int plain);
+
 #endif

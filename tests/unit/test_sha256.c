@@ -162,13 +162,62 @@ static void test_hex_format(void **state)
     assert_string_equal(hex, "709e80c88487a2411e1ee4dfb9f22a861492d20c4765150c0c794abd70f8147c");
 }
 
+/* Where the processor has SHA instructions, both ways of hashing agree on
+ * data of every length up to a few blocks and on a long run. */
+static void test_plain_and_accelerated_agree(void **state)
+{
+    (void)state;
+    static unsigned char data[5000];
+    char plain[65], fast[65];
+    uint32_t x = 2463534242u;
+
+    for (size_t i = 0; i < sizeof(data); i++) { /* xorshift: bytes of every value */
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        data[i] = (unsigned char)x;
+    }
+    sha256_force_plain(0);
+    if (!sha256_accelerated())
+        skip();
+    for (size_t len = 0; len <= sizeof(data); len += len < 300 ? 1 : 97) {
+        sha256_force_plain(1);
+        hash(data, len, plain);
+        sha256_force_plain(0);
+        hash(data, len, fast);
+        assert_string_equal(fast, plain);
+    }
+}
+
+static int plain_setup(void **state)
+{
+    (void)state;
+    sha256_force_plain(1);
+    return 0;
+}
+
+static int chosen_setup(void **state)
+{
+    (void)state;
+    sha256_force_plain(0);
+    return 0;
+}
+
 int main(void)
 {
+    /* The vectors run twice: with the code chosen for this processor, and
+     * with the portable code. */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),      cmocka_unit_test(test_abc),
         cmocka_unit_test(test_two_blocks), cmocka_unit_test(test_boundaries),
         cmocka_unit_test(test_million_a),  cmocka_unit_test(test_splits_agree),
         cmocka_unit_test(test_hex_format),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest both[] = {
+        cmocka_unit_test(test_plain_and_accelerated_agree),
+    };
+    int failed = cmocka_run_group_tests_name("chosen", tests, chosen_setup, NULL);
+    failed += cmocka_run_group_tests_name("plain", tests, plain_setup, NULL);
+    failed += cmocka_run_group_tests_name("agree", both, NULL, NULL);
+    return failed;
 }
