@@ -31,11 +31,27 @@ enum stmt_id {
     ST_OBS_ADD,
     ST_OBS_TRY,
     ST_OBS_SET,
+    ST_OBS_BATCH,
+    ST_SAVEPOINT,
+    ST_RELEASE,
+    ST_ROLLBACK_TO,
     ST_SEEN_ADD,
     ST_PRICE_PUT,
     ST_ALIAS_PUT,
     ST_COUNT
 };
+
+/* STORE_OBS_BATCH rows of observations in one statement. */
+#define OBS_ROW    "(?,?,?,?,?,?,?,?,?,?,?)"
+#define OBS_ROWS2  OBS_ROW "," OBS_ROW
+#define OBS_ROWS4  OBS_ROWS2 "," OBS_ROWS2
+#define OBS_ROWS8  OBS_ROWS4 "," OBS_ROWS4
+#define OBS_ROWS16 OBS_ROWS8 "," OBS_ROWS8
+#define OBS_ROWS32 OBS_ROWS16 "," OBS_ROWS16
+#define OBS_ROWS64 OBS_ROWS32 "," OBS_ROWS32
+#if STORE_OBS_BATCH != 64
+#error "OBS_ROWS64 must hold STORE_OBS_BATCH rows"
+#endif
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_MODEL_GET] = "SELECT id FROM models WHERE slug = ?1",
@@ -53,6 +69,12 @@ static const char *const stmt_sql[ST_COUNT] = {
                    " reasoning = ?8, cached = ?9, requests = ?10, import_id = ?11"
                    " WHERE dataset_id = ?1 AND granularity = ?2 AND period = ?3"
                    " AND model_id = ?4",
+    [ST_OBS_BATCH] = "INSERT INTO observations(dataset_id, granularity, period, model_id, total,"
+                     " prompt, completion, reasoning, cached, requests, import_id)"
+                     " VALUES " OBS_ROWS64 " ON CONFLICT DO NOTHING",
+    [ST_SAVEPOINT] = "SAVEPOINT obs_batch",
+    [ST_RELEASE] = "RELEASE obs_batch",
+    [ST_ROLLBACK_TO] = "ROLLBACK TO obs_batch",
     [ST_SEEN_ADD] = "INSERT INTO temp.seen(k) VALUES (?1)",
     [ST_PRICE_PUT] = "INSERT INTO prices(model, valid_from, source, prompt, completion, import_id)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(model, valid_from, source)"
@@ -641,21 +663,28 @@ static void bind_opt(sqlite3_stmt *s, int i, int64_t v)
         sqlite3_bind_int64(s, i, v);
 }
 
-static void bind_obs(sqlite3_stmt *s, const struct store_obs *o, int key_only)
+/* Binds o to the parameters first..first + 10 of s (the first four only
+ * with key_only). */
+static void bind_obs_at(sqlite3_stmt *s, int first, const struct store_obs *o, int key_only)
 {
-    sqlite3_bind_int64(s, 1, o->dataset);
-    sqlite3_bind_int(s, 2, (int)o->granularity);
-    sqlite3_bind_int(s, 3, o->period);
-    sqlite3_bind_int64(s, 4, o->model);
+    sqlite3_bind_int64(s, first, o->dataset);
+    sqlite3_bind_int(s, first + 1, (int)o->granularity);
+    sqlite3_bind_int(s, first + 2, o->period);
+    sqlite3_bind_int64(s, first + 3, o->model);
     if (key_only)
         return;
-    sqlite3_bind_int64(s, 5, o->total);
-    bind_opt(s, 6, o->prompt);
-    bind_opt(s, 7, o->completion);
-    bind_opt(s, 8, o->reasoning);
-    bind_opt(s, 9, o->cached);
-    bind_opt(s, 10, o->requests);
-    sqlite3_bind_int64(s, 11, o->import_id);
+    sqlite3_bind_int64(s, first + 4, o->total);
+    bind_opt(s, first + 5, o->prompt);
+    bind_opt(s, first + 6, o->completion);
+    bind_opt(s, first + 7, o->reasoning);
+    bind_opt(s, first + 8, o->cached);
+    bind_opt(s, first + 9, o->requests);
+    sqlite3_bind_int64(s, first + 10, o->import_id);
+}
+
+static void bind_obs(sqlite3_stmt *s, const struct store_obs *o, int key_only)
+{
+    bind_obs_at(s, 1, o, key_only);
 }
 
 static int64_t column_opt(sqlite3_stmt *s, int i)
@@ -743,6 +772,74 @@ int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_cha
     s = st->stmt[ST_OBS_SET];
     bind_obs(s, o, 0);
     return step_done(st, s, err, "updating an observation");
+}
+
+/* Runs one of the savepoint statements; returns 0 or -1 (err filled). */
+static int savepoint_step(struct store *st, enum stmt_id id, struct ts_err *err)
+{
+    return step_done(st, st->stmt[id], err, "inserting observations");
+}
+
+/* Inserts a whole batch of new keys in one statement, inside a savepoint:
+ * returns 1 when every row was new, 0 when some key was there already
+ * (the savepoint is rolled back: nothing of the batch stays), -1 on error. */
+static int try_batch(struct store *st, const struct store_obs *o, struct ts_err *err)
+{
+    sqlite3_stmt *s = st->stmt[ST_OBS_BATCH];
+    int rc;
+
+    if (savepoint_step(st, ST_SAVEPOINT, err) < 0)
+        return -1;
+    for (int i = 0; i < STORE_OBS_BATCH; i++)
+        bind_obs_at(s, 1 + 11 * i, &o[i], 0);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        db_err(st, err, "inserting observations");
+        sqlite3_step(st->stmt[ST_ROLLBACK_TO]);
+        sqlite3_reset(st->stmt[ST_ROLLBACK_TO]);
+        sqlite3_step(st->stmt[ST_RELEASE]);
+        sqlite3_reset(st->stmt[ST_RELEASE]);
+        return -1;
+    }
+    if (sqlite3_changes(st->db) == STORE_OBS_BATCH)
+        return savepoint_step(st, ST_RELEASE, err) < 0 ? -1 : 1;
+    if (savepoint_step(st, ST_ROLLBACK_TO, err) < 0 || savepoint_step(st, ST_RELEASE, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* A first import, or new days appended, is all new keys: a full batch is
+ * tried as one multi-row insert, which costs a third of as many single
+ * ones. If any key was there already the batch is undone and its rows go
+ * one by one through store_upsert_obs, which tells every case apart. */
+int store_upsert_obs_batch(struct store *st, const struct store_obs *o, size_t n,
+                           enum store_change *out, size_t *done, struct ts_err *err)
+{
+    *done = 0;
+    if (n == STORE_OBS_BATCH && !st->expect_existing) {
+        int all_new = 1;
+        for (size_t i = 0; i < n; i++)
+            all_new &= o[i].model < ((int64_t)1 << 31);
+        int r = all_new ? try_batch(st, o, err) : 0;
+        if (r < 0)
+            return -1;
+        if (r == 1) {
+            for (size_t i = 0; i < n; i++)
+                out[i] = STORE_INSERTED;
+            *done = n;
+            return 0;
+        }
+        st->expect_existing = 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (store_upsert_obs(st, &o[i], &out[i], err) < 0)
+            return -1;
+        *done = i + 1;
+        if (out[i] == STORE_DUPLICATE)
+            break;
+    }
+    return 0;
 }
 
 int store_put_price(struct store *st, const char *model, int32_t valid_from, const char *source,
