@@ -326,6 +326,200 @@ static int is_blank_line(const char *s, size_t len)
     return 1;
 }
 
+/* The fast path of JSON Lines: a flat object whose values are plain
+ * strings (ASCII, no escapes), integers from 0 up, or null, which is what
+ * dumps are made of, is read here without building a jansson tree. Any
+ * other line, and every line that would fail, goes to the full parser, so
+ * that what is accepted and every message stay the same. */
+
+struct flat_value {
+    const char *s; /* a string's bytes (between the quotes), or NULL */
+    size_t len;
+    int64_t i; /* an integer's value, when s is NULL */
+};
+
+#define FLAT_KEYS_MAX 32
+
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* A string from p (just after its opening quote): printable ASCII without
+ * a backslash. Returns the closing quote, or NULL. */
+static const char *flat_string(const char *p, const char *end)
+{
+    for (; p < end; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"')
+            return p;
+        if (c < 0x20 || c >= 0x7f || c == '\\')
+            return NULL;
+    }
+    return NULL;
+}
+
+/* Reads the line as a flat object, giving each field its value by the
+ * rules of record_from_object. Returns 1, or 0 for the full parser. */
+static int flat_fields(const char *p, const char *end, struct flat_value *val, int *have)
+{
+    const char *keys[FLAT_KEYS_MAX];
+    size_t klen[FLAT_KEYS_MAX];
+    int prio[TS_F_COUNT] = {0};
+    int nkeys = 0;
+
+    p = skip_ws(p, end);
+    if (p == end || *p++ != '{')
+        return 0;
+    p = skip_ws(p, end);
+    if (p < end && *p == '}') /* {} */
+        return skip_ws(p + 1, end) == end;
+    for (;;) {
+        if (p == end || *p++ != '"')
+            return 0;
+        const char *k = p, *q = flat_string(p, end);
+        if (!q || nkeys == FLAT_KEYS_MAX)
+            return 0;
+        size_t kn = (size_t)(q - k);
+        for (int j = 0; j < nkeys; j++) { /* a repeated key is an error */
+            if (klen[j] == kn && memcmp(keys[j], k, kn) == 0)
+                return 0;
+        }
+        keys[nkeys] = k;
+        klen[nkeys++] = kn;
+        p = skip_ws(q + 1, end);
+        if (p == end || *p++ != ':')
+            return 0;
+        p = skip_ws(p, end);
+        if (p == end)
+            return 0;
+
+        struct flat_value v = {NULL, 0, 0};
+        int is_null = 0;
+        if (*p == '"') {
+            q = flat_string(p + 1, end);
+            if (!q)
+                return 0;
+            v.s = p + 1;
+            v.len = (size_t)(q - p - 1);
+            p = q + 1;
+        } else if (*p >= '0' && *p <= '9') {
+            if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9')
+                return 0; /* a leading zero */
+            for (; p < end && *p >= '0' && *p <= '9'; p++) {
+                if (v.i > (INT64_MAX - (*p - '0')) / 10)
+                    return 0;
+                v.i = v.i * 10 + (*p - '0');
+            }
+            if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
+                return 0; /* a real */
+        } else if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+            is_null = 1;
+            p += 4;
+        } else {
+            return 0;
+        }
+
+        int pr;
+        enum ts_field f = is_null ? TS_F_NONE : field_lookup(k, kn, &pr);
+        if (f != TS_F_NONE && (!have[f] || pr < prio[f])) {
+            val[f] = v;
+            prio[f] = pr;
+            have[f] = 1;
+        }
+        p = skip_ws(p, end);
+        if (p == end)
+            return 0;
+        if (*p == '}')
+            return skip_ws(p + 1, end) == end;
+        if (*p++ != ',')
+            return 0;
+        p = skip_ws(p, end);
+    }
+}
+
+static int flat_count(const struct flat_value *v, int64_t *out)
+{
+    if (!v->s) {
+        *out = v->i;
+        return 1;
+    }
+    return ts_parse_count(v->s, v->len, 1, out) == TS_NUM_OK;
+}
+
+static int flat_price(const struct flat_value *v, int64_t *out)
+{
+    enum ts_num r =
+        v->s ? ts_parse_price(v->s, v->len, out) : ts_price_from_double((double)v->i, out);
+
+    if (r == TS_NUM_NEGATIVE) {
+        *out = TS_ABSENT;
+        return 1;
+    }
+    return r == TS_NUM_OK;
+}
+
+static int fast_on = 1;
+static size_t fast_lines;
+
+size_t import_jsonl_fast_path(int on)
+{
+    size_t n = fast_lines;
+
+    fast_on = on;
+    fast_lines = 0;
+    return n;
+}
+
+/* A record from a flat line, or 0 for the full parser. */
+static int flat_record(const char *line, size_t len, const struct import_opts *o, long lineno,
+                       struct ts_record *rec)
+{
+    struct flat_value val[TS_F_COUNT];
+    int have[TS_F_COUNT] = {0};
+    int64_t *count[TS_F_COUNT] = {NULL};
+
+    if (!flat_fields(line, line + len, val, have))
+        return 0;
+    record_init(rec);
+    rec->line = lineno;
+    enum ts_field pf = have[TS_F_WEEK] ? TS_F_WEEK : TS_F_DAY;
+    if (!have[pf] || !val[pf].s || date_parse(val[pf].s, val[pf].len, &rec->date) < 0)
+        return 0;
+    rec->period = pf == TS_F_WEEK ? TS_WEEK : TS_DAY;
+    if (o->period >= 0)
+        rec->period = (enum ts_period)o->period;
+    if (!have[TS_F_MODEL] || !val[TS_F_MODEL].s || val[TS_F_MODEL].len == 0)
+        return 0;
+    rec->model = val[TS_F_MODEL].s;
+    rec->model_len = val[TS_F_MODEL].len;
+
+    count[TS_F_TOTAL] = &rec->total;
+    count[TS_F_PROMPT] = &rec->prompt;
+    count[TS_F_COMPLETION] = &rec->completion;
+    count[TS_F_REASONING] = &rec->reasoning;
+    count[TS_F_CACHED] = &rec->cached;
+    count[TS_F_REQUESTS] = &rec->requests;
+    for (int f = 0; f < TS_F_COUNT; f++) {
+        if (have[f] && count[f] && !flat_count(&val[f], count[f]))
+            return 0;
+    }
+    if (have[TS_F_PROMPT_PRICE] && !flat_price(&val[TS_F_PROMPT_PRICE], &rec->prompt_price))
+        return 0;
+    if (have[TS_F_COMPLETION_PRICE] &&
+        !flat_price(&val[TS_F_COMPLETION_PRICE], &rec->completion_price))
+        return 0;
+    if (!have[TS_F_TOTAL]) {
+        if (rec->prompt == TS_ABSENT || rec->completion == TS_ABSENT ||
+            rec->prompt > INT64_MAX - rec->completion)
+            return 0;
+        rec->total = rec->prompt + rec->completion;
+    }
+    return 1;
+}
+
 int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
                  struct ts_err *err)
 {
@@ -347,6 +541,12 @@ int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct 
             line.data[--line.len] = '\0';
         if (is_blank_line(line.data, line.len))
             continue;
+        if (fast_on && flat_record(line.data, line.len, o, lineno, &rec)) {
+            fast_lines++;
+            if (emit_record(sink, &rec, err) < 0)
+                goto out;
+            continue;
+        }
         /* Any value parses, so that a number or an array line gets the
          * message below rather than jansson's "'[' or '{' expected". */
         obj = json_loadb(line.data, line.len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);

@@ -32,6 +32,7 @@ enum stmt_id {
     ST_OBS_TRY,
     ST_OBS_SET,
     ST_OBS_BATCH,
+    ST_OBS_LOOKUP,
     ST_SAVEPOINT,
     ST_RELEASE,
     ST_ROLLBACK_TO,
@@ -49,6 +50,13 @@ enum stmt_id {
 #define OBS_ROWS16 OBS_ROWS8 "," OBS_ROWS8
 #define OBS_ROWS32 OBS_ROWS16 "," OBS_ROWS16
 #define OBS_ROWS64 OBS_ROWS32 "," OBS_ROWS32
+#define KEY_ROW    "(?,?,?,?,?)"
+#define KEY_ROWS2  KEY_ROW "," KEY_ROW
+#define KEY_ROWS4  KEY_ROWS2 "," KEY_ROWS2
+#define KEY_ROWS8  KEY_ROWS4 "," KEY_ROWS4
+#define KEY_ROWS16 KEY_ROWS8 "," KEY_ROWS8
+#define KEY_ROWS32 KEY_ROWS16 "," KEY_ROWS16
+#define KEY_ROWS64 KEY_ROWS32 "," KEY_ROWS32
 #if STORE_OBS_BATCH != 64
 #error "OBS_ROWS64 must hold STORE_OBS_BATCH rows"
 #endif
@@ -72,6 +80,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OBS_BATCH] = "INSERT INTO observations(dataset_id, granularity, period, model_id, total,"
                      " prompt, completion, reasoning, cached, requests, import_id)"
                      " VALUES " OBS_ROWS64 " ON CONFLICT DO NOTHING",
+    /* The rows of a batch's keys that exist, each with its place (column1)
+     * in the batch. */
+    [ST_OBS_LOOKUP] = "SELECT k.column1, o.total, o.prompt, o.completion, o.reasoning, o.cached,"
+                      " o.requests, o.import_id FROM (VALUES " KEY_ROWS64 ") AS k"
+                      " CROSS JOIN observations o ON o.dataset_id = k.column2"
+                      " AND o.granularity = k.column3 AND o.period = k.column4"
+                      " AND o.model_id = k.column5",
     [ST_SAVEPOINT] = "SAVEPOINT obs_batch",
     [ST_RELEASE] = "RELEASE obs_batch",
     [ST_ROLLBACK_TO] = "ROLLBACK TO obs_batch",
@@ -702,20 +717,83 @@ static int64_t seen_key(const struct store_obs *o)
            (int64_t)o->granularity;
 }
 
-/* A new key costs one statement: an insert that does nothing on a conflict.
- * An existing row is read and compared; rows this import inserted or
- * changed carry its id, which is how a second copy of them in the file is
- * caught; rows it found unchanged are not written, so their keys go into
- * the seen table instead. After a conflict the next row is looked up
- * first, since a file that revises data usually revises much of it. */
+/* What an existing row holds. */
+struct obs_now {
+    int64_t total, prompt, completion, reasoning, cached, requests, import_id;
+};
+
+static void read_now(sqlite3_stmt *s, int first, struct obs_now *n)
+{
+    n->total = sqlite3_column_int64(s, first);
+    n->prompt = column_opt(s, first + 1);
+    n->completion = column_opt(s, first + 2);
+    n->reasoning = column_opt(s, first + 3);
+    n->cached = column_opt(s, first + 4);
+    n->requests = column_opt(s, first + 5);
+    n->import_id = sqlite3_column_int64(s, first + 6);
+}
+
+/* Settles o against its row as it is now (now NULL: there is none). Rows
+ * this import inserted or changed carry its id, which is how a second copy
+ * of them in the file is caught; rows it found unchanged are not written,
+ * so their keys go into the seen table instead. */
+static int settle(struct store *st, const struct store_obs *o, const struct obs_now *now,
+                  enum store_change *out, struct ts_err *err)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if (!now) {
+        s = st->stmt[ST_OBS_ADD];
+        bind_obs(s, o, 0);
+        *out = STORE_INSERTED;
+        return step_done(st, s, err, "inserting an observation");
+    }
+    if (now->import_id == o->import_id) {
+        *out = STORE_DUPLICATE;
+        return 0;
+    }
+    s = st->stmt[ST_SEEN_ADD];
+    sqlite3_bind_int64(s, 1, seen_key(o));
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        *out = STORE_DUPLICATE;
+        return 0;
+    }
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "checking for duplicates");
+    if (now->total == o->total && now->prompt == o->prompt && now->completion == o->completion &&
+        now->reasoning == o->reasoning && now->cached == o->cached &&
+        now->requests == o->requests) {
+        *out = STORE_UNCHANGED;
+        return 0;
+    }
+    *out = STORE_UPDATED;
+    s = st->stmt[ST_OBS_SET];
+    bind_obs(s, o, 0);
+    return step_done(st, s, err, "updating an observation");
+}
+
+static int model_id_ok(const struct store_obs *o, struct ts_err *err)
+{
+    if (o->model >= ((int64_t)1 << 31))
+        return ts_err_set(err, "database: too many models (more than 2^31)");
+    return 0;
+}
+
+/* A new key costs one statement: an insert that does nothing on a
+ * conflict. An existing row is read and settled. After a conflict the next
+ * row is looked up first, since a file that revises data usually revises
+ * much of it. */
 int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_change *out,
                      struct ts_err *err)
 {
     sqlite3_stmt *s;
     int rc;
 
-    if (o->model >= ((int64_t)1 << 31))
-        return ts_err_set(err, "database: too many models (more than 2^31)");
+    if (model_id_ok(o, err) < 0)
+        return -1;
     if (!st->expect_existing) {
         s = st->stmt[ST_OBS_TRY];
         bind_obs(s, o, 0);
@@ -736,42 +814,16 @@ int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_cha
     if (rc == SQLITE_DONE) {
         sqlite3_reset(s);
         st->expect_existing = 0;
-        s = st->stmt[ST_OBS_ADD];
-        bind_obs(s, o, 0);
-        *out = STORE_INSERTED;
-        return step_done(st, s, err, "inserting an observation");
+        return settle(st, o, NULL, out, err);
     }
     if (rc != SQLITE_ROW) {
         sqlite3_reset(s);
         return db_err(st, err, "reading an observation");
     }
-    int same = sqlite3_column_int64(s, 0) == o->total && column_opt(s, 1) == o->prompt &&
-               column_opt(s, 2) == o->completion && column_opt(s, 3) == o->reasoning &&
-               column_opt(s, 4) == o->cached && column_opt(s, 5) == o->requests;
-    int64_t last_import = sqlite3_column_int64(s, 6);
+    struct obs_now now;
+    read_now(s, 0, &now);
     sqlite3_reset(s);
-    if (last_import == o->import_id) {
-        *out = STORE_DUPLICATE;
-        return 0;
-    }
-    s = st->stmt[ST_SEEN_ADD];
-    sqlite3_bind_int64(s, 1, seen_key(o));
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        *out = STORE_DUPLICATE;
-        return 0;
-    }
-    if (rc != SQLITE_DONE)
-        return db_err(st, err, "checking for duplicates");
-    if (same) {
-        *out = STORE_UNCHANGED;
-        return 0;
-    }
-    *out = STORE_UPDATED;
-    s = st->stmt[ST_OBS_SET];
-    bind_obs(s, o, 0);
-    return step_done(st, s, err, "updating an observation");
+    return settle(st, o, &now, out, err);
 }
 
 /* Runs one of the savepoint statements; returns 0 or -1 (err filled). */
@@ -809,6 +861,72 @@ static int try_batch(struct store *st, const struct store_obs *o, struct ts_err 
     return 0;
 }
 
+/* Whether o[i]'s key came earlier in the batch, using an open-addressing
+ * set of the batch's places (2 * STORE_OBS_BATCH slots, -1 empty). */
+static int seen_in_batch(int64_t *slots, const struct store_obs *o, size_t i)
+{
+    uint64_t k = (uint64_t)seen_key(&o[i]) ^ (uint64_t)o[i].dataset << 56;
+    size_t h = (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 57); /* 7 bits */
+
+    for (;; h = (h + 1) & (2 * STORE_OBS_BATCH - 1)) {
+        if (slots[h] < 0) {
+            slots[h] = (int64_t)i;
+            return 0;
+        }
+        const struct store_obs *p = &o[slots[h]];
+        if (p->dataset == o[i].dataset && p->granularity == o[i].granularity &&
+            p->period == o[i].period && p->model == o[i].model)
+            return 1;
+    }
+}
+
+/* A batch whose keys may exist (a re-import, a revised dump): one
+ * statement finds the rows of all its keys, then each row is settled as
+ * store_upsert_obs would; a key that comes twice in the batch goes through
+ * store_upsert_obs, which sees the first copy written. */
+static int settle_batch(struct store *st, const struct store_obs *o, enum store_change *out,
+                        size_t *done, struct ts_err *err)
+{
+    sqlite3_stmt *s = st->stmt[ST_OBS_LOOKUP];
+    struct obs_now now[STORE_OBS_BATCH];
+    unsigned char found[STORE_OBS_BATCH] = {0};
+    int64_t slots[2 * STORE_OBS_BATCH];
+    int rc, any = 0;
+
+    for (int i = 0; i < STORE_OBS_BATCH; i++) {
+        if (model_id_ok(&o[i], err) < 0)
+            return -1;
+        sqlite3_bind_int(s, 1 + 5 * i, i);
+        bind_obs_at(s, 2 + 5 * i, &o[i], 1);
+    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int i = sqlite3_column_int(s, 0);
+        if (i >= 0 && i < STORE_OBS_BATCH) {
+            read_now(s, 1, &now[i]);
+            found[i] = 1;
+            any = 1;
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "reading observations");
+    /* After a batch of new keys the next one is tried as one insert again. */
+    st->expect_existing = any;
+
+    memset(slots, 0xff, sizeof(slots));
+    for (size_t i = 0; i < STORE_OBS_BATCH; i++) {
+        int r = seen_in_batch(slots, o, i)
+                    ? store_upsert_obs(st, &o[i], &out[i], err)
+                    : settle(st, &o[i], found[i] ? &now[i] : NULL, &out[i], err);
+        if (r < 0)
+            return -1;
+        *done = i + 1;
+        if (out[i] == STORE_DUPLICATE)
+            break;
+    }
+    return 0;
+}
+
 /* A first import, or new days appended, is all new keys: a full batch is
  * tried as one multi-row insert, which costs a third of as many single
  * ones. If any key was there already the batch is undone and its rows go
@@ -832,6 +950,8 @@ int store_upsert_obs_batch(struct store *st, const struct store_obs *o, size_t n
         }
         st->expect_existing = 1;
     }
+    if (n == STORE_OBS_BATCH)
+        return settle_batch(st, o, out, done, err);
     for (size_t i = 0; i < n; i++) {
         if (store_upsert_obs(st, &o[i], &out[i], err) < 0)
             return -1;

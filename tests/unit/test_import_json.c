@@ -816,12 +816,119 @@ static void test_reads_everything(void **state)
     sup_collect_release(&c);
 }
 
+/* Flat lines take a fast path that builds no jansson tree; every line, the
+ * fast path's and the full parser's, must give the same records and the
+ * same errors. */
+static void same_both_ways(const char *text, int period, int expect_fast)
+{
+    struct run fast, full;
+
+    import_jsonl_fast_path(1);
+    run_str(&fast, text, JSONL, TS_FMT_AUTO, period);
+    size_t took = import_jsonl_fast_path(0);
+    run_str(&full, text, JSONL, TS_FMT_AUTO, period);
+    import_jsonl_fast_path(1);
+    if (expect_fast && took == 0)
+        fail_msg("the fast path was not taken: %s", text);
+    if (!expect_fast && took != 0)
+        fail_msg("the fast path took a line it must leave: %s", text);
+    if (fast.rc != full.rc || strcmp(fast.err.msg, full.err.msg) != 0 ||
+        fast.err.line != full.err.line || fast.err.col != full.err.col)
+        fail_msg("%s: fast %d '%s' %ld:%ld, full %d '%s' %ld:%ld", text, fast.rc, fast.err.msg,
+                 fast.err.line, fast.err.col, full.rc, full.err.msg, full.err.line, full.err.col);
+    assert_int_equal(fast.c.n, full.c.n);
+    for (size_t i = 0; i < full.c.n; i++) {
+        const struct sup_rec *a = &fast.c.recs[i], *b = &full.c.recs[i];
+        assert_int_equal(a->period, b->period);
+        assert_int_equal(a->date, b->date);
+        assert_string_equal(a->model, b->model);
+        assert_int_equal(a->model_len, b->model_len);
+        assert_int_equal(a->total, b->total);
+        assert_int_equal(a->prompt, b->prompt);
+        assert_int_equal(a->completion, b->completion);
+        assert_int_equal(a->reasoning, b->reasoning);
+        assert_int_equal(a->cached, b->cached);
+        assert_int_equal(a->requests, b->requests);
+        assert_int_equal(a->prompt_price, b->prompt_price);
+        assert_int_equal(a->completion_price, b->completion_price);
+        assert_int_equal(a->line, b->line);
+        assert_int_equal(a->col, b->col);
+        assert_true((a->where == NULL) == (b->where == NULL));
+    }
+    sup_collect_release(&fast.c);
+    sup_collect_release(&full.c);
+}
+
+static void test_jsonl_fast_path(void **state)
+{
+    (void)state;
+    /* Lines the fast path reads. */
+    static const char *const fast[] = {
+        "{\"date\":\"2026-05-24\",\"model_permaslug\":\"a/b\",\"total_tokens\":123}\n",
+        " { \"date\" : \"2026-05-24\" ,\t\"model\":\"a/b\", \"tokens\": 0 } \r\n",
+        "{\"tokens\":1,\"total_tokens\":2,\"date\":\"2026-05-24\",\"model\":\"a/b\"}\n",
+        "{\"DATE\":\"2026-05-24\",\"Model\":\"A/b\",\"Total_Tokens\":7,\"count\":3}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"prompt_tokens\":5,\"completion_tokens\":6}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"total_tokens\":1,\"prompt_tokens\":null}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/"
+        "b\",\"total_tokens\":\"1234\",\"cached_tokens\":\"12.5\"}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/"
+        "b\",\"total_tokens\":\"1e3\",\"reasoning_tokens\":9}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"total_tokens\":9,\"prompt_price\":0,"
+        "\"completion_price\":\"0.000002\"}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"total_tokens\":9,\"prompt_price\":\"-1\"}\n",
+        "{\"week\":\"2026-05-18\",\"model\":\"a/b\",\"tokens\":1}\n",
+        "{\"date\":\"2026-05-24\",\"week_start\":\"2026-05-18\",\"model\":\"a/b\",\"tokens\":1}\n",
+        "{\"date\":\"2026-05-24T10:00:00Z\",\"model\":\"a/b\",\"tokens\":1,\"note\":\"x\"}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"other\",\"tokens\":9223372036854775807}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":1}\n"
+        "{\"date\":\"2026-05-25\",\"model\":\"a/b\",\"tokens\":2}\n",
+    };
+    /* Lines it leaves to the full parser, good and bad. */
+    static const char *const full[] = {
+        "{\"date\":\"2026-05-24\",\"model\":\"a\\/b\",\"tokens\":1}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/\xc3\xa9\",\"tokens\":1}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":1.5}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":1e3}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":-1}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":0123}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":99999999999999999999}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":1,\"tokens\":2}\n",
+        "{\"date\":\"2026-05-24\",\"tokens\":1}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"\",\"tokens\":1}\n",
+        "{\"date\":\"2026-02-30\",\"model\":\"a/b\",\"tokens\":1}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":\"12a\"}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":true}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"x\":{\"y\":[1]},\"tokens\":1}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":1} x\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":1\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",}\n",
+        "{}\n",
+        "[]\n",
+        "17\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"prompt_tokens\":9223372036854775807,"
+        "\"completion_tokens\":1}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":1,\"prompt_price\":1e400}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":\"\"}\n",
+        "{\"date\":null,\"model\":\"a/b\",\"tokens\":1}\n",
+        "{\"date\":20260524,\"model\":\"a/b\",\"tokens\":1}\n",
+        "{\"date\":\"2026-05-24\",\"model\":7,\"tokens\":1}\n",
+    };
+    for (size_t i = 0; i < sizeof(fast) / sizeof(fast[0]); i++) {
+        same_both_ways(fast[i], -1, 1);
+        same_both_ways(fast[i], TS_WEEK, 1);
+    }
+    for (size_t i = 0; i < sizeof(full) / sizeof(full[0]); i++)
+        same_both_ways(full[i], -1, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsonl_records),
         cmocka_unit_test(test_jsonl_forced_period),
         cmocka_unit_test(test_jsonl_errors),
+        cmocka_unit_test(test_jsonl_fast_path),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_required_keys),
         cmocka_unit_test(test_aliases_and_prices),
