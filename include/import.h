@@ -32,10 +32,11 @@ int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts
 int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
                  struct ts_err *err);
 
-/* For tests: on = 0 sends every JSON Lines line through the full parser;
- * 1 (the default) lets flat lines take the fast path. Returns how many
- * lines took the fast path since the last call. */
-size_t import_jsonl_fast_path(int on);
+/* For tests: on = 0 sends every JSON Lines line and every whole document
+ * through jansson; 1 (the default) lets flat lines, and documents of
+ * records, take the fast path (streamed, element by element). Returns how
+ * many lines or elements took the fast path since the last call. */
+size_t import_json_fast_path(int on);
 
 /* A whole JSON document: a bare array of records (json), openrouter-daily,
  * openrouter-chart, openrouter-weekly or openrouter-models. With o->format

@@ -22,7 +22,7 @@ enum ts_period {
 struct ts_record {
     enum ts_period period; /* what the source implies (or --period forces) */
     int32_t date;          /* the period's date as written (days since 1970) */
-    const char *model;     /* slug as written, borrowed: valid during the call */
+    const char *model;     /* slug as written, NUL at model_len, borrowed: valid during the call */
     size_t model_len;
     int64_t total;  /* always >= 0 */
     int64_t prompt; /* TS_ABSENT when missing, like the fields below */

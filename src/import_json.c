@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -464,7 +465,7 @@ static int flat_price(const struct flat_value *v, int64_t *out)
 static int fast_on = 1;
 static size_t fast_lines;
 
-size_t import_jsonl_fast_path(int on)
+size_t import_json_fast_path(int on)
 {
     size_t n = fast_lines;
 
@@ -474,7 +475,7 @@ size_t import_jsonl_fast_path(int on)
 }
 
 /* A record from a flat line, or 0 for the full parser. */
-static int flat_record(const char *line, size_t len, const struct import_opts *o, long lineno,
+static int flat_record(char *line, size_t len, const struct import_opts *o, long lineno,
                        struct ts_record *rec)
 {
     struct flat_value val[TS_F_COUNT];
@@ -517,6 +518,8 @@ static int flat_record(const char *line, size_t len, const struct import_opts *o
             return 0;
         rec->total = rec->prompt + rec->completion;
     }
+    /* The slug's closing quote becomes its NUL, as sinks expect. */
+    line[(size_t)(val[TS_F_MODEL].s - line) + val[TS_F_MODEL].len] = 0;
     return 1;
 }
 
@@ -585,13 +588,14 @@ static size_t read_chunk(void *buffer, size_t buflen, void *data)
 }
 
 /* Parses the whole input. Returns a new reference, or NULL with err set. */
-static json_t *load_document(struct ts_input *in, struct ts_err *err)
+static json_t *load_document(struct ts_input *in, json_load_callback_t read, void *data,
+                             struct ts_err *err)
 {
     json_error_t jerr;
     json_t *root;
 
     /* Flags 0: JSON_DECODE_INT_AS_REAL would lose integers above 2^53. */
-    root = json_load_callback(read_chunk, in, JSON_REJECT_DUPLICATES, &jerr);
+    root = json_load_callback(read, data, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         if (in->error)
             ts_err_set(err, "read error: %s", strerror(in->error));
@@ -919,6 +923,361 @@ out:
     return rc;
 }
 
+/* ---- Whole documents, streamed ----
+ *
+ * A Data API dump ({"data":[...]}) or a bare array of records can be large,
+ * and as a jansson tree it takes about seven times its size. When a
+ * document starts that way and its first element is a record, it is read
+ * one element at a time instead: flat elements by the fast path, any other
+ * parsed on its own by jansson, each named data[i] (or [i]) in messages as
+ * before. Until the first record is handed on, every byte read is kept, so
+ * that any other document goes to jansson whole, as if nothing had been
+ * read. Syntax errors get jansson's words and the document's line and
+ * column; the one difference is their order: a bad record is reported
+ * before a syntax error further on, where a whole parse saw the syntax
+ * error first. Either way the file is refused. */
+
+struct stream {
+    struct ts_input *in;
+    char *buf; /* bytes read and kept */
+    size_t len, cap;
+    size_t pos;      /* the next byte to look at */
+    size_t mark;     /* the start of the value being read: bytes before it may go */
+    int keep_all;    /* keep every byte (before the first record) */
+    long line, col;  /* jansson's position after the byte before pos */
+    int eof, failed; /* end of input; a read error (in->error) */
+};
+
+#define STREAM_CHUNK 65536
+
+/* The next byte, or -1 at the end of input (or on a read error). */
+static int st_peek(struct stream *s)
+{
+    if (s->pos < s->len)
+        return (unsigned char)s->buf[s->pos];
+    if (s->eof || s->failed)
+        return -1;
+    if (!s->keep_all && s->mark > 0) { /* drop what is no longer needed */
+        memmove(s->buf, s->buf + s->mark, s->len - s->mark);
+        s->len -= s->mark;
+        s->pos -= s->mark;
+        s->mark = 0;
+    }
+    if (s->cap - s->len < STREAM_CHUNK) {
+        s->cap = s->cap * 2 > s->len + STREAM_CHUNK ? s->cap * 2 : s->len + STREAM_CHUNK;
+        s->buf = xrealloc(s->buf, s->cap);
+    }
+    ssize_t n = input_read(s->in, s->buf + s->len, STREAM_CHUNK);
+    if (n <= 0) {
+        s->failed = n < 0;
+        s->eof = n == 0;
+        return -1;
+    }
+    s->len += (size_t)n;
+    return (unsigned char)s->buf[s->pos];
+}
+
+/* Moves past the next byte, counting lines and columns as jansson does
+ * (a column is a character: continuation bytes do not count). */
+static void st_next(struct stream *s)
+{
+    unsigned char c = (unsigned char)s->buf[s->pos++];
+
+    if (c == '\n') {
+        s->line++;
+        s->col = 0;
+    } else if ((c & 0xC0) != 0x80) {
+        s->col++;
+    }
+}
+
+static int st_skip_ws(struct stream *s)
+{
+    int c;
+
+    while ((c = st_peek(s)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+        st_next(s);
+    return c;
+}
+
+/* Moves past the rest of a string whose opening quote was read. */
+static void st_string(struct stream *s)
+{
+    int c;
+
+    while ((c = st_peek(s)) >= 0) {
+        st_next(s);
+        if (c == '"')
+            return;
+        if (c == '\\' && st_peek(s) >= 0)
+            st_next(s);
+    }
+}
+
+/* Moves past one value from pos, or as much of it as there is; jansson
+ * says what is wrong with the bytes if they are not one valid value. */
+static void st_value(struct stream *s)
+{
+    int c = st_peek(s), depth = 0;
+
+    if (c != '"' && c != '{' && c != '[') { /* a number, true, false, null or junk */
+        while ((c = st_peek(s)) >= 0 && !strchr(",]} \t\r\n", c))
+            st_next(s);
+        return;
+    }
+    while ((c = st_peek(s)) >= 0) {
+        st_next(s);
+        if (c == '"')
+            st_string(s);
+        else if (c == '{' || c == '[')
+            depth++;
+        else if (c == '}' || c == ']')
+            depth--;
+        if (depth <= 0)
+            return;
+    }
+}
+
+/* Parses the bytes mark..pos alone (any JSON value); a syntax error gets
+ * its place in the document. */
+static json_t *st_parse(struct stream *s, long line0, long col0, struct ts_err *err)
+{
+    json_error_t jerr;
+    json_t *v = json_loadb(s->buf + s->mark, s->pos - s->mark,
+                           JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+
+    if (!v)
+        ts_err_at(err, line0 + jerr.line - 1, jerr.line == 1 ? col0 + jerr.column : jerr.column,
+                  "%s", jerr.text);
+    return v;
+}
+
+/* A syntax error at the stream's position, in jansson's words: jansson
+ * is given prefix (text that leaves its parser where the stream's reader
+ * is) and then the document's next bytes, and its message is moved to the
+ * document's line and column. */
+static int st_syntax(struct stream *s, const char *prefix, struct ts_err *err)
+{
+    struct ts_buf text = TS_BUF_INIT;
+    json_error_t jerr;
+    size_t plen = strlen(prefix);
+
+    if (s->failed)
+        return ts_err_set(err, "read error: %s", strerror(s->in->error));
+    s->mark = s->pos; /* reading ahead may drop the bytes before mark */
+    while (s->len - s->pos < 512 && !s->eof && !s->failed) { /* the next token, whole */
+        s->pos = s->len;
+        int more = st_peek(s) >= 0;
+        s->pos = s->mark;
+        if (!more)
+            break;
+    }
+    size_t n = s->len - s->pos < 512 ? s->len - s->pos : 512;
+    buf_adds(&text, prefix);
+    buf_add(&text, s->buf + s->pos, n);
+    json_t *v = json_loadb(text.data, text.len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+    if (v) { /* cannot happen: the reader saw what jansson refuses */
+        json_decref(v);
+        ts_err_at(err, s->line, s->col, "invalid JSON");
+    } else {
+        ts_err_at(err, s->line + jerr.line - 1,
+                  jerr.line == 1 ? s->col + jerr.column - (long)plen : jerr.column, "%s",
+                  jerr.text);
+    }
+    buf_release(&text);
+    return -1;
+}
+
+/* One element of the array: a record, from the bytes mark..pos. */
+static int st_element(struct stream *s, json_t *parsed, const char *name, size_t i, long line0,
+                      long col0, const struct import_opts *o, const struct ts_sink *sink,
+                      struct ts_err *err)
+{
+    char where[WHERE_MAX];
+    struct place at = {where, 0};
+    struct ts_record rec;
+    int rc = -1;
+
+    fast_lines++;
+    snprintf(where, sizeof(where), "%s[%zu]", name, i);
+    if (!parsed && flat_record(s->buf + s->mark, s->pos - s->mark, o, 0, &rec)) {
+        rec.where = where;
+        return emit_record(sink, &rec, err);
+    }
+    json_t *el = parsed ? parsed : st_parse(s, line0, col0, err);
+    if (!el)
+        return -1;
+    if (!json_is_object(el))
+        fail(err, &at, "expected a JSON object");
+    else if (record_from_object(el, o, NULL, &at, &rec, err) == 0)
+        rc = emit_record(sink, &rec, err);
+    json_decref(el);
+    return rc;
+}
+
+/* After "data":[...]: the other keys of the top-level object (each value
+ * parsed alone; "meta" gives the as-of time), then the end of input. */
+static int st_tail(struct stream *s, const struct ts_sink *sink, struct ts_err *err)
+{
+    json_t *keys = json_object();
+    int c, rc = -1;
+
+    json_object_set_new(keys, "data", json_true());
+    while ((c = st_skip_ws(s)) == ',') {
+        st_next(s);
+        if (st_skip_ws(s) != '"') {
+            st_syntax(s, "{\"a\":0,", err);
+            goto out;
+        }
+        long line0 = s->line, col0 = s->col;
+        s->mark = s->pos;
+        st_value(s);
+        json_t *k = st_parse(s, line0, col0, err); /* a string: it starts with '"' */
+        if (!k)
+            goto out;
+        if (json_object_get(keys, json_string_value(k))) {
+            char *dup = json_dumps(k, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+            struct ts_buf prefix = TS_BUF_INIT;
+            buf_printf(&prefix, "{%s:0,", dup);
+            s->pos = s->mark; /* back to the key, in the same place */
+            s->line = line0;
+            s->col = col0;
+            st_syntax(s, prefix.data, err);
+            buf_release(&prefix);
+            free(dup);
+            json_decref(k);
+            goto out;
+        }
+        json_object_set_new(keys, json_string_value(k), json_true());
+        int is_meta = strcmp(json_string_value(k), "meta") == 0;
+        json_decref(k);
+        if (st_skip_ws(s) != ':') {
+            st_syntax(s, "{\"a\"", err);
+            goto out;
+        }
+        st_next(s);
+        st_skip_ws(s);
+        line0 = s->line;
+        col0 = s->col;
+        s->mark = s->pos;
+        st_value(s);
+        json_t *v = st_parse(s, line0, col0, err);
+        if (!v)
+            goto out;
+        if (is_meta)
+            emit_as_of(sink, json_object_get(v, "as_of"));
+        json_decref(v);
+    }
+    if (c != '}') {
+        st_syntax(s, "{\"a\":0", err);
+        goto out;
+    }
+    st_next(s);
+    rc = 0;
+out:
+    json_decref(keys);
+    return rc;
+}
+
+/* Streams the document when it is a bare array or {"data":[...]} whose
+ * first element is a record: returns 1 with *rc the import's result, or 0
+ * when it is to be parsed whole (nothing handed on; the bytes read so far
+ * are in s). */
+static int stream_doc(struct stream *s, const struct import_opts *o, const struct ts_sink *sink,
+                      enum ts_format *found, int *rc, struct ts_err *err)
+{
+    const char *name;
+    int c = fast_on ? st_skip_ws(s) : -1, in_object = c == '{';
+
+    if (c != '[' && c != '{')
+        return 0;
+    st_next(s);
+    if (in_object) {
+        static const char data_key[] = "\"data\"";
+        if (st_skip_ws(s) != '"')
+            return 0;
+        for (const char *p = data_key; *p; p++) {
+            if (st_peek(s) != *p)
+                return 0;
+            st_next(s);
+        }
+        if (st_skip_ws(s) != ':')
+            return 0;
+        st_next(s);
+        if (st_skip_ws(s) != '[')
+            return 0;
+        st_next(s);
+    }
+    name = in_object ? "data" : "";
+    if (st_skip_ws(s) == ']' || st_peek(s) < 0)
+        return 0;
+
+    /* The first element decides the shape: records, not catalogue entries. */
+    long line0 = s->line, col0 = s->col;
+    s->mark = s->pos;
+    st_value(s);
+    json_error_t jerr;
+    json_t *first = json_loadb(s->buf + s->mark, s->pos - s->mark,
+                               JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+    enum ts_format shape = in_object ? TS_FMT_OPENROUTER_DAILY : TS_FMT_JSON;
+    const char *expected = shape_expected(o->format);
+    if (!json_is_object(first) || looks_like_model(first) || (expected && shape != o->format)) {
+        json_decref(first);
+        return 0;
+    }
+    *found = shape;
+    s->keep_all = 0;
+    *rc = -1;
+    if (st_element(s, first, name, 0, line0, col0, o, sink, err) < 0)
+        return 1;
+    for (size_t i = 1;; i++) {
+        c = st_skip_ws(s);
+        if (c == ']')
+            break;
+        if (c != ',') {
+            st_syntax(s, "[0", err);
+            return 1;
+        }
+        st_next(s);
+        st_skip_ws(s);
+        line0 = s->line;
+        col0 = s->col;
+        s->mark = s->pos;
+        st_value(s);
+        if (st_element(s, NULL, name, i, line0, col0, o, sink, err) < 0)
+            return 1;
+    }
+    st_next(s);
+    if (in_object && st_tail(s, sink, err) < 0)
+        return 1;
+    if (st_skip_ws(s) >= 0 || s->failed) {
+        st_syntax(s, "[]", err);
+        return 1;
+    }
+    *rc = 0;
+    return 1;
+}
+
+/* jansson's reader for a document that was not streamed: the bytes the
+ * stream kept, then the rest of the input. */
+struct replay {
+    struct stream *s;
+    size_t at;
+};
+
+static size_t replay_chunk(void *buffer, size_t buflen, void *data)
+{
+    struct replay *r = data;
+
+    if (r->at < r->s->len) {
+        size_t n = r->s->len - r->at < buflen ? r->s->len - r->at : buflen;
+        memcpy(buffer, r->s->buf + r->at, n);
+        r->at += n;
+        return n;
+    }
+    return read_chunk(buffer, buflen, r->s->in);
+}
+
 int import_json_doc(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
                     enum ts_format *shape, struct ts_err *err)
 {
@@ -931,7 +1290,15 @@ int import_json_doc(struct ts_input *in, const struct import_opts *o, const stru
 
     if (!o)
         o = &default_opts;
-    root = load_document(in, err);
+    struct stream s = {in, NULL, 0, 0, 0, 0, 1, 1, 0, 0, 0};
+    if (stream_doc(&s, o, sink, &found, &rc, err)) {
+        root = NULL;
+        free(s.buf);
+        goto out;
+    }
+    struct replay r = {&s, 0};
+    root = load_document(in, replay_chunk, &r, err);
+    free(s.buf);
     if (!root)
         goto out;
 

@@ -823,11 +823,11 @@ static void same_both_ways(const char *text, int period, int expect_fast)
 {
     struct run fast, full;
 
-    import_jsonl_fast_path(1);
+    import_json_fast_path(1);
     run_str(&fast, text, JSONL, TS_FMT_AUTO, period);
-    size_t took = import_jsonl_fast_path(0);
+    size_t took = import_json_fast_path(0);
     run_str(&full, text, JSONL, TS_FMT_AUTO, period);
-    import_jsonl_fast_path(1);
+    import_json_fast_path(1);
     if (expect_fast && took == 0)
         fail_msg("the fast path was not taken: %s", text);
     if (!expect_fast && took != 0)
@@ -922,6 +922,118 @@ static void test_jsonl_fast_path(void **state)
         same_both_ways(full[i], -1, 0);
 }
 
+/* Documents of records are streamed, element by element; every document
+ * must give the same records, as-of time and errors (line, column, words)
+ * as a whole parse. */
+static void same_doc_both_ways(const char *text, int expect_fast)
+{
+    struct run fast, full;
+
+    import_json_fast_path(1);
+    run_str(&fast, text, DOC, TS_FMT_AUTO, -1);
+    size_t took = import_json_fast_path(0);
+    run_str(&full, text, DOC, TS_FMT_AUTO, -1);
+    import_json_fast_path(1);
+    if (expect_fast != (took > 0))
+        fail_msg("fast path %s: %s", took ? "taken" : "not taken", text);
+    if (fast.rc != full.rc || strcmp(fast.err.msg, full.err.msg) != 0 ||
+        fast.err.line != full.err.line || fast.err.col != full.err.col)
+        fail_msg("%s: streamed %d '%s' %ld:%ld, whole %d '%s' %ld:%ld", text, fast.rc, fast.err.msg,
+                 fast.err.line, fast.err.col, full.rc, full.err.msg, full.err.line, full.err.col);
+    if (fast.rc == 0) {
+        assert_int_equal(fast.shape, full.shape);
+        if ((fast.c.as_of == NULL) != (full.c.as_of == NULL))
+            fail_msg("as-of %s / %s: %s", fast.c.as_of ? fast.c.as_of : "none",
+                     full.c.as_of ? full.c.as_of : "none", text);
+        if (full.c.as_of)
+            assert_string_equal(fast.c.as_of, full.c.as_of);
+    }
+    /* On an error the records before it may have been handed on (the
+     * import is undone); on success they are the same. */
+    if (fast.rc != 0) {
+        sup_collect_release(&fast.c);
+        sup_collect_release(&full.c);
+        return;
+    }
+    assert_int_equal(fast.c.n, full.c.n);
+    for (size_t i = 0; i < full.c.n; i++) {
+        const struct sup_rec *a = &fast.c.recs[i], *b = &full.c.recs[i];
+        assert_int_equal(a->period, b->period);
+        assert_int_equal(a->date, b->date);
+        assert_string_equal(a->model, b->model);
+        assert_int_equal(a->total, b->total);
+        assert_int_equal(a->prompt, b->prompt);
+        assert_int_equal(a->completion, b->completion);
+        assert_int_equal(a->prompt_price, b->prompt_price);
+        assert_int_equal(a->line, b->line);
+        assert_string_equal(a->where, b->where);
+    }
+    sup_collect_release(&fast.c);
+    sup_collect_release(&full.c);
+}
+
+#define R1 "{\"date\":\"2026-05-24\",\"model_permaslug\":\"a/b\",\"total_tokens\":1}"
+#define R2 "{\"date\":\"2026-05-25\",\"model_permaslug\":\"a/c\",\"total_tokens\":2}"
+
+static void test_doc_streamed(void **state)
+{
+    (void)state;
+    static const char *const streamed[] = {
+        "{\"data\":[" R1 "," R2 "]}",
+        " {\n \"data\" :\n [\n  " R1 " ,\n  " R2 "\n ]\n}\n",
+        "{\"data\":[" R1 "," R2 "],\"meta\":{\"as_of\":\"2026-05-26T00:00:00Z\",\"n\":[1,2]}}",
+        "{\"data\":[" R1 "],\"meta\":{\"as_of\":\"x\"},\"other\":[{\"a\":\"}]\\\"\"}]}",
+        "[" R1 "," R2 "]",
+        "[" R1 ",{\"date\":\"2026-05-24\",\"model\":\"a/\\u00e9\",\"tokens\":1.0,\"x\":{}}]",
+        "{\"data\":[" R1 ",{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"prompt_tokens\":1,"
+        "\"completion_tokens\":2,\"prompt_price\":3e-07}]}",
+        /* Errors after the first record, in jansson's words and places. */
+        "{\"data\":[" R1 ",\n  {\"date\": \"2026-05-24\" \"model\": \"m\"}\n]}",
+        "{\"data\":[" R1 "," R2,
+        "{\"data\":[" R1 "," R2 "\n\n  x]}",
+        "{\"data\":[" R1 "," R2 "]",
+        "{\"data\":[" R1 "],\"data\":[]}",
+        "{\"data\":[" R1 "],\n \"meta\":{},\n \"meta\":1}",
+        "{\"data\":[" R1 "],\"meta\" 1}",
+        "{\"data\":[" R1 "],}",
+        "{\"data\":[" R1 "],\"meta\":{\"as_of\":}}",
+        "{\"data\":[" R1 "]} []",
+        "[" R1 "] x",
+        "[" R1
+        ",\n\n    {\"date\":\"2026-05-24\",\"model\":\"a/b\",\"total_tokens\":1,\"date\":1}]",
+        "[" R1 ",\"\xff\"]",
+        /* A bad record after the first: the same message and path. */
+        "{\"data\":[" R1 "," R1 ",{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":-1}]}",
+        "[" R1 ",7]",
+        "[" R1 ",{\"date\":\"2026-05-24\",\"tokens\":1}]",
+    };
+    static const char *const whole[] = {
+        "{\"meta\":{},\"data\":[" R1 "]}",
+        "{\"data\":[]}",
+        "[]",
+        "{\"data\":[{\"id\":\"a/b\",\"pricing\":{\"prompt\":\"0\",\"completion\":\"0\"}}]}",
+        "{\"data\":[7," R1 "]}",
+        "{\"data\":[{\"date\" \"x\"}," R1 "]}",
+        "{\"data\":{}}",
+        "{\"weeks\":[]}",
+        "42",
+        "[1] [2]",
+    };
+    for (size_t i = 0; i < sizeof(streamed) / sizeof(streamed[0]); i++)
+        same_doc_both_ways(streamed[i], 1);
+    for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+        same_doc_both_ways(whole[i], 0);
+
+    /* A forced format that the document is not: refused as before. */
+    struct run r;
+    import_json_fast_path(1);
+    run_str(&r, "{\"data\":[" R1 "]}", DOC, TS_FMT_JSON, -1);
+    expect_err(&r, 0, 0,
+               "not a JSON array of records (expected [{...}, ...] with period, model and token "
+               "keys)");
+    sup_collect_release(&r.c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -929,6 +1041,7 @@ int main(void)
         cmocka_unit_test(test_jsonl_forced_period),
         cmocka_unit_test(test_jsonl_errors),
         cmocka_unit_test(test_jsonl_fast_path),
+        cmocka_unit_test(test_doc_streamed),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_required_keys),
         cmocka_unit_test(test_aliases_and_prices),
