@@ -40,5 +40,6 @@ int cmd_growth(struct cli *c, int argc, char **argv);
 int cmd_top(struct cli *c, int argc, char **argv);
 int cmd_prices(struct cli *c, int argc, char **argv);
 int cmd_cost(struct cli *c, int argc, char **argv);
+int cmd_chart(struct cli *c, int argc, char **argv);
 
 #endif

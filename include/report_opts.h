@@ -41,8 +41,10 @@ struct report_opts {
 /* Parses argv for command cmd: the shared options, plus the command's own
  * (own, ids >= REPORT_OPT_OWN, ended by a NULL name), each handed to
  * on_own(ctx, id, value), which returns 0 or an exit status after printing.
- * Operands are refused. --help prints usage. Returns -1 to go on, or the
- * exit status to return now (0 after --help, 2 after a usage error). */
+ * An own option named like a shared one replaces it, in parsing and in the
+ * --help text. Operands are refused. --help prints usage. Returns -1 to go
+ * on, or the exit status to return now (0 after --help, 2 after a usage
+ * error). */
 int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int argc, char **argv,
                       const struct opt_spec *own,
                       int (*on_own)(void *ctx, int id, const char *value), void *ctx,
@@ -87,6 +89,37 @@ int report_from_series(const struct report_input *in,
                        int (*build)(const struct series *s, const struct reports_spec *spec,
                                     struct reports *out),
                        struct reports *out, struct ts_err *err);
+
+/* What report_run leaves to the command: how to build its result, hold
+ * its warnings and write it. Each callback gets the ctx given to
+ * report_run, which holds the result; the caller releases it afterwards
+ * (report_run may return before any callback was called). */
+struct report_job {
+    long default_last; /* weeks with data reported when no range is given */
+    /* Builds the result from in; returns 0, or -1 with err filled. */
+    int (*build)(void *ctx, const struct report_input *in, struct ts_err *err);
+    /* Adds a warning (msg, without "tokstat: warning: ") to the result's. */
+    void (*warn)(void *ctx, const char *msg);
+    /* Points *out at the warnings to print on standard error, in order,
+     * and returns how many: 0 when they go into the document instead. */
+    size_t (*warnings)(void *ctx, const char *const **out);
+    /* Non-zero when the result holds some data (else a note says so). */
+    int (*has_data)(void *ctx);
+    /* Writes the result to out with the render options ro, citing source
+     * (NULL when unknown); in is what it was built from. */
+    void (*write)(void *ctx, const struct report_input *in, const struct render_opts *ro,
+                  const char *source, FILE *out);
+};
+
+/* Runs a report command once its options o are parsed: opens the
+ * database, reads in one snapshot the dataset and its weeks, works out the
+ * range, builds the result (spec, with o's dataset and --other), warns
+ * about vendors without a country after the result's own warnings (on
+ * standard error unless they go into the document), notes an empty result
+ * on standard error, and writes to standard output or atomically to
+ * --output. Returns the exit status. */
+int report_run(struct cli *c, const struct report_opts *o, const struct reports_spec *spec,
+               const struct report_job *job, void *ctx);
 
 /* A report command, described rather than written out: its usage, which
  * --by values it takes, its own options, how it builds the report. */

@@ -25,6 +25,7 @@ static const struct command {
     {"top", cmd_top, "the top N models or vendors and market concentration (CR-N, HHI)"},
     {"prices", cmd_prices, "price per million tokens of the models in use, against a reference"},
     {"cost", cmd_cost, "estimated spend and average price per token by country, vendor or model"},
+    {"chart", cmd_chart, "share of each week's tokens as stacked bars (terminal or SVG)"},
     {"status", cmd_status, "show what the database holds"},
     {"vendors", cmd_vendors, "list or change the vendor -> country map"},
 };

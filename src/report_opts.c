@@ -76,6 +76,45 @@ static int report_parse_by(struct cli *c, const char *cmd, const char *value, in
                            allow_country ? "country, vendor or model" : "model or vendor");
 }
 
+/* Non-zero when the command's own options include one called name (of
+ * length len). */
+static int own_has(const struct opt_spec *own, const char *name, size_t len)
+{
+    for (size_t i = 0; own && own[i].name && i < MAX_OWN; i++) {
+        if (strlen(own[i].name) == len && strncmp(own[i].name, name, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Prints report_opts_usage less the options that the command's own replace:
+ * a line "  [-x, ]--NAME ..." and the further-indented lines that go on
+ * with it. */
+static void put_shared_usage(FILE *out, const struct opt_spec *own)
+{
+    const char *p = report_opts_usage;
+    int skipping = 0;
+
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        const char *opt = p + 2;
+
+        if (strncmp(p, "   ", 3) != 0) { /* not a continuation line */
+            skipping = 0;
+            if (strncmp(p, "  -", 3) == 0) {
+                if (opt[1] != '-' && strncmp(opt + 2, ", ", 2) == 0)
+                    opt += 4; /* "-o, --output" */
+                if (strncmp(opt, "--", 2) == 0)
+                    skipping = own_has(own, opt + 2, strcspn(opt + 2, " =\n"));
+            }
+        }
+        if (!skipping)
+            fwrite(p, 1, len, out);
+        p += len;
+    }
+}
+
 int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int argc, char **argv,
                       const struct opt_spec *own,
                       int (*on_own)(void *ctx, int id, const char *value), void *ctx,
@@ -90,10 +129,12 @@ int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int arg
     memset(out, 0, sizeof(*out));
     out->dataset = "default";
     out->format = RENDER_TABLE;
-    for (size_t i = 0; i < NSHARED; i++)
-        specs[n++] = shared[i];
+    /* A command's own options come first, so that one of them replaces the
+     * shared option of the same name (chart's --format takes svg). */
     for (size_t i = 0; own && own[i].name && i < MAX_OWN; i++)
         specs[n++] = own[i];
+    for (size_t i = 0; i < NSHARED; i++)
+        specs[n++] = shared[i];
     specs[n] = (struct opt_spec){NULL, 0, 0, 0};
 
     opts_init(&o, argc, argv, specs);
@@ -171,7 +212,7 @@ int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int arg
             break;
         case O_HELP:
             fputs(usage, c->out);
-            fputs(report_opts_usage, c->out);
+            put_shared_usage(c->out, own);
             return TS_EXIT_OK;
         default:
             if ((rc = on_own(ctx, id, o.value)) != 0)
@@ -266,32 +307,25 @@ int report_from_series(const struct report_input *in,
     return rc;
 }
 
-/* Runs a report command once its options are parsed: opens the database,
- * reads in one snapshot the dataset and its weeks (default_last: how many
- * recent weeks with data when no range is given), builds the report, names
- * unmapped vendors and other warnings (stderr, or "warnings" in JSON),
- * cites the source, and writes to standard output or --output. Returns the
- * exit status. */
-static int report_run(struct cli *c, const struct report_opts *o,
-                      const struct reports_spec *cmd_spec, report_build_fn build, long default_last)
+int report_run(struct cli *c, const struct report_opts *o, const struct reports_spec *spec,
+               const struct report_job *job, void *ctx)
 {
     struct ts_err err = TS_ERR_INIT;
     struct store *st = NULL;
     struct week_days *weeks = NULL;
-    struct reports r;
     struct output out = OUTPUT_INIT;
     struct render_opts ro;
+    struct reports_spec in_spec = *spec;
+    struct ts_buf warn = TS_BUF_INIT;
     char **unmapped = NULL, *source = NULL;
-    size_t nweeks = 0, nunmapped = 0;
+    const char *const *warnings = NULL;
+    size_t nweeks = 0, nunmapped = 0, nwarnings;
     int64_t dataset;
     int32_t from, to;
-    int rc = TS_EXIT_FAIL, found;
-    struct ts_buf warn = TS_BUF_INIT;
+    int rc, found;
 
-    struct reports_spec spec = *cmd_spec;
-    spec.other_exclude = o->other_exclude;
-    spec.dataset = o->dataset;
-    memset(&r, 0, sizeof(r));
+    in_spec.other_exclude = o->other_exclude;
+    in_spec.dataset = o->dataset;
     if ((rc = cli_open_store(c, &st)) != 0)
         return rc;
     rc = TS_EXIT_FAIL;
@@ -307,15 +341,15 @@ static int report_run(struct cli *c, const struct report_opts *o,
     }
     if (query_weeks(st, dataset, &weeks, &nweeks, &err) < 0)
         goto fail;
-    if (report_range(o, weeks, nweeks, default_last, &from, &to) != 0) {
+    if (report_range(o, weeks, nweeks, job->default_last, &from, &to) != 0) {
         /* Nothing to report: an empty result for the week asked about. */
         from = to = o->range == RANGE_WEEK ? o->week
                     : o->has_from          ? o->from
                     : o->has_to            ? o->to
                                            : week_start(date_today());
     }
-    struct report_input in = {st, dataset, from, to, &spec, weeks, nweeks};
-    if (build(&in, &r, &err) < 0 ||
+    struct report_input in = {st, dataset, from, to, &in_spec, weeks, nweeks};
+    if (job->build(ctx, &in, &err) < 0 ||
         query_unmapped(st, dataset, from, to, &unmapped, &nunmapped, &err) < 0 ||
         query_source(st, dataset, &source, &err) < 0)
         goto fail;
@@ -325,16 +359,12 @@ static int report_run(struct cli *c, const struct report_opts *o,
         for (size_t i = 0; i < nunmapped; i++)
             buf_printf(&warn, "%s%s", i ? ", " : "", unmapped[i]);
         buf_adds(&warn, " (counted as unknown; map with 'tokstat vendors set VENDOR COUNTRY')");
-        reports_warn(&r, "%s", warn.data);
+        job->warn(ctx, warn.data);
     }
-    r.rep.warnings = (const char *const *)r.warnings;
-    r.rep.nwarnings = r.nwarnings;
-    if (o->format != RENDER_JSON) {
-        for (size_t i = 0; i < r.nwarnings; i++)
-            fprintf(c->err, "tokstat: warning: %s\n", r.warnings[i]);
-    }
-    r.rep.source = source;
-    if (r.nrows_data == 0) {
+    nwarnings = job->warnings(ctx, &warnings);
+    for (size_t i = 0; i < nwarnings; i++)
+        fprintf(c->err, "tokstat: warning: %s\n", warnings[i]);
+    if (!job->has_data(ctx)) {
         char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
         date_format(from, a);
         date_format(to, b);
@@ -350,7 +380,7 @@ static int report_run(struct cli *c, const struct report_opts *o,
     if (output_open(&out, o->output, c->out, &err) < 0)
         goto fail;
     report_render_opts(o, out.fp, &ro);
-    render_report(&r.rep, &ro, out.fp);
+    job->write(ctx, &in, &ro, source, out.fp);
     if (output_commit(&out, &err) < 0)
         goto fail;
     rc = TS_EXIT_OK;
@@ -363,7 +393,6 @@ done:
         store_rollback(st); /* ends the read transaction */
     output_release(&out);
     buf_release(&warn);
-    reports_release(&r);
     for (size_t i = 0; i < nunmapped; i++)
         free(unmapped[i]);
     free(unmapped);
@@ -371,6 +400,54 @@ done:
     free(weeks);
     store_close(st);
     return rc;
+}
+
+/* The report_job of the report commands: the result is a struct reports,
+ * whose warnings go into the document in JSON. */
+struct reports_job {
+    report_build_fn build;
+    int json;
+    struct reports r;
+};
+
+static int reports_job_build(void *ctx, const struct report_input *in, struct ts_err *err)
+{
+    struct reports_job *x = ctx;
+    return x->build(in, &x->r, err);
+}
+
+static void reports_job_warn(void *ctx, const char *msg)
+{
+    struct reports_job *x = ctx;
+    reports_warn(&x->r, "%s", msg);
+}
+
+static size_t reports_job_warnings(void *ctx, const char *const **out)
+{
+    struct reports_job *x = ctx;
+
+    if (x->json)
+        return 0;
+    *out = (const char *const *)x->r.warnings;
+    return x->r.nwarnings;
+}
+
+static int reports_job_has_data(void *ctx)
+{
+    struct reports_job *x = ctx;
+    return x->r.nrows_data != 0;
+}
+
+static void reports_job_write(void *ctx, const struct report_input *in,
+                              const struct render_opts *ro, const char *source, FILE *out)
+{
+    struct reports_job *x = ctx;
+
+    (void)in;
+    x->r.rep.warnings = (const char *const *)x->r.warnings;
+    x->r.rep.nwarnings = x->r.nwarnings;
+    x->r.rep.source = source;
+    render_report(&x->r.rep, ro, out);
 }
 
 struct cmd_ctx {
@@ -406,5 +483,13 @@ int report_cmd_main(const struct report_cmd *cmd, struct cli *c, int argc, char 
         return cli_usage_error(c, cmd->name,
                                "--other does not apply to %s (the other bucket has no price)",
                                cmd->name);
-    return report_run(c, &o, &x.spec, cmd->build, cmd->default_last);
+    struct report_job job = {cmd->default_last,    reports_job_build,    reports_job_warn,
+                             reports_job_warnings, reports_job_has_data, reports_job_write};
+    struct reports_job rj;
+    memset(&rj, 0, sizeof(rj));
+    rj.build = cmd->build;
+    rj.json = o.format == RENDER_JSON;
+    rc = report_run(c, &o, &x.spec, &job, &rj);
+    reports_release(&rj.r);
+    return rc;
 }
