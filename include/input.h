@@ -25,18 +25,28 @@ struct ts_input {
     int eof;
     int bom_checked; /* the start has been looked at for a BOM */
     int error;       /* errno of a failed read, 0 if none */
+    /* The bytes the stream holds from where it stood when opened: the size
+     * of a regular file (less the position of a redirected standard
+     * input), or -1 when unknown (a pipe, a terminal). */
+    long long size;
+    /* Called, when set, after every read from the stream (one per
+     * INPUT_PEEK_MAX bytes, so cheap work only) with the bytes read so far,
+     * BOM included: how a progress meter follows an import. */
+    void (*on_read)(void *ctx, unsigned long long bytes);
+    void *on_read_ctx;
 };
 
 #define TS_INPUT_INIT                                                                              \
     {                                                                                              \
-        NULL, NULL, 0, NULL, 0, 0, {{0}, 0, {0}, 0}, 0, 0, 0, 0                                    \
+        NULL, NULL, 0, NULL, 0, 0, {{0}, 0, {0}, 0}, 0, 0, 0, 0, -1, NULL, NULL                    \
     }
 
 /* Opens path ("-" for standard input). name must outlive the input.
  * On error fills err ("cannot open: No such file or directory"). */
 int input_open(struct ts_input *in, const char *name, struct ts_err *err);
 
-/* Wraps an open stream (not closed on release); for tests. */
+/* Wraps an open stream (not closed on release); for tests. Sets size from
+ * the stream (fstat), no on_read. */
 void input_from_fp(struct ts_input *in, FILE *fp, const char *name);
 
 /* Reads ahead so that at least want bytes (or all, if fewer) are available

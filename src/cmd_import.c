@@ -11,6 +11,7 @@
 #include "ingest.h"
 #include "input.h"
 #include "opts.h"
+#include "progress.h"
 #include "week.h"
 
 static const char usage[] =
@@ -31,15 +32,20 @@ static const char usage[] =
     "                        (the model catalogue: its prices are valid from then;\n"
     "                        default: the file's own as-of time, else today)\n"
     "  --dry-run             parse and check everything, write nothing\n"
-    "  --help                show this help\n";
+    "  -q, --quiet           print no summary lines and no progress bar (errors\n"
+    "                        are still reported)\n"
+    "  --help                show this help\n"
+    "\n"
+    "Each file gets one summary line on standard output. A file that takes more\n"
+    "than a second shows a progress bar on standard error when that is a\n"
+    "terminal (TOKSTAT_PROGRESS_DELAY_MS sets the delay in milliseconds).\n";
 
-enum { O_DATASET = 1, O_FORMAT, O_PERIOD, O_WEEK_LABEL, O_AS_OF, O_DRY_RUN, O_HELP };
+enum { O_DATASET = 1, O_FORMAT, O_PERIOD, O_WEEK_LABEL, O_AS_OF, O_DRY_RUN, O_QUIET, O_HELP };
 
 static const struct opt_spec specs[] = {
-    {"dataset", 0, 1, O_DATASET}, {"format", 0, 1, O_FORMAT},
-    {"period", 0, 1, O_PERIOD},   {"week-label", 0, 1, O_WEEK_LABEL},
-    {"as-of", 0, 1, O_AS_OF},     {"dry-run", 0, 0, O_DRY_RUN},
-    {"help", 'h', 0, O_HELP},     {NULL, 0, 0, 0},
+    {"dataset", 0, 1, O_DATASET},       {"format", 0, 1, O_FORMAT}, {"period", 0, 1, O_PERIOD},
+    {"week-label", 0, 1, O_WEEK_LABEL}, {"as-of", 0, 1, O_AS_OF},   {"dry-run", 0, 0, O_DRY_RUN},
+    {"quiet", 'q', 0, O_QUIET},         {"help", 'h', 0, O_HELP},   {NULL, 0, 0, 0},
 };
 
 struct import_args {
@@ -48,7 +54,51 @@ struct import_args {
     int label_end;
     int dry_run;
     const char *as_of; /* --as-of, or NULL */
+    int quiet;
+    FILE *bar;          /* where progress bars go (a terminal), or NULL */
+    long long delay_ms; /* before a bar appears */
 };
+
+/* The meter follows the bytes read from the input... */
+static void on_read(void *ctx, unsigned long long bytes)
+{
+    progress_update(ctx, bytes);
+}
+
+/* ...and, every few thousand records, the records handed to the store, so
+ * that the bar keeps moving while a whole JSON document, parsed at the
+ * start, is written. The wrapper forwards everything unchanged. */
+struct tick_sink {
+    struct ts_sink inner;
+    struct progress *pg;
+    const struct ts_input *in;
+    unsigned n;
+};
+
+#define TICK_RECORDS 4096
+
+static int tick_record(void *ctx, const struct ts_record *rec, struct ts_err *err)
+{
+    struct tick_sink *t = ctx;
+
+    if (++t->n % TICK_RECORDS == 0)
+        progress_update(t->pg, t->in->bytes);
+    return t->inner.record(t->inner.ctx, rec, err);
+}
+
+static int tick_price(void *ctx, const struct ts_price *price, struct ts_err *err)
+{
+    struct tick_sink *t = ctx;
+
+    return t->inner.price(t->inner.ctx, price, err);
+}
+
+static void tick_as_of(void *ctx, const char *as_of)
+{
+    struct tick_sink *t = ctx;
+
+    t->inner.as_of(t->inner.ctx, as_of);
+}
 
 /* Valid dataset names: 1-64 bytes of printable UTF-8. */
 static int dataset_name_ok(const char *s)
@@ -98,6 +148,8 @@ static int import_one(struct cli *c, struct store *st, const char *name,
     struct ts_err err = TS_ERR_INIT;
     struct ingest ig;
     struct ts_sink sink;
+    struct progress pg = PROGRESS_INIT;
+    struct tick_sink ticker;
     enum ts_format fmt = a->opts.format;
     char seen[32];
     int seen_before = 0, rc = -1, in_tx = 0;
@@ -105,6 +157,12 @@ static int import_one(struct cli *c, struct store *st, const char *name,
     ingest_init(&ig, st, a->label_end, date_today());
     if (input_open(&in, name, &err) < 0)
         goto fail;
+    if (a->bar) {
+        progress_start(&pg, a->bar, shown, in.size, progress_term_width(fileno(a->bar)),
+                       a->delay_ms, progress_now_ms());
+        in.on_read = on_read;
+        in.on_read_ctx = &pg;
+    }
     if (fmt == TS_FMT_AUTO) {
         size_t len;
         const char *head = input_peek(&in, INPUT_PEEK_MAX, &len);
@@ -125,6 +183,16 @@ static int import_one(struct cli *c, struct store *st, const char *name,
     if (store_import_start(st, &ig.imp, &err) < 0)
         goto fail;
     ingest_sink(&ig, &sink);
+    if (a->bar) {
+        ticker.inner = sink;
+        ticker.pg = &pg;
+        ticker.in = &in;
+        ticker.n = 0;
+        sink.record = tick_record;
+        sink.price = sink.price ? tick_price : NULL; /* optional callbacks stay absent */
+        sink.as_of = sink.as_of ? tick_as_of : NULL;
+        sink.ctx = &ticker;
+    }
     if (a->as_of) {
         sink.as_of(sink.ctx, a->as_of);
         ig.as_of_fixed = 1; /* the user's word over the file's */
@@ -160,10 +228,13 @@ static int import_one(struct cli *c, struct store *st, const char *name,
         goto fail;
     }
     in_tx = 0;
-    print_summary(c, shown, &ig, a->dataset, seen_before ? seen : NULL, a->dry_run);
+    progress_end(&pg); /* the bar's line is blank again before anything is printed */
+    if (!a->quiet)
+        print_summary(c, shown, &ig, a->dataset, seen_before ? seen : NULL, a->dry_run);
     rc = 0;
     goto done;
 fail:
+    progress_end(&pg);
     if (in_tx)
         store_rollback(st);
     cli_print_err(c, shown, &err);
@@ -176,7 +247,7 @@ done:
 
 int cmd_import(struct cli *c, int argc, char **argv)
 {
-    struct import_args a = {"default", IMPORT_OPTS_INIT, 0, 0, NULL};
+    struct import_args a = {"default", IMPORT_OPTS_INIT, 0, 0, NULL, 0, NULL, 0};
     struct ts_err err = TS_ERR_INIT;
     struct opts o;
     char **files = xcalloc((size_t)argc, sizeof(*files));
@@ -253,6 +324,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
         case O_DRY_RUN:
             a.dry_run = 1;
             break;
+        case O_QUIET:
+            a.quiet = 1;
+            break;
         case O_HELP:
             fputs(usage, c->out);
             goto done;
@@ -286,6 +360,11 @@ int cmd_import(struct cli *c, int argc, char **argv)
     }
     if (!st && (rc = cli_open_store(c, &st)) != 0)
         goto done;
+    /* A bar only ever goes to a terminal, and never under --quiet. */
+    if (!a.quiet && isatty(fileno(c->err))) {
+        a.bar = c->err;
+        a.delay_ms = progress_delay_ms(getenv("TOKSTAT_PROGRESS_DELAY_MS"));
+    }
     for (size_t i = 0; i < nfiles; i++) {
         if (import_one(c, st, files[i], &a) < 0)
             failed++;

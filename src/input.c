@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define INPUT_BUF_SIZE INPUT_PEEK_MAX
 
@@ -26,6 +27,25 @@ int input_open(struct ts_input *in, const char *name, struct ts_err *err)
     return 0;
 }
 
+/* What is left to read of a regular file from its current position, or -1
+ * for a stream that has no size (a pipe, a terminal, a memory stream). */
+static long long input_stream_size(FILE *fp)
+{
+    struct stat st;
+    int saved = errno; /* a failed look leaves no trace for read errors */
+    int fd = fileno(fp);
+    long long size = -1;
+
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        off_t pos = ftello(fp);
+        if (pos < 0 || pos > st.st_size)
+            pos = 0;
+        size = (long long)(st.st_size - pos);
+    }
+    errno = saved;
+    return size;
+}
+
 void input_from_fp(struct ts_input *in, FILE *fp, const char *name)
 {
     memset(in, 0, sizeof(*in));
@@ -33,6 +53,7 @@ void input_from_fp(struct ts_input *in, FILE *fp, const char *name)
     in->name = name;
     in->peek = xmalloc(INPUT_BUF_SIZE);
     sha256_init(&in->hash);
+    in->size = input_stream_size(fp);
 }
 
 /* Reads from the stream into the buffer until it holds want bytes, or the
@@ -61,6 +82,8 @@ static int input_fill(struct ts_input *in, size_t want)
             }
             in->eof = 1; /* a short read of a blocking stream is its end */
         }
+        if (in->on_read)
+            in->on_read(in->on_read_ctx, in->bytes);
     }
 check_bom:
     /* A UTF-8 byte order mark at the very start is hashed but not read. */
