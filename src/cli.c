@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "opts.h"
 #include "util.h"
 
 #ifndef TOKSTAT_VERSION
 #define TOKSTAT_VERSION "0.0.0"
 #endif
+
+static int cmd_help(struct cli *c, int argc, char **argv);
 
 static const struct command {
     const char *name;
@@ -28,6 +31,7 @@ static const struct command {
     {"chart", cmd_chart, "share of each week's tokens as stacked bars (terminal or SVG)"},
     {"status", cmd_status, "show what the database holds"},
     {"vendors", cmd_vendors, "list or change the vendor -> country map"},
+    {"help", cmd_help, "show this help, or the options of one command"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -51,6 +55,59 @@ static void print_help(FILE *out)
                  "\n"
                  "Run 'tokstat COMMAND --help' for a command's options.\n"
                  "Exit status: 0 success, 1 runtime or data error, 2 usage error.\n");
+}
+
+/* An unknown command: a usage error that lists the commands. */
+static int unknown_command(struct cli *c, const char *name)
+{
+    fprintf(c->err, "tokstat: '%s' is not a tokstat command (expected one of", name);
+    for (size_t k = 0; k < NCOMMANDS; k++)
+        fprintf(c->err, "%s%s", k ? ", " : " ", commands[k].name);
+    fprintf(c->err, ")\nTry 'tokstat --help'.\n");
+    return TS_EXIT_USAGE;
+}
+
+static const char help_usage[] = "usage: tokstat help [COMMAND]\n"
+                                 "\n"
+                                 "Shows the list of commands (as 'tokstat --help' does), or the\n"
+                                 "options of one command (as 'tokstat COMMAND --help' does).\n"
+                                 "\n"
+                                 "Options:\n"
+                                 "  --help   show this help\n";
+
+/* tokstat help [COMMAND]: the same text as tokstat --help or tokstat
+ * COMMAND --help, which the command itself prints. */
+static int cmd_help(struct cli *c, int argc, char **argv)
+{
+    static const struct opt_spec specs[] = {{"help", 'h', 0, 1}, {NULL, 0, 0, 0}};
+    struct ts_err err = TS_ERR_INIT;
+    const char *name = NULL;
+    struct opts o;
+    int id;
+
+    opts_init(&o, argc, argv, specs);
+    while ((id = opts_next(&o, &err)) != -1) {
+        if (id == -2)
+            return cli_usage_error(c, "help", "%s", err.msg);
+        if (id == 1) {
+            fputs(help_usage, c->out);
+            return TS_EXIT_OK;
+        }
+        if (name)
+            return cli_usage_error(c, "help", "unexpected argument '%s'", o.value);
+        name = o.value;
+    }
+    if (!name) {
+        print_help(c->out);
+        return TS_EXIT_OK;
+    }
+    for (size_t k = 0; k < NCOMMANDS; k++) {
+        if (strcmp(name, commands[k].name) == 0) {
+            char *args[] = {(char *)commands[k].name, "--help", NULL};
+            return commands[k].fn(c, 2, args);
+        }
+    }
+    return unknown_command(c, name);
 }
 
 int cli_fail(struct cli *c, const char *fmt, ...)
@@ -172,9 +229,5 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err)
         if (strcmp(argv[i], commands[k].name) == 0)
             return finish_output(&c, commands[k].fn(&c, argc - i, argv + i));
     }
-    fprintf(err, "tokstat: '%s' is not a tokstat command (expected one of", argv[i]);
-    for (size_t k = 0; k < NCOMMANDS; k++)
-        fprintf(err, "%s%s", k ? ", " : " ", commands[k].name);
-    fprintf(err, ")\nTry 'tokstat --help'.\n");
-    return TS_EXIT_USAGE;
+    return unknown_command(&c, argv[i]);
 }
