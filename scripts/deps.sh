@@ -2,7 +2,7 @@
 # Installs the Debian packages tokstat needs to build and test (Debian 12).
 # Run as root (or through sudo); does nothing when all are installed.
 set -eu
-PACKAGES="gcc make libc6-dev cmake pkg-config libsqlite3-dev libjansson-dev libcsv-dev libcmocka-dev sqlite3 valgrind libxml2-utils curl"
+PACKAGES="gcc make libc6-dev cmake pkg-config libsqlite3-dev libjansson-dev libcsv-dev libcmocka-dev sqlite3 valgrind libxml2-utils groff-base bash-completion dpkg-dev curl"
 
 missing=""
 for p in $PACKAGES; do
