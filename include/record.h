@@ -81,6 +81,10 @@ enum ts_field {
  * the one with the lower rank wins. */
 enum ts_field field_lookup(const char *name, size_t len, int *priority);
 
+/* Where rec keeps field f when it is a count (total, prompt, completion,
+ * reasoning, cached, requests); NULL for the other fields. */
+int64_t *record_count(struct ts_record *rec, enum ts_field f);
+
 /* The canonical name of a field, for messages ("total_tokens"). */
 const char *field_name(enum ts_field f);
 

@@ -212,7 +212,6 @@ static int record_from_object(json_t *obj, const struct import_opts *o,
     json_t *val[TS_F_COUNT] = {NULL};
     const char *name[TS_F_COUNT] = {NULL};
     int prio[TS_F_COUNT] = {0};
-    int64_t *count[TS_F_COUNT] = {NULL};
     const char *key;
     json_t *v;
 
@@ -267,14 +266,9 @@ static int record_from_object(json_t *obj, const struct import_opts *o,
     rec->model = json_string_value(v);
     rec->model_len = json_string_length(v);
 
-    count[TS_F_TOTAL] = &rec->total;
-    count[TS_F_PROMPT] = &rec->prompt;
-    count[TS_F_COMPLETION] = &rec->completion;
-    count[TS_F_REASONING] = &rec->reasoning;
-    count[TS_F_CACHED] = &rec->cached;
-    count[TS_F_REQUESTS] = &rec->requests;
     for (int f = 0; f < TS_F_COUNT; f++) {
-        if (val[f] && count[f] && parse_count(val[f], name[f], at, count[f], err) < 0)
+        int64_t *count = record_count(rec, (enum ts_field)f);
+        if (val[f] && count && parse_count(val[f], name[f], at, count, err) < 0)
             return -1;
     }
     if (val[TS_F_PROMPT_PRICE] && parse_price(val[TS_F_PROMPT_PRICE], name[TS_F_PROMPT_PRICE], at,
@@ -480,7 +474,6 @@ static int flat_record(char *line, size_t len, const struct import_opts *o, long
 {
     struct flat_value val[TS_F_COUNT];
     int have[TS_F_COUNT] = {0};
-    int64_t *count[TS_F_COUNT] = {NULL};
 
     if (!flat_fields(line, line + len, val, have))
         return 0;
@@ -497,14 +490,9 @@ static int flat_record(char *line, size_t len, const struct import_opts *o, long
     rec->model = val[TS_F_MODEL].s;
     rec->model_len = val[TS_F_MODEL].len;
 
-    count[TS_F_TOTAL] = &rec->total;
-    count[TS_F_PROMPT] = &rec->prompt;
-    count[TS_F_COMPLETION] = &rec->completion;
-    count[TS_F_REASONING] = &rec->reasoning;
-    count[TS_F_CACHED] = &rec->cached;
-    count[TS_F_REQUESTS] = &rec->requests;
     for (int f = 0; f < TS_F_COUNT; f++) {
-        if (have[f] && count[f] && !flat_count(&val[f], count[f]))
+        int64_t *count = record_count(rec, (enum ts_field)f);
+        if (have[f] && count && !flat_count(&val[f], count))
             return 0;
     }
     if (have[TS_F_PROMPT_PRICE] && !flat_price(&val[TS_F_PROMPT_PRICE], &rec->prompt_price))

@@ -16,6 +16,26 @@ void record_init(struct ts_record *rec)
     rec->completion_price = TS_ABSENT;
 }
 
+int64_t *record_count(struct ts_record *rec, enum ts_field f)
+{
+    switch (f) {
+    case TS_F_TOTAL:
+        return &rec->total;
+    case TS_F_PROMPT:
+        return &rec->prompt;
+    case TS_F_COMPLETION:
+        return &rec->completion;
+    case TS_F_REASONING:
+        return &rec->reasoning;
+    case TS_F_CACHED:
+        return &rec->cached;
+    case TS_F_REQUESTS:
+        return &rec->requests;
+    default:
+        return NULL;
+    }
+}
+
 /* Aliases in priority order within each field; the first is the field's name. */
 static const struct {
     const char *name;

@@ -816,6 +816,32 @@ static void test_reads_everything(void **state)
     sup_collect_release(&c);
 }
 
+/* Two runs handed on the same records, every field alike. */
+static void same_records(const struct sup_collect *x, const struct sup_collect *y)
+{
+    assert_int_equal(x->n, y->n);
+    for (size_t i = 0; i < y->n; i++) {
+        const struct sup_rec *a = &x->recs[i], *b = &y->recs[i];
+        assert_int_equal(a->period, b->period);
+        assert_int_equal(a->date, b->date);
+        assert_string_equal(a->model, b->model);
+        assert_int_equal(a->model_len, b->model_len);
+        assert_int_equal(a->total, b->total);
+        assert_int_equal(a->prompt, b->prompt);
+        assert_int_equal(a->completion, b->completion);
+        assert_int_equal(a->reasoning, b->reasoning);
+        assert_int_equal(a->cached, b->cached);
+        assert_int_equal(a->requests, b->requests);
+        assert_int_equal(a->prompt_price, b->prompt_price);
+        assert_int_equal(a->completion_price, b->completion_price);
+        assert_int_equal(a->line, b->line);
+        assert_int_equal(a->col, b->col);
+        assert_true((a->where == NULL) == (b->where == NULL));
+        if (a->where)
+            assert_string_equal(a->where, b->where);
+    }
+}
+
 /* Flat lines take a fast path that builds no jansson tree; every line, the
  * fast path's and the full parser's, must give the same records and the
  * same errors. */
@@ -836,25 +862,7 @@ static void same_both_ways(const char *text, int period, int expect_fast)
         fast.err.line != full.err.line || fast.err.col != full.err.col)
         fail_msg("%s: fast %d '%s' %ld:%ld, full %d '%s' %ld:%ld", text, fast.rc, fast.err.msg,
                  fast.err.line, fast.err.col, full.rc, full.err.msg, full.err.line, full.err.col);
-    assert_int_equal(fast.c.n, full.c.n);
-    for (size_t i = 0; i < full.c.n; i++) {
-        const struct sup_rec *a = &fast.c.recs[i], *b = &full.c.recs[i];
-        assert_int_equal(a->period, b->period);
-        assert_int_equal(a->date, b->date);
-        assert_string_equal(a->model, b->model);
-        assert_int_equal(a->model_len, b->model_len);
-        assert_int_equal(a->total, b->total);
-        assert_int_equal(a->prompt, b->prompt);
-        assert_int_equal(a->completion, b->completion);
-        assert_int_equal(a->reasoning, b->reasoning);
-        assert_int_equal(a->cached, b->cached);
-        assert_int_equal(a->requests, b->requests);
-        assert_int_equal(a->prompt_price, b->prompt_price);
-        assert_int_equal(a->completion_price, b->completion_price);
-        assert_int_equal(a->line, b->line);
-        assert_int_equal(a->col, b->col);
-        assert_true((a->where == NULL) == (b->where == NULL));
-    }
+    same_records(&fast.c, &full.c);
     sup_collect_release(&fast.c);
     sup_collect_release(&full.c);
 }
@@ -955,19 +963,7 @@ static void same_doc_both_ways(const char *text, int expect_fast)
         sup_collect_release(&full.c);
         return;
     }
-    assert_int_equal(fast.c.n, full.c.n);
-    for (size_t i = 0; i < full.c.n; i++) {
-        const struct sup_rec *a = &fast.c.recs[i], *b = &full.c.recs[i];
-        assert_int_equal(a->period, b->period);
-        assert_int_equal(a->date, b->date);
-        assert_string_equal(a->model, b->model);
-        assert_int_equal(a->total, b->total);
-        assert_int_equal(a->prompt, b->prompt);
-        assert_int_equal(a->completion, b->completion);
-        assert_int_equal(a->prompt_price, b->prompt_price);
-        assert_int_equal(a->line, b->line);
-        assert_string_equal(a->where, b->where);
-    }
+    same_records(&fast.c, &full.c);
     sup_collect_release(&fast.c);
     sup_collect_release(&full.c);
 }
