@@ -1255,22 +1255,32 @@ static char *dup_col(sqlite3_stmt *s, int i)
 static int status_dataset(struct store *st, int64_t id, struct store_dataset_status *d,
                           struct ts_err *err)
 {
+    /* Each figure from the primary key or the roll-ups, never a scan
+     * that joins every observation (seconds at millions of rows). The
+     * models in use are those of the weekly roll-ups (every daily row is
+     * in them) and of the weekly rows (which a week with daily rows leaves
+     * out of them). */
+#define USED_MODELS                                                                                \
+    "WITH used(model_id) AS (SELECT model_id FROM week_model WHERE dataset_id = ?1"                \
+    " UNION SELECT model_id FROM observations WHERE dataset_id = ?1 AND granularity = 1) "
     static const char counts_sql[] =
-        "SELECT COUNT(*), COUNT(DISTINCT CASE WHEN m.vendor <> 'other' THEN o.model_id END),"
-        "  COUNT(DISTINCT CASE WHEN m.vendor <> 'other' THEN m.vendor END),"
-        "  SUM(o.granularity = 0), SUM(o.granularity = 1),"
-        "  MIN(CASE WHEN o.granularity = 0 THEN o.period END),"
-        "  MAX(CASE WHEN o.granularity = 0 THEN o.period END)"
-        " FROM observations o JOIN models m ON m.id = o.model_id WHERE o.dataset_id = ?1";
+        "SELECT (SELECT COUNT(*) FROM observations WHERE dataset_id = ?1 AND granularity = 0),"
+        " (SELECT COUNT(*) FROM observations WHERE dataset_id = ?1 AND granularity = 1),"
+        " (SELECT MIN(period) FROM observations WHERE dataset_id = ?1 AND granularity = 0),"
+        " (SELECT MAX(period) FROM observations WHERE dataset_id = ?1 AND granularity = 0),"
+        " (" USED_MODELS "SELECT COUNT(*) FROM used u JOIN models m ON m.id = u.model_id"
+        "   WHERE m.vendor <> 'other'),"
+        " (" USED_MODELS "SELECT COUNT(DISTINCT m.vendor) FROM used u"
+        "   JOIN models m ON m.id = u.model_id WHERE m.vendor <> 'other')";
     /* A week is built from its daily rows when it has any, else from its
      * weekly rows; days counts the distinct days of daily data. */
     static const char weeks_sql[] =
         "SELECT week, days FROM week_days WHERE dataset_id = ?1 ORDER BY week";
-    static const char unmapped_sql[] =
-        "SELECT DISTINCT m.vendor FROM observations o JOIN models m ON m.id = o.model_id"
-        " WHERE o.dataset_id = ?1 AND m.vendor <> 'other'"
-        "   AND m.vendor NOT IN (SELECT vendor FROM vendor_country)"
+    static const char unmapped_sql[] = USED_MODELS
+        "SELECT DISTINCT m.vendor FROM used u JOIN models m ON m.id = u.model_id"
+        " WHERE m.vendor <> 'other' AND m.vendor NOT IN (SELECT vendor FROM vendor_country)"
         " ORDER BY m.vendor";
+#undef USED_MODELS
     sqlite3_stmt *s = NULL;
     size_t cap = 0;
     int rc;
@@ -1279,13 +1289,13 @@ static int status_dataset(struct store *st, int64_t id, struct store_dataset_sta
         return db_err(st, err, "reading the status");
     sqlite3_bind_int64(s, 1, id);
     if (sqlite3_step(s) == SQLITE_ROW) {
-        d->observations = sqlite3_column_int64(s, 0);
-        d->models = sqlite3_column_int64(s, 1);
-        d->vendors = sqlite3_column_int64(s, 2);
-        d->daily_rows = sqlite3_column_int64(s, 3);
-        d->weekly_rows = sqlite3_column_int64(s, 4);
-        d->first_day = (int32_t)sqlite3_column_int64(s, 5);
-        d->last_day = (int32_t)sqlite3_column_int64(s, 6);
+        d->daily_rows = sqlite3_column_int64(s, 0);
+        d->weekly_rows = sqlite3_column_int64(s, 1);
+        d->observations = d->daily_rows + d->weekly_rows;
+        d->first_day = (int32_t)sqlite3_column_int64(s, 2);
+        d->last_day = (int32_t)sqlite3_column_int64(s, 3);
+        d->models = sqlite3_column_int64(s, 4);
+        d->vendors = sqlite3_column_int64(s, 5);
     }
     sqlite3_finalize(s);
 
