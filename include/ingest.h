@@ -9,14 +9,6 @@
 #include "store.h"
 #include "util.h"
 
-/* Where a queued row came from, for the message if it turns out to be a
- * duplicate: offsets into ingest.names. */
-struct ingest_origin {
-    long line, col;
-    size_t slug;
-    size_t where; /* SIZE_MAX: none */
-};
-
 struct ingest {
     struct store *st;
     struct store_import imp; /* dataset and id set by the caller; counts kept here */
@@ -27,12 +19,6 @@ struct ingest {
     char *as_of;                       /* owned copy of the source's as-of time, or NULL */
     int as_of_fixed;                   /* set by --as-of: the file's own as-of time is ignored */
     struct ts_buf slug, vendor, alias; /* scratch */
-    /* Rows queued for the store, written STORE_OBS_BATCH at a time. */
-    struct store_obs queue[STORE_OBS_BATCH];
-    struct ingest_origin origin[STORE_OBS_BATCH];
-    enum store_change change[STORE_OBS_BATCH];
-    size_t queued;
-    struct ts_buf names; /* the queued rows' slugs and JSON paths, NUL-ended */
 };
 
 /* imp.dataset and imp.id must be set before records arrive. price_day is
@@ -40,11 +26,6 @@ struct ingest {
 void ingest_init(struct ingest *ig, struct store *st, int label_end, int32_t price_day);
 /* Fills a sink whose callbacks write through ig. */
 void ingest_sink(struct ingest *ig, struct ts_sink *out);
-/* Writes the rows queued so far. Records reach the store STORE_OBS_BATCH
- * at a time, so a duplicate key is reported (at its own line) when its
- * batch is written, and imp's inserted, updated and unchanged counts are
- * those of the rows written; ingest_finish writes the rest. */
-int ingest_flush(struct ingest *ig, struct ts_err *err);
 /* Ends the import inside its transaction: records its counts, hash and
  * as-of time, and rebuilds the weekly roll-ups of the weeks it touched. */
 int ingest_finish(struct ingest *ig, struct ts_err *err);

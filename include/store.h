@@ -12,7 +12,7 @@
 #include "err.h"
 #include "record.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -82,19 +82,15 @@ struct store_obs {
     int64_t total, prompt, completion, reasoning, cached, requests; /* TS_ABSENT = NULL */
 };
 
-/* Inserts o, or updates the row of its key, and says which it did. */
+/* Inserts o, or updates the row of its key, and says which it did (a
+ * duplicate: this import already had the key). Rows are kept in memory and
+ * written in bulk: store_obs_write, store_import_finish and store_commit
+ * write them; a rollback forgets them. */
 int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_change *out,
                      struct ts_err *err);
 
-/* The rows a batch is best made of. */
-#define STORE_OBS_BATCH 64
-
-/* store_upsert_obs on o[0..n-1] in order, faster when n is STORE_OBS_BATCH
- * and the keys are new. Sets *done to the rows handled, with their changes
- * in out: all n, or up to and including the first STORE_DUPLICATE, where
- * it stops. Returns 0, or -1 with err filled. */
-int store_upsert_obs_batch(struct store *st, const struct store_obs *o, size_t n,
-                           enum store_change *out, size_t *done, struct ts_err *err);
+/* Writes the observations kept in memory. Returns 0 or -1. */
+int store_obs_write(struct store *st, struct ts_err *err);
 
 /* A model's price from valid_from on, from a source ("catalogue" or
  * "snapshot"); prices in pico-USD per token, TS_ABSENT = unknown. */

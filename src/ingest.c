@@ -1,7 +1,6 @@
 /* ingest.c - records from any importer into the store. */
 #include "ingest.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,6 @@ void ingest_release(struct ingest *ig)
     buf_release(&ig->slug);
     buf_release(&ig->vendor);
     buf_release(&ig->alias);
-    buf_release(&ig->names);
 }
 
 /* Puts "where: " (a JSON path) in front of err's message. */
@@ -37,96 +35,59 @@ static int with_where(struct ts_err *err, const char *where)
     return -1;
 }
 
-int ingest_flush(struct ingest *ig, struct ts_err *err)
-{
-    size_t done;
-
-    if (store_upsert_obs_batch(ig->st, ig->queue, ig->queued, ig->change, &done, err) < 0)
-        return -1;
-    for (size_t i = 0; i < done; i++) {
-        const struct ingest_origin *at = &ig->origin[i];
-        if (ig->change[i] == STORE_DUPLICATE) {
-            const struct store_obs *o = &ig->queue[i];
-            char day[TS_DATE_LEN + 1];
-            date_format(o->period, day);
-            ts_err_at(err, at->line, at->col,
-                      "duplicate row for model '%s' %s %s (each period and model may appear "
-                      "once in a file)",
-                      ig->names.data + at->slug,
-                      o->granularity == TS_WEEK ? "in the week of" : "on", day);
-            with_where(err, at->where == SIZE_MAX ? NULL : ig->names.data + at->where);
-            /* It is dropped; the rows after it stay queued. */
-            ig->imp.rows--;
-            ig->queued -= i + 1;
-            memmove(ig->queue, ig->queue + i + 1, ig->queued * sizeof(ig->queue[0]));
-            memmove(ig->origin, ig->origin + i + 1, ig->queued * sizeof(ig->origin[0]));
-            return -1;
-        }
-        ig->imp.inserted += ig->change[i] == STORE_INSERTED;
-        ig->imp.updated += ig->change[i] == STORE_UPDATED;
-        ig->imp.unchanged += ig->change[i] == STORE_UNCHANGED;
-    }
-    ig->queued = 0;
-    buf_reset(&ig->names);
-    return 0;
-}
-
 static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *err)
 {
     struct ingest *ig = ctx;
-
-    /* A queue left full by a failed write is written first. */
-    if (ig->queued == STORE_OBS_BATCH && ingest_flush(ig, err) < 0)
-        return -1;
-    struct store_obs *o = &ig->queue[ig->queued];
-    struct ingest_origin *at = &ig->origin[ig->queued];
+    struct store_obs o;
+    enum store_change change;
 
     if (model_normalize(rec->model, rec->model_len, &ig->slug, &ig->vendor, err) < 0) {
         err->line = rec->line;
         err->col = rec->col;
         return with_where(err, rec->where);
     }
-    memset(o, 0, sizeof(*o));
-    o->dataset = ig->imp.dataset;
-    o->import_id = ig->imp.id;
-    o->granularity = rec->period;
-    o->period = rec->period == TS_WEEK ? week_of_label(rec->date, ig->label_end) : rec->date;
-    o->total = rec->total;
-    o->prompt = rec->prompt;
-    o->completion = rec->completion;
-    o->reasoning = rec->reasoning;
-    o->cached = rec->cached;
-    o->requests = rec->requests;
-    if (store_model(ig->st, ig->slug.data, ig->vendor.data, &o->model, err) < 0)
+    memset(&o, 0, sizeof(o));
+    o.dataset = ig->imp.dataset;
+    o.import_id = ig->imp.id;
+    o.granularity = rec->period;
+    o.period = rec->period == TS_WEEK ? week_of_label(rec->date, ig->label_end) : rec->date;
+    o.total = rec->total;
+    o.prompt = rec->prompt;
+    o.completion = rec->completion;
+    o.reasoning = rec->reasoning;
+    o.cached = rec->cached;
+    o.requests = rec->requests;
+    if (store_model(ig->st, ig->slug.data, ig->vendor.data, &o.model, err) < 0 ||
+        store_upsert_obs(ig->st, &o, &change, err) < 0)
         return -1;
-    at->line = rec->line;
-    at->col = rec->col;
-    at->slug = ig->names.len;
-    buf_add(&ig->names, ig->slug.data, ig->slug.len + 1);
-    at->where = SIZE_MAX;
-    if (rec->where) {
-        at->where = ig->names.len;
-        buf_add(&ig->names, rec->where, strlen(rec->where) + 1);
+    if (change == STORE_DUPLICATE) {
+        char day[TS_DATE_LEN + 1];
+        date_format(o.period, day);
+        ts_err_at(err, rec->line, rec->col,
+                  "duplicate row for model '%s' %s %s (each period and model may appear once "
+                  "in a file)",
+                  ig->slug.data, rec->period == TS_WEEK ? "in the week of" : "on", day);
+        return with_where(err, rec->where);
     }
-    ig->queued++;
-    ig->imp.rows++; /* what became of it is counted when the queue is written */
+    ig->imp.rows++;
+    ig->imp.inserted += change == STORE_INSERTED;
+    ig->imp.updated += change == STORE_UPDATED;
+    ig->imp.unchanged += change == STORE_UNCHANGED;
 
     /* The span of days covered, for the summary's weeks. */
-    int32_t last = rec->period == TS_WEEK ? o->period + 6 : o->period;
-    if (!ig->have_period || o->period < ig->first_period)
-        ig->first_period = o->period;
+    int32_t last = rec->period == TS_WEEK ? o.period + 6 : o.period;
+    if (!ig->have_period || o.period < ig->first_period)
+        ig->first_period = o.period;
     if (!ig->have_period || last > ig->last_period)
         ig->last_period = last;
     ig->have_period = 1;
 
     if (rec->prompt_price != TS_ABSENT || rec->completion_price != TS_ABSENT) {
-        if (store_put_price(ig->st, ig->slug.data, o->period, "snapshot", rec->prompt_price,
+        if (store_put_price(ig->st, ig->slug.data, o.period, "snapshot", rec->prompt_price,
                             rec->completion_price, ig->imp.id, err) < 0)
             return -1;
         ig->imp.prices++;
     }
-    if (ig->queued == STORE_OBS_BATCH)
-        return ingest_flush(ig, err);
     return 0;
 }
 
@@ -164,8 +125,6 @@ static void ingest_as_of(void *ctx, const char *as_of)
 
 int ingest_finish(struct ingest *ig, struct ts_err *err)
 {
-    if (ingest_flush(ig, err) < 0)
-        return -1;
     ig->imp.as_of = ig->as_of;
     if (store_import_finish(ig->st, &ig->imp, err) < 0)
         return -1;

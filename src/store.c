@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cell.h"
 #include "metrics.h"
 #include "sha256.h"
 #include "util.h"
@@ -27,70 +28,44 @@
 enum stmt_id {
     ST_MODEL_GET,
     ST_MODEL_ADD,
-    ST_OBS_GET,
-    ST_OBS_ADD,
-    ST_OBS_TRY,
-    ST_OBS_SET,
-    ST_OBS_BATCH,
-    ST_OBS_LOOKUP,
-    ST_SAVEPOINT,
-    ST_RELEASE,
-    ST_ROLLBACK_TO,
-    ST_SEEN_ADD,
+    ST_CELL_GET,
+    ST_CELL_PUT,
+    ST_CELL_PUT_MANY,
+    ST_CELL_RANGE,
+    ST_SEEN_GET,
+    ST_SEEN_PUT,
     ST_PRICE_PUT,
     ST_ALIAS_PUT,
     ST_COUNT
 };
 
-/* STORE_OBS_BATCH rows of observations in one statement. */
-#define OBS_ROW    "(?,?,?,?,?,?,?,?,?,?,?)"
-#define OBS_ROWS2  OBS_ROW "," OBS_ROW
-#define OBS_ROWS4  OBS_ROWS2 "," OBS_ROWS2
-#define OBS_ROWS8  OBS_ROWS4 "," OBS_ROWS4
-#define OBS_ROWS16 OBS_ROWS8 "," OBS_ROWS8
-#define OBS_ROWS32 OBS_ROWS16 "," OBS_ROWS16
-#define OBS_ROWS64 OBS_ROWS32 "," OBS_ROWS32
-#define KEY_ROW    "(?,?,?,?,?)"
-#define KEY_ROWS2  KEY_ROW "," KEY_ROW
-#define KEY_ROWS4  KEY_ROWS2 "," KEY_ROWS2
-#define KEY_ROWS8  KEY_ROWS4 "," KEY_ROWS4
-#define KEY_ROWS16 KEY_ROWS8 "," KEY_ROWS8
-#define KEY_ROWS32 KEY_ROWS16 "," KEY_ROWS16
-#define KEY_ROWS64 KEY_ROWS32 "," KEY_ROWS32
-#if STORE_OBS_BATCH != 64
-#error "OBS_ROWS64 must hold STORE_OBS_BATCH rows"
-#endif
+/* CELL_PUT_MANY cells in one statement. */
+#define CELL_PUT_MANY 64
+#define CELL_ROW      "(?,?,?,?,?,?)"
+#define CELL_ROWS2    CELL_ROW "," CELL_ROW
+#define CELL_ROWS4    CELL_ROWS2 "," CELL_ROWS2
+#define CELL_ROWS8    CELL_ROWS4 "," CELL_ROWS4
+#define CELL_ROWS16   CELL_ROWS8 "," CELL_ROWS8
+#define CELL_ROWS32   CELL_ROWS16 "," CELL_ROWS16
+#define CELL_ROWS64   CELL_ROWS32 "," CELL_ROWS32
+#define CELL_UPSERT   "INSERT INTO obs_week(dataset_id, granularity, week, model_id, n, days) VALUES "
+#define CELL_ON_CONFLICT                                                                           \
+    " ON CONFLICT(dataset_id, granularity, week, model_id) DO UPDATE SET n = excluded.n,"          \
+    " days = excluded.days"
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_MODEL_GET] = "SELECT id FROM models WHERE slug = ?1",
     [ST_MODEL_ADD] = "INSERT INTO models(slug, vendor) VALUES (?1, ?2)",
-    [ST_OBS_GET] = "SELECT total, prompt, completion, reasoning, cached, requests, import_id"
-                   " FROM observations WHERE dataset_id = ?1 AND granularity = ?2"
-                   " AND period = ?3 AND model_id = ?4",
-    [ST_OBS_ADD] = "INSERT INTO observations(dataset_id, granularity, period, model_id, total,"
-                   " prompt, completion, reasoning, cached, requests, import_id)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [ST_OBS_TRY] = "INSERT INTO observations(dataset_id, granularity, period, model_id, total,"
-                   " prompt, completion, reasoning, cached, requests, import_id)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
-    [ST_OBS_SET] = "UPDATE observations SET total = ?5, prompt = ?6, completion = ?7,"
-                   " reasoning = ?8, cached = ?9, requests = ?10, import_id = ?11"
-                   " WHERE dataset_id = ?1 AND granularity = ?2 AND period = ?3"
-                   " AND model_id = ?4",
-    [ST_OBS_BATCH] = "INSERT INTO observations(dataset_id, granularity, period, model_id, total,"
-                     " prompt, completion, reasoning, cached, requests, import_id)"
-                     " VALUES " OBS_ROWS64 " ON CONFLICT DO NOTHING",
-    /* The rows of a batch's keys that exist, each with its place (column1)
-     * in the batch. */
-    [ST_OBS_LOOKUP] = "SELECT k.column1, o.total, o.prompt, o.completion, o.reasoning, o.cached,"
-                      " o.requests, o.import_id FROM (VALUES " KEY_ROWS64 ") AS k"
-                      " CROSS JOIN observations o ON o.dataset_id = k.column2"
-                      " AND o.granularity = k.column3 AND o.period = k.column4"
-                      " AND o.model_id = k.column5",
-    [ST_SAVEPOINT] = "SAVEPOINT obs_batch",
-    [ST_RELEASE] = "RELEASE obs_batch",
-    [ST_ROLLBACK_TO] = "ROLLBACK TO obs_batch",
-    [ST_SEEN_ADD] = "INSERT INTO temp.seen(k) VALUES (?1)",
+    [ST_CELL_GET] = "SELECT days FROM obs_week WHERE dataset_id = ?1 AND granularity = ?2"
+                    " AND week = ?3 AND model_id = ?4",
+    [ST_CELL_PUT] = CELL_UPSERT CELL_ROW CELL_ON_CONFLICT,
+    [ST_CELL_PUT_MANY] = CELL_UPSERT CELL_ROWS64 CELL_ON_CONFLICT,
+    [ST_CELL_RANGE] = "SELECT (SELECT MIN(week) FROM obs_week WHERE dataset_id = ?1"
+                      " AND granularity = ?2), (SELECT MAX(week) FROM obs_week"
+                      " WHERE dataset_id = ?1 AND granularity = ?2)",
+    [ST_SEEN_GET] = "SELECT mask FROM temp.seen WHERE k = ?1",
+    [ST_SEEN_PUT] = "INSERT INTO temp.seen(k, mask) VALUES (?1, ?2)"
+                    " ON CONFLICT(k) DO UPDATE SET mask = mask | excluded.mask",
     [ST_PRICE_PUT] = "INSERT INTO prices(model, valid_from, source, prompt, completion, import_id)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(model, valid_from, source)"
                      " DO UPDATE SET prompt = excluded.prompt, completion = excluded.completion,"
@@ -100,13 +75,37 @@ static const char *const stmt_sql[ST_COUNT] = {
                      " import_id = excluded.import_id",
 };
 
+/* A model's week of one granularity in one dataset, as the import has it. */
+struct cell {
+    int64_t dataset, model;
+    int32_t week;
+    unsigned char used, gran, dirty;
+    unsigned char seen; /* bit d: day d's row was found unchanged by this import */
+    struct cell_slot s[CELL_DAYS];
+};
+
+struct cell_cache {
+    struct cell *t;
+    size_t cap, used;
+};
+
 struct store {
     sqlite3 *db;
     sqlite3_stmt *stmt[ST_COUNT];
     int in_tx;
-    int expect_existing;     /* the import's last row was there already: look first */
+    struct cell_cache cells; /* the import's cells, written when full and at the end */
+    /* The weeks that may have cells in the database, per granularity, for
+     * range_dataset: a cell outside them is new without a look. */
+    int64_t range_dataset;
+    struct {
+        int known, any;
+        int32_t lo, hi;
+    } range[2];
+    int64_t seen_cells;      /* cells this import recorded in temp.seen */
     struct ts_map model_ids; /* slug -> id, emptied when a transaction rolls back */
 };
+
+static void cells_forget(struct store *st);
 
 /* migrations[i] takes the schema from version i to i + 1. A new version
  * appends a migration here and never edits an earlier one. */
@@ -204,6 +203,50 @@ static const char *const migrations[] = {
     "  vendor TEXT NOT NULL,\n"
     "  tokens INTEGER NOT NULL,\n"
     "  PRIMARY KEY (dataset_id, week, vendor)) WITHOUT ROWID;\n",
+
+    /* Version 4: observations kept a model's week to a row (cell.h): a
+     * seventh of the B-tree entries to write and to read back for the
+     * roll-ups. The observations view shows them one row each, as the
+     * table did. Slots are [total, import_id, prompt, completion,
+     * reasoning, cached, requests] without trailing nulls; a daily row's
+     * slot is its day of the week, Monday first. */
+    "CREATE TABLE obs_week(\n"
+    "  dataset_id INTEGER NOT NULL,\n"
+    "  granularity INTEGER NOT NULL CHECK (granularity IN (0, 1)),\n"
+    "  week INTEGER NOT NULL,\n"
+    "  model_id INTEGER NOT NULL,\n"
+    "  n INTEGER NOT NULL,\n"
+    "  days TEXT NOT NULL,\n"
+    "  PRIMARY KEY (dataset_id, granularity, week, model_id)) WITHOUT ROWID;\n"
+    "INSERT INTO obs_week(dataset_id, granularity, week, model_id, n, days)\n"
+    "  SELECT dataset_id, granularity, week, model_id, COUNT(*),\n"
+    "    CASE granularity WHEN 1 THEN json_array(json(MAX(slot)))\n"
+    "    ELSE json_array(json(MAX(IIF(d = 0, slot, NULL))), json(MAX(IIF(d = 1, slot, NULL))),\n"
+    "      json(MAX(IIF(d = 2, slot, NULL))), json(MAX(IIF(d = 3, slot, NULL))),\n"
+    "      json(MAX(IIF(d = 4, slot, NULL))), json(MAX(IIF(d = 5, slot, NULL))),\n"
+    "      json(MAX(IIF(d = 6, slot, NULL)))) END\n"
+    "  FROM (SELECT dataset_id, granularity, model_id,\n"
+    "          IIF(granularity = 1, period, period - (period % 7 + 10) % 7) AS week,\n"
+    "          IIF(granularity = 1, 0, (period % 7 + 10) % 7) AS d,\n"
+    "          CASE WHEN requests IS NOT NULL THEN json_array(total, import_id, prompt,\n"
+    "                 completion, reasoning, cached, requests)\n"
+    "               WHEN cached IS NOT NULL THEN json_array(total, import_id, prompt,\n"
+    "                 completion, reasoning, cached)\n"
+    "               WHEN reasoning IS NOT NULL THEN json_array(total, import_id, prompt,\n"
+    "                 completion, reasoning)\n"
+    "               WHEN completion IS NOT NULL THEN json_array(total, import_id, prompt,\n"
+    "                 completion)\n"
+    "               WHEN prompt IS NOT NULL THEN json_array(total, import_id, prompt)\n"
+    "               ELSE json_array(total, import_id) END AS slot\n"
+    "        FROM observations)\n"
+    "  GROUP BY dataset_id, granularity, week, model_id;\n"
+    "DROP TABLE observations;\n"
+    "CREATE VIEW observations(dataset_id, granularity, period, model_id, total, prompt,\n"
+    "    completion, reasoning, cached, requests, import_id) AS\n"
+    "  SELECT o.dataset_id, o.granularity, o.week + j.key, o.model_id, j.value ->> 0,\n"
+    "    j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,\n"
+    "    j.value ->> 1\n"
+    "  FROM obs_week o, json_each(o.days) j WHERE j.type = 'array';\n",
 };
 
 /* The first version whose roll-ups an older database must be given. */
@@ -430,7 +473,7 @@ int store_open(const char *path, struct store **out, struct ts_err *err)
         goto fail;
     if (migrate(st, err) < 0 || refresh_shipped_vendors(st, err) < 0)
         goto fail;
-    if (exec(st, "CREATE TEMP TABLE seen(k INTEGER PRIMARY KEY)", err) < 0)
+    if (exec(st, "CREATE TEMP TABLE seen(k INTEGER PRIMARY KEY, mask INTEGER NOT NULL)", err) < 0)
         goto fail;
     for (int i = 0; i < ST_COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
@@ -461,6 +504,7 @@ void store_close(struct store *st)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(st->db);
     ts_map_release(&st->model_ids);
+    free(st->cells.t);
     free(st);
 }
 
@@ -483,7 +527,7 @@ int store_begin_read(struct store *st, struct ts_err *err)
 
 int store_commit(struct store *st, struct ts_err *err)
 {
-    if (exec(st, "COMMIT", err) < 0) {
+    if (store_obs_write(st, err) < 0 || exec(st, "COMMIT", err) < 0) {
         store_rollback(st);
         return -1;
     }
@@ -497,6 +541,7 @@ void store_rollback(struct store *st)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_tx = 0;
     ts_map_clear(&st->model_ids); /* models added in the transaction are gone */
+    cells_forget(st);
 }
 
 /* Runs the statements of sql in turn, each with ?1 = a, ?2 = b, ?3 = c. */
@@ -573,7 +618,7 @@ int store_import_start(struct store *st, struct store_import *imp, struct ts_err
     /* Duplicates are looked for within one file only. */
     if (exec(st, "DELETE FROM temp.seen", err) < 0)
         return -1;
-    st->expect_existing = 0;
+    cells_forget(st);
     if (sqlite3_prepare_v2(st->db,
                            "INSERT INTO imports(dataset_id, file, format) VALUES (?1, ?2, ?3)", -1,
                            &s, NULL) != SQLITE_OK)
@@ -594,6 +639,8 @@ int store_import_finish(struct store *st, const struct store_import *imp, struct
     sqlite3_stmt *s = NULL;
     int rc;
 
+    if (store_obs_write(st, err) < 0)
+        return -1;
     if (sqlite3_prepare_v2(st->db,
                            "UPDATE imports SET sha256 = ?2, format = ?3, rows = ?4, inserted = ?5,"
                            " updated = ?6, unchanged = ?7, as_of = ?8, prices = ?9 WHERE id = ?1",
@@ -678,101 +725,35 @@ static void bind_opt(sqlite3_stmt *s, int i, int64_t v)
         sqlite3_bind_int64(s, i, v);
 }
 
-/* Binds o to the parameters first..first + 10 of s (the first four only
- * with key_only). */
-static void bind_obs_at(sqlite3_stmt *s, int first, const struct store_obs *o, int key_only)
+/* ---- observations, a model's week to a cell (cell.h) -------------------
+ *
+ * An import's cells are kept in memory, in an open-addressing table, and
+ * written when it is half full and at the end of the import: a file in
+ * date order (or in model order) writes each cell about once. A cell that
+ * may be in the database is read when first touched; one outside the weeks
+ * the database holds for its dataset is new without a look. Each row is
+ * settled against its slot at once: new (inserted), the same (unchanged),
+ * different (updated), or a second row of the same key in this file (a
+ * duplicate): its slot carries this import's id (inserted or updated by
+ * it) or its bit in the cell's seen mask is set (found unchanged by it).
+ * The seen masks of cells written before the end of the import go to the
+ * temp.seen table, and come back when such a cell is read again. */
+
+#define CELLS_CAP 16384 /* slots of the table; written when half are used */
+
+static uint64_t cell_hash(int64_t dataset, int gran, int32_t week, int64_t model)
 {
-    sqlite3_bind_int64(s, first, o->dataset);
-    sqlite3_bind_int(s, first + 1, (int)o->granularity);
-    sqlite3_bind_int(s, first + 2, o->period);
-    sqlite3_bind_int64(s, first + 3, o->model);
-    if (key_only)
-        return;
-    sqlite3_bind_int64(s, first + 4, o->total);
-    bind_opt(s, first + 5, o->prompt);
-    bind_opt(s, first + 6, o->completion);
-    bind_opt(s, first + 7, o->reasoning);
-    bind_opt(s, first + 8, o->cached);
-    bind_opt(s, first + 9, o->requests);
-    sqlite3_bind_int64(s, first + 10, o->import_id);
+    uint64_t h = (uint64_t)model * 0x9E3779B97F4A7C15ULL;
+    h ^= ((uint64_t)(uint32_t)week << 1 | (uint64_t)gran) * 0xC2B2AE3D27D4EB4FULL;
+    h ^= (uint64_t)dataset * 0x165667B19E3779F9ULL;
+    return h ^ (h >> 29);
 }
 
-static void bind_obs(sqlite3_stmt *s, const struct store_obs *o, int key_only)
+/* The key of a cell within an import (one dataset) in temp.seen. Weeks of
+ * years 1000-9999 fit in 23 bits once offset; models are below 2^31. */
+static int64_t cell_seen_key(const struct cell *c)
 {
-    bind_obs_at(s, 1, o, key_only);
-}
-
-static int64_t column_opt(sqlite3_stmt *s, int i)
-{
-    return sqlite3_column_type(s, i) == SQLITE_NULL ? TS_ABSENT : sqlite3_column_int64(s, i);
-}
-
-/* The key of an observation within a dataset and an import, packed into
- * one integer for the seen table: period (days of years 1000-9999 fit in 23
- * bits once offset), model, granularity. The period leads, so that a file
- * sorted by date appends to the table instead of inserting all over it. */
-static int64_t seen_key(const struct store_obs *o)
-{
-    return ((int64_t)(o->period + (1 << 22)) << 32) | ((int64_t)o->model << 1) |
-           (int64_t)o->granularity;
-}
-
-/* What an existing row holds. */
-struct obs_now {
-    int64_t total, prompt, completion, reasoning, cached, requests, import_id;
-};
-
-static void read_now(sqlite3_stmt *s, int first, struct obs_now *n)
-{
-    n->total = sqlite3_column_int64(s, first);
-    n->prompt = column_opt(s, first + 1);
-    n->completion = column_opt(s, first + 2);
-    n->reasoning = column_opt(s, first + 3);
-    n->cached = column_opt(s, first + 4);
-    n->requests = column_opt(s, first + 5);
-    n->import_id = sqlite3_column_int64(s, first + 6);
-}
-
-/* Settles o against its row as it is now (now NULL: there is none). Rows
- * this import inserted or changed carry its id, which is how a second copy
- * of them in the file is caught; rows it found unchanged are not written,
- * so their keys go into the seen table instead. */
-static int settle(struct store *st, const struct store_obs *o, const struct obs_now *now,
-                  enum store_change *out, struct ts_err *err)
-{
-    sqlite3_stmt *s;
-    int rc;
-
-    if (!now) {
-        s = st->stmt[ST_OBS_ADD];
-        bind_obs(s, o, 0);
-        *out = STORE_INSERTED;
-        return step_done(st, s, err, "inserting an observation");
-    }
-    if (now->import_id == o->import_id) {
-        *out = STORE_DUPLICATE;
-        return 0;
-    }
-    s = st->stmt[ST_SEEN_ADD];
-    sqlite3_bind_int64(s, 1, seen_key(o));
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        *out = STORE_DUPLICATE;
-        return 0;
-    }
-    if (rc != SQLITE_DONE)
-        return db_err(st, err, "checking for duplicates");
-    if (now->total == o->total && now->prompt == o->prompt && now->completion == o->completion &&
-        now->reasoning == o->reasoning && now->cached == o->cached &&
-        now->requests == o->requests) {
-        *out = STORE_UNCHANGED;
-        return 0;
-    }
-    *out = STORE_UPDATED;
-    s = st->stmt[ST_OBS_SET];
-    bind_obs(s, o, 0);
-    return step_done(st, s, err, "updating an observation");
+    return ((int64_t)(c->week + (1 << 22)) << 32) | (c->model << 1) | c->gran;
 }
 
 static int model_id_ok(const struct store_obs *o, struct ts_err *err)
@@ -782,184 +763,249 @@ static int model_id_ok(const struct store_obs *o, struct ts_err *err)
     return 0;
 }
 
-/* A new key costs one statement: an insert that does nothing on a
- * conflict. An existing row is read and settled. After a conflict the next
- * row is looked up first, since a file that revises data usually revises
- * much of it. */
+/* Whether dataset's granularity gran may have a cell in week. */
+static int cell_may_exist(struct store *st, int64_t dataset, int gran, int32_t week,
+                          struct ts_err *err)
+{
+    if (st->range_dataset != dataset) {
+        st->range_dataset = dataset;
+        st->range[0].known = st->range[1].known = 0;
+    }
+    if (!st->range[gran].known) {
+        sqlite3_stmt *s = st->stmt[ST_CELL_RANGE];
+        sqlite3_bind_int64(s, 1, dataset);
+        sqlite3_bind_int(s, 2, gran);
+        int rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            st->range[gran].any = sqlite3_column_type(s, 0) != SQLITE_NULL;
+            st->range[gran].lo = (int32_t)sqlite3_column_int64(s, 0);
+            st->range[gran].hi = (int32_t)sqlite3_column_int64(s, 1);
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_ROW)
+            return db_err(st, err, "reading observations");
+        st->range[gran].known = 1;
+    }
+    return st->range[gran].any && week >= st->range[gran].lo && week <= st->range[gran].hi;
+}
+
+/* Reads a cell's slots, and its seen mask, from the database. */
+static int cell_load(struct store *st, struct cell *c, struct ts_err *err)
+{
+    sqlite3_stmt *s = st->stmt[ST_CELL_GET];
+    int rc;
+
+    sqlite3_bind_int64(s, 1, c->dataset);
+    sqlite3_bind_int(s, 2, c->gran);
+    sqlite3_bind_int(s, 3, c->week);
+    sqlite3_bind_int64(s, 4, c->model);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW &&
+        cell_decode((const char *)sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0),
+                    c->s, c->gran ? 1 : CELL_DAYS) < 0) {
+        sqlite3_reset(s);
+        return ts_err_set(err,
+                          "database: damaged observations of model %lld in the week of day %ld",
+                          (long long)c->model, (long)c->week);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(st, err, "reading observations");
+    if (st->seen_cells > 0) {
+        s = st->stmt[ST_SEEN_GET];
+        sqlite3_bind_int64(s, 1, cell_seen_key(c));
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW)
+            c->seen = (unsigned char)sqlite3_column_int(s, 0);
+        sqlite3_reset(s);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return db_err(st, err, "checking for duplicates");
+    }
+    return 0;
+}
+
+static int cell_cmp(const void *a, const void *b)
+{
+    const struct cell *x = *(const struct cell *const *)a, *y = *(const struct cell *const *)b;
+
+    if (x->dataset != y->dataset)
+        return x->dataset < y->dataset ? -1 : 1;
+    if (x->gran != y->gran)
+        return x->gran < y->gran ? -1 : 1;
+    if (x->week != y->week)
+        return x->week < y->week ? -1 : 1;
+    return x->model < y->model ? -1 : x->model > y->model;
+}
+
+/* Binds cell c, encoded in text, to the six parameters from first on. */
+static void bind_cell(sqlite3_stmt *s, int first, const struct cell *c, const char *text,
+                      size_t len)
+{
+    int n = 0;
+
+    for (int d = 0; d < CELL_DAYS; d++)
+        n += c->s[d].filled;
+    sqlite3_bind_int64(s, first, c->dataset);
+    sqlite3_bind_int(s, first + 1, c->gran);
+    sqlite3_bind_int(s, first + 2, c->week);
+    sqlite3_bind_int64(s, first + 3, c->model);
+    sqlite3_bind_int(s, first + 4, n);
+    sqlite3_bind_text(s, first + 5, text, (int)len, SQLITE_STATIC);
+}
+
+/* Writes the changed cells, in key order and CELL_PUT_MANY to a statement;
+ * unless the import is ending, keeps the seen masks in temp.seen. Empties
+ * the table. */
+static int cells_write(struct store *st, int ending, struct ts_err *err)
+{
+    struct cell_cache *cc = &st->cells;
+    struct cell **dirty = xmalloc((cc->used ? cc->used : 1) * sizeof(*dirty));
+    size_t *off = xmalloc((CELL_PUT_MANY + 1) * sizeof(*off));
+    struct ts_buf text = TS_BUF_INIT;
+    size_t n = 0;
+    int rc = -1;
+
+    for (size_t i = 0; i < cc->cap; i++) {
+        struct cell *c = &cc->t[i];
+        if (!c->used)
+            continue;
+        if (!ending && c->seen) {
+            sqlite3_stmt *s = st->stmt[ST_SEEN_PUT];
+            sqlite3_bind_int64(s, 1, cell_seen_key(c));
+            sqlite3_bind_int(s, 2, c->seen);
+            if (step_done(st, s, err, "checking for duplicates") < 0)
+                goto out;
+            st->seen_cells++;
+        }
+        if (c->dirty)
+            dirty[n++] = c;
+    }
+    qsort(dirty, n, sizeof(*dirty), cell_cmp);
+    for (size_t i = 0; i < n;) {
+        size_t k = n - i >= CELL_PUT_MANY ? CELL_PUT_MANY : 1;
+        sqlite3_stmt *s = st->stmt[k == 1 ? ST_CELL_PUT : ST_CELL_PUT_MANY];
+        buf_reset(&text);
+        for (size_t j = 0; j < k; j++) {
+            off[j] = text.len;
+            cell_encode(dirty[i + j]->s, dirty[i + j]->gran ? 1 : CELL_DAYS, &text);
+        }
+        off[k] = text.len;
+        for (size_t j = 0; j < k; j++)
+            bind_cell(s, 1 + 6 * (int)j, dirty[i + j], text.data + off[j], off[j + 1] - off[j]);
+        if (step_done(st, s, err, "writing observations") < 0)
+            goto out;
+        for (size_t j = 0; j < k; j++) { /* the database now has these weeks */
+            const struct cell *c = dirty[i + j];
+            if (st->range_dataset == c->dataset && st->range[c->gran].known) {
+                if (!st->range[c->gran].any || c->week < st->range[c->gran].lo)
+                    st->range[c->gran].lo = c->week;
+                if (!st->range[c->gran].any || c->week > st->range[c->gran].hi)
+                    st->range[c->gran].hi = c->week;
+                st->range[c->gran].any = 1;
+            }
+        }
+        i += k;
+    }
+    memset(cc->t, 0, cc->cap * sizeof(*cc->t));
+    cc->used = 0;
+    rc = 0;
+out:
+    buf_release(&text);
+    free(off);
+    free(dirty);
+    return rc;
+}
+
+/* The cell of o, from the table, the database or new. */
+static struct cell *cell_get(struct store *st, const struct store_obs *o, int32_t week,
+                             struct ts_err *err)
+{
+    struct cell_cache *cc = &st->cells;
+    int gran = o->granularity == TS_WEEK;
+
+    if (!cc->t) {
+        cc->cap = CELLS_CAP;
+        cc->t = xcalloc(cc->cap, sizeof(*cc->t));
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        size_t i = (size_t)cell_hash(o->dataset, gran, week, o->model) & (cc->cap - 1);
+        for (; cc->t[i].used; i = (i + 1) & (cc->cap - 1)) {
+            struct cell *c = &cc->t[i];
+            if (c->model == o->model && c->week == week && c->gran == gran &&
+                c->dataset == o->dataset)
+                return c;
+        }
+        if (cc->used < cc->cap / 2) {
+            struct cell *c = &cc->t[i];
+            memset(c, 0, sizeof(*c));
+            c->used = 1;
+            c->dataset = o->dataset;
+            c->gran = (unsigned char)gran;
+            c->week = week;
+            c->model = o->model;
+            cc->used++;
+            int may = cell_may_exist(st, o->dataset, gran, week, err);
+            if (may < 0 || (may && cell_load(st, c, err) < 0))
+                return NULL;
+            return c;
+        }
+        if (cells_write(st, 0, err) < 0) /* full: write it all, then look again */
+            return NULL;
+    }
+    return NULL;
+}
+
 int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_change *out,
                      struct ts_err *err)
 {
-    sqlite3_stmt *s;
-    int rc;
+    int32_t week = o->granularity == TS_WEEK ? o->period : week_start(o->period);
+    int d = (int)(o->period - week);
+    int64_t v[CELL_FIELDS] = {o->total,     o->import_id, o->prompt,  o->completion,
+                              o->reasoning, o->cached,    o->requests};
 
     if (model_id_ok(o, err) < 0)
         return -1;
-    if (!st->expect_existing) {
-        s = st->stmt[ST_OBS_TRY];
-        bind_obs(s, o, 0);
-        rc = sqlite3_step(s);
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE)
-            return db_err(st, err, "inserting an observation");
-        if (sqlite3_changes(st->db) == 1) {
-            *out = STORE_INSERTED;
+    struct cell *c = cell_get(st, o, week, err);
+    if (!c)
+        return -1;
+    struct cell_slot *sl = &c->s[d];
+    if (sl->filled) {
+        if (sl->v[CELL_IMPORT] == o->import_id || (c->seen >> d & 1)) {
+            *out = STORE_DUPLICATE;
             return 0;
         }
-        st->expect_existing = 1;
+        int same = 1;
+        for (int f = 0; f < CELL_FIELDS; f++)
+            same &= f == CELL_IMPORT || sl->v[f] == v[f];
+        if (same) {
+            c->seen |= (unsigned char)(1u << d);
+            *out = STORE_UNCHANGED;
+            return 0;
+        }
+        *out = STORE_UPDATED;
+    } else {
+        *out = STORE_INSERTED;
     }
-
-    s = st->stmt[ST_OBS_GET];
-    bind_obs(s, o, 1);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(s);
-        st->expect_existing = 0;
-        return settle(st, o, NULL, out, err);
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
-        return db_err(st, err, "reading an observation");
-    }
-    struct obs_now now;
-    read_now(s, 0, &now);
-    sqlite3_reset(s);
-    return settle(st, o, &now, out, err);
-}
-
-/* Runs one of the savepoint statements; returns 0 or -1 (err filled). */
-static int savepoint_step(struct store *st, enum stmt_id id, struct ts_err *err)
-{
-    return step_done(st, st->stmt[id], err, "inserting observations");
-}
-
-/* Inserts a whole batch of new keys in one statement, inside a savepoint:
- * returns 1 when every row was new, 0 when some key was there already
- * (the savepoint is rolled back: nothing of the batch stays), -1 on error. */
-static int try_batch(struct store *st, const struct store_obs *o, struct ts_err *err)
-{
-    sqlite3_stmt *s = st->stmt[ST_OBS_BATCH];
-    int rc;
-
-    if (savepoint_step(st, ST_SAVEPOINT, err) < 0)
-        return -1;
-    for (int i = 0; i < STORE_OBS_BATCH; i++)
-        bind_obs_at(s, 1 + 11 * i, &o[i], 0);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        db_err(st, err, "inserting observations");
-        sqlite3_step(st->stmt[ST_ROLLBACK_TO]);
-        sqlite3_reset(st->stmt[ST_ROLLBACK_TO]);
-        sqlite3_step(st->stmt[ST_RELEASE]);
-        sqlite3_reset(st->stmt[ST_RELEASE]);
-        return -1;
-    }
-    if (sqlite3_changes(st->db) == STORE_OBS_BATCH)
-        return savepoint_step(st, ST_RELEASE, err) < 0 ? -1 : 1;
-    if (savepoint_step(st, ST_ROLLBACK_TO, err) < 0 || savepoint_step(st, ST_RELEASE, err) < 0)
-        return -1;
+    sl->filled = 1;
+    memcpy(sl->v, v, sizeof(v));
+    c->dirty = 1;
     return 0;
 }
 
-/* Whether o[i]'s key came earlier in the batch, using an open-addressing
- * set of the batch's places (2 * STORE_OBS_BATCH slots, -1 empty). */
-static int seen_in_batch(int64_t *slots, const struct store_obs *o, size_t i)
+int store_obs_write(struct store *st, struct ts_err *err)
 {
-    uint64_t k = (uint64_t)seen_key(&o[i]) ^ (uint64_t)o[i].dataset << 56;
-    size_t h = (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 57); /* 7 bits */
-
-    for (;; h = (h + 1) & (2 * STORE_OBS_BATCH - 1)) {
-        if (slots[h] < 0) {
-            slots[h] = (int64_t)i;
-            return 0;
-        }
-        const struct store_obs *p = &o[slots[h]];
-        if (p->dataset == o[i].dataset && p->granularity == o[i].granularity &&
-            p->period == o[i].period && p->model == o[i].model)
-            return 1;
-    }
+    return st->cells.used ? cells_write(st, 1, err) : 0;
 }
 
-/* A batch whose keys may exist (a re-import, a revised dump): one
- * statement finds the rows of all its keys, then each row is settled as
- * store_upsert_obs would; a key that comes twice in the batch goes through
- * store_upsert_obs, which sees the first copy written. */
-static int settle_batch(struct store *st, const struct store_obs *o, enum store_change *out,
-                        size_t *done, struct ts_err *err)
+/* Forgets the cells of a transaction that did not commit. */
+static void cells_forget(struct store *st)
 {
-    sqlite3_stmt *s = st->stmt[ST_OBS_LOOKUP];
-    struct obs_now now[STORE_OBS_BATCH];
-    unsigned char found[STORE_OBS_BATCH] = {0};
-    int64_t slots[2 * STORE_OBS_BATCH];
-    int rc, any = 0;
-
-    for (int i = 0; i < STORE_OBS_BATCH; i++) {
-        if (model_id_ok(&o[i], err) < 0)
-            return -1;
-        sqlite3_bind_int(s, 1 + 5 * i, i);
-        bind_obs_at(s, 2 + 5 * i, &o[i], 1);
-    }
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int i = sqlite3_column_int(s, 0);
-        if (i >= 0 && i < STORE_OBS_BATCH) {
-            read_now(s, 1, &now[i]);
-            found[i] = 1;
-            any = 1;
-        }
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return db_err(st, err, "reading observations");
-    /* After a batch of new keys the next one is tried as one insert again. */
-    st->expect_existing = any;
-
-    memset(slots, 0xff, sizeof(slots));
-    for (size_t i = 0; i < STORE_OBS_BATCH; i++) {
-        int r = seen_in_batch(slots, o, i)
-                    ? store_upsert_obs(st, &o[i], &out[i], err)
-                    : settle(st, &o[i], found[i] ? &now[i] : NULL, &out[i], err);
-        if (r < 0)
-            return -1;
-        *done = i + 1;
-        if (out[i] == STORE_DUPLICATE)
-            break;
-    }
-    return 0;
-}
-
-/* A first import, or new days appended, is all new keys: a full batch is
- * tried as one multi-row insert, which costs a third of as many single
- * ones. If any key was there already the batch is undone and its rows go
- * one by one through store_upsert_obs, which tells every case apart. */
-int store_upsert_obs_batch(struct store *st, const struct store_obs *o, size_t n,
-                           enum store_change *out, size_t *done, struct ts_err *err)
-{
-    *done = 0;
-    if (n == STORE_OBS_BATCH && !st->expect_existing) {
-        int all_new = 1;
-        for (size_t i = 0; i < n; i++)
-            all_new &= o[i].model < ((int64_t)1 << 31);
-        int r = all_new ? try_batch(st, o, err) : 0;
-        if (r < 0)
-            return -1;
-        if (r == 1) {
-            for (size_t i = 0; i < n; i++)
-                out[i] = STORE_INSERTED;
-            *done = n;
-            return 0;
-        }
-        st->expect_existing = 1;
-    }
-    if (n == STORE_OBS_BATCH)
-        return settle_batch(st, o, out, done, err);
-    for (size_t i = 0; i < n; i++) {
-        if (store_upsert_obs(st, &o[i], &out[i], err) < 0)
-            return -1;
-        *done = i + 1;
-        if (out[i] == STORE_DUPLICATE)
-            break;
-    }
-    return 0;
+    if (st->cells.t)
+        memset(st->cells.t, 0, st->cells.cap * sizeof(*st->cells.t));
+    st->cells.used = 0;
+    st->range_dataset = 0;
+    st->range[0].known = st->range[1].known = 0;
+    st->seen_cells = 0;
 }
 
 int store_put_price(struct store *st, const char *model, int32_t valid_from, const char *source,
@@ -978,60 +1024,74 @@ int store_put_price(struct store *st, const char *model, int32_t valid_from, con
 
 #define HAS_SPLIT "o.prompt IS NOT NULL AND o.completion IS NOT NULL"
 
-/* Sums of one model in the week being rolled up. */
+/* The roll-up of one model's week of daily rows. */
 struct roll {
+    int32_t week;
     int64_t model;
     int64_t tokens, split_tokens, prompt, completion; /* see week_model */
-    int64_t rows;
 };
 
-/* The slot of model in an open-addressing table of cap (a power of two). */
-static size_t roll_slot(const struct roll *t, size_t cap, int64_t model)
-{
-    size_t i = (size_t)((uint64_t)model * 0x9E3779B97F4A7C15ULL >> 32) & (cap - 1);
+#define ROLL_MANY   64
+#define ROLL_ROW    "(?,?,?,?,?,?,?)"
+#define ROLL_ROWS2  ROLL_ROW "," ROLL_ROW
+#define ROLL_ROWS4  ROLL_ROWS2 "," ROLL_ROWS2
+#define ROLL_ROWS8  ROLL_ROWS4 "," ROLL_ROWS4
+#define ROLL_ROWS16 ROLL_ROWS8 "," ROLL_ROWS8
+#define ROLL_ROWS32 ROLL_ROWS16 "," ROLL_ROWS16
+#define ROLL_ROWS64 ROLL_ROWS32 "," ROLL_ROWS32
+#define ROLL_INSERT                                                                                \
+    "INSERT INTO week_model(dataset_id, week, model_id, tokens, split_tokens, prompt,"             \
+    " completion) VALUES "
 
-    while (t[i].rows && t[i].model != model)
-        i = (i + 1) & (cap - 1);
-    return i;
+/* Writes n roll-ups (ROLL_MANY with many, else one at a time). */
+static int roll_write(struct store *st, sqlite3_stmt *one, sqlite3_stmt *many, int64_t dataset,
+                      const struct roll *r, size_t n, struct ts_err *err)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = n - i >= ROLL_MANY ? ROLL_MANY : 1;
+        sqlite3_stmt *s = k == 1 ? one : many;
+        for (size_t j = 0; j < k; j++) {
+            const struct roll *x = &r[i + j];
+            int p = 1 + 7 * (int)j;
+            sqlite3_bind_int64(s, p, dataset);
+            sqlite3_bind_int(s, p + 1, x->week);
+            sqlite3_bind_int64(s, p + 2, x->model);
+            sqlite3_bind_int64(s, p + 3, x->tokens);
+            sqlite3_bind_int64(s, p + 4, x->split_tokens);
+            sqlite3_bind_int64(s, p + 5, x->prompt);
+            sqlite3_bind_int64(s, p + 6, x->completion);
+        }
+        if (step_done(st, s, err, "updating the weekly roll-ups") < 0)
+            return -1;
+        i += k;
+    }
+    return 0;
 }
 
-/* Writes the roll-up of one week of daily rows: one row per model, and the
- * number of days. Leaves the table empty. */
-static int roll_flush(struct store *st, sqlite3_stmt *ins, sqlite3_stmt *days, int64_t dataset,
-                      int32_t week, int ndays, struct roll *t, size_t cap, struct ts_err *err)
+static int days_write(struct store *st, sqlite3_stmt *s, int64_t dataset, int32_t week,
+                      unsigned mask, struct ts_err *err)
 {
-    for (size_t i = 0; i < cap; i++) {
-        if (!t[i].rows)
-            continue;
-        sqlite3_bind_int64(ins, 1, dataset);
-        sqlite3_bind_int(ins, 2, week);
-        sqlite3_bind_int64(ins, 3, t[i].model);
-        sqlite3_bind_int64(ins, 4, t[i].tokens);
-        sqlite3_bind_int64(ins, 5, t[i].split_tokens);
-        sqlite3_bind_int64(ins, 6, t[i].prompt);
-        sqlite3_bind_int64(ins, 7, t[i].completion);
-        if (step_done(st, ins, err, "updating the weekly roll-ups") < 0)
-            return -1;
-        memset(&t[i], 0, sizeof(t[i]));
-    }
-    sqlite3_bind_int64(days, 1, dataset);
-    sqlite3_bind_int(days, 2, week);
-    sqlite3_bind_int(days, 3, ndays);
-    return step_done(st, days, err, "updating the weekly roll-ups");
+    int n = 0;
+
+    for (; mask; mask &= mask - 1)
+        n++;
+    sqlite3_bind_int64(s, 1, dataset);
+    sqlite3_bind_int(s, 2, week);
+    sqlite3_bind_int(s, 3, n);
+    return step_done(st, s, err, "updating the weekly roll-ups");
 }
 
 int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, struct ts_err *err)
 {
-    /* The daily rows are read in key order, so each week's days come
-     * together and one week at a time is summed in memory: no sort, and
-     * memory bounded by the models of one week. */
+    /* A week of a model's daily rows is one cell: its sums are one row of
+     * week_model, and the days of the week with any row are week_days. */
     static const char clear_sql[] =
         "DELETE FROM week_model WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;"
         "DELETE FROM week_days WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;";
     static const char daily_sql[] =
-        "SELECT period, model_id, total, prompt, completion FROM observations"
-        " WHERE dataset_id = ?1 AND granularity = 0 AND period BETWEEN ?2 AND ?3 + 6"
-        " ORDER BY dataset_id, granularity, period, model_id";
+        "SELECT week, model_id, days FROM obs_week"
+        " WHERE dataset_id = ?1 AND granularity = 0 AND week BETWEEN ?2 AND ?3"
+        " ORDER BY dataset_id, granularity, week, model_id";
     static const char weekly_sql[] =
         "INSERT INTO week_model(dataset_id, week, model_id, tokens, split_tokens, prompt,"
         " completion)"
@@ -1054,20 +1114,19 @@ int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, st
         " SELECT u.dataset_id, u.week, m.vendor, SUM(u.tokens)"
         " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"
         " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3 GROUP BY u.week, m.vendor;";
-    int32_t wfrom = week_start(from), wto = week_start(to);
-    sqlite3_stmt *rd = NULL, *ins = NULL, *days = NULL;
-    size_t cap = 1024, used = 0;
-    struct roll *t = xcalloc(cap, sizeof(*t));
-    int32_t week = 0, last_day = 0;
-    int ndays = 0, rc = -1, have = 0;
+    int32_t wfrom = week_start(from), wto = week_start(to), week = 0;
+    sqlite3_stmt *rd = NULL, *one = NULL, *many = NULL, *days = NULL;
+    struct roll pend[ROLL_MANY];
+    struct cell_slot sl[CELL_DAYS];
+    size_t npend = 0;
+    unsigned mask = 0;
+    int rc = -1, have = 0, step;
 
     if (exec_bound(st, clear_sql, dataset, wfrom, wto, err) < 0)
         goto done;
     if (sqlite3_prepare_v2(st->db, daily_sql, -1, &rd, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(st->db,
-                           "INSERT INTO week_model(dataset_id, week, model_id, tokens,"
-                           " split_tokens, prompt, completion) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                           -1, &ins, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db, ROLL_INSERT ROLL_ROW, -1, &one, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db, ROLL_INSERT ROLL_ROWS64, -1, &many, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db,
                            "INSERT INTO week_days(dataset_id, week, days) VALUES (?1, ?2, ?3)", -1,
                            &days, NULL) != SQLITE_OK) {
@@ -1077,55 +1136,51 @@ int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, st
     sqlite3_bind_int64(rd, 1, dataset);
     sqlite3_bind_int(rd, 2, wfrom);
     sqlite3_bind_int(rd, 3, wto);
-    int step;
     while ((step = sqlite3_step(rd)) == SQLITE_ROW) {
-        int32_t day = (int32_t)sqlite3_column_int64(rd, 0);
-        int32_t w = week_start(day);
+        int32_t w = (int32_t)sqlite3_column_int64(rd, 0);
         if (have && w != week) {
-            if (roll_flush(st, ins, days, dataset, week, ndays, t, cap, err) < 0)
+            if (days_write(st, days, dataset, week, mask, err) < 0)
                 goto done;
-            used = 0;
-            ndays = 0;
+            mask = 0;
         }
-        if (!have || w != week || day != last_day)
-            ndays++;
         have = 1;
         week = w;
-        last_day = day;
-        if ((used + 1) * 2 > cap) { /* grow, keeping it at most half full */
-            size_t ncap = cap * 2;
-            struct roll *n = xcalloc(ncap, sizeof(*n));
-            for (size_t i = 0; i < cap; i++) {
-                if (t[i].rows)
-                    n[roll_slot(n, ncap, t[i].model)] = t[i];
-            }
-            free(t);
-            t = n;
-            cap = ncap;
-        }
-        int64_t model = sqlite3_column_int64(rd, 1);
-        struct roll *r = &t[roll_slot(t, cap, model)];
-        if (!r->rows) {
-            r->model = model;
-            used++;
-        }
-        r->rows++;
-        int64_t total = sqlite3_column_int64(rd, 2);
-        int split =
-            sqlite3_column_type(rd, 3) != SQLITE_NULL && sqlite3_column_type(rd, 4) != SQLITE_NULL;
-        if (metrics_add(&r->tokens, total) < 0 ||
-            (split && (metrics_add(&r->split_tokens, total) < 0 ||
-                       metrics_add(&r->prompt, sqlite3_column_int64(rd, 3)) < 0 ||
-                       metrics_add(&r->completion, sqlite3_column_int64(rd, 4)) < 0))) {
-            ts_err_set(err, "the tokens of a model in a week reach 2^63");
+        struct roll *r = &pend[npend];
+        memset(r, 0, sizeof(*r));
+        r->week = w;
+        r->model = sqlite3_column_int64(rd, 1);
+        if (cell_decode((const char *)sqlite3_column_text(rd, 2),
+                        (size_t)sqlite3_column_bytes(rd, 2), sl, CELL_DAYS) < 0) {
+            ts_err_set(err, "database: damaged observations of model %lld in the week of day %ld",
+                       (long long)r->model, (long)w);
             goto done;
+        }
+        for (int d = 0; d < CELL_DAYS; d++) {
+            const int64_t *v = sl[d].v;
+            if (!sl[d].filled)
+                continue;
+            mask |= 1u << d;
+            int split = v[CELL_PROMPT] >= 0 && v[CELL_COMPLETION] >= 0;
+            if (metrics_add(&r->tokens, v[CELL_TOTAL]) < 0 ||
+                (split && (metrics_add(&r->split_tokens, v[CELL_TOTAL]) < 0 ||
+                           metrics_add(&r->prompt, v[CELL_PROMPT]) < 0 ||
+                           metrics_add(&r->completion, v[CELL_COMPLETION]) < 0))) {
+                ts_err_set(err, "the tokens of a model in a week reach 2^63");
+                goto done;
+            }
+        }
+        if (++npend == ROLL_MANY) {
+            if (roll_write(st, one, many, dataset, pend, npend, err) < 0)
+                goto done;
+            npend = 0;
         }
     }
     if (step != SQLITE_DONE) {
         db_err(st, err, "updating the weekly roll-ups");
         goto done;
     }
-    if (have && roll_flush(st, ins, days, dataset, week, ndays, t, cap, err) < 0)
+    if (roll_write(st, one, many, dataset, pend, npend, err) < 0 ||
+        (have && days_write(st, days, dataset, week, mask, err) < 0))
         goto done;
     if (exec_bound(st, weekly_sql, dataset, wfrom, wto, err) < 0 ||
         exec_bound(st, vendor_sql, dataset, wfrom, wto, err) < 0)
@@ -1133,9 +1188,9 @@ int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, st
     rc = 0;
 done:
     sqlite3_finalize(rd);
-    sqlite3_finalize(ins);
+    sqlite3_finalize(one);
+    sqlite3_finalize(many);
     sqlite3_finalize(days);
-    free(t);
     return rc;
 }
 
@@ -1146,7 +1201,7 @@ static int rollup_all(struct store *st, struct ts_err *err)
     int rc;
 
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT dataset_id, MIN(period), MAX(period) FROM observations"
+                           "SELECT dataset_id, MIN(week), MAX(week) + 6 FROM obs_week"
                            " GROUP BY dataset_id",
                            -1, &s, NULL) != SQLITE_OK)
         return db_err(st, err, "computing the weekly roll-ups");
@@ -1262,16 +1317,20 @@ static int status_dataset(struct store *st, int64_t id, struct store_dataset_sta
      * out of them). */
 #define USED_MODELS                                                                                \
     "WITH used(model_id) AS (SELECT model_id FROM week_model WHERE dataset_id = ?1"                \
-    " UNION SELECT model_id FROM observations WHERE dataset_id = ?1 AND granularity = 1) "
+    " UNION SELECT model_id FROM obs_week WHERE dataset_id = ?1 AND granularity = 1) "
+#define EDGE_DAY(F)                                                                                \
+    "(SELECT " F "(o.week + j.key) FROM obs_week o, json_each(o.days) j"                           \
+    " WHERE o.dataset_id = ?1 AND o.granularity = 0 AND j.type = 'array' AND o.week ="             \
+    " (SELECT " F "(week) FROM obs_week WHERE dataset_id = ?1 AND granularity = 0))"
     static const char counts_sql[] =
-        "SELECT (SELECT COUNT(*) FROM observations WHERE dataset_id = ?1 AND granularity = 0),"
-        " (SELECT COUNT(*) FROM observations WHERE dataset_id = ?1 AND granularity = 1),"
-        " (SELECT MIN(period) FROM observations WHERE dataset_id = ?1 AND granularity = 0),"
-        " (SELECT MAX(period) FROM observations WHERE dataset_id = ?1 AND granularity = 0),"
-        " (" USED_MODELS "SELECT COUNT(*) FROM used u JOIN models m ON m.id = u.model_id"
-        "   WHERE m.vendor <> 'other'),"
-        " (" USED_MODELS "SELECT COUNT(DISTINCT m.vendor) FROM used u"
-        "   JOIN models m ON m.id = u.model_id WHERE m.vendor <> 'other')";
+        "SELECT (SELECT TOTAL(n) FROM obs_week WHERE dataset_id = ?1 AND granularity = 0),"
+        " (SELECT TOTAL(n) FROM obs_week WHERE dataset_id = ?1 AND granularity = 1),"
+        " " EDGE_DAY("MIN") ", " EDGE_DAY(
+            "MAX") ","
+                   " (" USED_MODELS "SELECT COUNT(*) FROM used u JOIN models m ON m.id = u.model_id"
+                   "   WHERE m.vendor <> 'other'),"
+                   " (" USED_MODELS "SELECT COUNT(DISTINCT m.vendor) FROM used u"
+                   "   JOIN models m ON m.id = u.model_id WHERE m.vendor <> 'other')";
     /* A week is built from its daily rows when it has any, else from its
      * weekly rows; days counts the distinct days of daily data. */
     static const char weeks_sql[] =
@@ -1281,6 +1340,7 @@ static int status_dataset(struct store *st, int64_t id, struct store_dataset_sta
         " WHERE m.vendor <> 'other' AND m.vendor NOT IN (SELECT vendor FROM vendor_country)"
         " ORDER BY m.vendor";
 #undef USED_MODELS
+#undef EDGE_DAY
     sqlite3_stmt *s = NULL;
     size_t cap = 0;
     int rc;

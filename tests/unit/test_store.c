@@ -122,7 +122,7 @@ static void test_open_creates_schema(void **state)
     struct ts_err err = TS_ERR_INIT;
     assert_int_equal(store_status(st, 10, &s, &err), 0);
     assert_int_equal(s.schema_version, STORE_SCHEMA_VERSION);
-    assert_int_equal(s.schema_version, 3);
+    assert_int_equal(s.schema_version, 4);
     assert_int_equal(s.ndatasets, 0);
     assert_int_equal(s.nimports, 0);
     assert_int_equal(s.total_imports, 0);
@@ -130,16 +130,16 @@ static void test_open_creates_schema(void **state)
     store_status_release(&s);
     store_close(st);
 
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 3);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
     assert_int_equal(sup_sql_int(path,
                                  "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
-                                 " name IN ('datasets', 'models', 'imports', 'observations',"
+                                 " name IN ('datasets', 'models', 'imports', 'obs_week',"
                                  " 'prices', 'vendors_shipped', 'vendors_user', 'meta',"
                                  " 'model_aliases', 'week_model', 'week_days', 'week_vendor')"),
                      12);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
-                                       " AND name = 'vendor_country'"),
-                     1);
+                                       " AND name IN ('vendor_country', 'observations')"),
+                     2);
     /* The shipped vendor table is loaded: one row per line of vendors.csv. */
     size_t lines = 0;
     for (size_t i = 0; i < vendors_shipped_csv_len; i++)
@@ -153,7 +153,7 @@ static void test_open_creates_schema(void **state)
     /* Opening again changes nothing. */
     st = open_ok(path);
     store_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 3);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
 }
 
@@ -165,7 +165,7 @@ static void test_open_memory(void **state)
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(store_status(st, 10, &s, &err), 0);
-    assert_int_equal(s.schema_version, 3);
+    assert_int_equal(s.schema_version, 4);
     store_status_release(&s);
     store_close(st);
     store_close(NULL); /* safe */
@@ -272,11 +272,31 @@ static void test_open_newer_schema(void **state)
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
     store_close(open_ok(path));
-    sql_exec(path, "PRAGMA user_version = 4");
+    sql_exec(path, "PRAGMA user_version = 5");
     assert_int_equal(store_open(path, &st, &err), -1);
     assert_null(st);
-    assert_string_equal(err.msg, "database schema version 4 is newer than this tokstat (3)");
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
+    assert_string_equal(err.msg, "database schema version 5 is newer than this tokstat (4)");
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
+}
+
+/* Gives a database of this version the observations table of schema
+ * 1-3 again (one row per observation), with the same rows. */
+static void downgrade_observations(const char *path)
+{
+    sql_exec(path, "CREATE TABLE obs_old AS SELECT * FROM observations;"
+                   " DROP VIEW observations; DROP TABLE obs_week;"
+                   " CREATE TABLE observations("
+                   "  dataset_id INTEGER NOT NULL REFERENCES datasets(id),"
+                   "  granularity INTEGER NOT NULL CHECK (granularity IN (0, 1)),"
+                   "  period INTEGER NOT NULL,"
+                   "  model_id INTEGER NOT NULL REFERENCES models(id),"
+                   "  total INTEGER NOT NULL CHECK (total >= 0),"
+                   "  prompt INTEGER, completion INTEGER, reasoning INTEGER, cached INTEGER,"
+                   "  requests INTEGER,"
+                   "  import_id INTEGER NOT NULL REFERENCES imports(id),"
+                   "  PRIMARY KEY (dataset_id, granularity, period, model_id)) WITHOUT ROWID;"
+                   " INSERT INTO observations SELECT * FROM obs_old; DROP TABLE obs_old;"
+                   " PRAGMA user_version = 3");
 }
 
 /* A database from before the roll-ups (schema 2) gets them computed from
@@ -305,17 +325,105 @@ static void test_migrate_computes_rollups(void **state)
     assert_int_equal(upsert(st, &o), STORE_INSERTED);
     end_import(st, &imp, "a");
     store_close(st);
+    downgrade_observations(path);
     sql_exec(path, "DROP TABLE week_model; DROP TABLE week_days; DROP TABLE week_vendor;"
                    " PRAGMA user_version = 2");
 
     st = open_ok(path);
     store_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 3);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
     assert_int_equal(sup_sql_int(path, "SELECT tokens FROM week_model"), 11);
     assert_int_equal(sup_sql_int(path, "SELECT days FROM week_days"), 2);
     assert_int_equal(sup_sql_int(path, "SELECT tokens FROM week_vendor WHERE vendor = 'deepseek'"),
                      11);
     assert_int_equal(sup_sql_int(path, "SELECT week FROM week_days"), D("2026-02-09"));
+}
+
+/* Schema 4 keeps a model's week to a row; a database of schema 3 (one row
+ * an observation) is converted on open with every row as it was: days of
+ * every weekday and before 1970, weekly rows, each optional count null or
+ * not. */
+static const char fingerprint_sql[] =
+    "SELECT COUNT(*) * 1000000007 + SUM((period + 100000) * 7919 + model_id * 104729"
+    " + granularity * 13 + total * 3 + ifnull(prompt, -1) * 5 + ifnull(completion, -1) * 7"
+    " + ifnull(reasoning, -1) * 11 + ifnull(cached, -1) * 17 + ifnull(requests, -1) * 19"
+    " + import_id * 23) FROM observations";
+
+static void test_migrate_to_cells(void **state)
+{
+    (void)state;
+    char path[256];
+    struct store_import imp;
+    struct ts_err err = TS_ERR_INIT;
+
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
+    struct store *st = open_ok(path);
+    begin_import(st, "default", &imp);
+    int64_t a = model_id(st, "a/x", "a"), b = model_id(st, "b/y", "b");
+    static const char *const days[] = {"2026-02-09", "2026-02-11", "2026-02-15", "2026-02-16",
+                                       "1969-12-29", "1969-12-31", "1970-01-01", "1970-01-04"};
+    for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++) {
+        struct store_obs o = obs(&imp, TS_DAY, D(days[i]), i % 2 ? a : b, 100 + (int64_t)i);
+        if (i % 3 == 0)
+            o.prompt = 60 + (int64_t)i, o.completion = 40;
+        if (i == 2)
+            o.requests = 9;
+        if (i == 4)
+            o.reasoning = 0, o.cached = 1;
+        assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    }
+    struct store_obs w = obs(&imp, TS_WEEK, D("2026-02-09"), a, 700);
+    w.cached = 3;
+    assert_int_equal(upsert(st, &w), STORE_INSERTED);
+    end_import(st, &imp, "a");
+    store_close(st);
+
+    int64_t before = sup_sql_int(path, fingerprint_sql);
+    int64_t rows = sup_sql_int(path, "SELECT COUNT(*) FROM observations");
+    assert_int_equal(rows, 9);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM obs_week"), 6);
+    downgrade_observations(path);
+    assert_int_equal(sup_sql_int(path, fingerprint_sql), before);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
+                                       " AND name = 'obs_week'"),
+                     0);
+
+    st = open_ok(path);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
+    assert_int_equal(sup_sql_int(path, fingerprint_sql), before);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM obs_week"), 6);
+    assert_int_equal(sup_sql_int(path, "SELECT SUM(n) FROM obs_week"), 9);
+    /* The converted text is the text the program writes: the same rows
+     * again are all unchanged, and a cell reads as it would be written. */
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM obs_week WHERE days IN"
+                                       " ('[null,null,[101,1],null,null,null,null]',"
+                                       " '[[100,1,60,40],null,null,null,null,null,"
+                                       "[102,1,null,null,null,null,9]]')"),
+                     2);
+    begin_import(st, "default", &imp);
+    struct store_status ss;
+    for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++) {
+        struct store_obs o = obs(&imp, TS_DAY, D(days[i]), i % 2 ? a : b, 100 + (int64_t)i);
+        if (i % 3 == 0)
+            o.prompt = 60 + (int64_t)i, o.completion = 40;
+        if (i == 2)
+            o.requests = 9;
+        if (i == 4)
+            o.reasoning = 0, o.cached = 1;
+        assert_int_equal(upsert(st, &o), STORE_UNCHANGED);
+    }
+    w.import_id = imp.id;
+    assert_int_equal(upsert(st, &w), STORE_UNCHANGED);
+    end_import(st, &imp, "b");
+    assert_int_equal(store_status(st, 1, &ss, &err), 0);
+    assert_int_equal(ss.datasets[0].observations, 9);
+    assert_int_equal(ss.datasets[0].daily_rows, 8);
+    assert_int_equal(ss.datasets[0].weekly_rows, 1);
+    assert_int_equal(ss.datasets[0].first_day, D("1969-12-29"));
+    assert_int_equal(ss.datasets[0].last_day, D("2026-02-16"));
+    store_status_release(&ss);
+    store_close(st);
+    assert_int_equal(sup_sql_int(path, fingerprint_sql), before);
 }
 
 /* A database made by an older tokstat (schema 1, without model aliases)
@@ -331,6 +439,7 @@ static void test_migrate_from_version_1(void **state)
     struct store *st = open_ok(path);
     assert_int_equal(store_dataset(st, "kept", 1, &id, &err), 1);
     store_close(st);
+    downgrade_observations(path);
     sql_exec(path, "DROP TABLE model_aliases; DROP TABLE week_model; DROP TABLE week_days;"
                    " DROP TABLE week_vendor;"
                    " PRAGMA user_version = 1");
@@ -340,7 +449,7 @@ static void test_migrate_from_version_1(void **state)
 
     st = open_ok(path);
     store_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 3);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                                        "'model_aliases'"),
                      1);
@@ -1107,6 +1216,7 @@ int main(void)
         cmocka_unit_test(test_open_directory),
         cmocka_unit_test(test_open_newer_schema),
         cmocka_unit_test(test_migrate_from_version_1),
+        cmocka_unit_test(test_migrate_to_cells),
         cmocka_unit_test(test_migrate_computes_rollups),
         cmocka_unit_test(test_dataset),
         cmocka_unit_test(test_model),
