@@ -694,6 +694,83 @@ static void test_real_excerpt(void **state)
     sup_collect_release(&c);
 }
 
+/* Lines without quotes take a fast path that splits them without libcsv;
+ * every file must give the same records and errors both ways. */
+static void same_csv_both_ways(const char *text, int expect_fast)
+{
+    struct sup_collect a, b;
+    struct ts_err ea = TS_ERR_INIT, eb = TS_ERR_INIT;
+
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    import_csv_fast_path(1);
+    int ra = run_str(text, &a, &ea);
+    size_t took = import_csv_fast_path(0);
+    int rb = run_str(text, &b, &eb);
+    import_csv_fast_path(1);
+    if (expect_fast != (took > 0))
+        fail_msg("fast path %s: %s", took ? "taken" : "not taken", text);
+    if (ra != rb || strcmp(ea.msg, eb.msg) != 0 || ea.line != eb.line || ea.col != eb.col)
+        fail_msg("%s: fast %d '%s' %ld:%ld, libcsv %d '%s' %ld:%ld", text, ra, ea.msg, ea.line,
+                 ea.col, rb, eb.msg, eb.line, eb.col);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++) {
+        const struct sup_rec *x = &a.recs[i], *y = &b.recs[i];
+        assert_int_equal(x->period, y->period);
+        assert_int_equal(x->date, y->date);
+        assert_string_equal(x->model, y->model);
+        assert_int_equal(x->model_len, y->model_len);
+        assert_int_equal(x->total, y->total);
+        assert_int_equal(x->prompt, y->prompt);
+        assert_int_equal(x->completion, y->completion);
+        assert_int_equal(x->reasoning, y->reasoning);
+        assert_int_equal(x->cached, y->cached);
+        assert_int_equal(x->requests, y->requests);
+        assert_int_equal(x->prompt_price, y->prompt_price);
+        assert_int_equal(x->completion_price, y->completion_price);
+        assert_int_equal(x->line, y->line);
+    }
+    sup_collect_release(&a);
+    sup_collect_release(&b);
+}
+
+static void test_fast_path(void **state)
+{
+    (void)state;
+    static const char *const fast[] = {
+        "date,model_permaslug,total_tokens\n2026-03-02,a/b,5\n2026-03-02,a/c,6\n",
+        "date,model,total_tokens\r\n2026-03-02,a/b,5\r\n\r\n2026-03-03,a/b,7\r\n",
+        " date , model ,tokens \n 2026-03-02 , a/b , 5 \n\n   \n,,\n2026-03-03,\ta/b\t,6\n",
+        "date;model;total_tokens;prompt_tokens;completion_tokens\n2026-03-02;a/b;9;;\n",
+        "date,model,prompt_tokens,completion_tokens,requests,prompt_price\n"
+        "2026-03-02,a/b,5,6,7,0.000003\n2026-03-02,a/c,1,2,,\n",
+        "week,date,model,tokens,extra\n2026-03-02,2026-03-05,a/b,1,x y z\n",
+        "date,model,tokens\n2026-03-02,a/b,5\n2026-03-02,a/b,5\n",
+        "date,model,tokens\n2026-03-02,a/b,5,6\n",
+        "date,model,tokens\n2026-03-02,a/b\n",
+        "date,model,tokens\n2026-03-02,,5\n",
+        "date,model,tokens\n2026-03-32,a/b,5\n",
+        "date,model,tokens\n2026-03-02,a/b,5.5\n",
+        "date,model,tokens\n2026-03-02,a/b,-5\n",
+        "date,model,tokens\n2026-03-02,a/b,99999999999999999999\n",
+        "model,tokens\n",
+        "date,model,tokens\n2026-03-02,a/b,5\n2026-03-03,a/b,6",
+        "date,model,tokens\n2026-03-02,a/b,5\n2026-03-03,\"a/b\",6\n2026-03-04,a/b,7\n",
+        "date,model,tokens\n2026-03-02,a/\xc3\xa9,5\n",
+        "date,model,tokens\n2026-03-02,a/b\rx,5\n2026-03-03,a/b,6\n",
+        "\n\ndate,model,tokens\n\n2026-03-02,a/b,5\n",
+    };
+    static const char *const slow[] = {
+        "date\tmodel\ttokens\n2026-03-02\ta/b\t5\n",
+        "\"date\",\"model\",\"tokens\"\n\"2026-03-02\",\"a/b\",\"5\"\n",
+        "date,model,tokens",
+    };
+    for (size_t i = 0; i < sizeof(fast) / sizeof(fast[0]); i++)
+        same_csv_both_ways(fast[i], 1);
+    for (size_t i = 0; i < sizeof(slow) / sizeof(slow[0]); i++)
+        same_csv_both_ways(slow[i], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,7 +784,7 @@ int main(void)
         cmocka_unit_test(test_count_limits),    cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_field_too_long),  cmocka_unit_test(test_sink_error),
         cmocka_unit_test(test_read_error),      cmocka_unit_test(test_large),
-        cmocka_unit_test(test_real_excerpt),
+        cmocka_unit_test(test_real_excerpt),    cmocka_unit_test(test_fast_path),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
