@@ -4,10 +4,10 @@
 
 #include <string.h>
 
-/* Appends the decimal digits of v >= 0. */
-static void put_int(struct ts_buf *out, int64_t v)
+/* Writes the decimal digits of v >= 0 at p; returns the end. */
+static char *put_int(char *p, int64_t v)
 {
-    char d[24];
+    char d[20];
     int n = 0;
     uint64_t u = (uint64_t)v;
 
@@ -16,34 +16,44 @@ static void put_int(struct ts_buf *out, int64_t v)
         u /= 10;
     } while (u);
     while (n > 0)
-        buf_addc(out, d[--n]);
+        *p++ = d[--n];
+    return p;
 }
+
+/* The longest text of a cell: 7 slots of 7 fields of up to 19 digits. */
+#define CELL_TEXT_MAX (16 + CELL_DAYS * (2 + CELL_FIELDS * 20))
 
 void cell_encode(const struct cell_slot *s, int nslots, struct ts_buf *out)
 {
-    buf_addc(out, '[');
-    for (int i = 0; i < nslots; i++) {
+    char text[CELL_TEXT_MAX], *p = text;
+
+    *p++ = '[';
+    for (int i = 0; i < nslots && i < CELL_DAYS; i++) {
         if (i)
-            buf_addc(out, ',');
+            *p++ = ',';
         if (!s[i].filled) {
-            buf_add(out, "null", 4);
+            memcpy(p, "null", 4);
+            p += 4;
             continue;
         }
         int last = CELL_FIELDS - 1;
         while (last > CELL_IMPORT && s[i].v[last] < 0)
             last--;
-        buf_addc(out, '[');
+        *p++ = '[';
         for (int f = 0; f <= last; f++) {
             if (f)
-                buf_addc(out, ',');
-            if (s[i].v[f] < 0)
-                buf_add(out, "null", 4);
-            else
-                put_int(out, s[i].v[f]);
+                *p++ = ',';
+            if (s[i].v[f] < 0) {
+                memcpy(p, "null", 4);
+                p += 4;
+            } else {
+                p = put_int(p, s[i].v[f]);
+            }
         }
-        buf_addc(out, ']');
+        *p++ = ']';
     }
-    buf_addc(out, ']');
+    *p++ = ']';
+    buf_add(out, text, (size_t)(p - text));
 }
 
 struct reader {
