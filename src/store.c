@@ -1081,13 +1081,99 @@ static int days_write(struct store *st, sqlite3_stmt *s, int64_t dataset, int32_
     return step_done(st, s, err, "updating the weekly roll-ups");
 }
 
+/* The vendors of the models, for summing a week's roll-ups per vendor as
+ * they are made: vendor_of[id] indexes names (ids are small: rows of the
+ * models table). */
+struct vendor_sums {
+    int *vendor_of; /* by model id; -1 unknown */
+    int64_t nids;
+    char **names;
+    size_t nnames;
+    int64_t *tokens;     /* of the week being rolled up, by vendor */
+    unsigned char *used; /* the vendor has a model in that week */
+};
+
+static int vendor_sums_load(struct store *st, struct vendor_sums *v, struct ts_err *err)
+{
+    struct ts_map index = TS_MAP_INIT;
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    memset(v, 0, sizeof(*v));
+    if (sqlite3_prepare_v2(st->db, "SELECT IFNULL(MAX(id), 0) FROM models", -1, &s, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        return db_err(st, err, "updating the weekly roll-ups");
+    }
+    v->nids = sqlite3_column_int64(s, 0) + 1;
+    sqlite3_finalize(s);
+    if (v->nids > (1 << 24))
+        return 0; /* not worth it: SQL sums them */
+    v->vendor_of = xmalloc((size_t)v->nids * sizeof(*v->vendor_of));
+    for (int64_t i = 0; i < v->nids; i++)
+        v->vendor_of[i] = -1;
+    if (sqlite3_prepare_v2(st->db, "SELECT id, vendor FROM models", -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "updating the weekly roll-ups");
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0), k;
+        const char *name = (const char *)sqlite3_column_text(s, 1);
+        if (id < 0 || id >= v->nids || !name)
+            continue;
+        if (!ts_map_get(&index, name, &k)) {
+            k = (int64_t)v->nnames;
+            v->names = xrealloc(v->names, (v->nnames + 1) * sizeof(*v->names));
+            v->names[v->nnames++] = xstrdup(name);
+            ts_map_put(&index, name, k);
+        }
+        v->vendor_of[id] = (int)k;
+    }
+    sqlite3_finalize(s);
+    ts_map_release(&index);
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "updating the weekly roll-ups");
+    v->tokens = xcalloc(v->nnames + 1, sizeof(*v->tokens));
+    v->used = xcalloc(v->nnames + 1, 1);
+    return 0;
+}
+
+static void vendor_sums_release(struct vendor_sums *v)
+{
+    for (size_t i = 0; i < v->nnames; i++)
+        free(v->names[i]);
+    free(v->names);
+    free(v->vendor_of);
+    free(v->tokens);
+    free(v->used);
+}
+
+/* Writes the week's sums per vendor and clears them. */
+static int vendor_sums_write(struct store *st, sqlite3_stmt *ins, struct vendor_sums *v,
+                             int64_t dataset, int32_t week, struct ts_err *err)
+{
+    for (size_t i = 0; i < v->nnames; i++) {
+        if (!v->used[i])
+            continue;
+        sqlite3_bind_int64(ins, 1, dataset);
+        sqlite3_bind_int(ins, 2, week);
+        sqlite3_bind_text(ins, 3, v->names[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 4, v->tokens[i]);
+        if (step_done(st, ins, err, "updating the weekly roll-ups") < 0)
+            return -1;
+        v->used[i] = 0;
+        v->tokens[i] = 0;
+    }
+    return 0;
+}
+
 int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, struct ts_err *err)
 {
     /* A week of a model's daily rows is one cell: its sums are one row of
      * week_model, and the days of the week with any row are week_days. */
     static const char clear_sql[] =
         "DELETE FROM week_model WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;"
-        "DELETE FROM week_days WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;";
+        "DELETE FROM week_days WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;"
+        "DELETE FROM week_vendor WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;";
     static const char daily_sql[] =
         "SELECT week, model_id, days FROM obs_week"
         " WHERE dataset_id = ?1 AND granularity = 0 AND week BETWEEN ?2 AND ?3"
@@ -1107,24 +1193,34 @@ int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, st
         "  AND NOT EXISTS (SELECT 1 FROM week_days d WHERE d.dataset_id = o.dataset_id"
         "   AND d.week = o.period);";
     /* Per vendor too: reports by country and vendor read tens of rows a
-     * week instead of one per model. */
+     * week instead of one per model. The weeks of daily rows are summed
+     * while they are read; the others (weekly rows) here. */
     static const char vendor_sql[] =
-        "DELETE FROM week_vendor WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;"
         "INSERT INTO week_vendor(dataset_id, week, vendor, tokens)"
         " SELECT u.dataset_id, u.week, m.vendor, SUM(u.tokens)"
         " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"
-        " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3 GROUP BY u.week, m.vendor;";
+        " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"
+        "  AND u.week NOT IN (SELECT week FROM week_vendor WHERE dataset_id = ?1"
+        "   AND week BETWEEN ?2 AND ?3)"
+        " GROUP BY u.week, m.vendor;";
     int32_t wfrom = week_start(from), wto = week_start(to), week = 0;
-    sqlite3_stmt *rd = NULL, *one = NULL, *many = NULL, *days = NULL;
+    sqlite3_stmt *rd = NULL, *one = NULL, *many = NULL, *days = NULL, *vins = NULL;
+    struct vendor_sums vs;
     struct roll pend[ROLL_MANY];
     struct cell_slot sl[CELL_DAYS];
     size_t npend = 0;
     unsigned mask = 0;
     int rc = -1, have = 0, step;
 
-    if (exec_bound(st, clear_sql, dataset, wfrom, wto, err) < 0)
+    memset(&vs, 0, sizeof(vs));
+    if (exec_bound(st, clear_sql, dataset, wfrom, wto, err) < 0 ||
+        vendor_sums_load(st, &vs, err) < 0)
         goto done;
     if (sqlite3_prepare_v2(st->db, daily_sql, -1, &rd, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db,
+                           "INSERT INTO week_vendor(dataset_id, week, vendor, tokens)"
+                           " VALUES (?1, ?2, ?3, ?4)",
+                           -1, &vins, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db, ROLL_INSERT ROLL_ROW, -1, &one, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db, ROLL_INSERT ROLL_ROWS64, -1, &many, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db,
@@ -1139,7 +1235,8 @@ int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, st
     while ((step = sqlite3_step(rd)) == SQLITE_ROW) {
         int32_t w = (int32_t)sqlite3_column_int64(rd, 0);
         if (have && w != week) {
-            if (days_write(st, days, dataset, week, mask, err) < 0)
+            if (days_write(st, days, dataset, week, mask, err) < 0 ||
+                vendor_sums_write(st, vins, &vs, dataset, week, err) < 0)
                 goto done;
             mask = 0;
         }
@@ -1169,6 +1266,14 @@ int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, st
                 goto done;
             }
         }
+        if (vs.vendor_of && r->model >= 0 && r->model < vs.nids && vs.vendor_of[r->model] >= 0) {
+            int k = vs.vendor_of[r->model];
+            vs.used[k] = 1;
+            if (metrics_add(&vs.tokens[k], r->tokens) < 0) {
+                ts_err_set(err, "the tokens of a vendor in a week reach 2^63");
+                goto done;
+            }
+        }
         if (++npend == ROLL_MANY) {
             if (roll_write(st, one, many, dataset, pend, npend, err) < 0)
                 goto done;
@@ -1180,7 +1285,8 @@ int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, st
         goto done;
     }
     if (roll_write(st, one, many, dataset, pend, npend, err) < 0 ||
-        (have && days_write(st, days, dataset, week, mask, err) < 0))
+        (have && (days_write(st, days, dataset, week, mask, err) < 0 ||
+                  vendor_sums_write(st, vins, &vs, dataset, week, err) < 0)))
         goto done;
     if (exec_bound(st, weekly_sql, dataset, wfrom, wto, err) < 0 ||
         exec_bound(st, vendor_sql, dataset, wfrom, wto, err) < 0)
@@ -1191,6 +1297,8 @@ done:
     sqlite3_finalize(one);
     sqlite3_finalize(many);
     sqlite3_finalize(days);
+    sqlite3_finalize(vins);
+    vendor_sums_release(&vs);
     return rc;
 }
 
