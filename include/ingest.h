@@ -19,6 +19,7 @@ struct ingest {
     char *as_of;                       /* owned copy of the source's as-of time, or NULL */
     int as_of_fixed;                   /* set by --as-of: the file's own as-of time is ignored */
     struct ts_buf slug, vendor, alias; /* scratch */
+    struct ts_map ids;                 /* slugs as written -> model ids, for this import */
 };
 
 /* imp.dataset and imp.id must be set before records arrive. price_day is

@@ -23,6 +23,7 @@ void ingest_release(struct ingest *ig)
     buf_release(&ig->slug);
     buf_release(&ig->vendor);
     buf_release(&ig->alias);
+    ts_map_release(&ig->ids);
 }
 
 /* Puts "where: " (a JSON path) in front of err's message. */
@@ -40,13 +41,25 @@ static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *
     struct ingest *ig = ctx;
     struct store_obs o;
     enum store_change change;
+    int has_price = rec->prompt_price != TS_ABSENT || rec->completion_price != TS_ABSENT;
 
-    if (model_normalize(rec->model, rec->model_len, &ig->slug, &ig->vendor, err) < 0) {
-        err->line = rec->line;
-        err->col = rec->col;
-        return with_where(err, rec->where);
-    }
     memset(&o, 0, sizeof(o));
+    /* A slug written as an earlier row of the file wrote it has its model
+     * already: no normalising, no lookup by the normalised name. Rows with
+     * prices need the normalised name, so take the long way. */
+    int known = !has_price && strlen(rec->model) == rec->model_len &&
+                ts_map_get(&ig->ids, rec->model, &o.model);
+    if (!known) {
+        if (model_normalize(rec->model, rec->model_len, &ig->slug, &ig->vendor, err) < 0) {
+            err->line = rec->line;
+            err->col = rec->col;
+            return with_where(err, rec->where);
+        }
+        if (store_model(ig->st, ig->slug.data, ig->vendor.data, &o.model, err) < 0)
+            return -1;
+        if (strlen(rec->model) == rec->model_len)
+            ts_map_put(&ig->ids, rec->model, o.model);
+    }
     o.dataset = ig->imp.dataset;
     o.import_id = ig->imp.id;
     o.granularity = rec->period;
@@ -57,11 +70,12 @@ static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *
     o.reasoning = rec->reasoning;
     o.cached = rec->cached;
     o.requests = rec->requests;
-    if (store_model(ig->st, ig->slug.data, ig->vendor.data, &o.model, err) < 0 ||
-        store_upsert_obs(ig->st, &o, &change, err) < 0)
+    if (store_upsert_obs(ig->st, &o, &change, err) < 0)
         return -1;
     if (change == STORE_DUPLICATE) {
         char day[TS_DATE_LEN + 1];
+        if (known && model_normalize(rec->model, rec->model_len, &ig->slug, &ig->vendor, err) < 0)
+            return -1; /* it normalised before */
         date_format(o.period, day);
         ts_err_at(err, rec->line, rec->col,
                   "duplicate row for model '%s' %s %s (each period and model may appear once "
@@ -82,7 +96,7 @@ static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *
         ig->last_period = last;
     ig->have_period = 1;
 
-    if (rec->prompt_price != TS_ABSENT || rec->completion_price != TS_ABSENT) {
+    if (has_price) {
         if (store_put_price(ig->st, ig->slug.data, o.period, "snapshot", rec->prompt_price,
                             rec->completion_price, ig->imp.id, err) < 0)
             return -1;
