@@ -34,11 +34,14 @@ struct ts_input {
      * BOM included: how a progress meter follows an import. */
     void (*on_read)(void *ctx, unsigned long long bytes);
     void *on_read_ctx;
+    /* Past the first megabyte, the bytes are hashed on a second thread
+     * while the importer parses (see input.c); NULL until then. */
+    struct input_hasher *hasher;
 };
 
 #define TS_INPUT_INIT                                                                              \
     {                                                                                              \
-        NULL, NULL, 0, NULL, 0, 0, {{0}, 0, {0}, 0}, 0, 0, 0, 0, -1, NULL, NULL                    \
+        NULL, NULL, 0, NULL, 0, 0, {{0}, 0, {0}, 0}, 0, 0, 0, 0, -1, NULL, NULL, NULL              \
     }
 
 /* Opens path ("-" for standard input). name must outlive the input.

@@ -587,6 +587,67 @@ static void test_getline_then_read(void **state)
     fclose(fp);
 }
 
+/* Past the first megabyte the input is hashed on a second thread: the
+ * digest of a large file read in uneven pieces, with a BOM, is the digest
+ * of its bytes; an input released without finishing ends the thread. */
+static void test_large_hashed_beside(void **state)
+{
+    (void)state;
+    const size_t total = 5 * 1024 * 1024 + 12345;
+    unsigned char *data = malloc(total);
+    uint32_t x = 88172645u;
+    char want[65], got[65];
+    struct ts_err err = TS_ERR_INIT;
+
+    assert_non_null(data);
+    for (size_t i = 0; i < total; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        data[i] = (unsigned char)x;
+    }
+    memcpy(data, "\xEF\xBB\xBF", 3);
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, data, total);
+    sha256_final_hex(&h, want);
+
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, total, fp), total);
+    rewind(fp);
+    struct ts_input in = TS_INPUT_INIT;
+    input_from_fp(&in, fp, "big");
+    static char buf[100000];
+    size_t got_bytes = 0, k = 0;
+    static const size_t pieces[] = {1, 7, 4096, 65536, 99999, 3, 70000};
+    for (;;) {
+        ssize_t n = input_read(&in, buf, pieces[k++ % 7]);
+        assert_true(n >= 0);
+        if (n == 0)
+            break;
+        assert_memory_equal(buf, data + 3 + got_bytes, (size_t)n);
+        got_bytes += (size_t)n;
+    }
+    assert_int_equal(got_bytes, total - 3);
+    assert_non_null(in.hasher); /* it did go to the thread */
+    assert_int_equal(input_finish(&in, got, &err), 0);
+    assert_null(in.hasher);
+    assert_string_equal(got, want);
+    input_release(&in);
+
+    /* Released half way: the thread is stopped and everything freed. */
+    rewind(fp);
+    input_from_fp(&in, fp, "big");
+    for (size_t done = 0; done < 3 * 1024 * 1024;)
+        done += (size_t)input_read(&in, buf, sizeof(buf));
+    assert_non_null(in.hasher);
+    input_release(&in);
+    assert_null(in.hasher);
+    fclose(fp);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -603,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_pipe),
         cmocka_unit_test(test_read_error),
         cmocka_unit_test(test_getline_then_read),
+        cmocka_unit_test(test_large_hashed_beside),
     };
     return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);
 }
