@@ -28,20 +28,23 @@ struct import_opts {
 int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
                struct ts_err *err);
 
-/* For tests: on = 0 sends every line of a CSV file through libcsv; 1 (the
- * default) lets lines without quotes take the fast path. Returns how many
- * lines took the fast path since the last call. */
-size_t import_csv_fast_path(int on);
-
 /* JSON Lines: one object a line, keys as CSV columns; blank lines skipped. */
 int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
                  struct ts_err *err);
 
-/* For tests: on = 0 sends every JSON Lines line and every whole document
- * through jansson; 1 (the default) lets flat lines, and documents of
- * records, take the fast path (streamed, element by element). Returns how
- * many lines or elements took the fast path since the last call. */
-size_t import_json_fast_path(int on);
+/* The fast paths: CSV lines without quotes split without libcsv, flat
+ * JSON Lines lines and the elements of a streamed Data API document read
+ * without jansson. Each gives what the full parser gives, or leaves the
+ * input to it. For tests: import_fast_path(0) sends everything through
+ * the full parsers, 1 (the default) lets the fast paths take what they
+ * can; it returns how many lines or elements they took since the last
+ * call. */
+struct import_fast {
+    int on;
+    size_t taken;
+};
+extern struct import_fast import_fast;
+size_t import_fast_path(int on);
 
 /* A whole JSON document: a bare array of records (json), openrouter-daily,
  * openrouter-chart, openrouter-weekly or openrouter-models. With o->format

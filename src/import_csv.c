@@ -364,18 +364,6 @@ static int csv_parse_error(struct csv_parser *p, struct csv_ctx *c)
     return ts_err_at(c->err, c->row_line, 0, "malformed CSV (%s)", csv_strerror(e));
 }
 
-static int fast_on = 1;
-static size_t fast_lines;
-
-size_t import_csv_fast_path(int on)
-{
-    size_t n = fast_lines;
-
-    fast_on = on;
-    fast_lines = 0;
-    return n;
-}
-
 /* The fast path: a whole line without quotes or a CR before its end, that
  * starts a row, split here as libcsv splits it (each field without its
  * surrounding blanks; a line of nothing but blanks is no row) and handed to
@@ -404,7 +392,7 @@ static int csv_line_fast(struct csv_ctx *c, unsigned char delim, const char *s, 
         }
         csv_on_row('\n', c);
     }
-    fast_lines++;
+    import_fast.taken++;
     return 1;
 }
 
@@ -423,7 +411,7 @@ static int csv_feed(struct csv_parser *p, struct csv_ctx *c, const char *buf, si
 
         if (c->at_line_start && !c->in_quotes) {
             c->row_line = c->line;
-            const char *nl = fast_on ? memchr(buf + pos, '\n', n - pos) : NULL;
+            const char *nl = import_fast.on ? memchr(buf + pos, '\n', n - pos) : NULL;
             if (nl && csv_line_fast(c, csv_get_delim(p), buf + pos, (size_t)(nl - buf) + 1 - pos)) {
                 if (c->failed)
                     return -1;

@@ -456,15 +456,14 @@ static int flat_price(const struct flat_value *v, int64_t *out)
     return r == TS_NUM_OK;
 }
 
-static int fast_on = 1;
-static size_t fast_lines;
+struct import_fast import_fast = {1, 0};
 
-size_t import_json_fast_path(int on)
+size_t import_fast_path(int on)
 {
-    size_t n = fast_lines;
+    size_t n = import_fast.taken;
 
-    fast_on = on;
-    fast_lines = 0;
+    import_fast.on = on;
+    import_fast.taken = 0;
     return n;
 }
 
@@ -532,8 +531,8 @@ int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct 
             line.data[--line.len] = '\0';
         if (is_blank_line(line.data, line.len))
             continue;
-        if (fast_on && flat_record(line.data, line.len, o, lineno, &rec)) {
-            fast_lines++;
+        if (import_fast.on && flat_record(line.data, line.len, o, lineno, &rec)) {
+            import_fast.taken++;
             if (emit_record(sink, &rec, err) < 0)
                 goto out;
             continue;
@@ -1026,6 +1025,17 @@ static void st_value(struct stream *s)
     }
 }
 
+/* Reads one value from the next byte that is not blank: its bytes are
+ * mark..pos, and *line0 and *col0 the place before its first byte. */
+static void st_take_value(struct stream *s, long *line0, long *col0)
+{
+    st_skip_ws(s);
+    *line0 = s->line;
+    *col0 = s->col;
+    s->mark = s->pos;
+    st_value(s);
+}
+
 /* Parses the bytes mark..pos alone (any JSON value); a syntax error gets
  * its place in the document. */
 static json_t *st_parse(struct stream *s, long line0, long col0, struct ts_err *err)
@@ -1086,7 +1096,7 @@ static int st_element(struct stream *s, json_t *parsed, const char *name, size_t
     struct ts_record rec;
     int rc = -1;
 
-    fast_lines++;
+    import_fast.taken++;
     snprintf(where, sizeof(where), "%s[%zu]", name, i);
     if (!parsed && flat_record(s->buf + s->mark, s->pos - s->mark, o, 0, &rec)) {
         rec.where = where;
@@ -1117,9 +1127,8 @@ static int st_tail(struct stream *s, const struct ts_sink *sink, struct ts_err *
             st_syntax(s, "{\"a\":0,", err);
             goto out;
         }
-        long line0 = s->line, col0 = s->col;
-        s->mark = s->pos;
-        st_value(s);
+        long line0, col0;
+        st_take_value(s, &line0, &col0);
         json_t *k = st_parse(s, line0, col0, err); /* a string: it starts with '"' */
         if (!k)
             goto out;
@@ -1144,11 +1153,7 @@ static int st_tail(struct stream *s, const struct ts_sink *sink, struct ts_err *
             goto out;
         }
         st_next(s);
-        st_skip_ws(s);
-        line0 = s->line;
-        col0 = s->col;
-        s->mark = s->pos;
-        st_value(s);
+        st_take_value(s, &line0, &col0);
         json_t *v = st_parse(s, line0, col0, err);
         if (!v)
             goto out;
@@ -1175,7 +1180,7 @@ static int stream_doc(struct stream *s, const struct import_opts *o, const struc
                       enum ts_format *found, int *rc, struct ts_err *err)
 {
     const char *name;
-    int c = fast_on ? st_skip_ws(s) : -1, in_object = c == '{';
+    int c = import_fast.on ? st_skip_ws(s) : -1, in_object = c == '{';
 
     if (c != '[' && c != '{')
         return 0;
@@ -1201,9 +1206,8 @@ static int stream_doc(struct stream *s, const struct import_opts *o, const struc
         return 0;
 
     /* The first element decides the shape: records, not catalogue entries. */
-    long line0 = s->line, col0 = s->col;
-    s->mark = s->pos;
-    st_value(s);
+    long line0, col0;
+    st_take_value(s, &line0, &col0);
     json_error_t jerr;
     json_t *first = json_loadb(s->buf + s->mark, s->pos - s->mark,
                                JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
@@ -1227,11 +1231,7 @@ static int stream_doc(struct stream *s, const struct import_opts *o, const struc
             return 1;
         }
         st_next(s);
-        st_skip_ws(s);
-        line0 = s->line;
-        col0 = s->col;
-        s->mark = s->pos;
-        st_value(s);
+        st_take_value(s, &line0, &col0);
         if (st_element(s, NULL, name, i, line0, col0, o, sink, err) < 0)
             return 1;
     }

@@ -703,11 +703,11 @@ static void same_csv_both_ways(const char *text, int expect_fast)
 
     memset(&a, 0, sizeof(a));
     memset(&b, 0, sizeof(b));
-    import_csv_fast_path(1);
+    import_fast_path(1);
     int ra = run_str(text, &a, &ea);
-    size_t took = import_csv_fast_path(0);
+    size_t took = import_fast_path(0);
     int rb = run_str(text, &b, &eb);
-    import_csv_fast_path(1);
+    import_fast_path(1);
     if (expect_fast != (took > 0))
         fail_msg("fast path %s: %s", took ? "taken" : "not taken", text);
     if (ra != rb || strcmp(ea.msg, eb.msg) != 0 || ea.line != eb.line || ea.col != eb.col)

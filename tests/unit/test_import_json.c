@@ -849,11 +849,11 @@ static void same_both_ways(const char *text, int period, int expect_fast)
 {
     struct run fast, full;
 
-    import_json_fast_path(1);
+    import_fast_path(1);
     run_str(&fast, text, JSONL, TS_FMT_AUTO, period);
-    size_t took = import_json_fast_path(0);
+    size_t took = import_fast_path(0);
     run_str(&full, text, JSONL, TS_FMT_AUTO, period);
-    import_json_fast_path(1);
+    import_fast_path(1);
     if (expect_fast && took == 0)
         fail_msg("the fast path was not taken: %s", text);
     if (!expect_fast && took != 0)
@@ -937,11 +937,11 @@ static void same_doc_both_ways(const char *text, int expect_fast)
 {
     struct run fast, full;
 
-    import_json_fast_path(1);
+    import_fast_path(1);
     run_str(&fast, text, DOC, TS_FMT_AUTO, -1);
-    size_t took = import_json_fast_path(0);
+    size_t took = import_fast_path(0);
     run_str(&full, text, DOC, TS_FMT_AUTO, -1);
-    import_json_fast_path(1);
+    import_fast_path(1);
     if (expect_fast != (took > 0))
         fail_msg("fast path %s: %s", took ? "taken" : "not taken", text);
     if (fast.rc != full.rc || strcmp(fast.err.msg, full.err.msg) != 0 ||
@@ -1022,7 +1022,7 @@ static void test_doc_streamed(void **state)
 
     /* A forced format that the document is not: refused as before. */
     struct run r;
-    import_json_fast_path(1);
+    import_fast_path(1);
     run_str(&r, "{\"data\":[" R1 "]}", DOC, TS_FMT_JSON, -1);
     expect_err(&r, 0, 0,
                "not a JSON array of records (expected [{...}, ...] with period, model and token "
