@@ -349,6 +349,25 @@ static const char fingerprint_sql[] =
     " + ifnull(reasoning, -1) * 11 + ifnull(cached, -1) * 17 + ifnull(requests, -1) * 19"
     " + import_id * 23) FROM observations";
 
+/* Eight daily rows of models a and b on every weekday, before and after
+ * 1970, with each optional count given or not; each must be want. */
+static void put_mixed_days(struct store *st, const struct store_import *imp, int64_t a, int64_t b,
+                           enum store_change want)
+{
+    static const char *const days[] = {"2026-02-09", "2026-02-11", "2026-02-15", "2026-02-16",
+                                       "1969-12-29", "1969-12-31", "1970-01-01", "1970-01-04"};
+    for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++) {
+        struct store_obs o = obs(imp, TS_DAY, D(days[i]), i % 2 ? a : b, 100 + (int64_t)i);
+        if (i % 3 == 0)
+            o.prompt = 60 + (int64_t)i, o.completion = 40;
+        if (i == 2)
+            o.requests = 9;
+        if (i == 4)
+            o.reasoning = 0, o.cached = 1;
+        assert_int_equal(upsert(st, &o), want);
+    }
+}
+
 static void test_migrate_to_cells(void **state)
 {
     (void)state;
@@ -360,18 +379,7 @@ static void test_migrate_to_cells(void **state)
     struct store *st = open_ok(path);
     begin_import(st, "default", &imp);
     int64_t a = model_id(st, "a/x", "a"), b = model_id(st, "b/y", "b");
-    static const char *const days[] = {"2026-02-09", "2026-02-11", "2026-02-15", "2026-02-16",
-                                       "1969-12-29", "1969-12-31", "1970-01-01", "1970-01-04"};
-    for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++) {
-        struct store_obs o = obs(&imp, TS_DAY, D(days[i]), i % 2 ? a : b, 100 + (int64_t)i);
-        if (i % 3 == 0)
-            o.prompt = 60 + (int64_t)i, o.completion = 40;
-        if (i == 2)
-            o.requests = 9;
-        if (i == 4)
-            o.reasoning = 0, o.cached = 1;
-        assert_int_equal(upsert(st, &o), STORE_INSERTED);
-    }
+    put_mixed_days(st, &imp, a, b, STORE_INSERTED);
     struct store_obs w = obs(&imp, TS_WEEK, D("2026-02-09"), a, 700);
     w.cached = 3;
     assert_int_equal(upsert(st, &w), STORE_INSERTED);
@@ -402,16 +410,7 @@ static void test_migrate_to_cells(void **state)
                      2);
     begin_import(st, "default", &imp);
     struct store_status ss;
-    for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++) {
-        struct store_obs o = obs(&imp, TS_DAY, D(days[i]), i % 2 ? a : b, 100 + (int64_t)i);
-        if (i % 3 == 0)
-            o.prompt = 60 + (int64_t)i, o.completion = 40;
-        if (i == 2)
-            o.requests = 9;
-        if (i == 4)
-            o.reasoning = 0, o.cached = 1;
-        assert_int_equal(upsert(st, &o), STORE_UNCHANGED);
-    }
+    put_mixed_days(st, &imp, a, b, STORE_UNCHANGED);
     w.import_id = imp.id;
     assert_int_equal(upsert(st, &w), STORE_UNCHANGED);
     end_import(st, &imp, "b");
