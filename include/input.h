@@ -61,6 +61,11 @@ const char *input_peek(struct ts_input *in, size_t want, size_t *len);
  * error (see in->error). */
 ssize_t input_read(struct ts_input *in, void *buf, size_t n);
 
+/* Like input_read, but without a copy: consumes the bytes buffered
+ * (reading ahead when there are none) and points *p at them; they stay
+ * valid until the next read. */
+ssize_t input_next(struct ts_input *in, const char **p);
+
 /* Reads one line into line (reset first), without its '\n' (a '\r' before
  * it is kept). Returns 1 for a line, 0 at end of input, -1 on error. */
 int input_getline(struct ts_input *in, struct ts_buf *line);

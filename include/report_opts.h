@@ -50,6 +50,11 @@ int report_opts_parse(struct cli *c, const char *cmd, const char *usage, int arg
                       int (*on_own)(void *ctx, int id, const char *value), void *ctx,
                       struct report_opts *out);
 
+/* Parses a --by value for command cmd: country (when allow_country),
+ * vendor or model. Returns 0, or the usage error's exit status. */
+int report_parse_by(struct cli *c, const char *cmd, const char *value, int allow_country,
+                    enum query_by *out);
+
 /* The usage text of the shared options, for commands' --help. */
 extern const char report_opts_usage[];
 

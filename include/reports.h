@@ -6,10 +6,12 @@
 #define TOKSTAT_REPORTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "query.h"
 #include "render.h"
 #include "rowset.h"
+#include "util.h"
 
 #define REPORTS_MAX_COLS     16
 #define REPORTS_MAX_PARAMS   10
@@ -58,5 +60,10 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
 int reports_cost(const struct report_input *in, struct reports *out, struct ts_err *err);
 
 void reports_release(struct reports *r);
+
+/* Appends to b the range words of a title: "week of A" (from >= to: the
+ * week of to) or "weeks A to B", then " (dataset NAME)", or " (dataset
+ * NAME, other excluded)" with spec->other_exclude. from and to are Mondays. */
+void reports_range(struct ts_buf *b, int32_t from, int32_t to, const struct reports_spec *spec);
 
 #endif

@@ -57,21 +57,26 @@ struct layout {
     int map[C_NCOLS];
 };
 
-/* Fills cols (room for REPORTS_MAX_COLS) with the columns ids[0..n) and
- * starts rs over them. */
+/* Fills cols (room for REPORTS_MAX_COLS) with the columns ids[0..n) of
+ * rp_cols and starts rs over them. */
 void rp_layout_make(struct rowset *rs, struct rs_col *cols, struct layout *l,
                     const enum col_id *ids, size_t n, enum query_by by);
 void rp_set_text(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, const char *v);
 void rp_set_int(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, int64_t v);
 void rp_set_real(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, double v);
-void rp_set_new(struct rowset *rs, const struct layout *l, size_t r, enum col_id c);
 /* A growth rate cur / prev - 1, "new" from zero, nothing when both are 0. */
 void rp_set_growth(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, int64_t cur,
                    int64_t prev);
 
-/* A JSON parameter of the report (value copied; number: written as is). */
+/* A JSON parameter of the report (value copied): a string, or with
+ * rp_add_number_param a number written as is ("5"). */
 void rp_add_param(struct reports *r, const char *key, const char *value);
+void rp_add_number_param(struct reports *r, const char *key, const char *value);
 void rp_add_date_param(struct reports *r, const char *key, int32_t day);
+
+/* The block heading of the week of monday with days of data: "Week of
+ * 2026-02-09", "... (partial: 3 of 7 days)", "... (no data)"; buf of n bytes. */
+void rp_week_heading(int32_t monday, int days, char *buf, size_t n);
 
 /* "WHAT by GROUP, RANGE": the caller frees the result. */
 char *rp_format_title(const char *what, enum query_by by, const struct ts_buf *range);

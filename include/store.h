@@ -84,13 +84,10 @@ struct store_obs {
 
 /* Inserts o, or updates the row of its key, and says which it did (a
  * duplicate: this import already had the key). Rows are kept in memory and
- * written in bulk: store_obs_write, store_import_finish and store_commit
- * write them; a rollback forgets them. */
+ * written in bulk: store_import_finish and store_commit write them; a
+ * rollback forgets them. */
 int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_change *out,
                      struct ts_err *err);
-
-/* Writes the observations kept in memory. Returns 0 or -1. */
-int store_obs_write(struct store *st, struct ts_err *err);
 
 /* A model's price from valid_from on, from a source ("catalogue" or
  * "snapshot"); prices in pico-USD per token, TS_ABSENT = unknown. */

@@ -8,7 +8,6 @@
 #include "cmd.h"
 #include "report_opts.h"
 #include "util.h"
-#include "week.h"
 
 static const char usage[] =
     "usage: tokstat chart [--by country|vendor|model] [--format table|svg] [OPTIONS]\n"
@@ -42,13 +41,8 @@ static int on_own(void *p, int id, const char *value)
 {
     struct chart_args *a = p;
 
-    if (id == O_BY) {
-        if (query_by_parse(value, &a->by) == 0)
-            return 0;
-        return cli_usage_error(a->c, "chart",
-                               "invalid value '%s' for --by (expected country, vendor or model)",
-                               value);
-    }
+    if (id == O_BY)
+        return report_parse_by(a->c, "chart", value, 1, &a->by);
     if (strcmp(value, "table") == 0 || strcmp(value, "svg") == 0) {
         a->svg = value[0] == 's';
         return 0;
@@ -67,17 +61,9 @@ static int on_own(void *p, int id, const char *value)
 static char *chart_title(const struct report_input *in)
 {
     struct ts_buf t = TS_BUF_INIT;
-    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
 
-    date_format(in->from, a);
-    date_format(in->to, b);
     buf_printf(&t, "Share of tokens by %s, ", query_by_name(in->spec->by));
-    if (in->from == in->to)
-        buf_printf(&t, "week of %s", a);
-    else
-        buf_printf(&t, "weeks %s to %s", a, b);
-    buf_printf(&t, " (dataset %s%s)", in->spec->dataset,
-               in->spec->other_exclude ? ", other excluded" : "");
+    reports_range(&t, in->from, in->to, in->spec);
     return t.data;
 }
 

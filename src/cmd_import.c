@@ -113,7 +113,7 @@ static void print_summary(struct cli *c, const char *file, const struct ingest *
     const struct store_import *imp = &ig->imp;
 
     fprintf(c->out, "%s: ", file);
-    if (imp->rows > 0 || ig->imp.prices == 0) {
+    if (imp->rows > 0 || imp->prices == 0) {
         fprintf(c->out, "%lld %s, %lld inserted, %lld updated, %lld unchanged, dataset %s",
                 (long long)imp->rows, ts_plural(imp->rows, "row", "rows"), (long long)imp->inserted,
                 (long long)imp->updated, (long long)imp->unchanged, dataset);
@@ -123,14 +123,14 @@ static void print_summary(struct cli *c, const char *file, const struct ingest *
             date_format(week_start(ig->last_period) + 6, b);
             fprintf(c->out, ", weeks %s..%s", a, b);
         }
-        if (ig->imp.prices > 0)
-            fprintf(c->out, ", %lld %s", (long long)ig->imp.prices,
-                    ts_plural(ig->imp.prices, "price", "prices"));
+        if (imp->prices > 0)
+            fprintf(c->out, ", %lld %s", (long long)imp->prices,
+                    ts_plural(imp->prices, "price", "prices"));
     } else {
         char d[TS_DATE_LEN + 1];
         date_format(ig->price_day, d);
-        fprintf(c->out, "%lld %s from the model catalogue, valid from %s",
-                (long long)ig->imp.prices, ts_plural(ig->imp.prices, "price", "prices"), d);
+        fprintf(c->out, "%lld %s from the model catalogue, valid from %s", (long long)imp->prices,
+                ts_plural(imp->prices, "price", "prices"), d);
     }
     if (seen_when)
         fprintf(c->out, " (same content as the import of %s)", seen_when);

@@ -133,24 +133,30 @@ int cmd_vendors(struct cli *c, int argc, char **argv)
             return cli_usage_error(c, "vendors", "unexpected argument '%s'", o.value);
         args[nargs++] = o.value;
     }
+    /* Each subcommand with its word count, the subcommand included. */
+    static const struct {
+        const char *name;
+        size_t want;
+        const char *form;
+    } subs[] = {
+        {"list", 1, "vendors list"},
+        {"set", 3, "vendors set VENDOR COUNTRY"},
+        {"unset", 2, "vendors unset VENDOR"},
+        {"import", 2, "vendors import FILE"},
+    };
     const char *sub = nargs ? args[0] : "list";
-    size_t want = strcmp(sub, "list") == 0     ? 1
-                  : strcmp(sub, "set") == 0    ? 3
-                  : strcmp(sub, "unset") == 0  ? 2
-                  : strcmp(sub, "import") == 0 ? 2
-                                               : 0;
-    if (want == 0)
+    size_t k = 0, nsubs = sizeof(subs) / sizeof(subs[0]);
+    while (k < nsubs && strcmp(sub, subs[k].name) != 0)
+        k++;
+    if (k == nsubs)
         return cli_usage_error(c, "vendors",
                                "'%s' is not a vendors command (expected list, set, unset or "
                                "import)",
                                sub);
-    if (nargs > 0 && nargs != want) {
-        static const char *const forms[] = {NULL, "vendors list", "vendors unset VENDOR",
-                                            "vendors set VENDOR COUNTRY"};
-        const char *form = strcmp(sub, "import") == 0 ? "vendors import FILE" : forms[want];
+    size_t want = subs[k].want;
+    if (nargs > 0 && nargs != want)
         return cli_usage_error(c, "vendors", "'%s' takes %zu argument%s (expected 'tokstat %s')",
-                               sub, want - 1, want == 2 ? "" : "s", form);
-    }
+                               sub, want - 1, want == 2 ? "" : "s", subs[k].form);
     /* Check the arguments before touching the database. */
     if (want >= 2 && strcmp(sub, "import") != 0 && vendor_normalize(args[1], &vendor, &err) < 0) {
         rc = cli_usage_error(c, "vendors", "%s", err.msg);

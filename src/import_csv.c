@@ -17,7 +17,6 @@
 #include "util.h"
 #include "week.h"
 
-#define CSV_CHUNK     65536         /* bytes read from the input at a time */
 #define CSV_FIELD_MAX (1024 * 1024) /* longest field accepted, in bytes */
 #define CSV_BLK_SIZE  4096          /* libcsv's field buffer grows by this */
 #define CSV_NAME_MAX  40            /* column names kept for messages */
@@ -452,7 +451,6 @@ int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts
     struct csv_parser p;
     struct csv_ctx c;
     int parser_ready = 0;
-    char *chunk = NULL;
     int rc = -1;
 
     csv_ctx_init(&c, o, sink, err);
@@ -467,9 +465,9 @@ int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts
     csv_set_free_func(&p, free);
     csv_set_blk_size(&p, CSV_BLK_SIZE);
 
-    chunk = xmalloc(CSV_CHUNK);
     for (;;) {
-        ssize_t n = input_read(in, chunk, CSV_CHUNK);
+        const char *chunk;
+        ssize_t n = input_next(in, &chunk);
         if (n < 0) {
             ts_err_set(err, "read error: %s", strerror(in->error));
             goto cleanup;
@@ -498,7 +496,6 @@ int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts
 cleanup:
     if (parser_ready)
         csv_free(&p);
-    free(chunk);
     csv_ctx_release(&c);
     return rc;
 }

@@ -39,37 +39,40 @@ static int with_where(struct ts_err *err, const char *where)
 static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *err)
 {
     struct ingest *ig = ctx;
-    struct store_obs o;
     enum store_change change;
     int has_price = rec->prompt_price != TS_ABSENT || rec->completion_price != TS_ABSENT;
+    int64_t model;
 
-    memset(&o, 0, sizeof(o));
     /* A slug written as an earlier row of the file wrote it has its model
      * already: no normalising, no lookup by the normalised name. Rows with
-     * prices need the normalised name, so take the long way. */
-    int known = !has_price && strlen(rec->model) == rec->model_len &&
-                ts_map_get(&ig->ids, rec->model, &o.model);
+     * prices need the normalised name, so take the long way. A slug with a
+     * NUL inside cannot be a key of the map. */
+    int mappable = strlen(rec->model) == rec->model_len;
+    int known = !has_price && mappable && ts_map_get(&ig->ids, rec->model, &model);
     if (!known) {
         if (model_normalize(rec->model, rec->model_len, &ig->slug, &ig->vendor, err) < 0) {
             err->line = rec->line;
             err->col = rec->col;
             return with_where(err, rec->where);
         }
-        if (store_model(ig->st, ig->slug.data, ig->vendor.data, &o.model, err) < 0)
+        if (store_model(ig->st, ig->slug.data, ig->vendor.data, &model, err) < 0)
             return -1;
-        if (strlen(rec->model) == rec->model_len)
-            ts_map_put(&ig->ids, rec->model, o.model);
+        if (mappable)
+            ts_map_put(&ig->ids, rec->model, model);
     }
-    o.dataset = ig->imp.dataset;
-    o.import_id = ig->imp.id;
-    o.granularity = rec->period;
-    o.period = rec->period == TS_WEEK ? week_of_label(rec->date, ig->label_end) : rec->date;
-    o.total = rec->total;
-    o.prompt = rec->prompt;
-    o.completion = rec->completion;
-    o.reasoning = rec->reasoning;
-    o.cached = rec->cached;
-    o.requests = rec->requests;
+    struct store_obs o = {
+        .dataset = ig->imp.dataset,
+        .granularity = rec->period,
+        .period = rec->period == TS_WEEK ? week_of_label(rec->date, ig->label_end) : rec->date,
+        .model = model,
+        .import_id = ig->imp.id,
+        .total = rec->total,
+        .prompt = rec->prompt,
+        .completion = rec->completion,
+        .reasoning = rec->reasoning,
+        .cached = rec->cached,
+        .requests = rec->requests,
+    };
     if (store_upsert_obs(ig->st, &o, &change, err) < 0)
         return -1;
     if (change == STORE_DUPLICATE) {

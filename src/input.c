@@ -218,22 +218,39 @@ const char *input_peek(struct ts_input *in, size_t want, size_t *len)
     return in->peek + in->peek_pos;
 }
 
-ssize_t input_read(struct ts_input *in, void *buf, size_t n)
+/* The bytes buffered for the reader, reading ahead when there are none:
+ * how many (0 at end of input), or -1 on a read error. */
+static ssize_t input_avail(struct ts_input *in)
 {
-    if (n == 0)
-        return 0;
     if (in->peek_pos == in->peek_len && input_fill(in, INPUT_BUF_SIZE) < 0)
         return -1;
     if (!in->bom_checked && input_fill(in, 3) < 0)
         return -1;
-    size_t have = in->peek_len - in->peek_pos;
-    if (have == 0)
+    return (ssize_t)(in->peek_len - in->peek_pos);
+}
+
+ssize_t input_read(struct ts_input *in, void *buf, size_t n)
+{
+    if (n == 0)
         return 0;
-    if (n > have)
-        n = have;
+    ssize_t have = input_avail(in);
+    if (have <= 0)
+        return have;
+    if (n > (size_t)have)
+        n = (size_t)have;
     memcpy(buf, in->peek + in->peek_pos, n);
     in->peek_pos += n;
     return (ssize_t)n;
+}
+
+ssize_t input_next(struct ts_input *in, const char **p)
+{
+    ssize_t have = input_avail(in);
+
+    *p = in->peek + in->peek_pos;
+    if (have > 0)
+        in->peek_pos = in->peek_len;
+    return have;
 }
 
 int input_getline(struct ts_input *in, struct ts_buf *line)

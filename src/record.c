@@ -36,33 +36,41 @@ int64_t *record_count(struct ts_record *rec, enum ts_field f)
     }
 }
 
-/* Aliases in priority order within each field; the first is the field's name. */
+/* Aliases in priority order within each field; the first is the field's
+ * name. Their lengths are kept so that matching a key, done for every key
+ * of every JSON record, compares only names of the right length. */
+#define ALIAS(name, field)                                                                         \
+    {                                                                                              \
+        name, sizeof(name) - 1, field                                                              \
+    }
 static const struct {
     const char *name;
+    size_t len;
     enum ts_field field;
 } aliases[] = {
-    {"date", TS_F_DAY},
-    {"day", TS_F_DAY},
-    {"week", TS_F_WEEK},
-    {"week_start", TS_F_WEEK},
-    {"model", TS_F_MODEL},
-    {"model_permaslug", TS_F_MODEL},
-    {"slug", TS_F_MODEL},
-    {"model_id", TS_F_MODEL},
-    {"total_tokens", TS_F_TOTAL},
-    {"tokens", TS_F_TOTAL},
-    {"prompt_tokens", TS_F_PROMPT},
-    {"input_tokens", TS_F_PROMPT},
-    {"completion_tokens", TS_F_COMPLETION},
-    {"output_tokens", TS_F_COMPLETION},
-    {"reasoning_tokens", TS_F_REASONING},
-    {"cached_tokens", TS_F_CACHED},
-    {"requests", TS_F_REQUESTS},
-    {"request_count", TS_F_REQUESTS},
-    {"count", TS_F_REQUESTS},
-    {"prompt_price", TS_F_PROMPT_PRICE},
-    {"completion_price", TS_F_COMPLETION_PRICE},
+    ALIAS("date", TS_F_DAY),
+    ALIAS("day", TS_F_DAY),
+    ALIAS("week", TS_F_WEEK),
+    ALIAS("week_start", TS_F_WEEK),
+    ALIAS("model", TS_F_MODEL),
+    ALIAS("model_permaslug", TS_F_MODEL),
+    ALIAS("slug", TS_F_MODEL),
+    ALIAS("model_id", TS_F_MODEL),
+    ALIAS("total_tokens", TS_F_TOTAL),
+    ALIAS("tokens", TS_F_TOTAL),
+    ALIAS("prompt_tokens", TS_F_PROMPT),
+    ALIAS("input_tokens", TS_F_PROMPT),
+    ALIAS("completion_tokens", TS_F_COMPLETION),
+    ALIAS("output_tokens", TS_F_COMPLETION),
+    ALIAS("reasoning_tokens", TS_F_REASONING),
+    ALIAS("cached_tokens", TS_F_CACHED),
+    ALIAS("requests", TS_F_REQUESTS),
+    ALIAS("request_count", TS_F_REQUESTS),
+    ALIAS("count", TS_F_REQUESTS),
+    ALIAS("prompt_price", TS_F_PROMPT_PRICE),
+    ALIAS("completion_price", TS_F_COMPLETION_PRICE),
 };
+#undef ALIAS
 
 enum ts_field field_lookup(const char *name, size_t len, int *priority)
 {
@@ -78,7 +86,7 @@ enum ts_field field_lookup(const char *name, size_t len, int *priority)
     for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
         rank = aliases[i].field == prev ? rank + 1 : 0;
         prev = aliases[i].field;
-        if (strlen(aliases[i].name) == len && strncasecmp(aliases[i].name, name, len) == 0) {
+        if (aliases[i].len == len && strncasecmp(aliases[i].name, name, len) == 0) {
             if (priority)
                 *priority = rank;
             return aliases[i].field;

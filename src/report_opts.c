@@ -65,10 +65,8 @@ static int parse_week_date(struct cli *c, const char *cmd, const char *opt, cons
     return 0;
 }
 
-/* Parses a --by value for command cmd: country (when allow_country),
- * vendor or model. Returns 0, or the usage error's exit status. */
-static int report_parse_by(struct cli *c, const char *cmd, const char *value, int allow_country,
-                           enum query_by *out)
+int report_parse_by(struct cli *c, const char *cmd, const char *value, int allow_country,
+                    enum query_by *out)
 {
     if (query_by_parse(value, out) == 0 && (allow_country || *out != BY_COUNTRY))
         return 0;

@@ -22,21 +22,12 @@
 static void common_params(struct reports *r, const struct series *s,
                           const struct reports_spec *spec, struct ts_buf *range)
 {
-    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
-
     rp_add_param(r, "by", query_by_name(spec->by));
     rp_add_param(r, "dataset", spec->dataset);
     rp_add_param(r, "other", spec->other_exclude ? "exclude" : "include");
     rp_add_date_param(r, "from", s->from + 7);
     rp_add_date_param(r, "to", s->to);
-    date_format(s->from + 7, a);
-    date_format(s->to, b);
-    if (s->nweeks <= 2)
-        buf_printf(range, "week of %s", b);
-    else
-        buf_printf(range, "weeks %s to %s", a, b);
-    buf_printf(range, " (dataset %s%s)", spec->dataset,
-               spec->other_exclude ? ", other excluded" : "");
+    reports_range(range, s->from + 7, s->to, spec);
 }
 
 /* The index of the other bucket in s, or -1. */
@@ -59,18 +50,26 @@ static int64_t week_total(const struct series *s, long other, int exclude, size_
     return t;
 }
 
-/* The block heading of week w: "Week of 2026-02-09", "(partial: 3 of 7 days)". */
-static void week_heading(const struct series *s, size_t w, char *buf, size_t n)
+/* Orders idx[0..n), groups of s, by tokens in week w descending, then name. */
+static void order_by_week(const struct series *s, size_t w, size_t *idx, size_t n)
 {
-    char d[TS_DATE_LEN + 1];
+    int64_t *tok = xmalloc((n ? n : 1) * sizeof(*tok));
+    const char **names = xmalloc((n ? n : 1) * sizeof(*names));
+    size_t *order = xmalloc((n ? n : 1) * sizeof(*order));
+    size_t *picked = xmalloc((n ? n : 1) * sizeof(*picked));
 
-    date_format(s->from + (int32_t)(7 * w), d);
-    if (s->days[w] == 0)
-        snprintf(buf, n, "Week of %s (no data)", d);
-    else if (s->days[w] < 7)
-        snprintf(buf, n, "Week of %s (partial: %d of 7 days)", d, s->days[w]);
-    else
-        snprintf(buf, n, "Week of %s", d);
+    for (size_t i = 0; i < n; i++) {
+        tok[i] = s->groups[idx[i]].tokens[w];
+        names[i] = s->groups[idx[i]].name;
+        picked[i] = idx[i];
+    }
+    metrics_rank(tok, names, n, order);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = picked[order[i]];
+    free(tok);
+    free(names);
+    free(order);
+    free(picked);
 }
 
 /* The groups to show in week w (tokens > 0 in w, or in w-1 when with_prev),
@@ -80,10 +79,6 @@ static size_t week_order(const struct series *s, size_t w, int exclude_other, in
                          int ranked_only, size_t *idx)
 {
     size_t n = 0;
-    int64_t *tok = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*tok));
-    const char **names = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*names));
-    size_t *pick = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*pick));
-    size_t *order = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*order));
 
     for (size_t g = 0; g < s->ngroups; g++) {
         const struct series_group *sg = &s->groups[g];
@@ -91,19 +86,16 @@ static size_t week_order(const struct series *s, size_t w, int exclude_other, in
             continue;
         if (sg->tokens[w] <= 0 && !(with_prev && w > 0 && sg->tokens[w - 1] > 0))
             continue;
-        tok[n] = sg->tokens[w];
-        names[n] = sg->name;
-        pick[n] = g;
-        n++;
+        idx[n++] = g;
     }
-    metrics_rank(tok, names, n, order);
-    for (size_t i = 0; i < n; i++)
-        idx[i] = pick[order[i]];
-    free(tok);
-    free(names);
-    free(pick);
-    free(order);
+    order_by_week(s, w, idx, n);
     return n;
+}
+
+/* The block heading of week w of s. */
+static void week_heading(const struct series *s, size_t w, char *buf, size_t n)
+{
+    rp_week_heading(s->from + (int32_t)(7 * w), s->days[w], buf, n);
 }
 
 int reports_share(const struct series *s, const struct reports_spec *spec, struct reports *out)
@@ -144,11 +136,11 @@ int reports_share(const struct series *s, const struct reports_spec *spec, struc
             rp_set_text(&out->rows, &l, r, C_GROUP, g->name);
             rp_set_text(&out->rows, &l, r, C_COUNTRY, g->country);
             rp_set_int(&out->rows, &l, r, C_TOKENS, g->tokens[w]);
-            rp_set_real(&out->rows, &l, r, C_SHARE, metrics_share(g->tokens[w], denom));
+            double share = metrics_share(g->tokens[w], denom);
+            rp_set_real(&out->rows, &l, r, C_SHARE, share);
             if (have_prev)
                 rp_set_real(&out->rows, &l, r, C_CHANGE,
-                            metrics_share(g->tokens[w], denom) -
-                                metrics_share(g->tokens[w - 1], prev_denom));
+                            share - metrics_share(g->tokens[w - 1], prev_denom));
             out->nrows_data++;
         }
         size_t r = rowset_add(&out->rows);
@@ -203,51 +195,35 @@ int reports_growth(const struct series *s, const struct reports_spec *spec, stru
             continue;
         idx[n++] = g;
     }
-    {
-        /* Order the summary by the last week's tokens, then name. */
-        int64_t *tok = xmalloc((n ? n : 1) * sizeof(*tok));
-        const char **names = xmalloc((n ? n : 1) * sizeof(*names));
-        size_t *order = xmalloc((n ? n : 1) * sizeof(*order));
-        size_t *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
-        for (size_t i = 0; i < n; i++) {
-            tok[i] = s->groups[idx[i]].tokens[last];
-            names[i] = s->groups[idx[i]].name;
-        }
-        metrics_rank(tok, names, n, order);
-        for (size_t i = 0; i < n; i++)
-            sorted[i] = idx[order[i]];
-        for (size_t i = 0; i < n; i++) {
-            const struct series_group *sg = &s->groups[sorted[i]];
-            size_t r = rowset_add(sum);
-            double cg;
-            rp_set_text(sum, &sl, r, C_GROUP, sg->name);
-            rp_set_text(sum, &sl, r, C_COUNTRY, sg->country);
-            rp_set_int(sum, &sl, r, C_START, sg->tokens[first]);
-            rp_set_int(sum, &sl, r, C_END, sg->tokens[last]);
-            rp_set_growth(sum, &sl, r, C_GROWTH, sg->tokens[last], sg->tokens[first]);
-            if (metrics_compound_growth(sg->tokens[first], sg->tokens[last], steps, &cg) == 0)
-                rp_set_real(sum, &sl, r, C_WEEKLY, cg);
-            rp_set_int(sum, &sl, r, C_WEEKS, steps + 1);
-            if (spec->summary_only)
-                out->nrows_data++;
-        }
-        int64_t t0 = week_total(s, other, spec->other_exclude, first);
-        int64_t t1 = week_total(s, other, spec->other_exclude, last);
-        double cg;
+    /* The summary is ordered by the last week's tokens, then name. */
+    order_by_week(s, last, idx, n);
+    for (size_t i = 0; i < n; i++) {
+        const struct series_group *sg = &s->groups[idx[i]];
         size_t r = rowset_add(sum);
-        rowset_mark_total(sum, r);
-        rp_set_text(sum, &sl, r, C_GROUP, "Total");
-        rp_set_int(sum, &sl, r, C_START, t0);
-        rp_set_int(sum, &sl, r, C_END, t1);
-        rp_set_growth(sum, &sl, r, C_GROWTH, t1, t0);
-        if (metrics_compound_growth(t0, t1, steps, &cg) == 0)
+        double cg;
+        rp_set_text(sum, &sl, r, C_GROUP, sg->name);
+        rp_set_text(sum, &sl, r, C_COUNTRY, sg->country);
+        rp_set_int(sum, &sl, r, C_START, sg->tokens[first]);
+        rp_set_int(sum, &sl, r, C_END, sg->tokens[last]);
+        rp_set_growth(sum, &sl, r, C_GROWTH, sg->tokens[last], sg->tokens[first]);
+        if (metrics_compound_growth(sg->tokens[first], sg->tokens[last], steps, &cg) == 0)
             rp_set_real(sum, &sl, r, C_WEEKLY, cg);
         rp_set_int(sum, &sl, r, C_WEEKS, steps + 1);
-        free(tok);
-        free(names);
-        free(order);
-        free(sorted);
+        if (spec->summary_only)
+            out->nrows_data++;
     }
+    int64_t t0 = week_total(s, other, spec->other_exclude, first);
+    int64_t t1 = week_total(s, other, spec->other_exclude, last);
+    double tcg;
+    size_t tr = rowset_add(sum);
+    rowset_mark_total(sum, tr);
+    rp_set_text(sum, &sl, tr, C_GROUP, "Total");
+    rp_set_int(sum, &sl, tr, C_START, t0);
+    rp_set_int(sum, &sl, tr, C_END, t1);
+    rp_set_growth(sum, &sl, tr, C_GROWTH, t1, t0);
+    if (metrics_compound_growth(t0, t1, steps, &tcg) == 0)
+        rp_set_real(sum, &sl, tr, C_WEEKLY, tcg);
+    rp_set_int(sum, &sl, tr, C_WEEKS, steps + 1);
     if (spec->summary_only) {
         out->rep.rows = &out->rows;
         free(idx);
@@ -387,6 +363,7 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
     size_t *idx = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*idx));
     size_t *scratch = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*scratch));
     size_t topn = spec->top_n;
+    double last_hhi = 0; /* the HHI of week w - 1, when it has data */
     char head[64];
 
     memset(out, 0, sizeof(*out));
@@ -395,8 +372,6 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
     out->rows.block_title = "%s";
     rp_layout_make(&out->extra, out->extra_cols, &wl, week_ids,
                    sizeof(week_ids) / sizeof(week_ids[0]), spec->by);
-    /* The country make-up reads "CR-5"-style in the JSON key for clarity. */
-    out->extra_cols[wl.map[C_CR]].key = "cr";
 
     for (size_t w = 1; w < s->nweeks; w++) {
         if (s->days[w] == 0)
@@ -408,9 +383,13 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
         double hhi = metrics_hhi(tok, n, denom);
         double cr = metrics_cr(tok, n, shown, denom);
         int have_prev = s->days[w - 1] > 0;
-        double prev_hhi = have_prev ? week_hhi(s, other, spec->other_exclude, w - 1, scratch) : 0;
+        /* The week before inside the range had its HHI worked out last time round. */
+        double prev_hhi = !have_prev ? 0
+                          : w > 1    ? last_hhi
+                                     : week_hhi(s, other, spec->other_exclude, w - 1, scratch);
         const char *band = metrics_hhi_band_name(metrics_hhi_band(hhi));
 
+        last_hhi = hhi;
         free(tok);
         if (n == 0)
             continue;
@@ -476,8 +455,7 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
     common_params(out, s, spec, &range);
     char nbuf[32];
     snprintf(nbuf, sizeof(nbuf), "%zu", topn);
-    rp_add_param(out, "n", nbuf);
-    out->params[out->rep.nparams - 1].number = 1;
+    rp_add_number_param(out, "n", nbuf);
     buf_reset(&t);
     buf_printf(&t, "Top %zu %s by tokens, %s", topn, spec->by == BY_VENDOR ? "vendors" : "models",
                range.data);
@@ -495,7 +473,6 @@ int reports_top(const struct series *s, const struct reports_spec *spec, struct 
 
 void reports_warn(struct reports *r, const char *fmt, ...)
 {
-    struct ts_buf b = TS_BUF_INIT;
     va_list ap;
     int n;
 
@@ -506,11 +483,11 @@ void reports_warn(struct reports *r, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return;
-    b.data = xmalloc((size_t)n + 1);
+    char *msg = xmalloc((size_t)n + 1);
     va_start(ap, fmt);
-    vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    r->warnings[r->nwarnings++] = b.data;
+    r->warnings[r->nwarnings++] = msg;
 }
 
 void reports_release(struct reports *r)

@@ -28,8 +28,9 @@ static double per_million(int64_t pico)
 }
 
 /* A warning about models, naming up to five: "no price for 3 models (left
- * out, never counted as free): a, b, c". what has one %s for "N model(s)". */
-static void warn_models(struct reports *r, const char *what, char **names, size_t n)
+ * out, never counted as free): a, b, c"; with later, "3 models priced with
+ * their earliest price, from after the week: a, b, c". */
+static void warn_models(struct reports *r, int later, char **names, size_t n)
 {
     struct ts_buf b = TS_BUF_INIT, count = TS_BUF_INIT;
 
@@ -40,11 +41,11 @@ static void warn_models(struct reports *r, const char *what, char **names, size_
     if (n > 5)
         buf_printf(&b, " and %zu more", n - 5);
     buf_printf(&count, "%zu %s", n, ts_plural((long long)n, "model", "models"));
-    if (strcmp(what, "unpriced") == 0)
-        reports_warn(r, "no price for %s (left out, never counted as free): %s", count.data,
+    if (later)
+        reports_warn(r, "%s priced with their earliest price, from after the week: %s", count.data,
                      b.data);
     else
-        reports_warn(r, "%s priced with their earliest price, from after the week: %s", count.data,
+        reports_warn(r, "no price for %s (left out, never counted as free): %s", count.data,
                      b.data);
     buf_release(&b);
     buf_release(&count);
@@ -248,8 +249,8 @@ int reports_prices(const struct report_input *in, struct reports *out, struct ts
     t.data = NULL;
     out->rep.title = out->title;
     out->rep.rows = &out->rows;
-    warn_models(out, "unpriced", unpriced, nunpriced);
-    warn_models(out, "later", later_names, nlater);
+    warn_models(out, 0, unpriced, nunpriced);
+    warn_models(out, 1, later_names, nlater);
     rc = 0;
 done:
     buf_release(&t);
@@ -273,7 +274,7 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
     char **unpriced = NULL, **later_names = NULL;
     struct layout l;
     struct ts_buf t = TS_BUF_INIT, range = TS_BUF_INIT;
-    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1], head[64], share_text[32];
+    char head[64], share_text[32];
     double share = spec->prompt_share;
     int rc = -1, share_from_data = 0;
 
@@ -334,11 +335,7 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
             total.spend += spend;
         }
 
-        date_format(week, a);
-        if (days < 7)
-            snprintf(head, sizeof(head), "Week of %s (partial: %d of 7 days)", a, days);
-        else
-            snprintf(head, sizeof(head), "Week of %s", a);
+        rp_week_heading(week, days, head, sizeof(head));
         size_t *order = xmalloc((ngroups ? ngroups : 1) * sizeof(*order));
         order_groups(groups, ngroups, 0, order);
         for (size_t k = 0; k <= ngroups; k++) {
@@ -375,14 +372,8 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
     rp_add_date_param(out, "from", in->from);
     rp_add_date_param(out, "to", in->to);
     snprintf(share_text, sizeof(share_text), "%.6f", share);
-    rp_add_param(out, "prompt_share", share_text);
-    out->params[out->rep.nparams - 1].number = 1;
-    date_format(in->from, a);
-    date_format(in->to, b);
-    if (in->from == in->to)
-        buf_printf(&range, "week of %s (dataset %s)", a, spec->dataset);
-    else
-        buf_printf(&range, "weeks %s to %s (dataset %s)", a, b, spec->dataset);
+    rp_add_number_param(out, "prompt_share", share_text);
+    reports_range(&range, in->from, in->to, spec); /* no --other: never "other excluded" */
     out->title = rp_format_title("Estimated spend", spec->by, &range);
     buf_printf(&t,
                "%s; where a dump gives only total tokens, %.1f %% are taken as prompt tokens (%s)",
@@ -395,8 +386,8 @@ int reports_cost(const struct report_input *in, struct reports *out, struct ts_e
     t.data = NULL;
     out->rep.title = out->title;
     out->rep.rows = &out->rows;
-    warn_models(out, "unpriced", unpriced, nunpriced);
-    warn_models(out, "later", later_names, nlater);
+    warn_models(out, 0, unpriced, nunpriced);
+    warn_models(out, 1, later_names, nlater);
     rc = 0;
 done:
     buf_release(&t);

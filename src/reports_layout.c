@@ -82,12 +82,6 @@ void rp_set_real(struct rowset *rs, const struct layout *l, size_t r, enum col_i
         rowset_set_real(rs, r, (size_t)l->map[c], v);
 }
 
-void rp_set_new(struct rowset *rs, const struct layout *l, size_t r, enum col_id c)
-{
-    if (l->map[c] >= 0)
-        rowset_set_new(rs, r, (size_t)l->map[c]);
-}
-
 /* Sets a growth cell: a rate, "new" from zero, or nothing when both are 0. */
 void rp_set_growth(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, int64_t cur,
                    int64_t prev)
@@ -96,8 +90,8 @@ void rp_set_growth(struct rowset *rs, const struct layout *l, size_t r, enum col
 
     if (metrics_growth(cur, prev, &g) == 0)
         rp_set_real(rs, l, r, c, g);
-    else if (cur > 0)
-        rp_set_new(rs, l, r, c);
+    else if (cur > 0 && l->map[c] >= 0)
+        rowset_set_new(rs, r, (size_t)l->map[c]);
 }
 
 void rp_add_param(struct reports *r, const char *key, const char *value)
@@ -117,6 +111,15 @@ void rp_add_param(struct reports *r, const char *key, const char *value)
     r->rep.params = r->params;
 }
 
+void rp_add_number_param(struct reports *r, const char *key, const char *value)
+{
+    size_t n = r->rep.nparams;
+
+    rp_add_param(r, key, value);
+    if (r->rep.nparams > n) /* not when the table was full */
+        r->params[n].number = 1;
+}
+
 void rp_add_date_param(struct reports *r, const char *key, int32_t day)
 {
     char d[TS_DATE_LEN + 1];
@@ -131,4 +134,30 @@ char *rp_format_title(const char *what, enum query_by by, const struct ts_buf *r
 
     buf_printf(&t, "%s by %s, %s", what, query_by_name(by), range->data);
     return t.data;
+}
+
+void reports_range(struct ts_buf *b, int32_t from, int32_t to, const struct reports_spec *spec)
+{
+    char a[TS_DATE_LEN + 1], z[TS_DATE_LEN + 1];
+
+    date_format(from, a);
+    date_format(to, z);
+    if (from >= to)
+        buf_printf(b, "week of %s", z);
+    else
+        buf_printf(b, "weeks %s to %s", a, z);
+    buf_printf(b, " (dataset %s%s)", spec->dataset, spec->other_exclude ? ", other excluded" : "");
+}
+
+void rp_week_heading(int32_t monday, int days, char *buf, size_t n)
+{
+    char d[TS_DATE_LEN + 1];
+
+    date_format(monday, d);
+    if (days == 0)
+        snprintf(buf, n, "Week of %s (no data)", d);
+    else if (days < 7)
+        snprintf(buf, n, "Week of %s (partial: %d of 7 days)", d, days);
+    else
+        snprintf(buf, n, "Week of %s", d);
 }

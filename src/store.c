@@ -106,6 +106,7 @@ struct store {
 };
 
 static void cells_forget(struct store *st);
+static int cells_flush(struct store *st, struct ts_err *err);
 
 /* migrations[i] takes the schema from version i to i + 1. A new version
  * appends a migration here and never edits an earlier one. */
@@ -253,6 +254,7 @@ static const char *const migrations[] = {
 #define ROLLUP_VERSION 3
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+_Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION, "a migration for each schema version");
 
 static int db_err(struct store *st, struct ts_err *err, const char *what)
 {
@@ -283,9 +285,8 @@ static int set_wal(struct store *st, struct ts_err *err)
         int rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
         if (rc == SQLITE_OK)
             return 0;
-        if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
-            return ts_err_set(err, "%s", sqlite3_errmsg(st->db));
-        if (waited_ms >= BUSY_TIMEOUT_MS)
+        if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
+            waited_ms >= BUSY_TIMEOUT_MS)
             return ts_err_set(err, "%s", sqlite3_errmsg(st->db));
         nanosleep(&pause, NULL);
         waited_ms += 5;
@@ -527,7 +528,7 @@ int store_begin_read(struct store *st, struct ts_err *err)
 
 int store_commit(struct store *st, struct ts_err *err)
 {
-    if (store_obs_write(st, err) < 0 || exec(st, "COMMIT", err) < 0) {
+    if (cells_flush(st, err) < 0 || exec(st, "COMMIT", err) < 0) {
         store_rollback(st);
         return -1;
     }
@@ -639,7 +640,7 @@ int store_import_finish(struct store *st, const struct store_import *imp, struct
     sqlite3_stmt *s = NULL;
     int rc;
 
-    if (store_obs_write(st, err) < 0)
+    if (cells_flush(st, err) < 0)
         return -1;
     if (sqlite3_prepare_v2(st->db,
                            "UPDATE imports SET sha256 = ?2, format = ?3, rows = ?4, inserted = ?5,"
@@ -756,6 +757,12 @@ static int64_t cell_seen_key(const struct cell *c)
     return ((int64_t)(c->week + (1 << 22)) << 32) | (c->model << 1) | c->gran;
 }
 
+static int cell_damaged(struct ts_err *err, int64_t model, int32_t week)
+{
+    return ts_err_set(err, "database: damaged observations of model %lld in the week of day %ld",
+                      (long long)model, (long)week);
+}
+
 static int model_id_ok(const struct store_obs *o, struct ts_err *err)
 {
     if (o->model >= ((int64_t)1 << 31))
@@ -804,9 +811,7 @@ static int cell_load(struct store *st, struct cell *c, struct ts_err *err)
         cell_decode((const char *)sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0),
                     c->s, c->gran ? 1 : CELL_DAYS) < 0) {
         sqlite3_reset(s);
-        return ts_err_set(err,
-                          "database: damaged observations of model %lld in the week of day %ld",
-                          (long long)c->model, (long)c->week);
+        return cell_damaged(err, c->model, c->week);
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -853,6 +858,19 @@ static void bind_cell(sqlite3_stmt *s, int first, const struct cell *c, const ch
     sqlite3_bind_text(s, first + 5, text, (int)len, SQLITE_STATIC);
 }
 
+/* Widens the known range of weeks in the database to c's week, which is
+ * about to be written. (A failed write rolls back, which forgets it.) */
+static void range_add(struct store *st, const struct cell *c)
+{
+    if (st->range_dataset != c->dataset || !st->range[c->gran].known)
+        return;
+    if (!st->range[c->gran].any || c->week < st->range[c->gran].lo)
+        st->range[c->gran].lo = c->week;
+    if (!st->range[c->gran].any || c->week > st->range[c->gran].hi)
+        st->range[c->gran].hi = c->week;
+    st->range[c->gran].any = 1;
+}
+
 /* Writes the changed cells, in key order and CELL_PUT_MANY to a statement;
  * unless the import is ending, keeps the seen masks in temp.seen. Empties
  * the table. */
@@ -860,7 +878,7 @@ static int cells_write(struct store *st, int ending, struct ts_err *err)
 {
     struct cell_cache *cc = &st->cells;
     struct cell **dirty = xmalloc((cc->used ? cc->used : 1) * sizeof(*dirty));
-    size_t *off = xmalloc((CELL_PUT_MANY + 1) * sizeof(*off));
+    size_t off[CELL_PUT_MANY + 1];
     struct ts_buf text = TS_BUF_INIT;
     size_t n = 0;
     int rc = -1;
@@ -877,8 +895,10 @@ static int cells_write(struct store *st, int ending, struct ts_err *err)
                 goto out;
             st->seen_cells++;
         }
-        if (c->dirty)
+        if (c->dirty) {
             dirty[n++] = c;
+            range_add(st, c);
+        }
     }
     qsort(dirty, n, sizeof(*dirty), cell_cmp);
     for (size_t i = 0; i < n;) {
@@ -894,16 +914,6 @@ static int cells_write(struct store *st, int ending, struct ts_err *err)
             bind_cell(s, 1 + 6 * (int)j, dirty[i + j], text.data + off[j], off[j + 1] - off[j]);
         if (step_done(st, s, err, "writing observations") < 0)
             goto out;
-        for (size_t j = 0; j < k; j++) { /* the database now has these weeks */
-            const struct cell *c = dirty[i + j];
-            if (st->range_dataset == c->dataset && st->range[c->gran].known) {
-                if (!st->range[c->gran].any || c->week < st->range[c->gran].lo)
-                    st->range[c->gran].lo = c->week;
-                if (!st->range[c->gran].any || c->week > st->range[c->gran].hi)
-                    st->range[c->gran].hi = c->week;
-                st->range[c->gran].any = 1;
-            }
-        }
         i += k;
     }
     memset(cc->t, 0, cc->cap * sizeof(*cc->t));
@@ -911,7 +921,6 @@ static int cells_write(struct store *st, int ending, struct ts_err *err)
     rc = 0;
 out:
     buf_release(&text);
-    free(off);
     free(dirty);
     return rc;
 }
@@ -992,7 +1001,8 @@ int store_upsert_obs(struct store *st, const struct store_obs *o, enum store_cha
     return 0;
 }
 
-int store_obs_write(struct store *st, struct ts_err *err)
+/* Writes the cells kept in memory: the import is ending. */
+static int cells_flush(struct store *st, struct ts_err *err)
 {
     return st->cells.used ? cells_write(st, 1, err) : 0;
 }
@@ -1248,8 +1258,7 @@ int store_rollup(struct store *st, int64_t dataset, int32_t from, int32_t to, st
         r->model = sqlite3_column_int64(rd, 1);
         if (cell_decode((const char *)sqlite3_column_text(rd, 2),
                         (size_t)sqlite3_column_bytes(rd, 2), sl, CELL_DAYS) < 0) {
-            ts_err_set(err, "database: damaged observations of model %lld in the week of day %ld",
-                       (long long)r->model, (long)w);
+            cell_damaged(err, r->model, w);
             goto done;
         }
         for (int d = 0; d < CELL_DAYS; d++) {
@@ -1375,8 +1384,7 @@ int store_vendor_unset(struct store *st, const char *vendor, struct ts_err *err)
 
 static const char *col_text(sqlite3_stmt *s, int i)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
-    return t ? (const char *)t : NULL;
+    return (const char *)sqlite3_column_text(s, i);
 }
 
 int store_vendor_each(struct store *st, int (*fn)(void *ctx, const struct store_vendor *v),
@@ -1430,15 +1438,12 @@ static int status_dataset(struct store *st, int64_t id, struct store_dataset_sta
     "(SELECT " F "(o.week + j.key) FROM obs_week o, json_each(o.days) j"                           \
     " WHERE o.dataset_id = ?1 AND o.granularity = 0 AND j.type = 'array' AND o.week ="             \
     " (SELECT " F "(week) FROM obs_week WHERE dataset_id = ?1 AND granularity = 0))"
-    static const char counts_sql[] =
+    static const char counts_sql[] = USED_MODELS
         "SELECT (SELECT TOTAL(n) FROM obs_week WHERE dataset_id = ?1 AND granularity = 0),"
         " (SELECT TOTAL(n) FROM obs_week WHERE dataset_id = ?1 AND granularity = 1),"
         " " EDGE_DAY("MIN") ", " EDGE_DAY(
-            "MAX") ","
-                   " (" USED_MODELS "SELECT COUNT(*) FROM used u JOIN models m ON m.id = u.model_id"
-                   "   WHERE m.vendor <> 'other'),"
-                   " (" USED_MODELS "SELECT COUNT(DISTINCT m.vendor) FROM used u"
-                   "   JOIN models m ON m.id = u.model_id WHERE m.vendor <> 'other')";
+            "MAX") ", COUNT(*), COUNT(DISTINCT m.vendor)"
+                   " FROM used u JOIN models m ON m.id = u.model_id WHERE m.vendor <> 'other'";
     /* A week is built from its daily rows when it has any, else from its
      * weekly rows; days counts the distinct days of daily data. */
     static const char weeks_sql[] =

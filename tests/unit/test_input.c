@@ -636,6 +636,22 @@ static void test_large_hashed_beside(void **state)
     assert_string_equal(got, want);
     input_release(&in);
 
+    /* input_next hands out the same bytes without copying them. */
+    rewind(fp);
+    input_from_fp(&in, fp, "big");
+    const char *p;
+    ssize_t n;
+    got_bytes = 0;
+    while ((n = input_next(&in, &p)) > 0) {
+        assert_memory_equal(p, data + 3 + got_bytes, (size_t)n);
+        got_bytes += (size_t)n;
+    }
+    assert_int_equal(n, 0);
+    assert_int_equal(got_bytes, total - 3);
+    assert_int_equal(input_finish(&in, got, &err), 0);
+    assert_string_equal(got, want);
+    input_release(&in);
+
     /* Released half way: the thread is stopped and everything freed. */
     rewind(fp);
     input_from_fp(&in, fp, "big");

@@ -96,15 +96,21 @@ static void add_snap(struct price_book *b, const char *model, const char *day, i
     price_book_add(b, model, D(day), 1, prompt, completion);
 }
 
-/* The prompt price of model (named exactly) in the week of Monday week. */
-static int64_t prompt_at(const struct price_book *b, const char *model, const char *week,
-                         int *later)
+/* price_book_at for model (named exactly) in the week of Monday week has
+ * the prompt price want and sets *later to want_later (which it starts as
+ * the other value, so the call must write it). */
+static void assert_prompt_at(const struct price_book *b, const char *model, const char *week,
+                             int64_t want, int want_later)
 {
-    const struct price_row *r = price_book_at(b, model_index(b, model), D(week), later);
+    int later = !want_later;
+    const struct price_row *r = price_book_at(b, model_index(b, model), D(week), &later);
 
-    assert_non_null(r);
+    if (!r)
+        fail_msg("price_book_at(\"%s\", %s): no price", model, week);
     assert_string_equal(r->model, model);
-    return r->prompt;
+    if (r->prompt != want || later != want_later)
+        fail_msg("price_book_at(\"%s\", %s): prompt %lld, later %d; expected %lld, %d", model, week,
+                 (long long)r->prompt, later, (long long)want, want_later);
 }
 
 /* ---- price_strip ---- */
@@ -678,20 +684,15 @@ static void test_at_history(void **state)
     price_book_index(&b);
 
     /* The first price from its day on. */
-    assert_int_equal(prompt_at(&b, m, "2026-02-02", &later), PER_M(30));
-    assert_int_equal(later, 0);
-    assert_int_equal(prompt_at(&b, m, "2026-02-09", &later), PER_M(30));
-    assert_int_equal(later, 0);
+    assert_prompt_at(&b, m, "2026-02-02", PER_M(30), 0);
+    assert_prompt_at(&b, m, "2026-02-09", PER_M(30), 0);
     /* The last week wholly before the change. */
-    assert_int_equal(prompt_at(&b, m, "2026-04-20", &later), PER_M(30));
-    assert_int_equal(later, 0);
+    assert_prompt_at(&b, m, "2026-04-20", PER_M(30), 0);
     /* A price valid from inside the week (a Friday; the week ends on
      * Sunday 2026-05-03) applies to it. */
-    assert_int_equal(prompt_at(&b, m, "2026-04-27", &later), PER_M(15));
-    assert_int_equal(later, 0);
-    assert_int_equal(prompt_at(&b, m, "2026-05-04", &later), PER_M(15));
-    assert_int_equal(prompt_at(&b, m, "2026-06-01", &later), PER_M(15));
-    assert_int_equal(later, 0);
+    assert_prompt_at(&b, m, "2026-04-27", PER_M(15), 0);
+    assert_prompt_at(&b, m, "2026-05-04", PER_M(15), 0);
+    assert_prompt_at(&b, m, "2026-06-01", PER_M(15), 0);
     /* The completion price comes from the same row. */
     assert_int_equal(price_book_at(&b, model_index(&b, m), D("2026-06-01"), &later)->completion,
                      PER_M(60));
@@ -703,7 +704,6 @@ static void test_at_sunday_boundary(void **state)
     (void)state;
     struct price_book b = PRICE_BOOK_INIT;
     const char *m = "x/m";
-    int later = -1;
 
     add_cat(&b, m, "2026-02-01", PER_M(1), 0); /* a Sunday */
     add_cat(&b, m, "2026-02-08", PER_M(2), 0); /* the next Sunday */
@@ -711,12 +711,10 @@ static void test_at_sunday_boundary(void **state)
     price_book_index(&b);
 
     /* The week of 2026-01-26 ends on 2026-02-01. */
-    assert_int_equal(prompt_at(&b, m, "2026-01-26", &later), PER_M(1));
-    assert_int_equal(later, 0);
-    assert_int_equal(prompt_at(&b, m, "2026-02-02", &later), PER_M(2));
-    assert_int_equal(prompt_at(&b, m, "2026-02-09", &later), PER_M(2));
-    assert_int_equal(prompt_at(&b, m, "2026-02-16", &later), PER_M(3));
-    assert_int_equal(later, 0);
+    assert_prompt_at(&b, m, "2026-01-26", PER_M(1), 0);
+    assert_prompt_at(&b, m, "2026-02-02", PER_M(2), 0);
+    assert_prompt_at(&b, m, "2026-02-09", PER_M(2), 0);
+    assert_prompt_at(&b, m, "2026-02-16", PER_M(3), 0);
     price_book_release(&b);
 }
 
@@ -725,20 +723,16 @@ static void test_at_before_every_price(void **state)
     (void)state;
     struct price_book b = PRICE_BOOK_INIT;
     const char *m = "deepseek/deepseek-v3.2";
-    int later = -1;
 
     add_cat(&b, m, "2026-05-01", PER_M(15), PER_M(60));
     add_cat(&b, m, "2026-02-02", PER_M(30), PER_M(120));
     price_book_index(&b);
 
     /* The week of 2026-01-26 ends on Sunday 2026-02-01, a day too early. */
-    assert_int_equal(prompt_at(&b, m, "2026-01-26", &later), PER_M(30));
-    assert_int_equal(later, 1);
-    assert_int_equal(prompt_at(&b, m, "2025-06-02", &later), PER_M(30));
-    assert_int_equal(later, 1);
-    /* *later is reset by the next call. */
-    assert_int_equal(prompt_at(&b, m, "2026-02-02", &later), PER_M(30));
-    assert_int_equal(later, 0);
+    assert_prompt_at(&b, m, "2026-01-26", PER_M(30), 1);
+    assert_prompt_at(&b, m, "2025-06-02", PER_M(30), 1);
+    /* *later is reset by the next call (the helper passes it in as 1). */
+    assert_prompt_at(&b, m, "2026-02-02", PER_M(30), 0);
     price_book_release(&b);
 }
 
