@@ -25,8 +25,8 @@ int format_parse(const char *name, enum ts_format *out);
 
 /* The family of the content, from its first bytes (BOM already skipped):
  * TS_FMT_CSV, TS_FMT_JSONL (one object a line, at least two lines), or
- * TS_FMT_JSON for any whole JSON document whose exact shape is decided
- * after parsing (format_of_json). Returns -1 with err set for empty input. */
-int format_sniff(const char *head, size_t len, int at_eof, enum ts_format *out, struct ts_err *err);
+ * TS_FMT_JSON for any whole JSON document, whose exact shape the JSON
+ * importer decides from its keys. Returns -1 with err set for empty input. */
+int format_sniff(const char *head, size_t len, enum ts_format *out, struct ts_err *err);
 
 #endif

@@ -68,7 +68,8 @@ int query_unmapped(struct store *st, int64_t dataset, int32_t from, int32_t to, 
 
 /* The citation for data imported from OpenRouter formats, e.g.
  * "OpenRouter (openrouter.ai/rankings), as of 2026-05-30T05:27:03Z",
- * or NULL (*out) when the dataset has no such import. Freed by the caller. */
+ * or NULL (*out) when the dataset has no such import. Freed by the caller.
+ * Returns 0, or -1 with err filled. */
 int query_source(struct store *st, int64_t dataset, char **out, struct ts_err *err);
 
 /* Every price and catalogue alias, indexed (price_book_index done). */
@@ -90,7 +91,8 @@ void usage_rows_release(struct usage_row *rows, size_t n);
 
 /* The share of prompt tokens over the dataset's observations that give
  * both prompt and completion tokens (the other bucket left out). Returns 1
- * and sets *out, or 0 when no observation has the split. */
+ * and sets *out, 0 when no observation has the split, -1 on a database
+ * error (err filled). */
 int query_prompt_share(struct store *st, int64_t dataset, double *out, struct ts_err *err);
 
 #endif

@@ -170,7 +170,7 @@ static int import_one(struct cli *c, struct store *st, const char *name,
             ts_err_set(&err, "read error: %s", strerror(in.error));
             goto fail;
         }
-        if (format_sniff(head, len, in.eof, &fmt, &err) < 0)
+        if (format_sniff(head, len, &fmt, &err) < 0)
             goto fail;
     }
     if (store_begin(st, &err) < 0)

@@ -88,11 +88,10 @@ static int looks_like_jsonl(const char *s, size_t len)
     return i < len && s[i] == '{';
 }
 
-int format_sniff(const char *head, size_t len, int at_eof, enum ts_format *out, struct ts_err *err)
+int format_sniff(const char *head, size_t len, enum ts_format *out, struct ts_err *err)
 {
     size_t i = 0;
 
-    (void)at_eof;
     while (i < len && is_space(head[i]))
         i++;
     if (i == len)

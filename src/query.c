@@ -271,7 +271,13 @@ int query_source(struct store *st, int64_t dataset, char **out, struct ts_err *e
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
         return q_err(db, err, "reading imports");
     sqlite3_bind_int64(s, 1, dataset);
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 2) > 0) {
+    int rc = sqlite3_step(s); /* an aggregate: always one row */
+    if (rc != SQLITE_ROW) {
+        q_err(db, err, "reading imports");
+        sqlite3_finalize(s);
+        return -1;
+    }
+    if (sqlite3_column_int64(s, 2) > 0) {
         const unsigned char *as_of = sqlite3_column_text(s, 0);
         const unsigned char *when = sqlite3_column_text(s, 1);
         buf_adds(&b, "OpenRouter (openrouter.ai/rankings), ");
@@ -391,7 +397,13 @@ int query_prompt_share(struct store *st, int64_t dataset, double *out, struct ts
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
         return q_err(db, err, "reading the prompt share");
     sqlite3_bind_int64(s, 1, dataset);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    int rc = sqlite3_step(s); /* an aggregate: always one row */
+    if (rc != SQLITE_ROW) {
+        q_err(db, err, "reading the prompt share");
+        sqlite3_finalize(s);
+        return -1;
+    }
+    {
         double p = sqlite3_column_double(s, 0), c = sqlite3_column_double(s, 1);
         if (p + c > 0) {
             *out = p / (p + c);

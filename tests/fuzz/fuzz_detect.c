@@ -20,14 +20,14 @@ FUZZ_NO_COVERAGE static size_t skip_space(const char *s, size_t len)
 
 /* The result of format_sniff(head, len) against what the header promises:
  * an error only for white space, else the family of the first non-blank. */
-static void check_sniff(const char *head, size_t len, int at_eof, enum ts_format *out)
+static void check_sniff(const char *head, size_t len, enum ts_format *out)
 {
     struct ts_err err = TS_ERR_INIT;
     size_t i;
     int rc;
 
     *out = TS_FMT_AUTO; /* never a result: stays so on error */
-    rc = format_sniff(head, len, at_eof, out, &err);
+    rc = format_sniff(head, len, out, &err);
     i = skip_space(head, len);
     if (i == len) {
         FUZZ_CHECK(rc == -1);
@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc;
 
     fuzz_bytes_make(&b, data, size);
-    check_sniff((const char *)b.data, b.size, 1, &raw_fmt);
+    check_sniff((const char *)b.data, b.size, &raw_fmt);
 
     fp = fuzz_fopen(&b);
     input_from_fp(&in, fp, "fuzz");
@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(memcmp(head, b.data + bom, len) == 0);
         FUZZ_CHECK(!in.eof || len == b.size - bom);
     }
-    check_sniff(head, len, in.eof, &fmt);
+    check_sniff(head, len, &fmt);
 
     if (fmt != TS_FMT_AUTO) {
         fuzz_sink_ctx_init(&ctx, fmt == TS_FMT_CSV || fmt == TS_FMT_JSONL ? 1 : 0,

@@ -63,7 +63,7 @@ static enum ts_format sniff(const char *s)
     enum ts_format f = TS_FMT_AUTO;
     struct ts_err err = TS_ERR_INIT;
 
-    if (format_sniff(s, strlen(s), 1, &f, &err) != 0)
+    if (format_sniff(s, strlen(s), &f, &err) != 0)
         fail_msg("format_sniff('%s') failed: %s", s, err.msg);
     assert_string_equal(err.msg, "");
     return f;
@@ -122,7 +122,7 @@ static void test_sniff_empty(void **state)
     for (size_t i = 0; i < sizeof(blank) / sizeof(blank[0]); i++) {
         enum ts_format f = TS_FMT_CSV;
         struct ts_err err = TS_ERR_INIT;
-        assert_int_equal(format_sniff(blank[i], strlen(blank[i]), 1, &f, &err), -1);
+        assert_int_equal(format_sniff(blank[i], strlen(blank[i]), &f, &err), -1);
         assert_string_equal(err.msg, "empty file (expected CSV or JSON)");
         assert_int_equal(f, TS_FMT_CSV); /* untouched */
     }
@@ -137,12 +137,12 @@ static void test_sniff_len(void **state)
     enum ts_format f;
     struct ts_err err = TS_ERR_INIT;
 
-    assert_int_equal(format_sniff(s, 5, 0, &f, &err), 0);
+    assert_int_equal(format_sniff(s, 5, &f, &err), 0);
     assert_int_equal(f, TS_FMT_JSON);
-    assert_int_equal(format_sniff(s, 9, 0, &f, &err), 0);
+    assert_int_equal(format_sniff(s, 9, &f, &err), 0);
     assert_int_equal(f, TS_FMT_JSONL);
-    assert_int_equal(format_sniff(s, 0, 1, &f, &err), -1);
-    assert_int_equal(format_sniff("  x", 2, 1, &f, &err), -1);
+    assert_int_equal(format_sniff(s, 0, &f, &err), -1);
+    assert_int_equal(format_sniff("  x", 2, &f, &err), -1);
 }
 
 int main(void)
