@@ -1,7 +1,7 @@
 /* main.c - the program is a thin front end over the core library. */
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 int main(int argc, char **argv)
 {

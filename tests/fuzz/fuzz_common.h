@@ -21,12 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "import.h"
-#include "input.h"
-#include "record.h"
-#include "sha256.h"
-#include "week.h"
+#include "core/err.h"
+#include "import/import.h"
+#include "import/input.h"
+#include "import/record.h"
+#include "core/sha256.h"
+#include "core/week.h"
 
 #define FUZZ_CHECK(cond)                                                                           \
     do {                                                                                           \

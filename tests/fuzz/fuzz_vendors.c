@@ -6,7 +6,7 @@
 #include <ctype.h>
 
 #include "fuzz_common.h"
-#include "vendors.h"
+#include "core/vendors.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 
 #include "support.h"
-#include "util.h"
-#include "week.h"
+#include "core/util.h"
+#include "core/week.h"
 
 /* ---- dates ---- */
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "record.h"
+#include "import/record.h"
 
 /* ---- dates ---- */
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cell.h"
+#include "db/cell.h"
 
 static struct cell_slot slot(int64_t total, int64_t import_id, int64_t prompt, int64_t completion,
                              int64_t reasoning, int64_t cached, int64_t requests)

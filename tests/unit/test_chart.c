@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chart.h"
+#include "report/chart.h"
 #include "support.h"
-#include "util.h"
+#include "core/util.h"
 
 #define T 1000000000000LL /* a trillion tokens */
 

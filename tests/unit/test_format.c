@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "format.h"
+#include "import/format.h"
 
 static void test_names(void **state)
 {

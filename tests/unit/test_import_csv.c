@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import.h"
+#include "import/import.h"
 #include "support.h"
-#include "util.h"
-#include "week.h"
+#include "core/util.h"
+#include "core/week.h"
 
 /* Runs import_csv over an open stream, collecting into c. Every record
  * must have its slug NUL-terminated and no where; the sink takes no prices

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import.h"
+#include "import/import.h"
 #include "support.h"
-#include "util.h"
-#include "week.h"
+#include "core/util.h"
+#include "core/week.h"
 
 /* One test's state: what was collected and the error. */
 struct run {

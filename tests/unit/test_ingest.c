@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest.h"
+#include "import/ingest.h"
 #include "support.h"
-#include "week.h"
+#include "core/week.h"
 
 /* One store file per test, one import at a time through ig. */
 struct fx {
     char path[256];
-    struct store *st;
+    struct db *st;
     struct ingest ig;
     struct ts_sink sink;
     int open_import;
@@ -28,8 +28,8 @@ static int fx_setup(void **state)
     struct ts_err err = TS_ERR_INIT;
 
     sup_tmp_path(f->path, sizeof(f->path), "test.db");
-    if (store_open(f->path, &f->st, &err) != 0) {
-        fprintf(stderr, "store_open: %s\n", err.msg);
+    if (db_open(f->path, &f->st, &err) != 0) {
+        fprintf(stderr, "db_open: %s\n", err.msg);
         free(f);
         return -1;
     }
@@ -43,7 +43,7 @@ static int fx_teardown(void **state)
 
     if (f->open_import)
         ingest_release(&f->ig);
-    store_close(f->st);
+    db_close(f->st);
     free(f);
     return 0;
 }
@@ -57,10 +57,10 @@ static void start(struct fx *f, int label_end, int32_t price_day)
     f->open_import = 1;
     f->ig.imp.file = "test";
     f->ig.imp.format = "csv";
-    if (store_begin(f->st, &err) != 0)
-        fail_msg("store_begin: %s", err.msg);
-    assert_int_equal(store_dataset(f->st, "default", 1, &f->ig.imp.dataset, &err), 1);
-    assert_int_equal(store_import_start(f->st, &f->ig.imp, &err), 0);
+    if (db_begin(f->st, &err) != 0)
+        fail_msg("db_begin: %s", err.msg);
+    assert_int_equal(db_dataset(f->st, "default", 1, &f->ig.imp.dataset, &err), 1);
+    assert_int_equal(db_import_start(f->st, &f->ig.imp, &err), 0);
     ingest_sink(&f->ig, &f->sink);
     assert_ptr_equal(f->sink.ctx, &f->ig);
     assert_non_null(f->sink.record);
@@ -74,9 +74,9 @@ static void finish(struct fx *f)
 
     snprintf(f->ig.imp.sha256, sizeof(f->ig.imp.sha256), "sha-%lld", (long long)f->ig.imp.id);
     f->ig.imp.as_of = f->ig.as_of;
-    assert_int_equal(store_import_finish(f->st, &f->ig.imp, &err), 0);
-    if (store_commit(f->st, &err) != 0)
-        fail_msg("store_commit: %s", err.msg);
+    assert_int_equal(db_import_finish(f->st, &f->ig.imp, &err), 0);
+    if (db_commit(f->st, &err) != 0)
+        fail_msg("db_commit: %s", err.msg);
     ingest_release(&f->ig);
     f->open_import = 0;
 }
@@ -86,10 +86,10 @@ static void reopen(struct fx *f)
 {
     struct ts_err err = TS_ERR_INIT;
 
-    store_close(f->st);
+    db_close(f->st);
     f->st = NULL;
-    if (store_open(f->path, &f->st, &err) != 0)
-        fail_msg("store_open: %s", err.msg);
+    if (db_open(f->path, &f->st, &err) != 0)
+        fail_msg("db_open: %s", err.msg);
 }
 
 static struct ts_record rec(enum ts_period p, const char *date, const char *model, int64_t total)
@@ -253,7 +253,7 @@ static void test_duplicate_daily(void **state)
     assert_counts(&f->ig, 1, 1, 0, 0);
     ingest_release(&f->ig);
     f->open_import = 0;
-    store_rollback(f->st);
+    db_rollback(f->st);
 }
 
 static void test_duplicate_weekly_and_where(void **state)
@@ -277,7 +277,7 @@ static void test_duplicate_weekly_and_where(void **state)
     assert_int_equal(err.col, 41);
     ingest_release(&f->ig);
     f->open_import = 0;
-    store_rollback(f->st);
+    db_rollback(f->st);
 }
 
 /* Slugs that normalise to the same key are duplicates. */
@@ -339,7 +339,7 @@ static void test_bad_slug(void **state)
     assert_false(f->ig.have_period);
     ingest_release(&f->ig);
     f->open_import = 0;
-    store_rollback(f->st);
+    db_rollback(f->st);
     assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM models"), 0);
 }
 
@@ -583,7 +583,7 @@ static void test_many_cells(void **state)
     assert_int_equal(err.line, 99999);
     ingest_release(&f->ig);
     f->open_import = 0;
-    store_rollback(f->st);
+    db_rollback(f->st);
 
     /* A revised row whose cell was written, then its copy: a duplicate. */
     start(f, 0, 0);
@@ -595,7 +595,7 @@ static void test_many_cells(void **state)
     assert_int_equal(err.line, 7);
     ingest_release(&f->ig);
     f->open_import = 0;
-    store_rollback(f->st);
+    db_rollback(f->st);
     assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM observations"), 9280);
     assert_int_equal(stored(f, TS_DAY, "2026-03-16", "v/m00001"), 14001);
 }

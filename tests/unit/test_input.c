@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "input.h"
+#include "import/input.h"
 #include "support.h"
 
 #define BOM "\xEF\xBB\xBF"

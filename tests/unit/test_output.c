@@ -20,9 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "render/output.h"
 #include "support.h"
-#include "util.h"
+#include "core/util.h"
 
 /* ---- helpers ---- */
 

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "prices.h"
-#include "record.h"
+#include "core/prices.h"
+#include "import/record.h"
 #include "support.h"
-#include "util.h"
+#include "core/util.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "input.h"
-#include "progress.h"
+#include "import/input.h"
+#include "render/progress.h"
 #include "support.h"
 
 #define KIB 1024ULL

@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest.h"
-#include "query.h"
+#include "import/ingest.h"
+#include "db/query.h"
 #include "support.h"
-#include "week.h"
+#include "core/week.h"
 
 #define SOURCE_PREFIX "OpenRouter (openrouter.ai/rankings), "
 
@@ -25,7 +25,7 @@
 
 struct fx {
     char path[256];
-    struct store *st;
+    struct db *st;
     struct ingest ig;
     struct ts_sink sink;
     int open_import;
@@ -39,8 +39,8 @@ static int fx_setup(void **state)
     if (!f)
         return -1;
     sup_tmp_path(f->path, sizeof(f->path), "query.db");
-    if (store_open(f->path, &f->st, &err) != 0) {
-        fprintf(stderr, "store_open: %s\n", err.msg);
+    if (db_open(f->path, &f->st, &err) != 0) {
+        fprintf(stderr, "db_open: %s\n", err.msg);
         free(f);
         return -1;
     }
@@ -53,10 +53,10 @@ static int fx_teardown(void **state)
     struct fx *f = *state;
 
     if (f->open_import) {
-        store_rollback(f->st);
+        db_rollback(f->st);
         ingest_release(&f->ig);
     }
-    store_close(f->st);
+    db_close(f->st);
     free(f);
     return 0;
 }
@@ -67,8 +67,8 @@ static int64_t dataset(struct fx *f, const char *name)
     struct ts_err err = TS_ERR_INIT;
     int64_t id = -1;
 
-    if (store_dataset(f->st, name, 1, &id, &err) != 1)
-        fail_msg("store_dataset '%s': %s", name, err.msg);
+    if (db_dataset(f->st, name, 1, &id, &err) != 1)
+        fail_msg("db_dataset '%s': %s", name, err.msg);
     return id;
 }
 
@@ -82,12 +82,12 @@ static void imp_begin(struct fx *f, const char *name, const char *format)
     f->open_import = 1;
     f->ig.imp.file = "test";
     f->ig.imp.format = format;
-    if (store_begin(f->st, &err) != 0)
-        fail_msg("store_begin: %s", err.msg);
-    if (store_dataset(f->st, name, 1, &f->ig.imp.dataset, &err) != 1)
-        fail_msg("store_dataset '%s': %s", name, err.msg);
-    if (store_import_start(f->st, &f->ig.imp, &err) != 0)
-        fail_msg("store_import_start: %s", err.msg);
+    if (db_begin(f->st, &err) != 0)
+        fail_msg("db_begin: %s", err.msg);
+    if (db_dataset(f->st, name, 1, &f->ig.imp.dataset, &err) != 1)
+        fail_msg("db_dataset '%s': %s", name, err.msg);
+    if (db_import_start(f->st, &f->ig.imp, &err) != 0)
+        fail_msg("db_import_start: %s", err.msg);
     ingest_sink(&f->ig, &f->sink);
 }
 
@@ -130,8 +130,8 @@ static void imp_end(struct fx *f, const char *as_of)
     snprintf(f->ig.imp.sha256, sizeof(f->ig.imp.sha256), "sha-%lld", (long long)f->ig.imp.id);
     if (ingest_finish(&f->ig, &err) != 0)
         fail_msg("ingest_finish: %s", err.msg);
-    if (store_commit(f->st, &err) != 0)
-        fail_msg("store_commit: %s", err.msg);
+    if (db_commit(f->st, &err) != 0)
+        fail_msg("db_commit: %s", err.msg);
     ingest_release(&f->ig);
     f->open_import = 0;
 }
@@ -140,8 +140,8 @@ static void vendor_set(struct fx *f, const char *vendor, const char *country)
 {
     struct ts_err err = TS_ERR_INIT;
 
-    if (store_vendor_set(f->st, vendor, country, &err) != 0)
-        fail_msg("store_vendor_set %s %s: %s", vendor, country, err.msg);
+    if (db_vendor_set(f->st, vendor, country, &err) != 0)
+        fail_msg("db_vendor_set %s %s: %s", vendor, country, err.msg);
 }
 
 /* ---- reading results ---- */
@@ -150,8 +150,8 @@ static void weeks_ok(struct fx *f, int64_t ds, struct week_days **w, size_t *n)
 {
     struct ts_err err = TS_ERR_INIT;
 
-    if (query_weeks(f->st, ds, w, n, &err) != 0)
-        fail_msg("query_weeks: %s", err.msg);
+    if (db_weeks(f->st, ds, w, n, &err) != 0)
+        fail_msg("db_weeks: %s", err.msg);
 }
 
 /* Checks what every series must satisfy: the matrix covers from..to,
@@ -197,13 +197,13 @@ static void check_series(const struct series *s)
     }
 }
 
-static void series_ok(struct fx *f, int64_t ds, enum query_by by, const char *from, const char *to,
+static void series_ok(struct fx *f, int64_t ds, enum group_by by, const char *from, const char *to,
                       struct series *s)
 {
     struct ts_err err = TS_ERR_INIT;
 
-    if (query_series(f->st, ds, by, D(from), D(to), s, &err) != 0)
-        fail_msg("query_series: %s", err.msg);
+    if (db_series(f->st, ds, by, D(from), D(to), s, &err) != 0)
+        fail_msg("db_series: %s", err.msg);
     check_series(s);
 }
 
@@ -298,8 +298,8 @@ static void unmapped_ok(struct fx *f, int64_t ds, const char *from, const char *
 {
     struct ts_err err = TS_ERR_INIT;
 
-    if (query_unmapped(f->st, ds, D(from), D(to), out, n, &err) != 0)
-        fail_msg("query_unmapped: %s", err.msg);
+    if (db_unmapped_vendors(f->st, ds, D(from), D(to), out, n, &err) != 0)
+        fail_msg("db_unmapped_vendors: %s", err.msg);
 }
 
 static char *source_ok(struct fx *f, int64_t ds)
@@ -307,26 +307,26 @@ static char *source_ok(struct fx *f, int64_t ds)
     struct ts_err err = TS_ERR_INIT;
     char *out = (char *)"not set";
 
-    if (query_source(f->st, ds, &out, &err) != 0)
-        fail_msg("query_source: %s", err.msg);
+    if (db_source(f->st, ds, &out, &err) != 0)
+        fail_msg("db_source: %s", err.msg);
     return out;
 }
 
-/* ---- query_by_parse, query_by_name ---- */
+/* ---- group_by_parse, group_by_name ---- */
 
 static void test_by_parse(void **state)
 {
-    enum query_by by;
+    enum group_by by;
 
     (void)state;
     by = BY_MODEL;
-    assert_int_equal(query_by_parse("country", &by), 0);
+    assert_int_equal(group_by_parse("country", &by), 0);
     assert_int_equal(by, BY_COUNTRY);
     by = BY_COUNTRY;
-    assert_int_equal(query_by_parse("vendor", &by), 0);
+    assert_int_equal(group_by_parse("vendor", &by), 0);
     assert_int_equal(by, BY_VENDOR);
     by = BY_COUNTRY;
-    assert_int_equal(query_by_parse("model", &by), 0);
+    assert_int_equal(group_by_parse("model", &by), 0);
     assert_int_equal(by, BY_MODEL);
 }
 
@@ -336,33 +336,33 @@ static void test_by_parse_rejects(void **state)
         "Country",  "contry", "",       "COUNTRY", "countr",  "country ",       " country",
         "countrys", "Vendor", "models", "c",       "model\n", "vendor,country",
     };
-    enum query_by by;
+    enum group_by by;
 
     (void)state;
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         by = BY_VENDOR;
-        if (query_by_parse(bad[i], &by) != -1)
-            fail_msg("query_by_parse accepted '%s'", bad[i]);
+        if (group_by_parse(bad[i], &by) != -1)
+            fail_msg("group_by_parse accepted '%s'", bad[i]);
         assert_int_equal(by, BY_VENDOR); /* untouched */
     }
 }
 
 static void test_by_name(void **state)
 {
-    static const enum query_by all[] = {BY_COUNTRY, BY_VENDOR, BY_MODEL};
-    enum query_by by;
+    static const enum group_by all[] = {BY_COUNTRY, BY_VENDOR, BY_MODEL};
+    enum group_by by;
 
     (void)state;
-    assert_string_equal(query_by_name(BY_COUNTRY), "country");
-    assert_string_equal(query_by_name(BY_VENDOR), "vendor");
-    assert_string_equal(query_by_name(BY_MODEL), "model");
+    assert_string_equal(group_by_name(BY_COUNTRY), "country");
+    assert_string_equal(group_by_name(BY_VENDOR), "vendor");
+    assert_string_equal(group_by_name(BY_MODEL), "model");
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-        assert_int_equal(query_by_parse(query_by_name(all[i]), &by), 0);
+        assert_int_equal(group_by_parse(group_by_name(all[i]), &by), 0);
         assert_int_equal(by, all[i]);
     }
 }
 
-/* ---- query_weeks ---- */
+/* ---- db_weeks ---- */
 
 static void test_weeks_empty(void **state)
 {
@@ -476,7 +476,7 @@ static void test_weeks_daily_elsewhere(void **state)
     free(w);
 }
 
-/* ---- query_series ---- */
+/* ---- db_series ---- */
 
 static void test_series_release_init(void **state)
 {
@@ -783,7 +783,7 @@ static void test_series_country_overrides(void **state)
     assert_int_equal(tok(&s, "unknown", "2026-02-09"), 8); /* zeta */
     series_release(&s);
 
-    assert_int_equal(store_vendor_unset(f->st, "anthropic", &err), 1);
+    assert_int_equal(db_vendor_unset(f->st, "anthropic", &err), 1);
     series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-09", &s);
     assert_groups(&s, "CN", "FR", "US", "other", "unknown", NULL);
     assert_int_equal(tok(&s, "US", "2026-02-09"), 4507);
@@ -947,7 +947,7 @@ static void test_series_other_bucket(void **state)
     imp_end(f, NULL);
 
     for (int by = BY_COUNTRY; by <= BY_MODEL; by++) {
-        series_ok(f, ds, (enum query_by)by, "2026-02-09", "2026-02-16", &s);
+        series_ok(f, ds, (enum group_by)by, "2026-02-09", "2026-02-16", &s);
         const struct series_group *o = grp_ok(&s, "other");
         assert_true(o->is_other);
         assert_string_equal(o->country, "other");
@@ -999,7 +999,7 @@ static void test_series_total_overflow(void **state)
     week(f, "2026-02-09", "openai/gpt-5", INT64_MAX / 2 + 1);
     imp_end(f, NULL);
 
-    assert_int_equal(query_series(f->st, ds, BY_MODEL, D("2026-02-09"), D("2026-02-09"), &s, &err),
+    assert_int_equal(db_series(f->st, ds, BY_MODEL, D("2026-02-09"), D("2026-02-09"), &s, &err),
                      -1);
     assert_true(err.msg[0] != '\0');
     assert_null(s.groups);
@@ -1009,7 +1009,7 @@ static void test_series_total_overflow(void **state)
     series_release(&s);
 }
 
-/* ---- query_unmapped ---- */
+/* ---- db_unmapped_vendors ---- */
 
 static void test_unmapped(void **state)
 {
@@ -1126,7 +1126,7 @@ static void test_unmapped_matches_series(void **state)
     free_strings(v, n);
 }
 
-/* ---- query_source ---- */
+/* ---- db_source ---- */
 
 static void test_source_none(void **state)
 {

@@ -15,11 +15,11 @@
 
 #include <jansson.h>
 
-#include "render.h"
-#include "render_impl.h"
-#include "rowset.h"
+#include "render/render.h"
+#include "render/render_impl.h"
+#include "render/rowset.h"
 #include "support.h"
-#include "week.h"
+#include "core/week.h"
 
 /* ---- helpers ---- */
 

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reports.h"
+#include "report/reports.h"
 #include "support.h"
-#include "util.h"
-#include "week.h"
+#include "core/util.h"
+#include "core/week.h"
 
 #define T 1000000000000LL /* a trillion tokens */
 #define B 1000000000LL

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sha256.h"
+#include "core/sha256.h"
 
 static void hash(const void *p, size_t n, char out[65])
 {

@@ -14,18 +14,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "db/db.h"
 #include "support.h"
-#include "vendors.h"
-#include "week.h"
+#include "core/vendors.h"
+#include "core/week.h"
 
-static struct store *open_ok(const char *path)
+static struct db *open_ok(const char *path)
 {
-    struct store *st = NULL;
+    struct db *st = NULL;
     struct ts_err err = TS_ERR_INIT;
 
-    if (store_open(path, &st, &err) != 0)
-        fail_msg("store_open('%s'): %s", path, err.msg);
+    if (db_open(path, &st, &err) != 0)
+        fail_msg("db_open('%s'): %s", path, err.msg);
     assert_non_null(st);
     return st;
 }
@@ -41,47 +41,47 @@ static void sql_exec(const char *path, const char *sql)
 }
 
 /* Begins a transaction and an import into dataset name. */
-static void begin_import(struct store *st, const char *dataset, struct store_import *imp)
+static void begin_import(struct db *st, const char *dataset, struct import_run *imp)
 {
     struct ts_err err = TS_ERR_INIT;
 
     memset(imp, 0, sizeof(*imp));
     imp->file = "test.csv";
     imp->format = "csv";
-    if (store_begin(st, &err) != 0)
-        fail_msg("store_begin: %s", err.msg);
-    assert_int_equal(store_dataset(st, dataset, 1, &imp->dataset, &err), 1);
-    assert_int_equal(store_import_start(st, imp, &err), 0);
+    if (db_begin(st, &err) != 0)
+        fail_msg("db_begin: %s", err.msg);
+    assert_int_equal(db_dataset(st, dataset, 1, &imp->dataset, &err), 1);
+    assert_int_equal(db_import_start(st, imp, &err), 0);
     assert_true(imp->id > 0);
 }
 
-static void end_import(struct store *st, struct store_import *imp, const char *sha)
+static void end_import(struct db *st, struct import_run *imp, const char *sha)
 {
     struct ts_err err = TS_ERR_INIT;
 
     snprintf(imp->sha256, sizeof(imp->sha256), "%s", sha);
-    assert_int_equal(store_import_finish(st, imp, &err), 0);
+    assert_int_equal(db_import_finish(st, imp, &err), 0);
     /* The roll-ups of every week these tests use (1970 to 2100). */
-    assert_int_equal(store_rollup(st, imp->dataset, 0, D("2100-01-01"), &err), 0);
-    if (store_commit(st, &err) != 0)
-        fail_msg("store_commit: %s", err.msg);
+    assert_int_equal(db_rollup(st, imp->dataset, 0, D("2100-01-01"), &err), 0);
+    if (db_commit(st, &err) != 0)
+        fail_msg("db_commit: %s", err.msg);
 }
 
-static int64_t model_id(struct store *st, const char *slug, const char *vendor)
+static int64_t model_id(struct db *st, const char *slug, const char *vendor)
 {
     struct ts_err err = TS_ERR_INIT;
     int64_t id = -1;
 
-    assert_int_equal(store_model(st, slug, vendor, &id, &err), 0);
+    assert_int_equal(db_model(st, slug, vendor, &id, &err), 0);
     assert_true(id > 0);
     return id;
 }
 
 /* An observation with only a total. */
-static struct store_obs obs(const struct store_import *imp, enum ts_period g, int32_t period,
-                            int64_t model, int64_t total)
+static struct observation obs(const struct import_run *imp, enum ts_period g, int32_t period,
+                              int64_t model, int64_t total)
 {
-    struct store_obs o;
+    struct observation o;
 
     memset(&o, 0, sizeof(o));
     o.dataset = imp->dataset;
@@ -94,13 +94,13 @@ static struct store_obs obs(const struct store_import *imp, enum ts_period g, in
     return o;
 }
 
-static enum store_change upsert(struct store *st, const struct store_obs *o)
+static enum obs_change upsert(struct db *st, const struct observation *o)
 {
     struct ts_err err = TS_ERR_INIT;
-    enum store_change c = (enum store_change) - 1;
+    enum obs_change c = (enum obs_change) - 1;
 
-    if (store_upsert_obs(st, o, &c, &err) != 0)
-        fail_msg("store_upsert_obs: %s", err.msg);
+    if (db_obs_upsert(st, o, &c, &err) != 0)
+        fail_msg("db_obs_upsert: %s", err.msg);
     return c;
 }
 
@@ -114,21 +114,21 @@ static void test_open_creates_schema(void **state)
 
     sup_tmp_path(path, sizeof(path), "a/b/c/tokstat.db"); /* parents missing */
     assert_int_equal(stat(path, &sb), -1);
-    struct store *st = open_ok(path);
+    struct db *st = open_ok(path);
     assert_int_equal(stat(path, &sb), 0);
     assert_true(S_ISREG(sb.st_mode));
 
-    struct store_status s;
+    struct db_status s;
     struct ts_err err = TS_ERR_INIT;
-    assert_int_equal(store_status(st, 10, &s, &err), 0);
-    assert_int_equal(s.schema_version, STORE_SCHEMA_VERSION);
+    assert_int_equal(db_read_status(st, 10, &s, &err), 0);
+    assert_int_equal(s.schema_version, DB_SCHEMA_VERSION);
     assert_int_equal(s.schema_version, 4);
     assert_int_equal(s.ndatasets, 0);
     assert_int_equal(s.nimports, 0);
     assert_int_equal(s.total_imports, 0);
     assert_int_equal(s.catalogue_prices, 0);
-    store_status_release(&s);
-    store_close(st);
+    db_status_release(&s);
+    db_close(st);
 
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
     assert_int_equal(sup_sql_int(path,
@@ -152,7 +152,7 @@ static void test_open_creates_schema(void **state)
 
     /* Opening again changes nothing. */
     st = open_ok(path);
-    store_close(st);
+    db_close(st);
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
 }
@@ -160,44 +160,44 @@ static void test_open_creates_schema(void **state)
 static void test_open_memory(void **state)
 {
     (void)state;
-    struct store *st = open_ok(":memory:");
-    struct store_status s;
+    struct db *st = open_ok(":memory:");
+    struct db_status s;
     struct ts_err err = TS_ERR_INIT;
 
-    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(db_read_status(st, 10, &s, &err), 0);
     assert_int_equal(s.schema_version, 4);
-    store_status_release(&s);
-    store_close(st);
-    store_close(NULL); /* safe */
+    db_status_release(&s);
+    db_close(st);
+    db_close(NULL); /* safe */
 }
 
 static void test_reopen_keeps_data(void **state)
 {
     (void)state;
     char path[256];
-    struct store_import imp;
+    struct import_run imp;
     struct ts_err err = TS_ERR_INIT;
     int64_t ds = 0;
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    struct store *st = open_ok(path);
+    struct db *st = open_ok(path);
     begin_import(st, "default", &imp);
-    struct store_obs o = obs(&imp, TS_DAY, D("2026-02-09"), model_id(st, "a/b", "a"), 42);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    struct observation o = obs(&imp, TS_DAY, D("2026-02-09"), model_id(st, "a/b", "a"), 42);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     end_import(st, &imp, "aa");
-    store_close(st);
+    db_close(st);
 
     st = open_ok(path);
-    assert_int_equal(store_dataset(st, "default", 0, &ds, &err), 1);
+    assert_int_equal(db_dataset(st, "default", 0, &ds, &err), 1);
     assert_int_equal(ds, imp.dataset);
     assert_int_equal(model_id(st, "a/b", "a"), o.model);
-    struct store_status s;
-    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    struct db_status s;
+    assert_int_equal(db_read_status(st, 10, &s, &err), 0);
     assert_int_equal(s.ndatasets, 1);
     assert_int_equal(s.datasets[0].observations, 1);
     assert_int_equal(s.total_imports, 1);
-    store_status_release(&s);
-    store_close(st);
+    db_status_release(&s);
+    db_close(st);
     assert_int_equal(sup_sql_int(path, "SELECT total FROM observations"), 42);
 }
 
@@ -205,7 +205,7 @@ static void test_open_not_a_database(void **state)
 {
     (void)state;
     char path[512], dir[256], want[1024];
-    struct store *st = (struct store *)&st; /* must be set to NULL */
+    struct db *st = (struct db *)&st; /* must be set to NULL */
     struct ts_err err = TS_ERR_INIT;
     static const char garbage[] = "this is not a database, just some text that is long enough to "
                                   "fill the header of a real SQLite file................\n";
@@ -217,7 +217,7 @@ static void test_open_not_a_database(void **state)
     fwrite(garbage, 1, sizeof(garbage) - 1, fp);
     fclose(fp);
 
-    assert_int_equal(store_open(path, &st, &err), -1);
+    assert_int_equal(db_open(path, &st, &err), -1);
     assert_null(st);
     snprintf(want, sizeof(want), "cannot open database '%s': file is not a database", path);
     assert_string_equal(err.msg, want);
@@ -234,7 +234,7 @@ static void test_open_parent_is_a_file(void **state)
 {
     (void)state;
     char path[1024], dir[256], file[512], want[1024];
-    struct store *st = NULL;
+    struct db *st = NULL;
     struct ts_err err = TS_ERR_INIT;
 
     sup_tmp_dir(dir, sizeof(dir));
@@ -243,7 +243,7 @@ static void test_open_parent_is_a_file(void **state)
     assert_non_null(fp);
     fclose(fp);
     snprintf(path, sizeof(path), "%s/sub/tokstat.db", file);
-    assert_int_equal(store_open(path, &st, &err), -1);
+    assert_int_equal(db_open(path, &st, &err), -1);
     assert_null(st);
     snprintf(want, sizeof(want), "cannot create directory '%s/sub': Not a directory", file);
     assert_string_equal(err.msg, want);
@@ -253,11 +253,11 @@ static void test_open_directory(void **state)
 {
     (void)state;
     char path[256], want[512];
-    struct store *st = NULL;
+    struct db *st = NULL;
     struct ts_err err = TS_ERR_INIT;
 
     sup_tmp_dir(path, sizeof(path));
-    assert_int_equal(store_open(path, &st, &err), -1);
+    assert_int_equal(db_open(path, &st, &err), -1);
     assert_null(st);
     snprintf(want, sizeof(want), "cannot open database '%s': unable to open database file", path);
     assert_string_equal(err.msg, want);
@@ -267,13 +267,13 @@ static void test_open_newer_schema(void **state)
 {
     (void)state;
     char path[256];
-    struct store *st = NULL;
+    struct db *st = NULL;
     struct ts_err err = TS_ERR_INIT;
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    store_close(open_ok(path));
+    db_close(open_ok(path));
     sql_exec(path, "PRAGMA user_version = 5");
-    assert_int_equal(store_open(path, &st, &err), -1);
+    assert_int_equal(db_open(path, &st, &err), -1);
     assert_null(st);
     assert_string_equal(err.msg, "database schema version 5 is newer than this tokstat (4)");
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
@@ -305,11 +305,11 @@ static void test_migrate_computes_rollups(void **state)
 {
     (void)state;
     char path[256];
-    struct store_import imp;
-    struct store_obs o;
+    struct import_run imp;
+    struct observation o;
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    struct store *st = open_ok(path);
+    struct db *st = open_ok(path);
     begin_import(st, "default", &imp);
     memset(&o, 0, sizeof(o));
     o.dataset = imp.dataset;
@@ -319,18 +319,18 @@ static void test_migrate_computes_rollups(void **state)
     o.granularity = TS_DAY;
     o.period = D("2026-02-09");
     o.total = 5;
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     o.period = D("2026-02-10");
     o.total = 6;
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     end_import(st, &imp, "a");
-    store_close(st);
+    db_close(st);
     downgrade_observations(path);
     sql_exec(path, "DROP TABLE week_model; DROP TABLE week_days; DROP TABLE week_vendor;"
                    " PRAGMA user_version = 2");
 
     st = open_ok(path);
-    store_close(st);
+    db_close(st);
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
     assert_int_equal(sup_sql_int(path, "SELECT tokens FROM week_model"), 11);
     assert_int_equal(sup_sql_int(path, "SELECT days FROM week_days"), 2);
@@ -351,13 +351,13 @@ static const char fingerprint_sql[] =
 
 /* Eight daily rows of models a and b on every weekday, before and after
  * 1970, with each optional count given or not; each must be want. */
-static void put_mixed_days(struct store *st, const struct store_import *imp, int64_t a, int64_t b,
-                           enum store_change want)
+static void put_mixed_days(struct db *st, const struct import_run *imp, int64_t a, int64_t b,
+                           enum obs_change want)
 {
     static const char *const days[] = {"2026-02-09", "2026-02-11", "2026-02-15", "2026-02-16",
                                        "1969-12-29", "1969-12-31", "1970-01-01", "1970-01-04"};
     for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++) {
-        struct store_obs o = obs(imp, TS_DAY, D(days[i]), i % 2 ? a : b, 100 + (int64_t)i);
+        struct observation o = obs(imp, TS_DAY, D(days[i]), i % 2 ? a : b, 100 + (int64_t)i);
         if (i % 3 == 0)
             o.prompt = 60 + (int64_t)i, o.completion = 40;
         if (i == 2)
@@ -372,19 +372,19 @@ static void test_migrate_to_cells(void **state)
 {
     (void)state;
     char path[256];
-    struct store_import imp;
+    struct import_run imp;
     struct ts_err err = TS_ERR_INIT;
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    struct store *st = open_ok(path);
+    struct db *st = open_ok(path);
     begin_import(st, "default", &imp);
     int64_t a = model_id(st, "a/x", "a"), b = model_id(st, "b/y", "b");
-    put_mixed_days(st, &imp, a, b, STORE_INSERTED);
-    struct store_obs w = obs(&imp, TS_WEEK, D("2026-02-09"), a, 700);
+    put_mixed_days(st, &imp, a, b, OBS_INSERTED);
+    struct observation w = obs(&imp, TS_WEEK, D("2026-02-09"), a, 700);
     w.cached = 3;
-    assert_int_equal(upsert(st, &w), STORE_INSERTED);
+    assert_int_equal(upsert(st, &w), OBS_INSERTED);
     end_import(st, &imp, "a");
-    store_close(st);
+    db_close(st);
 
     int64_t before = sup_sql_int(path, fingerprint_sql);
     int64_t rows = sup_sql_int(path, "SELECT COUNT(*) FROM observations");
@@ -409,19 +409,19 @@ static void test_migrate_to_cells(void **state)
                                        "[102,1,null,null,null,null,9]]')"),
                      2);
     begin_import(st, "default", &imp);
-    struct store_status ss;
-    put_mixed_days(st, &imp, a, b, STORE_UNCHANGED);
+    struct db_status ss;
+    put_mixed_days(st, &imp, a, b, OBS_UNCHANGED);
     w.import_id = imp.id;
-    assert_int_equal(upsert(st, &w), STORE_UNCHANGED);
+    assert_int_equal(upsert(st, &w), OBS_UNCHANGED);
     end_import(st, &imp, "b");
-    assert_int_equal(store_status(st, 1, &ss, &err), 0);
+    assert_int_equal(db_read_status(st, 1, &ss, &err), 0);
     assert_int_equal(ss.datasets[0].observations, 9);
     assert_int_equal(ss.datasets[0].daily_rows, 8);
     assert_int_equal(ss.datasets[0].weekly_rows, 1);
     assert_int_equal(ss.datasets[0].first_day, D("1969-12-29"));
     assert_int_equal(ss.datasets[0].last_day, D("2026-02-16"));
-    store_status_release(&ss);
-    store_close(st);
+    db_status_release(&ss);
+    db_close(st);
     assert_int_equal(sup_sql_int(path, fingerprint_sql), before);
 }
 
@@ -435,9 +435,9 @@ static void test_migrate_from_version_1(void **state)
     int64_t id;
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    struct store *st = open_ok(path);
-    assert_int_equal(store_dataset(st, "kept", 1, &id, &err), 1);
-    store_close(st);
+    struct db *st = open_ok(path);
+    assert_int_equal(db_dataset(st, "kept", 1, &id, &err), 1);
+    db_close(st);
     downgrade_observations(path);
     sql_exec(path, "DROP TABLE model_aliases; DROP TABLE week_model; DROP TABLE week_days;"
                    " DROP TABLE week_vendor;"
@@ -447,7 +447,7 @@ static void test_migrate_from_version_1(void **state)
                      0);
 
     st = open_ok(path);
-    store_close(st);
+    db_close(st);
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                                        "'model_aliases'"),
@@ -460,41 +460,41 @@ static void test_migrate_from_version_1(void **state)
 static void test_dataset(void **state)
 {
     (void)state;
-    struct store *st = open_ok(":memory:");
+    struct db *st = open_ok(":memory:");
     struct ts_err err = TS_ERR_INIT;
     int64_t a = -5, b = -5, again = -5;
 
-    assert_int_equal(store_dataset(st, "default", 0, &a, &err), 0);
+    assert_int_equal(db_dataset(st, "default", 0, &a, &err), 0);
     assert_int_equal(a, -5); /* untouched when absent */
-    assert_int_equal(store_dataset(st, "default", 1, &a, &err), 1);
+    assert_int_equal(db_dataset(st, "default", 1, &a, &err), 1);
     assert_true(a > 0);
-    assert_int_equal(store_dataset(st, "default", 0, &again, &err), 1);
+    assert_int_equal(db_dataset(st, "default", 0, &again, &err), 1);
     assert_int_equal(again, a);
-    assert_int_equal(store_dataset(st, "default", 1, &again, &err), 1);
+    assert_int_equal(db_dataset(st, "default", 1, &again, &err), 1);
     assert_int_equal(again, a);
-    assert_int_equal(store_dataset(st, "Default", 0, &b, &err), 0); /* names are exact */
-    assert_int_equal(store_dataset(st, "top50-daily", 1, &b, &err), 1);
+    assert_int_equal(db_dataset(st, "Default", 0, &b, &err), 0); /* names are exact */
+    assert_int_equal(db_dataset(st, "top50-daily", 1, &b, &err), 1);
     assert_true(b > 0 && b != a);
-    assert_int_equal(store_dataset(st, "it's \"quoted\"; DROP TABLE datasets", 1, &b, &err), 1);
-    assert_int_equal(store_dataset(st, "it's \"quoted\"; DROP TABLE datasets", 0, &again, &err), 1);
+    assert_int_equal(db_dataset(st, "it's \"quoted\"; DROP TABLE datasets", 1, &b, &err), 1);
+    assert_int_equal(db_dataset(st, "it's \"quoted\"; DROP TABLE datasets", 0, &again, &err), 1);
     assert_int_equal(again, b);
-    store_close(st);
+    db_close(st);
 }
 
 static void test_model(void **state)
 {
     (void)state;
-    struct store *st = open_ok(":memory:");
+    struct db *st = open_ok(":memory:");
     struct ts_err err = TS_ERR_INIT;
 
-    assert_int_equal(store_begin(st, &err), 0);
+    assert_int_equal(db_begin(st, &err), 0);
     int64_t a = model_id(st, "deepseek/deepseek-chat", "deepseek");
     int64_t b = model_id(st, "deepseek/deepseek-chat:free", "deepseek");
     assert_true(a != b);
     assert_int_equal(model_id(st, "deepseek/deepseek-chat", "deepseek"), a);
     assert_int_equal(model_id(st, "other", "other"), model_id(st, "other", "other"));
-    assert_int_equal(store_commit(st, &err), 0);
-    store_close(st);
+    assert_int_equal(db_commit(st, &err), 0);
+    db_close(st);
 }
 
 /* ---- observations ------------------------------------------------------- */
@@ -502,61 +502,61 @@ static void test_model(void **state)
 static void test_upsert_within_one_import(void **state)
 {
     (void)state;
-    struct store *st = open_ok(":memory:");
-    struct store_import imp;
+    struct db *st = open_ok(":memory:");
+    struct import_run imp;
     int32_t day = D("2026-01-01");
 
     begin_import(st, "default", &imp);
     int64_t m = model_id(st, "x", "x"), m2 = model_id(st, "y/z", "y");
-    struct store_obs o = obs(&imp, TS_DAY, day, m, 100);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
-    assert_int_equal(upsert(st, &o), STORE_DUPLICATE);
+    struct observation o = obs(&imp, TS_DAY, day, m, 100);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_DUPLICATE);
     o.total = 200; /* a different value is still a duplicate key */
-    assert_int_equal(upsert(st, &o), STORE_DUPLICATE);
+    assert_int_equal(upsert(st, &o), OBS_DUPLICATE);
     /* Other keys: another day, model, or granularity. */
-    struct store_obs p = obs(&imp, TS_DAY, day + 1, m, 100);
-    assert_int_equal(upsert(st, &p), STORE_INSERTED);
+    struct observation p = obs(&imp, TS_DAY, day + 1, m, 100);
+    assert_int_equal(upsert(st, &p), OBS_INSERTED);
     p = obs(&imp, TS_DAY, day, m2, 100);
-    assert_int_equal(upsert(st, &p), STORE_INSERTED);
+    assert_int_equal(upsert(st, &p), OBS_INSERTED);
     p = obs(&imp, TS_WEEK, week_start(day), m, 700);
-    assert_int_equal(upsert(st, &p), STORE_INSERTED);
-    assert_int_equal(upsert(st, &p), STORE_DUPLICATE);
+    assert_int_equal(upsert(st, &p), OBS_INSERTED);
+    assert_int_equal(upsert(st, &p), OBS_DUPLICATE);
     end_import(st, &imp, "a1");
 
-    struct store_status s;
+    struct db_status s;
     struct ts_err err = TS_ERR_INIT;
-    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(db_read_status(st, 10, &s, &err), 0);
     assert_int_equal(s.datasets[0].observations, 4);
     assert_int_equal(s.datasets[0].daily_rows, 3);
     assert_int_equal(s.datasets[0].weekly_rows, 1);
-    store_status_release(&s);
-    store_close(st);
+    db_status_release(&s);
+    db_close(st);
 }
 
 /* Runs the second import of a key: unchanged when equal, updated when any
  * field differs (an optional one going from absent to present included). */
-static void second_import_checks(struct store *st, const char *path)
+static void second_import_checks(struct db *st, const char *path)
 {
-    struct store_import imp2;
+    struct import_run imp2;
     int32_t day = D("2026-01-01");
 
     begin_import(st, "default", &imp2);
     int64_t m = model_id(st, "x", "x");
-    struct store_obs o = obs(&imp2, TS_DAY, day, m, 100);
-    assert_int_equal(upsert(st, &o), STORE_UNCHANGED);
-    assert_int_equal(upsert(st, &o), STORE_DUPLICATE); /* twice in this import */
-    struct store_obs p = obs(&imp2, TS_DAY, day + 1, m, 100);
+    struct observation o = obs(&imp2, TS_DAY, day, m, 100);
+    assert_int_equal(upsert(st, &o), OBS_UNCHANGED);
+    assert_int_equal(upsert(st, &o), OBS_DUPLICATE); /* twice in this import */
+    struct observation p = obs(&imp2, TS_DAY, day + 1, m, 100);
     p.prompt = 60; /* absent -> present */
-    assert_int_equal(upsert(st, &p), STORE_UPDATED);
+    assert_int_equal(upsert(st, &p), OBS_UPDATED);
     p = obs(&imp2, TS_DAY, day + 2, m, 101); /* total differs */
-    assert_int_equal(upsert(st, &p), STORE_UPDATED);
+    assert_int_equal(upsert(st, &p), OBS_UPDATED);
     p = obs(&imp2, TS_DAY, day + 3, m, 100); /* present -> absent */
-    assert_int_equal(upsert(st, &p), STORE_UPDATED);
+    assert_int_equal(upsert(st, &p), OBS_UPDATED);
     p = obs(&imp2, TS_DAY, day + 4, m, 100);
     p.requests = 5;
-    assert_int_equal(upsert(st, &p), STORE_UNCHANGED);
+    assert_int_equal(upsert(st, &p), OBS_UNCHANGED);
     p = obs(&imp2, TS_DAY, day + 5, m, 100);
-    assert_int_equal(upsert(st, &p), STORE_INSERTED);
+    assert_int_equal(upsert(st, &p), OBS_INSERTED);
     end_import(st, &imp2, "b2");
     if (path) {
         char sql[256];
@@ -577,25 +577,25 @@ static void second_import_checks(struct store *st, const char *path)
     }
 }
 
-static void first_import(struct store *st)
+static void first_import(struct db *st)
 {
-    struct store_import imp;
+    struct import_run imp;
     int32_t day = D("2026-01-01");
 
     begin_import(st, "default", &imp);
     int64_t m = model_id(st, "x", "x");
-    struct store_obs o = obs(&imp, TS_DAY, day, m, 100);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    struct observation o = obs(&imp, TS_DAY, day, m, 100);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     o = obs(&imp, TS_DAY, day + 1, m, 100);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     o = obs(&imp, TS_DAY, day + 2, m, 100);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     o = obs(&imp, TS_DAY, day + 3, m, 100);
     o.cached = 7;
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     o = obs(&imp, TS_DAY, day + 4, m, 100);
     o.requests = 5;
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     end_import(st, &imp, "a1");
 }
 
@@ -606,12 +606,12 @@ static void test_upsert_next_import_after_reopen(void **state)
     char path[256];
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    struct store *st = open_ok(path);
+    struct db *st = open_ok(path);
     first_import(st);
-    store_close(st);
+    db_close(st);
     st = open_ok(path);
     second_import_checks(st, path);
-    store_close(st);
+    db_close(st);
 }
 
 /* The next import through the same handle, as `tokstat import a.csv b.csv`
@@ -621,7 +621,7 @@ static void test_upsert_next_import_same_handle(void **state)
     char path[256];
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    struct store *st = open_ok(path);
+    struct db *st = open_ok(path);
     *state = st; /* closed by close_state, also when an assertion fails */
     first_import(st);
     second_import_checks(st, path);
@@ -629,7 +629,7 @@ static void test_upsert_next_import_same_handle(void **state)
 
 static int close_state(void **state)
 {
-    store_close(*state);
+    db_close(*state);
     *state = NULL;
     return 0;
 }
@@ -638,43 +638,43 @@ static int close_state(void **state)
 static void test_upsert_after_rollback(void **state)
 {
     (void)state;
-    struct store *st = open_ok(":memory:");
-    struct store_import imp;
+    struct db *st = open_ok(":memory:");
+    struct import_run imp;
 
     begin_import(st, "default", &imp);
-    struct store_obs o = obs(&imp, TS_DAY, D("2026-01-01"), model_id(st, "x", "x"), 1);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
-    store_rollback(st);
+    struct observation o = obs(&imp, TS_DAY, D("2026-01-01"), model_id(st, "x", "x"), 1);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
+    db_rollback(st);
 
     begin_import(st, "default", &imp);
     o = obs(&imp, TS_DAY, D("2026-01-01"), model_id(st, "x", "x"), 1);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
-    assert_int_equal(upsert(st, &o), STORE_DUPLICATE);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_DUPLICATE);
     end_import(st, &imp, "a");
-    store_close(st);
+    db_close(st);
 }
 
 static void test_upsert_datasets_apart(void **state)
 {
     (void)state;
     char path[256];
-    struct store_import a, b;
+    struct import_run a, b;
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    struct store *st = open_ok(path);
+    struct db *st = open_ok(path);
     begin_import(st, "top10", &a);
-    struct store_obs o = obs(&a, TS_DAY, D("2026-01-01"), model_id(st, "x", "x"), 1);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    struct observation o = obs(&a, TS_DAY, D("2026-01-01"), model_id(st, "x", "x"), 1);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     end_import(st, &a, "a");
-    store_close(st);
+    db_close(st);
 
     st = open_ok(path);
     begin_import(st, "top50", &b);
     assert_true(b.dataset != a.dataset);
     o = obs(&b, TS_DAY, D("2026-01-01"), model_id(st, "x", "x"), 2);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED); /* another dataset's key */
+    assert_int_equal(upsert(st, &o), OBS_INSERTED); /* another dataset's key */
     end_import(st, &b, "b");
-    store_close(st);
+    db_close(st);
     assert_int_equal(sup_sql_int(path, "SELECT SUM(total) FROM observations"), 3);
 }
 
@@ -682,32 +682,31 @@ static void test_rollback_leaves_nothing(void **state)
 {
     (void)state;
     char path[256];
-    struct store_import imp;
+    struct import_run imp;
     struct ts_err err = TS_ERR_INIT;
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    struct store *st = open_ok(path);
-    store_rollback(st); /* safe without a transaction */
+    struct db *st = open_ok(path);
+    db_rollback(st); /* safe without a transaction */
     begin_import(st, "default", &imp);
-    struct store_obs o = obs(&imp, TS_WEEK, D("2026-02-09"), model_id(st, "a/b", "a"), 5);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
-    assert_int_equal(store_put_price(st, "a/b", D("2026-02-09"), "snapshot", 1, 2, imp.id, &err),
-                     0);
-    assert_int_equal(store_vendor_set(st, "a", "US", &err), 0);
+    struct observation o = obs(&imp, TS_WEEK, D("2026-02-09"), model_id(st, "a/b", "a"), 5);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
+    assert_int_equal(db_price_put(st, "a/b", D("2026-02-09"), "snapshot", 1, 2, imp.id, &err), 0);
+    assert_int_equal(db_vendor_set(st, "a", "US", &err), 0);
     snprintf(imp.sha256, sizeof(imp.sha256), "abc");
-    assert_int_equal(store_import_finish(st, &imp, &err), 0);
-    store_rollback(st);
-    store_rollback(st); /* twice is safe */
+    assert_int_equal(db_import_finish(st, &imp, &err), 0);
+    db_rollback(st);
+    db_rollback(st); /* twice is safe */
 
-    struct store_status s;
-    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    struct db_status s;
+    assert_int_equal(db_read_status(st, 10, &s, &err), 0);
     assert_int_equal(s.ndatasets, 0);
     assert_int_equal(s.nimports, 0);
     assert_int_equal(s.total_imports, 0);
-    store_status_release(&s);
+    db_status_release(&s);
     char when[32];
-    assert_int_equal(store_import_seen(st, "abc", 0, when, &err), 0);
-    store_close(st);
+    assert_int_equal(db_import_seen(st, "abc", 0, when, &err), 0);
+    db_close(st);
     static const char *const tables[] = {"datasets",     "models", "imports",
                                          "observations", "prices", "vendors_user"};
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
@@ -719,7 +718,7 @@ static void test_rollback_leaves_nothing(void **state)
     /* A handle closed in the middle of a transaction rolls it back. */
     st = open_ok(path);
     begin_import(st, "default", &imp);
-    store_close(st);
+    db_close(st);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM imports"), 0);
 }
 
@@ -729,31 +728,31 @@ static void test_put_price(void **state)
 {
     (void)state;
     char path[256];
-    struct store_import imp;
+    struct import_run imp;
     struct ts_err err = TS_ERR_INIT;
     int32_t day = D("2026-05-01");
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    struct store *st = open_ok(path);
+    struct db *st = open_ok(path);
     begin_import(st, "default", &imp);
-    assert_int_equal(store_put_price(st, "ai21/jamba-large-1.7", day, "catalogue", 2000000, 8000000,
-                                     imp.id, &err),
-                     0);
+    assert_int_equal(
+        db_price_put(st, "ai21/jamba-large-1.7", day, "catalogue", 2000000, 8000000, imp.id, &err),
+        0);
     /* Same model, day and source: replaced. */
-    assert_int_equal(store_put_price(st, "ai21/jamba-large-1.7", day, "catalogue", 3000000,
-                                     TS_ABSENT, imp.id, &err),
+    assert_int_equal(db_price_put(st, "ai21/jamba-large-1.7", day, "catalogue", 3000000, TS_ABSENT,
+                                  imp.id, &err),
+                     0);
+    assert_int_equal(db_price_put(st, "ai21/jamba-large-1.7", day, "snapshot", 1, 2, imp.id, &err),
                      0);
     assert_int_equal(
-        store_put_price(st, "ai21/jamba-large-1.7", day, "snapshot", 1, 2, imp.id, &err), 0);
-    assert_int_equal(
-        store_put_price(st, "ai21/jamba-large-1.7", day + 1, "catalogue", 4, 5, imp.id, &err), 0);
+        db_price_put(st, "ai21/jamba-large-1.7", day + 1, "catalogue", 4, 5, imp.id, &err), 0);
     end_import(st, &imp, "p");
 
-    struct store_status s;
-    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    struct db_status s;
+    assert_int_equal(db_read_status(st, 10, &s, &err), 0);
     assert_int_equal(s.catalogue_prices, 2);
-    store_status_release(&s);
-    store_close(st);
+    db_status_release(&s);
+    db_close(st);
 
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM prices"), 3);
     char sql[256];
@@ -773,7 +772,7 @@ struct vlist {
     size_t n, total, stop_after;
 };
 
-static int list_vendor(void *ctx, const struct store_vendor *v)
+static int list_vendor(void *ctx, const struct vendor_mapping *v)
 {
     struct vlist *l = ctx;
 
@@ -804,12 +803,12 @@ static size_t find_vendor(const struct vlist *l, const char *vendor)
     return 0;
 }
 
-static void list_all(struct store *st, struct vlist *l)
+static void list_all(struct db *st, struct vlist *l)
 {
     struct ts_err err = TS_ERR_INIT;
 
     memset(l, 0, sizeof(*l));
-    assert_int_equal(store_vendor_each(st, list_vendor, l, &err), 0);
+    assert_int_equal(db_vendor_each(st, list_vendor, l, &err), 0);
     for (size_t i = 1; i < l->n; i++) {
         if (strcmp(l->vendor[i - 1], l->vendor[i]) >= 0)
             fail_msg("vendors out of order: '%s' then '%s'", l->vendor[i - 1], l->vendor[i]);
@@ -819,7 +818,7 @@ static void list_all(struct store *st, struct vlist *l)
 static void test_vendors(void **state)
 {
     (void)state;
-    struct store *st = open_ok(":memory:");
+    struct db *st = open_ok(":memory:");
     struct ts_err err = TS_ERR_INIT;
     struct vlist *l = calloc(1, sizeof(*l));
     size_t i;
@@ -834,8 +833,8 @@ static void test_vendors(void **state)
     assert_string_equal(l->shipped[i], "-");
 
     /* A user override shadows the shipped value, which is still given. */
-    assert_int_equal(store_vendor_set(st, "mistralai", "EU", &err), 0);
-    assert_int_equal(store_vendor_set(st, "acme", "US", &err), 0);
+    assert_int_equal(db_vendor_set(st, "mistralai", "EU", &err), 0);
+    assert_int_equal(db_vendor_set(st, "acme", "US", &err), 0);
     list_all(st, l);
     assert_int_equal(l->n, shipped + 1);
     i = find_vendor(l, "mistralai");
@@ -852,15 +851,15 @@ static void test_vendors(void **state)
     assert_string_equal(l->vendor[i + 1], "ai21");
 
     /* Setting again replaces. */
-    assert_int_equal(store_vendor_set(st, "acme", "CA", &err), 0);
+    assert_int_equal(db_vendor_set(st, "acme", "CA", &err), 0);
     list_all(st, l);
     assert_string_equal(l->country[find_vendor(l, "acme")], "CA");
 
     /* Unset: 1 when an override went, 0 when there was none. */
-    assert_int_equal(store_vendor_unset(st, "mistralai", &err), 1);
-    assert_int_equal(store_vendor_unset(st, "mistralai", &err), 0);
-    assert_int_equal(store_vendor_unset(st, "deepseek", &err), 0); /* shipped only */
-    assert_int_equal(store_vendor_unset(st, "nobody", &err), 0);
+    assert_int_equal(db_vendor_unset(st, "mistralai", &err), 1);
+    assert_int_equal(db_vendor_unset(st, "mistralai", &err), 0);
+    assert_int_equal(db_vendor_unset(st, "deepseek", &err), 0); /* shipped only */
+    assert_int_equal(db_vendor_unset(st, "nobody", &err), 0);
     list_all(st, l);
     i = find_vendor(l, "mistralai");
     assert_string_equal(l->country[i], "FR");
@@ -868,17 +867,17 @@ static void test_vendors(void **state)
     assert_string_equal(l->shipped[i], "-");
     i = find_vendor(l, "deepseek");
     assert_string_equal(l->country[i], "CN");
-    assert_int_equal(store_vendor_unset(st, "acme", &err), 1);
+    assert_int_equal(db_vendor_unset(st, "acme", &err), 1);
     list_all(st, l);
     assert_int_equal(l->n, shipped);
 
     /* The callback stops the walk. */
     memset(l, 0, sizeof(*l));
     l->stop_after = 3;
-    assert_int_equal(store_vendor_each(st, list_vendor, l, &err), 0);
+    assert_int_equal(db_vendor_each(st, list_vendor, l, &err), 0);
     assert_int_equal(l->total, 3);
     free(l);
-    store_close(st);
+    db_close(st);
 }
 
 /* Overrides survive a refresh of the shipped table (a new program version). */
@@ -890,9 +889,9 @@ static void test_vendors_survive_refresh(void **state)
     struct vlist *l = calloc(1, sizeof(*l));
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    struct store *st = open_ok(path);
-    assert_int_equal(store_vendor_set(st, "mistralai", "EU", &err), 0);
-    store_close(st);
+    struct db *st = open_ok(path);
+    assert_int_equal(db_vendor_set(st, "mistralai", "EU", &err), 0);
+    db_close(st);
     /* As if an older program had written a different table. */
     sql_exec(path, "UPDATE meta SET value = 'old' WHERE key = 'vendors_sha256';"
                    " DELETE FROM vendors_shipped WHERE vendor = 'deepseek';"
@@ -908,7 +907,7 @@ static void test_vendors_survive_refresh(void **state)
     assert_string_equal(l->shipped[i], "FR");
     for (size_t k = 0; k < l->n; k++)
         assert_string_not_equal(l->vendor[k], "gone");
-    store_close(st);
+    db_close(st);
     free(l);
 }
 
@@ -917,19 +916,19 @@ static void test_vendors_survive_refresh(void **state)
 static void test_import_seen(void **state)
 {
     (void)state;
-    struct store *st = open_ok(":memory:");
-    struct store_import a, b;
+    struct db *st = open_ok(":memory:");
+    struct import_run a, b;
     struct ts_err err = TS_ERR_INIT;
     char when[32] = "";
     const char *hash = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
     begin_import(st, "default", &a);
-    assert_int_equal(store_import_seen(st, hash, a.id, when, &err), 0);
+    assert_int_equal(db_import_seen(st, hash, a.id, when, &err), 0);
     end_import(st, &a, hash);
 
     begin_import(st, "default", &b);
     assert_true(b.id != a.id);
-    assert_int_equal(store_import_seen(st, hash, b.id, when, &err), 1);
+    assert_int_equal(db_import_seen(st, hash, b.id, when, &err), 1);
     /* "YYYY-MM-DD HH:MM:SS", UTC */
     assert_int_equal(strlen(when), 19);
     int32_t d;
@@ -938,28 +937,28 @@ static void test_import_seen(void **state)
     assert_int_equal(when[13], ':');
     assert_int_equal(when[16], ':');
     /* Not itself, not other hashes. */
-    assert_int_equal(store_import_seen(st, hash, a.id, when, &err), 0);
-    assert_int_equal(store_import_seen(st, "e3b0c442", b.id, when, &err), 0);
+    assert_int_equal(db_import_seen(st, hash, a.id, when, &err), 0);
+    assert_int_equal(db_import_seen(st, "e3b0c442", b.id, when, &err), 0);
     end_import(st, &b, "different");
-    assert_int_equal(store_import_seen(st, hash, b.id, when, &err), 1);
+    assert_int_equal(db_import_seen(st, hash, b.id, when, &err), 1);
     /* Only imports into the same dataset count. */
-    struct store_import c;
+    struct import_run c;
     begin_import(st, "another", &c);
-    assert_int_equal(store_import_seen(st, hash, c.id, when, &err), 0);
+    assert_int_equal(db_import_seen(st, hash, c.id, when, &err), 0);
     end_import(st, &c, hash);
     begin_import(st, "another", &b);
-    assert_int_equal(store_import_seen(st, hash, b.id, when, &err), 1);
+    assert_int_equal(db_import_seen(st, hash, b.id, when, &err), 1);
     end_import(st, &b, "x");
-    store_close(st);
+    db_close(st);
 }
 
 static void test_import_rows(void **state)
 {
     (void)state;
-    struct store *st = open_ok(":memory:");
-    struct store_import a, b;
+    struct db *st = open_ok(":memory:");
+    struct import_run a, b;
     struct ts_err err = TS_ERR_INIT;
-    struct store_status s;
+    struct db_status s;
 
     begin_import(st, "default", &a);
     a.rows = 51;
@@ -973,7 +972,7 @@ static void test_import_rows(void **state)
     b.format = "openrouter-weekly";
     end_import(st, &b, "h2");
 
-    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(db_read_status(st, 10, &s, &err), 0);
     assert_int_equal(s.total_imports, 2);
     assert_int_equal(s.nimports, 2);
     /* Newest first. */
@@ -992,18 +991,18 @@ static void test_import_rows(void **state)
     assert_int_equal(s.imports[1].updated, 3);
     assert_int_equal(s.imports[1].unchanged, 0);
     assert_int_equal(s.imports[1].prices, 7);
-    store_status_release(&s);
+    db_status_release(&s);
 
     /* At most max_imports, but the total counts all. */
-    assert_int_equal(store_status(st, 1, &s, &err), 0);
+    assert_int_equal(db_read_status(st, 1, &s, &err), 0);
     assert_int_equal(s.nimports, 1);
     assert_int_equal(s.total_imports, 2);
     assert_string_equal(s.imports[0].sha256, "h2");
-    store_status_release(&s);
-    assert_int_equal(store_status(st, 0, &s, &err), 0);
+    db_status_release(&s);
+    assert_int_equal(db_read_status(st, 0, &s, &err), 0);
     assert_int_equal(s.nimports, 0);
-    store_status_release(&s);
-    store_close(st);
+    db_status_release(&s);
+    db_close(st);
 }
 
 /* ---- status ------------------------------------------------------------- */
@@ -1011,10 +1010,10 @@ static void test_import_rows(void **state)
 static void test_status(void **state)
 {
     (void)state;
-    struct store *st = open_ok(":memory:");
-    struct store_import imp;
+    struct db *st = open_ok(":memory:");
+    struct import_run imp;
     struct ts_err err = TS_ERR_INIT;
-    struct store_status s;
+    struct db_status s;
     int32_t w1 = D("2026-02-09"), w2 = D("2026-02-16"), w3 = D("2026-02-23");
 
     /* "daily": a full week, a 3-day week, another vendor and the other bucket. */
@@ -1024,45 +1023,45 @@ static void test_status(void **state)
     int64_t zz = model_id(st, "zeta/z1", "zeta");
     int64_t ot = model_id(st, "other", "other");
     for (int i = 0; i < 7; i++) {
-        struct store_obs o = obs(&imp, TS_DAY, w1 + i, ds, 10);
-        assert_int_equal(upsert(st, &o), STORE_INSERTED);
+        struct observation o = obs(&imp, TS_DAY, w1 + i, ds, 10);
+        assert_int_equal(upsert(st, &o), OBS_INSERTED);
         o = obs(&imp, TS_DAY, w1 + i, ot, 5);
-        assert_int_equal(upsert(st, &o), STORE_INSERTED);
+        assert_int_equal(upsert(st, &o), OBS_INSERTED);
     }
     for (int i = 2; i < 5; i++) {
-        struct store_obs o = obs(&imp, TS_DAY, w2 + i, ac, 1);
-        assert_int_equal(upsert(st, &o), STORE_INSERTED);
+        struct observation o = obs(&imp, TS_DAY, w2 + i, ac, 1);
+        assert_int_equal(upsert(st, &o), OBS_INSERTED);
     }
-    struct store_obs o = obs(&imp, TS_DAY, w2 + 3, zz, 1);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    struct observation o = obs(&imp, TS_DAY, w2 + 3, zz, 1);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     /* A weekly row for a week that also has daily rows, and one without. */
     o = obs(&imp, TS_WEEK, w2, ds, 70);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     o = obs(&imp, TS_WEEK, w3, ds, 70);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     end_import(st, &imp, "d");
 
     /* "weekly": weekly rows only. */
     begin_import(st, "weekly", &imp);
     int64_t r1 = model_id(st, "deepseek/deepseek-r1", "deepseek");
     o = obs(&imp, TS_WEEK, w1, r1, 100);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     o = obs(&imp, TS_WEEK, w3, r1, 100);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     end_import(st, &imp, "w");
 
     /* "empty": a dataset without rows. */
     begin_import(st, "empty", &imp);
     end_import(st, &imp, "e");
-    assert_int_equal(store_vendor_set(st, "zeta", "DE", &err), 0);
+    assert_int_equal(db_vendor_set(st, "zeta", "DE", &err), 0);
 
-    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(db_read_status(st, 10, &s, &err), 0);
     assert_int_equal(s.ndatasets, 3);
     assert_string_equal(s.datasets[0].name, "daily");
     assert_string_equal(s.datasets[1].name, "empty");
     assert_string_equal(s.datasets[2].name, "weekly");
 
-    const struct store_dataset_status *d = &s.datasets[0];
+    const struct dataset_status *d = &s.datasets[0];
     assert_int_equal(d->observations, 7 + 7 + 3 + 1 + 2);
     /* The other bucket is neither a model nor a vendor. */
     assert_int_equal(d->models, 3);
@@ -1099,32 +1098,32 @@ static void test_status(void **state)
     assert_int_equal(d->weeks[0].days, 7);
     assert_int_equal(d->weeks[1].week, w3);
     assert_int_equal(d->nunmapped, 0);
-    store_status_release(&s);
+    db_status_release(&s);
     assert_int_equal(s.ndatasets, 0);
-    store_status_release(&s); /* twice is safe */
+    db_status_release(&s); /* twice is safe */
 
     /* Unmapped vendors are sorted; a user mapping takes one off the list. */
     begin_import(st, "daily", &imp);
     o = obs(&imp, TS_DAY, w3, model_id(st, "aardvark/a", "aardvark"), 1);
-    assert_int_equal(upsert(st, &o), STORE_INSERTED);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
     end_import(st, &imp, "d2");
-    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    assert_int_equal(db_read_status(st, 10, &s, &err), 0);
     assert_int_equal(s.datasets[0].nunmapped, 2);
     assert_string_equal(s.datasets[0].unmapped[0], "aardvark");
     assert_string_equal(s.datasets[0].unmapped[1], "acme");
-    store_status_release(&s);
-    assert_int_equal(store_vendor_set(st, "acme", "US", &err), 0);
-    assert_int_equal(store_status(st, 10, &s, &err), 0);
+    db_status_release(&s);
+    assert_int_equal(db_vendor_set(st, "acme", "US", &err), 0);
+    assert_int_equal(db_read_status(st, 10, &s, &err), 0);
     assert_int_equal(s.datasets[0].nunmapped, 1);
     assert_string_equal(s.datasets[0].unmapped[0], "aardvark");
-    store_status_release(&s);
-    store_close(st);
+    db_status_release(&s);
+    db_close(st);
 }
 
 /* ---- two handles on one file -------------------------------------------- */
 
 struct holder {
-    struct store *st;
+    struct db *st;
     int commit_rc;
 };
 
@@ -1135,7 +1134,7 @@ static void *commit_later(void *p)
     struct timespec ts = {0, 300 * 1000 * 1000};
 
     nanosleep(&ts, NULL);
-    h->commit_rc = store_commit(h->st, &err);
+    h->commit_rc = db_commit(h->st, &err);
     return NULL;
 }
 
@@ -1152,54 +1151,54 @@ static void test_two_handles(void **state)
     (void)state;
     char path[256];
     struct ts_err err = TS_ERR_INIT;
-    struct store_import imp;
+    struct import_run imp;
     pthread_t t;
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
-    struct store *a = open_ok(path);
-    struct store *b = open_ok(path);
+    struct db *a = open_ok(path);
+    struct db *b = open_ok(path);
 
     /* a writes and holds the write lock. */
     begin_import(a, "default", &imp);
-    struct store_obs o = obs(&imp, TS_DAY, D("2026-02-09"), model_id(a, "a/b", "a"), 9);
-    assert_int_equal(upsert(a, &o), STORE_INSERTED);
+    struct observation o = obs(&imp, TS_DAY, D("2026-02-09"), model_id(a, "a/b", "a"), 9);
+    assert_int_equal(upsert(a, &o), OBS_INSERTED);
     snprintf(imp.sha256, sizeof(imp.sha256), "x");
-    assert_int_equal(store_import_finish(a, &imp, &err), 0);
+    assert_int_equal(db_import_finish(a, &imp, &err), 0);
 
     /* A reader is not blocked and sees the state before a's transaction. */
-    struct store_status s;
-    assert_int_equal(store_status(b, 10, &s, &err), 0);
+    struct db_status s;
+    assert_int_equal(db_read_status(b, 10, &s, &err), 0);
     assert_int_equal(s.ndatasets, 0);
-    store_status_release(&s);
+    db_status_release(&s);
     /* Opening another handle does not wait for the writer either. */
     double t_open = now_s();
-    struct store *c = open_ok(path);
+    struct db *c = open_ok(path);
     assert_true(now_s() - t_open < 5);
-    assert_int_equal(store_status(c, 10, &s, &err), 0);
+    assert_int_equal(db_read_status(c, 10, &s, &err), 0);
     assert_int_equal(s.ndatasets, 0);
-    store_status_release(&s);
-    store_close(c);
+    db_status_release(&s);
+    db_close(c);
 
     /* b's begin waits for a's commit, then succeeds. */
     struct holder h = {a, -5};
     assert_int_equal(pthread_create(&t, NULL, commit_later, &h), 0);
     double t0 = now_s();
-    int rc = store_begin(b, &err);
+    int rc = db_begin(b, &err);
     double waited = now_s() - t0;
     pthread_join(t, NULL);
     if (rc != 0)
-        fail_msg("store_begin on the second handle: %s", err.msg);
+        fail_msg("db_begin on the second handle: %s", err.msg);
     assert_int_equal(h.commit_rc, 0);
     assert_true(waited >= 0.2);
     assert_true(waited < 30);
 
     /* b sees a's data and can write. */
     int64_t ds = 0;
-    assert_int_equal(store_dataset(b, "default", 0, &ds, &err), 1);
-    assert_int_equal(store_vendor_set(b, "a", "US", &err), 0);
-    assert_int_equal(store_commit(b, &err), 0);
-    store_close(a);
-    store_close(b);
+    assert_int_equal(db_dataset(b, "default", 0, &ds, &err), 1);
+    assert_int_equal(db_vendor_set(b, "a", "US", &err), 0);
+    assert_int_equal(db_commit(b, &err), 0);
+    db_close(a);
+    db_close(b);
     assert_int_equal(sup_sql_int(path, "SELECT total FROM observations"), 9);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM vendors_user"), 1);
 }

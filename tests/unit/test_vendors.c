@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vendors.h"
+#include "core/vendors.h"
 
 /* ---- model_normalize ---------------------------------------------------- */
 

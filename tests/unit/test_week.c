@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "support.h"
-#include "week.h"
+#include "core/week.h"
 
 static void assert_date(int32_t day, const char *want)
 {

@@ -1,0 +1,74 @@
+/* series.h - the shared shapes of usage data: what the database hands to
+ * the report builders (weeks with data, tokens per week and group, usage
+ * rows per model), and the markers every layer uses (an absent count, a
+ * day or a week). Pure types; no database. */
+#ifndef TOKSTAT_CORE_SERIES_H
+#define TOKSTAT_CORE_SERIES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TS_ABSENT (-1) /* an optional count or price the source does not give */
+
+/* What one observation covers. */
+enum ts_period {
+    TS_DAY = 0,
+    TS_WEEK = 1,
+};
+
+/* How a report groups tokens. */
+enum group_by {
+    BY_COUNTRY,
+    BY_VENDOR,
+    BY_MODEL,
+};
+
+/* Parses "country", "vendor", "model"; -1 when none. */
+int group_by_parse(const char *name, enum group_by *out);
+/* "country", "vendor" or "model" (static). */
+const char *group_by_name(enum group_by by);
+
+/* A week with data. */
+struct week_days {
+    int32_t week; /* the Monday */
+    int days;     /* days of daily data (1-7), or 7 for a week of weekly data */
+};
+
+/* Tokens per week and group for the weeks from..to (Mondays, inclusive):
+ * a matrix over every calendar week of the range, weeks without data
+ * holding 0 tokens and 0 days. */
+struct series_group {
+    char *name;      /* country code, vendor or model slug; "other" for the bucket */
+    char *country;   /* the group's country: "unknown" when unmapped, "other" for the bucket */
+    int is_other;    /* the other bucket: counts in totals, never ranked */
+    int64_t *tokens; /* nweeks values */
+};
+
+struct series {
+    int32_t from, to; /* Mondays */
+    size_t nweeks;
+    int *days;                   /* per week: 0 without data, 1-6 partial, 7 complete */
+    int64_t *total;              /* per week: all tokens, the other bucket included */
+    struct series_group *groups; /* sorted by name */
+    size_t ngroups;
+};
+
+#define SERIES_INIT                                                                                \
+    {                                                                                              \
+        0, 0, 0, NULL, NULL, NULL, 0                                                               \
+    }
+
+void series_release(struct series *s); /* safe on SERIES_INIT */
+
+/* Tokens per week and model; split_tokens of them come from rows that give
+ * prompt and completion tokens, whose sums prompt and completion are. */
+struct usage_row {
+    int32_t week;
+    char *slug, *vendor, *country; /* owned; country "unknown" when unmapped */
+    int64_t tokens;
+    int64_t split_tokens, prompt, completion;
+};
+
+void usage_rows_release(struct usage_row *rows, size_t n);
+
+#endif

@@ -1,0 +1,46 @@
+/* query.h - what the reports read from the database: the weeks that have
+ * data, and tokens per week and group (country, vendor or model).
+ *
+ * A week is computed from its daily rows when the dataset has any daily
+ * rows for it, otherwise from its weekly rows; the two are never added. */
+#ifndef TOKSTAT_DB_QUERY_H
+#define TOKSTAT_DB_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/prices.h"
+#include "core/series.h"
+#include "db/db.h"
+
+/* Every week of the dataset that has data, ascending. *out is freed by the
+ * caller (free). */
+int db_weeks(struct db *st, int64_t dataset, struct week_days **out, size_t *n, struct ts_err *err);
+
+int db_series(struct db *st, int64_t dataset, enum group_by by, int32_t from, int32_t to,
+              struct series *out, struct ts_err *err);
+/* Vendors with tokens in weeks from..to that have no country, sorted;
+ * the caller frees each string and the array. */
+int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to, char ***out,
+                        size_t *n, struct ts_err *err);
+
+/* The citation for data imported from OpenRouter formats, e.g.
+ * "OpenRouter (openrouter.ai/rankings), as of 2026-05-30T05:27:03Z",
+ * or NULL (*out) when the dataset has no such import. Freed by the caller.
+ * Returns 0, or -1 with err filled. */
+int db_source(struct db *st, int64_t dataset, char **out, struct ts_err *err);
+
+/* Every price and catalogue alias, indexed (price_book_index done). */
+int db_price_book(struct db *st, struct price_book *out, struct ts_err *err);
+
+int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct usage_row **out,
+             size_t *n, struct ts_err *err);
+
+/* The share of prompt tokens over the dataset's observations that give
+ * both prompt and completion tokens (the other bucket left out). Returns 1
+ * and sets *out, 0 when no observation has the split, -1 on a database
+ * error (err filled). */
+int db_prompt_share(struct db *st, int64_t dataset, double *out, struct ts_err *err);
+
+#endif

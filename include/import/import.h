@@ -1,0 +1,57 @@
+/* import.h - the importers: bytes in, records out through a sink.
+ *
+ * Each importer reads the whole input, hands every record to the sink in
+ * input order, and stops at the first error (from the input or the sink),
+ * returning -1 with err filled: msg names the column or key and the bad
+ * value, line/col say where (0 when unknown; whole-document JSON names a
+ * path such as "data[17]" in msg instead). */
+#ifndef TOKSTAT_IMPORT_IMPORT_H
+#define TOKSTAT_IMPORT_IMPORT_H
+
+#include "core/err.h"
+#include "import/format.h"
+#include "import/input.h"
+#include "import/record.h"
+
+struct import_opts {
+    enum ts_format format; /* forced format, or TS_FMT_AUTO */
+    int period;            /* -1 as the format implies, or TS_DAY / TS_WEEK */
+};
+
+#define IMPORT_OPTS_INIT                                                                           \
+    {                                                                                              \
+        TS_FMT_AUTO, -1                                                                            \
+    }
+
+/* CSV with a header row; separator ',' ';' or tab detected from the header;
+ * RFC 4180 quoting; CRLF or LF. Columns by name (field_lookup). */
+int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
+               struct ts_err *err);
+
+/* JSON Lines: one object a line, keys as CSV columns; blank lines skipped. */
+int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
+                 struct ts_err *err);
+
+/* The fast paths: CSV lines without quotes split without libcsv, flat
+ * JSON Lines lines and the elements of a streamed Data API document read
+ * without jansson. Each gives what the full parser gives, or leaves the
+ * input to it. For tests: import_fast_path(0) sends everything through
+ * the full parsers, 1 (the default) lets the fast paths take what they
+ * can; it returns how many lines or elements they took since the last
+ * call. */
+struct import_fast {
+    int on;
+    size_t taken;
+};
+extern struct import_fast import_fast;
+size_t import_fast_path(int on);
+
+/* A whole JSON document: a bare array of records (json), openrouter-daily,
+ * openrouter-chart, openrouter-weekly or openrouter-models. With o->format
+ * TS_FMT_AUTO or TS_FMT_JSON the shape is recognised from the document's
+ * keys; a forced openrouter-* format must match its shape. *shape gets the
+ * format that was read. */
+int import_json_doc(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
+                    enum ts_format *shape, struct ts_err *err);
+
+#endif

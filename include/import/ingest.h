@@ -1,0 +1,36 @@
+/* ingest.h - the sink between importers and the store: normalises slugs,
+ * places weekly labels, upserts observations and prices, counts. */
+#ifndef TOKSTAT_IMPORT_INGEST_H
+#define TOKSTAT_IMPORT_INGEST_H
+
+#include <stdint.h>
+
+#include "import/record.h"
+#include "db/db.h"
+#include "core/util.h"
+
+struct ingest {
+    struct db *st;
+    struct import_run imp; /* dataset and id set by the caller; counts kept here */
+    int label_end;         /* --week-label end */
+    int32_t price_day;     /* valid-from day of catalogue prices */
+    int have_period;
+    int32_t first_period, last_period; /* days, for the summary's week range */
+    char *as_of;                       /* owned copy of the source's as-of time, or NULL */
+    int as_of_fixed;                   /* set by --as-of: the file's own as-of time is ignored */
+    struct ts_buf slug, vendor, alias; /* scratch */
+    struct ts_map ids;                 /* slugs as written -> model ids, for this import */
+};
+
+/* imp.dataset and imp.id must be set before records arrive. price_day is
+ * the date from which catalogue prices are taken to be valid. */
+void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t price_day);
+/* Fills a sink whose callbacks write through ig. */
+void ingest_sink(struct ingest *ig, struct ts_sink *out);
+/* Ends the import inside its transaction: records its counts, hash and
+ * as-of time, and rebuilds the weekly roll-ups of the weeks it touched. */
+int ingest_finish(struct ingest *ig, struct ts_err *err);
+
+void ingest_release(struct ingest *ig); /* safe after ingest_init */
+
+#endif

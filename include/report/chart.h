@@ -1,0 +1,90 @@
+/* chart.h - share-over-time charts of a weekly series: one stacked bar per
+ * week, each group's part of it its share of the week's tokens. As text
+ * (Unicode blocks in colour for a terminal, ASCII fill characters
+ * otherwise) or as a standalone SVG 1.1 document. Pure: no database; the
+ * output goes into a ts_buf. */
+#ifndef TOKSTAT_REPORT_CHART_H
+#define TOKSTAT_REPORT_CHART_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/query.h"
+#include "core/util.h"
+
+/* How many groups a chart shows by name at most; the others are folded
+ * into one "rest" group. */
+#define CHART_MAX_GROUPS 6
+
+enum chart_kind {
+    CHART_NAMED, /* a group of the series, shown by name */
+    CHART_REST,  /* the groups beyond the limit, folded together */
+    CHART_OTHER, /* the leaderboard's other bucket */
+};
+
+struct chart_group {
+    char *name; /* owned: the group's name, "rest" or "other" */
+    enum chart_kind kind;
+    size_t nfolded;  /* CHART_REST: how many groups it holds */
+    int64_t sum;     /* tokens over the whole range */
+    int64_t *tokens; /* owned: per week */
+};
+
+/* The segments of the bars, in drawing order: the named groups by tokens
+ * over the range descending, then name; then rest; then other. */
+struct chart {
+    int32_t from;   /* the Monday of the first week */
+    size_t nweeks;  /* calendar weeks from..to */
+    int *days;      /* owned: per week, as in struct series */
+    int64_t *total; /* owned: per week, the sum of the segments (0: no data) */
+    size_t latest;  /* the last week with data (0 when none) */
+    int has_data;   /* some week has tokens */
+    const char *by; /* "country", "vendor" or "model" (static) */
+    struct chart_group *groups;
+    size_t ngroups;
+};
+
+#define CHART_INIT                                                                                 \
+    {                                                                                              \
+        0, 0, NULL, NULL, 0, 0, "", NULL, 0                                                        \
+    }
+
+/* Builds out from the series s (its weeks are the chart's): at most
+ * max_named groups by name, the rest folded; the other bucket a segment of
+ * its own unless other_exclude, when it is left out of every total.
+ * Release with chart_release. */
+void chart_build(const struct series *s, enum group_by by, int other_exclude, size_t max_named,
+                 struct chart *out);
+void chart_release(struct chart *c); /* safe on CHART_INIT */
+
+/* Splits units among n parts in proportion to part[i] / total (total, the
+ * sum of the parts, > 0) by largest remainder: out[i] is floor(units *
+ * part[i] / total) plus one for the parts with the largest remainders (ties
+ * to the earlier part) until the out[] sum to units exactly. Exact for any
+ * int64 counts and units < 2^31; a part of 0 gets 0. */
+void chart_apportion(const int64_t *part, size_t n, int64_t total, long units, long *out);
+
+/* Appends s to b escaped for XML text and attribute values (& < > " '),
+ * control characters (never valid in XML 1.0 text) as '?'. */
+void chart_xml_escape(struct ts_buf *b, const char *s);
+
+struct chart_text_opts {
+    int color; /* ANSI colours and Unicode blocks; else ASCII fill characters */
+    int width; /* columns to fit (0: 80) */
+};
+
+/* The chart as text: the title, a scale, one bar per week, a legend with
+ * each segment's share in the latest week with data, and "Source: ..."
+ * when source is not NULL. */
+void chart_text(const struct chart *c, const char *title, const char *source,
+                const struct chart_text_opts *o, struct ts_buf *out);
+
+/* The chart as a standalone SVG 1.1 document: the title, a y axis of 0 to
+ * 100 %, a bar per week labelled with its Monday, a legend, and the source
+ * line when source is not NULL. Every coordinate has two decimals; each
+ * week's bar is a <g class="week"> whose rectangles' heights add up to
+ * exactly the plot height (CHART_SVG_PLOT_H). */
+#define CHART_SVG_PLOT_H 400
+void chart_svg(const struct chart *c, const char *title, const char *source, struct ts_buf *out);
+
+#endif

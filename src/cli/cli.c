@@ -1,0 +1,233 @@
+/* cli.c - global options, the command table, help, version, error
+ * printing and exit codes. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/opts.h"
+#include "core/util.h"
+
+#ifndef TOKSTAT_VERSION
+#define TOKSTAT_VERSION "0.0.0"
+#endif
+
+static int cmd_help(struct cli *c, int argc, char **argv);
+
+static const struct command {
+    const char *name;
+    int (*fn)(struct cli *c, int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"import", cmd_import, "load usage dumps (CSV, JSON, OpenRouter) into the database"},
+    {"report", cmd_report, "share of each week's tokens by country, vendor or model"},
+    {"growth", cmd_growth, "week-over-week growth by country, vendor or model"},
+    {"top", cmd_top, "the top N models or vendors and market concentration (CR-N, HHI)"},
+    {"prices", cmd_prices, "price per million tokens of the models in use, against a reference"},
+    {"cost", cmd_cost, "estimated spend and average price per token by country, vendor or model"},
+    {"chart", cmd_chart, "share of each week's tokens as stacked bars (terminal or SVG)"},
+    {"status", cmd_status, "show what the database holds"},
+    {"vendors", cmd_vendors, "list or change the vendor -> country map"},
+    {"help", cmd_help, "show this help, or the options of one command"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_help(FILE *out)
+{
+    fprintf(out, "usage: tokstat [--db PATH] COMMAND [OPTIONS]\n"
+                 "\n"
+                 "LLM token-usage analytics from public leaderboard dumps.\n"
+                 "\n"
+                 "Commands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n"
+                 "Global options:\n"
+                 "  --db PATH   the database (default $TOKSTAT_DB, else\n"
+                 "              $XDG_DATA_HOME/tokstat/tokstat.db or\n"
+                 "              ~/.local/share/tokstat/tokstat.db)\n"
+                 "  --help      show this help\n"
+                 "  --version   show the version\n"
+                 "\n"
+                 "Run 'tokstat COMMAND --help' for a command's options.\n"
+                 "Exit status: 0 success, 1 runtime or data error, 2 usage error.\n");
+}
+
+/* An unknown command: a usage error that lists the commands. */
+static int unknown_command(struct cli *c, const char *name)
+{
+    fprintf(c->err, "tokstat: '%s' is not a tokstat command (expected one of", name);
+    for (size_t k = 0; k < NCOMMANDS; k++)
+        fprintf(c->err, "%s%s", k ? ", " : " ", commands[k].name);
+    fprintf(c->err, ")\nTry 'tokstat --help'.\n");
+    return TS_EXIT_USAGE;
+}
+
+static const char help_usage[] = "usage: tokstat help [COMMAND]\n"
+                                 "\n"
+                                 "Shows the list of commands (as 'tokstat --help' does), or the\n"
+                                 "options of one command (as 'tokstat COMMAND --help' does).\n"
+                                 "\n"
+                                 "Options:\n"
+                                 "  --help   show this help\n";
+
+/* tokstat help [COMMAND]: the same text as tokstat --help or tokstat
+ * COMMAND --help, which the command itself prints. */
+static int cmd_help(struct cli *c, int argc, char **argv)
+{
+    static const struct opt_spec specs[] = {{"help", 'h', 0, 1}, {NULL, 0, 0, 0}};
+    struct ts_err err = TS_ERR_INIT;
+    const char *name = NULL;
+    struct opts o;
+    int id;
+
+    opts_init(&o, argc, argv, specs);
+    while ((id = opts_next(&o, &err)) != -1) {
+        if (id == -2)
+            return cli_usage_error(c, "help", "%s", err.msg);
+        if (id == 1) {
+            fputs(help_usage, c->out);
+            return TS_EXIT_OK;
+        }
+        if (name)
+            return cli_usage_error(c, "help", "unexpected argument '%s'", o.value);
+        name = o.value;
+    }
+    if (!name) {
+        print_help(c->out);
+        return TS_EXIT_OK;
+    }
+    for (size_t k = 0; k < NCOMMANDS; k++) {
+        if (strcmp(name, commands[k].name) == 0) {
+            char *args[] = {(char *)commands[k].name, "--help", NULL};
+            return commands[k].fn(c, 2, args);
+        }
+    }
+    return unknown_command(c, name);
+}
+
+int cli_fail(struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("tokstat: ", c->err);
+    va_start(ap, fmt);
+    vfprintf(c->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->err);
+    return TS_EXIT_FAIL;
+}
+
+int cli_usage_error(struct cli *c, const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(c->err, "tokstat%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(c->err, fmt, ap);
+    va_end(ap);
+    fprintf(c->err, "\nTry 'tokstat%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
+    return TS_EXIT_USAGE;
+}
+
+void cli_print_err(struct cli *c, const char *file, const struct ts_err *e)
+{
+    fputs("tokstat: ", c->err);
+    if (file)
+        fprintf(c->err, "%s:", file);
+    if (e->line > 0)
+        fprintf(c->err, "%ld:", e->line);
+    if (e->line > 0 && e->col > 0)
+        fprintf(c->err, "%ld:", e->col);
+    fprintf(c->err, "%s%s\n", file || e->line > 0 ? " " : "", e->msg);
+}
+
+char *cli_db_path(struct cli *c, struct ts_err *err)
+{
+    const char *v;
+
+    if (c->db_path)
+        return xstrdup(c->db_path);
+    if ((v = getenv("TOKSTAT_DB")) && *v)
+        return xstrdup(v);
+    struct ts_buf b = TS_BUF_INIT;
+    if ((v = getenv("XDG_DATA_HOME")) && *v == '/') {
+        buf_printf(&b, "%s/tokstat/tokstat.db", v);
+        return b.data;
+    }
+    if ((v = getenv("HOME")) && *v) {
+        buf_printf(&b, "%s/.local/share/tokstat/tokstat.db", v);
+        return b.data;
+    }
+    ts_err_set(err, "no database: set --db, TOKSTAT_DB or HOME");
+    return NULL;
+}
+
+int cli_open_store(struct cli *c, struct db **out)
+{
+    struct ts_err err = TS_ERR_INIT;
+    char *path = cli_db_path(c, &err);
+    int rc = 0;
+
+    if (!path || db_open(path, out, &err) < 0) {
+        cli_print_err(c, NULL, &err);
+        rc = TS_EXIT_FAIL;
+    }
+    free(path);
+    return rc;
+}
+
+/* Reports a failed write of the output (a full disk; a closed pipe when
+ * SIGPIPE is ignored; by default SIGPIPE ends the program quietly, as it
+ * does other Unix tools). */
+static int finish_output(struct cli *c, int rc)
+{
+    errno = 0;
+    if (fflush(c->out) != 0 || ferror(c->out)) {
+        cli_fail(c, "write error: %s", strerror(errno ? errno : EIO));
+        return TS_EXIT_FAIL;
+    }
+    return rc;
+}
+
+int cli_run(int argc, char **argv, FILE *out, FILE *err)
+{
+    struct cli c = {out, err, NULL};
+    int i = 1;
+
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            print_help(out);
+            return finish_output(&c, TS_EXIT_OK);
+        } else if (strcmp(a, "--version") == 0) {
+            fprintf(out, "tokstat %s\n", TOKSTAT_VERSION);
+            return finish_output(&c, TS_EXIT_OK);
+        } else if (strcmp(a, "--db") == 0) {
+            if (i + 1 >= argc)
+                return cli_usage_error(&c, NULL, "option '--db' needs a value");
+            c.db_path = argv[++i];
+        } else if (strncmp(a, "--db=", 5) == 0) {
+            c.db_path = a + 5;
+        } else if (a[0] == '-') {
+            return cli_usage_error(&c, NULL, "unrecognized option '%s'", a);
+        } else {
+            break;
+        }
+    }
+    if (c.db_path && *c.db_path == '\0')
+        return cli_usage_error(&c, NULL, "option '--db' needs a value");
+    if (i >= argc) {
+        print_help(err);
+        return TS_EXIT_USAGE;
+    }
+    for (size_t k = 0; k < NCOMMANDS; k++) {
+        if (strcmp(argv[i], commands[k].name) == 0)
+            return finish_output(&c, commands[k].fn(&c, argc - i, argv + i));
+    }
+    return unknown_command(&c, argv[i]);
+}

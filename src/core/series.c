@@ -1,0 +1,50 @@
+/* series.c - the groupings' names, and releasing series and usage rows. */
+#include "core/series.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const by_names[] = {
+    [BY_COUNTRY] = "country",
+    [BY_VENDOR] = "vendor",
+    [BY_MODEL] = "model",
+};
+
+int group_by_parse(const char *name, enum group_by *out)
+{
+    for (size_t i = 0; i < sizeof(by_names) / sizeof(by_names[0]); i++) {
+        if (strcmp(name, by_names[i]) == 0) {
+            *out = (enum group_by)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *group_by_name(enum group_by by)
+{
+    return by_names[by];
+}
+
+void series_release(struct series *s)
+{
+    for (size_t g = 0; g < s->ngroups; g++) {
+        free(s->groups[g].name);
+        free(s->groups[g].country);
+        free(s->groups[g].tokens);
+    }
+    free(s->groups);
+    free(s->days);
+    free(s->total);
+    memset(s, 0, sizeof(*s));
+}
+
+void usage_rows_release(struct usage_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].slug);
+        free(rows[i].vendor);
+        free(rows[i].country);
+    }
+    free(rows);
+}

@@ -1,0 +1,463 @@
+/* util.c - memory, buffers, exact number parsing, message quoting. */
+#include "core/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void die_oom(size_t n)
+{
+    fprintf(stderr, "tokstat: out of memory (allocating %zu bytes)\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+
+    if (!p)
+        die_oom(n);
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+
+    if (!p)
+        die_oom(n * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+
+    if (!q)
+        die_oom(n);
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+static void buf_grow(struct ts_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+
+    if (need <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    b->data = xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void buf_add(struct ts_buf *b, const void *p, size_t n)
+{
+    buf_grow(b, n);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void buf_addc(struct ts_buf *b, char c)
+{
+    buf_add(b, &c, 1);
+}
+
+void buf_adds(struct ts_buf *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
+
+void buf_printf(struct ts_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0)
+        return;
+    buf_grow(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void buf_reset(struct ts_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void buf_release(struct ts_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Rounds a finite, non-negative double to the nearest int64, halves away
+ * from zero. 2^63 is exactly representable, so the range test is exact. */
+static enum ts_num count_from_double(double d, int64_t *out)
+{
+    if (!isfinite(d))
+        return TS_NUM_NONFINITE;
+    if (d < 0)
+        return TS_NUM_NEGATIVE;
+    double r = round(d);
+    if (r >= 9223372036854775808.0)
+        return TS_NUM_RANGE;
+    *out = (int64_t)r;
+    return TS_NUM_OK;
+}
+
+enum ts_num ts_count_from_double(double d, int64_t *out)
+{
+    return count_from_double(d, out);
+}
+
+/* Parses a plain decimal number, [+-]digits[.digits][(e|E)[+-]digits],
+ * exactly: the value times 10^scale is rounded (halves up) when round is
+ * non-zero, else must be whole. No floating point is involved, so every
+ * int64 is reachable, whatever the notation. */
+static enum ts_num parse_decimal(const char *s, size_t len, int scale, int round_frac, int64_t *out)
+{
+    size_t i = 0, end = len;
+
+    while (i < end && is_blank(s[i]))
+        i++;
+    while (end > i && is_blank(s[end - 1]))
+        end--;
+    if (i == end)
+        return TS_NUM_EMPTY;
+
+    int negative = 0;
+    if (s[i] == '+' || s[i] == '-')
+        negative = s[i++] == '-';
+
+    /* The mantissa: where its digits are, and where the point is. */
+    size_t int_start = i;
+    while (i < end && isdigit((unsigned char)s[i]))
+        i++;
+    size_t int_end = i, frac_start = i, frac_end = i;
+    if (i < end && s[i] == '.') {
+        frac_start = ++i;
+        while (i < end && isdigit((unsigned char)s[i]))
+            i++;
+        frac_end = i;
+    }
+    if (int_end == int_start && frac_end == frac_start)
+        return TS_NUM_SYNTAX;
+    long exp10 = 0;
+    if (i < end && (s[i] == 'e' || s[i] == 'E')) {
+        int exp_negative = 0;
+        i++;
+        if (i < end && (s[i] == '+' || s[i] == '-'))
+            exp_negative = s[i++] == '-';
+        if (i == end || !isdigit((unsigned char)s[i]))
+            return TS_NUM_SYNTAX;
+        for (; i < end && isdigit((unsigned char)s[i]); i++) {
+            if (exp10 < 100000) /* far beyond any int64; saturate */
+                exp10 = exp10 * 10 + (s[i] - '0');
+        }
+        if (exp_negative)
+            exp10 = -exp10;
+    }
+    if (i != end)
+        return TS_NUM_SYNTAX;
+
+    /* Digit k of the mantissa (integer digits, then fraction digits). */
+    size_t nint = int_end - int_start, nfrac = frac_end - frac_start, ndig = nint + nfrac;
+#define DIGIT(k) ((k) < nint ? s[int_start + (k)] : s[frac_start + (k)-nint])
+    size_t lead = 0;
+    while (lead < ndig && DIGIT(lead) == '0')
+        lead++;
+    if (lead == ndig) {
+        *out = 0; /* zero, whatever its sign or exponent */
+        return TS_NUM_OK;
+    }
+    if (negative)
+        return TS_NUM_NEGATIVE;
+
+    /* The significant digits are DIGIT(lead..ndig); 'point' of them stand
+     * before the decimal point of the scaled value. */
+    long point = (long)nint - (long)lead + exp10 + scale;
+    long nsig = (long)(ndig - lead);
+    if (point > 19)
+        return TS_NUM_RANGE;
+    uint64_t v = 0;
+    for (long k = 0; k < point; k++) {
+        unsigned d = k < nsig ? (unsigned)(DIGIT(lead + (size_t)k) - '0') : 0;
+        if (v > (UINT64_MAX - d) / 10)
+            return TS_NUM_RANGE;
+        v = v * 10 + d;
+    }
+    int round_up = 0, frac_nonzero = 0;
+    for (long k = point < 0 ? 0 : point; k < nsig; k++) {
+        char d = DIGIT(lead + (size_t)k);
+        if (k == point && d >= '5')
+            round_up = 1;
+        if (d != '0')
+            frac_nonzero = 1;
+    }
+#undef DIGIT
+    if (point < 0)
+        round_up = 0; /* the first dropped digit is a leading zero */
+    if (frac_nonzero && !round_frac)
+        return TS_NUM_FRACTION;
+    if (round_up)
+        v++;
+    if (v > (uint64_t)INT64_MAX)
+        return TS_NUM_RANGE;
+    *out = (int64_t)v;
+    return TS_NUM_OK;
+}
+
+enum ts_num ts_parse_count(const char *s, size_t len, int round_frac, int64_t *out)
+{
+    return parse_decimal(s, len, 0, round_frac, out);
+}
+
+const char *ts_num_reason(enum ts_num r)
+{
+    switch (r) {
+    case TS_NUM_OK:
+        return "is a token count";
+    case TS_NUM_EMPTY:
+        return "is empty (expected a token count)";
+    case TS_NUM_SYNTAX:
+        return "is not a token count";
+    case TS_NUM_NEGATIVE:
+        return "is negative (expected a token count >= 0)";
+    case TS_NUM_FRACTION:
+        return "is not a whole number of tokens";
+    case TS_NUM_RANGE:
+        return "is too large (expected a token count below 2^63)";
+    case TS_NUM_NONFINITE:
+        return "is not a finite number";
+    }
+    return "is not a token count";
+}
+
+#define PRICE_DECIMALS 12
+
+enum ts_num ts_price_from_double(double d, int64_t *out)
+{
+    if (!isfinite(d))
+        return TS_NUM_NONFINITE;
+    if (d < 0)
+        return TS_NUM_NEGATIVE;
+    double scaled = d * 1e12;
+    if (scaled >= 9223372036854775808.0)
+        return TS_NUM_RANGE;
+    *out = (int64_t)llround(scaled);
+    return TS_NUM_OK;
+}
+
+enum ts_num ts_parse_price(const char *s, size_t len, int64_t *out)
+{
+    return parse_decimal(s, len, PRICE_DECIMALS, 1, out);
+}
+
+size_t ts_utf8_seq(const unsigned char *p, size_t avail)
+{
+    unsigned c = p[0];
+    size_t n;
+    uint32_t cp, min;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 1;
+        cp = c & 0x1f;
+        min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 2;
+        cp = c & 0x0f;
+        min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 3;
+        cp = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n >= avail)
+        return 0;
+    for (size_t k = 1; k <= n; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n + 1;
+}
+
+/* A C1 control character (U+0080..U+009F), k bytes long. */
+static int is_c1(const unsigned char *p, size_t k)
+{
+    return k == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+}
+
+void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = len > max ? max : len;
+
+    buf_add(b, "", 0); /* the result is a string even when s is empty */
+    for (size_t i = 0; i < n;) {
+        size_t k = ts_utf8_seq(p + i, len - i);
+        if (k > 1 && i + k > n)
+            break; /* a character the cut would split is left out whole */
+        if (k == 0 || (k == 1 ? p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\' : is_c1(p + i, k))) {
+            size_t bad = k ? k : 1;
+            for (size_t j = 0; j < bad; j++)
+                buf_printf(b, "\\x%02x", p[i + j]);
+            i += bad;
+        } else {
+            buf_add(b, s + i, k);
+            i += k;
+        }
+    }
+    if (len > max)
+        buf_adds(b, "...");
+}
+
+int ts_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (size_t i = 0; i < len;) {
+        size_t k = ts_utf8_seq(p + i, len - i);
+        if (k == 0)
+            return 0;
+        if (k == 1 && (p[i] < 0x20 || p[i] == 0x7f))
+            return 0;
+        if (is_c1(p + i, k))
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+int ts_has_control(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] < 0x20 || p[i] == 0x7f || (i + 1 < len && is_c1(p + i, 2)))
+            return 1;
+    }
+    return 0;
+}
+
+const char *ts_plural(long long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+static uint64_t map_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The slot of key: where it is, or the empty slot where it would go. */
+static size_t map_slot(const struct ts_map *m, const char *key)
+{
+    size_t i = (size_t)map_hash(key) & (m->cap - 1);
+
+    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+int ts_map_get(const struct ts_map *m, const char *key, int64_t *val)
+{
+    if (m->len == 0)
+        return 0;
+    size_t i = map_slot(m, key);
+    if (!m->keys[i])
+        return 0;
+    *val = m->vals[i];
+    return 1;
+}
+
+void ts_map_put(struct ts_map *m, const char *key, int64_t val)
+{
+    if ((m->len + 1) * 2 > m->cap) { /* keep it at most half full */
+        struct ts_map bigger = {NULL, NULL, m->cap ? m->cap * 2 : 64, 0};
+        bigger.keys = xcalloc(bigger.cap, sizeof(*bigger.keys));
+        bigger.vals = xcalloc(bigger.cap, sizeof(*bigger.vals));
+        for (size_t i = 0; i < m->cap; i++) {
+            if (m->keys[i]) {
+                size_t j = map_slot(&bigger, m->keys[i]);
+                bigger.keys[j] = m->keys[i];
+                bigger.vals[j] = m->vals[i];
+                bigger.len++;
+            }
+        }
+        free(m->keys);
+        free(m->vals);
+        *m = bigger;
+    }
+    size_t i = map_slot(m, key);
+    if (!m->keys[i]) {
+        m->keys[i] = xstrdup(key);
+        m->len++;
+    }
+    m->vals[i] = val;
+}
+
+void ts_map_clear(struct ts_map *m)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        free(m->keys[i]);
+        m->keys[i] = NULL;
+    }
+    m->len = 0;
+}
+
+void ts_map_release(struct ts_map *m)
+{
+    ts_map_clear(m);
+    free(m->keys);
+    free(m->vals);
+    m->keys = NULL;
+    m->vals = NULL;
+    m->cap = 0;
+}

@@ -1,0 +1,161 @@
+/* ingest.c - records from any importer into the store. */
+#include "import/ingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/vendors.h"
+#include "core/week.h"
+
+void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t price_day)
+{
+    memset(ig, 0, sizeof(*ig));
+    ig->st = st;
+    ig->label_end = label_end;
+    ig->price_day = price_day;
+}
+
+void ingest_release(struct ingest *ig)
+{
+    free(ig->as_of);
+    ig->as_of = NULL;
+    buf_release(&ig->slug);
+    buf_release(&ig->vendor);
+    buf_release(&ig->alias);
+    ts_map_release(&ig->ids);
+}
+
+/* Puts "where: " (a JSON path) in front of err's message. */
+static int with_where(struct ts_err *err, const char *where)
+{
+    if (where && *where) {
+        ts_err_prefix(err, ": ");
+        ts_err_prefix(err, where);
+    }
+    return -1;
+}
+
+static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *err)
+{
+    struct ingest *ig = ctx;
+    enum obs_change change;
+    int has_price = rec->prompt_price != TS_ABSENT || rec->completion_price != TS_ABSENT;
+    int64_t model;
+
+    /* A slug written as an earlier row of the file wrote it has its model
+     * already: no normalising, no lookup by the normalised name. Rows with
+     * prices need the normalised name, so take the long way. A slug with a
+     * NUL inside cannot be a key of the map. */
+    int mappable = strlen(rec->model) == rec->model_len;
+    int known = !has_price && mappable && ts_map_get(&ig->ids, rec->model, &model);
+    if (!known) {
+        if (model_normalize(rec->model, rec->model_len, &ig->slug, &ig->vendor, err) < 0) {
+            err->line = rec->line;
+            err->col = rec->col;
+            return with_where(err, rec->where);
+        }
+        if (db_model(ig->st, ig->slug.data, ig->vendor.data, &model, err) < 0)
+            return -1;
+        if (mappable)
+            ts_map_put(&ig->ids, rec->model, model);
+    }
+    struct observation o = {
+        .dataset = ig->imp.dataset,
+        .granularity = rec->period,
+        .period = rec->period == TS_WEEK ? week_of_label(rec->date, ig->label_end) : rec->date,
+        .model = model,
+        .import_id = ig->imp.id,
+        .total = rec->total,
+        .prompt = rec->prompt,
+        .completion = rec->completion,
+        .reasoning = rec->reasoning,
+        .cached = rec->cached,
+        .requests = rec->requests,
+    };
+    if (db_obs_upsert(ig->st, &o, &change, err) < 0)
+        return -1;
+    if (change == OBS_DUPLICATE) {
+        char day[TS_DATE_LEN + 1];
+        if (known && model_normalize(rec->model, rec->model_len, &ig->slug, &ig->vendor, err) < 0)
+            return -1; /* it normalised before */
+        date_format(o.period, day);
+        ts_err_at(err, rec->line, rec->col,
+                  "duplicate row for model '%s' %s %s (each period and model may appear once "
+                  "in a file)",
+                  ig->slug.data, rec->period == TS_WEEK ? "in the week of" : "on", day);
+        return with_where(err, rec->where);
+    }
+    ig->imp.rows++;
+    ig->imp.inserted += change == OBS_INSERTED;
+    ig->imp.updated += change == OBS_UPDATED;
+    ig->imp.unchanged += change == OBS_UNCHANGED;
+
+    /* The span of days covered, for the summary's weeks. */
+    int32_t last = rec->period == TS_WEEK ? o.period + 6 : o.period;
+    if (!ig->have_period || o.period < ig->first_period)
+        ig->first_period = o.period;
+    if (!ig->have_period || last > ig->last_period)
+        ig->last_period = last;
+    ig->have_period = 1;
+
+    if (has_price) {
+        if (db_price_put(ig->st, ig->slug.data, o.period, "snapshot", rec->prompt_price,
+                         rec->completion_price, ig->imp.id, err) < 0)
+            return -1;
+        ig->imp.prices++;
+    }
+    return 0;
+}
+
+static int ingest_price(void *ctx, const struct ts_price *p, struct ts_err *err)
+{
+    struct ingest *ig = ctx;
+
+    if (model_normalize(p->model, strlen(p->model), &ig->slug, &ig->vendor, err) < 0)
+        return with_where(err, p->where);
+    if (db_price_put(ig->st, ig->slug.data, ig->price_day, "catalogue", p->prompt, p->completion,
+                     ig->imp.id, err) < 0)
+        return -1;
+    ig->imp.prices++;
+    /* The entry's id, when it differs, is another name for the model. */
+    if (p->id && model_normalize(p->id, strlen(p->id), &ig->alias, &ig->vendor, err) == 0 &&
+        strcmp(ig->alias.data, ig->slug.data) != 0 &&
+        db_alias_put(ig->st, ig->alias.data, ig->slug.data, ig->imp.id, err) < 0)
+        return -1;
+    return 0;
+}
+
+static void ingest_as_of(void *ctx, const char *as_of)
+{
+    struct ingest *ig = ctx;
+    int32_t day;
+
+    if (ig->as_of_fixed)
+        return;
+    free(ig->as_of);
+    ig->as_of = xstrdup(as_of);
+    /* A catalogue with an as-of time is valid from that day. */
+    if (date_parse(as_of, strlen(as_of), &day) == 0)
+        ig->price_day = day;
+}
+
+int ingest_finish(struct ingest *ig, struct ts_err *err)
+{
+    ig->imp.as_of = ig->as_of;
+    if (db_import_finish(ig->st, &ig->imp, err) < 0)
+        return -1;
+    /* An import that changed no row leaves the roll-ups as they are. */
+    if (ig->have_period && ig->imp.inserted + ig->imp.updated > 0 &&
+        db_rollup(ig->st, ig->imp.dataset, ig->first_period, ig->last_period, err) < 0)
+        return -1;
+    return 0;
+}
+
+void ingest_sink(struct ingest *ig, struct ts_sink *out)
+{
+    out->record = ingest_record;
+    out->price = ingest_price;
+    out->as_of = ingest_as_of;
+    out->ctx = ig;
+}

@@ -1,0 +1,141 @@
+/* markdown.c - GitHub-flavoured Markdown.
+ *
+ *   ## <title>
+ *
+ *   ### <block heading>
+ *
+ *   | country | tokens | share |
+ *   |---|---:|---:|
+ *   | CN | 4.12T | 48.7 % |
+ *   | **Total** | **8.46T** | **100.0 %** |
+ *
+ *   - <note>
+ *
+ *   ### <next block heading>
+ *   ...
+ *
+ *   ## <extra title>          (extra_in_text only)
+ *
+ *   | ... |
+ *
+ *   _Source: <source>_
+ *
+ * Sections are one blank line apart and the document ends with a single
+ * newline. Numbers are right-aligned (---:), text and dates left (---).
+ * The notes of a block follow its table as a list, one item per note, so
+ * that they stay separate lines when rendered. In cells '|' is written
+ * "\|" and CR or LF as a space; Total rows are bold cell by cell; empty
+ * cells stay empty. */
+#include <stdio.h>
+
+#include "render/render_impl.h"
+
+static void cell(const char *s, int bold, FILE *out)
+{
+    int strong = bold && *s;
+
+    fputs(strong ? " **" : " ", out);
+    for (; *s; s++) {
+        if (*s == '|')
+            fputs("\\|", out);
+        else if (*s == '\n' || *s == '\r')
+            fputc(' ', out);
+        else
+            fputc(*s, out);
+    }
+    fputs(strong ? "** |" : " |", out);
+}
+
+static void table(const struct rowset *rs, size_t from, size_t to, const struct render_opts *o,
+                  FILE *out)
+{
+    char buf[RENDER_CELL_MAX];
+
+    fputc('|', out);
+    for (size_t c = 0; c < rs->ncols; c++) {
+        if (render_col_shown(&rs->cols[c], 1))
+            cell(rs->cols[c].title ? rs->cols[c].title : "", 0, out);
+    }
+    fputs("\n|", out);
+    for (size_t c = 0; c < rs->ncols; c++) {
+        if (render_col_shown(&rs->cols[c], 1))
+            fputs(render_col_right(&rs->cols[c]) ? "---:|" : "---|", out);
+    }
+    fputc('\n', out);
+    for (size_t i = from; i < to; i++) {
+        const struct rs_row *row = &rs->rows[i];
+        fputc('|', out);
+        for (size_t c = 0; c < rs->ncols; c++) {
+            if (render_col_shown(&rs->cols[c], 1))
+                cell(render_cell_text(&rs->cols[c], &row->cells[c], o->exact, buf), row->total,
+                     out);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* The notes of rows [from, to) as a list after a blank line. */
+static void notes(const struct rowset *rs, size_t from, size_t to, FILE *out)
+{
+    int any = 0;
+
+    for (size_t i = from; i < to; i++) {
+        for (size_t k = 0; k < rs->rows[i].nnotes; k++) {
+            if (!any)
+                fputc('\n', out);
+            any = 1;
+            fprintf(out, "- %s\n", rs->rows[i].notes[k]);
+        }
+    }
+}
+
+static void write_rowset(const struct rowset *rs, const char *title, const struct render_opts *o,
+                         FILE *out)
+{
+    struct ts_buf head = TS_BUF_INIT;
+
+    if (title)
+        fprintf(out, "## %s\n\n", title);
+    if (rs->nrows == 0)
+        table(rs, 0, 0, o, out);
+    for (size_t i = 0; i < rs->nrows;) {
+        size_t end = render_block_end(rs, i);
+        if (i > 0)
+            fputc('\n', out);
+        if (render_has_blocks(rs)) {
+            buf_reset(&head);
+            render_block_heading(&head, rs, i, o->exact);
+            fprintf(out, "### %s\n\n", head.data);
+        }
+        table(rs, i, end, o, out);
+        notes(rs, i, end, out);
+        i = end;
+    }
+    buf_release(&head);
+}
+
+/* The source line in italics, with the characters Markdown would read as
+ * emphasis or escapes written with a backslash. */
+static void source(const char *s, FILE *out)
+{
+    fputs("\n_Source: ", out);
+    for (; *s; s++) {
+        if (*s == '_' || *s == '*' || *s == '\\')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+    fputs("_\n", out);
+}
+
+int render_markdown(const struct report *r, const struct render_opts *o, FILE *out)
+{
+    if (r->rows)
+        write_rowset(r->rows, r->title, o, out);
+    if (r->extra && r->extra_in_text) {
+        fputc('\n', out);
+        write_rowset(r->extra, r->extra_title, o, out);
+    }
+    if (r->source)
+        source(r->source, out);
+    return 0;
+}
