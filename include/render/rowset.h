@@ -58,7 +58,7 @@ struct rs_row {
 };
 
 struct rowset {
-    const struct rs_col *cols; /* static table, not owned */
+    struct rs_col *cols; /* owned: a copy of the columns given to rowset_init */
     size_t ncols;
     struct rs_row *rows;
     size_t nrows, cap;
@@ -69,8 +69,9 @@ struct rowset {
     const char *block_title;
 };
 
-/* Starts an empty rowset over a static column table. Release with
- * rowset_release (safe on a zeroed or initialised-but-unused rowset). */
+/* Starts an empty rowset over a copy of the columns cols[0..ncols) (their
+ * strings are static). Release with rowset_release (safe on a zeroed or
+ * initialised-but-unused rowset). */
 void rowset_init(struct rowset *rs, const struct rs_col *cols, size_t ncols);
 void rowset_release(struct rowset *rs);
 

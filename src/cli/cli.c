@@ -1,9 +1,9 @@
-/* cli.c - global options, the command table, help, version, error
- * printing and exit codes. */
+/* cli.c - the command line's front: global options (--db, --help,
+ * --version), the table of commands, help, and the check that the output
+ * was written. Each command is a function of cmd/. */
 #include "cli/cli.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,11 +15,11 @@
 #define TOKSTAT_VERSION "0.0.0"
 #endif
 
-static int cmd_help(struct cli *c, int argc, char **argv);
+static int cmd_help(struct cmd_env *env, int argc, char **argv);
 
 static const struct command {
     const char *name;
-    int (*fn)(struct cli *c, int argc, char **argv);
+    int (*fn)(struct cmd_env *env, int argc, char **argv);
     const char *summary;
 } commands[] = {
     {"import", cmd_import, "load usage dumps (CSV, JSON, OpenRouter) into the database"},
@@ -58,12 +58,12 @@ static void print_help(FILE *out)
 }
 
 /* An unknown command: a usage error that lists the commands. */
-static int unknown_command(struct cli *c, const char *name)
+static int unknown_command(struct cmd_env *env, const char *name)
 {
-    fprintf(c->err, "tokstat: '%s' is not a tokstat command (expected one of", name);
+    fprintf(env->err, "tokstat: '%s' is not a tokstat command (expected one of", name);
     for (size_t k = 0; k < NCOMMANDS; k++)
-        fprintf(c->err, "%s%s", k ? ", " : " ", commands[k].name);
-    fprintf(c->err, ")\nTry 'tokstat --help'.\n");
+        fprintf(env->err, "%s%s", k ? ", " : " ", commands[k].name);
+    fprintf(env->err, ")\nTry 'tokstat --help'.\n");
     return TS_EXIT_USAGE;
 }
 
@@ -77,7 +77,7 @@ static const char help_usage[] = "usage: tokstat help [COMMAND]\n"
 
 /* tokstat help [COMMAND]: the same text as tokstat --help or tokstat
  * COMMAND --help, which the command itself prints. */
-static int cmd_help(struct cli *c, int argc, char **argv)
+static int cmd_help(struct cmd_env *env, int argc, char **argv)
 {
     static const struct opt_spec specs[] = {{"help", 'h', 0, 1}, {NULL, 0, 0, 0}};
     struct ts_err err = TS_ERR_INIT;
@@ -88,107 +88,36 @@ static int cmd_help(struct cli *c, int argc, char **argv)
     opts_init(&o, argc, argv, specs);
     while ((id = opts_next(&o, &err)) != -1) {
         if (id == -2)
-            return cli_usage_error(c, "help", "%s", err.msg);
+            return cmd_usage_error(env, "help", "%s", err.msg);
         if (id == 1) {
-            fputs(help_usage, c->out);
+            fputs(help_usage, env->out);
             return TS_EXIT_OK;
         }
         if (name)
-            return cli_usage_error(c, "help", "unexpected argument '%s'", o.value);
+            return cmd_usage_error(env, "help", "unexpected argument '%s'", o.value);
         name = o.value;
     }
     if (!name) {
-        print_help(c->out);
+        print_help(env->out);
         return TS_EXIT_OK;
     }
     for (size_t k = 0; k < NCOMMANDS; k++) {
         if (strcmp(name, commands[k].name) == 0) {
             char *args[] = {(char *)commands[k].name, "--help", NULL};
-            return commands[k].fn(c, 2, args);
+            return commands[k].fn(env, 2, args);
         }
     }
-    return unknown_command(c, name);
-}
-
-int cli_fail(struct cli *c, const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("tokstat: ", c->err);
-    va_start(ap, fmt);
-    vfprintf(c->err, fmt, ap);
-    va_end(ap);
-    fputc('\n', c->err);
-    return TS_EXIT_FAIL;
-}
-
-int cli_usage_error(struct cli *c, const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(c->err, "tokstat%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-    va_start(ap, fmt);
-    vfprintf(c->err, fmt, ap);
-    va_end(ap);
-    fprintf(c->err, "\nTry 'tokstat%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
-    return TS_EXIT_USAGE;
-}
-
-void cli_print_err(struct cli *c, const char *file, const struct ts_err *e)
-{
-    fputs("tokstat: ", c->err);
-    if (file)
-        fprintf(c->err, "%s:", file);
-    if (e->line > 0)
-        fprintf(c->err, "%ld:", e->line);
-    if (e->line > 0 && e->col > 0)
-        fprintf(c->err, "%ld:", e->col);
-    fprintf(c->err, "%s%s\n", file || e->line > 0 ? " " : "", e->msg);
-}
-
-char *cli_db_path(struct cli *c, struct ts_err *err)
-{
-    const char *v;
-
-    if (c->db_path)
-        return xstrdup(c->db_path);
-    if ((v = getenv("TOKSTAT_DB")) && *v)
-        return xstrdup(v);
-    struct ts_buf b = TS_BUF_INIT;
-    if ((v = getenv("XDG_DATA_HOME")) && *v == '/') {
-        buf_printf(&b, "%s/tokstat/tokstat.db", v);
-        return b.data;
-    }
-    if ((v = getenv("HOME")) && *v) {
-        buf_printf(&b, "%s/.local/share/tokstat/tokstat.db", v);
-        return b.data;
-    }
-    ts_err_set(err, "no database: set --db, TOKSTAT_DB or HOME");
-    return NULL;
-}
-
-int cli_open_store(struct cli *c, struct db **out)
-{
-    struct ts_err err = TS_ERR_INIT;
-    char *path = cli_db_path(c, &err);
-    int rc = 0;
-
-    if (!path || db_open(path, out, &err) < 0) {
-        cli_print_err(c, NULL, &err);
-        rc = TS_EXIT_FAIL;
-    }
-    free(path);
-    return rc;
+    return unknown_command(env, name);
 }
 
 /* Reports a failed write of the output (a full disk; a closed pipe when
  * SIGPIPE is ignored; by default SIGPIPE ends the program quietly, as it
  * does other Unix tools). */
-static int finish_output(struct cli *c, int rc)
+static int finish_output(struct cmd_env *env, int rc)
 {
     errno = 0;
-    if (fflush(c->out) != 0 || ferror(c->out)) {
-        cli_fail(c, "write error: %s", strerror(errno ? errno : EIO));
+    if (fflush(env->out) != 0 || ferror(env->out)) {
+        cmd_fail(env, "write error: %s", strerror(errno ? errno : EIO));
         return TS_EXIT_FAIL;
     }
     return rc;
@@ -196,7 +125,7 @@ static int finish_output(struct cli *c, int rc)
 
 int cli_run(int argc, char **argv, FILE *out, FILE *err)
 {
-    struct cli c = {out, err, NULL};
+    struct cmd_env c = {out, err, NULL};
     int i = 1;
 
     for (; i < argc; i++) {
@@ -209,18 +138,18 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err)
             return finish_output(&c, TS_EXIT_OK);
         } else if (strcmp(a, "--db") == 0) {
             if (i + 1 >= argc)
-                return cli_usage_error(&c, NULL, "option '--db' needs a value");
+                return cmd_usage_error(&c, NULL, "option '--db' needs a value");
             c.db_path = argv[++i];
         } else if (strncmp(a, "--db=", 5) == 0) {
             c.db_path = a + 5;
         } else if (a[0] == '-') {
-            return cli_usage_error(&c, NULL, "unrecognized option '%s'", a);
+            return cmd_usage_error(&c, NULL, "unrecognized option '%s'", a);
         } else {
             break;
         }
     }
     if (c.db_path && *c.db_path == '\0')
-        return cli_usage_error(&c, NULL, "option '--db' needs a value");
+        return cmd_usage_error(&c, NULL, "option '--db' needs a value");
     if (i >= argc) {
         print_help(err);
         return TS_EXIT_USAGE;

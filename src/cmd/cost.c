@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "cli/cli.h"
 #include "cmd/cmd.h"
-#include "cmd/report_opts.h"
+#include "cmd/report_args.h"
+#include "cmd/report_io.h"
+#include "db/query.h"
+#include "report/report.h"
 
 enum { O_SHARE = REPORT_OPT_OWN + 1 };
 
@@ -13,23 +15,7 @@ static const struct opt_spec own[] = {
     {NULL, 0, 0, 0},
 };
 
-static int on_own(struct cli *c, struct reports_spec *spec, int id, const char *value)
-{
-    char *end;
-
-    (void)id; /* --prompt-share, the only option of its own */
-    errno = 0;
-    double v = strtod(value, &end);
-    if (end == value || *end != '\0' || errno || !(v >= 0 && v <= 1))
-        return cli_usage_error(c, "cost",
-                               "invalid value '%s' for --prompt-share (expected a number "
-                               "from 0 to 1)",
-                               value);
-    spec->prompt_share = v;
-    return 0;
-}
-
-static const struct report_cmd cost = {
+static const struct report_syntax syntax = {
     .name = "cost",
     .usage = "usage: tokstat cost [--by country|vendor|model] [--prompt-share X] [OPTIONS]\n"
              "\n"
@@ -45,15 +31,66 @@ static const struct report_cmd cost = {
              "  --by G               country (default), vendor or model\n"
              "  --prompt-share X     the prompt share to use for totals without a split\n"
              "                       (a number from 0 to 1)\n",
-    .by = REPORT_BY_ANY,
     .own = own,
-    .on_own = on_own,
-    .build = reports_cost,
-    .default_last = 1,
-    .defaults = {.by = BY_COUNTRY, .prompt_share = -1},
+    .by = REPORT_BY_ANY,
+    .by_default = BY_COUNTRY,
+    .exact_applies = 1,
 };
 
-int cmd_cost(struct cli *c, int argc, char **argv)
+/* --prompt-share: a number from 0 to 1. */
+static int parse_share(struct cmd_env *env, const char *value, double *out)
 {
-    return report_cmd_main(&cost, c, argc, argv);
+    char *end;
+
+    errno = 0;
+    double v = strtod(value, &end);
+    if (end == value || *end != '\0' || errno || !(v >= 0 && v <= 1))
+        return cmd_usage_error(env, "cost",
+                               "invalid value '%s' for --prompt-share (expected a number "
+                               "from 0 to 1)",
+                               value);
+    *out = v;
+    return 0;
+}
+
+int cmd_cost(struct cmd_env *env, int argc, char **argv)
+{
+    struct report_args a;
+    struct dataset_view v = DATASET_VIEW_INIT;
+    struct price_book book = PRICE_BOOK_INIT;
+    struct priced_usage in = {0};
+    struct usage_row *use = NULL;
+    size_t nuse = 0;
+    struct report_doc doc = REPORT_DOC_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    int id, rc;
+
+    report_args_start(&a, env, &syntax, argc, argv);
+    while ((id = report_args_next(&a)) > 0) { /* --prompt-share, the only option of its own */
+        if ((rc = parse_share(env, a.value, &a.req.prompt_share)) != 0)
+            return rc;
+    }
+    if (id < 0)
+        return a.exit;
+    if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
+        /* The usage of the range, every price, and the prompt share of the
+         * dataset's rows that have a split (unless given). */
+        int found = 0;
+        if (db_price_book(v.db, &book, &err) < 0 ||
+            db_usage(v.db, v.id, v.from, v.to, &use, &nuse, &err) < 0 ||
+            (a.req.prompt_share < 0 &&
+             (found = db_prompt_share(v.db, v.id, &in.data_share, &err)) < 0)) {
+            rc = report_db_error(env, &err);
+        } else {
+            in = (struct priced_usage){use,    nuse, &book, v.weeks,      v.nweeks,
+                                       v.from, v.to, found, in.data_share};
+            build_cost(&in, &a.req, &doc);
+            rc = report_write(env, &v, &a, &doc);
+        }
+    }
+    usage_rows_release(use, nuse);
+    price_book_release(&book);
+    doc_release(&doc);
+    dataset_view_close(&v);
+    return rc;
 }

@@ -1,6 +1,9 @@
 /* growth.c - tokstat growth: week-over-week growth per group. */
 #include "cmd/cmd.h"
-#include "cmd/report_opts.h"
+#include "cmd/report_args.h"
+#include "cmd/report_io.h"
+#include "db/query.h"
+#include "report/report.h"
 
 enum { O_SUMMARY = REPORT_OPT_OWN + 1 };
 
@@ -9,21 +12,7 @@ static const struct opt_spec own[] = {
     {NULL, 0, 0, 0},
 };
 
-static int on_own(struct cli *c, struct reports_spec *spec, int id, const char *value)
-{
-    (void)c;
-    (void)id;
-    (void)value;
-    spec->summary_only = 1; /* --summary, the only option of its own */
-    return 0;
-}
-
-static int build(const struct report_input *in, struct reports *out, struct ts_err *err)
-{
-    return report_from_series(in, reports_growth, out, err);
-}
-
-static const struct report_cmd growth = {
+static const struct report_syntax syntax = {
     .name = "growth",
     .usage = "usage: tokstat growth [--by country|vendor|model] [--summary] [OPTIONS]\n"
              "\n"
@@ -36,16 +25,38 @@ static const struct report_cmd growth = {
              "\n"
              "  --by G               country (default), vendor or model\n"
              "  --summary            only the summary over the range (in every format)\n",
-    .by = REPORT_BY_ANY,
     .own = own,
-    .on_own = on_own,
-    .build = build,
-    .default_last = 8,
+    .by = REPORT_BY_ANY,
+    .by_default = BY_COUNTRY,
     .other_applies = 1,
-    .defaults = {.by = BY_COUNTRY, .prompt_share = -1},
+    .exact_applies = 1,
 };
 
-int cmd_growth(struct cli *c, int argc, char **argv)
+int cmd_growth(struct cmd_env *env, int argc, char **argv)
 {
-    return report_cmd_main(&growth, c, argc, argv);
+    struct report_args a;
+    struct dataset_view v = DATASET_VIEW_INIT;
+    struct series s = SERIES_INIT;
+    struct report_doc doc = REPORT_DOC_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    int id, rc;
+
+    report_args_start(&a, env, &syntax, argc, argv);
+    while ((id = report_args_next(&a)) > 0)
+        a.req.summary_only = 1; /* --summary, the only option of its own */
+    if (id < 0)
+        return a.exit;
+    if ((rc = dataset_view_open(env, &a, 8, &v)) == 0) {
+        /* The week before the first is read too: the first week's growth. */
+        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0) {
+            rc = report_db_error(env, &err);
+        } else {
+            build_growth(&s, &a.req, &doc);
+            rc = report_write(env, &v, &a, &doc);
+        }
+    }
+    series_release(&s);
+    doc_release(&doc);
+    dataset_view_close(&v);
+    return rc;
 }

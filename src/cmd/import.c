@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "cmd/cmd.h"
 #include "import/format.h"
 #include "import/import.h"
@@ -107,40 +106,41 @@ static int dataset_name_ok(const char *s)
     return n > 0 && n <= 64 && ts_utf8_valid(s, n);
 }
 
-static void print_summary(struct cli *c, const char *file, const struct ingest *ig,
+static void print_summary(struct cmd_env *env, const char *file, const struct ingest *ig,
                           const char *dataset, const char *seen_when, int dry_run)
 {
     const struct import_run *imp = &ig->imp;
 
-    fprintf(c->out, "%s: ", file);
+    fprintf(env->out, "%s: ", file);
     if (imp->rows > 0 || imp->prices == 0) {
-        fprintf(c->out, "%lld %s, %lld inserted, %lld updated, %lld unchanged, dataset %s",
+        fprintf(env->out, "%lld %s, %lld inserted, %lld updated, %lld unchanged, dataset %s",
                 (long long)imp->rows, ts_plural(imp->rows, "row", "rows"), (long long)imp->inserted,
                 (long long)imp->updated, (long long)imp->unchanged, dataset);
         if (ig->have_period) {
             char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
             date_format(week_start(ig->first_period), a);
             date_format(week_start(ig->last_period) + 6, b);
-            fprintf(c->out, ", weeks %s..%s", a, b);
+            fprintf(env->out, ", weeks %s..%s", a, b);
         }
         if (imp->prices > 0)
-            fprintf(c->out, ", %lld %s", (long long)imp->prices,
+            fprintf(env->out, ", %lld %s", (long long)imp->prices,
                     ts_plural(imp->prices, "price", "prices"));
     } else {
         char d[TS_DATE_LEN + 1];
         date_format(ig->price_day, d);
-        fprintf(c->out, "%lld %s from the model catalogue, valid from %s", (long long)imp->prices,
+        fprintf(env->out, "%lld %s from the model catalogue, valid from %s", (long long)imp->prices,
                 ts_plural(imp->prices, "price", "prices"), d);
     }
     if (seen_when)
-        fprintf(c->out, " (same content as the import of %s)", seen_when);
+        fprintf(env->out, " (same content as the import of %s)", seen_when);
     if (dry_run)
-        fprintf(c->out, " (dry run: nothing written)");
-    fputc('\n', c->out);
+        fprintf(env->out, " (dry run: nothing written)");
+    fputc('\n', env->out);
 }
 
 /* Imports one file in one transaction. Returns 0, or -1 after printing. */
-static int import_one(struct cli *c, struct db *st, const char *name, const struct import_args *a)
+static int import_one(struct cmd_env *env, struct db *st, const char *name,
+                      const struct import_args *a)
 {
     const char *shown = strcmp(name, "-") == 0 ? "<stdin>" : name;
     struct ts_input in = TS_INPUT_INIT;
@@ -229,14 +229,14 @@ static int import_one(struct cli *c, struct db *st, const char *name, const stru
     in_tx = 0;
     progress_end(&pg); /* the bar's line is blank again before anything is printed */
     if (!a->quiet)
-        print_summary(c, shown, &ig, a->dataset, seen_before ? seen : NULL, a->dry_run);
+        print_summary(env, shown, &ig, a->dataset, seen_before ? seen : NULL, a->dry_run);
     rc = 0;
     goto done;
 fail:
     progress_end(&pg);
     if (in_tx)
         db_rollback(st);
-    cli_print_err(c, shown, &err);
+    cmd_print_err(env, shown, &err);
     rc = -1;
 done:
     ingest_release(&ig);
@@ -244,7 +244,7 @@ done:
     return rc;
 }
 
-int cmd_import(struct cli *c, int argc, char **argv)
+int cmd_import(struct cmd_env *env, int argc, char **argv)
 {
     struct import_args a = {"default", IMPORT_OPTS_INIT, 0, 0, NULL, 0, NULL, 0};
     struct ts_err err = TS_ERR_INIT;
@@ -259,7 +259,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
     while ((id = opts_next(&o, &err)) != -1) {
         switch (id) {
         case -2:
-            rc = cli_usage_error(c, "import", "%s", err.msg);
+            rc = cmd_usage_error(env, "import", "%s", err.msg);
             goto done;
         case 0:
             files[nfiles++] = (char *)o.value;
@@ -268,7 +268,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
         case O_DATASET:
             a.dataset = o.value;
             if (!dataset_name_ok(a.dataset)) {
-                rc = cli_usage_error(c, "import",
+                rc = cmd_usage_error(env, "import",
                                      "invalid value '%s' for --dataset (expected a name of 1 to "
                                      "64 printable characters)",
                                      a.dataset);
@@ -277,7 +277,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
             break;
         case O_FORMAT:
             if (format_parse(o.value, &a.opts.format) < 0) {
-                rc = cli_usage_error(c, "import",
+                rc = cmd_usage_error(env, "import",
                                      "invalid value '%s' for --format (expected csv, jsonl, json, "
                                      "openrouter-daily, openrouter-chart, openrouter-weekly or "
                                      "openrouter-models)",
@@ -291,8 +291,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
             } else if (strcmp(o.value, "week") == 0) {
                 a.opts.period = TS_WEEK;
             } else {
-                rc = cli_usage_error(
-                    c, "import", "invalid value '%s' for --period (expected day or week)", o.value);
+                rc = cmd_usage_error(env, "import",
+                                     "invalid value '%s' for --period (expected day or week)",
+                                     o.value);
                 goto done;
             }
             break;
@@ -302,7 +303,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
             } else if (strcmp(o.value, "end") == 0) {
                 a.label_end = 1;
             } else {
-                rc = cli_usage_error(c, "import",
+                rc = cmd_usage_error(env, "import",
                                      "invalid value '%s' for --week-label (expected start or end)",
                                      o.value);
                 goto done;
@@ -311,7 +312,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
         case O_AS_OF: {
             int32_t day;
             if (date_parse(o.value, strlen(o.value), &day) < 0) {
-                rc = cli_usage_error(c, "import",
+                rc = cmd_usage_error(env, "import",
                                      "invalid value '%s' for --as-of (expected a date, "
                                      "YYYY-MM-DD)",
                                      o.value);
@@ -327,49 +328,49 @@ int cmd_import(struct cli *c, int argc, char **argv)
             a.quiet = 1;
             break;
         case O_HELP:
-            fputs(usage, c->out);
+            fputs(usage, env->out);
             goto done;
         }
     }
     if (nfiles == 0) {
-        rc = cli_usage_error(c, "import", "no file to import (expected FILE... or '-')");
+        rc = cmd_usage_error(env, "import", "no file to import (expected FILE... or '-')");
         goto done;
     }
     if (stdin_count > 1) {
-        rc = cli_usage_error(c, "import", "'-' (standard input) can be given only once");
+        rc = cmd_usage_error(env, "import", "'-' (standard input) can be given only once");
         goto done;
     }
 
     /* A dry run against a database that does not exist yet checks against
      * an empty one in memory rather than creating the file. */
     if (a.dry_run) {
-        path = cli_db_path(c, &err);
+        path = cmd_db_path(env, &err);
         if (!path) {
-            cli_print_err(c, NULL, &err);
+            cmd_print_err(env, NULL, &err);
             rc = TS_EXIT_FAIL;
             goto done;
         }
         if (access(path, F_OK) != 0) {
             if (db_open(":memory:", &st, &err) < 0) {
-                cli_print_err(c, NULL, &err);
+                cmd_print_err(env, NULL, &err);
                 rc = TS_EXIT_FAIL;
                 goto done;
             }
         }
     }
-    if (!st && (rc = cli_open_store(c, &st)) != 0)
+    if (!st && (rc = cmd_open_db(env, &st)) != 0)
         goto done;
     /* A bar only ever goes to a terminal, and never under --quiet. */
-    if (!a.quiet && isatty(fileno(c->err))) {
-        a.bar = c->err;
+    if (!a.quiet && isatty(fileno(env->err))) {
+        a.bar = env->err;
         a.delay_ms = progress_delay_ms(getenv("TOKSTAT_PROGRESS_DELAY_MS"));
     }
     for (size_t i = 0; i < nfiles; i++) {
-        if (import_one(c, st, files[i], &a) < 0)
+        if (import_one(env, st, files[i], &a) < 0)
             failed++;
     }
     if (failed > 0 && nfiles > 1)
-        cli_fail(c, "%zu of %zu files failed", failed, nfiles);
+        cmd_fail(env, "%zu of %zu files failed", failed, nfiles);
     rc = failed ? TS_EXIT_FAIL : TS_EXIT_OK;
 done:
     db_close(st);

@@ -1,8 +1,10 @@
 /* prices.c - tokstat prices: what the models in use cost per million
  * tokens, and how many times cheaper than a reference model they are. */
-#include "cli/cli.h"
 #include "cmd/cmd.h"
-#include "cmd/report_opts.h"
+#include "cmd/report_args.h"
+#include "cmd/report_io.h"
+#include "db/query.h"
+#include "report/report.h"
 
 enum { O_VS = REPORT_OPT_OWN + 1 };
 
@@ -11,16 +13,7 @@ static const struct opt_spec own[] = {
     {NULL, 0, 0, 0},
 };
 
-static int on_own(struct cli *c, struct reports_spec *spec, int id, const char *value)
-{
-    (void)id; /* --vs, the only option of its own */
-    if (value[0] == '\0')
-        return cli_usage_error(c, "prices", "--vs needs a model (a slug or a catalogue id)");
-    spec->vs = value;
-    return 0;
-}
-
-static const struct report_cmd prices = {
+static const struct report_syntax syntax = {
     .name = "prices",
     .usage = "usage: tokstat prices [--vs MODEL] [--by model|vendor|country] [OPTIONS]\n"
              "\n"
@@ -37,15 +30,47 @@ static const struct report_cmd prices = {
              "                       $5 against a $0.30 model: 16.7x); MODEL is a slug or a\n"
              "                       catalogue id\n"
              "  --by G               model (default), vendor or country\n",
-    .by = REPORT_BY_ANY,
     .own = own,
-    .on_own = on_own,
-    .build = reports_prices,
-    .default_last = 1,
-    .defaults = {.by = BY_MODEL, .prompt_share = -1},
+    .by = REPORT_BY_ANY,
+    .by_default = BY_MODEL,
+    .exact_applies = 1,
 };
 
-int cmd_prices(struct cli *c, int argc, char **argv)
+int cmd_prices(struct cmd_env *env, int argc, char **argv)
 {
-    return report_cmd_main(&prices, c, argc, argv);
+    struct report_args a;
+    struct dataset_view v = DATASET_VIEW_INIT;
+    struct price_book book = PRICE_BOOK_INIT;
+    struct usage_row *use = NULL;
+    size_t nuse = 0;
+    struct report_doc doc = REPORT_DOC_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    int id, rc;
+
+    report_args_start(&a, env, &syntax, argc, argv);
+    while ((id = report_args_next(&a)) > 0) { /* --vs, the only option of its own */
+        if (a.value[0] == '\0')
+            return cmd_usage_error(env, "prices", "--vs needs a model (a slug or a catalogue id)");
+        a.req.vs = a.value;
+    }
+    if (id < 0)
+        return a.exit;
+    if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
+        /* The usage of the last week of the range, and every price. */
+        if (db_price_book(v.db, &book, &err) < 0 ||
+            db_usage(v.db, v.id, v.to, v.to, &use, &nuse, &err) < 0) {
+            rc = report_db_error(env, &err);
+        } else {
+            struct priced_usage in = {use, nuse, &book, v.weeks, v.nweeks, v.from, v.to, 0, 0};
+            if (build_prices(&in, &a.req, &doc, &err) < 0)
+                rc = report_db_error(env, &err);
+            else
+                rc = report_write(env, &v, &a, &doc);
+        }
+    }
+    usage_rows_release(use, nuse);
+    price_book_release(&book);
+    doc_release(&doc);
+    dataset_view_close(&v);
+    return rc;
 }

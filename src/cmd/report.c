@@ -1,13 +1,11 @@
 /* report.c - tokstat report: each group's share of each week's tokens. */
 #include "cmd/cmd.h"
-#include "cmd/report_opts.h"
+#include "cmd/report_args.h"
+#include "cmd/report_io.h"
+#include "db/query.h"
+#include "report/report.h"
 
-static int build(const struct report_input *in, struct reports *out, struct ts_err *err)
-{
-    return report_from_series(in, reports_share, out, err);
-}
-
-static const struct report_cmd report = {
+static const struct report_syntax syntax = {
     .name = "report",
     .usage = "usage: tokstat report [--by country|vendor|model] [OPTIONS]\n"
              "\n"
@@ -17,13 +15,34 @@ static const struct report_cmd report = {
              "\n"
              "  --by G               country (default), vendor or model\n",
     .by = REPORT_BY_ANY,
-    .build = build,
-    .default_last = 1,
+    .by_default = BY_COUNTRY,
     .other_applies = 1,
-    .defaults = {.by = BY_COUNTRY, .prompt_share = -1},
+    .exact_applies = 1,
 };
 
-int cmd_report(struct cli *c, int argc, char **argv)
+int cmd_report(struct cmd_env *env, int argc, char **argv)
 {
-    return report_cmd_main(&report, c, argc, argv);
+    struct report_args a;
+    struct dataset_view v = DATASET_VIEW_INIT;
+    struct series s = SERIES_INIT;
+    struct report_doc doc = REPORT_DOC_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    int rc;
+
+    report_args_start(&a, env, &syntax, argc, argv);
+    if (report_args_next(&a) < 0)
+        return a.exit;
+    if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
+        /* The week before the first is read too: the change of share. */
+        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0) {
+            rc = report_db_error(env, &err);
+        } else {
+            build_share(&s, &a.req, &doc);
+            rc = report_write(env, &v, &a, &doc);
+        }
+    }
+    series_release(&s);
+    doc_release(&doc);
+    dataset_view_close(&v);
+    return rc;
 }

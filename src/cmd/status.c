@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "cmd/cmd.h"
 #include "core/util.h"
 #include "core/opts.h"
@@ -65,7 +64,7 @@ static void print_dataset(FILE *out, const struct dataset_status *d)
     }
 }
 
-int cmd_status(struct cli *c, int argc, char **argv)
+int cmd_status(struct cmd_env *env, int argc, char **argv)
 {
     struct ts_err err = TS_ERR_INIT;
     struct db_status s;
@@ -78,69 +77,69 @@ int cmd_status(struct cli *c, int argc, char **argv)
     while ((id = opts_next(&o, &err)) != -1) {
         switch (id) {
         case -2:
-            return cli_usage_error(c, "status", "%s", err.msg);
+            return cmd_usage_error(env, "status", "%s", err.msg);
         case 0:
-            return cli_usage_error(c, "status", "unexpected argument '%s'", o.value);
+            return cmd_usage_error(env, "status", "unexpected argument '%s'", o.value);
         case O_IMPORTS: {
             char *end;
             max_imports = strtoll(o.value, &end, 10);
             if (end == o.value || *end != '\0' || max_imports < 0)
-                return cli_usage_error(c, "status",
+                return cmd_usage_error(env, "status",
                                        "invalid value '%s' for --imports (expected a whole "
                                        "number >= 0)",
                                        o.value);
             break;
         }
         case O_HELP:
-            fputs(usage, c->out);
+            fputs(usage, env->out);
             return TS_EXIT_OK;
         }
     }
-    char *path = cli_db_path(c, &err);
+    char *path = cmd_db_path(env, &err);
     if (!path) {
-        cli_print_err(c, NULL, &err);
+        cmd_print_err(env, NULL, &err);
         return TS_EXIT_FAIL;
     }
-    if ((rc = cli_open_store(c, &st)) != 0) {
+    if ((rc = cmd_open_db(env, &st)) != 0) {
         free(path);
         return rc;
     }
     if (db_begin_read(st, &err) < 0 || db_read_status(st, (size_t)max_imports, &s, &err) < 0) {
-        cli_print_err(c, NULL, &err);
+        cmd_print_err(env, NULL, &err);
         db_status_release(&s);
         db_close(st);
         free(path);
         return TS_EXIT_FAIL;
     }
-    fprintf(c->out, "database: %s (schema %d)\n", path, s.schema_version);
+    fprintf(env->out, "database: %s (schema %d)\n", path, s.schema_version);
     if (s.ndatasets == 0)
-        fprintf(c->out, "no data yet (run 'tokstat import FILE...')\n");
+        fprintf(env->out, "no data yet (run 'tokstat import FILE...')\n");
     for (size_t i = 0; i < s.ndatasets; i++)
-        print_dataset(c->out, &s.datasets[i]);
+        print_dataset(env->out, &s.datasets[i]);
     if (s.catalogue_prices > 0)
-        fprintf(c->out, "catalogue prices: %lld\n", (long long)s.catalogue_prices);
+        fprintf(env->out, "catalogue prices: %lld\n", (long long)s.catalogue_prices);
     if (s.total_imports > 0) {
-        fprintf(c->out, "imports: %lld", (long long)s.total_imports);
+        fprintf(env->out, "imports: %lld", (long long)s.total_imports);
         if (s.nimports < (size_t)s.total_imports)
-            fprintf(c->out, " (the %zu newest below; --imports N for more)", s.nimports);
+            fprintf(env->out, " (the %zu newest below; --imports N for more)", s.nimports);
         else
-            fprintf(c->out, " (newest first)");
-        fputc('\n', c->out);
+            fprintf(env->out, " (newest first)");
+        fputc('\n', env->out);
     }
     for (size_t i = 0; i < s.nimports; i++) {
         const struct import_row *r = &s.imports[i];
-        fprintf(c->out,
+        fprintf(env->out,
                 "  %s  %s  %s  %.12s  %s  %lld %s (%lld inserted, %lld updated, %lld "
                 "unchanged)",
                 r->when, r->dataset, r->file, r->sha256, r->format, (long long)r->rows,
                 ts_plural(r->rows, "row", "rows"), (long long)r->inserted, (long long)r->updated,
                 (long long)r->unchanged);
         if (r->prices)
-            fprintf(c->out, ", %lld %s", (long long)r->prices,
+            fprintf(env->out, ", %lld %s", (long long)r->prices,
                     ts_plural(r->prices, "price", "prices"));
         if (r->as_of)
-            fprintf(c->out, ", as of %s", r->as_of);
-        fputc('\n', c->out);
+            fprintf(env->out, ", as of %s", r->as_of);
+        fputc('\n', env->out);
     }
     db_status_release(&s);
     db_close(st);

@@ -1,11 +1,13 @@
-/* top.c - tokstat top: the top N of each week and how concentrated
- * the market is. */
+/* top.c - tokstat top: the top N of each week and how concentrated the
+ * market is. */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "cli/cli.h"
 #include "cmd/cmd.h"
-#include "cmd/report_opts.h"
+#include "cmd/report_args.h"
+#include "cmd/report_io.h"
+#include "db/query.h"
+#include "report/report.h"
 
 enum { O_N = REPORT_OPT_OWN + 1 };
 
@@ -14,26 +16,7 @@ static const struct opt_spec own[] = {
     {NULL, 0, 0, 0},
 };
 
-static int on_own(struct cli *c, struct reports_spec *spec, int id, const char *value)
-{
-    char *end;
-
-    (void)id; /* -n, the only option of its own */
-    errno = 0;
-    long n = strtol(value, &end, 10);
-    if (end == value || *end != '\0' || errno || n < 1 || n > 1000)
-        return cli_usage_error(
-            c, "top", "invalid value '%s' for -n (expected a number from 1 to 1000)", value);
-    spec->top_n = (size_t)n;
-    return 0;
-}
-
-static int build(const struct report_input *in, struct reports *out, struct ts_err *err)
-{
-    return report_from_series(in, reports_top, out, err);
-}
-
-static const struct report_cmd top = {
+static const struct report_syntax syntax = {
     .name = "top",
     .usage = "usage: tokstat top [-n N] [--by model|vendor] [OPTIONS]\n"
              "\n"
@@ -47,16 +30,54 @@ static const struct report_cmd top = {
              "\n"
              "  -n N                 how many to list (default 5)\n"
              "  --by G               model (default) or vendor\n",
-    .by = REPORT_BY_MODEL_VENDOR,
     .own = own,
-    .on_own = on_own,
-    .build = build,
-    .default_last = 1,
+    .by = REPORT_BY_MODEL_VENDOR,
+    .by_default = BY_MODEL,
     .other_applies = 1,
-    .defaults = {.by = BY_MODEL, .top_n = 5, .prompt_share = -1},
+    .exact_applies = 1,
 };
 
-int cmd_top(struct cli *c, int argc, char **argv)
+/* -n: 1 to 1000. */
+static int parse_n(struct cmd_env *env, const char *value, size_t *out)
 {
-    return report_cmd_main(&top, c, argc, argv);
+    char *end;
+
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (end == value || *end != '\0' || errno || n < 1 || n > 1000)
+        return cmd_usage_error(
+            env, "top", "invalid value '%s' for -n (expected a number from 1 to 1000)", value);
+    *out = (size_t)n;
+    return 0;
+}
+
+int cmd_top(struct cmd_env *env, int argc, char **argv)
+{
+    struct report_args a;
+    struct dataset_view v = DATASET_VIEW_INIT;
+    struct series s = SERIES_INIT;
+    struct report_doc doc = REPORT_DOC_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    int id, rc;
+
+    report_args_start(&a, env, &syntax, argc, argv);
+    while ((id = report_args_next(&a)) > 0) { /* -n, the only option of its own */
+        if ((rc = parse_n(env, a.value, &a.req.top_n)) != 0)
+            return rc;
+    }
+    if (id < 0)
+        return a.exit;
+    if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
+        /* The week before the first is read too: the change of the HHI. */
+        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0) {
+            rc = report_db_error(env, &err);
+        } else {
+            build_top(&s, &a.req, &doc);
+            rc = report_write(env, &v, &a, &doc);
+        }
+    }
+    series_release(&s);
+    doc_release(&doc);
+    dataset_view_close(&v);
+    return rc;
 }

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "cmd/cmd.h"
 #include "import/input.h"
 #include "core/opts.h"
@@ -45,14 +44,14 @@ static int list_one(void *ctx, const struct vendor_mapping *v)
     return 0;
 }
 
-static int vendors_list(struct cli *c, struct db *st)
+static int vendors_list(struct cmd_env *env, struct db *st)
 {
     struct ts_err err = TS_ERR_INIT;
-    struct list_ctx l = {c->out};
+    struct list_ctx l = {env->out};
 
-    fprintf(c->out, "%-24s %-7s  %-7s  %s\n", "vendor", "country", "source", "name");
+    fprintf(env->out, "%-24s %-7s  %-7s  %s\n", "vendor", "country", "source", "name");
     if (db_vendor_each(st, list_one, &l, &err) < 0) {
-        cli_print_err(c, NULL, &err);
+        cmd_print_err(env, NULL, &err);
         return TS_EXIT_FAIL;
     }
     return TS_EXIT_OK;
@@ -63,7 +62,7 @@ static int import_row(void *ctx, const struct vendor_row *row, struct ts_err *er
     return db_vendor_set(ctx, row->vendor, row->country, err);
 }
 
-static int vendors_import(struct cli *c, struct db *st, const char *file)
+static int vendors_import(struct cmd_env *env, struct db *st, const char *file)
 {
     const char *shown = strcmp(file, "-") == 0 ? "<stdin>" : file;
     struct ts_input in = TS_INPUT_INIT;
@@ -92,17 +91,17 @@ static int vendors_import(struct cli *c, struct db *st, const char *file)
         goto fail;
     }
     in_tx = 0;
-    fprintf(c->out, "%s: %zu %s set", shown, res.rows,
+    fprintf(env->out, "%s: %zu %s set", shown, res.rows,
             ts_plural((long long)res.rows, "vendor", "vendors"));
     if (res.skipped)
-        fprintf(c->out, ", %zu skipped: %s", res.skipped, res.skipped_list.data);
-    fputc('\n', c->out);
+        fprintf(env->out, ", %zu skipped: %s", res.skipped, res.skipped_list.data);
+    fputc('\n', env->out);
     rc = TS_EXIT_OK;
     goto done;
 fail:
     if (in_tx)
         db_rollback(st);
-    cli_print_err(c, shown, &err);
+    cmd_print_err(env, shown, &err);
 done:
     vendors_parse_result_release(&res);
     buf_release(&data);
@@ -110,7 +109,7 @@ done:
     return rc;
 }
 
-int cmd_vendors(struct cli *c, int argc, char **argv)
+int cmd_vendors(struct cmd_env *env, int argc, char **argv)
 {
     struct ts_err err = TS_ERR_INIT;
     struct ts_buf vendor = TS_BUF_INIT;
@@ -124,13 +123,13 @@ int cmd_vendors(struct cli *c, int argc, char **argv)
     opts_init(&o, argc, argv, specs);
     while ((id = opts_next(&o, &err)) != -1) {
         if (id == -2)
-            return cli_usage_error(c, "vendors", "%s", err.msg);
+            return cmd_usage_error(env, "vendors", "%s", err.msg);
         if (id == O_HELP) {
-            fputs(usage, c->out);
+            fputs(usage, env->out);
             return TS_EXIT_OK;
         }
         if (nargs == sizeof(args) / sizeof(args[0]))
-            return cli_usage_error(c, "vendors", "unexpected argument '%s'", o.value);
+            return cmd_usage_error(env, "vendors", "unexpected argument '%s'", o.value);
         args[nargs++] = o.value;
     }
     /* Each subcommand with its word count, the subcommand included. */
@@ -149,51 +148,51 @@ int cmd_vendors(struct cli *c, int argc, char **argv)
     while (k < nsubs && strcmp(sub, subs[k].name) != 0)
         k++;
     if (k == nsubs)
-        return cli_usage_error(c, "vendors",
+        return cmd_usage_error(env, "vendors",
                                "'%s' is not a vendors command (expected list, set, unset or "
                                "import)",
                                sub);
     size_t want = subs[k].want;
     if (nargs > 0 && nargs != want)
-        return cli_usage_error(c, "vendors", "'%s' takes %zu argument%s (expected 'tokstat %s')",
+        return cmd_usage_error(env, "vendors", "'%s' takes %zu argument%s (expected 'tokstat %s')",
                                sub, want - 1, want == 2 ? "" : "s", subs[k].form);
     /* Check the arguments before touching the database. */
     if (want >= 2 && strcmp(sub, "import") != 0 && vendor_normalize(args[1], &vendor, &err) < 0) {
-        rc = cli_usage_error(c, "vendors", "%s", err.msg);
+        rc = cmd_usage_error(env, "vendors", "%s", err.msg);
         goto done;
     }
     if (want == 3 && country_normalize(args[2], cc, &err) < 0) {
-        rc = cli_usage_error(c, "vendors", "%s", err.msg);
+        rc = cmd_usage_error(env, "vendors", "%s", err.msg);
         goto done;
     }
     if (want == 3 && strcmp(vendor.data, "other") == 0) {
-        rc = cli_usage_error(c, "vendors",
+        rc = cmd_usage_error(env, "vendors",
                              "'other' is the reserved bucket for unlisted models; its country is "
                              "always 'other'");
         goto done;
     }
-    if ((rc = cli_open_store(c, &st)) != 0)
+    if ((rc = cmd_open_db(env, &st)) != 0)
         goto done;
     if (strcmp(sub, "list") == 0) {
-        rc = vendors_list(c, st);
+        rc = vendors_list(env, st);
     } else if (strcmp(sub, "import") == 0) {
-        rc = vendors_import(c, st, args[1]);
+        rc = vendors_import(env, st, args[1]);
     } else if (strcmp(sub, "set") == 0) {
         if (db_vendor_set(st, vendor.data, cc, &err) < 0) {
-            cli_print_err(c, NULL, &err);
+            cmd_print_err(env, NULL, &err);
             rc = TS_EXIT_FAIL;
         } else {
-            fprintf(c->out, "%s: %s (user)\n", vendor.data, cc);
+            fprintf(env->out, "%s: %s (user)\n", vendor.data, cc);
         }
     } else {
         int removed = db_vendor_unset(st, vendor.data, &err);
         if (removed < 0) {
-            cli_print_err(c, NULL, &err);
+            cmd_print_err(env, NULL, &err);
             rc = TS_EXIT_FAIL;
         } else if (removed == 0) {
-            rc = cli_fail(c, "vendor '%s' has no user mapping to remove", vendor.data);
+            rc = cmd_fail(env, "vendor '%s' has no user mapping to remove", vendor.data);
         } else {
-            fprintf(c->out, "%s: user mapping removed\n", vendor.data);
+            fprintf(env->out, "%s: user mapping removed\n", vendor.data);
         }
     }
 done:

@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render/render_impl.h"
+#include "render/cells.h"
+#include "formats.h"
 
 static int needs_quotes(const char *s)
 {
@@ -36,15 +37,13 @@ static void field(const char *s, FILE *out)
     fputc('"', out);
 }
 
-int render_csv(const struct report *r, const struct render_opts *o, FILE *out)
+void render_csv(const struct report_doc *d, const struct render_opts *o, FILE *out)
 {
-    const struct rowset *rs = r->rows;
+    const struct rowset *rs = &d->rows;
     char buf[RENDER_CELL_MAX];
     int first = 1;
 
     (void)o;
-    if (!rs)
-        return 0;
     for (size_t c = 0; c < rs->ncols; c++) {
         if (!render_col_shown(&rs->cols[c], 0))
             continue;
@@ -70,5 +69,4 @@ int render_csv(const struct report *r, const struct render_opts *o, FILE *out)
         }
         fputc('\n', out);
     }
-    return 0;
 }

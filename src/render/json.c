@@ -21,7 +21,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render/render_impl.h"
+#include "render/cells.h"
+#include "formats.h"
 #include "core/util.h"
 
 static void json_string(const char *s, FILE *out)
@@ -90,7 +91,7 @@ static void json_rows(const char *key, const struct rowset *rs, FILE *out)
     fputs(any ? "\n]" : "]", out);
 }
 
-int render_json(const struct report *r, const struct render_opts *o, FILE *out)
+void render_json(const struct report_doc *r, const struct render_opts *o, FILE *out)
 {
     (void)o;
     fputs("{\"schema_version\":1,\"command\":", out);
@@ -110,10 +111,10 @@ int render_json(const struct report *r, const struct render_opts *o, FILE *out)
             json_string(r->params[i].value, out);
     }
     fputc(',', out);
-    json_rows("rows", r->rows, out);
-    if (r->extra) {
+    json_rows("rows", &r->rows, out);
+    if (r->extra_key) {
         fputc(',', out);
-        json_rows(r->extra_key ? r->extra_key : "extra", r->extra, out);
+        json_rows(r->extra_key, &r->extra, out);
     }
     fputs(",\"warnings\":[", out);
     for (size_t i = 0; i < r->nwarnings; i++) {
@@ -127,5 +128,4 @@ int render_json(const struct report *r, const struct render_opts *o, FILE *out)
     else
         fputs("null", out);
     fputs("}\n", out);
-    return 0;
 }

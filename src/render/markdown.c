@@ -28,7 +28,8 @@
  * cells stay empty. */
 #include <stdio.h>
 
-#include "render/render_impl.h"
+#include "render/cells.h"
+#include "formats.h"
 
 static void cell(const char *s, int bold, FILE *out)
 {
@@ -127,15 +128,13 @@ static void source(const char *s, FILE *out)
     fputs("_\n", out);
 }
 
-int render_markdown(const struct report *r, const struct render_opts *o, FILE *out)
+void render_markdown(const struct report_doc *d, const struct render_opts *o, FILE *out)
 {
-    if (r->rows)
-        write_rowset(r->rows, r->title, o, out);
-    if (r->extra && r->extra_in_text) {
+    write_rowset(&d->rows, d->title, o, out);
+    if (d->extra_key && d->extra_in_text) {
         fputc('\n', out);
-        write_rowset(r->extra, r->extra_title, o, out);
+        write_rowset(&d->extra, d->extra_title, o, out);
     }
-    if (r->source)
-        source(r->source, out);
-    return 0;
+    if (d->source)
+        source(d->source, out);
 }

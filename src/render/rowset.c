@@ -12,7 +12,8 @@
 void rowset_init(struct rowset *rs, const struct rs_col *cols, size_t ncols)
 {
     memset(rs, 0, sizeof(*rs));
-    rs->cols = cols;
+    rs->cols = xmalloc((ncols ? ncols : 1) * sizeof(*rs->cols));
+    memcpy(rs->cols, cols, ncols * sizeof(*cols));
     rs->ncols = ncols;
     rs->block_col = -1;
 }
@@ -29,8 +30,9 @@ void rowset_release(struct rowset *rs)
         free(row->notes);
     }
     free(rs->rows);
-    rs->rows = NULL;
-    rs->nrows = rs->cap = 0;
+    free(rs->cols);
+    memset(rs, 0, sizeof(*rs));
+    rs->block_col = -1;
 }
 
 size_t rowset_add(struct rowset *rs)

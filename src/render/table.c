@@ -23,7 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/render_impl.h"
+#include "render/cells.h"
+#include "formats.h"
 #include "core/util.h"
 
 #define GAP     2
@@ -214,15 +215,13 @@ static void write_rowset(const struct rowset *rs, const char *title, const struc
     free(t.cols);
 }
 
-int render_table(const struct report *r, const struct render_opts *o, FILE *out)
+void render_table(const struct report_doc *d, const struct render_opts *o, FILE *out)
 {
-    if (r->rows)
-        write_rowset(r->rows, r->title, o, out);
-    if (r->extra && r->extra_in_text) {
+    write_rowset(&d->rows, d->title, o, out);
+    if (d->extra_key && d->extra_in_text) {
         fputc('\n', out);
-        write_rowset(r->extra, r->extra_title, o, out);
+        write_rowset(&d->extra, d->extra_title, o, out);
     }
-    if (r->source)
-        fprintf(out, "\nSource: %s\n", r->source);
-    return 0;
+    if (d->source)
+        fprintf(out, "\nSource: %s\n", d->source);
 }

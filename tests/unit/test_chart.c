@@ -7,10 +7,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/chart.h"
+#include "render/chart.h"
+#include "report/report.h"
 #include "support.h"
 #include "core/util.h"
 
@@ -20,6 +22,36 @@ struct spec_group {
     const char *name;
     int64_t tokens[4];
 };
+
+/* The chart drawn to a stream, appended to b. */
+static void draw_into(const struct chart *c, const char *title, const char *source, int svg,
+                      int color, int width, struct ts_buf *b)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    struct render_opts o = {svg ? RENDER_SVG : RENDER_TABLE, 0, color, width};
+
+    assert_non_null(fp);
+    if (svg)
+        chart_svg(c, title, source, fp);
+    else
+        chart_text(c, title, source, &o, fp);
+    assert_int_equal(fclose(fp), 0);
+    buf_add(b, text, len);
+    free(text);
+}
+
+static void text_into(const struct chart *c, const char *title, const char *source, int color,
+                      int width, struct ts_buf *b)
+{
+    draw_into(c, title, source, 0, color, width, b);
+}
+
+static void svg_into(const struct chart *c, const char *title, const char *source, struct ts_buf *b)
+{
+    draw_into(c, title, source, 1, 0, 0, b);
+}
 
 /* A series of nweeks weeks from 2026-01-26; a group named "other" is the
  * other bucket. */
@@ -155,7 +187,7 @@ static void test_fold_into_rest(void **state)
     assert_int_equal(c.latest, 1);
 
     struct ts_buf b = TS_BUF_INIT;
-    chart_text(&c, "T", NULL, &(struct chart_text_opts){0, 60}, &b);
+    text_into(&c, "T", NULL, 0, 60, &b);
     assert_non_null(strstr(b.data, "..  rest (3 more vendors)"));
     assert_non_null(strstr(b.data, "--  other"));
     assert_null(strstr(b.data, "Source:"));
@@ -216,7 +248,7 @@ static void test_svg_heights_and_escaping(void **state)
 
     make_series(&s, 3, g, 3);
     chart_build(&s, BY_MODEL, 0, CHART_MAX_GROUPS, &c);
-    chart_svg(&c, "Share <&> \"t\"", "OpenRouter & co", &b);
+    svg_into(&c, "Share <&> \"t\"", "OpenRouter & co", &b);
     assert_non_null(strstr(b.data, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "));
     assert_non_null(strstr(b.data, "x&amp;&lt;y&gt;"));
     assert_non_null(strstr(b.data, "b&quot;q&apos;"));
@@ -282,7 +314,7 @@ static void test_text_bars_fill_the_width(void **state)
     for (int color = 0; color <= 1; color++) {
         for (int width = 20; width <= 130; width += 11) {
             struct ts_buf b = TS_BUF_INIT;
-            chart_text(&c, "T", "src", &(struct chart_text_opts){color, width}, &b);
+            text_into(&c, "T", "src", color, width, &b);
             int bars = 0;
             for (const char *line = b.data; *line;) {
                 const char *nl = strchr(line, '\n');
@@ -305,7 +337,7 @@ static void test_text_bars_fill_the_width(void **state)
      * charlie 9/45 (15.4 -> 15); delta, echo and other (13.7, 13.7, 8.6)
      * take the three spare cells. */
     struct ts_buf b = TS_BUF_INIT;
-    chart_text(&c, "T", NULL, &(struct chart_text_opts){0, 90}, &b);
+    text_into(&c, "T", NULL, 0, 90, &b);
     const char *bar = strstr(b.data, "2026-01-26  ");
     assert_non_null(bar);
     bar += 12;
@@ -333,10 +365,10 @@ static void test_empty_chart(void **state)
     chart_build(&s, BY_COUNTRY, 0, CHART_MAX_GROUPS, &c);
     assert_int_equal(c.has_data, 0);
     assert_int_equal(c.ngroups, 0);
-    chart_text(&c, "T", NULL, &(struct chart_text_opts){0, 0}, &b);
+    text_into(&c, "T", NULL, 0, 0, &b);
     assert_string_equal(b.data, "T\n\n(no data)\n");
     buf_reset(&b);
-    chart_svg(&c, "T", NULL, &b);
+    svg_into(&c, "T", NULL, &b);
     assert_null(strstr(b.data, "<g class=\"week\""));
     assert_non_null(strstr(b.data, "no data in this range"));
     buf_release(&b);

@@ -16,7 +16,8 @@
 #include <jansson.h>
 
 #include "render/render.h"
-#include "render/render_impl.h"
+#include "render/cells.h"
+#include "render/doc.h"
 #include "render/rowset.h"
 #include "support.h"
 #include "core/week.h"
@@ -56,7 +57,7 @@ static void check_equal(const char *got, const char *want)
 }
 
 /* Renders r with the given options into a new string (the caller frees). */
-static char *render_str(const struct report *r, enum render_format f, int exact, int color,
+static char *render_str(const struct report_doc *r, enum render_format f, int exact, int color,
                         int width)
 {
     char *buf = NULL;
@@ -65,13 +66,13 @@ static char *render_str(const struct report *r, enum render_format f, int exact,
     struct render_opts o = {f, exact, color, width};
 
     assert_non_null(fp);
-    assert_int_equal(render_report(r, &o, fp), 0);
+    assert_int_equal(render_doc(r, &o, fp), 0);
     assert_int_equal(fclose(fp), 0);
     assert_int_equal(strlen(buf), len);
     return buf;
 }
 
-static void assert_render(const struct report *r, enum render_format f, int exact, int color,
+static void assert_render(const struct report_doc *r, enum render_format f, int exact, int color,
                           int width, const char *want)
 {
     char *got = render_str(r, f, exact, color, width);
@@ -111,13 +112,8 @@ static const struct rs_col hhi_cols[] = {
     {"hhi_change", "change", RS_DELTA, RS_COL_COLOR},
 };
 
-static const struct report_param fx_params[] = {
-    {"by", "country", 0}, {"dataset", NULL, 0}, {"n", "5", 1}};
-static const char *const fx_warnings[] = {"vendors without a country: foo"};
-
 struct fx {
-    struct rowset rows, hhi;
-    struct report rep;
+    struct report_doc rep;
 };
 
 /* One row of the main rowset; growth < -1 means "new", NAN means NULL. */
@@ -144,9 +140,10 @@ static size_t fx_row(struct rowset *rs, const char *week, const char *country, i
 
 static void fx_build(struct fx *f)
 {
-    struct rowset *rs = &f->rows;
+    struct rowset *rs = &f->rep.rows;
     size_t r;
 
+    f->rep = (struct report_doc)REPORT_DOC_INIT;
     rowset_init(rs, report_cols, sizeof(report_cols) / sizeof(report_cols[0]));
     rs->block_col = C_WEEK;
     rs->block_title = "Week of %s";
@@ -163,35 +160,52 @@ static void fx_build(struct fx *f)
     r = fx_row(rs, "2026-02-09", "Total", 1998, 1.0, NAN, NAN, 0);
     rowset_mark_total(rs, r);
 
-    rowset_init(&f->hhi, hhi_cols, 3);
-    r = rowset_add(&f->hhi);
-    rowset_set_int(&f->hhi, r, 0, D("2026-02-02"));
-    rowset_set_real(&f->hhi, r, 1, 2345.123456);
-    rowset_set_real(&f->hhi, r, 2, -1234.4);
-    r = rowset_add(&f->hhi);
-    rowset_set_int(&f->hhi, r, 0, D("2026-02-09"));
-    rowset_set_real(&f->hhi, r, 1, 10000);
-    rowset_set_real(&f->hhi, r, 2, 150);
+    struct rowset *hhi = &f->rep.extra;
+    rowset_init(hhi, hhi_cols, 3);
+    r = rowset_add(hhi);
+    rowset_set_int(hhi, r, 0, D("2026-02-02"));
+    rowset_set_real(hhi, r, 1, 2345.123456);
+    rowset_set_real(hhi, r, 2, -1234.4);
+    r = rowset_add(hhi);
+    rowset_set_int(hhi, r, 0, D("2026-02-09"));
+    rowset_set_real(hhi, r, 1, 10000);
+    rowset_set_real(hhi, r, 2, 150);
 
-    memset(&f->rep, 0, sizeof(f->rep));
     f->rep.command = "report";
-    f->rep.title = "Token share by country";
-    f->rep.params = fx_params;
-    f->rep.nparams = 3;
-    f->rep.rows = &f->rows;
-    f->rep.extra = &f->hhi;
+    doc_set_title(&f->rep, "Token share by country");
+    doc_param(&f->rep, "by", "country");
+    doc_param(&f->rep, "dataset", NULL);
+    doc_param_number(&f->rep, "n", "5");
     f->rep.extra_key = "hhi";
-    f->rep.extra_title = "Concentration";
+    f->rep.extra_title = xstrdup("Concentration");
     f->rep.extra_in_text = 1;
-    f->rep.warnings = fx_warnings;
-    f->rep.nwarnings = 1;
-    f->rep.source = "OpenRouter (openrouter.ai/rankings), as of 2026-02-16";
+    doc_warn(&f->rep, "vendors without a country: foo");
+    doc_set_source(&f->rep, "OpenRouter (openrouter.ai/rankings), as of 2026-02-16");
 }
 
 static void fx_release(struct fx *f)
 {
-    rowset_release(&f->rows);
-    rowset_release(&f->hhi);
+    doc_release(&f->rep);
+}
+
+/* The fixture's rows, emptied: its columns without a row. */
+static void fx_empty_rows(struct fx *f)
+{
+    rowset_release(&f->rep.rows);
+    rowset_init(&f->rep.rows, report_cols, sizeof(report_cols) / sizeof(report_cols[0]));
+    f->rep.rows.block_col = C_WEEK;
+    f->rep.rows.block_title = "Week of %s";
+}
+
+/* No warnings and no parameters. */
+static void fx_bare(struct fx *f)
+{
+    for (size_t i = 0; i < f->rep.nwarnings; i++)
+        free(f->rep.warnings[i]);
+    f->rep.nwarnings = 0;
+    for (size_t i = 0; i < f->rep.nparams; i++)
+        free(f->rep.params[i].value);
+    f->rep.nparams = 0;
 }
 
 /* ---- numbers ---- */
@@ -393,7 +407,7 @@ static void test_table_exact(void **state)
     (void)state;
     fx_build(&f);
     f.rep.extra_in_text = 0;
-    f.rep.source = NULL;
+    doc_set_source(&f.rep, NULL);
     assert_render(&f.rep, RENDER_TABLE, 1, 0, 0,
                   "Token share by country\n"
                   "\n"
@@ -419,7 +433,7 @@ static void test_table_color(void **state)
 
     (void)state;
     fx_build(&f);
-    f.rep.source = NULL;
+    doc_set_source(&f.rep, NULL);
     assert_render(
         &f.rep, RENDER_TABLE, 0, 1, 0,
         "Token share by country\n"
@@ -525,11 +539,10 @@ static void test_json(void **state)
     free(s);
 
     /* Without an extra rowset, warnings or source. */
-    f.rep.extra = NULL;
-    f.rep.nwarnings = 0;
-    f.rep.source = NULL;
-    f.rep.nparams = 0;
-    rowset_release(&f.rows);
+    f.rep.extra_key = NULL;
+    fx_bare(&f);
+    doc_set_source(&f.rep, NULL);
+    fx_empty_rows(&f);
     assert_render(&f.rep, RENDER_JSON, 0, 0, 0,
                   "{\"schema_version\":1,\"command\":\"report\",\"rows\":[],\"warnings\":[],"
                   "\"source\":null}\n");
@@ -575,7 +588,7 @@ static void test_markdown(void **state)
 
     /* exact applies to Markdown too. */
     f.rep.extra_in_text = 0;
-    f.rep.source = "a_b*c";
+    doc_set_source(&f.rep, "a_b*c");
     char *s = render_str(&f.rep, RENDER_MARKDOWN, 1, 0, 0);
     assert_non_null(strstr(s, "| **Total** | **8460000000000** | **100.0 %** |"));
     assert_null(strstr(s, "Concentration"));
@@ -639,9 +652,9 @@ static void test_empty(void **state)
 
     (void)state;
     fx_build(&f);
-    rowset_release(&f.rows);
-    f.rep.extra = NULL;
-    f.rep.source = NULL;
+    fx_empty_rows(&f);
+    f.rep.extra_key = NULL;
+    doc_set_source(&f.rep, NULL);
     assert_render(&f.rep, RENDER_TABLE, 0, 0, 0,
                   "Token share by country\n"
                   "\n"
@@ -660,9 +673,9 @@ static void test_empty(void **state)
                   "|---|---:|---:|---:|---:|---:|---|\n");
 
     /* An extra rowset that is empty is an empty array / a bare header. */
-    struct rowset empty;
-    rowset_init(&empty, hhi_cols, 3);
-    f.rep.extra = &empty;
+    rowset_release(&f.rep.extra);
+    rowset_init(&f.rep.extra, hhi_cols, 3);
+    f.rep.extra_key = "hhi";
     assert_render(&f.rep, RENDER_TABLE, 0, 0, 0,
                   "Token share by country\n"
                   "\n"
@@ -674,7 +687,6 @@ static void test_empty(void **state)
     char *s = render_str(&f.rep, RENDER_JSON, 0, 0, 0);
     assert_non_null(strstr(s, "\"rows\":[],\"hhi\":[],\"warnings\""));
     free(s);
-    rowset_release(&empty);
     fx_release(&f);
 }
 
@@ -686,22 +698,21 @@ static const struct rs_col model_cols[] = {
 
 static void test_no_blocks(void **state)
 {
-    struct rowset rs;
-    struct report rep = {0};
+    struct report_doc rep = REPORT_DOC_INIT;
+    struct rowset *rs = &rep.rows;
     size_t r;
 
     (void)state;
-    rowset_init(&rs, model_cols, 3);
-    r = rowset_add(&rs);
-    rowset_set_text(&rs, r, 0, "a/x");
-    rowset_set_int(&rs, r, 2, 5);
-    rowset_add_note(&rs, r, "first");
-    r = rowset_add(&rs);
-    rowset_set_text(&rs, r, 0, "b/y");
-    rowset_set_text(&rs, r, 1, "Y");
-    rowset_set_int(&rs, r, 2, 12000);
+    rowset_init(rs, model_cols, 3);
+    r = rowset_add(rs);
+    rowset_set_text(rs, r, 0, "a/x");
+    rowset_set_int(rs, r, 2, 5);
+    rowset_add_note(rs, r, "first");
+    r = rowset_add(rs);
+    rowset_set_text(rs, r, 0, "b/y");
+    rowset_set_text(rs, r, 1, "Y");
+    rowset_set_int(rs, r, 2, 12000);
     rep.command = "top";
-    rep.rows = &rs;
     assert_render(&rep, RENDER_TABLE, 0, 0, 0,
                   "model  name  tokens\n"
                   "a/x               5\n"
@@ -721,8 +732,8 @@ static void test_no_blocks(void **state)
                   "],\"warnings\":[],\"source\":null}\n");
 
     /* Blocks on a text column; "%%" in the title is a percent sign. */
-    rs.block_col = 0;
-    rs.block_title = "100%% of %s";
+    rs->block_col = 0;
+    rs->block_title = "100%% of %s";
     assert_render(&rep, RENDER_TABLE, 0, 0, 0,
                   "100% of a/x\n"
                   "model  name  tokens\n"
@@ -733,11 +744,11 @@ static void test_no_blocks(void **state)
                   "model  name  tokens\n"
                   "b/y    Y      12.0K\n");
     /* No title: the bare value. */
-    rs.block_title = NULL;
+    rs->block_title = NULL;
     char *s = render_str(&rep, RENDER_MARKDOWN, 0, 0, 0);
     assert_non_null(strstr(s, "### a/x\n\n| model |"));
     free(s);
-    rowset_release(&rs);
+    doc_release(&rep);
 }
 
 /* ---- width ---- */
@@ -761,22 +772,21 @@ static size_t widest_line(const char *s)
 
 static void test_width(void **state)
 {
-    struct rowset rs;
-    struct report rep = {0};
+    struct report_doc rep = REPORT_DOC_INIT;
+    struct rowset *rs = &rep.rows;
     size_t r;
 
     (void)state;
-    rowset_init(&rs, model_cols, 3);
-    r = rowset_add(&rs);
-    rowset_set_text(&rs, r, 0, "arcee-ai/trinity-large-preview:free");
-    rowset_set_text(&rs, r, 1, "Arcee: Trinity Large");
-    rowset_set_int(&rs, r, 2, 1440000000000);
-    r = rowset_add(&rs);
-    rowset_set_text(&rs, r, 0, "z-ai/glm-5");
-    rowset_set_text(&rs, r, 1, "智谱: GLM 5 (Zhipu AI)");
-    rowset_set_int(&rs, r, 2, 629000000000);
-    rep.rows = &rs;
-    rep.title = "Top models";
+    rowset_init(rs, model_cols, 3);
+    r = rowset_add(rs);
+    rowset_set_text(rs, r, 0, "arcee-ai/trinity-large-preview:free");
+    rowset_set_text(rs, r, 1, "Arcee: Trinity Large");
+    rowset_set_int(rs, r, 2, 1440000000000);
+    r = rowset_add(rs);
+    rowset_set_text(rs, r, 0, "z-ai/glm-5");
+    rowset_set_text(rs, r, 1, "智谱: GLM 5 (Zhipu AI)");
+    rowset_set_int(rs, r, 2, 629000000000);
+    doc_set_title(&rep, "Top models");
 
     const char *full = "Top models\n"
                        "\n"
@@ -825,7 +835,7 @@ static void test_width(void **state)
     s = render_str(&rep, RENDER_CSV, 0, 0, 30);
     assert_non_null(strstr(s, "arcee-ai/trinity-large-preview:free"));
     free(s);
-    rowset_release(&rs);
+    doc_release(&rep);
 }
 
 /* ---- quoting and escaping ---- */
@@ -845,25 +855,24 @@ static void one_text(struct rowset *rs, int64_t id, const char *text)
 
 static void test_csv_quoting(void **state)
 {
-    struct rowset rs;
-    struct report rep = {0};
+    struct report_doc rep = REPORT_DOC_INIT;
+    struct rowset *rs = &rep.rows;
 
     (void)state;
-    rowset_init(&rs, text_cols, 2);
-    one_text(&rs, 1, "plain");
-    one_text(&rs, 2, "a,b");
-    one_text(&rs, 3, "say \"hi\"");
-    one_text(&rs, 4, "two\nlines");
-    one_text(&rs, 5, "cr\rhere");
-    one_text(&rs, 6, " lead");
-    one_text(&rs, 7, "trail ");
-    one_text(&rs, 8, "in side");
-    one_text(&rs, 9, "");
-    one_text(&rs, 10, NULL);
-    one_text(&rs, 11, "智谱;tab\tin");
-    rep.rows = &rs;
-    rep.title = "ignored";
-    rep.source = "ignored";
+    rowset_init(rs, text_cols, 2);
+    one_text(rs, 1, "plain");
+    one_text(rs, 2, "a,b");
+    one_text(rs, 3, "say \"hi\"");
+    one_text(rs, 4, "two\nlines");
+    one_text(rs, 5, "cr\rhere");
+    one_text(rs, 6, " lead");
+    one_text(rs, 7, "trail ");
+    one_text(rs, 8, "in side");
+    one_text(rs, 9, "");
+    one_text(rs, 10, NULL);
+    one_text(rs, 11, "智谱;tab\tin");
+    doc_set_title(&rep, "ignored");
+    doc_set_source(&rep, "ignored");
     assert_render(&rep, RENDER_CSV, 0, 0, 0,
                   "id,text\n"
                   "1,plain\n"
@@ -877,29 +886,25 @@ static void test_csv_quoting(void **state)
                   "9,\n"
                   "10,\n"
                   "11,智谱;tab\tin\n");
-    rowset_release(&rs);
+    doc_release(&rep);
 }
 
 static void test_json_escaping(void **state)
 {
-    struct rowset rs;
-    struct report rep = {0};
-    static const struct report_param params[] = {{"q\"k", "a\\b", 0}};
-    static const char *const warnings[] = {"tab\there", "bell\a"};
+    struct report_doc rep = REPORT_DOC_INIT;
+    struct rowset *rs = &rep.rows;
 
     (void)state;
-    rowset_init(&rs, text_cols, 2);
-    one_text(&rs, 1, "quote \" backslash \\ slash /");
-    one_text(&rs, 2, "ctl \x01\x1f\n\r\t\b\f del \x7f");
-    one_text(&rs, 3, "智谱 é 😀");
-    one_text(&rs, 4, "bad \xff\xc3 utf8");
+    rowset_init(rs, text_cols, 2);
+    one_text(rs, 1, "quote \" backslash \\ slash /");
+    one_text(rs, 2, "ctl \x01\x1f\n\r\t\b\f del \x7f");
+    one_text(rs, 3, "智谱 é 😀");
+    one_text(rs, 4, "bad \xff\xc3 utf8");
     rep.command = "re\"port";
-    rep.params = params;
-    rep.nparams = 1;
-    rep.rows = &rs;
-    rep.warnings = warnings;
-    rep.nwarnings = 2;
-    rep.source = "line\nbreak";
+    doc_param(&rep, "q\"k", "a\\b");
+    doc_warn(&rep, "tab\there");
+    doc_warn(&rep, "bell\a");
+    doc_set_source(&rep, "line\nbreak");
     const char *want =
         "{\"schema_version\":1,\"command\":\"re\\\"port\",\"q\\\"k\":\"a\\\\b\",\"rows\":[\n"
         "{\"id\":1,\"text\":\"quote \\\" backslash \\\\ slash /\"},\n"
@@ -917,28 +922,27 @@ static void test_json_escaping(void **state)
     json_t *rows = json_object_get(doc, "rows");
     for (size_t i = 0; i < 3; i++)
         assert_string_equal(json_string_value(json_object_get(json_array_get(rows, i), "text")),
-                            rowset_cell(&rs, i, 1)->s);
+                            rowset_cell(rs, i, 1)->s);
     assert_string_equal(json_string_value(json_object_get(doc, "q\"k")), "a\\b");
     json_decref(doc);
-    rowset_release(&rs);
+    doc_release(&rep);
 }
 
 static void test_markdown_escaping(void **state)
 {
-    struct rowset rs;
-    struct report rep = {0};
+    struct report_doc rep = REPORT_DOC_INIT;
+    struct rowset *rs = &rep.rows;
 
     (void)state;
-    rowset_init(&rs, text_cols, 2);
-    one_text(&rs, 1, "a|b");
-    one_text(&rs, 2, "two\nlines");
-    rep.rows = &rs;
+    rowset_init(rs, text_cols, 2);
+    one_text(rs, 1, "a|b");
+    one_text(rs, 2, "two\nlines");
     assert_render(&rep, RENDER_MARKDOWN, 0, 0, 0,
                   "| id | text |\n"
                   "|---:|---|\n"
                   "| 1 | a\\|b |\n"
                   "| 2 | two lines |\n");
-    rowset_release(&rs);
+    doc_release(&rep);
 }
 
 /* ---- streams that fail ---- */
@@ -954,7 +958,7 @@ static void test_failing_stream(void **state)
         FILE *fp = fopen("/dev/null", "r");
         struct render_opts o = {(enum render_format)fmt, 0, 0, 0};
         assert_non_null(fp);
-        assert_int_equal(render_report(&f.rep, &o, fp), -1);
+        assert_int_equal(render_doc(&f.rep, &o, fp), -1);
         fclose(fp);
     }
 
@@ -965,12 +969,12 @@ static void test_failing_stream(void **state)
         skip();
     }
     struct render_opts o = {RENDER_CSV, 0, 0, 0};
-    assert_int_equal(render_report(&f.rep, &o, full), 0); /* still in the buffer */
+    assert_int_equal(render_doc(&f.rep, &o, full), 0); /* still in the buffer */
     assert_int_equal(fflush(full), EOF);
     assert_true(ferror(full));
     fclose(full);
 
-    /* Output larger than the buffer fails inside render_report. */
+    /* Output larger than the buffer fails inside render_doc. */
     for (int i = 0; i < 2000; i++)
         fx_row(&f.rows, "2026-02-16", "XX", i, 0.1, 0.0, 0.0, i + 1);
     full = fopen("/dev/full", "w");
@@ -978,7 +982,7 @@ static void test_failing_stream(void **state)
     for (int fmt = RENDER_TABLE; fmt <= RENDER_MARKDOWN; fmt++) {
         o.format = (enum render_format)fmt;
         clearerr(full);
-        assert_int_equal(render_report(&f.rep, &o, full), -1);
+        assert_int_equal(render_doc(&f.rep, &o, full), -1);
     }
     fclose(full);
     fx_release(&f);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/reports.h"
+#include "report/report.h"
 #include "support.h"
 #include "core/util.h"
 #include "core/week.h"
@@ -50,9 +50,9 @@ static void make_series(struct series *s, size_t nweeks, const int *days,
     }
 }
 
-static const struct rowset *rows(const struct reports *r)
+static const struct rowset *rows(const struct report_doc *r)
 {
-    return r->rep.rows;
+    return &r->rows;
 }
 
 /* The column index of key in rs, failing the test when absent. */
@@ -116,12 +116,12 @@ static const int full4[] = {7, 7, 7, 7};
 static void test_share_week(void **state)
 {
     struct series s;
-    struct reports r;
-    struct reports_spec spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
-    assert_int_equal(reports_share(&s, &spec, &r), 0);
+    build_share(&s, &spec, &r);
     const struct rowset *rs = rows(&r);
     /* Week of Feb 2 first; rows by tokens: US 2.85T, CN 2.27T, other, unknown, FR. */
     assert_string_equal(text(rs, 0, "country"), "US");
@@ -146,20 +146,20 @@ static void test_share_week(void **state)
     assert_string_equal(text(rs, 7, "country"), "US");
     assert_int_equal(ival(rs, 7, "tokens"), 294 * 10 * B);
     assert_int_equal(r.nrows_data, 5 + 5 + 4);
-    reports_release(&r);
+    doc_release(&r);
     series_release(&s);
 }
 
 static void test_share_sums_to_one(void **state)
 {
     struct series s;
-    struct reports r;
+    struct report_doc r = REPORT_DOC_INIT;
     (void)state;
 
     for (int exclude = 0; exclude <= 1; exclude++) {
-        struct reports_spec spec = {BY_COUNTRY, exclude, "default", 0, 0, NULL, -1};
+        struct report_request spec = {BY_COUNTRY, exclude, "default", 0, 0, NULL, -1};
         make_series(&s, 4, full4, countries, 5);
-        assert_int_equal(reports_share(&s, &spec, &r), 0);
+        build_share(&s, &spec, &r);
         const struct rowset *rs = rows(&r);
         double sum = 0;
         int saw_other = 0;
@@ -173,7 +173,7 @@ static void test_share_sums_to_one(void **state)
             sum += dval(rs, i, "share");
         }
         assert_int_equal(saw_other, !exclude);
-        reports_release(&r);
+        doc_release(&r);
         series_release(&s);
     }
 }
@@ -181,12 +181,12 @@ static void test_share_sums_to_one(void **state)
 static void test_share_other_excluded(void **state)
 {
     struct series s;
-    struct reports r;
-    struct reports_spec spec = {BY_COUNTRY, 1, "default", 0, 0, NULL, -1};
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_COUNTRY, 1, "default", 0, 0, NULL, -1};
     (void)state;
 
     make_series(&s, 2, full4, countries, 5);
-    assert_int_equal(reports_share(&s, &spec, &r), 0);
+    build_share(&s, &spec, &r);
     const struct rowset *rs = rows(&r);
     /* Week of Feb 2 without other: 2.85 + 2.27 + 0.05 + 0.20 = 5.37T. */
     assert_string_equal(text(rs, 0, "country"), "US");
@@ -194,7 +194,7 @@ static void test_share_other_excluded(void **state)
     assert_near(dval(rs, 0, "share_change"), 2.85 / 5.37 - 2.80 / 4.70);
     assert_int_equal(ival(rs, 4, "tokens"), 537 * 10 * B); /* the Total row */
     assert_true(rs->rows[4].total);
-    reports_release(&r);
+    doc_release(&r);
     series_release(&s);
 }
 
@@ -202,13 +202,13 @@ static void test_share_lead_week_without_data(void **state)
 {
     static const int days[] = {0, 3};
     struct series s;
-    struct reports r;
-    struct reports_spec spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1};
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1};
     static const struct spec_group g[] = {{"deepseek", "CN", {0, 30}}, {"zz", "unknown", {0, 10}}};
     (void)state;
 
     make_series(&s, 2, days, g, 2);
-    assert_int_equal(reports_share(&s, &spec, &r), 0);
+    build_share(&s, &spec, &r);
     const struct rowset *rs = rows(&r);
     assert_string_equal(text(rs, 0, "vendor"), "deepseek");
     assert_string_equal(text(rs, 0, "country"), "CN");
@@ -216,43 +216,43 @@ static void test_share_lead_week_without_data(void **state)
     assert_int_equal(ival(rs, 0, "days"), 3);
     assert_string_equal(rowset_cell(rs, 0, (size_t)rs->block_col)->s,
                         "Week of 2026-02-02 (partial: 3 of 7 days)");
-    reports_release(&r);
+    doc_release(&r);
     series_release(&s);
 }
 
 static void test_share_ties_by_name(void **state)
 {
     struct series s;
-    struct reports r;
-    struct reports_spec spec = {BY_MODEL, 0, "default", 0, 0, NULL, -1};
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_MODEL, 0, "default", 0, 0, NULL, -1};
     static const struct spec_group g[] = {
         {"b/x", "US", {0, 5}}, {"a/y", "CN", {0, 5}}, {"c/z", "FR", {0, 9}}};
     (void)state;
 
     make_series(&s, 2, full4, g, 3);
-    assert_int_equal(reports_share(&s, &spec, &r), 0);
+    build_share(&s, &spec, &r);
     const struct rowset *rs = rows(&r);
     assert_string_equal(text(rs, 0, "model"), "c/z");
     assert_string_equal(text(rs, 1, "model"), "a/y");
     assert_string_equal(text(rs, 2, "model"), "b/x");
     assert_int_equal(ival(rs, 2, "rank"), 3);
-    reports_release(&r);
+    doc_release(&r);
     series_release(&s);
 }
 
 static void test_growth_cn(void **state)
 {
     struct series s;
-    struct reports r;
-    struct reports_spec spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
-    assert_int_equal(reports_growth(&s, &spec, &r), 0);
+    build_growth(&s, &spec, &r);
     /* Summary over Feb 2 .. Feb 16: CN 2.27T -> 5.16T, +127.3 %. */
-    const struct rowset *sum = r.rep.extra;
+    const struct rowset *sum = &r.extra;
     assert_non_null(sum);
-    assert_string_equal(r.rep.extra_key, "summary");
+    assert_string_equal(r.extra_key, "summary");
     assert_string_equal(text(sum, 0, "country"), "CN");
     assert_int_equal(ival(sum, 0, "start_tokens"), 227 * 10 * B);
     assert_int_equal(ival(sum, 0, "end_tokens"), 516 * 10 * B);
@@ -275,7 +275,7 @@ static void test_growth_cn(void **state)
     assert_true(i < rs->nrows);
     assert_int_equal(ival(rs, i, "prev_tokens"), 227 * 10 * B);
     assert_near(dval(rs, i, "growth"), 4.12 / 2.27 - 1);
-    reports_release(&r);
+    doc_release(&r);
     series_release(&s);
 }
 
@@ -283,13 +283,13 @@ static void test_growth_new_and_missing_week(void **state)
 {
     static const int days[] = {7, 7, 0, 7};
     struct series s;
-    struct reports r;
-    struct reports_spec spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1};
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1};
     static const struct spec_group g[] = {{"a", "US", {10, 20, 0, 40}}, {"b", "CN", {0, 5, 0, 0}}};
     (void)state;
 
     make_series(&s, 4, days, g, 2);
-    assert_int_equal(reports_growth(&s, &spec, &r), 0);
+    build_growth(&s, &spec, &r);
     const struct rowset *rs = rows(&r);
     /* Week 1: a 20 vs 10 (+100 %), b new. */
     assert_string_equal(text(rs, 0, "vendor"), "a");
@@ -307,25 +307,25 @@ static void test_growth_new_and_missing_week(void **state)
     assert_int_equal(kind(rs, 6, "growth"), RS_NEW);
     assert_true(rs->rows[7].total);
     assert_int_equal(rs->nrows, 8);
-    reports_release(&r);
+    doc_release(&r);
     series_release(&s);
 }
 
 static void test_growth_summary_only(void **state)
 {
     struct series s;
-    struct reports r;
-    struct reports_spec spec = {BY_COUNTRY, 1, "default", 0, 1, NULL, -1};
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_COUNTRY, 1, "default", 0, 1, NULL, -1};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
-    assert_int_equal(reports_growth(&s, &spec, &r), 0);
-    assert_null(r.rep.extra);
+    build_growth(&s, &spec, &r);
+    assert_null(r.extra_key);
     const struct rowset *rs = rows(&r);
     assert_true(has_col(rs, "weekly_growth"));
     for (size_t i = 0; i < rs->nrows; i++)
         assert_true(rs->rows[i].total || strcmp(text(rs, i, "country"), "other") != 0);
-    reports_release(&r);
+    doc_release(&r);
     series_release(&s);
 }
 
@@ -345,12 +345,12 @@ static void test_top_sample_week(void **state)
 {
     static const int days[] = {0, 7};
     struct series s;
-    struct reports r;
-    struct reports_spec spec = {BY_MODEL, 0, "default", 5, 0, NULL, -1};
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_MODEL, 0, "default", 5, 0, NULL, -1};
     (void)state;
 
     make_series(&s, 2, days, models, 7);
-    assert_int_equal(reports_top(&s, &spec, &r), 0);
+    build_top(&s, &spec, &r);
     const struct rowset *rs = rows(&r);
     assert_int_equal(rs->nrows, 5);
     assert_string_equal(text(rs, 0, "model"), "minimax/minimax-m2.5");
@@ -370,25 +370,25 @@ static void test_top_sample_week(void **state)
     assert_int_equal(rs->rows[4].nnotes, 2);
     assert_string_equal(rs->rows[4].notes[1],
                         "Top 5 by country: CN 4 of 5, 85.7 % of top-5 tokens; US 1 of 5, 14.3 %");
-    const struct rowset *wk = r.rep.extra;
-    assert_string_equal(r.rep.extra_key, "weeks");
+    const struct rowset *wk = &r.extra;
+    assert_string_equal(r.extra_key, "weeks");
     assert_string_equal(text(wk, 0, "top_countries"),
                         "CN 4 of 5, 85.7 % of top-5 tokens; US 1 of 5, 14.3 %");
-    reports_release(&r);
+    doc_release(&r);
     series_release(&s);
 }
 
 static void test_top_other_excluded_and_hhi_change(void **state)
 {
     struct series s;
-    struct reports r;
-    struct reports_spec spec = {BY_VENDOR, 1, "default", 2, 0, NULL, -1};
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_VENDOR, 1, "default", 2, 0, NULL, -1};
     static const struct spec_group g[] = {
         {"a", "US", {50, 60}}, {"b", "CN", {50, 40}}, {"other", "other", {100, 100}}};
     (void)state;
 
     make_series(&s, 2, full4, g, 3);
-    assert_int_equal(reports_top(&s, &spec, &r), 0);
+    build_top(&s, &spec, &r);
     const struct rowset *rs = rows(&r);
     assert_int_equal(rs->nrows, 2);
     assert_near(dval(rs, 0, "share"), 0.6); /* of 100, other left out */
@@ -398,7 +398,7 @@ static void test_top_other_excluded_and_hhi_change(void **state)
     assert_string_equal(rs->rows[1].notes[0],
                         "CR-2 100.0 %, HHI 5,200 (highly concentrated), up 200 from the week "
                         "before (a significant change)");
-    reports_release(&r);
+    doc_release(&r);
     series_release(&s);
 }
 

@@ -1,16 +1,15 @@
-/* layout.c - the columns every report chooses from, and the
- * helpers that fill a report's rows and parameters. */
-#include "report/reports_impl.h"
-
+/* columns.c - the columns every report chooses from, the sheet that
+ * fills them, and the titles, headings and parameters of the reports. */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/metrics.h"
 #include "core/week.h"
+#include "shared.h"
 
 #define HIDDEN (RS_COL_TEXT_ONLY | RS_COL_DATA_ONLY)
 
-const struct rs_col rp_cols[C_NCOLS] = {
+static const struct rs_col columns[C_NCOLS] = {
     [C_WEEK] = {"week", "week", RS_DATE, RS_COL_DATA_ONLY},
     [C_DAYS] = {"days", "days", RS_INT, RS_COL_DATA_ONLY},
     [C_HEAD] = {"heading", "", RS_TEXT, HIDDEN},
@@ -46,97 +45,67 @@ const struct rs_col rp_cols[C_NCOLS] = {
     [C_PRICED] = {"priced_tokens", "priced tokens", RS_TOKENS, 0},
 };
 
-void rp_layout_make(struct rowset *rs, struct rs_col *cols, struct layout *l,
-                    const enum col_id *ids, size_t n, enum group_by by)
+void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,
+                 enum group_by by)
 {
+    struct rs_col cols[C_NCOLS];
     size_t k = 0;
 
     for (int i = 0; i < C_NCOLS; i++)
-        l->map[i] = -1;
+        sh->map[i] = -1;
     for (size_t i = 0; i < n; i++) {
         if (ids[i] == C_COUNTRY && by == BY_COUNTRY)
             continue;
-        cols[k] = rp_cols[ids[i]];
+        cols[k] = columns[ids[i]];
         if (ids[i] == C_GROUP)
             cols[k].key = cols[k].title = group_by_name(by);
-        l->map[ids[i]] = (int)k++;
+        sh->map[ids[i]] = (int)k++;
     }
+    rowset_release(rs);
     rowset_init(rs, cols, k);
+    sh->rs = rs;
 }
 
-void rp_set_text(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, const char *v)
+void sheet_blocks(struct sheet *sh)
 {
-    if (l->map[c] >= 0)
-        rowset_set_text(rs, r, (size_t)l->map[c], v);
+    sh->rs->block_col = sh->map[C_HEAD];
+    sh->rs->block_title = "%s";
 }
 
-void rp_set_int(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, int64_t v)
+size_t sheet_add(struct sheet *sh)
 {
-    if (l->map[c] >= 0)
-        rowset_set_int(rs, r, (size_t)l->map[c], v);
+    return rowset_add(sh->rs);
 }
 
-void rp_set_real(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, double v)
+void sheet_text(struct sheet *sh, size_t r, enum col_id c, const char *v)
 {
-    if (l->map[c] >= 0)
-        rowset_set_real(rs, r, (size_t)l->map[c], v);
+    if (sh->map[c] >= 0)
+        rowset_set_text(sh->rs, r, (size_t)sh->map[c], v);
 }
 
-/* Sets a growth cell: a rate, "new" from zero, or nothing when both are 0. */
-void rp_set_growth(struct rowset *rs, const struct layout *l, size_t r, enum col_id c, int64_t cur,
-                   int64_t prev)
+void sheet_int(struct sheet *sh, size_t r, enum col_id c, int64_t v)
+{
+    if (sh->map[c] >= 0)
+        rowset_set_int(sh->rs, r, (size_t)sh->map[c], v);
+}
+
+void sheet_real(struct sheet *sh, size_t r, enum col_id c, double v)
+{
+    if (sh->map[c] >= 0)
+        rowset_set_real(sh->rs, r, (size_t)sh->map[c], v);
+}
+
+void sheet_growth(struct sheet *sh, size_t r, enum col_id c, int64_t cur, int64_t prev)
 {
     double g;
 
     if (metrics_growth(cur, prev, &g) == 0)
-        rp_set_real(rs, l, r, c, g);
-    else if (cur > 0 && l->map[c] >= 0)
-        rowset_set_new(rs, r, (size_t)l->map[c]);
+        sheet_real(sh, r, c, g);
+    else if (cur > 0 && sh->map[c] >= 0)
+        rowset_set_new(sh->rs, r, (size_t)sh->map[c]);
 }
 
-void rp_add_param(struct reports *r, const char *key, const char *value)
-{
-    size_t n = r->rep.nparams;
-
-    if (n >= REPORTS_MAX_PARAMS)
-        return;
-    if (value) {
-        snprintf(r->param_text[n], sizeof(r->param_text[n]), "%s", value);
-        value = r->param_text[n];
-    }
-    r->params[n].key = key;
-    r->params[n].value = value;
-    r->params[n].number = 0;
-    r->rep.nparams = n + 1;
-    r->rep.params = r->params;
-}
-
-void rp_add_number_param(struct reports *r, const char *key, const char *value)
-{
-    size_t n = r->rep.nparams;
-
-    rp_add_param(r, key, value);
-    if (r->rep.nparams > n) /* not when the table was full */
-        r->params[n].number = 1;
-}
-
-void rp_add_date_param(struct reports *r, const char *key, int32_t day)
-{
-    char d[TS_DATE_LEN + 1];
-
-    date_format(day, d);
-    rp_add_param(r, key, d);
-}
-
-char *rp_format_title(const char *what, enum group_by by, const struct ts_buf *range)
-{
-    struct ts_buf t = TS_BUF_INIT;
-
-    buf_printf(&t, "%s by %s, %s", what, group_by_name(by), range->data);
-    return t.data;
-}
-
-void reports_range(struct ts_buf *b, int32_t from, int32_t to, const struct reports_spec *spec)
+void title_range(struct ts_buf *b, int32_t from, int32_t to, const struct report_request *rq)
 {
     char a[TS_DATE_LEN + 1], z[TS_DATE_LEN + 1];
 
@@ -146,10 +115,21 @@ void reports_range(struct ts_buf *b, int32_t from, int32_t to, const struct repo
         buf_printf(b, "week of %s", z);
     else
         buf_printf(b, "weeks %s to %s", a, z);
-    buf_printf(b, " (dataset %s%s)", spec->dataset, spec->other_exclude ? ", other excluded" : "");
+    buf_printf(b, " (dataset %s%s)", rq->dataset, rq->other_exclude ? ", other excluded" : "");
 }
 
-void rp_week_heading(int32_t monday, int days, char *buf, size_t n)
+void title_what_by(struct report_doc *d, const char *what, int32_t from, int32_t to,
+                   const struct report_request *rq)
+{
+    struct ts_buf t = TS_BUF_INIT;
+
+    buf_printf(&t, "%s by %s, ", what, group_by_name(rq->by));
+    title_range(&t, from, to, rq);
+    doc_set_title(d, t.data);
+    buf_release(&t);
+}
+
+void week_heading(int32_t monday, int days, char *buf, size_t n)
 {
     char d[TS_DATE_LEN + 1];
 
@@ -160,4 +140,14 @@ void rp_week_heading(int32_t monday, int days, char *buf, size_t n)
         snprintf(buf, n, "Week of %s (partial: %d of 7 days)", d, days);
     else
         snprintf(buf, n, "Week of %s", d);
+}
+
+void params_weekly(struct report_doc *d, const struct report_request *rq, int32_t from,
+                   int32_t to)
+{
+    doc_param(d, "by", group_by_name(rq->by));
+    doc_param(d, "dataset", rq->dataset);
+    doc_param(d, "other", rq->other_exclude ? "exclude" : "include");
+    doc_param_date(d, "from", from);
+    doc_param_date(d, "to", to);
 }

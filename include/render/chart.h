@@ -1,16 +1,17 @@
-/* chart.h - share-over-time charts of a weekly series: one stacked bar per
- * week, each group's part of it its share of the week's tokens. As text
- * (Unicode blocks in colour for a terminal, ASCII fill characters
- * otherwise) or as a standalone SVG 1.1 document. Pure: no database; the
- * output goes into a ts_buf. */
-#ifndef TOKSTAT_REPORT_CHART_H
-#define TOKSTAT_REPORT_CHART_H
+/* chart.h - share-over-time charts: one stacked bar per week, each
+ * group's part of it its share of the week's tokens (report/chart.c
+ * builds them from a series). Drawn as text (Unicode blocks in colour for
+ * a terminal, ASCII fill characters otherwise) or as a standalone SVG 1.1
+ * document, to a FILE * like every other format (render_doc). */
+#ifndef TOKSTAT_RENDER_CHART_H
+#define TOKSTAT_RENDER_CHART_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
-#include "db/query.h"
 #include "core/util.h"
+#include "render/render.h"
 
 /* How many groups a chart shows by name at most; the others are folded
  * into one "rest" group. */
@@ -49,12 +50,6 @@ struct chart {
         0, 0, NULL, NULL, 0, 0, "", NULL, 0                                                        \
     }
 
-/* Builds out from the series s (its weeks are the chart's): at most
- * max_named groups by name, the rest folded; the other bucket a segment of
- * its own unless other_exclude, when it is left out of every total.
- * Release with chart_release. */
-void chart_build(const struct series *s, enum group_by by, int other_exclude, size_t max_named,
-                 struct chart *out);
 void chart_release(struct chart *c); /* safe on CHART_INIT */
 
 /* Splits units among n parts in proportion to part[i] / total (total, the
@@ -68,16 +63,18 @@ void chart_apportion(const int64_t *part, size_t n, int64_t total, long units, l
  * control characters (never valid in XML 1.0 text) as '?'. */
 void chart_xml_escape(struct ts_buf *b, const char *s);
 
-struct chart_text_opts {
-    int color; /* ANSI colours and Unicode blocks; else ASCII fill characters */
-    int width; /* columns to fit (0: 80) */
-};
+/* A segment's name in the legend: "rest (5 more vendors)"; appended to b. */
+void chart_legend_name(const struct chart *c, const struct chart_group *g, struct ts_buf *b);
+
+/* The share of segment g in week w (0 for a week without data). */
+double chart_share(const struct chart *c, size_t g, size_t w);
 
 /* The chart as text: the title, a scale, one bar per week, a legend with
  * each segment's share in the latest week with data, and "Source: ..."
- * when source is not NULL. */
+ * when source is not NULL. o->color: ANSI colours and Unicode blocks, else
+ * ASCII fill characters; o->width: the columns to fit (0: 80). */
 void chart_text(const struct chart *c, const char *title, const char *source,
-                const struct chart_text_opts *o, struct ts_buf *out);
+                const struct render_opts *o, FILE *out);
 
 /* The chart as a standalone SVG 1.1 document: the title, a y axis of 0 to
  * 100 %, a bar per week labelled with its Monday, a legend, and the source
@@ -85,6 +82,6 @@ void chart_text(const struct chart *c, const char *title, const char *source,
  * week's bar is a <g class="week"> whose rectangles' heights add up to
  * exactly the plot height (CHART_SVG_PLOT_H). */
 #define CHART_SVG_PLOT_H 400
-void chart_svg(const struct chart *c, const char *title, const char *source, struct ts_buf *out);
+void chart_svg(const struct chart *c, const char *title, const char *source, FILE *out);
 
 #endif

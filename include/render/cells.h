@@ -1,21 +1,15 @@
-/* render_impl.h - what the renderers (src/render*.c) share: one function
- * per format, and the cell formatting that makes the formats agree. Not for
- * callers outside render*.c, apart from tests. */
-#ifndef TOKSTAT_RENDER_RENDER_IMPL_H
-#define TOKSTAT_RENDER_RENDER_IMPL_H
+/* cells.h - the cell formatting every format shares, so that a table, a
+ * CSV file and a JSON document always agree on a number; and the blocks
+ * of rows that text formats show under headings. For the renderers and
+ * their tests. */
+#ifndef TOKSTAT_RENDER_CELLS_H
+#define TOKSTAT_RENDER_CELLS_H
 
 #include <stdio.h>
 
 #include "render/render.h"
 #include "render/rowset.h"
 #include "core/util.h"
-
-/* The formats, dispatched by render_report. Each writes r to out and
- * returns 0; render_report checks the stream for errors afterwards. */
-int render_table(const struct report *r, const struct render_opts *o, FILE *out);
-int render_csv(const struct report *r, const struct render_opts *o, FILE *out);
-int render_json(const struct report *r, const struct render_opts *o, FILE *out);
-int render_markdown(const struct report *r, const struct render_opts *o, FILE *out);
 
 /* Room for any formatted non-text cell (a double printed with "%.6f" can
  * have 300 digits). */

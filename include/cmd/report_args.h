@@ -1,0 +1,105 @@
+/* report_args.h - the command line of the report commands, parsed by one
+ * helper so that the shared options behave the same everywhere: --by,
+ * --dataset, --week, --from, --to, --last, --other, --format, --output,
+ * --exact, --no-color, --help. A command handles its own options in its
+ * own loop:
+ *
+ *   report_args_start(&a, env, &syntax, argc, argv);
+ *   while ((id = report_args_next(&a)) > 0)
+ *       ... id is one of syntax.own, its value a.value ...
+ *   if (id < 0)
+ *       return a.exit;
+ */
+#ifndef TOKSTAT_CMD_REPORT_ARGS_H
+#define TOKSTAT_CMD_REPORT_ARGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cmd/cmd.h"
+#include "core/opts.h"
+#include "core/series.h"
+#include "render/render.h"
+#include "report/report.h"
+
+/* The ids of a command's own options start above this. */
+#define REPORT_OPT_OWN 100
+
+/* Which --by values a command takes. */
+enum report_by_choice {
+    REPORT_BY_ANY,          /* country, vendor or model */
+    REPORT_BY_MODEL_VENDOR, /* model or vendor */
+};
+
+/* The command line a report command accepts. */
+struct report_syntax {
+    const char *name;
+    const char *usage;          /* --help: shown before the shared options */
+    const struct opt_spec *own; /* ended by a NULL name; one named like a shared option replaces it */
+    enum report_by_choice by;
+    enum group_by by_default;
+    int other_applies; /* --other means something */
+    int exact_applies; /* --exact means something */
+};
+
+/* Which weeks the user chose. */
+enum range_kind {
+    RANGE_DEFAULT, /* the command's default */
+    RANGE_WEEK,    /* --week DATE */
+    RANGE_SPAN,    /* --from and/or --to */
+    RANGE_LAST,    /* --last N */
+};
+
+struct range_choice {
+    enum range_kind kind;
+    int32_t week;         /* RANGE_WEEK: its Monday */
+    int has_from, has_to; /* RANGE_SPAN */
+    int32_t from, to;     /* Mondays */
+    long last;            /* RANGE_LAST */
+};
+
+#define REPORT_MAX_OPTS 24
+
+/* A parsed report command line, and the parser's state. */
+struct report_args {
+    struct report_request req; /* what to compute: --by, --dataset, --other, ... */
+    struct range_choice range; /* which weeks */
+    enum render_format format; /* --format */
+    const char *output;        /* --output FILE, or NULL */
+    int exact;                 /* --exact */
+    int no_color;              /* --no-color */
+    const char *value;         /* the value of the own option report_args_next returned */
+    int exit;                  /* after report_args_next returned -1: the exit status */
+    /* the parser's */
+    struct cmd_env *env;
+    const struct report_syntax *syn;
+    struct opts o;
+    struct opt_spec specs[REPORT_MAX_OPTS];
+    int other_given;
+};
+
+void report_args_start(struct report_args *a, struct cmd_env *env, const struct report_syntax *syn,
+                       int argc, char **argv);
+
+/* Reads on: returns the id of one of the command's own options (its value
+ * in a->value), 0 when the whole command line is read and valid, or -1
+ * when the command is to end now with a->exit (0 after --help, which it
+ * printed; 2 after a usage error, which it printed). */
+int report_args_next(struct report_args *a);
+
+/* The usage text of the shared options, for the manual and tests. */
+extern const char report_args_usage[];
+
+/* Works out the weeks to report, from..to (Mondays), given the weeks that
+ * have data: --week, --from/--to, --last N, or the default: the latest
+ * default_last weeks with data. Returns 0, or 1 when there is nothing to
+ * report (no data). */
+int range_resolve(const struct range_choice *r, const struct week_days *weeks, size_t nweeks,
+                  long default_last, int32_t *from, int32_t *to);
+
+/* The render options for a and the stream out: colour and width only for
+ * a terminal, never with NO_COLOR or --no-color; COLUMNS sets the width. */
+void report_render_opts(const struct report_args *a, FILE *out, struct render_opts *ro);
+
+#endif

@@ -1,0 +1,74 @@
+/* doc.h - what a report command writes, in any format: a title, named
+ * parameters, the rows (and an optional second table), warnings and the
+ * source line; or, for the chart command, the bars of a chart.
+ *
+ * The report builders fill one; render_doc writes it. Everything in it is
+ * owned by it: release with doc_release, which is safe on REPORT_DOC_INIT
+ * and on a document filled half way. */
+#ifndef TOKSTAT_RENDER_DOC_H
+#define TOKSTAT_RENDER_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "render/rowset.h"
+
+/* At most this many warnings are kept (the rest would repeat them). */
+#define DOC_MAX_WARNINGS 4
+
+/* A key and value for the top of the JSON document ("dataset": "default"). */
+struct doc_param {
+    const char *key; /* static */
+    char *value;     /* owned; NULL prints null */
+    int number;      /* value is a JSON number, written as is ("5") */
+};
+
+struct chart;
+
+struct report_doc {
+    const char *command; /* "report", "growth", ... (static) */
+    char *title;         /* heading line of table and markdown output */
+    struct doc_param *params; /* JSON: after "command", in order */
+    size_t nparams;
+    struct rowset rows; /* the main rows: CSV, JSON "rows", text */
+    /* An optional second table (extra_key set): JSON under extra_key; in
+     * text output a second table under extra_title when extra_in_text is
+     * set (otherwise the text output shows it through the main rows'
+     * notes). Never CSV. */
+    struct rowset extra;
+    const char *extra_key; /* static, or NULL: no second table */
+    char *extra_title;
+    int extra_in_text;
+    char *warnings[DOC_MAX_WARNINGS]; /* JSON "warnings"; other formats leave them out */
+    size_t nwarnings;
+    /* Where the data came from, without a "Source: " prefix: "OpenRouter
+     * (openrouter.ai/rankings), as of 2026-02-16". Table: a last line
+     * "Source: <source>"; markdown: "_Source: <source>_"; JSON "source" as
+     * is (null when NULL); not CSV. */
+    char *source;
+    struct chart *chart; /* the chart command's bars instead of rows, or NULL */
+    size_t nrows_data;   /* rows other than Total rows (or weeks of a chart with data): 0 is empty */
+};
+
+#define REPORT_DOC_INIT                                                                            \
+    {                                                                                              \
+        .rows = {.block_col = -1 }, .extra = {.block_col = -1 }                                    \
+    }
+
+/* Appends a JSON parameter (value copied; NULL is null): a string, a
+ * number written as is ("5"), or a day as "YYYY-MM-DD". */
+void doc_param(struct report_doc *d, const char *key, const char *value);
+void doc_param_number(struct report_doc *d, const char *key, const char *value);
+void doc_param_date(struct report_doc *d, const char *key, int32_t day);
+
+/* Adds a warning line (without "tokstat: warning: "); at most
+ * DOC_MAX_WARNINGS are kept. */
+void doc_warn(struct report_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Sets the title, the source line (copied; NULL for none). */
+void doc_set_title(struct report_doc *d, const char *title);
+void doc_set_source(struct report_doc *d, const char *source);
+
+void doc_release(struct report_doc *d);
+
+#endif

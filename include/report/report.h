@@ -1,0 +1,78 @@
+/* report.h - the report builders: data in, a document out. Pure: no
+ * database and no printing, so a test gives them a series or usage rows
+ * made by hand. The command reads the data (db/query.h) and renders the
+ * document (render/render.h).
+ *
+ * Weekly series are read the same way by every builder: the series starts
+ * one week before the weeks to report (its first week is only the
+ * "previous week" of the second). Shares are of the week's tokens, the
+ * other bucket included unless excluded; the other bucket is never ranked.
+ * Rows are ordered by week, then tokens descending, then name. */
+#ifndef TOKSTAT_REPORT_REPORT_H
+#define TOKSTAT_REPORT_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/prices.h"
+#include "core/series.h"
+#include "render/doc.h"
+
+/* What a report is asked to show. */
+struct report_request {
+    enum group_by by;
+    int other_exclude;   /* --other exclude: the other bucket out of every total */
+    const char *dataset; /* its name, for titles and JSON */
+    size_t top_n;        /* top: how many */
+    int summary_only;    /* growth: only the summary over the range */
+    const char *vs;      /* prices: the reference model, or NULL */
+    double prompt_share; /* cost: the prompt share of totals without a split; < 0: from the data */
+};
+
+/* Each group's share of each week (report). */
+void build_share(const struct series *s, const struct report_request *rq, struct report_doc *out);
+/* Week-over-week growth and the summary over the range (growth). */
+void build_growth(const struct series *s, const struct report_request *rq,
+                  struct report_doc *out);
+/* The top N of each week with CR-N, HHI and the top N's countries (top). */
+void build_top(const struct series *s, const struct report_request *rq, struct report_doc *out);
+
+/* Each group's share of each week as stacked bars (chart): the series
+ * covers exactly the weeks drawn; the CHART_MAX_GROUPS largest groups over
+ * them are named, the others folded into one "rest". */
+void build_chart(const struct series *s, const struct report_request *rq,
+                 struct report_doc *out);
+
+/* The bars themselves (build_chart's part): at most max_named groups by
+ * name, the rest folded; the other bucket a segment of its own unless
+ * other_exclude, when it is left out of every total. Release out with
+ * chart_release (render/chart.h). */
+struct chart;
+void chart_build(const struct series *s, enum group_by by, int other_exclude, size_t max_named,
+                 struct chart *out);
+
+/* What prices and cost are built from: each model's tokens per week in
+ * the weeks from..to, and every price known. */
+struct priced_usage {
+    const struct usage_row *rows; /* ordered by week, then slug */
+    size_t nrows;
+    const struct price_book *book;  /* indexed */
+    const struct week_days *weeks;  /* the dataset's weeks with data: how many days each has */
+    size_t nweeks;
+    int32_t from, to;     /* the weeks reported (Mondays) */
+    int data_share_found; /* cost: whether the dataset's rows give a prompt share... */
+    double data_share;    /* ...and which */
+};
+
+/* The price per million tokens of each model with usage in the week
+ * in->to (by model, or usage-weighted by vendor or country), each against
+ * rq->vs when given. Returns 0, or -1 with err filled when rq->vs names
+ * no priced model. */
+int build_prices(const struct priced_usage *in, const struct report_request *rq,
+                 struct report_doc *out, struct ts_err *err);
+/* Estimated spend per week and group over in's weeks. */
+void build_cost(const struct priced_usage *in, const struct report_request *rq,
+                struct report_doc *out);
+
+#endif

@@ -1,0 +1,78 @@
+/* common.c - messages, the database's path and opening it: what every
+ * command does the same way. */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "cmd/cmd.h"
+#include "core/util.h"
+
+int cmd_fail(struct cmd_env *env, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("tokstat: ", env->err);
+    va_start(ap, fmt);
+    vfprintf(env->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', env->err);
+    return TS_EXIT_FAIL;
+}
+
+int cmd_usage_error(struct cmd_env *env, const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(env->err, "tokstat%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(env->err, fmt, ap);
+    va_end(ap);
+    fprintf(env->err, "\nTry 'tokstat%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
+    return TS_EXIT_USAGE;
+}
+
+void cmd_print_err(struct cmd_env *env, const char *file, const struct ts_err *e)
+{
+    fputs("tokstat: ", env->err);
+    if (file)
+        fprintf(env->err, "%s:", file);
+    if (e->line > 0)
+        fprintf(env->err, "%ld:", e->line);
+    if (e->line > 0 && e->col > 0)
+        fprintf(env->err, "%ld:", e->col);
+    fprintf(env->err, "%s%s\n", file || e->line > 0 ? " " : "", e->msg);
+}
+
+char *cmd_db_path(struct cmd_env *env, struct ts_err *err)
+{
+    const char *v;
+
+    if (env->db_path)
+        return xstrdup(env->db_path);
+    if ((v = getenv("TOKSTAT_DB")) && *v)
+        return xstrdup(v);
+    struct ts_buf b = TS_BUF_INIT;
+    if ((v = getenv("XDG_DATA_HOME")) && *v == '/') {
+        buf_printf(&b, "%s/tokstat/tokstat.db", v);
+        return b.data;
+    }
+    if ((v = getenv("HOME")) && *v) {
+        buf_printf(&b, "%s/.local/share/tokstat/tokstat.db", v);
+        return b.data;
+    }
+    ts_err_set(err, "no database: set --db, TOKSTAT_DB or HOME");
+    return NULL;
+}
+
+int cmd_open_db(struct cmd_env *env, struct db **out)
+{
+    struct ts_err err = TS_ERR_INIT;
+    char *path = cmd_db_path(env, &err);
+    int rc = 0;
+
+    if (!path || db_open(path, out, &err) < 0) {
+        cmd_print_err(env, NULL, &err);
+        rc = TS_EXIT_FAIL;
+    }
+    free(path);
+    return rc;
+}

@@ -1,0 +1,334 @@
+/* report_args.c - the shared options of the report commands, the weeks
+ * they choose, and how output looks on a terminal. */
+#include "cmd/report_args.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "core/week.h"
+
+enum {
+    O_BY = 1,
+    O_DATASET,
+    O_WEEK,
+    O_FROM,
+    O_TO,
+    O_LAST,
+    O_OTHER,
+    O_FORMAT,
+    O_OUTPUT,
+    O_EXACT,
+    O_NO_COLOR,
+    O_HELP,
+};
+
+static const struct opt_spec shared[] = {
+    {"by", 0, 1, O_BY},           {"dataset", 0, 1, O_DATASET}, {"week", 0, 1, O_WEEK},
+    {"from", 0, 1, O_FROM},       {"to", 0, 1, O_TO},           {"last", 0, 1, O_LAST},
+    {"other", 0, 1, O_OTHER},     {"format", 0, 1, O_FORMAT},   {"output", 'o', 1, O_OUTPUT},
+    {"exact", 0, 0, O_EXACT},     {"no-color", 0, 0, O_NO_COLOR}, {"help", 'h', 0, O_HELP},
+};
+
+#define NSHARED (sizeof(shared) / sizeof(shared[0]))
+
+const char report_args_usage[] =
+    "Range (default: see above):\n"
+    "  --week DATE          the week containing DATE (YYYY-MM-DD)\n"
+    "  --from DATE --to DATE  the weeks containing DATE to DATE, inclusive\n"
+    "  --last N             the N most recent weeks with data\n"
+    "Options:\n"
+    "  --dataset NAME       read this dataset (default: default)\n"
+    "  --other include|exclude  count the other bucket in each week's total\n"
+    "                       (include, the default) or leave it out\n"
+    "  --format F           table (default), csv, json or markdown\n"
+    "  -o, --output FILE    write to FILE (atomically) instead of standard output\n"
+    "  --exact              token counts as integers in tables\n"
+    "  --no-color           no colour, even on a terminal (so does NO_COLOR)\n"
+    "  --help               show this help\n";
+
+void report_args_start(struct report_args *a, struct cmd_env *env, const struct report_syntax *syn,
+                       int argc, char **argv)
+{
+    size_t n = 0;
+
+    memset(a, 0, sizeof(*a));
+    a->env = env;
+    a->syn = syn;
+    a->req.by = syn->by_default;
+    a->req.dataset = "default";
+    a->req.top_n = 5;
+    a->req.prompt_share = -1;
+    a->format = RENDER_TABLE;
+    /* A command's own options come first, so that one of them replaces the
+     * shared option of the same name (chart's --format takes svg). */
+    for (size_t i = 0; syn->own && syn->own[i].name && n + NSHARED + 1 < REPORT_MAX_OPTS; i++)
+        a->specs[n++] = syn->own[i];
+    for (size_t i = 0; i < NSHARED; i++)
+        a->specs[n++] = shared[i];
+    a->specs[n] = (struct opt_spec){NULL, 0, 0, 0};
+    opts_init(&a->o, argc, argv, a->specs);
+}
+
+/* Ends the command line with the exit status rc (already printed). */
+static int stop(struct report_args *a, int rc)
+{
+    a->exit = rc;
+    return -1;
+}
+
+static int usage_error(struct report_args *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int usage_error(struct report_args *a, const char *fmt, ...)
+{
+    char msg[TS_ERR_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return stop(a, cmd_usage_error(a->env, a->syn->name, "%s", msg));
+}
+
+/* Non-zero when the command's own options include one called name (of
+ * length len). */
+static int own_has(const struct opt_spec *own, const char *name, size_t len)
+{
+    for (size_t i = 0; own && own[i].name; i++) {
+        if (strlen(own[i].name) == len && strncmp(own[i].name, name, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Prints report_args_usage less the options that the command's own
+ * replace: a line "  [-x, ]--NAME ..." and the further-indented lines that
+ * go on with it. */
+static void put_shared_usage(FILE *out, const struct opt_spec *own)
+{
+    const char *p = report_args_usage;
+    int skipping = 0;
+
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        const char *opt = p + 2;
+
+        if (strncmp(p, "   ", 3) != 0) { /* not a continuation line */
+            skipping = 0;
+            if (strncmp(p, "  -", 3) == 0) {
+                if (opt[1] != '-' && strncmp(opt + 2, ", ", 2) == 0)
+                    opt += 4; /* "-o, --output" */
+                if (strncmp(opt, "--", 2) == 0)
+                    skipping = own_has(own, opt + 2, strcspn(opt + 2, " =\n"));
+            }
+        }
+        if (!skipping)
+            fwrite(p, 1, len, out);
+        p += len;
+    }
+}
+
+/* --week, --from or --to: a date, as the Monday of its week. */
+static int week_date(struct report_args *a, int32_t *out)
+{
+    int32_t day;
+    const char *v = a->o.value;
+
+    if (date_parse(v, strlen(v), &day) < 0 || strlen(v) != TS_DATE_LEN)
+        return usage_error(a, "invalid value '%s' for %s (expected a date, YYYY-MM-DD)", v,
+                           a->o.name);
+    *out = week_start(day);
+    return 0;
+}
+
+static int parse_by(struct report_args *a)
+{
+    int any = a->syn->by == REPORT_BY_ANY;
+
+    if (group_by_parse(a->o.value, &a->req.by) == 0 && (any || a->req.by != BY_COUNTRY))
+        return 0;
+    return usage_error(a, "invalid value '%s' for --by (expected %s)", a->o.value,
+                       any ? "country, vendor or model" : "model or vendor");
+}
+
+static int parse_last(struct report_args *a)
+{
+    char *end;
+
+    errno = 0;
+    long v = strtol(a->o.value, &end, 10);
+    if (end == a->o.value || *end != '\0' || errno || v < 1 || v > 10000)
+        return usage_error(a,
+                           "invalid value '%s' for --last (expected a number of weeks from 1 "
+                           "to 10000)",
+                           a->o.value);
+    a->range.last = v;
+    return 0;
+}
+
+/* One of the range options; -1 when it conflicts with another. */
+static int parse_range(struct report_args *a, int id)
+{
+    struct range_choice *r = &a->range;
+    enum range_kind kind = id == O_WEEK ? RANGE_WEEK : id == O_LAST ? RANGE_LAST : RANGE_SPAN;
+
+    if (id == O_LAST && parse_last(a) < 0)
+        return -1;
+    if (r->kind != RANGE_DEFAULT && r->kind != kind)
+        return usage_error(a,
+                           "--week, --from/--to and --last each choose the weeks; give one of "
+                           "them");
+    if (id == O_WEEK && week_date(a, &r->week) < 0)
+        return -1;
+    if ((id == O_FROM || id == O_TO) && week_date(a, id == O_FROM ? &r->from : &r->to) < 0)
+        return -1;
+    if (id == O_FROM)
+        r->has_from = 1;
+    if (id == O_TO)
+        r->has_to = 1;
+    r->kind = kind;
+    return 0;
+}
+
+/* One of the options every report takes. Returns 0, or -1 to stop. */
+static int parse_shared(struct report_args *a, int id)
+{
+    const char *v = a->o.value;
+
+    switch (id) {
+    case O_BY:
+        return parse_by(a);
+    case O_DATASET:
+        if (v[0] == '\0')
+            return usage_error(a, "--dataset needs a name");
+        a->req.dataset = v;
+        return 0;
+    case O_WEEK:
+    case O_FROM:
+    case O_TO:
+    case O_LAST:
+        return parse_range(a, id);
+    case O_OTHER:
+        a->other_given = 1;
+        if (strcmp(v, "include") != 0 && strcmp(v, "exclude") != 0)
+            return usage_error(a, "invalid value '%s' for --other (expected include or exclude)",
+                               v);
+        a->req.other_exclude = v[0] == 'e';
+        return 0;
+    case O_FORMAT:
+        if (render_format_parse(v, &a->format) < 0)
+            return usage_error(a,
+                               "invalid value '%s' for --format (expected table, csv, json or "
+                               "markdown)",
+                               v);
+        return 0;
+    case O_OUTPUT:
+        if (v[0] == '\0')
+            return usage_error(a, "--output needs a file name");
+        a->output = v;
+        return 0;
+    case O_EXACT:
+        a->exact = 1;
+        return 0;
+    case O_NO_COLOR:
+        a->no_color = 1;
+        return 0;
+    default: /* O_HELP */
+        fputs(a->syn->usage, a->env->out);
+        put_shared_usage(a->env->out, a->syn->own);
+        return stop(a, TS_EXIT_OK);
+    }
+}
+
+/* What can only be checked once the whole line is read. */
+static int check_whole(struct report_args *a)
+{
+    const struct range_choice *r = &a->range;
+
+    if (r->kind == RANGE_SPAN && r->has_from && r->has_to && r->from > r->to) {
+        char x[TS_DATE_LEN + 1], y[TS_DATE_LEN + 1];
+        date_format(r->from, x);
+        date_format(r->to, y);
+        return usage_error(a, "--from week %s is after --to week %s", x, y);
+    }
+    if (a->other_given && !a->syn->other_applies)
+        return usage_error(a, "--other does not apply to %s (the other bucket has no price)",
+                           a->syn->name);
+    if (a->exact && !a->syn->exact_applies)
+        return usage_error(a, "--exact does not apply to %s (it draws shares)", a->syn->name);
+    return 0;
+}
+
+int report_args_next(struct report_args *a)
+{
+    struct ts_err err = TS_ERR_INIT;
+    int id;
+
+    while ((id = opts_next(&a->o, &err)) != -1) {
+        if (id == -2)
+            return usage_error(a, "%s", err.msg);
+        if (id == 0)
+            return usage_error(a, "unexpected argument '%s'", a->o.value);
+        if (id > REPORT_OPT_OWN) {
+            a->value = a->o.value;
+            return id;
+        }
+        if (parse_shared(a, id) < 0)
+            return -1;
+    }
+    return check_whole(a);
+}
+
+int range_resolve(const struct range_choice *r, const struct week_days *weeks, size_t nweeks,
+                  long default_last, int32_t *from, int32_t *to)
+{
+    long last = r->kind == RANGE_LAST ? r->last : default_last;
+
+    switch (r->kind) {
+    case RANGE_WEEK:
+        *from = *to = r->week;
+        return 0;
+    case RANGE_SPAN:
+        if (nweeks == 0 && (!r->has_from || !r->has_to))
+            return 1;
+        *from = r->has_from ? r->from : weeks[0].week;
+        *to = r->has_to ? r->to : weeks[nweeks - 1].week;
+        return *from > *to;
+    case RANGE_DEFAULT:
+    case RANGE_LAST:
+        break;
+    }
+    if (nweeks == 0)
+        return 1;
+    *to = weeks[nweeks - 1].week;
+    *from = weeks[(size_t)last >= nweeks ? 0 : nweeks - (size_t)last].week;
+    return 0;
+}
+
+void report_render_opts(const struct report_args *a, FILE *out, struct render_opts *ro)
+{
+    const char *nc = getenv("NO_COLOR");
+    int tty = !a->output && isatty(fileno(out));
+
+    memset(ro, 0, sizeof(*ro));
+    ro->format = a->format;
+    ro->exact = a->exact;
+    ro->color = tty && !a->no_color && !(nc && *nc) && a->format == RENDER_TABLE;
+    /* COLUMNS, when set, is the width of the output, as for ls; else the
+     * terminal's width; else no limit. */
+    const char *cols = getenv("COLUMNS");
+    char *end;
+    long w = cols && *cols ? strtol(cols, &end, 10) : 0;
+    if (w > 0 && w < 10000 && *end == '\0') {
+        ro->width = (int)w;
+    } else if (tty) {
+        struct winsize ws;
+        if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+            ro->width = ws.ws_col;
+    }
+}

@@ -1,0 +1,305 @@
+/* chart_svg.c - a chart as a standalone SVG 1.1 document. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/week.h"
+#include "render/chart.h"
+#include "formats.h"
+
+/* Lengths are kept in hundredths of a pixel and printed with two decimals,
+ * so that the document is the same on every machine and sums are exact. */
+static void px(struct ts_buf *b, long v)
+{
+    if (v < 0) {
+        buf_addc(b, '-');
+        v = -v;
+    }
+    buf_printf(b, "%ld.%02ld", v / 100, v % 100);
+}
+
+static const char *const svg_fills[CHART_MAX_GROUPS] = {
+    "#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9",
+};
+
+static const char *svg_fill(const struct chart *c, size_t g)
+{
+    switch (c->groups[g].kind) {
+    case CHART_REST:
+        return "#a0a0a0";
+    case CHART_OTHER:
+        return "#d8d8d8";
+    case CHART_NAMED:
+        break;
+    }
+    return svg_fills[g % CHART_MAX_GROUPS];
+}
+
+/* A text element at (x, y) in hundredths; attrs is added as is. */
+static void svg_text(struct ts_buf *b, long x, long y, const char *attrs, const char *text)
+{
+    buf_adds(b, "<text x=\"");
+    px(b, x);
+    buf_adds(b, "\" y=\"");
+    px(b, y);
+    buf_printf(b, "\"%s%s>", *attrs ? " " : "", attrs);
+    chart_xml_escape(b, text);
+    buf_adds(b, "</text>\n");
+}
+
+static void svg_rect(struct ts_buf *b, long x, long y, long w, long h, const char *fill)
+{
+    buf_adds(b, "<rect x=\"");
+    px(b, x);
+    buf_adds(b, "\" y=\"");
+    px(b, y);
+    buf_adds(b, "\" width=\"");
+    px(b, w);
+    buf_adds(b, "\" height=\"");
+    px(b, h);
+    buf_printf(b, "\" fill=\"%s\"", fill);
+}
+
+static void svg_line(struct ts_buf *b, long x1, long y1, long x2, long y2, const char *stroke)
+{
+    buf_adds(b, "<line x1=\"");
+    px(b, x1);
+    buf_adds(b, "\" y1=\"");
+    px(b, y1);
+    buf_adds(b, "\" x2=\"");
+    px(b, x2);
+    buf_adds(b, "\" y2=\"");
+    px(b, y2);
+    buf_printf(b, "\" stroke=\"%s\" stroke-width=\"1\"/>\n", stroke);
+}
+
+/* Layout, in hundredths of a pixel. Text widths are estimated from the
+ * number of bytes: generous for the sans-serif fonts at these sizes. */
+#define SVG_PAD       1600
+#define SVG_TOP       6400
+#define SVG_LEFT      6400
+#define SVG_PH        (CHART_SVG_PLOT_H * 100)
+#define SVG_PW        64000
+#define SVG_MIN_SLOT  1200
+#define SVG_MAX_BAR   6400
+#define SVG_LABEL_W   7000 /* a date at 11px */
+#define SVG_CHAR_12   750  /* a character at 12px */
+#define SVG_CHAR_16   950  /* a character at 16px, bold */
+#define SVG_LEGEND_DY 2200
+
+/* Where everything goes, in hundredths of a pixel. */
+struct svg_layout {
+    long slot, pw, bar; /* per week; the plot's width; a bar's width */
+    int rotate;         /* slanted week labels */
+    long every;         /* a label every so many weeks */
+    long bottom;        /* the plot's baseline */
+    long lx, lw;        /* the legend's left edge and width */
+    long width, height;
+    char head[64]; /* the legend's heading */
+};
+
+static void layout(const struct chart *c, const char *title, const char *source,
+                   struct svg_layout *l)
+{
+    size_t nweeks = c->nweeks ? c->nweeks : 1;
+    struct ts_buf name = TS_BUF_INIT;
+    char date[TS_DATE_LEN + 1];
+
+    l->slot = SVG_PW / (long)nweeks;
+    if (l->slot < SVG_MIN_SLOT)
+        l->slot = SVG_MIN_SLOT;
+    l->pw = l->slot * (long)nweeks;
+    l->bar = l->slot * 7 / 10 > SVG_MAX_BAR ? SVG_MAX_BAR : l->slot * 7 / 10;
+    l->rotate = l->slot < SVG_LABEL_W + 400;
+    /* Slanted labels need 19px between them, level ones their width. */
+    l->every = l->rotate ? (1900 + l->slot - 1) / l->slot : 1;
+    l->bottom = SVG_TOP + SVG_PH;
+    long xlabels = l->rotate ? 6400 : 2600;
+
+    /* The legend, right of the plot: its width from the longest name. */
+    size_t namew = 0;
+    for (size_t g = 0; g < c->ngroups; g++) {
+        buf_reset(&name);
+        chart_legend_name(c, &c->groups[g], &name);
+        if (name.len > namew)
+            namew = name.len;
+    }
+    buf_release(&name);
+    date_format(c->from + (int32_t)(7 * c->latest), date);
+    snprintf(l->head, sizeof(l->head), "Share, week of %s", date);
+    l->lx = SVG_LEFT + l->pw + 3200;
+    l->lw = 2400 + (long)namew * SVG_CHAR_12 + 1200 + 5200;
+    if (l->lw < (long)strlen(l->head) * SVG_CHAR_12)
+        l->lw = (long)strlen(l->head) * SVG_CHAR_12;
+    l->width = l->lx + l->lw + SVG_PAD;
+    long title_w = SVG_PAD * 2 + (long)strlen(title) * SVG_CHAR_16;
+    long source_w = source ? SVG_PAD * 2 + (long)(strlen(source) + 8) * 650 : 0;
+    if (l->width < title_w)
+        l->width = title_w;
+    if (l->width < source_w)
+        l->width = source_w;
+    l->height = l->bottom + xlabels + (source ? 2800 : 0) + SVG_PAD;
+    long legend_bottom = SVG_TOP + 2000 + (long)c->ngroups * SVG_LEGEND_DY + SVG_PAD;
+    if (l->height < legend_bottom)
+        l->height = legend_bottom;
+}
+
+/* The document's start, the title and the y axis: grid lines and labels
+ * every 25 %. */
+static void head(const struct svg_layout *l, const char *title, struct ts_buf *b)
+{
+    buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"");
+    px(b, l->width);
+    buf_adds(b, "\" height=\"");
+    px(b, l->height);
+    buf_adds(b, "\" viewBox=\"0 0 ");
+    px(b, l->width);
+    buf_addc(b, ' ');
+    px(b, l->height);
+    buf_adds(b, "\" font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\" font-size=\"12\">\n"
+                "<title>");
+    chart_xml_escape(b, title);
+    buf_adds(b, "</title>\n");
+    svg_rect(b, 0, 0, l->width, l->height, "#ffffff");
+    buf_adds(b, "/>\n");
+    svg_text(b, SVG_PAD, 3000, "font-size=\"16\" font-weight=\"bold\"", title);
+    buf_adds(b, "<g class=\"axis\" fill=\"#333333\">\n");
+    for (int q = 0; q <= 4; q++) {
+        long y = l->bottom - SVG_PH * q / 4;
+        char label[16];
+        snprintf(label, sizeof(label), "%d %%", q * 25);
+        svg_line(b, SVG_LEFT, y, SVG_LEFT + l->pw, y, q ? "#e0e0e0" : "#333333");
+        svg_text(b, SVG_LEFT - 800, y + 400, "text-anchor=\"end\"", label);
+    }
+    buf_adds(b, "</g>\n");
+}
+
+/* Week w's bar, stacked from the bottom in the legend's order. */
+static void week_bar(const struct chart *c, const struct svg_layout *l, size_t w, long *len,
+                     int64_t *part, struct ts_buf *b)
+{
+    struct ts_buf name = TS_BUF_INIT, tip = TS_BUF_INIT;
+    long x = SVG_LEFT + l->slot * (long)w + (l->slot - l->bar) / 2, y = l->bottom;
+    char date[TS_DATE_LEN + 1], pct[32];
+
+    date_format(c->from + (int32_t)(7 * w), date);
+    for (size_t g = 0; g < c->ngroups; g++)
+        part[g] = c->groups[g].tokens[w];
+    chart_apportion(part, c->ngroups, c->total[w], SVG_PH, len);
+    buf_printf(b, "<g class=\"week\" id=\"w%s\">\n", date);
+    for (size_t g = 0; g < c->ngroups; g++) {
+        if (len[g] == 0)
+            continue;
+        y -= len[g];
+        svg_rect(b, x, y, l->bar, len[g], svg_fill(c, g));
+        buf_adds(b, " stroke=\"#ffffff\" stroke-width=\"0.50\"><title>");
+        buf_reset(&name);
+        chart_legend_name(c, &c->groups[g], &name);
+        render_percent(chart_share(c, g, w), pct, sizeof(pct));
+        buf_reset(&tip);
+        buf_printf(&tip, "%s, week of %s: %s", name.data, date, pct);
+        chart_xml_escape(b, tip.data);
+        buf_adds(b, "</title></rect>\n");
+    }
+    buf_adds(b, "</g>\n");
+    buf_release(&name);
+    buf_release(&tip);
+}
+
+/* Week w's label under the plot, level or slanted. */
+static void week_label(const struct chart *c, const struct svg_layout *l, size_t w,
+                       struct ts_buf *b)
+{
+    long mid = SVG_LEFT + l->slot * (long)w + l->slot / 2;
+    char date[TS_DATE_LEN + 1];
+
+    date_format(c->from + (int32_t)(7 * w), date);
+    if (l->rotate) {
+        char attrs[128];
+        snprintf(attrs, sizeof(attrs),
+                 "text-anchor=\"end\" font-size=\"11\" transform=\"rotate(-45 %ld.%02ld "
+                 "%ld.%02ld)\"",
+                 (mid + 400) / 100, (mid + 400) % 100, (l->bottom + 1400) / 100,
+                 (l->bottom + 1400) % 100);
+        svg_text(b, mid + 400, l->bottom + 1400, attrs, date);
+    } else {
+        svg_text(b, mid, l->bottom + 1800, "text-anchor=\"middle\" font-size=\"11\"", date);
+    }
+}
+
+/* The legend: each segment's colour, name and share in the latest week. */
+static void legend(const struct chart *c, const struct svg_layout *l, struct ts_buf *b)
+{
+    struct ts_buf name = TS_BUF_INIT;
+    char pct[32];
+
+    buf_adds(b, "<g class=\"legend\">\n");
+    svg_text(b, l->lx, SVG_TOP + 1000, "font-weight=\"bold\"", l->head);
+    for (size_t g = 0; g < c->ngroups; g++) {
+        long y = SVG_TOP + 2000 + (long)g * SVG_LEGEND_DY;
+        svg_rect(b, l->lx, y, 1400, 1400, svg_fill(c, g));
+        buf_adds(b, "/>\n");
+        buf_reset(&name);
+        chart_legend_name(c, &c->groups[g], &name);
+        svg_text(b, l->lx + 2200, y + 1150, "", name.data);
+        render_percent(chart_share(c, g, c->latest), pct, sizeof(pct));
+        svg_text(b, l->lx + l->lw, y + 1150, "text-anchor=\"end\"", pct);
+    }
+    buf_adds(b, "</g>\n");
+    buf_release(&name);
+}
+
+/* Writes what b holds and empties it: the document goes out a part at a
+ * time. */
+static void put(struct ts_buf *b, FILE *out)
+{
+    fwrite(b->data ? b->data : "", 1, b->len, out);
+    buf_reset(b);
+}
+
+void chart_svg(const struct chart *c, const char *title, const char *source, FILE *out)
+{
+    struct svg_layout l;
+    struct ts_buf b = TS_BUF_INIT;
+    long *len = xcalloc(c->ngroups ? c->ngroups : 1, sizeof(*len));
+    int64_t *part = xcalloc(c->ngroups ? c->ngroups : 1, sizeof(*part));
+
+    layout(c, title, source, &l);
+    head(&l, title, &b);
+    put(&b, out);
+    for (size_t w = 0; w < c->nweeks; w++) {
+        if (c->total[w] == 0)
+            svg_text(&b, SVG_LEFT + l.slot * (long)w + l.slot / 2, l.bottom - 600,
+                     "class=\"nodata\" text-anchor=\"middle\" fill=\"#777777\" font-size=\"10\"",
+                     "no data");
+        else
+            week_bar(c, &l, w, len, part, &b);
+        if (w % (size_t)l.every == 0)
+            week_label(c, &l, w, &b);
+        put(&b, out);
+    }
+    if (!c->has_data)
+        svg_text(&b, SVG_LEFT + l.pw / 2, SVG_TOP + SVG_PH / 2,
+                 "text-anchor=\"middle\" fill=\"#777777\" font-size=\"14\"",
+                 "no data in this range");
+    legend(c, &l, &b);
+    if (source) {
+        struct ts_buf line = TS_BUF_INIT;
+        buf_printf(&line, "Source: %s", source);
+        svg_text(&b, SVG_PAD, l.height - SVG_PAD - 200, "font-size=\"11\" fill=\"#555555\"",
+                 line.data);
+        buf_release(&line);
+    }
+    buf_adds(&b, "</svg>\n");
+    put(&b, out);
+    free(len);
+    free(part);
+    buf_release(&b);
+}
+
+void render_chart_svg(const struct report_doc *d, const struct render_opts *o, FILE *out)
+{
+    (void)o;
+    chart_svg(d->chart, d->title ? d->title : "", d->source, out);
+}

@@ -1,0 +1,18 @@
+/* formats.h - the formats render_doc dispatches to (render.c). Each writes
+ * d to out; render_doc checks the stream for errors afterwards. */
+#ifndef TOKSTAT_RENDER_FORMATS_H
+#define TOKSTAT_RENDER_FORMATS_H
+
+#include <stdio.h>
+
+#include "render/doc.h"
+#include "render/render.h"
+
+void render_table(const struct report_doc *d, const struct render_opts *o, FILE *out);
+void render_csv(const struct report_doc *d, const struct render_opts *o, FILE *out);
+void render_json(const struct report_doc *d, const struct render_opts *o, FILE *out);
+void render_markdown(const struct report_doc *d, const struct render_opts *o, FILE *out);
+void render_chart_text(const struct report_doc *d, const struct render_opts *o, FILE *out);
+void render_chart_svg(const struct report_doc *d, const struct render_opts *o, FILE *out);
+
+#endif

@@ -1,0 +1,128 @@
+/* pricing.c - what prices and cost share: sums per group found through a
+ * map, sorted name lists for warnings, and the price of a usage row. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/metrics.h"
+#include "core/series.h"
+#include "shared.h"
+
+struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const char *country)
+{
+    int64_t at;
+
+    if (ts_map_get(&gs->index, name, &at))
+        return &gs->g[at];
+    if (gs->n == gs->cap) {
+        gs->cap = gs->cap ? gs->cap * 2 : 16;
+        gs->g = xrealloc(gs->g, gs->cap * sizeof(*gs->g));
+    }
+    struct group_sum *s = &gs->g[gs->n];
+    memset(s, 0, sizeof(*s));
+    s->name = name;
+    s->country = country;
+    ts_map_put(&gs->index, name, (int64_t)gs->n++);
+    return s;
+}
+
+void group_sums_order(const struct group_sums *gs, int by_priced, size_t *order)
+{
+    size_t n = gs->n;
+    int64_t *tok = xmalloc((n ? n : 1) * sizeof(*tok));
+    const char **names = xmalloc((n ? n : 1) * sizeof(*names));
+
+    for (size_t i = 0; i < n; i++) {
+        tok[i] = by_priced ? gs->g[i].priced : gs->g[i].tokens;
+        names[i] = gs->g[i].name;
+    }
+    metrics_rank(tok, names, n, order);
+    free(tok);
+    free(names);
+}
+
+void group_sums_release(struct group_sums *gs)
+{
+    free(gs->g);
+    ts_map_release(&gs->index);
+    memset(gs, 0, sizeof(*gs));
+}
+
+void name_set_add(struct name_set *s, const char *name)
+{
+    int64_t seen;
+
+    if (ts_map_get(&s->seen, name, &seen))
+        return;
+    ts_map_put(&s->seen, name, 1);
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 8;
+        s->names = xrealloc(s->names, s->cap * sizeof(*s->names));
+    }
+    s->names[s->n++] = xstrdup(name);
+}
+
+void name_set_release(struct name_set *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->names[i]);
+    free(s->names);
+    ts_map_release(&s->seen);
+    memset(s, 0, sizeof(*s));
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void warn_models(struct report_doc *d, int later, struct name_set *names)
+{
+    struct ts_buf b = TS_BUF_INIT, count = TS_BUF_INIT;
+    size_t n = names->n;
+
+    if (n == 0)
+        return;
+    qsort(names->names, n, sizeof(*names->names), name_cmp);
+    for (size_t i = 0; i < n && i < 5; i++)
+        buf_printf(&b, "%s%s", i ? ", " : "", names->names[i]);
+    if (n > 5)
+        buf_printf(&b, " and %zu more", n - 5);
+    buf_printf(&count, "%zu %s", n, ts_plural((long long)n, "model", "models"));
+    if (later)
+        doc_warn(d, "%s priced with their earliest price, from after the week: %s", count.data,
+                 b.data);
+    else
+        doc_warn(d, "no price for %s (left out, never counted as free): %s", count.data, b.data);
+    buf_release(&b);
+    buf_release(&count);
+}
+
+const char *usage_group(const struct usage_row *u, enum group_by by)
+{
+    return by == BY_COUNTRY ? u->country : by == BY_VENDOR ? u->vendor : u->slug;
+}
+
+double per_million(int64_t pico)
+{
+    return (double)pico / 1e6;
+}
+
+const struct price_row *usage_price(const struct price_book *b, const char *slug, int32_t week,
+                                    int *later)
+{
+    long m = price_book_match(b, slug);
+    const struct price_row *p = m >= 0 ? price_book_at(b, m, week, later) : NULL;
+
+    if (!p || p->prompt == TS_ABSENT || p->completion == TS_ABSENT)
+        return NULL;
+    return p;
+}
+
+int usage_days(const struct priced_usage *in, int32_t week)
+{
+    for (size_t i = 0; i < in->nweeks; i++) {
+        if (in->weeks[i].week == week)
+            return in->weeks[i].days;
+    }
+    return 0;
+}

@@ -1,0 +1,170 @@
+/* shared.h - what the report builders share: the column table and a
+ * sheet that picks its columns from it, titles and headings, and the
+ * reading of a weekly series (denominators, the groups of a week in rank
+ * order). Internal to src/report/. */
+#ifndef TOKSTAT_REPORT_SHARED_H
+#define TOKSTAT_REPORT_SHARED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/series.h"
+#include "core/util.h"
+#include "render/doc.h"
+#include "render/rowset.h"
+#include "report/report.h"
+
+/* Logical columns of every report; the group column takes the name of
+ * --by and the country column is left out when grouping by country. */
+enum col_id {
+    C_WEEK,
+    C_DAYS,
+    C_HEAD,
+    C_RANK,
+    C_GROUP,
+    C_COUNTRY,
+    C_TOKENS,
+    C_PREV,
+    C_SHARE,
+    C_CUMUL,
+    C_CHANGE,
+    C_GROWTH,
+    C_CR,
+    C_HHI,
+    C_HHI_CHANGE,
+    C_BAND,
+    C_START,
+    C_END,
+    C_WEEKLY,
+    C_WEEKS,
+    C_MAKEUP,
+    C_INPUT,
+    C_OUTPUT,
+    C_INPUT_RATIO,
+    C_OUTPUT_RATIO,
+    C_PRICE_FROM,
+    C_SOURCE,
+    C_MODELS,
+    C_SPEND,
+    C_USD_PER_M,
+    C_UNPRICED,
+    C_ESTIMATED,
+    C_PRICED,
+    C_NCOLS
+};
+
+/* A rowset whose columns are ids[] of the column table: setters take the
+ * logical column and do nothing for one the sheet left out. */
+struct sheet {
+    struct rowset *rs;
+    int map[C_NCOLS]; /* logical column -> index in rs, or -1 */
+};
+
+/* Starts rs (released first) over the columns ids[0..n) for grouping by. */
+void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,
+                 enum group_by by);
+/* Blocks of rows under headings: consecutive rows with the same C_HEAD. */
+void sheet_blocks(struct sheet *sh);
+size_t sheet_add(struct sheet *sh); /* a new row of empty cells */
+void sheet_text(struct sheet *sh, size_t r, enum col_id c, const char *v);
+void sheet_int(struct sheet *sh, size_t r, enum col_id c, int64_t v);
+void sheet_real(struct sheet *sh, size_t r, enum col_id c, double v);
+/* A growth rate cur / prev - 1, "new" from zero, nothing when both are 0. */
+void sheet_growth(struct sheet *sh, size_t r, enum col_id c, int64_t cur, int64_t prev);
+
+/* The range words of a title: "week of A" (from >= to: the week of to) or
+ * "weeks A to B", then " (dataset NAME)", or " (dataset NAME, other
+ * excluded)"; appended to b. from, to are Mondays. */
+void title_range(struct ts_buf *b, int32_t from, int32_t to, const struct report_request *rq);
+/* Sets d's title to "WHAT by GROUP, " and the range words. */
+void title_what_by(struct report_doc *d, const char *what, int32_t from, int32_t to,
+                   const struct report_request *rq);
+
+/* The block heading of the week of monday with days of data: "Week of
+ * 2026-02-09", "... (partial: 3 of 7 days)", "... (no data)"; buf of n bytes. */
+void week_heading(int32_t monday, int days, char *buf, size_t n);
+
+/* The parameters every weekly report shows first in JSON: by, dataset,
+ * other, from, to. */
+void params_weekly(struct report_doc *d, const struct report_request *rq, int32_t from,
+                   int32_t to);
+
+/* ---- reading a weekly series (series_order.c) ---- */
+
+/* The index of the other bucket in s, or -1. */
+long series_other(const struct series *s);
+/* The Monday of week w of s. */
+int32_t series_week(const struct series *s, size_t w);
+/* The denominator of week w: its total, less the other bucket when excluded. */
+int64_t series_total(const struct series *s, long other, int exclude, size_t w);
+/* Orders idx[0..n), groups of s, by tokens in week w descending, then name. */
+void series_order(const struct series *s, size_t w, size_t *idx, size_t n);
+/* The groups to show in week w (tokens > 0 in w, or in w-1 when with_prev),
+ * the other bucket only when neither excluded nor ranked_only, ordered by
+ * tokens in w descending, then name. Returns how many; idx has room for
+ * s->ngroups. */
+size_t series_week_groups(const struct series *s, size_t w, int exclude_other, int with_prev,
+                          int ranked_only, size_t *idx);
+
+/* ---- what usage costs (pricing.c) ---- */
+
+/* Per-group sums of one week of priced usage. */
+struct group_sum {
+    const char *name, *country; /* borrowed from the usage rows */
+    int64_t tokens, priced, unpriced, estimated;
+    int models;
+    double in_weighted, out_weighted; /* sums of tokens x price per million, for averages */
+    double spend;                     /* pico-dollars */
+    int32_t price_from;               /* by model: the price's valid-from day */
+    int snapshot;                     /* by model: the price is from a weekly snapshot */
+};
+
+/* The groups of a week, found by name through a map. */
+struct group_sums {
+    struct group_sum *g;
+    size_t n, cap;
+    struct ts_map index; /* name -> position in g */
+};
+#define GROUP_SUMS_INIT                                                                            \
+    {                                                                                              \
+        NULL, 0, 0, TS_MAP_INIT                                                                    \
+    }
+
+/* The sums of group name (made, zeroed, when new). The pointer holds until
+ * the next call. */
+struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const char *country);
+/* order[0..gs->n): the groups by tokens (or priced tokens) descending, then name. */
+void group_sums_order(const struct group_sums *gs, int by_priced, size_t *order);
+void group_sums_release(struct group_sums *gs);
+
+/* A set of names, listed sorted. */
+struct name_set {
+    struct ts_map seen;
+    char **names; /* owned */
+    size_t n, cap;
+};
+#define NAME_SET_INIT                                                                              \
+    {                                                                                              \
+        TS_MAP_INIT, NULL, 0, 0                                                                    \
+    }
+void name_set_add(struct name_set *s, const char *name);
+void name_set_release(struct name_set *s);
+
+/* A warning naming up to five models of names (sorted first): "no price
+ * for 3 models (left out, never counted as free): a, b, c"; with later,
+ * "3 models priced with their earliest price, from after the week: ...". */
+void warn_models(struct report_doc *d, int later, struct name_set *names);
+
+/* The group a usage row belongs to. */
+const char *usage_group(const struct usage_row *u, enum group_by by);
+/* Pico-dollars per token as dollars per million tokens. */
+double per_million(int64_t pico);
+/* The price of slug in the week starting on week: NULL when it has none
+ * (or only one of its two prices); *later when it is the earliest price,
+ * from after the week. */
+const struct price_row *usage_price(const struct price_book *b, const char *slug, int32_t week,
+                                    int *later);
+/* The days of data of week in in's dataset: 1-6 partial, 7 whole, 0 none. */
+int usage_days(const struct priced_usage *in, int32_t week);
+
+#endif
