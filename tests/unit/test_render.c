@@ -976,7 +976,7 @@ static void test_failing_stream(void **state)
 
     /* Output larger than the buffer fails inside render_doc. */
     for (int i = 0; i < 2000; i++)
-        fx_row(&f.rows, "2026-02-16", "XX", i, 0.1, 0.0, 0.0, i + 1);
+        fx_row(&f.rep.rows, "2026-02-16", "XX", i, 0.1, 0.0, 0.0, i + 1);
     full = fopen("/dev/full", "w");
     assert_non_null(full);
     for (int fmt = RENDER_TABLE; fmt <= RENDER_MARKDOWN; fmt++) {
