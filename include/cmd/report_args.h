@@ -35,8 +35,9 @@ enum report_by_choice {
 /* The command line a report command accepts. */
 struct report_syntax {
     const char *name;
-    const char *usage;          /* --help: shown before the shared options */
-    const struct opt_spec *own; /* ended by a NULL name; one named like a shared option replaces it */
+    const char *usage; /* --help: shown before the shared options */
+    const struct opt_spec
+        *own; /* ended by a NULL name; one named like a shared option replaces it */
     enum report_by_choice by;
     enum group_by by_default;
     int other_applies; /* --other means something */

@@ -26,8 +26,8 @@ struct doc_param {
 struct chart;
 
 struct report_doc {
-    const char *command; /* "report", "growth", ... (static) */
-    char *title;         /* heading line of table and markdown output */
+    const char *command;      /* "report", "growth", ... (static) */
+    char *title;              /* heading line of table and markdown output */
     struct doc_param *params; /* JSON: after "command", in order */
     size_t nparams;
     struct rowset rows; /* the main rows: CSV, JSON "rows", text */
@@ -47,12 +47,12 @@ struct report_doc {
      * is (null when NULL); not CSV. */
     char *source;
     struct chart *chart; /* the chart command's bars instead of rows, or NULL */
-    size_t nrows_data;   /* rows other than Total rows (or weeks of a chart with data): 0 is empty */
+    size_t nrows_data; /* rows other than Total rows (or weeks of a chart with data): 0 is empty */
 };
 
 #define REPORT_DOC_INIT                                                                            \
     {                                                                                              \
-        .rows = {.block_col = -1 }, .extra = {.block_col = -1 }                                    \
+        .rows = {.block_col = -1}, .extra = {.block_col = -1 }                                     \
     }
 
 /* Appends a JSON parameter (value copied; NULL is null): a string, a

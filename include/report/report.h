@@ -33,16 +33,14 @@ struct report_request {
 /* Each group's share of each week (report). */
 void build_share(const struct series *s, const struct report_request *rq, struct report_doc *out);
 /* Week-over-week growth and the summary over the range (growth). */
-void build_growth(const struct series *s, const struct report_request *rq,
-                  struct report_doc *out);
+void build_growth(const struct series *s, const struct report_request *rq, struct report_doc *out);
 /* The top N of each week with CR-N, HHI and the top N's countries (top). */
 void build_top(const struct series *s, const struct report_request *rq, struct report_doc *out);
 
 /* Each group's share of each week as stacked bars (chart): the series
  * covers exactly the weeks drawn; the CHART_MAX_GROUPS largest groups over
  * them are named, the others folded into one "rest". */
-void build_chart(const struct series *s, const struct report_request *rq,
-                 struct report_doc *out);
+void build_chart(const struct series *s, const struct report_request *rq, struct report_doc *out);
 
 /* The bars themselves (build_chart's part): at most max_named groups by
  * name, the rest folded; the other bucket a segment of its own unless
@@ -57,8 +55,8 @@ void chart_build(const struct series *s, enum group_by by, int other_exclude, si
 struct priced_usage {
     const struct usage_row *rows; /* ordered by week, then slug */
     size_t nrows;
-    const struct price_book *book;  /* indexed */
-    const struct week_days *weeks;  /* the dataset's weeks with data: how many days each has */
+    const struct price_book *book; /* indexed */
+    const struct week_days *weeks; /* the dataset's weeks with data: how many days each has */
     size_t nweeks;
     int32_t from, to;     /* the weeks reported (Mondays) */
     int data_share_found; /* cost: whether the dataset's rows give a prompt share... */

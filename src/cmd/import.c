@@ -138,8 +138,67 @@ static void print_summary(struct cmd_env *env, const char *file, const struct in
     fputc('\n', env->out);
 }
 
+/* The format of in, from its first bytes, unless forced. Detection only
+ * tells CSV, JSON Lines and JSON documents apart; a document's shape is
+ * recognised by import_json_doc. */
+static int detect(struct ts_input *in, enum ts_format *fmt, struct ts_err *err)
+{
+    size_t len;
+    const char *head;
+
+    if (*fmt != TS_FMT_AUTO)
+        return 0;
+    if (!(head = input_peek(in, INPUT_PEEK_MAX, &len)))
+        return ts_err_set(err, "read error: %s", strerror(in->error));
+    return format_sniff(head, len, fmt, err);
+}
+
+/* Reads the whole input through the importer of *fmt; a document's shape
+ * (*fmt) is known once it is read. */
+static int read_records(struct ts_input *in, enum ts_format *fmt, const struct import_opts *o,
+                        const struct ts_sink *sink, struct ts_err *err)
+{
+    if (*fmt == TS_FMT_CSV)
+        return import_csv(in, o, sink, err);
+    if (*fmt == TS_FMT_JSONL)
+        return import_jsonl(in, o, sink, err);
+    return import_json_doc(in, o, sink, fmt, err);
+}
+
+/* Wraps sink so that the progress bar moves with the records. */
+static void tick_wrap(struct tick_sink *t, struct ts_sink *sink, struct progress *pg,
+                      const struct ts_input *in)
+{
+    t->inner = *sink;
+    t->pg = pg;
+    t->in = in;
+    t->n = 0;
+    sink->record = tick_record;
+    sink->price = sink->price ? tick_price : NULL; /* optional callbacks stay absent */
+    sink->as_of = sink->as_of ? tick_as_of : NULL;
+    sink->ctx = t;
+}
+
+/* Inside the file's transaction, once it is read: its hash, whether it
+ * held anything, whether its content was imported before (the time, into
+ * seen), the roll-ups. Returns 1 when seen before, 0 when not, -1 on error. */
+static int finish_file(struct db *db, struct ts_input *in, struct ingest *ig, char seen[32],
+                       struct ts_err *err)
+{
+    int seen_before;
+
+    if (input_finish(in, ig->imp.sha256, err) < 0)
+        return -1;
+    if (ig->imp.rows == 0 && ig->imp.prices == 0)
+        return ts_err_set(err, "no records (expected usage rows or catalogue prices)");
+    seen_before = db_import_seen(db, ig->imp.sha256, ig->imp.id, seen, err);
+    if (seen_before < 0 || ingest_finish(ig, err) < 0)
+        return -1;
+    return seen_before;
+}
+
 /* Imports one file in one transaction. Returns 0, or -1 after printing. */
-static int import_one(struct cmd_env *env, struct db *st, const char *name,
+static int import_one(struct cmd_env *env, struct db *db, const char *name,
                       const struct import_args *a)
 {
     const char *shown = strcmp(name, "-") == 0 ? "<stdin>" : name;
@@ -151,9 +210,9 @@ static int import_one(struct cmd_env *env, struct db *st, const char *name,
     struct tick_sink ticker;
     enum ts_format fmt = a->opts.format;
     char seen[32];
-    int seen_before = 0, rc = -1, in_tx = 0;
+    int seen_before = 0, in_tx = 0;
 
-    ingest_init(&ig, st, a->label_end, date_today());
+    ingest_init(&ig, db, a->label_end, date_today());
     if (input_open(&in, name, &err) < 0)
         goto fail;
     if (a->bar) {
@@ -162,219 +221,172 @@ static int import_one(struct cmd_env *env, struct db *st, const char *name,
         in.on_read = on_read;
         in.on_read_ctx = &pg;
     }
-    if (fmt == TS_FMT_AUTO) {
-        size_t len;
-        const char *head = input_peek(&in, INPUT_PEEK_MAX, &len);
-        if (!head) {
-            ts_err_set(&err, "read error: %s", strerror(in.error));
-            goto fail;
-        }
-        if (format_sniff(head, len, &fmt, &err) < 0)
-            goto fail;
-    }
-    if (db_begin(st, &err) < 0)
+    if (detect(&in, &fmt, &err) < 0 || db_begin(db, &err) < 0)
         goto fail;
     in_tx = 1;
-    if (db_dataset(st, a->dataset, 1, &ig.imp.dataset, &err) < 0)
+    if (db_dataset(db, a->dataset, 1, &ig.imp.dataset, &err) < 0)
         goto fail;
     ig.imp.file = shown;
     ig.imp.format = format_name(fmt);
-    if (db_import_start(st, &ig.imp, &err) < 0)
+    if (db_import_start(db, &ig.imp, &err) < 0)
         goto fail;
     ingest_sink(&ig, &sink);
-    if (a->bar) {
-        ticker.inner = sink;
-        ticker.pg = &pg;
-        ticker.in = &in;
-        ticker.n = 0;
-        sink.record = tick_record;
-        sink.price = sink.price ? tick_price : NULL; /* optional callbacks stay absent */
-        sink.as_of = sink.as_of ? tick_as_of : NULL;
-        sink.ctx = &ticker;
-    }
+    if (a->bar)
+        tick_wrap(&ticker, &sink, &pg, &in);
     if (a->as_of) {
         sink.as_of(sink.ctx, a->as_of);
         ig.as_of_fixed = 1; /* the user's word over the file's */
     }
-
-    /* Detection only tells CSV, JSON Lines and JSON documents apart; a
-     * document's shape is recognised by import_json_doc unless forced. */
-    struct import_opts o = a->opts;
-    if (fmt == TS_FMT_CSV) {
-        rc = import_csv(&in, &o, &sink, &err);
-    } else if (fmt == TS_FMT_JSONL) {
-        rc = import_jsonl(&in, &o, &sink, &err);
-    } else {
-        rc = import_json_doc(&in, &o, &sink, &fmt, &err);
-        ig.imp.format = format_name(fmt);
-    }
-    if (rc < 0)
+    if (read_records(&in, &fmt, &a->opts, &sink, &err) < 0)
         goto fail;
-    rc = -1;
-    if (input_finish(&in, ig.imp.sha256, &err) < 0)
+    ig.imp.format = format_name(fmt);
+    if ((seen_before = finish_file(db, &in, &ig, seen, &err)) < 0)
         goto fail;
-    if (ig.imp.rows == 0 && ig.imp.prices == 0) {
-        ts_err_set(&err, "no records (expected usage rows or catalogue prices)");
-        goto fail;
-    }
-    seen_before = db_import_seen(st, ig.imp.sha256, ig.imp.id, seen, &err);
-    if (seen_before < 0 || ingest_finish(&ig, &err) < 0)
-        goto fail;
-    if (a->dry_run) {
-        db_rollback(st);
-    } else if (db_commit(st, &err) < 0) {
-        in_tx = 0;
-        goto fail;
-    }
     in_tx = 0;
+    if (a->dry_run)
+        db_rollback(db);
+    else if (db_commit(db, &err) < 0)
+        goto fail;
     progress_end(&pg); /* the bar's line is blank again before anything is printed */
     if (!a->quiet)
         print_summary(env, shown, &ig, a->dataset, seen_before ? seen : NULL, a->dry_run);
-    rc = 0;
-    goto done;
+    ingest_release(&ig);
+    input_release(&in);
+    return 0;
 fail:
     progress_end(&pg);
     if (in_tx)
-        db_rollback(st);
+        db_rollback(db);
     cmd_print_err(env, shown, &err);
-    rc = -1;
-done:
     ingest_release(&ig);
     input_release(&in);
-    return rc;
+    return -1;
+}
+
+static int bad_value(struct cmd_env *env, const char *value, const char *option,
+                     const char *expected)
+{
+    return cmd_usage_error(env, "import", "invalid value '%s' for %s (expected %s)", value, option,
+                           expected);
+}
+
+/* One option of import into a; returns 0, or the exit status to end with. */
+static int parse_option(struct cmd_env *env, int id, const char *v, struct import_args *a)
+{
+    int32_t day;
+
+    switch (id) {
+    case O_DATASET:
+        a->dataset = v;
+        if (!dataset_name_ok(v))
+            return bad_value(env, v, "--dataset", "a name of 1 to 64 printable characters");
+        return 0;
+    case O_FORMAT:
+        if (format_parse(v, &a->opts.format) < 0)
+            return bad_value(env, v, "--format",
+                             "csv, jsonl, json, openrouter-daily, openrouter-chart, "
+                             "openrouter-weekly or openrouter-models");
+        return 0;
+    case O_PERIOD:
+        if (strcmp(v, "day") != 0 && strcmp(v, "week") != 0)
+            return bad_value(env, v, "--period", "day or week");
+        a->opts.period = v[0] == 'd' ? TS_DAY : TS_WEEK;
+        return 0;
+    case O_WEEK_LABEL:
+        if (strcmp(v, "start") != 0 && strcmp(v, "end") != 0)
+            return bad_value(env, v, "--week-label", "start or end");
+        a->label_end = v[0] == 'e';
+        return 0;
+    case O_AS_OF:
+        if (date_parse(v, strlen(v), &day) < 0)
+            return bad_value(env, v, "--as-of", "a date, YYYY-MM-DD");
+        a->as_of = v;
+        return 0;
+    case O_DRY_RUN:
+        a->dry_run = 1;
+        return 0;
+    case O_QUIET:
+        a->quiet = 1;
+        return 0;
+    default: /* O_HELP */
+        fputs(usage, env->out);
+        return -1;
+    }
+}
+
+/* The command line into a and files[] (room for argc). Returns -1 to go
+ * on, or the exit status to end with (0 after --help). */
+static int parse_args(struct cmd_env *env, int argc, char **argv, struct import_args *a,
+                      char **files, size_t *nfiles)
+{
+    struct ts_err err = TS_ERR_INIT;
+    struct opts o;
+    size_t stdin_count = 0;
+    int id, rc;
+
+    opts_init(&o, argc, argv, specs);
+    while ((id = opts_next(&o, &err)) != -1) {
+        if (id == -2)
+            return cmd_usage_error(env, "import", "%s", err.msg);
+        if (id == 0) {
+            files[(*nfiles)++] = (char *)o.value;
+            stdin_count += strcmp(o.value, "-") == 0;
+        } else if ((rc = parse_option(env, id, o.value, a)) != 0) {
+            return rc < 0 ? TS_EXIT_OK : rc;
+        }
+    }
+    if (*nfiles == 0)
+        return cmd_usage_error(env, "import", "no file to import (expected FILE... or '-')");
+    if (stdin_count > 1)
+        return cmd_usage_error(env, "import", "'-' (standard input) can be given only once");
+    return -1;
+}
+
+/* The database to import into. A dry run against a database that does not
+ * exist yet checks against an empty one in memory rather than creating the
+ * file. Returns 0, or the exit status after printing. */
+static int open_db(struct cmd_env *env, const struct import_args *a, struct db **out)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    if (a->dry_run) {
+        char *path = cmd_db_path(env, &err);
+        int missing = path && access(path, F_OK) != 0;
+        free(path);
+        if (!path || (missing && db_open(":memory:", out, &err) < 0)) {
+            cmd_print_err(env, NULL, &err);
+            return TS_EXIT_FAIL;
+        }
+        if (missing)
+            return 0;
+    }
+    return cmd_open_db(env, out);
 }
 
 int cmd_import(struct cmd_env *env, int argc, char **argv)
 {
     struct import_args a = {"default", IMPORT_OPTS_INIT, 0, 0, NULL, 0, NULL, 0};
-    struct ts_err err = TS_ERR_INIT;
-    struct opts o;
     char **files = xcalloc((size_t)argc, sizeof(*files));
-    size_t nfiles = 0, failed = 0, stdin_count = 0;
-    struct db *st = NULL;
-    char *path = NULL;
-    int id, rc = TS_EXIT_OK;
+    size_t nfiles = 0, failed = 0;
+    struct db *db = NULL;
+    int rc;
 
-    opts_init(&o, argc, argv, specs);
-    while ((id = opts_next(&o, &err)) != -1) {
-        switch (id) {
-        case -2:
-            rc = cmd_usage_error(env, "import", "%s", err.msg);
-            goto done;
-        case 0:
-            files[nfiles++] = (char *)o.value;
-            stdin_count += strcmp(o.value, "-") == 0;
-            break;
-        case O_DATASET:
-            a.dataset = o.value;
-            if (!dataset_name_ok(a.dataset)) {
-                rc = cmd_usage_error(env, "import",
-                                     "invalid value '%s' for --dataset (expected a name of 1 to "
-                                     "64 printable characters)",
-                                     a.dataset);
-                goto done;
-            }
-            break;
-        case O_FORMAT:
-            if (format_parse(o.value, &a.opts.format) < 0) {
-                rc = cmd_usage_error(env, "import",
-                                     "invalid value '%s' for --format (expected csv, jsonl, json, "
-                                     "openrouter-daily, openrouter-chart, openrouter-weekly or "
-                                     "openrouter-models)",
-                                     o.value);
-                goto done;
-            }
-            break;
-        case O_PERIOD:
-            if (strcmp(o.value, "day") == 0) {
-                a.opts.period = TS_DAY;
-            } else if (strcmp(o.value, "week") == 0) {
-                a.opts.period = TS_WEEK;
-            } else {
-                rc = cmd_usage_error(env, "import",
-                                     "invalid value '%s' for --period (expected day or week)",
-                                     o.value);
-                goto done;
-            }
-            break;
-        case O_WEEK_LABEL:
-            if (strcmp(o.value, "start") == 0) {
-                a.label_end = 0;
-            } else if (strcmp(o.value, "end") == 0) {
-                a.label_end = 1;
-            } else {
-                rc = cmd_usage_error(env, "import",
-                                     "invalid value '%s' for --week-label (expected start or end)",
-                                     o.value);
-                goto done;
-            }
-            break;
-        case O_AS_OF: {
-            int32_t day;
-            if (date_parse(o.value, strlen(o.value), &day) < 0) {
-                rc = cmd_usage_error(env, "import",
-                                     "invalid value '%s' for --as-of (expected a date, "
-                                     "YYYY-MM-DD)",
-                                     o.value);
-                goto done;
-            }
-            a.as_of = o.value;
-            break;
+    if ((rc = parse_args(env, argc, argv, &a, files, &nfiles)) < 0 &&
+        (rc = open_db(env, &a, &db)) == 0) {
+        /* A bar only ever goes to a terminal, and never under --quiet. */
+        if (!a.quiet && isatty(fileno(env->err))) {
+            a.bar = env->err;
+            a.delay_ms = progress_delay_ms(getenv("TOKSTAT_PROGRESS_DELAY_MS"));
         }
-        case O_DRY_RUN:
-            a.dry_run = 1;
-            break;
-        case O_QUIET:
-            a.quiet = 1;
-            break;
-        case O_HELP:
-            fputs(usage, env->out);
-            goto done;
+        for (size_t i = 0; i < nfiles; i++) {
+            if (import_one(env, db, files[i], &a) < 0)
+                failed++;
         }
+        if (failed > 0 && nfiles > 1)
+            cmd_fail(env, "%zu of %zu files failed", failed, nfiles);
+        rc = failed ? TS_EXIT_FAIL : TS_EXIT_OK;
     }
-    if (nfiles == 0) {
-        rc = cmd_usage_error(env, "import", "no file to import (expected FILE... or '-')");
-        goto done;
-    }
-    if (stdin_count > 1) {
-        rc = cmd_usage_error(env, "import", "'-' (standard input) can be given only once");
-        goto done;
-    }
-
-    /* A dry run against a database that does not exist yet checks against
-     * an empty one in memory rather than creating the file. */
-    if (a.dry_run) {
-        path = cmd_db_path(env, &err);
-        if (!path) {
-            cmd_print_err(env, NULL, &err);
-            rc = TS_EXIT_FAIL;
-            goto done;
-        }
-        if (access(path, F_OK) != 0) {
-            if (db_open(":memory:", &st, &err) < 0) {
-                cmd_print_err(env, NULL, &err);
-                rc = TS_EXIT_FAIL;
-                goto done;
-            }
-        }
-    }
-    if (!st && (rc = cmd_open_db(env, &st)) != 0)
-        goto done;
-    /* A bar only ever goes to a terminal, and never under --quiet. */
-    if (!a.quiet && isatty(fileno(env->err))) {
-        a.bar = env->err;
-        a.delay_ms = progress_delay_ms(getenv("TOKSTAT_PROGRESS_DELAY_MS"));
-    }
-    for (size_t i = 0; i < nfiles; i++) {
-        if (import_one(env, st, files[i], &a) < 0)
-            failed++;
-    }
-    if (failed > 0 && nfiles > 1)
-        cmd_fail(env, "%zu of %zu files failed", failed, nfiles);
-    rc = failed ? TS_EXIT_FAIL : TS_EXIT_OK;
-done:
-    db_close(st);
-    free(path);
+    db_close(db);
     free(files);
     return rc;
 }

@@ -27,10 +27,18 @@ enum {
 };
 
 static const struct opt_spec shared[] = {
-    {"by", 0, 1, O_BY},           {"dataset", 0, 1, O_DATASET}, {"week", 0, 1, O_WEEK},
-    {"from", 0, 1, O_FROM},       {"to", 0, 1, O_TO},           {"last", 0, 1, O_LAST},
-    {"other", 0, 1, O_OTHER},     {"format", 0, 1, O_FORMAT},   {"output", 'o', 1, O_OUTPUT},
-    {"exact", 0, 0, O_EXACT},     {"no-color", 0, 0, O_NO_COLOR}, {"help", 'h', 0, O_HELP},
+    {"by", 0, 1, O_BY},
+    {"dataset", 0, 1, O_DATASET},
+    {"week", 0, 1, O_WEEK},
+    {"from", 0, 1, O_FROM},
+    {"to", 0, 1, O_TO},
+    {"last", 0, 1, O_LAST},
+    {"other", 0, 1, O_OTHER},
+    {"format", 0, 1, O_FORMAT},
+    {"output", 'o', 1, O_OUTPUT},
+    {"exact", 0, 0, O_EXACT},
+    {"no-color", 0, 0, O_NO_COLOR},
+    {"help", 'h', 0, O_HELP},
 };
 
 #define NSHARED (sizeof(shared) / sizeof(shared[0]))
@@ -180,9 +188,8 @@ static int parse_range(struct report_args *a, int id)
     if (id == O_LAST && parse_last(a) < 0)
         return -1;
     if (r->kind != RANGE_DEFAULT && r->kind != kind)
-        return usage_error(a,
-                           "--week, --from/--to and --last each choose the weeks; give one of "
-                           "them");
+        return usage_error(a, "--week, --from/--to and --last each choose the weeks; give one of "
+                              "them");
     if (id == O_WEEK && week_date(a, &r->week) < 0)
         return -1;
     if ((id == O_FROM || id == O_TO) && week_date(a, id == O_FROM ? &r->from : &r->to) < 0)

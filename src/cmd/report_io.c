@@ -88,8 +88,8 @@ static void note_empty(struct cmd_env *env, const struct dataset_view *v, const 
         fprintf(env->err, "tokstat: note: no data for the week of %s in dataset '%s'\n", a,
                 dataset);
     else
-        fprintf(env->err, "tokstat: note: no data for the weeks %s to %s in dataset '%s'\n", a,
-                b, dataset);
+        fprintf(env->err, "tokstat: note: no data for the weeks %s to %s in dataset '%s'\n", a, b,
+                dataset);
 }
 
 int report_write(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,

@@ -64,85 +64,95 @@ static void print_dataset(FILE *out, const struct dataset_status *d)
     }
 }
 
-int cmd_status(struct cmd_env *env, int argc, char **argv)
+/* The database's figures, then its most recent imports. */
+static void print_status(FILE *out, const char *path, const struct db_status *s)
 {
-    struct ts_err err = TS_ERR_INIT;
-    struct db_status s;
-    struct db *st = NULL;
-    struct opts o;
-    long long max_imports = 10;
-    int id, rc;
-
-    opts_init(&o, argc, argv, specs);
-    while ((id = opts_next(&o, &err)) != -1) {
-        switch (id) {
-        case -2:
-            return cmd_usage_error(env, "status", "%s", err.msg);
-        case 0:
-            return cmd_usage_error(env, "status", "unexpected argument '%s'", o.value);
-        case O_IMPORTS: {
-            char *end;
-            max_imports = strtoll(o.value, &end, 10);
-            if (end == o.value || *end != '\0' || max_imports < 0)
-                return cmd_usage_error(env, "status",
-                                       "invalid value '%s' for --imports (expected a whole "
-                                       "number >= 0)",
-                                       o.value);
-            break;
-        }
-        case O_HELP:
-            fputs(usage, env->out);
-            return TS_EXIT_OK;
-        }
-    }
-    char *path = cmd_db_path(env, &err);
-    if (!path) {
-        cmd_print_err(env, NULL, &err);
-        return TS_EXIT_FAIL;
-    }
-    if ((rc = cmd_open_db(env, &st)) != 0) {
-        free(path);
-        return rc;
-    }
-    if (db_begin_read(st, &err) < 0 || db_read_status(st, (size_t)max_imports, &s, &err) < 0) {
-        cmd_print_err(env, NULL, &err);
-        db_status_release(&s);
-        db_close(st);
-        free(path);
-        return TS_EXIT_FAIL;
-    }
-    fprintf(env->out, "database: %s (schema %d)\n", path, s.schema_version);
-    if (s.ndatasets == 0)
-        fprintf(env->out, "no data yet (run 'tokstat import FILE...')\n");
-    for (size_t i = 0; i < s.ndatasets; i++)
-        print_dataset(env->out, &s.datasets[i]);
-    if (s.catalogue_prices > 0)
-        fprintf(env->out, "catalogue prices: %lld\n", (long long)s.catalogue_prices);
-    if (s.total_imports > 0) {
-        fprintf(env->out, "imports: %lld", (long long)s.total_imports);
-        if (s.nimports < (size_t)s.total_imports)
-            fprintf(env->out, " (the %zu newest below; --imports N for more)", s.nimports);
+    fprintf(out, "database: %s (schema %d)\n", path, s->schema_version);
+    if (s->ndatasets == 0)
+        fprintf(out, "no data yet (run 'tokstat import FILE...')\n");
+    for (size_t i = 0; i < s->ndatasets; i++)
+        print_dataset(out, &s->datasets[i]);
+    if (s->catalogue_prices > 0)
+        fprintf(out, "catalogue prices: %lld\n", (long long)s->catalogue_prices);
+    if (s->total_imports > 0) {
+        fprintf(out, "imports: %lld", (long long)s->total_imports);
+        if (s->nimports < (size_t)s->total_imports)
+            fprintf(out, " (the %zu newest below; --imports N for more)", s->nimports);
         else
-            fprintf(env->out, " (newest first)");
-        fputc('\n', env->out);
+            fprintf(out, " (newest first)");
+        fputc('\n', out);
     }
-    for (size_t i = 0; i < s.nimports; i++) {
-        const struct import_row *r = &s.imports[i];
-        fprintf(env->out,
+    for (size_t i = 0; i < s->nimports; i++) {
+        const struct import_row *r = &s->imports[i];
+        fprintf(out,
                 "  %s  %s  %s  %.12s  %s  %lld %s (%lld inserted, %lld updated, %lld "
                 "unchanged)",
                 r->when, r->dataset, r->file, r->sha256, r->format, (long long)r->rows,
                 ts_plural(r->rows, "row", "rows"), (long long)r->inserted, (long long)r->updated,
                 (long long)r->unchanged);
         if (r->prices)
-            fprintf(env->out, ", %lld %s", (long long)r->prices,
+            fprintf(out, ", %lld %s", (long long)r->prices,
                     ts_plural(r->prices, "price", "prices"));
         if (r->as_of)
-            fprintf(env->out, ", as of %s", r->as_of);
-        fputc('\n', env->out);
+            fprintf(out, ", as of %s", r->as_of);
+        fputc('\n', out);
+    }
+}
+
+/* The command line: --imports N. Returns -1 to go on, or the exit status
+ * to end with (0 after --help). */
+static int parse_args(struct cmd_env *env, int argc, char **argv, long long *max_imports)
+{
+    struct ts_err err = TS_ERR_INIT;
+    struct opts o;
+    char *end;
+    int id;
+
+    opts_init(&o, argc, argv, specs);
+    while ((id = opts_next(&o, &err)) != -1) {
+        if (id == -2)
+            return cmd_usage_error(env, "status", "%s", err.msg);
+        if (id == 0)
+            return cmd_usage_error(env, "status", "unexpected argument '%s'", o.value);
+        if (id == O_HELP) {
+            fputs(usage, env->out);
+            return TS_EXIT_OK;
+        }
+        *max_imports = strtoll(o.value, &end, 10);
+        if (end == o.value || *end != '\0' || *max_imports < 0)
+            return cmd_usage_error(env, "status",
+                                   "invalid value '%s' for --imports (expected a whole number "
+                                   ">= 0)",
+                                   o.value);
+    }
+    return -1;
+}
+
+int cmd_status(struct cmd_env *env, int argc, char **argv)
+{
+    struct ts_err err = TS_ERR_INIT;
+    struct db_status s = {0};
+    struct db *db = NULL;
+    long long max_imports = 10;
+    char *path = NULL;
+    int rc;
+
+    if ((rc = parse_args(env, argc, argv, &max_imports)) >= 0)
+        return rc;
+    if (!(path = cmd_db_path(env, &err))) {
+        cmd_print_err(env, NULL, &err);
+        return TS_EXIT_FAIL;
+    }
+    if ((rc = cmd_open_db(env, &db)) == 0) {
+        if (db_begin_read(db, &err) < 0 || db_read_status(db, (size_t)max_imports, &s, &err) < 0) {
+            cmd_print_err(env, NULL, &err);
+            rc = TS_EXIT_FAIL;
+        } else {
+            print_status(env->out, path, &s);
+        }
     }
     db_status_release(&s);
-    db_close(st);
+    db_close(db);
     free(path);
-    return TS_EXIT_OK;
+    return rc;
 }

@@ -109,16 +109,27 @@ done:
     return rc;
 }
 
-int cmd_vendors(struct cmd_env *env, int argc, char **argv)
+/* Each subcommand with its word count, the subcommand included. */
+static const struct {
+    const char *name;
+    size_t want;
+    const char *form;
+} subs[] = {
+    {"list", 1, "vendors list"},
+    {"set", 3, "vendors set VENDOR COUNTRY"},
+    {"unset", 2, "vendors unset VENDOR"},
+    {"import", 2, "vendors import FILE"},
+};
+
+#define NSUBS (sizeof(subs) / sizeof(subs[0]))
+
+/* The words after 'vendors' into args (at most 4). Returns -1 to go on, or
+ * the exit status to end with (0 after --help). */
+static int parse_args(struct cmd_env *env, int argc, char **argv, const char **args, size_t *nargs)
 {
     struct ts_err err = TS_ERR_INIT;
-    struct ts_buf vendor = TS_BUF_INIT;
-    struct db *st = NULL;
     struct opts o;
-    const char *args[4];
-    size_t nargs = 0;
-    char cc[3];
-    int id, rc = TS_EXIT_OK;
+    int id;
 
     opts_init(&o, argc, argv, specs);
     while ((id = opts_next(&o, &err)) != -1) {
@@ -128,75 +139,95 @@ int cmd_vendors(struct cmd_env *env, int argc, char **argv)
             fputs(usage, env->out);
             return TS_EXIT_OK;
         }
-        if (nargs == sizeof(args) / sizeof(args[0]))
+        if (*nargs == 4)
             return cmd_usage_error(env, "vendors", "unexpected argument '%s'", o.value);
-        args[nargs++] = o.value;
+        args[(*nargs)++] = o.value;
     }
-    /* Each subcommand with its word count, the subcommand included. */
-    static const struct {
-        const char *name;
-        size_t want;
-        const char *form;
-    } subs[] = {
-        {"list", 1, "vendors list"},
-        {"set", 3, "vendors set VENDOR COUNTRY"},
-        {"unset", 2, "vendors unset VENDOR"},
-        {"import", 2, "vendors import FILE"},
-    };
+    return -1;
+}
+
+/* The subcommand's index in subs[], its arguments checked before the
+ * database is touched: the vendor (into vendor) and the country (into
+ * cc). Returns -1 to go on with *k set, or the exit status to end with. */
+static int check_args(struct cmd_env *env, const char **args, size_t nargs, size_t *k,
+                      struct ts_buf *vendor, char cc[3])
+{
+    struct ts_err err = TS_ERR_INIT;
     const char *sub = nargs ? args[0] : "list";
-    size_t k = 0, nsubs = sizeof(subs) / sizeof(subs[0]);
-    while (k < nsubs && strcmp(sub, subs[k].name) != 0)
-        k++;
-    if (k == nsubs)
+
+    *k = 0;
+    while (*k < NSUBS && strcmp(sub, subs[*k].name) != 0)
+        (*k)++;
+    if (*k == NSUBS)
         return cmd_usage_error(env, "vendors",
                                "'%s' is not a vendors command (expected list, set, unset or "
                                "import)",
                                sub);
-    size_t want = subs[k].want;
+    size_t want = subs[*k].want;
     if (nargs > 0 && nargs != want)
         return cmd_usage_error(env, "vendors", "'%s' takes %zu argument%s (expected 'tokstat %s')",
-                               sub, want - 1, want == 2 ? "" : "s", subs[k].form);
-    /* Check the arguments before touching the database. */
-    if (want >= 2 && strcmp(sub, "import") != 0 && vendor_normalize(args[1], &vendor, &err) < 0) {
-        rc = cmd_usage_error(env, "vendors", "%s", err.msg);
-        goto done;
+                               sub, want - 1, want == 2 ? "" : "s", subs[*k].form);
+    if (want >= 2 && strcmp(sub, "import") != 0 && vendor_normalize(args[1], vendor, &err) < 0)
+        return cmd_usage_error(env, "vendors", "%s", err.msg);
+    if (want == 3 && country_normalize(args[2], cc, &err) < 0)
+        return cmd_usage_error(env, "vendors", "%s", err.msg);
+    if (want == 3 && strcmp(vendor->data, "other") == 0)
+        return cmd_usage_error(env, "vendors",
+                               "'other' is the reserved bucket for unlisted models; its country "
+                               "is always 'other'");
+    return -1;
+}
+
+static int vendors_set(struct cmd_env *env, struct db *db, const char *vendor, const char *cc)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    if (db_vendor_set(db, vendor, cc, &err) < 0) {
+        cmd_print_err(env, NULL, &err);
+        return TS_EXIT_FAIL;
     }
-    if (want == 3 && country_normalize(args[2], cc, &err) < 0) {
-        rc = cmd_usage_error(env, "vendors", "%s", err.msg);
-        goto done;
+    fprintf(env->out, "%s: %s (user)\n", vendor, cc);
+    return TS_EXIT_OK;
+}
+
+static int vendors_unset(struct cmd_env *env, struct db *db, const char *vendor)
+{
+    struct ts_err err = TS_ERR_INIT;
+    int removed = db_vendor_unset(db, vendor, &err);
+
+    if (removed < 0) {
+        cmd_print_err(env, NULL, &err);
+        return TS_EXIT_FAIL;
     }
-    if (want == 3 && strcmp(vendor.data, "other") == 0) {
-        rc = cmd_usage_error(env, "vendors",
-                             "'other' is the reserved bucket for unlisted models; its country is "
-                             "always 'other'");
+    if (removed == 0)
+        return cmd_fail(env, "vendor '%s' has no user mapping to remove", vendor);
+    fprintf(env->out, "%s: user mapping removed\n", vendor);
+    return TS_EXIT_OK;
+}
+
+int cmd_vendors(struct cmd_env *env, int argc, char **argv)
+{
+    struct ts_buf vendor = TS_BUF_INIT;
+    struct db *db = NULL;
+    const char *args[4];
+    size_t nargs = 0, k = 0;
+    char cc[3];
+    int rc;
+
+    if ((rc = parse_args(env, argc, argv, args, &nargs)) >= 0 ||
+        (rc = check_args(env, args, nargs, &k, &vendor, cc)) >= 0 ||
+        (rc = cmd_open_db(env, &db)) != 0)
         goto done;
-    }
-    if ((rc = cmd_open_db(env, &st)) != 0)
-        goto done;
-    if (strcmp(sub, "list") == 0) {
-        rc = vendors_list(env, st);
-    } else if (strcmp(sub, "import") == 0) {
-        rc = vendors_import(env, st, args[1]);
-    } else if (strcmp(sub, "set") == 0) {
-        if (db_vendor_set(st, vendor.data, cc, &err) < 0) {
-            cmd_print_err(env, NULL, &err);
-            rc = TS_EXIT_FAIL;
-        } else {
-            fprintf(env->out, "%s: %s (user)\n", vendor.data, cc);
-        }
-    } else {
-        int removed = db_vendor_unset(st, vendor.data, &err);
-        if (removed < 0) {
-            cmd_print_err(env, NULL, &err);
-            rc = TS_EXIT_FAIL;
-        } else if (removed == 0) {
-            rc = cmd_fail(env, "vendor '%s' has no user mapping to remove", vendor.data);
-        } else {
-            fprintf(env->out, "%s: user mapping removed\n", vendor.data);
-        }
-    }
+    if (strcmp(subs[k].name, "list") == 0)
+        rc = vendors_list(env, db);
+    else if (strcmp(subs[k].name, "import") == 0)
+        rc = vendors_import(env, db, args[1]);
+    else if (strcmp(subs[k].name, "set") == 0)
+        rc = vendors_set(env, db, vendor.data, cc);
+    else
+        rc = vendors_unset(env, db, vendor.data);
 done:
     buf_release(&vendor);
-    db_close(st);
+    db_close(db);
     return rc;
 }

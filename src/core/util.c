@@ -144,91 +144,107 @@ enum ts_num ts_count_from_double(double d, int64_t *out)
     return count_from_double(d, out);
 }
 
-/* Parses a plain decimal number, [+-]digits[.digits][(e|E)[+-]digits],
- * exactly: the value times 10^scale is rounded (halves up) when round is
- * non-zero, else must be whole. No floating point is involved, so every
- * int64 is reachable, whatever the notation. */
-static enum ts_num parse_decimal(const char *s, size_t len, int scale, int round_frac, int64_t *out)
+/* A decimal number as written, [+-]digits[.digits][(e|E)[+-]digits]:
+ * where its digits are. */
+struct decimal {
+    const char *s;
+    size_t int_start, nint;   /* the digits before the point */
+    size_t frac_start, nfrac; /* and after it */
+    long exp10;               /* the exponent (saturated far beyond any int64) */
+    int negative;
+};
+
+/* Digit k of the mantissa (integer digits, then fraction digits). */
+static char decimal_digit(const struct decimal *d, size_t k)
+{
+    return k < d->nint ? d->s[d->int_start + k] : d->s[d->frac_start + k - d->nint];
+}
+
+/* The exponent from s[*i] (after the 'e') up to end. */
+static enum ts_num decimal_exponent(const char *s, size_t *i, size_t end, long *out)
+{
+    int negative = 0;
+
+    if (*i < end && (s[*i] == '+' || s[*i] == '-'))
+        negative = s[(*i)++] == '-';
+    if (*i == end || !isdigit((unsigned char)s[*i]))
+        return TS_NUM_SYNTAX;
+    for (*out = 0; *i < end && isdigit((unsigned char)s[*i]); (*i)++) {
+        if (*out < 100000) /* far beyond any int64; saturate */
+            *out = *out * 10 + (s[*i] - '0');
+    }
+    if (negative)
+        *out = -*out;
+    return TS_NUM_OK;
+}
+
+/* Reads s[0..len), blanks around it allowed, into d. */
+static enum ts_num decimal_scan(const char *s, size_t len, struct decimal *d)
 {
     size_t i = 0, end = len;
 
+    memset(d, 0, sizeof(*d));
+    d->s = s;
     while (i < end && is_blank(s[i]))
         i++;
     while (end > i && is_blank(s[end - 1]))
         end--;
     if (i == end)
         return TS_NUM_EMPTY;
-
-    int negative = 0;
     if (s[i] == '+' || s[i] == '-')
-        negative = s[i++] == '-';
-
-    /* The mantissa: where its digits are, and where the point is. */
-    size_t int_start = i;
-    while (i < end && isdigit((unsigned char)s[i]))
-        i++;
-    size_t int_end = i, frac_start = i, frac_end = i;
+        d->negative = s[i++] == '-';
+    for (d->int_start = i; i < end && isdigit((unsigned char)s[i]); i++)
+        d->nint++;
+    d->frac_start = i;
     if (i < end && s[i] == '.') {
-        frac_start = ++i;
-        while (i < end && isdigit((unsigned char)s[i]))
-            i++;
-        frac_end = i;
+        for (d->frac_start = ++i; i < end && isdigit((unsigned char)s[i]); i++)
+            d->nfrac++;
     }
-    if (int_end == int_start && frac_end == frac_start)
+    if (d->nint == 0 && d->nfrac == 0)
         return TS_NUM_SYNTAX;
-    long exp10 = 0;
     if (i < end && (s[i] == 'e' || s[i] == 'E')) {
-        int exp_negative = 0;
         i++;
-        if (i < end && (s[i] == '+' || s[i] == '-'))
-            exp_negative = s[i++] == '-';
-        if (i == end || !isdigit((unsigned char)s[i]))
+        if (decimal_exponent(s, &i, end, &d->exp10) != TS_NUM_OK)
             return TS_NUM_SYNTAX;
-        for (; i < end && isdigit((unsigned char)s[i]); i++) {
-            if (exp10 < 100000) /* far beyond any int64; saturate */
-                exp10 = exp10 * 10 + (s[i] - '0');
-        }
-        if (exp_negative)
-            exp10 = -exp10;
     }
-    if (i != end)
-        return TS_NUM_SYNTAX;
+    return i == end ? TS_NUM_OK : TS_NUM_SYNTAX;
+}
 
-    /* Digit k of the mantissa (integer digits, then fraction digits). */
-    size_t nint = int_end - int_start, nfrac = frac_end - frac_start, ndig = nint + nfrac;
-#define DIGIT(k) ((k) < nint ? s[int_start + (k)] : s[frac_start + (k)-nint])
-    size_t lead = 0;
-    while (lead < ndig && DIGIT(lead) == '0')
+/* The value of d times 10^scale, exactly: rounded (halves up) when
+ * round_frac is non-zero, else it must be whole. */
+static enum ts_num decimal_value(const struct decimal *d, int scale, int round_frac, int64_t *out)
+{
+    size_t ndig = d->nint + d->nfrac, lead = 0;
+
+    while (lead < ndig && decimal_digit(d, lead) == '0')
         lead++;
     if (lead == ndig) {
         *out = 0; /* zero, whatever its sign or exponent */
         return TS_NUM_OK;
     }
-    if (negative)
+    if (d->negative)
         return TS_NUM_NEGATIVE;
-
-    /* The significant digits are DIGIT(lead..ndig); 'point' of them stand
-     * before the decimal point of the scaled value. */
-    long point = (long)nint - (long)lead + exp10 + scale;
+    /* The significant digits are lead..ndig; 'point' of them stand before
+     * the decimal point of the scaled value. */
+    long point = (long)d->nint - (long)lead + d->exp10 + scale;
     long nsig = (long)(ndig - lead);
     if (point > 19)
         return TS_NUM_RANGE;
     uint64_t v = 0;
     for (long k = 0; k < point; k++) {
-        unsigned d = k < nsig ? (unsigned)(DIGIT(lead + (size_t)k) - '0') : 0;
-        if (v > (UINT64_MAX - d) / 10)
+        unsigned dig = k < nsig ? (unsigned)(decimal_digit(d, lead + (size_t)k) - '0') : 0;
+        if (v > (UINT64_MAX - dig) / 10)
             return TS_NUM_RANGE;
-        v = v * 10 + d;
+        v = v * 10 + dig;
     }
     int round_up = 0, frac_nonzero = 0;
     for (long k = point < 0 ? 0 : point; k < nsig; k++) {
-        char d = DIGIT(lead + (size_t)k);
-        if (k == point && d >= '5')
+        char dig = decimal_digit(d, lead + (size_t)k);
+        if (k == point && dig >= '5')
             round_up = 1;
-        if (d != '0')
+        if (dig != '0')
             frac_nonzero = 1;
     }
-#undef DIGIT
     if (point < 0)
         round_up = 0; /* the first dropped digit is a leading zero */
     if (frac_nonzero && !round_frac)
@@ -239,6 +255,18 @@ static enum ts_num parse_decimal(const char *s, size_t len, int scale, int round
         return TS_NUM_RANGE;
     *out = (int64_t)v;
     return TS_NUM_OK;
+}
+
+/* Parses a plain decimal number exactly: the value times 10^scale is
+ * rounded (halves up) when round is non-zero, else must be whole. No
+ * floating point is involved, so every int64 is reachable, whatever the
+ * notation. */
+static enum ts_num parse_decimal(const char *s, size_t len, int scale, int round_frac, int64_t *out)
+{
+    struct decimal d;
+    enum ts_num r = decimal_scan(s, len, &d);
+
+    return r != TS_NUM_OK ? r : decimal_value(&d, scale, round_frac, out);
 }
 
 enum ts_num ts_parse_count(const char *s, size_t len, int round_frac, int64_t *out)

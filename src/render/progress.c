@@ -120,14 +120,96 @@ static void fmt_elapsed(char *out, size_t n, long long ms)
         snprintf(out, n, "%lld:%02lld", s / 60, s % 60);
 }
 
+/* "42% 1.00 MiB of 2.38 MiB 0:03", or "1.00 MiB read 0:03" for an unknown
+ * total; *frac gets the fraction done (1 when unknown). Returns its length. */
+static size_t stats_text(char *out, size_t n, unsigned long long done, long long total,
+                         long long elapsed_ms, double *frac)
+{
+    char a[32], b[32], t[32];
+
+    *frac = 1.0;
+    fmt_bytes(a, sizeof(a), done);
+    fmt_elapsed(t, sizeof(t), elapsed_ms);
+    if (total < 0) {
+        snprintf(out, n, "%s read %s", a, t);
+        return strlen(out);
+    }
+    int pct = 100;
+    fmt_bytes(b, sizeof(b), (unsigned long long)total);
+    if (total > 0 && done < (unsigned long long)total) {
+        *frac = (double)done / (double)total;
+        pct = (int)(*frac * 100.0);
+        if (pct > 99)
+            pct = 99; /* 100 % only when it is all there */
+    }
+    snprintf(out, n, "%3d%% %s of %s %s", pct, a, b, t);
+    return strlen(out);
+}
+
+/* A label as shown: its cleaned end, at most LABEL_MAX_COLS columns with
+ * "..." in front when cut. */
+struct label {
+    char text[LABEL_MAX_COLS * 4 + 8];
+    size_t len, cols; /* cols counts the "..." */
+    size_t from;      /* where the shown part starts in text */
+    int ellipsis;
+};
+
+static void label_make(struct label *lb, const char *label)
+{
+    memset(lb, 0, sizeof(*lb));
+    if (!label || !*label)
+        return;
+    /* Only the end of a long name can be shown: clean no more of it than
+     * the longest label needs, from a character boundary. */
+    char whole[sizeof(lb->text)];
+    size_t n = strlen(label), from = 0, start = 0;
+    if (n > LABEL_MAX_COLS * 4) {
+        from = n - LABEL_MAX_COLS * 4;
+        while (from < n && ((unsigned char)label[from] & 0xc0) == 0x80)
+            from++;
+        lb->ellipsis = 1;
+    }
+    size_t whole_len = label_clean(label + from, n - from, whole);
+    if (text_cols(whole, whole_len) > LABEL_MAX_COLS || lb->ellipsis) {
+        lb->ellipsis = 1;
+        start = tail_start(whole, whole_len, LABEL_MAX_COLS - 3);
+    }
+    lb->len = whole_len - start;
+    memcpy(lb->text, whole + start, lb->len);
+    lb->text[lb->len] = '\0';
+    lb->cols = (lb->ellipsis ? 3 : 0) + text_cols(lb->text, lb->len);
+}
+
+/* Shortens the label to what fits beside the numbers (and the bar, when
+ * there is room for both): label, bar and numbers; else the label and
+ * numbers; else the numbers alone. */
+static void label_fit(struct label *lb, size_t stats_len, int known, size_t max)
+{
+    size_t with_bar = stats_len + (known ? 3 + BAR_MIN : 0);
+    size_t need = lb->cols < LABEL_MIN_COLS ? lb->cols : LABEL_MIN_COLS;
+
+    if (lb->cols == 0 || with_bar + 1 + lb->cols <= max)
+        return;
+    size_t room = with_bar + 1 + need <= max    ? max - with_bar - 1
+                  : stats_len + 1 + need <= max ? max - stats_len - 1
+                                                : 0;
+    if (room >= lb->cols)
+        return;
+    lb->from = room >= LABEL_MIN_COLS ? tail_start(lb->text, lb->len, room - 3) : lb->len;
+    lb->ellipsis = room >= LABEL_MIN_COLS;
+    lb->cols = room >= LABEL_MIN_COLS ? room : 0;
+}
+
 size_t progress_format(char *buf, size_t cap, const char *label, unsigned long long done,
                        long long total, int width, long long elapsed_ms)
 {
     struct line l = {buf, cap, 0};
-    char lab[LABEL_MAX_COLS * 4 + 8], a[32], b[32], t[32], stats[128];
-    size_t lab_len = 0, lab_cols = 0, lab_from = 0, stats_len, max, bar = 0;
-    int known = total >= 0, ellipsis = 0;
-    double frac = 1.0;
+    struct label lb;
+    char stats[128];
+    size_t stats_len, max, bar = 0;
+    int known = total >= 0;
+    double frac;
 
     if (cap == 0)
         return 0;
@@ -135,72 +217,20 @@ size_t progress_format(char *buf, size_t cap, const char *label, unsigned long l
     if (width < 2)
         return 0;
     max = (size_t)width - 1;
+    stats_len = stats_text(stats, sizeof(stats), done, total, elapsed_ms, &frac);
+    label_make(&lb, label);
+    label_fit(&lb, stats_len, known, max);
 
-    fmt_bytes(a, sizeof(a), done);
-    fmt_elapsed(t, sizeof(t), elapsed_ms);
-    if (known) {
-        int pct = 100;
-        fmt_bytes(b, sizeof(b), (unsigned long long)total);
-        if (total > 0 && done < (unsigned long long)total) {
-            frac = (double)done / (double)total;
-            pct = (int)(frac * 100.0);
-            if (pct > 99)
-                pct = 99; /* 100 % only when it is all there */
-        }
-        snprintf(stats, sizeof(stats), "%3d%% %s of %s %s", pct, a, b, t);
-    } else {
-        snprintf(stats, sizeof(stats), "%s read %s", a, t);
-    }
-    stats_len = strlen(stats);
-
-    if (label && *label) {
-        /* Only the end of a long name can be shown: clean no more of it
-         * than the longest label needs, from a character boundary. */
-        char whole[sizeof(lab)];
-        size_t n = strlen(label), from = 0, start = 0;
-        if (n > LABEL_MAX_COLS * 4) {
-            from = n - LABEL_MAX_COLS * 4;
-            while (from < n && ((unsigned char)label[from] & 0xc0) == 0x80)
-                from++;
-            ellipsis = 1;
-        }
-        size_t whole_len = label_clean(label + from, n - from, whole);
-        size_t cols = text_cols(whole, whole_len);
-        if (cols > LABEL_MAX_COLS || ellipsis) {
-            ellipsis = 1;
-            start = tail_start(whole, whole_len, LABEL_MAX_COLS - 3);
-        }
-        lab_len = whole_len - start;
-        memcpy(lab, whole + start, lab_len);
-        lab[lab_len] = '\0';
-        lab_cols = (ellipsis ? 3 : 0) + text_cols(lab, lab_len);
-    }
-
-    /* What fits: label, bar and numbers; else the label and numbers; else
-     * the numbers alone. */
-    size_t with_bar = stats_len + (known ? 3 + BAR_MIN : 0);
-    size_t need = lab_cols < LABEL_MIN_COLS ? lab_cols : LABEL_MIN_COLS;
-    if (lab_cols > 0 && with_bar + 1 + lab_cols > max) {
-        size_t room = with_bar + 1 + need <= max    ? max - with_bar - 1
-                      : stats_len + 1 + need <= max ? max - stats_len - 1
-                                                    : 0;
-        if (room < lab_cols) {
-            lab_from = room >= LABEL_MIN_COLS ? tail_start(lab, lab_len, room - 3) : lab_len;
-            ellipsis = room >= LABEL_MIN_COLS;
-            lab_cols = room >= LABEL_MIN_COLS ? room : 0;
-        }
-    }
-    size_t used = stats_len + (lab_cols > 0 ? lab_cols + 1 : 0);
+    size_t used = stats_len + (lb.cols > 0 ? lb.cols + 1 : 0);
     if (known && used + 3 + BAR_MIN <= max) {
         bar = max - used - 3;
         if (bar > BAR_MAX)
             bar = BAR_MAX;
     }
-
-    if (lab_cols > 0) {
-        if (ellipsis)
+    if (lb.cols > 0) {
+        if (lb.ellipsis)
             put(&l, "...", 3);
-        put(&l, lab + lab_from, lab_len - lab_from);
+        put(&l, lb.text + lb.from, lb.len - lb.from);
         put(&l, " ", 1);
     }
     if (bar > 0) {

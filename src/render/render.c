@@ -11,12 +11,9 @@ static const struct {
     int chart; /* draws a chart rather than rows */
     void (*fn)(const struct report_doc *, const struct render_opts *, FILE *);
 } formats[] = {
-    {"table", RENDER_TABLE, 0, render_table},
-    {"csv", RENDER_CSV, 0, render_csv},
-    {"json", RENDER_JSON, 0, render_json},
-    {"markdown", RENDER_MARKDOWN, 0, render_markdown},
-    {NULL, RENDER_TABLE, 1, render_chart_text},
-    {NULL, RENDER_SVG, 1, render_chart_svg},
+    {"table", RENDER_TABLE, 0, render_table},   {"csv", RENDER_CSV, 0, render_csv},
+    {"json", RENDER_JSON, 0, render_json},      {"markdown", RENDER_MARKDOWN, 0, render_markdown},
+    {NULL, RENDER_TABLE, 1, render_chart_text}, {NULL, RENDER_SVG, 1, render_chart_svg},
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))

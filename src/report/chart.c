@@ -91,8 +91,7 @@ void chart_build(const struct series *s, enum group_by by, int other_exclude, si
     free(names);
 }
 
-void build_chart(const struct series *s, const struct report_request *rq,
-                 struct report_doc *out)
+void build_chart(const struct series *s, const struct report_request *rq, struct report_doc *out)
 {
     struct chart *c = xmalloc(sizeof(*c));
     struct ts_buf t = TS_BUF_INIT;

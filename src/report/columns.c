@@ -142,8 +142,7 @@ void week_heading(int32_t monday, int days, char *buf, size_t n)
         snprintf(buf, n, "Week of %s", d);
 }
 
-void params_weekly(struct report_doc *d, const struct report_request *rq, int32_t from,
-                   int32_t to)
+void params_weekly(struct report_doc *d, const struct report_request *rq, int32_t from, int32_t to)
 {
     doc_param(d, "by", group_by_name(rq->by));
     doc_param(d, "dataset", rq->dataset);

@@ -102,8 +102,7 @@ static void growth_week(const struct series *s, size_t w, const struct report_re
     }
 }
 
-void build_growth(const struct series *s, const struct report_request *rq,
-                  struct report_doc *out)
+void build_growth(const struct series *s, const struct report_request *rq, struct report_doc *out)
 {
     static const enum col_id ids[] = {C_WEEK,    C_DAYS,   C_HEAD, C_GROUP,
                                       C_COUNTRY, C_TOKENS, C_PREV, C_GROWTH};

@@ -37,8 +37,7 @@ static const struct price_row *reference(const struct price_book *book, int32_t 
     if (ref && later)
         doc_warn(out, "%s (--vs) priced with its earliest price, from after the week", *model);
     if (ref && (ref->prompt == 0 || ref->completion == 0)) {
-        ts_err_set(err, "'%s' is free that week (expected a priced model to compare with)",
-                   rq->vs);
+        ts_err_set(err, "'%s' is free that week (expected a priced model to compare with)", rq->vs);
         return NULL;
     }
     if (!ref || ref->prompt == TS_ABSENT || ref->completion == TS_ABSENT) {
@@ -117,8 +116,7 @@ static void price_rows(const struct group_sums *gs, const struct price_row *ref,
 /* "Prices per million tokens[, usage-weighted by G], week of D[ (partial:
  * N of 7 days)] (dataset NAME)[; vs = ...]". */
 static void price_title(const struct report_request *rq, int32_t week, int days,
-                        const char *ref_model, const struct price_row *ref,
-                        struct report_doc *out)
+                        const char *ref_model, const struct price_row *ref, struct report_doc *out)
 {
     struct ts_buf t = TS_BUF_INIT;
     char day[TS_DATE_LEN + 1];

@@ -86,8 +86,7 @@ void week_heading(int32_t monday, int days, char *buf, size_t n);
 
 /* The parameters every weekly report shows first in JSON: by, dataset,
  * other, from, to. */
-void params_weekly(struct report_doc *d, const struct report_request *rq, int32_t from,
-                   int32_t to);
+void params_weekly(struct report_doc *d, const struct report_request *rq, int32_t from, int32_t to);
 
 /* ---- reading a weekly series (series_order.c) ---- */
 

@@ -103,8 +103,7 @@ static void concentration_note(const struct concentration *k, struct ts_buf *t)
         buf_printf(t, ", unchanged from the week before");
     else
         buf_printf(t, ", %s %s from the week before%s", k->hhi_change > 0 ? "up" : "down", ds,
-                   metrics_hhi_change_significant(k->hhi_change) ? " (a significant change)"
-                                                                  : "");
+                   metrics_hhi_change_significant(k->hhi_change) ? " (a significant change)" : "");
 }
 
 /* The top rows of week w (idx: its ranked groups in rank order), the
@@ -200,8 +199,7 @@ void build_top(const struct series *s, const struct report_request *rq, struct r
     params_weekly(out, rq, s->from + 7, s->to);
     snprintf(nbuf, sizeof(nbuf), "%zu", rq->top_n);
     doc_param_number(out, "n", nbuf);
-    buf_printf(&t, "Top %zu %s by tokens, ", rq->top_n,
-               rq->by == BY_VENDOR ? "vendors" : "models");
+    buf_printf(&t, "Top %zu %s by tokens, ", rq->top_n, rq->by == BY_VENDOR ? "vendors" : "models");
     title_range(&t, s->from + 7, s->to, rq);
     doc_set_title(out, t.data);
     buf_release(&t);
