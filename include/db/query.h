@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
-#include "core/prices.h"
+#include "core/price_book.h"
 #include "core/series.h"
 #include "db/db.h"
 

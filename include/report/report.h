@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
-#include "core/prices.h"
+#include "core/price_book.h"
 #include "core/series.h"
 #include "render/doc.h"
 

@@ -83,13 +83,11 @@ static void test_global_refusals(void **state)
     (void)state;
     cli(&r, ARGV("--db"));
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err,
-                        "tokstat: option '--db' needs a value\nTry 'tokstat --help'.\n");
+    assert_string_equal(r.err, "tokstat: option '--db' needs a value\nTry 'tokstat --help'.\n");
     done(&r);
     cli(&r, ARGV("--db=", "status"));
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err,
-                        "tokstat: option '--db' needs a value\nTry 'tokstat --help'.\n");
+    assert_string_equal(r.err, "tokstat: option '--db' needs a value\nTry 'tokstat --help'.\n");
     done(&r);
     cli(&r, ARGV("--verbose", "status"));
     assert_int_equal(r.rc, 2);

@@ -15,8 +15,8 @@
 enum { O_BY = 1, O_LAST, O_EXACT, O_OUT };
 
 static const struct opt_spec specs[] = {
-    {"by", 0, 1, O_BY},         {"last", 0, 1, O_LAST},  {"exact", 'x', 0, O_EXACT},
-    {"output", 'o', 1, O_OUT},  {NULL, 0, 0, 0},
+    {"by", 0, 1, O_BY},        {"last", 0, 1, O_LAST}, {"exact", 'x', 0, O_EXACT},
+    {"output", 'o', 1, O_OUT}, {NULL, 0, 0, 0},
 };
 
 /* Reads argv (NULL-ended, argv[0] the command) to the end and writes what

@@ -222,7 +222,8 @@ static void test_help(void **state)
     assert_int_equal(r.a.exit, 0);
     assert_string_equal(r.err, "");
     assert_int_equal(strncmp(r.out, "usage: tokstat report\nRange", 27), 0);
-    assert_non_null(strstr(r.out, "  --format F           table (default), csv, json or markdown\n"));
+    assert_non_null(
+        strstr(r.out, "  --format F           table (default), csv, json or markdown\n"));
     done(&r);
 
     parse(&r, &narrow, ARGV("-h"));
@@ -235,7 +236,10 @@ static void test_help(void **state)
 
 /* Weeks with data: Jan 5, Jan 12, (gap), Jan 26, Feb 2. */
 static const struct week_days weeks[] = {
-    {0, 7}, {0, 7}, {0, 7}, {0, 3},
+    {0, 7},
+    {0, 7},
+    {0, 7},
+    {0, 3},
 };
 
 static struct week_days *some_weeks(void)

@@ -1,4 +1,4 @@
-/* chart.c - tokstat chart: each group's share of each week's tokens as
+/* cmd_chart.c - tokstat chart: each group's share of each week's tokens as
  * stacked bars, in the terminal or as an SVG document. */
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* cost.c - tokstat cost: estimated spend per week and group. */
+/* cmd_cost.c - tokstat cost: estimated spend per week and group. */
 #include <errno.h>
 #include <stdlib.h>
 

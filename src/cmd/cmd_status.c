@@ -1,4 +1,4 @@
-/* status.c - tokstat status: what the database holds. */
+/* cmd_status.c - tokstat status: what the database holds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* prices.c - tokstat prices: what the models in use cost per million
+/* cmd_prices.c - tokstat prices: what the models in use cost per million
  * tokens, and how many times cheaper than a reference model they are. */
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"

@@ -1,4 +1,4 @@
-/* test_prices.c - which price applies to a usage model in a week: slug
+/* test_price_book.c - which price applies to a usage model in a week: slug
  * stripping, the matching levels, catalogue aliases, price history. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/prices.h"
+#include "core/price_book.h"
 #include "import/record.h"
 #include "support.h"
 #include "core/util.h"

@@ -1,4 +1,4 @@
-/* growth.c - tokstat growth: week-over-week growth per group. */
+/* cmd_growth.c - tokstat growth: week-over-week growth per group. */
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"

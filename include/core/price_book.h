@@ -1,4 +1,4 @@
-/* prices.h - which price applies to a usage model in a given week; pure.
+/* price_book.h - which price applies to a usage model in a given week; pure.
  *
  * Prices come from the model catalogue (per model, from the day it was
  * fetched) and from weekly snapshots (per model and week). A price holds
@@ -8,8 +8,8 @@
  * dropped too (against models without a variant, so a :free price of 0
  * never prices the paid model, and :free usage is never priced like the
  * paid model). */
-#ifndef TOKSTAT_CORE_PRICES_H
-#define TOKSTAT_CORE_PRICES_H
+#ifndef TOKSTAT_CORE_PRICE_BOOK_H
+#define TOKSTAT_CORE_PRICE_BOOK_H
 
 #include <stddef.h>
 #include <stdint.h>

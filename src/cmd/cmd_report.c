@@ -1,4 +1,4 @@
-/* report.c - tokstat report: each group's share of each week's tokens. */
+/* cmd_report.c - tokstat report: each group's share of each week's tokens. */
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"

@@ -1,4 +1,4 @@
-/* import.c - tokstat import: load dump files, one transaction each. */
+/* cmd_import.c - tokstat import: load dump files, one transaction each. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

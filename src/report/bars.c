@@ -1,4 +1,4 @@
-/* chart.c - tokstat chart: the stacked bars of each week's shares, built
+/* bars.c - tokstat chart: the stacked bars of each week's shares, built
  * from a series (render/chart_*.c draw them). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* top.c - tokstat top: the top N of each week and how concentrated the
+/* cmd_top.c - tokstat top: the top N of each week and how concentrated the
  * market is. */
 #include <errno.h>
 #include <stdlib.h>

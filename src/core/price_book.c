@@ -1,5 +1,5 @@
-/* prices.c - matching usage slugs to prices, and prices to weeks. */
-#include "core/prices.h"
+/* price_book.c - matching usage slugs to prices, and prices to weeks. */
+#include "core/price_book.h"
 
 #include <ctype.h>
 #include <stdlib.h>

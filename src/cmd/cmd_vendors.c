@@ -1,4 +1,4 @@
-/* vendors.c - tokstat vendors list|set|unset|import. */
+/* cmd_vendors.c - tokstat vendors list|set|unset|import. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
