@@ -377,7 +377,7 @@ static int stream_doc(struct ji_stream *s, const struct import_opts *o, const st
                       enum ts_format *found, int *rc, struct ts_err *err)
 {
     int in_object = 0;
-    json_t *first = import_fast.on ? ji_stream_first(s, &in_object) : NULL;
+    json_t *first = o->full_parsers ? NULL : ji_stream_first(s, &in_object);
     enum ts_format shape = in_object ? TS_FMT_OPENROUTER_DAILY : TS_FMT_JSON;
     const char *expected = shape_expected(o->format);
 

@@ -109,6 +109,7 @@ struct ji_stream {
     long line, col;   /* jansson's position after the byte before pos */
     long line0, col0; /* the position before the value at mark */
     int eof, failed;  /* end of input; a read error (in->error) */
+    size_t taken;     /* elements streamed */
 };
 
 void ji_stream_init(struct ji_stream *s, struct ts_input *in);
@@ -124,7 +125,8 @@ json_t *ji_stream_first(struct ji_stream *s, int *in_object);
  * returned (first is stolen), one element at a time, then reads the rest
  * of the document: the top-level object's other keys ("meta" gives the
  * as-of time) and the end of input. Elements are named "data[i]" (or
- * "[i]"). Returns 0, or -1 with err set. */
+ * "[i]"). Adds the number of elements read to *o->fast_taken when that is
+ * set. Returns 0, or -1 with err set. */
 int ji_stream_records(struct ji_stream *s, json_t *first, int in_object,
                       const struct import_opts *o, const struct ts_sink *sink, struct ts_err *err);
 

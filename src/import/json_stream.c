@@ -179,7 +179,7 @@ static int st_element(struct ji_stream *s, json_t *parsed, const char *name, siz
     struct ts_record rec;
     int rc = -1;
 
-    import_fast.taken++;
+    s->taken++;
     ji_where_index(where, name, i);
     if (!parsed && ji_flat_record(s->buf + s->mark, s->pos - s->mark, o, 0, &rec)) {
         rec.where = where;
@@ -354,6 +354,8 @@ int ji_stream_records(struct ji_stream *s, json_t *first, int in_object,
     rc = st_element(s, first, name, 0, o, sink, err);
     if (rc == 0)
         rc = st_rest(s, name, in_object, o, sink, err);
+    if (o->fast_taken)
+        *o->fast_taken += s->taken;
     return rc;
 }
 

@@ -171,17 +171,6 @@ static int flat_price(const struct flat_value *v, int64_t *out)
     return r == TS_NUM_OK;
 }
 
-struct import_fast import_fast = {1, 0};
-
-size_t import_fast_path(int on)
-{
-    size_t n = import_fast.taken;
-
-    import_fast.on = on;
-    import_fast.taken = 0;
-    return n;
-}
-
 int ji_flat_record(char *line, size_t len, const struct import_opts *o, long lineno,
                    struct ts_record *rec)
 {
@@ -230,6 +219,7 @@ int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct 
     struct ts_buf line = TS_BUF_INIT;
     json_t *obj = NULL;
     long lineno = 0;
+    size_t taken = 0; /* lines the fast path read */
     int got;
     int rc = -1;
 
@@ -244,8 +234,8 @@ int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct 
             line.data[--line.len] = '\0';
         if (is_blank_line(line.data, line.len))
             continue;
-        if (import_fast.on && ji_flat_record(line.data, line.len, o, lineno, &rec)) {
-            import_fast.taken++;
+        if (!o->full_parsers && ji_flat_record(line.data, line.len, o, lineno, &rec)) {
+            taken++;
             if (ji_emit_record(sink, &rec, err) < 0)
                 goto out;
             continue;
@@ -273,6 +263,8 @@ int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct 
     }
     rc = 0;
 out:
+    if (o->fast_taken)
+        *o->fast_taken += taken;
     json_decref(obj);
     buf_release(&line);
     return rc;
