@@ -8,6 +8,8 @@
 #ifndef TOKSTAT_IMPORT_IMPORT_H
 #define TOKSTAT_IMPORT_IMPORT_H
 
+#include <stddef.h>
+
 #include "core/err.h"
 #include "import/format.h"
 #include "import/input.h"
@@ -16,11 +18,18 @@
 struct import_opts {
     enum ts_format format; /* forced format, or TS_FMT_AUTO */
     int period;            /* -1 as the format implies, or TS_DAY / TS_WEEK */
+    /* The fast paths: CSV lines without quotes split without libcsv, flat
+     * JSON Lines lines and the elements of a streamed Data API document
+     * read without jansson. Each gives what the full parser gives, or
+     * leaves the input to it. For tests that compare the two ways: */
+    int full_parsers;   /* 1 sends everything through the full parsers */
+    size_t *fast_taken; /* when not NULL, the importer adds to it the number
+                           of lines or elements the fast paths took */
 };
 
 #define IMPORT_OPTS_INIT                                                                           \
     {                                                                                              \
-        TS_FMT_AUTO, -1                                                                            \
+        TS_FMT_AUTO, -1, 0, NULL                                                                   \
     }
 
 /* CSV with a header row; separator ',' ';' or tab detected from the header;
@@ -31,20 +40,6 @@ int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts
 /* JSON Lines: one object a line, keys as CSV columns; blank lines skipped. */
 int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
                  struct ts_err *err);
-
-/* The fast paths: CSV lines without quotes split without libcsv, flat
- * JSON Lines lines and the elements of a streamed Data API document read
- * without jansson. Each gives what the full parser gives, or leaves the
- * input to it. For tests: import_fast_path(0) sends everything through
- * the full parsers, 1 (the default) lets the fast paths take what they
- * can; it returns how many lines or elements they took since the last
- * call. */
-struct import_fast {
-    int on;
-    size_t taken;
-};
-extern struct import_fast import_fast;
-size_t import_fast_path(int on);
 
 /* A whole JSON document: a bare array of records (json), openrouter-daily,
  * openrouter-chart, openrouter-weekly or openrouter-models. With o->format

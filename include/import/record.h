@@ -79,7 +79,4 @@ enum ts_field field_lookup(const char *name, size_t len, int *priority);
  * reasoning, cached, requests); NULL for the other fields. */
 int64_t *record_count(struct ts_record *rec, enum ts_field f);
 
-/* The canonical name of a field, for messages ("total_tokens"). */
-const char *field_name(enum ts_field f);
-
 #endif

@@ -27,6 +27,7 @@ struct csv_ctx {
     const struct ts_sink *sink;
     struct ts_err *err;
     int forced_period; /* o->period: -1, TS_DAY or TS_WEEK */
+    int fast;          /* lines without quotes may take the fast path */
     int failed;        /* an error is in err: callbacks do nothing more */
 
     /* Where libcsv is in the input (see csv_feed). */
@@ -53,6 +54,7 @@ struct csv_ctx {
 
     struct ts_buf msg; /* scratch for values quoted in messages */
     size_t rows;       /* data rows handed to the sink */
+    size_t taken;      /* lines the fast path read */
 };
 
 static void csv_ctx_init(struct csv_ctx *c, const struct import_opts *o, const struct ts_sink *sink,
@@ -62,6 +64,7 @@ static void csv_ctx_init(struct csv_ctx *c, const struct import_opts *o, const s
     c->sink = sink;
     c->err = err;
     c->forced_period = o ? o->period : -1;
+    c->fast = !(o && o->full_parsers);
     c->line = 1;
     c->at_line_start = 1;
     c->row_line = 1;
@@ -391,7 +394,7 @@ static int csv_line_fast(struct csv_ctx *c, unsigned char delim, const char *s, 
         }
         csv_on_row('\n', c);
     }
-    import_fast.taken++;
+    c->taken++;
     return 1;
 }
 
@@ -410,7 +413,7 @@ static int csv_feed(struct csv_parser *p, struct csv_ctx *c, const char *buf, si
 
         if (c->at_line_start && !c->in_quotes) {
             c->row_line = c->line;
-            const char *nl = import_fast.on ? memchr(buf + pos, '\n', n - pos) : NULL;
+            const char *nl = c->fast ? memchr(buf + pos, '\n', n - pos) : NULL;
             if (nl && csv_line_fast(c, csv_get_delim(p), buf + pos, (size_t)(nl - buf) + 1 - pos)) {
                 if (c->failed)
                     return -1;
@@ -494,6 +497,8 @@ int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts
     }
     rc = 0;
 cleanup:
+    if (o && o->fast_taken)
+        *o->fast_taken += c.taken;
     if (parser_ready)
         csv_free(&p);
     csv_ctx_release(&c);

@@ -96,12 +96,3 @@ enum ts_field field_lookup(const char *name, size_t len, int *priority)
         *priority = 0;
     return TS_F_NONE;
 }
-
-const char *field_name(enum ts_field f)
-{
-    for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
-        if (aliases[i].field == f)
-            return aliases[i].name;
-    }
-    return "?";
-}

@@ -136,7 +136,9 @@ struct fuzz_sink_ctx {
     /* seen */
     size_t records, prices, as_ofs;
     long last_line;
-    int stopped; /* the sink failed on FUZZ_STOP_MODEL */
+    int stopped;           /* the sink failed on FUZZ_STOP_MODEL */
+    uint64_t digest;       /* FNV-1a of every record and price, in order */
+    uint64_t as_of_digest; /* and of the as-of times */
 };
 
 static inline void fuzz_sink_ctx_init(struct fuzz_sink_ctx *c, long line_min, long line_max)
@@ -145,6 +147,46 @@ static inline void fuzz_sink_ctx_init(struct fuzz_sink_ctx *c, long line_min, lo
     c->line_min = line_min;
     c->line_max = line_max;
     c->forced_period = -1;
+    c->digest = c->as_of_digest = 0xcbf29ce484222325ULL;
+}
+
+/* Adds n bytes to a digest of what the sink was handed. */
+FUZZ_NO_COVERAGE static void fuzz_mix(uint64_t *h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+
+    for (size_t i = 0; i < n; i++) {
+        *h ^= s[i];
+        *h *= 0x100000001b3ULL;
+    }
+}
+
+static inline void fuzz_mix_int(uint64_t *h, int64_t v)
+{
+    fuzz_mix(h, &v, sizeof(v));
+}
+
+/* A string or NULL, told apart from each other and from what follows. */
+static inline void fuzz_mix_str(uint64_t *h, const char *s)
+{
+    if (s)
+        fuzz_mix(h, s, strlen(s) + 1);
+    else
+        fuzz_mix_int(h, -1);
+}
+
+/* Every field of a record, in the digest. */
+static inline void fuzz_mix_record(uint64_t *h, const struct ts_record *r)
+{
+    const int64_t v[] = {r->period,   r->date,         (int64_t)r->model_len, r->total,
+                         r->prompt,   r->completion,   r->reasoning,          r->cached,
+                         r->requests, r->prompt_price, r->completion_price,   r->line,
+                         r->col};
+
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+        fuzz_mix_int(h, v[i]);
+    fuzz_mix(h, r->model, r->model_len);
+    fuzz_mix_str(h, r->where);
 }
 
 static inline int fuzz_on_record(void *ctx, const struct ts_record *r, struct ts_err *err)
@@ -189,6 +231,7 @@ static inline int fuzz_on_record(void *ctx, const struct ts_record *r, struct ts
     if (r->where)
         fuzz_touch_str(r->where);
     c->records++;
+    fuzz_mix_record(&c->digest, r);
 
     if (r->model_len == strlen(FUZZ_STOP_MODEL) &&
         memcmp(r->model, FUZZ_STOP_MODEL, r->model_len) == 0) {
@@ -213,6 +256,11 @@ static inline int fuzz_on_price(void *ctx, const struct ts_price *p, struct ts_e
     if (p->where)
         fuzz_touch_str(p->where);
     c->prices++;
+    fuzz_mix_str(&c->digest, p->model);
+    fuzz_mix_str(&c->digest, p->id);
+    fuzz_mix_int(&c->digest, p->prompt);
+    fuzz_mix_int(&c->digest, p->completion);
+    fuzz_mix_str(&c->digest, p->where);
     if (strcmp(p->model, FUZZ_STOP_MODEL) == 0) {
         c->stopped = 1;
         return ts_err_set(err, "stopped by the fuzz sink");
@@ -226,6 +274,7 @@ static inline void fuzz_on_as_of(void *ctx, const char *as_of)
 
     fuzz_touch_str(as_of);
     c->as_ofs++;
+    fuzz_mix_str(&c->as_of_digest, as_of);
 }
 
 static inline struct ts_sink fuzz_sink(struct fuzz_sink_ctx *c)
@@ -247,6 +296,31 @@ static inline void fuzz_check_result(int rc, const struct ts_err *err,
         FUZZ_CHECK(err->col >= 0);
     } else {
         FUZZ_CHECK(!c->stopped);
+    }
+}
+
+/* The same bytes imported with the fast paths (a) and with the full
+ * parsers alone (b): the same result, and the same records and prices in
+ * the same order, and the same as-of times. With same_errors, also the same records up to an
+ * error and the same message at the same place; without it (whole
+ * documents, where a streamed document reports a bad record before a
+ * syntax error further on, and a whole parse the syntax error), only what
+ * a successful import handed on is compared. */
+static inline void fuzz_check_same(int rc_a, const struct ts_err *a, const struct fuzz_sink_ctx *ca,
+                                   int rc_b, const struct ts_err *b, const struct fuzz_sink_ctx *cb,
+                                   int same_errors)
+{
+    FUZZ_CHECK(rc_a == rc_b);
+    if (rc_a < 0 && !same_errors)
+        return;
+    FUZZ_CHECK(ca->records == cb->records);
+    FUZZ_CHECK(ca->prices == cb->prices);
+    FUZZ_CHECK(ca->as_ofs == cb->as_ofs);
+    FUZZ_CHECK(ca->digest == cb->digest);
+    FUZZ_CHECK(ca->as_of_digest == cb->as_of_digest);
+    if (rc_a < 0) {
+        FUZZ_CHECK(strcmp(a->msg, b->msg) == 0);
+        FUZZ_CHECK(a->line == b->line && a->col == b->col);
     }
 }
 

@@ -6,7 +6,11 @@
  * openrouter-daily, -chart, -weekly or -models, and (byte / 5) modulo 3
  * the period (as the format implies, day, week). Leading white space of a
  * document reaches every choice: '\n' 10, '[' 91, ' ' 32, '{' 123,
- * '\t' 9 give the residues 0 to 4. */
+ * '\t' 9 give the residues 0 to 4.
+ *
+ * Each import is done twice, streaming what can be streamed and with
+ * jansson parsing the whole document: both must succeed or fail alike and,
+ * when they succeed, hand on the same records, prices and as-of times. */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,27 +23,33 @@ static const enum ts_format forced[] = {
     TS_FMT_OPENROUTER_MODELS,
 };
 
-static void import_once(const struct fuzz_bytes *b, enum ts_format format, int period)
+/* One import of the bytes; full parses the whole document with jansson.
+ * *shape gets the shape that was read. */
+static int import_once(const struct fuzz_bytes *b, enum ts_format format, int period, int full,
+                       struct fuzz_sink_ctx *ctx, struct ts_err *err, enum ts_format *shape_out)
 {
     struct import_opts o = IMPORT_OPTS_INIT;
     struct ts_input in = TS_INPUT_INIT;
-    struct ts_err err = TS_ERR_INIT;
     enum ts_format shape = (enum ts_format)99; /* must be overwritten */
-    struct fuzz_sink_ctx ctx;
     struct ts_sink sink;
+    size_t taken = 0;
     FILE *fp;
     int rc;
 
     fp = fuzz_fopen(b);
     input_from_fp(&in, fp, "fuzz.json");
-    fuzz_sink_ctx_init(&ctx, 0, 0); /* whole documents have no lines */
-    ctx.forced_period = period;
-    sink = fuzz_sink(&ctx);
+    fuzz_sink_ctx_init(ctx, 0, 0); /* whole documents have no lines */
+    ctx->forced_period = period;
+    sink = fuzz_sink(ctx);
 
     o.format = format;
     o.period = period;
-    rc = import_json_doc(&in, &o, &sink, &shape, &err);
-    fuzz_check_result(rc, &err, &ctx);
+    o.full_parsers = full;
+    o.fast_taken = &taken;
+    rc = import_json_doc(&in, &o, &sink, &shape, err);
+    fuzz_check_result(rc, err, ctx);
+    if (full)
+        FUZZ_CHECK(taken == 0);
     /* The shape is always set; a document of no known shape is an error. */
     FUZZ_CHECK(shape == TS_FMT_AUTO || shape == TS_FMT_JSON || shape == TS_FMT_JSONL ||
                shape == TS_FMT_OPENROUTER_DAILY || shape == TS_FMT_OPENROUTER_CHART ||
@@ -49,14 +59,30 @@ static void import_once(const struct fuzz_bytes *b, enum ts_format format, int p
         if (format != TS_FMT_AUTO)
             FUZZ_CHECK(shape == format);
         if (shape != TS_FMT_OPENROUTER_MODELS)
-            FUZZ_CHECK(ctx.prices == 0);
+            FUZZ_CHECK(ctx->prices == 0);
         else
-            FUZZ_CHECK(ctx.records == 0);
+            FUZZ_CHECK(ctx->records == 0);
     }
     fuzz_check_finish(&in, b);
 
     input_release(&in);
     fclose(fp);
+    *shape_out = shape;
+    return rc;
+}
+
+/* The bytes imported both ways, with the same outcome. */
+static void import_both(const struct fuzz_bytes *b, enum ts_format format, int period)
+{
+    struct ts_err err_fast = TS_ERR_INIT, err_full = TS_ERR_INIT;
+    struct fuzz_sink_ctx fast, full;
+    enum ts_format shape_fast, shape_full;
+
+    int rc_fast = import_once(b, format, period, 0, &fast, &err_fast, &shape_fast);
+    int rc_full = import_once(b, format, period, 1, &full, &err_full, &shape_full);
+    fuzz_check_same(rc_fast, &err_fast, &fast, rc_full, &err_full, &full, 0);
+    if (rc_fast == 0)
+        FUZZ_CHECK(shape_fast == shape_full);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -64,11 +90,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct fuzz_bytes b;
 
     fuzz_bytes_make(&b, data, size);
-    import_once(&b, TS_FMT_AUTO, -1);
+    import_both(&b, TS_FMT_AUTO, -1);
     if (b.body_size > 0) {
         unsigned sel = b.body[0];
         int period = (int)((sel / 5) % 3) - 1;
-        import_once(&b, forced[sel % 5], period);
+        import_both(&b, forced[sel % 5], period);
     }
     fuzz_bytes_release(&b);
     return 0;

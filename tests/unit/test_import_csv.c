@@ -17,10 +17,9 @@
 /* Runs import_csv over an open stream, collecting into c. Every record
  * must have its slug NUL-terminated and no where; the sink takes no prices
  * or as-of time (a call would crash the test). */
-static int run_fp(FILE *fp, int period, struct sup_collect *c, struct ts_err *err)
+static int run_fp_opts(FILE *fp, struct import_opts o, struct sup_collect *c, struct ts_err *err)
 {
     struct ts_input in = TS_INPUT_INIT;
-    struct import_opts o = IMPORT_OPTS_INIT;
     struct ts_sink sink;
 
     sup_collect_sink(c, &sink);
@@ -29,7 +28,6 @@ static int run_fp(FILE *fp, int period, struct sup_collect *c, struct ts_err *er
     c->check_nul = 1;
     c->check_no_where = 1;
     o.format = TS_FMT_CSV;
-    o.period = period;
     input_from_fp(&in, fp, "test.csv");
     ts_err_clear(err);
     int rc = import_csv(&in, &o, &sink, err);
@@ -37,15 +35,32 @@ static int run_fp(FILE *fp, int period, struct sup_collect *c, struct ts_err *er
     return rc;
 }
 
-/* Runs import_csv over len bytes of text (through fmemopen). */
-static int run_mem(const char *text, size_t len, int period, struct sup_collect *c,
-                   struct ts_err *err)
+static int run_fp(FILE *fp, int period, struct sup_collect *c, struct ts_err *err)
+{
+    struct import_opts o = IMPORT_OPTS_INIT;
+
+    o.period = period;
+    return run_fp_opts(fp, o, c, err);
+}
+
+/* Runs import_csv with options o over len bytes of text (through fmemopen). */
+static int run_mem_opts(const char *text, size_t len, struct import_opts o, struct sup_collect *c,
+                        struct ts_err *err)
 {
     FILE *fp = len ? fmemopen((void *)text, len, "r") : tmpfile();
     assert_non_null(fp);
-    int rc = run_fp(fp, period, c, err);
+    int rc = run_fp_opts(fp, o, c, err);
     fclose(fp);
     return rc;
+}
+
+static int run_mem(const char *text, size_t len, int period, struct sup_collect *c,
+                   struct ts_err *err)
+{
+    struct import_opts o = IMPORT_OPTS_INIT;
+
+    o.period = period;
+    return run_mem_opts(text, len, o, c, err);
 }
 
 static int run_str(const char *text, struct sup_collect *c, struct ts_err *err)
@@ -701,13 +716,18 @@ static void same_csv_both_ways(const char *text, int expect_fast)
     struct sup_collect a, b;
     struct ts_err ea = TS_ERR_INIT, eb = TS_ERR_INIT;
 
+    struct import_opts fast = IMPORT_OPTS_INIT, full = IMPORT_OPTS_INIT;
+    size_t took = 0, full_took = 0;
+
     memset(&a, 0, sizeof(a));
     memset(&b, 0, sizeof(b));
-    import_fast_path(1);
-    int ra = run_str(text, &a, &ea);
-    size_t took = import_fast_path(0);
-    int rb = run_str(text, &b, &eb);
-    import_fast_path(1);
+    fast.fast_taken = &took;
+    full.full_parsers = 1;
+    full.fast_taken = &full_took;
+    int ra = run_mem_opts(text, strlen(text), fast, &a, &ea);
+    int rb = run_mem_opts(text, strlen(text), full, &b, &eb);
+    if (full_took != 0)
+        fail_msg("fast path taken with full_parsers set: %s", text);
     if (expect_fast != (took > 0))
         fail_msg("fast path %s: %s", took ? "taken" : "not taken", text);
     if (ra != rb || strcmp(ea.msg, eb.msg) != 0 || ea.line != eb.line || ea.col != eb.col)

@@ -24,33 +24,54 @@ struct run {
 
 enum which { JSONL, DOC };
 
-static void run_fp(struct run *r, FILE *fp, enum which w, enum ts_format format, int period)
+static void run_fp_opts(struct run *r, FILE *fp, enum which w, const struct import_opts *o)
 {
     struct ts_input in;
-    struct import_opts o = IMPORT_OPTS_INIT;
     struct ts_sink sink;
 
     sup_collect_sink(&r->c, &sink);
-    o.format = format;
-    o.period = period;
     input_from_fp(&in, fp, "test");
     r->shape = TS_FMT_CSV; /* anything the importer must overwrite */
     if (w == JSONL)
-        r->rc = import_jsonl(&in, &o, &sink, &r->err);
+        r->rc = import_jsonl(&in, o, &sink, &r->err);
     else
-        r->rc = import_json_doc(&in, &o, &sink, &r->shape, &r->err);
+        r->rc = import_json_doc(&in, o, &sink, &r->shape, &r->err);
     input_release(&in);
+}
+
+static struct import_opts opts(enum ts_format format, int period)
+{
+    struct import_opts o = IMPORT_OPTS_INIT;
+
+    o.format = format;
+    o.period = period;
+    return o;
+}
+
+static void run_fp(struct run *r, FILE *fp, enum which w, enum ts_format format, int period)
+{
+    struct import_opts o = opts(format, period);
+
+    run_fp_opts(r, fp, w, &o);
+}
+
+/* Runs an importer with options o over a string. */
+static void run_str_opts(struct run *r, const char *text, enum which w, const struct import_opts *o)
+{
+    memset(r, 0, sizeof(*r));
+    FILE *fp = fmemopen((void *)text, strlen(text), "r");
+    assert_non_null(fp);
+    run_fp_opts(r, fp, w, o);
+    fclose(fp);
 }
 
 /* Runs an importer over a string. */
 static void run_str(struct run *r, const char *text, enum which w, enum ts_format format,
                     int period)
 {
-    memset(r, 0, sizeof(*r));
-    FILE *fp = fmemopen((void *)text, strlen(text), "r");
-    assert_non_null(fp);
-    run_fp(r, fp, w, format, period);
-    fclose(fp);
+    struct import_opts o = opts(format, period);
+
+    run_str_opts(r, text, w, &o);
 }
 
 /* Runs an importer over tests/data/json/<name>. */
@@ -842,18 +863,34 @@ static void same_records(const struct sup_collect *x, const struct sup_collect *
     }
 }
 
+/* Runs an importer over text twice: with the fast paths, *took getting the
+ * number of lines or elements they took, and with the full parsers alone,
+ * where they must take none. */
+static void run_both_ways(struct run *fast, struct run *full, const char *text, enum which w,
+                          int period, size_t *took)
+{
+    struct import_opts o = opts(TS_FMT_AUTO, period);
+    size_t full_took = 0;
+
+    *took = 0;
+    o.fast_taken = took;
+    run_str_opts(fast, text, w, &o);
+    o.full_parsers = 1;
+    o.fast_taken = &full_took;
+    run_str_opts(full, text, w, &o);
+    if (full_took != 0)
+        fail_msg("a fast path was taken with full_parsers set: %s", text);
+}
+
 /* Flat lines take a fast path that builds no jansson tree; every line, the
  * fast path's and the full parser's, must give the same records and the
  * same errors. */
 static void same_both_ways(const char *text, int period, int expect_fast)
 {
     struct run fast, full;
+    size_t took;
 
-    import_fast_path(1);
-    run_str(&fast, text, JSONL, TS_FMT_AUTO, period);
-    size_t took = import_fast_path(0);
-    run_str(&full, text, JSONL, TS_FMT_AUTO, period);
-    import_fast_path(1);
+    run_both_ways(&fast, &full, text, JSONL, period, &took);
     if (expect_fast && took == 0)
         fail_msg("the fast path was not taken: %s", text);
     if (!expect_fast && took != 0)
@@ -936,12 +973,9 @@ static void test_jsonl_fast_path(void **state)
 static void same_doc_both_ways(const char *text, int expect_fast)
 {
     struct run fast, full;
+    size_t took;
 
-    import_fast_path(1);
-    run_str(&fast, text, DOC, TS_FMT_AUTO, -1);
-    size_t took = import_fast_path(0);
-    run_str(&full, text, DOC, TS_FMT_AUTO, -1);
-    import_fast_path(1);
+    run_both_ways(&fast, &full, text, DOC, -1, &took);
     if (expect_fast != (took > 0))
         fail_msg("fast path %s: %s", took ? "taken" : "not taken", text);
     if (fast.rc != full.rc || strcmp(fast.err.msg, full.err.msg) != 0 ||
@@ -1022,7 +1056,6 @@ static void test_doc_streamed(void **state)
 
     /* A forced format that the document is not: refused as before. */
     struct run r;
-    import_fast_path(1);
     run_str(&r, "{\"data\":[" R1 "]}", DOC, TS_FMT_JSON, -1);
     expect_err(&r, 0, 0,
                "not a JSON array of records (expected [{...}, ...] with period, model and token "
