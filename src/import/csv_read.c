@@ -1,4 +1,4 @@
-/* csv.c - CSV usage dumps: separator detection, header aliases,
+/* csv_read.c - CSV usage dumps: separator detection, header aliases,
  * streaming through libcsv.
  *
  * The input is read in chunks and handed to libcsv at most one physical
