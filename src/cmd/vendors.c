@@ -8,6 +8,7 @@
 #include "import/input.h"
 #include "core/opts.h"
 #include "core/vendors.h"
+#include "db/vendors.h"
 
 static const char usage[] =
     "usage: tokstat vendors list\n"

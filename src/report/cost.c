@@ -13,6 +13,7 @@
 
 #include "core/metrics.h"
 #include "core/prices.h"
+#include "db/prices.h"
 #include "db/query.h"
 #include "import/record.h"
 #include "cmd/report_opts.h"

@@ -16,6 +16,7 @@
 
 #include "import/ingest.h"
 #include "db/query.h"
+#include "db/vendors.h"
 #include "support.h"
 #include "core/week.h"
 

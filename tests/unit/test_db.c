@@ -1,4 +1,5 @@
-/* test_store.c - the SQLite store, in a temporary folder and in memory. */
+/* test_db.c - the database layer (db.h and the headers beside it), in a
+ * temporary folder and in memory: opening, migrations, writes, status. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +16,12 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "db/imports.h"
+#include "db/obs.h"
+#include "db/prices.h"
+#include "db/rollup.h"
+#include "db/status.h"
+#include "db/vendors.h"
 #include "support.h"
 #include "core/vendors.h"
 #include "core/week.h"
