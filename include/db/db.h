@@ -11,7 +11,8 @@
  *   db/status.h   what `tokstat status` shows
  *   db/query.h    what the reports read
  *   db/cell.h     the text of a model's week of observations
- * The schema and its migrations are src/db/schema.c. */
+ * The tables and views a person may query are described in the schema
+ * itself (src/db/schema.c; `.schema` in sqlite3 shows the comments). */
 #ifndef TOKSTAT_DB_DB_H
 #define TOKSTAT_DB_DB_H
 
@@ -19,7 +20,7 @@
 
 #include "core/err.h"
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 struct db;
 

@@ -3,7 +3,8 @@
  * model, the vendors without a country and the source line.
  *
  * A week is computed from its daily rows when the dataset has any daily
- * rows for it, otherwise from its weekly rows; the two are never added. */
+ * rows for it, otherwise from its weekly rows; the two are never added.
+ * Countries follow the database's vendors view. */
 #ifndef TOKSTAT_DB_QUERY_H
 #define TOKSTAT_DB_QUERY_H
 
@@ -19,8 +20,8 @@
 int db_weeks(struct db *st, int64_t dataset, struct week_days **out, size_t *n, struct ts_err *err);
 
 /* Tokens per week and group in the weeks from..to (Mondays); release *out
- * with series_release (on error it is released already). A week's total
- * that would reach 2^63 is an error. */
+ * with series_release (on error it is released already). A sum that would
+ * reach 2^63 is an error. */
 int db_series(struct db *st, int64_t dataset, enum group_by by, int32_t from, int32_t to,
               struct series *out, struct ts_err *err);
 /* Vendors with tokens in weeks from..to that have no country, sorted;

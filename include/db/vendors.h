@@ -1,5 +1,7 @@
 /* vendors.h - the vendor -> country map: the shipped table (data/vendors.csv,
- * refreshed when the program's copy changes) under the user's overrides. */
+ * refreshed when the program's copy changes) under the user's overrides.
+ * The rule lives in the database's vendors view; everything that needs a
+ * country reads it there. */
 #ifndef TOKSTAT_DB_VENDORS_H
 #define TOKSTAT_DB_VENDORS_H
 

@@ -90,4 +90,21 @@ int rollup_all(struct db *st, struct ts_err *err);
  * changed. */
 int vendors_refresh_shipped(struct db *st, struct ts_err *err);
 
+/* vendors.c: the vendors view's vendor -> country, read once by a query
+ * that assigns countries to many rows. */
+struct country_map {
+    struct ts_map index; /* vendor -> countries[i] */
+    char **countries;
+    size_t n;
+};
+#define COUNTRY_MAP_INIT                                                                           \
+    {                                                                                              \
+        TS_MAP_INIT, NULL, 0                                                                       \
+    }
+int country_map_load(struct db *st, struct country_map *out, struct ts_err *err);
+/* The country of vendor: "unknown" for a vendor the view did not list (a
+ * roll-up naming a vendor of no model). Valid until the map is released. */
+const char *country_map_get(const struct country_map *m, const char *vendor);
+void country_map_release(struct country_map *m); /* safe on COUNTRY_MAP_INIT */
+
 #endif

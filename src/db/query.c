@@ -1,6 +1,10 @@
 /* query.c - what the reports read: the weeks with data and the tokens per
  * week and group, from the roll-ups; one statement per question, values
- * bound, the statement chosen from a fixed table (never from user text). */
+ * bound, the statement chosen from a fixed table (never from user text).
+ *
+ * Countries come from the vendors view, read once per call into a map
+ * (country_map) and assigned to each row here: joining the view, or the
+ * two vendor tables, to every row made SQLite scan them for each. */
 #include "db/query.h"
 
 #include <stdlib.h>
@@ -49,40 +53,18 @@ int db_weeks(struct db *st, int64_t dataset, struct week_days **out, size_t *n, 
     return weeks_read(st, dataset, INT32_MIN, INT32_MAX, out, n, err);
 }
 
-/* Tokens per week and model in weeks ?2..?3, from the roll-ups. CROSS JOIN
+/* Tokens per week in weeks ?2..?3, with the vendor (for the country) and
+ * the group's name. One statement per grouping, chosen by enum. CROSS JOIN
  * keeps the roll-up's range as the outer loop: the planner would otherwise
- * scan every model and search the range once for each. The two vendor
- * tables are joined directly (a user's mapping over the shipped one):
- * joining the vendor_country view made SQLite materialise it and scan it
- * for every row. */
-#define WEEK_MODEL                                                                                 \
-    " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"                                  \
-    " LEFT JOIN vendors_user vu ON vu.vendor = m.vendor"                                           \
-    " LEFT JOIN vendors_shipped vs ON vs.vendor = m.vendor"                                        \
-    " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"
-
-/* The country of vendor V (the other bucket's is "other"). */
-#define COUNTRY_OF_VENDOR(V)                                                                       \
-    "CASE WHEN " V " = 'other' THEN 'other'"                                                       \
-    " ELSE COALESCE(vu.country, vs.country, 'unknown') END"
-#define COUNTRY_OF COUNTRY_OF_VENDOR("m.vendor")
-
-/* Tokens per week and vendor, from the vendor roll-ups. */
-#define WEEK_VENDOR                                                                                \
-    " FROM week_vendor u"                                                                          \
-    " LEFT JOIN vendors_user vu ON vu.vendor = u.vendor"                                           \
-    " LEFT JOIN vendors_shipped vs ON vs.vendor = u.vendor"                                        \
-    " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"
-
-/* One statement per grouping: the grouping is chosen from this table by
- * enum, so no user text ever reaches the SQL. Each row: the week, the
- * group's name and country, its tokens. */
+ * scan every model and search the range once for each. */
 static const char *const series_sql[] = {
-    [BY_COUNTRY] = "SELECT u.week, " COUNTRY_OF_VENDOR("u.vendor") ", " COUNTRY_OF_VENDOR(
-        "u.vendor") ", SUM(u.tokens)" WEEK_VENDOR " GROUP BY 1, 2",
-    [BY_VENDOR] = "SELECT u.week, u.vendor, " COUNTRY_OF_VENDOR(
-        "u.vendor") ", SUM(u.tokens)" WEEK_VENDOR " GROUP BY 1, 2",
-    [BY_MODEL] = "SELECT u.week, m.slug, " COUNTRY_OF ", SUM(u.tokens)" WEEK_MODEL " GROUP BY 1, 2",
+    [BY_COUNTRY] = "SELECT week, vendor, vendor, tokens FROM week_vendor"
+                   " WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3",
+    [BY_VENDOR] = "SELECT week, vendor, vendor, tokens FROM week_vendor"
+                  " WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3",
+    [BY_MODEL] = "SELECT u.week, m.vendor, m.slug, u.tokens"
+                 " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"
+                 " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3",
 };
 
 static int group_cmp(const void *a, const void *b)
@@ -116,26 +98,33 @@ static size_t series_group(struct series *out, struct ts_map *index, size_t *cap
 static int series_tokens(struct db *st, int64_t dataset, enum group_by by, struct series *out,
                          struct ts_err *err)
 {
+    struct country_map countries = COUNTRY_MAP_INIT;
     struct ts_map index = TS_MAP_INIT;
-    struct sql q;
+    struct sql q = SQL_INIT;
     size_t cap = 0;
     int rc = -1;
 
+    if (country_map_load(st, &countries, err) < 0)
+        goto done;
     sql_prepare(&q, st->db, series_sql[by], "reading tokens");
     sql_bind_int64(&q, 1, dataset);
     sql_bind_int64(&q, 2, out->from);
     sql_bind_int64(&q, 3, out->to);
     while (sql_row(&q)) {
         int32_t week = (int32_t)sql_col_int64(&q, 0);
-        const char *name = sql_col_text(&q, 1), *country = sql_col_text(&q, 2);
+        const char *country = country_map_get(&countries, sql_col_text(&q, 1));
+        const char *name = by == BY_COUNTRY ? country : sql_col_text(&q, 2);
         int64_t tokens = sql_col_int64(&q, 3);
         if (week < out->from || week > out->to || !name)
             continue;
         size_t w = (size_t)((week - out->from) / 7);
-        size_t g = series_group(out, &index, &cap, name, country ? country : "unknown");
-        out->groups[g].tokens[w] += tokens;
+        size_t g = series_group(out, &index, &cap, name, country);
         if (metrics_add(&out->total[w], tokens) < 0) {
             ts_err_set(err, "the total of a week is 2^63 tokens or more");
+            goto done;
+        }
+        if (metrics_add(&out->groups[g].tokens[w], tokens) < 0) {
+            ts_err_set(err, "the tokens of a %s in a week are 2^63 or more", group_by_name(by));
             goto done;
         }
     }
@@ -144,6 +133,7 @@ done:
     if (sql_done(&q, err) < 0)
         rc = -1;
     ts_map_release(&index);
+    country_map_release(&countries);
     return rc;
 }
 
@@ -186,10 +176,12 @@ int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to
 
     *out = NULL;
     *n = 0;
+    /* The vendors in use as a list (IN) that the few rows of the view are
+     * looked up in: joined, the view would read the range once per vendor. */
     sql_prepare(&q, st->db,
-                "SELECT DISTINCT u.vendor FROM week_vendor u"
-                " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3 AND u.vendor <> 'other'"
-                " AND u.vendor NOT IN (SELECT vendor FROM vendor_country) ORDER BY 1",
+                "SELECT vendor FROM vendors WHERE country = 'unknown' AND vendor IN"
+                " (SELECT vendor FROM week_vendor WHERE dataset_id = ?1"
+                "  AND week BETWEEN ?2 AND ?3) ORDER BY vendor",
                 "reading vendors");
     sql_bind_int64(&q, 1, dataset);
     sql_bind_int64(&q, 2, from);
@@ -231,19 +223,21 @@ int db_source(struct db *st, int64_t dataset, char **out, struct ts_err *err)
     return sql_done(&q, err);
 }
 
-/* Tokens per week and model with the tokens of the rows that give a
- * split, and the split's sums. */
 int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct usage_row **out,
              size_t *n, struct ts_err *err)
 {
-    struct sql q;
+    struct country_map countries = COUNTRY_MAP_INIT;
+    struct sql q = SQL_INIT;
     size_t cap = 0;
 
     *out = NULL;
     *n = 0;
+    if (country_map_load(st, &countries, err) < 0)
+        return -1;
     sql_prepare(&q, st->db,
-                "SELECT u.week, m.slug, m.vendor, " COUNTRY_OF ", u.tokens, u.split_tokens,"
-                " u.prompt, u.completion" WEEK_MODEL " ORDER BY u.week, m.slug",
+                "SELECT u.week, m.slug, m.vendor, u.tokens, u.split_tokens, u.prompt, u.completion"
+                " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"
+                " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3 ORDER BY u.week, m.slug",
                 "reading usage");
     sql_bind_int64(&q, 1, dataset);
     sql_bind_int64(&q, 2, from);
@@ -254,15 +248,17 @@ int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct us
             *out = xrealloc(*out, cap * sizeof(**out));
         }
         struct usage_row *u = &(*out)[(*n)++];
+        const char *vendor = sql_col_text(&q, 2);
         u->week = (int32_t)sql_col_int64(&q, 0);
         u->slug = xstrdup(sql_col_text(&q, 1));
-        u->vendor = xstrdup(sql_col_text(&q, 2));
-        u->country = xstrdup(sql_col_text(&q, 3));
-        u->tokens = sql_col_int64(&q, 4);
-        u->split_tokens = sql_col_int64(&q, 5);
-        u->prompt = sql_col_int64(&q, 6);
-        u->completion = sql_col_int64(&q, 7);
+        u->vendor = xstrdup(vendor);
+        u->country = xstrdup(country_map_get(&countries, vendor));
+        u->tokens = sql_col_int64(&q, 3);
+        u->split_tokens = sql_col_int64(&q, 4);
+        u->prompt = sql_col_int64(&q, 5);
+        u->completion = sql_col_int64(&q, 6);
     }
+    country_map_release(&countries);
     if (sql_done(&q, err) < 0) {
         usage_rows_release(*out, *n);
         *out = NULL;

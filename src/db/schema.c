@@ -144,6 +144,67 @@ static const char *const migrations[] = {
     "    j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,\n"
     "    j.value ->> 1\n"
     "  FROM obs_week o, json_each(o.days) j WHERE j.type = 'array';\n",
+
+    /* Version 5: the database as an interface for people who open it with
+     * sqlite3, Datasette or DuckDB: views with names and ISO dates beside
+     * the ids and day numbers, and the vendor -> country rule stated once,
+     * in the vendors view, which tokstat reads too. A day number d (days
+     * since 1970-01-01, negative before) is the Julian day 2440587.5 + d,
+     * which date() takes as it is. The vendors view joins three disjoint
+     * sets with UNION ALL, each vendor of the models looked up once: a
+     * UNION would build temporary b-trees to merge them each time it is
+     * read (twice a report). */
+    "DROP VIEW vendor_country;\n"
+    "CREATE VIEW vendors(vendor, country, name, source, shipped_country) AS\n"
+    "  -- Every vendor the database knows (shipped, set by a user, or of a\n"
+    "  -- model) and its country: a user's mapping over the shipped one; the\n"
+    "  -- bucket of unlisted models, 'other', in country 'other'; 'unknown'\n"
+    "  -- without a mapping. source is 'user', 'shipped' or NULL (unmapped);\n"
+    "  -- shipped_country is the shipped country under a user's mapping.\n"
+    "  SELECT v.vendor,\n"
+    "    CASE WHEN v.vendor = 'other' THEN 'other'\n"
+    "         ELSE COALESCE(u.country, s.country, 'unknown') END,\n"
+    "    COALESCE(s.name, ''),\n"
+    "    CASE WHEN u.vendor IS NOT NULL THEN 'user'\n"
+    "         WHEN s.vendor IS NOT NULL THEN 'shipped' END,\n"
+    "    IIF(u.vendor IS NOT NULL, s.country, NULL)\n"
+    "  FROM (SELECT vendor FROM vendors_shipped\n"
+    "        UNION ALL SELECT vendor FROM vendors_user\n"
+    "         WHERE vendor NOT IN (SELECT vendor FROM vendors_shipped)\n"
+    "        UNION ALL SELECT vendor FROM (SELECT DISTINCT vendor FROM models)\n"
+    "         WHERE vendor NOT IN (SELECT vendor FROM vendors_shipped)\n"
+    "           AND vendor NOT IN (SELECT vendor FROM vendors_user)) v\n"
+    "  LEFT JOIN vendors_user u ON u.vendor = v.vendor\n"
+    "  LEFT JOIN vendors_shipped s ON s.vendor = v.vendor;\n"
+    "CREATE VIEW usage(dataset, period, date, week, model, vendor, country, total_tokens,\n"
+    "    prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, requests) AS\n"
+    "  -- One row per observation. period is 'day' or 'week'; date is the\n"
+    "  -- day, or the Monday of a weekly row's ISO week; week is the Monday\n"
+    "  -- (ISO 8601 dates). A week is read from its daily rows when it has\n"
+    "  -- any, else from its weekly rows: never add the two.\n"
+    "  SELECT d.name, IIF(o.granularity = 0, 'day', 'week'),\n"
+    "    date(2440587.5 + o.week + j.key), date(2440587.5 + o.week),\n"
+    "    m.slug, m.vendor, v.country, j.value ->> 0, j.value ->> 2, j.value ->> 3,\n"
+    "    j.value ->> 4, j.value ->> 5, j.value ->> 6\n"
+    "  FROM obs_week o, json_each(o.days) j\n"
+    "  JOIN datasets d ON d.id = o.dataset_id\n"
+    "  JOIN models m ON m.id = o.model_id\n"
+    "  JOIN vendors v ON v.vendor = m.vendor\n"
+    "  WHERE j.type = 'array';\n"
+    "CREATE VIEW usage_weekly(dataset, week, days, model, vendor, country, tokens,\n"
+    "    split_tokens, prompt_tokens, completion_tokens) AS\n"
+    "  -- The weekly roll-ups the reports read: tokens per ISO week (the\n"
+    "  -- Monday) and model, from the week's daily rows when it has any (days\n"
+    "  -- of them, 1-7), else from its weekly rows (days 7). split_tokens are\n"
+    "  -- the tokens of the rows that give prompt and completion tokens, whose\n"
+    "  -- sums prompt_tokens and completion_tokens are.\n"
+    "  SELECT d.name, date(2440587.5 + u.week), w.days, m.slug, m.vendor, v.country,\n"
+    "    u.tokens, u.split_tokens, u.prompt, u.completion\n"
+    "  FROM week_model u\n"
+    "  JOIN datasets d ON d.id = u.dataset_id\n"
+    "  LEFT JOIN week_days w ON w.dataset_id = u.dataset_id AND w.week = u.week\n"
+    "  JOIN models m ON m.id = u.model_id\n"
+    "  JOIN vendors v ON v.vendor = m.vendor;\n",
 };
 
 /* The first version whose roll-ups an older database must be given. */

@@ -51,10 +51,10 @@ static int status_counts(struct db *st, int64_t id, struct dataset_status *d, st
 /* The vendors of the models in use without a country. */
 static int status_unmapped(struct db *st, int64_t id, struct dataset_status *d, struct ts_err *err)
 {
-    static const char sql[] = USED_MODELS
-        "SELECT DISTINCT m.vendor FROM used u JOIN models m ON m.id = u.model_id"
-        " WHERE m.vendor <> 'other' AND m.vendor NOT IN (SELECT vendor FROM vendor_country)"
-        " ORDER BY m.vendor";
+    static const char sql[] =
+        USED_MODELS "SELECT vendor FROM vendors WHERE country = 'unknown' AND vendor IN"
+                    " (SELECT m.vendor FROM used u JOIN models m ON m.id = u.model_id)"
+                    " ORDER BY vendor";
     struct sql q;
     size_t cap = 0;
 

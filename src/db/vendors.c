@@ -1,8 +1,11 @@
-/* vendors.c - vendor -> country: the user's overrides, and the shipped
- * table kept as the program ships it. */
+/* vendors.c - vendor -> country: the user's overrides, the shipped table
+ * kept as the program ships it, and the map reports read once per query.
+ * The rule itself (a user's mapping over the shipped one, 'other' for the
+ * bucket, 'unknown' without a mapping) is the vendors view (schema.c). */
 #include "db/vendors.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/sha256.h"
 #include "core/vendors.h"
@@ -115,13 +118,8 @@ int db_vendor_each(struct db *st, int (*fn)(void *ctx, const struct vendor_mappi
     struct sql q;
 
     sql_prepare(&q, st->db,
-                "SELECT v.vendor, COALESCE(u.country, s.country), COALESCE(s.name, ''),"
-                "  CASE WHEN u.vendor IS NULL THEN 'shipped' ELSE 'user' END,"
-                "  CASE WHEN u.vendor IS NULL THEN NULL ELSE s.country END"
-                " FROM (SELECT vendor FROM vendors_shipped UNION SELECT vendor FROM vendors_user) v"
-                " LEFT JOIN vendors_shipped s ON s.vendor = v.vendor"
-                " LEFT JOIN vendors_user u ON u.vendor = v.vendor"
-                " ORDER BY v.vendor",
+                "SELECT vendor, country, name, source, shipped_country FROM vendors"
+                " WHERE source IS NOT NULL ORDER BY vendor",
                 "listing vendors");
     while (sql_row(&q)) {
         struct vendor_mapping v = {sql_col_text(&q, 0), sql_col_text(&q, 1), sql_col_text(&q, 2),
@@ -130,4 +128,48 @@ int db_vendor_each(struct db *st, int (*fn)(void *ctx, const struct vendor_mappi
             break;
     }
     return sql_done(&q, err);
+}
+
+int country_map_load(struct db *st, struct country_map *out, struct ts_err *err)
+{
+    struct ts_map index = TS_MAP_INIT; /* country -> countries[i] */
+    struct sql q;
+
+    *out = (struct country_map)COUNTRY_MAP_INIT;
+    sql_prepare(&q, st->db, "SELECT vendor, country FROM vendors", "reading vendors");
+    while (sql_row(&q)) {
+        const char *vendor = sql_col_text(&q, 0), *country = sql_col_text(&q, 1);
+        int64_t k;
+        if (!vendor || !country)
+            continue;
+        if (!ts_map_get(&index, country, &k)) {
+            k = (int64_t)out->n;
+            out->countries = xrealloc(out->countries, (out->n + 1) * sizeof(*out->countries));
+            out->countries[out->n++] = xstrdup(country);
+            ts_map_put(&index, country, k);
+        }
+        ts_map_put(&out->index, vendor, k);
+    }
+    ts_map_release(&index);
+    if (sql_done(&q, err) < 0) {
+        country_map_release(out);
+        return -1;
+    }
+    return 0;
+}
+
+const char *country_map_get(const struct country_map *m, const char *vendor)
+{
+    int64_t k;
+
+    return vendor && ts_map_get(&m->index, vendor, &k) ? m->countries[k] : "unknown";
+}
+
+void country_map_release(struct country_map *m)
+{
+    ts_map_release(&m->index);
+    for (size_t i = 0; i < m->n; i++)
+        free(m->countries[i]);
+    free(m->countries);
+    *m = (struct country_map)COUNTRY_MAP_INIT;
 }
