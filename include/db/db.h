@@ -10,6 +10,7 @@
  *   db/vendors.h  vendor -> country overrides and the list of mappings
  *   db/status.h   what `tokstat status` shows
  *   db/query.h    what the reports read
+ *   db/check.h    `tokstat check`: integrity and roll-ups
  *   db/cell.h     the text of a model's week of observations
  * The tables and views a person may query are described in the schema
  * itself (src/db/schema.c; `.schema` in sqlite3 shows the comments). */

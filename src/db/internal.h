@@ -10,7 +10,8 @@
  *   prices.c   prices and catalogue aliases, both ways
  *   vendors.c  vendor -> country: overrides, the shipped table, the map
  *   status.c   what `tokstat status` shows
- *   query.c    what the reports read */
+ *   query.c    what the reports read
+ *   check.c    integrity, and roll-ups against their observations */
 #ifndef TOKSTAT_DB_INTERNAL_H
 #define TOKSTAT_DB_INTERNAL_H
 
@@ -82,9 +83,26 @@ void cells_forget(struct db *st);
 /* The error for a cell whose text cell_decode refuses. Returns -1. */
 int cell_damaged(struct ts_err *err, int64_t model, int32_t week);
 
-/* rollup.c: the roll-ups of every dataset over all the weeks of its
- * observations. */
-int rollup_all(struct db *st, struct ts_err *err);
+/* rollup.c: the tables a roll-up writes: those the reports read, or the
+ * scratch copies check.c compares them with. Only these fixed names reach
+ * the SQL. */
+enum rollup_target {
+    ROLLUP_STORED,
+    ROLLUP_SCRATCH,
+};
+#define STORED_MODEL   "main.week_model"
+#define STORED_DAYS    "main.week_days"
+#define STORED_VENDOR  "main.week_vendor"
+#define SCRATCH_MODEL  "temp.check_week_model"
+#define SCRATCH_DAYS   "temp.check_week_days"
+#define SCRATCH_VENDOR "temp.check_week_vendor"
+
+/* Rebuilds the roll-ups of dataset in target for the weeks containing the
+ * days from..to (db_rollup is this for ROLLUP_STORED). */
+int rollup_into(struct db *st, enum rollup_target target, int64_t dataset, int32_t from, int32_t to,
+                struct ts_err *err);
+/* The roll-ups of every dataset over all the weeks of its observations. */
+int rollup_all(struct db *st, enum rollup_target target, struct ts_err *err);
 
 /* vendors.c: replaces the shipped vendor table when the program's copy
  * changed. */

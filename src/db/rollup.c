@@ -7,7 +7,10 @@
  * rows; split_tokens are the tokens of the rows that give both prompt and
  * completion tokens, whose sums prompt and completion are. A week of a
  * model's daily rows is one cell: its sums are one row of week_model, and
- * the days of the week with any row are week_days. */
+ * the days of the week with any row are week_days.
+ *
+ * The same code writes the scratch copies `tokstat check` compares with
+ * (check.c): the target tables are chosen from a fixed table of names. */
 #include "db/rollup.h"
 
 #include <stdlib.h>
@@ -28,41 +31,55 @@
 
 #define HAS_SPLIT "o.prompt IS NOT NULL AND o.completion IS NOT NULL"
 
-#define CLEAR_SQL                                                                                  \
-    "DELETE FROM week_model WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;"                     \
-    "DELETE FROM week_days WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;"                      \
-    "DELETE FROM week_vendor WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;"
-#define MODEL_INSERT                                                                               \
-    "INSERT INTO week_model(dataset_id, week, model_id, tokens, split_tokens, prompt, completion)" \
+/* The statements of a roll-up into the tables M (week_model), D
+ * (week_days) and V (week_vendor). */
+#define CLEAR_SQL(M, D, V)                                                                         \
+    "DELETE FROM " M " WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;"                          \
+    "DELETE FROM " D " WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;"                          \
+    "DELETE FROM " V " WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3;"
+#define MODEL_INSERT(M)                                                                            \
+    "INSERT INTO " M "(dataset_id, week, model_id, tokens, split_tokens, prompt, completion)"      \
     " VALUES "
-#define DAYS_SQL "INSERT INTO week_days(dataset_id, week, days) VALUES (?1, ?2, ?3)"
-#define VENDOR_SQL                                                                                 \
-    "INSERT INTO week_vendor(dataset_id, week, vendor, tokens) VALUES (?1, ?2, ?3, ?4)"
+#define DAYS_SQL(D)   "INSERT INTO " D "(dataset_id, week, days) VALUES (?1, ?2, ?3)"
+#define VENDOR_SQL(V) "INSERT INTO " V "(dataset_id, week, vendor, tokens) VALUES (?1, ?2, ?3, ?4)"
 /* The weeks without daily rows (no week_days row yet): their weekly rows. */
-#define WEEKLY_SQL                                                                                 \
-    "INSERT INTO week_model(dataset_id, week, model_id, tokens, split_tokens, prompt, completion)" \
+#define WEEKLY_SQL(M, D)                                                                           \
+    "INSERT INTO " M "(dataset_id, week, model_id, tokens, split_tokens, prompt, completion)"      \
     " SELECT o.dataset_id, o.period, o.model_id, o.total, IIF(" HAS_SPLIT ", o.total, 0),"         \
     "  IIF(" HAS_SPLIT ", o.prompt, 0), IIF(" HAS_SPLIT ", o.completion, 0)"                       \
     " FROM observations o"                                                                         \
     " WHERE o.dataset_id = ?1 AND o.granularity = 1 AND o.period BETWEEN ?2 AND ?3"                \
-    "  AND NOT EXISTS (SELECT 1 FROM week_days d WHERE d.dataset_id = o.dataset_id"                \
+    "  AND NOT EXISTS (SELECT 1 FROM " D " d WHERE d.dataset_id = o.dataset_id"                    \
     "   AND d.week = o.period);"                                                                   \
-    "INSERT INTO week_days(dataset_id, week, days)"                                                \
+    "INSERT INTO " D "(dataset_id, week, days)"                                                    \
     " SELECT DISTINCT o.dataset_id, o.period, 7 FROM observations o"                               \
     " WHERE o.dataset_id = ?1 AND o.granularity = 1 AND o.period BETWEEN ?2 AND ?3"                \
-    "  AND NOT EXISTS (SELECT 1 FROM week_days d WHERE d.dataset_id = o.dataset_id"                \
+    "  AND NOT EXISTS (SELECT 1 FROM " D " d WHERE d.dataset_id = o.dataset_id"                    \
     "   AND d.week = o.period);"
 /* Per vendor too: reports by country and vendor read tens of rows a week
  * instead of one per model. The weeks of daily rows are summed while they
  * are read; the others (weekly rows) here. */
-#define VENDOR_SUMS_SQL                                                                            \
-    "INSERT INTO week_vendor(dataset_id, week, vendor, tokens)"                                    \
+#define VENDOR_SUMS_SQL(M, V)                                                                      \
+    "INSERT INTO " V "(dataset_id, week, vendor, tokens)"                                          \
     " SELECT u.dataset_id, u.week, m.vendor, SUM(u.tokens)"                                        \
-    " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"                                  \
+    " FROM " M " u CROSS JOIN models m ON m.id = u.model_id"                                       \
     " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"                                        \
-    "  AND u.week NOT IN (SELECT week FROM week_vendor WHERE dataset_id = ?1"                      \
+    "  AND u.week NOT IN (SELECT week FROM " V " WHERE dataset_id = ?1"                            \
     "   AND week BETWEEN ?2 AND ?3)"                                                               \
     " GROUP BY u.week, m.vendor;"
+
+struct rollup_sql {
+    const char *clear, *model_one, *model_many, *days, *vendor, *weekly, *vendor_sums;
+};
+#define ROLLUP_SQL(M, D, V)                                                                        \
+    {                                                                                              \
+        CLEAR_SQL(M, D, V), MODEL_INSERT(M) ROLL_ROW, MODEL_INSERT(M) ROLL_ROWS64, DAYS_SQL(D),    \
+            VENDOR_SQL(V), WEEKLY_SQL(M, D), VENDOR_SUMS_SQL(M, V)                                 \
+    }
+static const struct rollup_sql rollup_sql[] = {
+    [ROLLUP_STORED] = ROLLUP_SQL(STORED_MODEL, STORED_DAYS, STORED_VENDOR),
+    [ROLLUP_SCRATCH] = ROLLUP_SQL(SCRATCH_MODEL, SCRATCH_DAYS, SCRATCH_VENDOR),
+};
 
 /* The daily cells of a dataset's weeks, in the order of the primary key. */
 static const char daily_sql[] =
@@ -91,7 +108,7 @@ struct vendor_sums {
     unsigned char *used; /* the vendor has a model in that week */
 };
 
-/* One call of db_rollup: the writers, prepared once, and the week being
+/* One call of rollup_into: the writers, prepared once, and the week being
  * read. */
 struct rollup {
     struct db *st;
@@ -272,8 +289,10 @@ static int rollup_daily(struct rollup *r, int32_t wfrom, int32_t wto, struct ts_
     return 0;
 }
 
-int db_rollup(struct db *st, int64_t dataset, int32_t from, int32_t to, struct ts_err *err)
+int rollup_into(struct db *st, enum rollup_target target, int64_t dataset, int32_t from, int32_t to,
+                struct ts_err *err)
 {
+    const struct rollup_sql *s = &rollup_sql[target];
     int32_t wfrom = week_start(from), wto = week_start(to);
     struct rollup rr, *r = &rr;
     int rc = -1;
@@ -281,19 +300,19 @@ int db_rollup(struct db *st, int64_t dataset, int32_t from, int32_t to, struct t
     memset(r, 0, sizeof(*r)); /* the writers SQL_INIT */
     r->st = st;
     r->dataset = dataset;
-    if (sql_exec3(st->db, CLEAR_SQL, dataset, wfrom, wto, WHAT, err) < 0 ||
+    if (sql_exec3(st->db, s->clear, dataset, wfrom, wto, WHAT, err) < 0 ||
         vendor_sums_load(st, &r->vs, err) < 0)
         goto done;
-    sql_prepare(&r->one, st->db, MODEL_INSERT ROLL_ROW, WHAT);
-    sql_prepare(&r->many, st->db, MODEL_INSERT ROLL_ROWS64, WHAT);
-    sql_prepare(&r->days, st->db, DAYS_SQL, WHAT);
-    sql_prepare(&r->vendor, st->db, VENDOR_SQL, WHAT);
+    sql_prepare(&r->one, st->db, s->model_one, WHAT);
+    sql_prepare(&r->many, st->db, s->model_many, WHAT);
+    sql_prepare(&r->days, st->db, s->days, WHAT);
+    sql_prepare(&r->vendor, st->db, s->vendor, WHAT);
     if (sql_check(&r->one, err) < 0 || sql_check(&r->many, err) < 0 ||
         sql_check(&r->days, err) < 0 || sql_check(&r->vendor, err) < 0)
         goto done;
     if (rollup_daily(r, wfrom, wto, err) < 0 ||
-        sql_exec3(st->db, WEEKLY_SQL, dataset, wfrom, wto, WHAT, err) < 0 ||
-        sql_exec3(st->db, VENDOR_SUMS_SQL, dataset, wfrom, wto, WHAT, err) < 0)
+        sql_exec3(st->db, s->weekly, dataset, wfrom, wto, WHAT, err) < 0 ||
+        sql_exec3(st->db, s->vendor_sums, dataset, wfrom, wto, WHAT, err) < 0)
         goto done;
     rc = 0;
 done:
@@ -305,7 +324,12 @@ done:
     return rc;
 }
 
-int rollup_all(struct db *st, struct ts_err *err)
+int db_rollup(struct db *st, int64_t dataset, int32_t from, int32_t to, struct ts_err *err)
+{
+    return rollup_into(st, ROLLUP_STORED, dataset, from, to, err);
+}
+
+int rollup_all(struct db *st, enum rollup_target target, struct ts_err *err)
 {
     struct sql q;
     int rc = 0;
@@ -314,8 +338,8 @@ int rollup_all(struct db *st, struct ts_err *err)
                 "SELECT dataset_id, MIN(week), MAX(week) + 6 FROM obs_week GROUP BY dataset_id",
                 "computing the weekly roll-ups");
     while (rc == 0 && sql_row(&q))
-        rc = db_rollup(st, sql_col_int64(&q, 0), (int32_t)sql_col_int64(&q, 1),
-                       (int32_t)sql_col_int64(&q, 2), err);
+        rc = rollup_into(st, target, sql_col_int64(&q, 0), (int32_t)sql_col_int64(&q, 1),
+                         (int32_t)sql_col_int64(&q, 2), err);
     if (sql_done(&q, err) < 0 || rc < 0)
         return -1;
     return 0;

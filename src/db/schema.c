@@ -251,7 +251,7 @@ int schema_migrate(struct db *st, struct ts_err *err)
         if (sql_exec(st->db, pragma, err) < 0)
             goto fail;
     }
-    if (from > 0 && from < ROLLUP_VERSION && rollup_all(st, err) < 0)
+    if (from > 0 && from < ROLLUP_VERSION && rollup_all(st, ROLLUP_STORED, err) < 0)
         goto fail;
     return db_commit(st, err);
 fail:
