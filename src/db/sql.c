@@ -13,60 +13,33 @@ void sql_fail(struct sql *q, int rc)
     q->msg = sqlite3_mprintf("%s", q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
 }
 
-static void sql_start(struct sql *q, sqlite3 *db, const char *what)
-{
-    q->stmt = NULL;
-    q->db = db;
-    q->rc = SQLITE_OK;
-    q->kept = 0;
-    q->what = what;
-    q->msg = NULL;
-}
-
 void sql_prepare(struct sql *q, sqlite3 *db, const char *text, const char *what)
 {
     int rc;
 
-    sql_start(q, db, what);
+    *q = (struct sql)SQL_INIT;
+    q->db = db;
+    q->what = what;
     if ((rc = sqlite3_prepare_v2(db, text, -1, &q->stmt, NULL)) != SQLITE_OK)
         sql_fail(q, rc);
 }
 
-void sql_reuse(struct sql *q, sqlite3 *db, sqlite3_stmt **slot, const char *text, const char *what)
+void sql_reuse_prepare(struct sql *q, sqlite3_stmt **slot, const char *text)
 {
-    int rc;
+    int rc = sqlite3_prepare_v3(q->db, text, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
 
-    sql_start(q, db, what);
-    q->kept = 1;
-    if (!*slot &&
-        (rc = sqlite3_prepare_v3(db, text, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL)) != SQLITE_OK)
+    if (rc != SQLITE_OK)
         sql_fail(q, rc);
-    q->stmt = *slot;
 }
 
-int sql_row(struct sql *q)
-{
-    int rc;
-
-    if (q->rc != SQLITE_OK)
-        return 0;
-    rc = sqlite3_step(q->stmt);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc != SQLITE_DONE)
-        sql_fail(q, rc);
-    sqlite3_reset(q->stmt); /* ready for new values */
-    return 0;
-}
-
-int sql_done(struct sql *q, struct ts_err *err)
+int sql_finish(struct sql *q, struct ts_err *err)
 {
     int failed = q->rc != SQLITE_OK;
 
-    if (q->kept)
-        sqlite3_reset(q->stmt);
-    else
+    if (!q->kept)
         sqlite3_finalize(q->stmt);
+    else if (sqlite3_stmt_busy(q->stmt))
+        sqlite3_reset(q->stmt);
     q->stmt = NULL;
     if (failed && err)
         ts_err_set(err, "database: %s: %s", q->what, q->msg ? q->msg : sqlite3_errstr(q->rc));

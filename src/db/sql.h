@@ -44,20 +44,61 @@ struct sql {
         NULL, NULL, SQLITE_OK, 0, NULL, NULL                                                       \
     }
 
+/* Records rc as q's error unless q already has one (sqlite's message
+ * kept with it). */
+void sql_fail(struct sql *q, int rc);
+/* The slow paths of sql_reuse and sql_done, which are inline below with
+ * sql_row and the binds: an import runs a few statements for each row or
+ * cell through them. */
+void sql_reuse_prepare(struct sql *q, sqlite3_stmt **slot, const char *text);
+int sql_finish(struct sql *q, struct ts_err *err);
+
 /* Prepares text (one statement) for q. */
 void sql_prepare(struct sql *q, sqlite3 *db, const char *text, const char *what);
+
 /* Takes the statement kept in *slot, preparing text into it the first time
  * (SQLITE_PREPARE_PERSISTENT). The owner of *slot finalizes it. */
-void sql_reuse(struct sql *q, sqlite3 *db, sqlite3_stmt **slot, const char *text, const char *what);
-/* Steps: 1 while there is a row, 0 at the end or after an error. */
-int sql_row(struct sql *q);
-/* Finishes q (finalizes it, or resets a reused statement): 0, or -1 with
- * err filled when q had an error (err may be NULL: the error is dropped).
- * Safe on SQL_INIT and twice. */
-int sql_done(struct sql *q, struct ts_err *err);
+static inline void sql_reuse(struct sql *q, sqlite3 *db, sqlite3_stmt **slot, const char *text,
+                             const char *what)
+{
+    q->db = db;
+    q->rc = SQLITE_OK;
+    q->kept = 1;
+    q->what = what;
+    q->msg = NULL;
+    if (!*slot)
+        sql_reuse_prepare(q, slot, text);
+    q->stmt = *slot;
+}
 
-/* Records rc as q's error unless q already has one; for the helpers below. */
-void sql_fail(struct sql *q, int rc);
+/* Steps: 1 while there is a row, 0 at the end or after an error. */
+static inline int sql_row(struct sql *q)
+{
+    int rc;
+
+    if (q->rc != SQLITE_OK)
+        return 0;
+    if ((rc = sqlite3_step(q->stmt)) == SQLITE_ROW)
+        return 1;
+    if (rc != SQLITE_DONE)
+        sql_fail(q, rc);
+    sqlite3_reset(q->stmt); /* ready for new values */
+    return 0;
+}
+
+/* Finishes q (finalizes it, or resets a reused statement left before its
+ * end): 0, or -1 with err filled when q had an error (err may be NULL: the
+ * error is dropped). Safe on SQL_INIT and twice. */
+static inline int sql_done(struct sql *q, struct ts_err *err)
+{
+    if (q->kept && q->rc == SQLITE_OK) {
+        if (sqlite3_stmt_busy(q->stmt))
+            sqlite3_reset(q->stmt);
+        q->stmt = NULL;
+        return 0;
+    }
+    return sql_finish(q, err);
+}
 
 static inline int sql_ok(const struct sql *q)
 {
