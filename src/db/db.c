@@ -103,6 +103,7 @@ void db_close(struct db *st)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(st->db);
     ts_map_release(&st->model_ids);
+    countries_forget(st);
     free(st->cells.t);
     free(st);
 }
@@ -112,6 +113,7 @@ int db_begin(struct db *st, struct ts_err *err)
     if (sql_exec(st->db, "BEGIN IMMEDIATE", err) < 0)
         return -1;
     st->in_tx = 1;
+    st->tx++;
     return 0;
 }
 
@@ -121,6 +123,7 @@ int db_begin_read(struct db *st, struct ts_err *err)
     if (sql_exec(st->db, "BEGIN", err) < 0)
         return -1;
     st->in_tx = 1;
+    st->tx++;
     return 0;
 }
 

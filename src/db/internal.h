@@ -55,6 +55,13 @@ struct cell_cache {
     size_t cap, used;
 };
 
+/* The vendors view as a map: vendor -> countries[i]. */
+struct country_map {
+    struct ts_map index;
+    char **countries;
+    size_t n;
+};
+
 struct db {
     sqlite3 *db;
     sqlite3_stmt *stmt[ST_COUNT]; /* NULL until first used */
@@ -67,8 +74,11 @@ struct db {
         int known, any;
         int32_t lo, hi;
     } range[2];
-    int64_t seen_cells;      /* cells this import recorded in temp.seen */
-    struct ts_map model_ids; /* slug -> id, emptied when a transaction rolls back */
+    int64_t seen_cells;           /* cells this import recorded in temp.seen */
+    struct ts_map model_ids;      /* slug -> id, emptied when a transaction rolls back */
+    int64_t tx;                   /* transactions begun */
+    struct country_map countries; /* countries_load */
+    int64_t countries_tx;         /* the transaction they were read in; 0: none */
 };
 
 /* schema.c: takes the database to DB_SCHEMA_VERSION (in a transaction of
@@ -108,21 +118,17 @@ int rollup_all(struct db *st, enum rollup_target target, struct ts_err *err);
  * changed. */
 int vendors_refresh_shipped(struct db *st, struct ts_err *err);
 
-/* vendors.c: the vendors view's vendor -> country, read once by a query
- * that assigns countries to many rows. */
-struct country_map {
-    struct ts_map index; /* vendor -> countries[i] */
-    char **countries;
-    size_t n;
-};
-#define COUNTRY_MAP_INIT                                                                           \
-    {                                                                                              \
-        TS_MAP_INIT, NULL, 0                                                                       \
-    }
-int country_map_load(struct db *st, struct country_map *out, struct ts_err *err);
-/* The country of vendor: "unknown" for a vendor the view did not list (a
- * roll-up naming a vendor of no model). Valid until the map is released. */
-const char *country_map_get(const struct country_map *m, const char *vendor);
-void country_map_release(struct country_map *m); /* safe on COUNTRY_MAP_INIT */
+/* vendors.c: the vendors view's vendor -> country, read into st->countries
+ * for the queries that give many rows a country: once per transaction (a
+ * report asks twice, for its series and for its unmapped vendors), and
+ * again by each call outside one. */
+int countries_load(struct db *st, struct ts_err *err);
+/* The country of vendor in st->countries: "unknown" for a vendor the view
+ * does not list (a roll-up naming a vendor of no model). Valid until the
+ * map is forgotten. */
+const char *country_of(const struct db *st, const char *vendor);
+/* Frees the map: this handle changed the vendors or the models, or is
+ * closing. */
+void countries_forget(struct db *st);
 
 #endif

@@ -77,6 +77,7 @@ int db_model(struct db *st, const char *slug, const char *vendor, int64_t *out, 
         if (sql_done(&q, err) < 0)
             return -1;
         *out = sqlite3_last_insert_rowid(st->db);
+        countries_forget(st); /* a vendor may be new */
     }
     ts_map_put(&st->model_ids, slug, *out);
     return 0;

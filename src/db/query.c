@@ -2,8 +2,8 @@
  * week and group, from the roll-ups; one statement per question, values
  * bound, the statement chosen from a fixed table (never from user text).
  *
- * Countries come from the vendors view, read once per call into a map
- * (country_map) and assigned to each row here: joining the view, or the
+ * Countries come from the vendors view, read into a map once (see
+ * countries_load) and assigned to each row here: joining the view, or the
  * two vendor tables, to every row made SQLite scan them for each. */
 #include "db/query.h"
 
@@ -98,13 +98,12 @@ static size_t series_group(struct series *out, struct ts_map *index, size_t *cap
 static int series_tokens(struct db *st, int64_t dataset, enum group_by by, struct series *out,
                          struct ts_err *err)
 {
-    struct country_map countries = COUNTRY_MAP_INIT;
     struct ts_map index = TS_MAP_INIT;
     struct sql q = SQL_INIT;
     size_t cap = 0;
     int rc = -1;
 
-    if (country_map_load(st, &countries, err) < 0)
+    if (countries_load(st, err) < 0)
         goto done;
     sql_prepare(&q, st->db, series_sql[by], "reading tokens");
     sql_bind_int64(&q, 1, dataset);
@@ -112,7 +111,7 @@ static int series_tokens(struct db *st, int64_t dataset, enum group_by by, struc
     sql_bind_int64(&q, 3, out->to);
     while (sql_row(&q)) {
         int32_t week = (int32_t)sql_col_int64(&q, 0);
-        const char *country = country_map_get(&countries, sql_col_text(&q, 1));
+        const char *country = country_of(st, sql_col_text(&q, 1));
         const char *name = by == BY_COUNTRY ? country : sql_col_text(&q, 2);
         int64_t tokens = sql_col_int64(&q, 3);
         if (week < out->from || week > out->to || !name)
@@ -133,7 +132,6 @@ done:
     if (sql_done(&q, err) < 0)
         rc = -1;
     ts_map_release(&index);
-    country_map_release(&countries);
     return rc;
 }
 
@@ -168,32 +166,53 @@ fail:
     return -1;
 }
 
+static int string_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to, char ***out,
                         size_t *n, struct ts_err *err)
 {
-    struct sql q;
+    struct ts_map seen = TS_MAP_INIT;
+    struct sql q = SQL_INIT;
     size_t cap = 0;
 
     *out = NULL;
     *n = 0;
-    /* The vendors in use as a list (IN) that the few rows of the view are
-     * looked up in: joined, the view would read the range once per vendor. */
+    if (countries_load(st, err) < 0)
+        return -1;
     sql_prepare(&q, st->db,
-                "SELECT vendor FROM vendors WHERE country = 'unknown' AND vendor IN"
-                " (SELECT vendor FROM week_vendor WHERE dataset_id = ?1"
-                "  AND week BETWEEN ?2 AND ?3) ORDER BY vendor",
+                "SELECT vendor FROM week_vendor WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3",
                 "reading vendors");
     sql_bind_int64(&q, 1, dataset);
     sql_bind_int64(&q, 2, from);
     sql_bind_int64(&q, 3, to);
     while (sql_row(&q)) {
+        const char *vendor = sql_col_text(&q, 0);
+        int64_t listed;
+        if (!vendor || strcmp(country_of(st, vendor), "unknown") != 0 ||
+            ts_map_get(&seen, vendor, &listed))
+            continue;
+        ts_map_put(&seen, vendor, 1);
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
             *out = xrealloc(*out, cap * sizeof(**out));
         }
-        (*out)[(*n)++] = sql_col_dup(&q, 0);
+        (*out)[(*n)++] = xstrdup(vendor);
     }
-    return sql_done(&q, err);
+    ts_map_release(&seen);
+    if (sql_done(&q, err) < 0) {
+        for (size_t i = 0; i < *n; i++)
+            free((*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return -1;
+    }
+    if (*n > 1)
+        qsort(*out, *n, sizeof(**out), string_cmp);
+    return 0;
 }
 
 /* Usage data from OpenRouter's rankings: the Data API, the chart and the
@@ -226,13 +245,12 @@ int db_source(struct db *st, int64_t dataset, char **out, struct ts_err *err)
 int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct usage_row **out,
              size_t *n, struct ts_err *err)
 {
-    struct country_map countries = COUNTRY_MAP_INIT;
     struct sql q = SQL_INIT;
     size_t cap = 0;
 
     *out = NULL;
     *n = 0;
-    if (country_map_load(st, &countries, err) < 0)
+    if (countries_load(st, err) < 0)
         return -1;
     sql_prepare(&q, st->db,
                 "SELECT u.week, m.slug, m.vendor, u.tokens, u.split_tokens, u.prompt, u.completion"
@@ -252,13 +270,12 @@ int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct us
         u->week = (int32_t)sql_col_int64(&q, 0);
         u->slug = xstrdup(sql_col_text(&q, 1));
         u->vendor = xstrdup(vendor);
-        u->country = xstrdup(country_map_get(&countries, vendor));
+        u->country = xstrdup(country_of(st, vendor));
         u->tokens = sql_col_int64(&q, 3);
         u->split_tokens = sql_col_int64(&q, 4);
         u->prompt = sql_col_int64(&q, 5);
         u->completion = sql_col_int64(&q, 6);
     }
-    country_map_release(&countries);
     if (sql_done(&q, err) < 0) {
         usage_rows_release(*out, *n);
         *out = NULL;

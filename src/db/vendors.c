@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/sha256.h"
 #include "core/vendors.h"
@@ -96,6 +97,7 @@ int db_vendor_set(struct db *st, const char *vendor, const char *country, struct
     sql_bind_text(&q, 1, vendor);
     sql_bind_text(&q, 2, country);
     sql_row(&q);
+    countries_forget(st);
     return sql_done(&q, err);
 }
 
@@ -107,6 +109,7 @@ int db_vendor_unset(struct db *st, const char *vendor, struct ts_err *err)
                 "removing a vendor override");
     sql_bind_text(&q, 1, vendor);
     sql_row(&q);
+    countries_forget(st);
     if (sql_done(&q, err) < 0)
         return -1;
     return sqlite3_changes(st->db) > 0;
@@ -130,12 +133,20 @@ int db_vendor_each(struct db *st, int (*fn)(void *ctx, const struct vendor_mappi
     return sql_done(&q, err);
 }
 
-int country_map_load(struct db *st, struct country_map *out, struct ts_err *err)
+static void country_map_release(struct country_map *m)
+{
+    ts_map_release(&m->index);
+    for (size_t i = 0; i < m->n; i++)
+        free(m->countries[i]);
+    free(m->countries);
+    memset(m, 0, sizeof(*m));
+}
+
+static int country_map_load(struct db *st, struct country_map *out, struct ts_err *err)
 {
     struct ts_map index = TS_MAP_INIT; /* country -> countries[i] */
     struct sql q;
 
-    *out = (struct country_map)COUNTRY_MAP_INIT;
     sql_prepare(&q, st->db, "SELECT vendor, country FROM vendors", "reading vendors");
     while (sql_row(&q)) {
         const char *vendor = sql_col_text(&q, 0), *country = sql_col_text(&q, 1);
@@ -151,25 +162,32 @@ int country_map_load(struct db *st, struct country_map *out, struct ts_err *err)
         ts_map_put(&out->index, vendor, k);
     }
     ts_map_release(&index);
-    if (sql_done(&q, err) < 0) {
-        country_map_release(out);
+    return sql_done(&q, err);
+}
+
+int countries_load(struct db *st, struct ts_err *err)
+{
+    if (st->in_tx && st->countries_tx == st->tx)
+        return 0; /* read in this transaction, which sees no other writer */
+    countries_forget(st);
+    if (country_map_load(st, &st->countries, err) < 0) {
+        countries_forget(st);
         return -1;
     }
+    st->countries_tx = st->in_tx ? st->tx : 0;
     return 0;
 }
 
-const char *country_map_get(const struct country_map *m, const char *vendor)
+const char *country_of(const struct db *st, const char *vendor)
 {
     int64_t k;
 
-    return vendor && ts_map_get(&m->index, vendor, &k) ? m->countries[k] : "unknown";
+    return vendor && ts_map_get(&st->countries.index, vendor, &k) ? st->countries.countries[k]
+                                                                  : "unknown";
 }
 
-void country_map_release(struct country_map *m)
+void countries_forget(struct db *st)
 {
-    ts_map_release(&m->index);
-    for (size_t i = 0; i < m->n; i++)
-        free(m->countries[i]);
-    free(m->countries);
-    *m = (struct country_map)COUNTRY_MAP_INIT;
+    country_map_release(&st->countries);
+    st->countries_tx = 0;
 }

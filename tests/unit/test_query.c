@@ -1248,6 +1248,53 @@ static void test_views_match_reports(void **state)
     assert_int_equal(view_int(f, "SELECT COUNT(*) FROM usage WHERE dataset = 'default'"), 16);
 }
 
+/* Countries are read from the vendors view once per transaction: what
+ * this handle changes inside one (a vendor's mapping, a model of a new
+ * vendor) counts at once, and what a rollback undoes is gone. */
+static void test_countries_within_a_transaction(void **state)
+{
+    struct fx *f = *state;
+    struct series s = SERIES_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    int64_t ds = dataset(f, "default");
+
+    imp_begin(f, "default", "csv");
+    day(f, "2026-02-10", "acme-labs/rocket-1", 5);
+    imp_end(f, NULL);
+
+    assert_int_equal(db_begin_read(f->st, &err), 0);
+    series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-09", &s);
+    assert_groups(&s, "unknown", NULL);
+    series_release(&s);
+    vendor_set(f, "acme-labs", "US");
+    series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-09", &s);
+    assert_groups(&s, "US", NULL);
+    series_release(&s);
+    db_rollback(f->st);
+    series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-09", &s);
+    assert_groups(&s, "unknown", NULL);
+    series_release(&s);
+
+    /* A model of a vendor the view did not list yet (the bucket's), in
+     * the import's own transaction. */
+    imp_begin(f, "default", "csv");
+    series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-09", &s);
+    series_release(&s);
+    day(f, "2026-02-11", "qwen/qwen3-coder", 7);
+    day(f, "2026-02-11", "other", 9);
+    snprintf(f->ig.imp.sha256, sizeof(f->ig.imp.sha256), "sha-q");
+    if (ingest_finish(&f->ig, &err) != 0)
+        fail_msg("ingest_finish: %s", err.msg);
+    series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-09", &s);
+    assert_groups(&s, "CN", "other", "unknown", NULL);
+    assert_int_equal(tok(&s, "CN", "2026-02-09"), 7);
+    assert_int_equal(tok(&s, "other", "2026-02-09"), 9);
+    series_release(&s);
+    assert_int_equal(db_commit(f->st, &err), 0);
+    ingest_release(&f->ig);
+    f->open_import = 0;
+}
+
 /* ---- db_source ---- */
 
 static void test_source_none(void **state)
@@ -1375,6 +1422,7 @@ int main(void)
         T(test_unmapped_empty),
         T(test_unmapped_matches_series),
         T(test_views_match_reports),
+        T(test_countries_within_a_transaction),
         T(test_source_none),
         T(test_source_as_of),
         T(test_source_imported),
