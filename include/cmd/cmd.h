@@ -33,6 +33,7 @@ int cmd_top(struct cmd_env *env, int argc, char **argv);
 int cmd_prices(struct cmd_env *env, int argc, char **argv);
 int cmd_cost(struct cmd_env *env, int argc, char **argv);
 int cmd_chart(struct cmd_env *env, int argc, char **argv);
+int cmd_check(struct cmd_env *env, int argc, char **argv);
 
 /* Prints "tokstat: MSG"; returns TS_EXIT_FAIL. */
 int cmd_fail(struct cmd_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

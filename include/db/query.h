@@ -1,8 +1,10 @@
 /* query.h - what the reports read from the database: the weeks that have
- * data, and tokens per week and group (country, vendor or model).
+ * data, tokens per week and group (country, vendor or model), usage per
+ * model, the vendors without a country and the source line.
  *
  * A week is computed from its daily rows when the dataset has any daily
- * rows for it, otherwise from its weekly rows; the two are never added. */
+ * rows for it, otherwise from its weekly rows; the two are never added.
+ * Countries follow the database's vendors view. */
 #ifndef TOKSTAT_DB_QUERY_H
 #define TOKSTAT_DB_QUERY_H
 
@@ -10,7 +12,6 @@
 #include <stdint.h>
 
 #include "core/err.h"
-#include "core/price_book.h"
 #include "core/series.h"
 #include "db/db.h"
 
@@ -18,6 +19,9 @@
  * caller (free). */
 int db_weeks(struct db *st, int64_t dataset, struct week_days **out, size_t *n, struct ts_err *err);
 
+/* Tokens per week and group in the weeks from..to (Mondays); release *out
+ * with series_release (on error it is released already). A sum that would
+ * reach 2^63 is an error. */
 int db_series(struct db *st, int64_t dataset, enum group_by by, int32_t from, int32_t to,
               struct series *out, struct ts_err *err);
 /* Vendors with tokens in weeks from..to that have no country, sorted;
@@ -31,9 +35,8 @@ int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to
  * Returns 0, or -1 with err filled. */
 int db_source(struct db *st, int64_t dataset, char **out, struct ts_err *err);
 
-/* Every price and catalogue alias, indexed (price_book_index done). */
-int db_price_book(struct db *st, struct price_book *out, struct ts_err *err);
-
+/* Tokens per week and model in weeks from..to, ordered by week and slug;
+ * the caller releases them with usage_rows_release. */
 int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct usage_row **out,
              size_t *n, struct ts_err *err);
 

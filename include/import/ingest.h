@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "import/record.h"
-#include "db/db.h"
+#include "db/imports.h"
 #include "core/util.h"
 
 struct ingest {

@@ -31,6 +31,7 @@ static const struct command {
     {"chart", cmd_chart, "share of each week's tokens as stacked bars (terminal or SVG)"},
     {"status", cmd_status, "show what the database holds"},
     {"vendors", cmd_vendors, "list or change the vendor -> country map"},
+    {"check", cmd_check, "check the database and its weekly roll-ups (--repair rebuilds them)"},
     {"help", cmd_help, "show this help, or the options of one command"},
 };
 

@@ -12,6 +12,7 @@
 #include "core/opts.h"
 #include "render/progress.h"
 #include "core/week.h"
+#include "db/imports.h"
 
 static const char usage[] =
     "usage: tokstat import [OPTIONS] FILE...\n"

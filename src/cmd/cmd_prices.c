@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
+#include "db/price_history.h"
 #include "db/query.h"
 #include "report/report.h"
 

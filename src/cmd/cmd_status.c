@@ -7,6 +7,7 @@
 #include "core/util.h"
 #include "core/opts.h"
 #include "core/week.h"
+#include "db/status.h"
 
 static const char usage[] = "usage: tokstat status [--imports N]\n"
                             "\n"

@@ -7,6 +7,7 @@
 #include "import/input.h"
 #include "core/opts.h"
 #include "core/vendors.h"
+#include "db/countries.h"
 
 static const char usage[] =
     "usage: tokstat vendors list\n"

@@ -1,90 +1,70 @@
-/* query.c - the SQL behind the reports: one statement per question, values
- * bound, the grouping chosen from a fixed table (never from user text). */
+/* query.c - what the reports read: the weeks with data and the tokens per
+ * week and group, from the roll-ups; one statement per question, values
+ * bound, the statement chosen from a fixed table (never from user text).
+ *
+ * Countries come from the vendors view, read into a map once (see
+ * countries_load) and assigned to each row here: joining the view, or the
+ * two vendor tables, to every row made SQLite scan them for each. */
 #include "db/query.h"
 
-#include <sqlite3.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/metrics.h"
-#include "import/record.h"
-#include "core/util.h"
+#include "internal.h"
 
-static int q_err(sqlite3 *db, struct ts_err *err, const char *what)
+/* The weeks of dataset ?1 with data in ?2..?3, from the roll-ups kept at
+ * import: days of daily data when the week has any, else 7. */
+static int weeks_read(struct db *st, int64_t dataset, int32_t from, int32_t to,
+                      struct week_days **out, size_t *n, struct ts_err *err)
 {
-    return ts_err_set(err, "database: %s: %s", what, sqlite3_errmsg(db));
-}
-
-/* Weeks with data, from the roll-ups kept at import: days of daily data
- * when the week has any, else 7. */
-static const char weeks_sql[] =
-    "SELECT week, days FROM week_days WHERE dataset_id = ?1 ORDER BY week";
-
-int db_weeks(struct db *st, int64_t dataset, struct week_days **out, size_t *n, struct ts_err *err)
-{
-    sqlite3 *db = db_sqlite(st);
-    sqlite3_stmt *s = NULL;
+    struct sql q;
     size_t cap = 0;
-    int rc;
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(db, weeks_sql, -1, &s, NULL) != SQLITE_OK)
-        return q_err(db, err, "reading weeks");
-    sqlite3_bind_int64(s, 1, dataset);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    sql_prepare(&q, st->db,
+                "SELECT week, days FROM week_days WHERE dataset_id = ?1"
+                " AND week BETWEEN ?2 AND ?3 ORDER BY week",
+                "reading weeks");
+    sql_bind_int64(&q, 1, dataset);
+    sql_bind_int64(&q, 2, from);
+    sql_bind_int64(&q, 3, to);
+    while (sql_row(&q)) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             *out = xrealloc(*out, cap * sizeof(**out));
         }
-        (*out)[*n].week = (int32_t)sqlite3_column_int64(s, 0);
-        (*out)[*n].days = sqlite3_column_int(s, 1);
+        (*out)[*n].week = (int32_t)sql_col_int64(&q, 0);
+        (*out)[*n].days = sql_col_int(&q, 1);
         (*n)++;
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
+    if (sql_done(&q, err) < 0) {
         free(*out);
         *out = NULL;
         *n = 0;
-        return q_err(db, err, "reading weeks");
+        return -1;
     }
     return 0;
 }
 
-/* Tokens per week and model in weeks ?2..?3, from the roll-ups. CROSS JOIN
+int db_weeks(struct db *st, int64_t dataset, struct week_days **out, size_t *n, struct ts_err *err)
+{
+    return weeks_read(st, dataset, INT32_MIN, INT32_MAX, out, n, err);
+}
+
+/* Tokens per week in weeks ?2..?3, with the vendor (for the country) and
+ * the group's name. One statement per grouping, chosen by enum. CROSS JOIN
  * keeps the roll-up's range as the outer loop: the planner would otherwise
- * scan every model and search the range once for each. The two vendor
- * tables are joined directly (a user's mapping over the shipped one):
- * joining the vendor_country view made SQLite materialise it and scan it
- * for every row. */
-#define WEEK_MODEL                                                                                 \
-    " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"                                  \
-    " LEFT JOIN vendors_user vu ON vu.vendor = m.vendor"                                           \
-    " LEFT JOIN vendors_shipped vs ON vs.vendor = m.vendor"                                        \
-    " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"
-
-/* The country of vendor V (the other bucket's is "other"). */
-#define COUNTRY_OF_VENDOR(V)                                                                       \
-    "CASE WHEN " V " = 'other' THEN 'other'"                                                       \
-    " ELSE COALESCE(vu.country, vs.country, 'unknown') END"
-#define COUNTRY_OF COUNTRY_OF_VENDOR("m.vendor")
-
-/* Tokens per week and vendor, from the vendor roll-ups. */
-#define WEEK_VENDOR                                                                                \
-    " FROM week_vendor u"                                                                          \
-    " LEFT JOIN vendors_user vu ON vu.vendor = u.vendor"                                           \
-    " LEFT JOIN vendors_shipped vs ON vs.vendor = u.vendor"                                        \
-    " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"
-
-/* One statement per grouping: the grouping is chosen from this table by
- * enum, so no user text ever reaches the SQL. */
+ * scan every model and search the range once for each. */
 static const char *const series_sql[] = {
-    [BY_COUNTRY] = "SELECT u.week, " COUNTRY_OF_VENDOR("u.vendor") ", " COUNTRY_OF_VENDOR(
-        "u.vendor") ", SUM(u.tokens)" WEEK_VENDOR " GROUP BY 1, 2",
-    [BY_VENDOR] = "SELECT u.week, u.vendor, " COUNTRY_OF_VENDOR(
-        "u.vendor") ", SUM(u.tokens)" WEEK_VENDOR " GROUP BY 1, 2",
-    [BY_MODEL] = "SELECT u.week, m.slug, " COUNTRY_OF ", SUM(u.tokens)" WEEK_MODEL " GROUP BY 1, 2",
+    [BY_COUNTRY] = "SELECT week, vendor, vendor, tokens FROM week_vendor"
+                   " WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3",
+    [BY_VENDOR] = "SELECT week, vendor, vendor, tokens FROM week_vendor"
+                  " WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3",
+    [BY_MODEL] = "SELECT u.week, m.vendor, m.slug, u.tokens"
+                 " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"
+                 " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3",
 };
 
 static int group_cmp(const void *a, const void *b)
@@ -93,14 +73,73 @@ static int group_cmp(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* The slot of group name (of country), added when new. */
+static size_t series_group(struct series *out, struct ts_map *index, size_t *cap, const char *name,
+                           const char *country)
+{
+    int64_t found;
+
+    if (ts_map_get(index, name, &found))
+        return (size_t)found;
+    ts_map_put(index, name, (int64_t)out->ngroups);
+    if (out->ngroups == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        out->groups = xrealloc(out->groups, *cap * sizeof(*out->groups));
+    }
+    struct series_group *g = &out->groups[out->ngroups];
+    g->name = xstrdup(name);
+    g->country = xstrdup(country);
+    g->is_other = strcmp(country, "other") == 0 && strcmp(name, "other") == 0;
+    g->tokens = xcalloc(out->nweeks, sizeof(*g->tokens));
+    return out->ngroups++;
+}
+
+/* Sums the rows of series_sql[by] into out's groups and totals. */
+static int series_tokens(struct db *st, int64_t dataset, enum group_by by, struct series *out,
+                         struct ts_err *err)
+{
+    struct ts_map index = TS_MAP_INIT;
+    struct sql q = SQL_INIT;
+    size_t cap = 0;
+    int rc = -1;
+
+    if (countries_load(st, err) < 0)
+        goto done;
+    sql_prepare(&q, st->db, series_sql[by], "reading tokens");
+    sql_bind_int64(&q, 1, dataset);
+    sql_bind_int64(&q, 2, out->from);
+    sql_bind_int64(&q, 3, out->to);
+    while (sql_row(&q)) {
+        int32_t week = (int32_t)sql_col_int64(&q, 0);
+        const char *country = country_of(st, sql_col_text(&q, 1));
+        const char *name = by == BY_COUNTRY ? country : sql_col_text(&q, 2);
+        int64_t tokens = sql_col_int64(&q, 3);
+        if (week < out->from || week > out->to || !name)
+            continue;
+        size_t w = (size_t)((week - out->from) / 7);
+        size_t g = series_group(out, &index, &cap, name, country);
+        if (metrics_add(&out->total[w], tokens) < 0) {
+            ts_err_set(err, "the total of a week is 2^63 tokens or more");
+            goto done;
+        }
+        if (metrics_add(&out->groups[g].tokens[w], tokens) < 0) {
+            ts_err_set(err, "the tokens of a %s in a week are 2^63 or more", group_by_name(by));
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    if (sql_done(&q, err) < 0)
+        rc = -1;
+    ts_map_release(&index);
+    return rc;
+}
+
 int db_series(struct db *st, int64_t dataset, enum group_by by, int32_t from, int32_t to,
               struct series *out, struct ts_err *err)
 {
-    sqlite3 *db = db_sqlite(st);
-    sqlite3_stmt *s = NULL;
-    struct ts_map index = TS_MAP_INIT;
-    size_t cap = 0;
-    int rc;
+    struct week_days *weeks = NULL;
+    size_t nweeks = 0;
 
     memset(out, 0, sizeof(*out));
     if (to < from)
@@ -110,112 +149,69 @@ int db_series(struct db *st, int64_t dataset, enum group_by by, int32_t from, in
     out->nweeks = (size_t)((to - from) / 7) + 1;
     out->days = xcalloc(out->nweeks, sizeof(*out->days));
     out->total = xcalloc(out->nweeks, sizeof(*out->total));
-
-    if (sqlite3_prepare_v2(db,
-                           "SELECT week, days FROM week_days WHERE dataset_id = ?1"
-                           " AND week BETWEEN ?2 AND ?3",
-                           -1, &s, NULL) != SQLITE_OK) {
-        q_err(db, err, "reading weeks");
+    if (weeks_read(st, dataset, from, to, &weeks, &nweeks, err) < 0)
         goto fail;
-    }
-    sqlite3_bind_int64(s, 1, dataset);
-    sqlite3_bind_int64(s, 2, from);
-    sqlite3_bind_int64(s, 3, to);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        out->days[(sqlite3_column_int64(s, 0) - from) / 7] = sqlite3_column_int(s, 1);
-    sqlite3_finalize(s);
-    s = NULL;
-    if (rc != SQLITE_DONE) {
-        q_err(db, err, "reading weeks");
-        goto fail;
-    }
-
+    for (size_t i = 0; i < nweeks; i++)
+        out->days[(weeks[i].week - from) / 7] = weeks[i].days;
+    free(weeks);
     /* Rows come grouped by week; a group's slot is found through a map of
      * names, and the groups are sorted by name at the end. */
-    if (sqlite3_prepare_v2(db, series_sql[by], -1, &s, NULL) != SQLITE_OK) {
-        q_err(db, err, "reading tokens");
+    if (series_tokens(st, dataset, by, out, err) < 0)
         goto fail;
-    }
-    sqlite3_bind_int64(s, 1, dataset);
-    sqlite3_bind_int64(s, 2, from);
-    sqlite3_bind_int64(s, 3, to);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int32_t week = (int32_t)sqlite3_column_int64(s, 0);
-        const char *name = (const char *)sqlite3_column_text(s, 1);
-        const char *country = (const char *)sqlite3_column_text(s, 2);
-        int64_t tokens = sqlite3_column_int64(s, 3);
-        size_t w = (size_t)((week - from) / 7), g;
-
-        if (week < from || week > to || !name)
-            continue;
-        int64_t found;
-        if (ts_map_get(&index, name, &found)) {
-            g = (size_t)found;
-        } else {
-            g = out->ngroups;
-            ts_map_put(&index, name, (int64_t)g);
-            if (out->ngroups == cap) {
-                cap = cap ? cap * 2 : 16;
-                out->groups = xrealloc(out->groups, cap * sizeof(*out->groups));
-            }
-            struct series_group *ng = &out->groups[out->ngroups++];
-            ng->name = xstrdup(name);
-            ng->country = xstrdup(country ? country : "unknown");
-            ng->is_other = strcmp(ng->country, "other") == 0 && strcmp(name, "other") == 0;
-            ng->tokens = xcalloc(out->nweeks, sizeof(*ng->tokens));
-        }
-        out->groups[g].tokens[w] += tokens;
-        if (metrics_add(&out->total[w], tokens) < 0) {
-            ts_err_set(err, "the total of a week is 2^63 tokens or more");
-            goto fail;
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        q_err(db, err, "reading tokens");
-        goto fail;
-    }
-    sqlite3_finalize(s);
-    ts_map_release(&index);
     if (out->ngroups > 1)
         qsort(out->groups, out->ngroups, sizeof(*out->groups), group_cmp);
     return 0;
 fail:
-    sqlite3_finalize(s);
-    ts_map_release(&index);
     series_release(out);
     return -1;
 }
 
-static const char unmapped_sql[] =
-    "SELECT DISTINCT u.vendor FROM week_vendor u"
-    " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3 AND u.vendor <> 'other'"
-    "   AND u.vendor NOT IN (SELECT vendor FROM vendor_country) ORDER BY 1";
+static int string_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to, char ***out,
                         size_t *n, struct ts_err *err)
 {
-    sqlite3 *db = db_sqlite(st);
-    sqlite3_stmt *s = NULL;
+    struct ts_map seen = TS_MAP_INIT;
+    struct sql q = SQL_INIT;
     size_t cap = 0;
-    int rc;
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(db, unmapped_sql, -1, &s, NULL) != SQLITE_OK)
-        return q_err(db, err, "reading vendors");
-    sqlite3_bind_int64(s, 1, dataset);
-    sqlite3_bind_int64(s, 2, from);
-    sqlite3_bind_int64(s, 3, to);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (countries_load(st, err) < 0)
+        return -1;
+    sql_prepare(&q, st->db,
+                "SELECT vendor FROM week_vendor WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3",
+                "reading vendors");
+    sql_bind_int64(&q, 1, dataset);
+    sql_bind_int64(&q, 2, from);
+    sql_bind_int64(&q, 3, to);
+    while (sql_row(&q)) {
+        const char *vendor = sql_col_text(&q, 0);
+        int64_t listed;
+        if (!vendor || strcmp(country_of(st, vendor), "unknown") != 0 ||
+            ts_map_get(&seen, vendor, &listed))
+            continue;
+        ts_map_put(&seen, vendor, 1);
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
             *out = xrealloc(*out, cap * sizeof(**out));
         }
-        (*out)[(*n)++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+        (*out)[(*n)++] = xstrdup(vendor);
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return q_err(db, err, "reading vendors");
+    ts_map_release(&seen);
+    if (sql_done(&q, err) < 0) {
+        for (size_t i = 0; i < *n; i++)
+            free((*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return -1;
+    }
+    if (*n > 1)
+        qsort(*out, *n, sizeof(**out), string_cmp);
     return 0;
 }
 
@@ -223,147 +219,91 @@ int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to
  * weekly snapshots (a model catalogue carries prices, not usage). */
 int db_source(struct db *st, int64_t dataset, char **out, struct ts_err *err)
 {
-    static const char sql[] = "SELECT MAX(as_of), MAX(imported_at), COUNT(*) FROM imports"
-                              " WHERE dataset_id = ?1"
-                              "   AND format IN ('openrouter-daily', 'openrouter-chart',"
-                              "                  'openrouter-weekly')";
-    sqlite3 *db = db_sqlite(st);
-    sqlite3_stmt *s = NULL;
+    struct sql q;
     struct ts_buf b = TS_BUF_INIT;
 
     *out = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        return q_err(db, err, "reading imports");
-    sqlite3_bind_int64(s, 1, dataset);
-    int rc = sqlite3_step(s); /* an aggregate: always one row */
-    if (rc != SQLITE_ROW) {
-        q_err(db, err, "reading imports");
-        sqlite3_finalize(s);
-        return -1;
-    }
-    if (sqlite3_column_int64(s, 2) > 0) {
-        const unsigned char *as_of = sqlite3_column_text(s, 0);
-        const unsigned char *when = sqlite3_column_text(s, 1);
+    sql_prepare(&q, st->db,
+                "SELECT MAX(as_of), MAX(imported_at), COUNT(*) FROM imports"
+                " WHERE dataset_id = ?1 AND format IN ('openrouter-daily', 'openrouter-chart',"
+                " 'openrouter-weekly')",
+                "reading imports");
+    sql_bind_int64(&q, 1, dataset);
+    if (sql_row(&q) && sql_col_int64(&q, 2) > 0) { /* an aggregate: one row */
+        const char *as_of = sql_col_text(&q, 0);
+        const char *when = sql_col_text(&q, 1);
         buf_adds(&b, "OpenRouter (openrouter.ai/rankings), ");
         if (as_of)
-            buf_printf(&b, "as of %s", (const char *)as_of);
+            buf_printf(&b, "as of %s", as_of);
         else
-            buf_printf(&b, "imported %s", when ? (const char *)when : "?");
+            buf_printf(&b, "imported %s", when ? when : "?");
         *out = b.data;
     }
-    sqlite3_finalize(s);
-    return 0;
+    return sql_done(&q, err);
 }
-
-int db_price_book(struct db *st, struct price_book *out, struct ts_err *err)
-{
-    static const char prices_sql[] =
-        "SELECT model, valid_from, source = 'snapshot', prompt, completion FROM prices";
-    static const char aliases_sql[] = "SELECT alias, model FROM model_aliases";
-    sqlite3 *db = db_sqlite(st);
-    sqlite3_stmt *s = NULL;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    if (sqlite3_prepare_v2(db, prices_sql, -1, &s, NULL) != SQLITE_OK)
-        return q_err(db, err, "reading prices");
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        price_book_add(
-            out, (const char *)sqlite3_column_text(s, 0), (int32_t)sqlite3_column_int64(s, 1),
-            sqlite3_column_int(s, 2),
-            sqlite3_column_type(s, 3) == SQLITE_NULL ? TS_ABSENT : sqlite3_column_int64(s, 3),
-            sqlite3_column_type(s, 4) == SQLITE_NULL ? TS_ABSENT : sqlite3_column_int64(s, 4));
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        goto fail;
-    if (sqlite3_prepare_v2(db, aliases_sql, -1, &s, NULL) != SQLITE_OK)
-        goto fail;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        price_book_add_alias(out, (const char *)sqlite3_column_text(s, 0),
-                             (const char *)sqlite3_column_text(s, 1));
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        goto fail;
-    price_book_index(out);
-    return 0;
-fail:
-    q_err(db, err, "reading prices");
-    price_book_release(out);
-    return -1;
-}
-
-/* Tokens per week and model with the tokens of the rows that give a
- * split, and the split's sums. */
-static const char usage_sql[] =
-    "SELECT u.week, m.slug, m.vendor, " COUNTRY_OF ", u.tokens, u.split_tokens, u.prompt,"
-    " u.completion" WEEK_MODEL " ORDER BY u.week, m.slug";
 
 int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct usage_row **out,
              size_t *n, struct ts_err *err)
 {
-    sqlite3 *db = db_sqlite(st);
-    sqlite3_stmt *s = NULL;
+    struct sql q = SQL_INIT;
     size_t cap = 0;
-    int rc;
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(db, usage_sql, -1, &s, NULL) != SQLITE_OK)
-        return q_err(db, err, "reading usage");
-    sqlite3_bind_int64(s, 1, dataset);
-    sqlite3_bind_int64(s, 2, from);
-    sqlite3_bind_int64(s, 3, to);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (countries_load(st, err) < 0)
+        return -1;
+    sql_prepare(&q, st->db,
+                "SELECT u.week, m.slug, m.vendor, u.tokens, u.split_tokens, u.prompt, u.completion"
+                " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"
+                " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3 ORDER BY u.week, m.slug",
+                "reading usage");
+    sql_bind_int64(&q, 1, dataset);
+    sql_bind_int64(&q, 2, from);
+    sql_bind_int64(&q, 3, to);
+    while (sql_row(&q)) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             *out = xrealloc(*out, cap * sizeof(**out));
         }
         struct usage_row *u = &(*out)[(*n)++];
-        u->week = (int32_t)sqlite3_column_int64(s, 0);
-        u->slug = xstrdup((const char *)sqlite3_column_text(s, 1));
-        u->vendor = xstrdup((const char *)sqlite3_column_text(s, 2));
-        u->country = xstrdup((const char *)sqlite3_column_text(s, 3));
-        u->tokens = sqlite3_column_int64(s, 4);
-        u->split_tokens = sqlite3_column_int64(s, 5);
-        u->prompt = sqlite3_column_int64(s, 6);
-        u->completion = sqlite3_column_int64(s, 7);
+        const char *vendor = sql_col_text(&q, 2);
+        u->week = (int32_t)sql_col_int64(&q, 0);
+        u->slug = xstrdup(sql_col_text(&q, 1));
+        u->vendor = xstrdup(vendor);
+        u->country = xstrdup(country_of(st, vendor));
+        u->tokens = sql_col_int64(&q, 3);
+        u->split_tokens = sql_col_int64(&q, 4);
+        u->prompt = sql_col_int64(&q, 5);
+        u->completion = sql_col_int64(&q, 6);
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
+    if (sql_done(&q, err) < 0) {
         usage_rows_release(*out, *n);
         *out = NULL;
         *n = 0;
-        return q_err(db, err, "reading usage");
+        return -1;
     }
     return 0;
 }
 
 int db_prompt_share(struct db *st, int64_t dataset, double *out, struct ts_err *err)
 {
-    static const char sql[] =
-        "SELECT TOTAL(w.prompt), TOTAL(w.completion) FROM week_model w"
-        " JOIN models m ON m.id = w.model_id WHERE w.dataset_id = ?1 AND m.slug <> 'other'";
-    sqlite3 *db = db_sqlite(st);
-    sqlite3_stmt *s = NULL;
+    struct sql q;
     int found = 0;
 
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        return q_err(db, err, "reading the prompt share");
-    sqlite3_bind_int64(s, 1, dataset);
-    int rc = sqlite3_step(s); /* an aggregate: always one row */
-    if (rc != SQLITE_ROW) {
-        q_err(db, err, "reading the prompt share");
-        sqlite3_finalize(s);
-        return -1;
-    }
-    {
-        double p = sqlite3_column_double(s, 0), c = sqlite3_column_double(s, 1);
+    sql_prepare(&q, st->db,
+                "SELECT TOTAL(w.prompt), TOTAL(w.completion) FROM week_model w"
+                " JOIN models m ON m.id = w.model_id WHERE w.dataset_id = ?1"
+                " AND m.slug <> 'other'",
+                "reading the prompt share");
+    sql_bind_int64(&q, 1, dataset);
+    if (sql_row(&q)) { /* an aggregate: one row */
+        double p = sql_col_double(&q, 0), c = sql_col_double(&q, 1);
         if (p + c > 0) {
             *out = p / (p + c);
             found = 1;
         }
     }
-    sqlite3_finalize(s);
+    if (sql_done(&q, err) < 0)
+        return -1;
     return found;
 }

@@ -7,6 +7,9 @@
 
 #include "core/vendors.h"
 #include "core/week.h"
+#include "db/obs.h"
+#include "db/price_history.h"
+#include "db/rollup.h"
 
 void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t price_day)
 {

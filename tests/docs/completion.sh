@@ -139,13 +139,14 @@ expect "tokstat vendors set "
 expect "tokstat vendors set mistralai "
 expect "tokstat vendors list "
 expect "tokstat vendors --" --help
+expect "tokstat check --" --repair --help
 expect "tokstat nosuchcommand --"
 expect "tokstat import --q" --quiet
 expect "tokstat chart --by " country vendor model
 expect "tokstat chart --format " table svg
 expect "tokstat chart -" --by $reports
-expect "tokstat help " import report growth top prices cost chart status vendors help
-expect "tokstat help c" cost chart
+expect "tokstat help " import report growth top prices cost chart status vendors check help
+expect "tokstat help c" cost chart check
 expect "tokstat help cost "
 expect "tokstat help -" --help
 

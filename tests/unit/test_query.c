@@ -16,6 +16,7 @@
 
 #include "import/ingest.h"
 #include "db/query.h"
+#include "db/countries.h"
 #include "support.h"
 #include "core/week.h"
 
@@ -1126,6 +1127,174 @@ static void test_unmapped_matches_series(void **state)
     free_strings(v, n);
 }
 
+/* ---- the views a person queries (schema 5) ---- */
+
+/* A daily row that gives prompt and completion tokens. */
+static void day_split(struct fx *f, const char *date, const char *slug, int64_t total,
+                      int64_t prompt, int64_t completion)
+{
+    struct ts_err err = TS_ERR_INIT;
+    struct ts_record r;
+
+    record_init(&r);
+    r.period = TS_DAY;
+    r.date = D(date);
+    r.model = slug;
+    r.model_len = strlen(slug);
+    r.total = total;
+    r.prompt = prompt;
+    r.completion = completion;
+    if (f->sink.record(f->sink.ctx, &r, &err) != 0)
+        fail_msg("record %s '%s': %s", date, slug, err.msg);
+}
+
+static int64_t view_int(struct fx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int64_t view_int(struct fx *f, const char *fmt, ...)
+{
+    char sql[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    return sup_sql_int(f->path, sql);
+}
+
+/* usage_weekly gives the reports' numbers (per week and country, per week
+ * and model with the split, the days), and the usage view's rows, a week
+ * from its daily rows when it has any, sum to them: a partial daily week,
+ * a weekly week, a weekly row hidden by daily ones, unmapped vendors, a
+ * user's override and the other bucket. */
+static void test_views_match_reports(void **state)
+{
+    struct fx *f = *state;
+    struct series s = SERIES_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    struct usage_row *u = NULL;
+    size_t n = 0, cells = 0;
+    int64_t ds = dataset(f, "default");
+
+    load_market(f);
+    imp_begin(f, "default", "csv");
+    week(f, "2026-02-09", "deepseek/deepseek-chat", 99999);
+    day_split(f, "2026-02-12", "openai/gpt-5-mini", 50, 30, 20);
+    imp_end(f, NULL);
+    vendor_set(f, "mistralai", "EU");
+
+    series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-16", &s);
+    for (size_t w = 0; w < s.nweeks; w++) {
+        char monday[TS_DATE_LEN + 1];
+        date_format(s.from + 7 * (int32_t)w, monday);
+        assert_int_equal(view_int(f,
+                                  "SELECT SUM(tokens) FROM usage_weekly WHERE dataset = 'default'"
+                                  " AND week = '%s'",
+                                  monday),
+                         s.total[w]);
+        assert_int_equal(view_int(f,
+                                  "SELECT MIN(days) * 10 + MAX(days) FROM usage_weekly"
+                                  " WHERE dataset = 'default' AND week = '%s'",
+                                  monday),
+                         s.days[w] * 11);
+        for (size_t g = 0; g < s.ngroups; g++) {
+            cells += s.groups[g].tokens[w] != 0;
+            assert_int_equal(view_int(f,
+                                      "SELECT TOTAL(tokens) FROM usage_weekly WHERE week = '%s'"
+                                      " AND dataset = 'default' AND country = '%s'",
+                                      monday, s.groups[g].name),
+                             s.groups[g].tokens[w]);
+        }
+    }
+    assert_int_equal(view_int(f, "SELECT COUNT(*) FROM (SELECT DISTINCT week, country"
+                                 " FROM usage_weekly WHERE dataset = 'default')"),
+                     (int64_t)cells);
+    assert_non_null(grp(&s, "EU"));
+    assert_non_null(grp(&s, "unknown"));
+    series_release(&s);
+
+    if (db_usage(f->st, ds, D("2026-02-09"), D("2026-02-16"), &u, &n, &err) != 0)
+        fail_msg("db_usage: %s", err.msg);
+    assert_int_equal(view_int(f, "SELECT COUNT(*) FROM usage_weekly WHERE dataset = 'default'"),
+                     (int64_t)n);
+    for (size_t i = 0; i < n; i++) {
+        char monday[TS_DATE_LEN + 1];
+        date_format(u[i].week, monday);
+        assert_int_equal(view_int(f,
+                                  "SELECT COUNT(*) FROM usage_weekly WHERE dataset = 'default'"
+                                  " AND week = '%s' AND model = '%s' AND vendor = '%s'"
+                                  " AND country = '%s' AND tokens = %lld AND split_tokens = %lld"
+                                  " AND prompt_tokens = %lld AND completion_tokens = %lld",
+                                  monday, u[i].slug, u[i].vendor, u[i].country,
+                                  (long long)u[i].tokens, (long long)u[i].split_tokens,
+                                  (long long)u[i].prompt, (long long)u[i].completion),
+                         1);
+    }
+    assert_int_equal(view_int(f, "SELECT split_tokens * 10000 + prompt_tokens * 100"
+                                 " + completion_tokens FROM usage_weekly"
+                                 " WHERE model = 'openai/gpt-5-mini'"),
+                     503020);
+    usage_rows_release(u, n);
+
+    /* The usage view, a week from its daily rows when it has any. */
+#define USAGE_BY_WEEK                                                                              \
+    "SELECT week, model, vendor, country, SUM(total_tokens) FROM usage u"                          \
+    " WHERE dataset = 'default' AND period = IIF(EXISTS (SELECT 1 FROM usage d"                    \
+    " WHERE d.dataset = u.dataset AND d.week = u.week AND d.period = 'day'), 'day', 'week')"       \
+    " GROUP BY 1, 2, 3, 4"
+#define WEEKLY "SELECT week, model, vendor, country, tokens FROM usage_weekly"
+    assert_int_equal(view_int(f, "SELECT COUNT(*) FROM (" USAGE_BY_WEEK " EXCEPT " WEEKLY ")"), 0);
+    assert_int_equal(view_int(f, "SELECT COUNT(*) FROM (" WEEKLY " EXCEPT " USAGE_BY_WEEK ")"), 0);
+#undef USAGE_BY_WEEK
+#undef WEEKLY
+    assert_int_equal(view_int(f, "SELECT COUNT(*) FROM usage WHERE dataset = 'default'"), 16);
+}
+
+/* Countries are read from the vendors view once per transaction: what
+ * this handle changes inside one (a vendor's mapping, a model of a new
+ * vendor) counts at once, and what a rollback undoes is gone. */
+static void test_countries_within_a_transaction(void **state)
+{
+    struct fx *f = *state;
+    struct series s = SERIES_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    int64_t ds = dataset(f, "default");
+
+    imp_begin(f, "default", "csv");
+    day(f, "2026-02-10", "acme-labs/rocket-1", 5);
+    imp_end(f, NULL);
+
+    assert_int_equal(db_begin_read(f->st, &err), 0);
+    series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-09", &s);
+    assert_groups(&s, "unknown", NULL);
+    series_release(&s);
+    vendor_set(f, "acme-labs", "US");
+    series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-09", &s);
+    assert_groups(&s, "US", NULL);
+    series_release(&s);
+    db_rollback(f->st);
+    series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-09", &s);
+    assert_groups(&s, "unknown", NULL);
+    series_release(&s);
+
+    /* A model of a vendor the view did not list yet (the bucket's), in
+     * the import's own transaction. */
+    imp_begin(f, "default", "csv");
+    series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-09", &s);
+    series_release(&s);
+    day(f, "2026-02-11", "qwen/qwen3-coder", 7);
+    day(f, "2026-02-11", "other", 9);
+    snprintf(f->ig.imp.sha256, sizeof(f->ig.imp.sha256), "sha-q");
+    if (ingest_finish(&f->ig, &err) != 0)
+        fail_msg("ingest_finish: %s", err.msg);
+    series_ok(f, ds, BY_COUNTRY, "2026-02-09", "2026-02-09", &s);
+    assert_groups(&s, "CN", "other", "unknown", NULL);
+    assert_int_equal(tok(&s, "CN", "2026-02-09"), 7);
+    assert_int_equal(tok(&s, "other", "2026-02-09"), 9);
+    series_release(&s);
+    assert_int_equal(db_commit(f->st, &err), 0);
+    ingest_release(&f->ig);
+    f->open_import = 0;
+}
+
 /* ---- db_source ---- */
 
 static void test_source_none(void **state)
@@ -1252,6 +1421,8 @@ int main(void)
         T(test_unmapped),
         T(test_unmapped_empty),
         T(test_unmapped_matches_series),
+        T(test_views_match_reports),
+        T(test_countries_within_a_transaction),
         T(test_source_none),
         T(test_source_as_of),
         T(test_source_imported),

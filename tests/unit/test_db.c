@@ -1,4 +1,5 @@
-/* test_store.c - the SQLite store, in a temporary folder and in memory. */
+/* test_db.c - the database layer (db.h and the headers beside it), in a
+ * temporary folder and in memory: opening, migrations, writes, status. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +16,14 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "db/imports.h"
+#include "db/obs.h"
+#include "db/price_history.h"
+#include "db/rollup.h"
+#include "db/status.h"
+#include "db/countries.h"
 #include "support.h"
+#include "core/util.h"
 #include "core/vendors.h"
 #include "core/week.h"
 
@@ -38,6 +46,50 @@ static void sql_exec(const char *path, const char *sql)
     if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
         fail_msg("%s: %s", sql, sqlite3_errmsg(db));
     sqlite3_close(db);
+}
+
+/* The rows of sql on the file at path as text: columns joined by '|',
+ * rows ended by '\n', NULL as "NULL". Freed by the caller. */
+static char *sql_text(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    struct ts_buf b = TS_BUF_INIT;
+
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(s); i++) {
+            const unsigned char *t = sqlite3_column_text(s, i);
+            buf_printf(&b, "%s%s", i ? "|" : "", t ? (const char *)t : "NULL");
+        }
+        buf_addc(&b, '\n');
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    buf_addc(&b, '\0');
+    return b.data;
+}
+
+/* Every row of every table, table by table (sorted by name), each in the
+ * order of its key. Freed by the caller. */
+static char *all_rows(const char *path)
+{
+    char *names = sql_text(path, "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                 " AND name NOT LIKE 'sqlite%' ORDER BY name");
+    struct ts_buf b = TS_BUF_INIT;
+
+    for (char *name = strtok(names, "\n"); name; name = strtok(NULL, "\n")) {
+        char sql[128];
+        snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", name);
+        char *rows = sql_text(path, sql);
+        buf_printf(&b, "%s:\n%s", name, rows);
+        free(rows);
+    }
+    free(names);
+    buf_addc(&b, '\0');
+    return b.data;
 }
 
 /* Begins a transaction and an import into dataset name. */
@@ -122,7 +174,7 @@ static void test_open_creates_schema(void **state)
     struct ts_err err = TS_ERR_INIT;
     assert_int_equal(db_read_status(st, 10, &s, &err), 0);
     assert_int_equal(s.schema_version, DB_SCHEMA_VERSION);
-    assert_int_equal(s.schema_version, 4);
+    assert_int_equal(s.schema_version, 5);
     assert_int_equal(s.ndatasets, 0);
     assert_int_equal(s.nimports, 0);
     assert_int_equal(s.total_imports, 0);
@@ -130,7 +182,7 @@ static void test_open_creates_schema(void **state)
     db_status_release(&s);
     db_close(st);
 
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
     assert_int_equal(sup_sql_int(path,
                                  "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
                                  " name IN ('datasets', 'models', 'imports', 'obs_week',"
@@ -138,8 +190,11 @@ static void test_open_creates_schema(void **state)
                                  " 'model_aliases', 'week_model', 'week_days', 'week_vendor')"),
                      12);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
-                                       " AND name IN ('vendor_country', 'observations')"),
-                     2);
+                                       " AND name IN ('observations', 'vendors', 'usage',"
+                                       " 'usage_weekly')"),
+                     4);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"),
+                     4);
     /* The shipped vendor table is loaded: one row per line of vendors.csv. */
     size_t lines = 0;
     for (size_t i = 0; i < vendors_shipped_csv_len; i++)
@@ -153,7 +208,7 @@ static void test_open_creates_schema(void **state)
     /* Opening again changes nothing. */
     st = open_ok(path);
     db_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
 }
 
@@ -165,7 +220,7 @@ static void test_open_memory(void **state)
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(db_read_status(st, 10, &s, &err), 0);
-    assert_int_equal(s.schema_version, 4);
+    assert_int_equal(s.schema_version, 5);
     db_status_release(&s);
     db_close(st);
     db_close(NULL); /* safe */
@@ -272,17 +327,31 @@ static void test_open_newer_schema(void **state)
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
     db_close(open_ok(path));
-    sql_exec(path, "PRAGMA user_version = 5");
+    sql_exec(path, "PRAGMA user_version = 6");
     assert_int_equal(db_open(path, &st, &err), -1);
     assert_null(st);
-    assert_string_equal(err.msg, "database schema version 5 is newer than this tokstat (4)");
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
+    assert_string_equal(err.msg, "database schema version 6 is newer than this tokstat (5)");
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 6);
+}
+
+/* Takes a database of this version back to schema 4, with the same rows:
+ * without the views of schema 5, with the vendor_country view. */
+static void downgrade_to_4(const char *path)
+{
+    sql_exec(path, "DROP VIEW usage_weekly; DROP VIEW usage; DROP VIEW vendors;"
+                   " CREATE VIEW vendor_country AS"
+                   "  SELECT vendor, country FROM vendors_user"
+                   "  UNION ALL"
+                   "  SELECT vendor, country FROM vendors_shipped"
+                   "   WHERE vendor NOT IN (SELECT vendor FROM vendors_user);"
+                   " PRAGMA user_version = 4");
 }
 
 /* Gives a database of this version the observations table of schema
  * 1-3 again (one row per observation), with the same rows. */
 static void downgrade_observations(const char *path)
 {
+    downgrade_to_4(path);
     sql_exec(path, "CREATE TABLE obs_old AS SELECT * FROM observations;"
                    " DROP VIEW observations; DROP TABLE obs_week;"
                    " CREATE TABLE observations("
@@ -331,7 +400,7 @@ static void test_migrate_computes_rollups(void **state)
 
     st = open_ok(path);
     db_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
     assert_int_equal(sup_sql_int(path, "SELECT tokens FROM week_model"), 11);
     assert_int_equal(sup_sql_int(path, "SELECT days FROM week_days"), 2);
     assert_int_equal(sup_sql_int(path, "SELECT tokens FROM week_vendor WHERE vendor = 'deepseek'"),
@@ -397,7 +466,7 @@ static void test_migrate_to_cells(void **state)
                      0);
 
     st = open_ok(path);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
     assert_int_equal(sup_sql_int(path, fingerprint_sql), before);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM obs_week"), 6);
     assert_int_equal(sup_sql_int(path, "SELECT SUM(n) FROM obs_week"), 9);
@@ -425,6 +494,87 @@ static void test_migrate_to_cells(void **state)
     assert_int_equal(sup_sql_int(path, fingerprint_sql), before);
 }
 
+/* Schema 5 adds views and drops vendor_country: a database of schema 4
+ * migrates with every row of every table as it was, and its views read
+ * them with ISO dates, before 1970 too. */
+static void test_migrate_to_views(void **state)
+{
+    (void)state;
+    char path[256];
+    struct import_run imp;
+    struct ts_err err = TS_ERR_INIT;
+
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
+    struct db *st = open_ok(path);
+    begin_import(st, "default", &imp);
+    int64_t a = model_id(st, "mistralai/x", "mistralai"), b = model_id(st, "zeta/y", "zeta");
+    put_mixed_days(st, &imp, a, b, OBS_INSERTED);
+    struct observation w = obs(&imp, TS_WEEK, D("2026-02-23"), model_id(st, "other", "other"), 7);
+    assert_int_equal(upsert(st, &w), OBS_INSERTED);
+    assert_int_equal(
+        db_price_put(st, "mistralai/x", D("2026-02-09"), "snapshot", 1, 2, imp.id, &err), 0);
+    assert_int_equal(db_alias_put(st, "mistralai/x-latest", "mistralai/x", imp.id, &err), 0);
+    end_import(st, &imp, "a");
+    assert_int_equal(db_vendor_set(st, "mistralai", "EU", &err), 0);
+    db_close(st);
+
+    char *before = all_rows(path);
+    downgrade_to_4(path);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
+                                       " AND name IN ('observations', 'vendor_country')"),
+                     2);
+    st = open_ok(path);
+    db_close(st);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
+    char *after = all_rows(path);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"),
+                     4);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master"
+                                       " WHERE name = 'vendor_country'"),
+                     0);
+
+    /* Every vendor of a model, its mapping or none; 'other' is 'other'. */
+    char *v = sql_text(path, "SELECT * FROM vendors WHERE vendor IN ('mistralai', 'zeta',"
+                             " 'other', 'deepseek') ORDER BY vendor");
+    assert_string_equal(v, "deepseek|CN|DeepSeek|shipped|NULL\n"
+                           "mistralai|EU|Mistral AI|user|FR\n"
+                           "other|other||NULL|NULL\n"
+                           "zeta|unknown||NULL|NULL\n");
+    free(v);
+    /* A row an observation, days before 1970 included, and the Monday. */
+    v = sql_text(path, "SELECT * FROM usage ORDER BY date, model");
+    assert_string_equal(v, "default|day|1969-12-29|1969-12-29|zeta/y|zeta|unknown|104|NULL|"
+                           "NULL|0|1|NULL\n"
+                           "default|day|1969-12-31|1969-12-29|mistralai/x|mistralai|EU|105|"
+                           "NULL|NULL|NULL|NULL|NULL\n"
+                           "default|day|1970-01-01|1969-12-29|zeta/y|zeta|unknown|106|66|40|"
+                           "NULL|NULL|NULL\n"
+                           "default|day|1970-01-04|1969-12-29|mistralai/x|mistralai|EU|107|"
+                           "NULL|NULL|NULL|NULL|NULL\n"
+                           "default|day|2026-02-09|2026-02-09|zeta/y|zeta|unknown|100|60|40|"
+                           "NULL|NULL|NULL\n"
+                           "default|day|2026-02-11|2026-02-09|mistralai/x|mistralai|EU|101|"
+                           "NULL|NULL|NULL|NULL|NULL\n"
+                           "default|day|2026-02-15|2026-02-09|zeta/y|zeta|unknown|102|NULL|"
+                           "NULL|NULL|NULL|9\n"
+                           "default|day|2026-02-16|2026-02-16|mistralai/x|mistralai|EU|103|63|"
+                           "40|NULL|NULL|NULL\n"
+                           "default|week|2026-02-23|2026-02-23|other|other|other|7|NULL|NULL|"
+                           "NULL|NULL|NULL\n");
+    free(v);
+    v = sql_text(path, "SELECT * FROM usage_weekly ORDER BY week, model");
+    assert_string_equal(v, "default|1969-12-29|4|mistralai/x|mistralai|EU|212|0|0|0\n"
+                           "default|1969-12-29|4|zeta/y|zeta|unknown|210|106|66|40\n"
+                           "default|2026-02-09|3|mistralai/x|mistralai|EU|101|0|0|0\n"
+                           "default|2026-02-09|3|zeta/y|zeta|unknown|202|100|60|40\n"
+                           "default|2026-02-16|1|mistralai/x|mistralai|EU|103|103|63|40\n"
+                           "default|2026-02-23|7|other|other|other|7|0|0|0\n");
+    free(v);
+}
+
 /* A database made by an older tokstat (schema 1, without model aliases)
  * migrates forward on open and keeps its data. */
 static void test_migrate_from_version_1(void **state)
@@ -448,7 +598,7 @@ static void test_migrate_from_version_1(void **state)
 
     st = open_ok(path);
     db_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 4);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                                        "'model_aliases'"),
                      1);
@@ -1216,6 +1366,7 @@ int main(void)
         cmocka_unit_test(test_migrate_from_version_1),
         cmocka_unit_test(test_migrate_to_cells),
         cmocka_unit_test(test_migrate_computes_rollups),
+        cmocka_unit_test(test_migrate_to_views),
         cmocka_unit_test(test_dataset),
         cmocka_unit_test(test_model),
         cmocka_unit_test(test_upsert_within_one_import),

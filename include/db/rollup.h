@@ -1,0 +1,16 @@
+/* rollup.h - the weekly roll-ups (week_model, week_days, week_vendor) that
+ * reports read instead of every observation. */
+#ifndef TOKSTAT_DB_ROLLUP_H
+#define TOKSTAT_DB_ROLLUP_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+#include "db/db.h"
+
+/* Rebuilds the weekly roll-ups of dataset for the weeks containing the
+ * days from..to from its observations; an import calls it for the span its
+ * file covered, inside its transaction, before committing. */
+int db_rollup(struct db *st, int64_t dataset, int32_t from, int32_t to, struct ts_err *err);
+
+#endif

@@ -1,0 +1,134 @@
+/* internal.h - what the modules of the database layer share and nothing
+ * outside src/db/ sees: the handle, and the functions one module calls in
+ * another. Statements go through sql.h.
+ *
+ *   db.c       open, close, transactions, datasets
+ *   schema.c   the migrations, and taking a database to the current one
+ *   obs.c      the observation write path: model ids, the cell cache
+ *   rollup.c   the weekly roll-ups
+ *   imports.c  the imports table
+ *   prices.c   prices and catalogue aliases, both ways
+ *   vendors.c  vendor -> country: overrides, the shipped table, the map
+ *   status.c   what `tokstat status` shows
+ *   query.c    what the reports read
+ *   check.c    integrity, and roll-ups against their observations */
+#ifndef TOKSTAT_DB_INTERNAL_H
+#define TOKSTAT_DB_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/util.h"
+#include "db/cell.h"
+#include "db/db.h"
+#include "sql.h"
+
+/* Statements the handle keeps prepared once used (sql_reuse): those an
+ * import runs for each row or cell. */
+enum stmt_id {
+    ST_MODEL_GET,
+    ST_MODEL_ADD,
+    ST_CELL_GET,
+    ST_CELL_PUT,
+    ST_CELL_PUT_MANY,
+    ST_CELL_RANGE,
+    ST_SEEN_GET,
+    ST_SEEN_PUT,
+    ST_PRICE_PUT,
+    ST_ALIAS_PUT,
+    ST_COUNT
+};
+
+/* A model's week of one granularity in one dataset, as the import has it. */
+struct cell {
+    int64_t dataset, model;
+    int32_t week;
+    unsigned char used, gran, dirty;
+    unsigned char seen; /* bit d: day d's row was found unchanged by this import */
+    struct cell_slot s[CELL_DAYS];
+};
+
+struct cell_cache {
+    struct cell *t;
+    size_t cap, used;
+};
+
+/* The vendors view as a map: vendor -> countries[i]. */
+struct country_map {
+    struct ts_map index;
+    char **countries;
+    size_t n;
+};
+
+struct db {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[ST_COUNT]; /* NULL until first used */
+    int in_tx;
+    struct cell_cache cells; /* the import's cells, written when full and at the end */
+    /* The weeks that may have cells in the database, per granularity, for
+     * range_dataset: a cell outside them is new without a look. */
+    int64_t range_dataset;
+    struct {
+        int known, any;
+        int32_t lo, hi;
+    } range[2];
+    int64_t seen_cells;           /* cells this import recorded in temp.seen */
+    struct ts_map model_ids;      /* slug -> id, emptied when a transaction rolls back */
+    int64_t tx;                   /* transactions begun */
+    struct country_map countries; /* countries_load */
+    int64_t countries_tx;         /* the transaction they were read in; 0: none */
+};
+
+/* schema.c: takes the database to DB_SCHEMA_VERSION (in a transaction of
+ * its own); reads PRAGMA user_version. */
+int schema_migrate(struct db *st, struct ts_err *err);
+int schema_version(struct db *st, int *out, struct ts_err *err);
+
+/* obs.c: writes the import's cells kept in memory; forgets them (a
+ * rollback, or a new import). */
+int cells_flush(struct db *st, struct ts_err *err);
+void cells_forget(struct db *st);
+/* The error for a cell whose text cell_decode refuses. Returns -1. */
+int cell_damaged(struct ts_err *err, int64_t model, int32_t week);
+
+/* rollup.c: the tables a roll-up writes: those the reports read, or the
+ * scratch copies check.c compares them with. Only these fixed names reach
+ * the SQL. */
+enum rollup_target {
+    ROLLUP_STORED,
+    ROLLUP_SCRATCH,
+};
+#define STORED_MODEL   "main.week_model"
+#define STORED_DAYS    "main.week_days"
+#define STORED_VENDOR  "main.week_vendor"
+#define SCRATCH_MODEL  "temp.check_week_model"
+#define SCRATCH_DAYS   "temp.check_week_days"
+#define SCRATCH_VENDOR "temp.check_week_vendor"
+
+/* Rebuilds the roll-ups of dataset in target for the weeks containing the
+ * days from..to (db_rollup is this for ROLLUP_STORED). */
+int rollup_into(struct db *st, enum rollup_target target, int64_t dataset, int32_t from, int32_t to,
+                struct ts_err *err);
+/* The roll-ups of every dataset over all the weeks of its observations. */
+int rollup_all(struct db *st, enum rollup_target target, struct ts_err *err);
+
+/* vendors.c: replaces the shipped vendor table when the program's copy
+ * changed. */
+int vendors_refresh_shipped(struct db *st, struct ts_err *err);
+
+/* vendors.c: the vendors view's vendor -> country, read into st->countries
+ * for the queries that give many rows a country: once per transaction (a
+ * report asks twice, for its series and for its unmapped vendors), and
+ * again by each call outside one. */
+int countries_load(struct db *st, struct ts_err *err);
+/* The country of vendor in st->countries: "unknown" for a vendor the view
+ * does not list (a roll-up naming a vendor of no model). Valid until the
+ * map is forgotten. */
+const char *country_of(const struct db *st, const char *vendor);
+/* Frees the map: this handle changed the vendors or the models, or is
+ * closing. */
+void countries_forget(struct db *st);
+
+#endif

@@ -1,0 +1,260 @@
+/* schema.c - the schema's versions: the migrations, and taking a database
+ * to the current version when it is opened. */
+#include <stdio.h>
+
+#include "internal.h"
+
+/* migrations[i] takes the schema from version i to i + 1. A new version
+ * appends a migration here and never edits an earlier one. */
+static const char *const migrations[] = {
+    "CREATE TABLE datasets(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE);\n"
+    "CREATE TABLE models(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  slug TEXT NOT NULL UNIQUE,\n"
+    "  vendor TEXT NOT NULL);\n"
+    "CREATE INDEX models_vendor ON models(vendor);\n"
+    "CREATE TABLE imports(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  dataset_id INTEGER NOT NULL REFERENCES datasets(id),\n"
+    "  file TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL DEFAULT '',\n"
+    "  format TEXT NOT NULL,\n"
+    "  rows INTEGER NOT NULL DEFAULT 0,\n"
+    "  inserted INTEGER NOT NULL DEFAULT 0,\n"
+    "  updated INTEGER NOT NULL DEFAULT 0,\n"
+    "  unchanged INTEGER NOT NULL DEFAULT 0,\n"
+    "  prices INTEGER NOT NULL DEFAULT 0,\n"
+    "  as_of TEXT,\n"
+    "  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')));\n"
+    "CREATE INDEX imports_sha256 ON imports(sha256);\n"
+    "CREATE TABLE observations(\n"
+    "  dataset_id INTEGER NOT NULL REFERENCES datasets(id),\n"
+    "  granularity INTEGER NOT NULL CHECK (granularity IN (0, 1)),\n"
+    "  period INTEGER NOT NULL,\n"
+    "  model_id INTEGER NOT NULL REFERENCES models(id),\n"
+    "  total INTEGER NOT NULL CHECK (total >= 0),\n"
+    "  prompt INTEGER,\n"
+    "  completion INTEGER,\n"
+    "  reasoning INTEGER,\n"
+    "  cached INTEGER,\n"
+    "  requests INTEGER,\n"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id),\n"
+    "  PRIMARY KEY (dataset_id, granularity, period, model_id)) WITHOUT ROWID;\n"
+    "CREATE TABLE prices(\n"
+    "  model TEXT NOT NULL,\n"
+    "  valid_from INTEGER NOT NULL,\n"
+    "  source TEXT NOT NULL,\n"
+    "  prompt INTEGER,\n"
+    "  completion INTEGER,\n"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id),\n"
+    "  PRIMARY KEY (model, valid_from, source)) WITHOUT ROWID;\n"
+    "CREATE TABLE vendors_shipped(\n"
+    "  vendor TEXT PRIMARY KEY,\n"
+    "  country TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL DEFAULT '') WITHOUT ROWID;\n"
+    "CREATE TABLE vendors_user(\n"
+    "  vendor TEXT PRIMARY KEY,\n"
+    "  country TEXT NOT NULL,\n"
+    "  set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))) WITHOUT ROWID;\n"
+    "CREATE VIEW vendor_country AS\n"
+    "  SELECT vendor, country FROM vendors_user\n"
+    "  UNION ALL\n"
+    "  SELECT vendor, country FROM vendors_shipped\n"
+    "   WHERE vendor NOT IN (SELECT vendor FROM vendors_user);\n"
+    "CREATE TABLE meta(\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL) WITHOUT ROWID;\n",
+
+    /* Version 2: the model catalogue's ids (anthropic/claude-opus-4.6) for
+     * the models their prices are kept under (anthropic/claude-4.6-opus-
+     * 20260205), so that users can name a model either way. */
+    "CREATE TABLE model_aliases(\n"
+    "  alias TEXT PRIMARY KEY,\n"
+    "  model TEXT NOT NULL,\n"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id)) WITHOUT ROWID;\n",
+
+    /* Version 3: weekly roll-ups kept at import time, so that reports read
+     * a few rows a week instead of every day of every model. A week comes
+     * from its daily rows when it has any, else from its weekly rows;
+     * split_tokens are the tokens of the rows that give both prompt and
+     * completion tokens, whose sums prompt and completion are. */
+    "CREATE TABLE week_model(\n"
+    "  dataset_id INTEGER NOT NULL,\n"
+    "  week INTEGER NOT NULL,\n"
+    "  model_id INTEGER NOT NULL,\n"
+    "  tokens INTEGER NOT NULL,\n"
+    "  split_tokens INTEGER NOT NULL,\n"
+    "  prompt INTEGER NOT NULL,\n"
+    "  completion INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (dataset_id, week, model_id)) WITHOUT ROWID;\n"
+    "CREATE TABLE week_days(\n"
+    "  dataset_id INTEGER NOT NULL,\n"
+    "  week INTEGER NOT NULL,\n"
+    "  days INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (dataset_id, week)) WITHOUT ROWID;\n"
+    "CREATE TABLE week_vendor(\n"
+    "  dataset_id INTEGER NOT NULL,\n"
+    "  week INTEGER NOT NULL,\n"
+    "  vendor TEXT NOT NULL,\n"
+    "  tokens INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (dataset_id, week, vendor)) WITHOUT ROWID;\n",
+
+    /* Version 4: observations kept a model's week to a row (cell.h): a
+     * seventh of the B-tree entries to write and to read back for the
+     * roll-ups. The observations view shows them one row each, as the
+     * table did. Slots are [total, import_id, prompt, completion,
+     * reasoning, cached, requests] without trailing nulls; a daily row's
+     * slot is its day of the week, Monday first. */
+    "CREATE TABLE obs_week(\n"
+    "  dataset_id INTEGER NOT NULL,\n"
+    "  granularity INTEGER NOT NULL CHECK (granularity IN (0, 1)),\n"
+    "  week INTEGER NOT NULL,\n"
+    "  model_id INTEGER NOT NULL,\n"
+    "  n INTEGER NOT NULL,\n"
+    "  days TEXT NOT NULL,\n"
+    "  PRIMARY KEY (dataset_id, granularity, week, model_id)) WITHOUT ROWID;\n"
+    "INSERT INTO obs_week(dataset_id, granularity, week, model_id, n, days)\n"
+    "  SELECT dataset_id, granularity, week, model_id, COUNT(*),\n"
+    "    CASE granularity WHEN 1 THEN json_array(json(MAX(slot)))\n"
+    "    ELSE json_array(json(MAX(IIF(d = 0, slot, NULL))), json(MAX(IIF(d = 1, slot, NULL))),\n"
+    "      json(MAX(IIF(d = 2, slot, NULL))), json(MAX(IIF(d = 3, slot, NULL))),\n"
+    "      json(MAX(IIF(d = 4, slot, NULL))), json(MAX(IIF(d = 5, slot, NULL))),\n"
+    "      json(MAX(IIF(d = 6, slot, NULL)))) END\n"
+    "  FROM (SELECT dataset_id, granularity, model_id,\n"
+    "          IIF(granularity = 1, period, period - (period % 7 + 10) % 7) AS week,\n"
+    "          IIF(granularity = 1, 0, (period % 7 + 10) % 7) AS d,\n"
+    "          CASE WHEN requests IS NOT NULL THEN json_array(total, import_id, prompt,\n"
+    "                 completion, reasoning, cached, requests)\n"
+    "               WHEN cached IS NOT NULL THEN json_array(total, import_id, prompt,\n"
+    "                 completion, reasoning, cached)\n"
+    "               WHEN reasoning IS NOT NULL THEN json_array(total, import_id, prompt,\n"
+    "                 completion, reasoning)\n"
+    "               WHEN completion IS NOT NULL THEN json_array(total, import_id, prompt,\n"
+    "                 completion)\n"
+    "               WHEN prompt IS NOT NULL THEN json_array(total, import_id, prompt)\n"
+    "               ELSE json_array(total, import_id) END AS slot\n"
+    "        FROM observations)\n"
+    "  GROUP BY dataset_id, granularity, week, model_id;\n"
+    "DROP TABLE observations;\n"
+    "CREATE VIEW observations(dataset_id, granularity, period, model_id, total, prompt,\n"
+    "    completion, reasoning, cached, requests, import_id) AS\n"
+    "  SELECT o.dataset_id, o.granularity, o.week + j.key, o.model_id, j.value ->> 0,\n"
+    "    j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,\n"
+    "    j.value ->> 1\n"
+    "  FROM obs_week o, json_each(o.days) j WHERE j.type = 'array';\n",
+
+    /* Version 5: the database as an interface for people who open it with
+     * sqlite3, Datasette or DuckDB: views with names and ISO dates beside
+     * the ids and day numbers, and the vendor -> country rule stated once,
+     * in the vendors view, which tokstat reads too. A day number d (days
+     * since 1970-01-01, negative before) is the Julian day 2440587.5 + d,
+     * which date() takes as it is. The vendors view joins three disjoint
+     * sets with UNION ALL, each vendor of the models looked up once: a
+     * UNION would build temporary b-trees to merge them each time it is
+     * read (twice a report). */
+    "DROP VIEW vendor_country;\n"
+    "CREATE VIEW vendors(vendor, country, name, source, shipped_country) AS\n"
+    "  -- Every vendor the database knows (shipped, set by a user, or of a\n"
+    "  -- model) and its country: a user's mapping over the shipped one; the\n"
+    "  -- bucket of unlisted models, 'other', in country 'other'; 'unknown'\n"
+    "  -- without a mapping. source is 'user', 'shipped' or NULL (unmapped);\n"
+    "  -- shipped_country is the shipped country under a user's mapping.\n"
+    "  SELECT v.vendor,\n"
+    "    CASE WHEN v.vendor = 'other' THEN 'other'\n"
+    "         ELSE COALESCE(u.country, s.country, 'unknown') END,\n"
+    "    COALESCE(s.name, ''),\n"
+    "    CASE WHEN u.vendor IS NOT NULL THEN 'user'\n"
+    "         WHEN s.vendor IS NOT NULL THEN 'shipped' END,\n"
+    "    IIF(u.vendor IS NOT NULL, s.country, NULL)\n"
+    "  FROM (SELECT vendor FROM vendors_shipped\n"
+    "        UNION ALL SELECT vendor FROM vendors_user\n"
+    "         WHERE vendor NOT IN (SELECT vendor FROM vendors_shipped)\n"
+    "        UNION ALL SELECT vendor FROM (SELECT DISTINCT vendor FROM models)\n"
+    "         WHERE vendor NOT IN (SELECT vendor FROM vendors_shipped)\n"
+    "           AND vendor NOT IN (SELECT vendor FROM vendors_user)) v\n"
+    "  LEFT JOIN vendors_user u ON u.vendor = v.vendor\n"
+    "  LEFT JOIN vendors_shipped s ON s.vendor = v.vendor;\n"
+    "CREATE VIEW usage(dataset, period, date, week, model, vendor, country, total_tokens,\n"
+    "    prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, requests) AS\n"
+    "  -- One row per observation. period is 'day' or 'week'; date is the\n"
+    "  -- day, or the Monday of a weekly row's ISO week; week is the Monday\n"
+    "  -- (ISO 8601 dates). A week is read from its daily rows when it has\n"
+    "  -- any, else from its weekly rows: never add the two.\n"
+    "  SELECT d.name, IIF(o.granularity = 0, 'day', 'week'),\n"
+    "    date(2440587.5 + o.week + j.key), date(2440587.5 + o.week),\n"
+    "    m.slug, m.vendor, v.country, j.value ->> 0, j.value ->> 2, j.value ->> 3,\n"
+    "    j.value ->> 4, j.value ->> 5, j.value ->> 6\n"
+    "  FROM obs_week o, json_each(o.days) j\n"
+    "  JOIN datasets d ON d.id = o.dataset_id\n"
+    "  JOIN models m ON m.id = o.model_id\n"
+    "  JOIN vendors v ON v.vendor = m.vendor\n"
+    "  WHERE j.type = 'array';\n"
+    "CREATE VIEW usage_weekly(dataset, week, days, model, vendor, country, tokens,\n"
+    "    split_tokens, prompt_tokens, completion_tokens) AS\n"
+    "  -- The weekly roll-ups the reports read: tokens per ISO week (the\n"
+    "  -- Monday) and model, from the week's daily rows when it has any (days\n"
+    "  -- of them, 1-7), else from its weekly rows (days 7). split_tokens are\n"
+    "  -- the tokens of the rows that give prompt and completion tokens, whose\n"
+    "  -- sums prompt_tokens and completion_tokens are.\n"
+    "  SELECT d.name, date(2440587.5 + u.week), w.days, m.slug, m.vendor, v.country,\n"
+    "    u.tokens, u.split_tokens, u.prompt, u.completion\n"
+    "  FROM week_model u\n"
+    "  JOIN datasets d ON d.id = u.dataset_id\n"
+    "  LEFT JOIN week_days w ON w.dataset_id = u.dataset_id AND w.week = u.week\n"
+    "  JOIN models m ON m.id = u.model_id\n"
+    "  JOIN vendors v ON v.vendor = m.vendor;\n",
+};
+
+/* The first version whose roll-ups an older database must be given. */
+#define ROLLUP_VERSION 3
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+_Static_assert(NMIGRATIONS == DB_SCHEMA_VERSION, "a migration for each schema version");
+
+int schema_version(struct db *st, int *out, struct ts_err *err)
+{
+    struct sql q;
+
+    *out = 0;
+    sql_prepare(&q, st->db, "PRAGMA user_version", "reading the schema version");
+    if (sql_row(&q))
+        *out = sql_col_int(&q, 0);
+    return sql_done(&q, err);
+}
+
+/* Takes the schema to NMIGRATIONS; a database from before the roll-ups
+ * gets them computed from its observations in the same transaction. */
+int schema_migrate(struct db *st, struct ts_err *err)
+{
+    int version;
+
+    if (schema_version(st, &version, err) < 0)
+        return -1;
+    if (version > NMIGRATIONS)
+        return ts_err_set(err, "database schema version %d is newer than this tokstat (%d)",
+                          version, NMIGRATIONS);
+    if (version == NMIGRATIONS)
+        return 0;
+    if (db_begin(st, err) < 0)
+        return -1;
+    /* Re-read under the write lock: another process may have migrated. */
+    if (schema_version(st, &version, err) < 0)
+        goto fail;
+    int from = version;
+    for (; version < NMIGRATIONS; version++) {
+        char pragma[64];
+        if (sql_exec(st->db, migrations[version], err) < 0)
+            goto fail;
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version + 1);
+        if (sql_exec(st->db, pragma, err) < 0)
+            goto fail;
+    }
+    if (from > 0 && from < ROLLUP_VERSION && rollup_all(st, ROLLUP_STORED, err) < 0)
+        goto fail;
+    return db_commit(st, err);
+fail:
+    db_rollback(st);
+    return -1;
+}
