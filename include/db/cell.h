@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/err.h"
 #include "core/util.h"
 
 #define CELL_DAYS   7
@@ -41,5 +42,9 @@ void cell_encode(const struct cell_slot *s, int nslots, struct ts_buf *out);
  * an array (a damaged database). A shorter array leaves the last slots
  * empty. */
 int cell_decode(const char *text, size_t len, struct cell_slot *s, int nslots);
+
+/* The message for a cell that cannot be read: "database: damaged
+ * observations of model M in the week of day D". Returns -1. */
+int cell_damaged(struct ts_err *err, int64_t model, int32_t week);
 
 #endif

@@ -71,8 +71,7 @@ static int print_report(struct cmd_env *env, const struct check_report *r, int r
         fputs("roll-ups: ok\n", env->out);
     else
         fprintf(env->out, "roll-ups: %zu %s from the observations%s\n", r->rollups_wrong,
-                r->rollups_wrong == 1 ? "week differs" : "weeks differ",
-                repair ? ", rebuilt" : "");
+                r->rollups_wrong == 1 ? "week differs" : "weeks differ", repair ? ", rebuilt" : "");
     for (; i < r->nproblems; i++)
         fprintf(env->out, "  %s\n", r->problems[i]);
     if (!r->integrity_ok)

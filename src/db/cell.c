@@ -142,3 +142,9 @@ int cell_decode(const char *text, size_t len, struct cell_slot *s, int nslots)
     skip_ws(&r);
     return r.p == r.end ? 0 : -1;
 }
+
+int cell_damaged(struct ts_err *err, int64_t model, int32_t week)
+{
+    return ts_err_set(err, "database: damaged observations of model %lld in the week of day %ld",
+                      (long long)model, (long)week);
+}

@@ -1,5 +1,5 @@
 /* db.c - the handle: opening (the file, its folder, WAL, the schema),
- * closing, transactions, and datasets. */
+ * closing, and datasets. */
 #include "db/db.h"
 
 #include <errno.h>
@@ -106,44 +106,6 @@ void db_close(struct db *st)
     countries_forget(st);
     free(st->cells.t);
     free(st);
-}
-
-int db_begin(struct db *st, struct ts_err *err)
-{
-    if (sql_exec(st->db, "BEGIN IMMEDIATE", err) < 0)
-        return -1;
-    st->in_tx = 1;
-    st->tx++;
-    return 0;
-}
-
-int db_begin_read(struct db *st, struct ts_err *err)
-{
-    /* BEGIN is deferred: the first read takes the snapshot. */
-    if (sql_exec(st->db, "BEGIN", err) < 0)
-        return -1;
-    st->in_tx = 1;
-    st->tx++;
-    return 0;
-}
-
-int db_commit(struct db *st, struct ts_err *err)
-{
-    if (cells_flush(st, err) < 0 || sql_exec(st->db, "COMMIT", err) < 0) {
-        db_rollback(st);
-        return -1;
-    }
-    st->in_tx = 0;
-    return 0;
-}
-
-void db_rollback(struct db *st)
-{
-    if (st->in_tx || !sqlite3_get_autocommit(st->db))
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-    st->in_tx = 0;
-    ts_map_clear(&st->model_ids); /* models added in the transaction are gone */
-    cells_forget(st);
 }
 
 int db_dataset(struct db *st, const char *name, int create, int64_t *out, struct ts_err *err)

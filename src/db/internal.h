@@ -2,13 +2,15 @@
  * outside src/db/ sees: the handle, and the functions one module calls in
  * another. Statements go through sql.h.
  *
- *   db.c       open, close, transactions, datasets
+ *   db.c       open, close, datasets
+ *   tx.c       transactions
  *   schema.c   the migrations, and taking a database to the current one
  *   obs.c      the observation write path: model ids, the cell cache
+ *   cell.c     a model's week as the text of one row
  *   rollup.c   the weekly roll-ups
  *   imports.c  the imports table
- *   prices.c   prices and catalogue aliases, both ways
- *   vendors.c  vendor -> country: overrides, the shipped table, the map
+ *   price_history.c  prices and catalogue aliases, both ways
+ *   countries.c  vendor -> country: overrides, the shipped table, the map
  *   status.c   what `tokstat status` shows
  *   query.c    what the reports read
  *   check.c    integrity, and roll-ups against their observations */
@@ -91,7 +93,6 @@ int schema_version(struct db *st, int *out, struct ts_err *err);
 int cells_flush(struct db *st, struct ts_err *err);
 void cells_forget(struct db *st);
 /* The error for a cell whose text cell_decode refuses. Returns -1. */
-int cell_damaged(struct ts_err *err, int64_t model, int32_t week);
 
 /* rollup.c: the tables a roll-up writes: those the reports read, or the
  * scratch copies check.c compares them with. Only these fixed names reach
@@ -114,11 +115,11 @@ int rollup_into(struct db *st, enum rollup_target target, int64_t dataset, int32
 /* The roll-ups of every dataset over all the weeks of its observations. */
 int rollup_all(struct db *st, enum rollup_target target, struct ts_err *err);
 
-/* vendors.c: replaces the shipped vendor table when the program's copy
+/* countries.c: replaces the shipped vendor table when the program's copy
  * changed. */
 int vendors_refresh_shipped(struct db *st, struct ts_err *err);
 
-/* vendors.c: the vendors view's vendor -> country, read into st->countries
+/* countries.c: the vendors view's vendor -> country, read into st->countries
  * for the queries that give many rows a country: once per transaction (a
  * report asks twice, for its series and for its unmapped vendors), and
  * again by each call outside one. */

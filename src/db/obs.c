@@ -77,7 +77,7 @@ int db_model(struct db *st, const char *slug, const char *vendor, int64_t *out, 
         if (sql_done(&q, err) < 0)
             return -1;
         *out = sqlite3_last_insert_rowid(st->db);
-        countries_forget(st); /* a vendor may be new */
+        st->countries_tx = 0; /* a vendor may be new: the map is read again */
     }
     ts_map_put(&st->model_ids, slug, *out);
     return 0;
@@ -98,12 +98,6 @@ static uint64_t cell_hash(int64_t dataset, int gran, int32_t week, int64_t model
 static int64_t cell_seen_key(const struct cell *c)
 {
     return ((int64_t)(c->week + (1 << 22)) << 32) | (c->model << 1) | c->gran;
-}
-
-int cell_damaged(struct ts_err *err, int64_t model, int32_t week)
-{
-    return ts_err_set(err, "database: damaged observations of model %lld in the week of day %ld",
-                      (long long)model, (long)week);
 }
 
 static int model_id_ok(const struct observation *o, struct ts_err *err)
