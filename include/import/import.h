@@ -32,8 +32,19 @@ struct import_opts {
         TS_FMT_AUTO, -1, 0, NULL                                                                   \
     }
 
-/* CSV with a header row; separator ',' ';' or tab detected from the header;
- * RFC 4180 quoting; CRLF or LF. Columns by name (field_lookup). */
+/* The format of in, from its first bytes, when *fmt is TS_FMT_AUTO (else
+ * *fmt stays): TS_FMT_CSV, TS_FMT_JSONL, or TS_FMT_JSON for any whole JSON
+ * document, whose shape import_read recognises. Returns 0, or -1 with err
+ * set (a read error, empty input). */
+int import_detect(struct ts_input *in, enum ts_format *fmt, struct ts_err *err);
+
+/* Reads the whole input with the importer of *fmt (CSV, JSON Lines, or a
+ * JSON document, whose shape then goes into *fmt). */
+int import_read(struct ts_input *in, enum ts_format *fmt, const struct import_opts *o,
+                const struct ts_sink *sink, struct ts_err *err);
+
+/* The importers themselves. CSV with a header row; separator ',' ';' or tab detected from the
+ * header; RFC 4180 quoting; CRLF or LF. Columns by name (field_lookup). */
 int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
                struct ts_err *err);
 

@@ -139,33 +139,6 @@ static void print_summary(struct cmd_env *env, const char *file, const struct in
     fputc('\n', env->out);
 }
 
-/* The format of in, from its first bytes, unless forced. Detection only
- * tells CSV, JSON Lines and JSON documents apart; a document's shape is
- * recognised by import_json_doc. */
-static int detect(struct ts_input *in, enum ts_format *fmt, struct ts_err *err)
-{
-    size_t len;
-    const char *head;
-
-    if (*fmt != TS_FMT_AUTO)
-        return 0;
-    if (!(head = input_peek(in, INPUT_PEEK_MAX, &len)))
-        return ts_err_set(err, "read error: %s", strerror(in->error));
-    return format_sniff(head, len, fmt, err);
-}
-
-/* Reads the whole input through the importer of *fmt; a document's shape
- * (*fmt) is known once it is read. */
-static int read_records(struct ts_input *in, enum ts_format *fmt, const struct import_opts *o,
-                        const struct ts_sink *sink, struct ts_err *err)
-{
-    if (*fmt == TS_FMT_CSV)
-        return import_csv(in, o, sink, err);
-    if (*fmt == TS_FMT_JSONL)
-        return import_jsonl(in, o, sink, err);
-    return import_json_doc(in, o, sink, fmt, err);
-}
-
 /* Wraps sink so that the progress bar moves with the records. */
 static void tick_wrap(struct tick_sink *t, struct ts_sink *sink, struct progress *pg,
                       const struct ts_input *in)
@@ -222,7 +195,7 @@ static int import_one(struct cmd_env *env, struct db *db, const char *name,
         in.on_read = on_read;
         in.on_read_ctx = &pg;
     }
-    if (detect(&in, &fmt, &err) < 0 || db_begin(db, &err) < 0)
+    if (import_detect(&in, &fmt, &err) < 0 || db_begin(db, &err) < 0)
         goto fail;
     in_tx = 1;
     if (db_dataset(db, a->dataset, 1, &ig.imp.dataset, &err) < 0)
@@ -238,7 +211,7 @@ static int import_one(struct cmd_env *env, struct db *db, const char *name,
         sink.as_of(sink.ctx, a->as_of);
         ig.as_of_fixed = 1; /* the user's word over the file's */
     }
-    if (read_records(&in, &fmt, &a->opts, &sink, &err) < 0)
+    if (import_read(&in, &fmt, &a->opts, &sink, &err) < 0)
         goto fail;
     ig.imp.format = format_name(fmt);
     if ((seen_before = finish_file(db, &in, &ig, seen, &err)) < 0)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/record.h"
+#include "core/series.h"
 
 void price_book_add(struct price_book *b, const char *model, int32_t valid_from, int snapshot,
                     int64_t prompt, int64_t completion)

@@ -1,5 +1,5 @@
-/* columns.c - the columns every report chooses from, the sheet that
- * fills them, and the titles, headings and parameters of the reports. */
+/* report.c - what every report shares: the columns it chooses from, the
+ * sheet that fills them, and the titles, headings and parameters. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* common.c - messages, the database's path and opening it: what every
+/* cmd.c - messages, the database's path and opening it: what every
  * command does the same way. */
 #include <stdarg.h>
 #include <stdlib.h>
