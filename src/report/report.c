@@ -1,5 +1,7 @@
 /* report.c - what every report shares: the columns it chooses from, the
  * sheet that fills them, and the titles, headings and parameters. */
+#include "report/report.h"
+
 #include <stdio.h>
 #include <string.h>
 
