@@ -76,13 +76,7 @@ static void growth_week(const struct series *s, size_t w, const struct report_re
     week_heading(series_week(s, w), s->days[w], head, sizeof(head));
     for (size_t i = 0; i < k; i++) {
         const struct series_group *g = &s->groups[idx[i]];
-        size_t r = sheet_add(sh);
-        sheet_int(sh, r, C_WEEK, series_week(s, w));
-        sheet_int(sh, r, C_DAYS, s->days[w]);
-        sheet_text(sh, r, C_HEAD, head);
-        sheet_text(sh, r, C_GROUP, g->name);
-        sheet_text(sh, r, C_COUNTRY, g->country);
-        sheet_int(sh, r, C_TOKENS, g->tokens[w]);
+        size_t r = sheet_group_row(sh, s, w, head, g);
         if (prev_known) {
             sheet_int(sh, r, C_PREV, g->tokens[w - 1]);
             sheet_growth(sh, r, C_GROWTH, g->tokens[w], g->tokens[w - 1]);

@@ -97,6 +97,20 @@ void sheet_real(struct sheet *sh, size_t r, enum col_id c, double v)
         rowset_set_real(sh->rs, r, (size_t)sh->map[c], v);
 }
 
+size_t sheet_group_row(struct sheet *sh, const struct series *s, size_t w, const char *head,
+                       const struct series_group *g)
+{
+    size_t r = sheet_add(sh);
+
+    sheet_int(sh, r, C_WEEK, series_week(s, w));
+    sheet_int(sh, r, C_DAYS, s->days[w]);
+    sheet_text(sh, r, C_HEAD, head);
+    sheet_text(sh, r, C_GROUP, g->name);
+    sheet_text(sh, r, C_COUNTRY, g->country);
+    sheet_int(sh, r, C_TOKENS, g->tokens[w]);
+    return r;
+}
+
 void sheet_growth(struct sheet *sh, size_t r, enum col_id c, int64_t cur, int64_t prev)
 {
     double g;

@@ -22,15 +22,9 @@ static void share_week(const struct series *s, size_t w, const struct report_req
     week_heading(series_week(s, w), s->days[w], head, sizeof(head));
     for (size_t i = 0; i < n; i++) {
         const struct series_group *g = &s->groups[idx[i]];
-        size_t r = sheet_add(sh);
-        sheet_int(sh, r, C_WEEK, series_week(s, w));
-        sheet_int(sh, r, C_DAYS, s->days[w]);
-        sheet_text(sh, r, C_HEAD, head);
+        size_t r = sheet_group_row(sh, s, w, head, g);
         if (!g->is_other)
             sheet_int(sh, r, C_RANK, ++rank);
-        sheet_text(sh, r, C_GROUP, g->name);
-        sheet_text(sh, r, C_COUNTRY, g->country);
-        sheet_int(sh, r, C_TOKENS, g->tokens[w]);
         double share = metrics_share(g->tokens[w], denom);
         sheet_real(sh, r, C_SHARE, share);
         if (have_prev)

@@ -69,6 +69,10 @@ size_t sheet_add(struct sheet *sh); /* a new row of empty cells */
 void sheet_text(struct sheet *sh, size_t r, enum col_id c, const char *v);
 void sheet_int(struct sheet *sh, size_t r, enum col_id c, int64_t v);
 void sheet_real(struct sheet *sh, size_t r, enum col_id c, double v);
+/* A new row for group g in week w of s (heading head): its week, days,
+ * heading, name, country and tokens. */
+size_t sheet_group_row(struct sheet *sh, const struct series *s, size_t w, const char *head,
+                       const struct series_group *g);
 /* A growth rate cur / prev - 1, "new" from zero, nothing when both are 0. */
 void sheet_growth(struct sheet *sh, size_t r, enum col_id c, int64_t cur, int64_t prev);
 

@@ -122,14 +122,8 @@ static void top_week(const struct series *s, size_t w, const struct report_reque
     for (size_t i = 0; i < k->shown; i++) {
         const struct series_group *g = &s->groups[idx[i]];
         cumul += g->tokens[w];
-        r = sheet_add(sh);
-        sheet_int(sh, r, C_WEEK, series_week(s, w));
-        sheet_int(sh, r, C_DAYS, s->days[w]);
-        sheet_text(sh, r, C_HEAD, head);
+        r = sheet_group_row(sh, s, w, head, g);
         sheet_int(sh, r, C_RANK, (int64_t)i + 1);
-        sheet_text(sh, r, C_GROUP, g->name);
-        sheet_text(sh, r, C_COUNTRY, g->country);
-        sheet_int(sh, r, C_TOKENS, g->tokens[w]);
         sheet_real(sh, r, C_SHARE, metrics_share(g->tokens[w], denom));
         sheet_real(sh, r, C_CUMUL, metrics_share(cumul, denom));
         sheet_real(sh, r, C_CR, k->cr);
