@@ -30,8 +30,10 @@ const char *group_by_name(enum group_by by);
 
 /* A week with data. */
 struct week_days {
-    int32_t week; /* the Monday */
-    int days;     /* days of daily data (1-7), or 7 for a week of weekly data */
+    int32_t week;  /* the Monday */
+    int days;      /* days of daily data (1-7), or 7 for a week of weekly data */
+    unsigned mask; /* the weekdays with data: bit 0 Monday ... bit 6 Sunday (127 for weekly) */
+    int full;      /* its total is the whole market (it has the other bucket), not the listed */
 };
 
 /* Tokens per week and group for the weeks from..to (Mondays, inclusive):

@@ -21,7 +21,7 @@
 
 #include "core/err.h"
 
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 
 struct db;
 

@@ -9,10 +9,12 @@
 #include "core/price_book.h"
 #include "db/db.h"
 
-/* A model's price from valid_from on, from a source ("catalogue" or
- * "snapshot"); prices in pico-USD per token, TS_ABSENT = unknown. */
+/* A model's price from valid_from on, from a source ("catalogue", global:
+ * dataset 0; or "snapshot", of the dataset it was imported into); prices
+ * in pico-USD per token, TS_ABSENT = unknown. */
 int db_price_put(struct db *st, const char *model, int32_t valid_from, const char *source,
-                 int64_t prompt, int64_t completion, int64_t import_id, struct ts_err *err);
+                 int64_t dataset, int64_t prompt, int64_t completion, int64_t import_id,
+                 struct ts_err *err);
 
 /* Records that the catalogue id alias (e.g. anthropic/claude-opus-4.6)
  * names the model whose prices are kept as model. */

@@ -21,7 +21,7 @@
 #include "internal.h"
 
 #define MODEL_COLS  "dataset_id, week, model_id, tokens, split_tokens, prompt, completion"
-#define DAYS_COLS   "dataset_id, week, days"
+#define DAYS_COLS   "dataset_id, week, days, mask, full"
 #define VENDOR_COLS "dataset_id, week, vendor, tokens"
 
 /* The scratch tables: the stored ones' columns and keys (schema.c). */
@@ -34,7 +34,8 @@ static const char scratch_create_sql[] =
     " prompt INTEGER NOT NULL, completion INTEGER NOT NULL,"
     " PRIMARY KEY (dataset_id, week, model_id)) WITHOUT ROWID;"
     "CREATE TABLE " SCRATCH_DAYS "(dataset_id INTEGER NOT NULL, week INTEGER NOT NULL,"
-    " days INTEGER NOT NULL, PRIMARY KEY (dataset_id, week)) WITHOUT ROWID;"
+    " days INTEGER NOT NULL, mask INTEGER NOT NULL DEFAULT 127,"
+    " full INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (dataset_id, week)) WITHOUT ROWID;"
     "CREATE TABLE " SCRATCH_VENDOR "(dataset_id INTEGER NOT NULL, week INTEGER NOT NULL,"
     " vendor TEXT NOT NULL, tokens INTEGER NOT NULL,"
     " PRIMARY KEY (dataset_id, week, vendor)) WITHOUT ROWID;";

@@ -7,11 +7,12 @@
 #include "internal.h"
 
 int db_price_put(struct db *st, const char *model, int32_t valid_from, const char *source,
-                 int64_t prompt, int64_t completion, int64_t import_id, struct ts_err *err)
+                 int64_t dataset, int64_t prompt, int64_t completion, int64_t import_id,
+                 struct ts_err *err)
 {
     static const char sql[] =
-        "INSERT INTO prices(model, valid_from, source, prompt, completion, import_id)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(model, valid_from, source)"
+        "INSERT INTO prices(model, valid_from, source, dataset_id, prompt, completion, import_id)"
+        " VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6) ON CONFLICT(model, valid_from, source, dataset_id)"
         " DO UPDATE SET prompt = excluded.prompt, completion = excluded.completion,"
         " import_id = excluded.import_id";
     struct sql q;
@@ -23,6 +24,7 @@ int db_price_put(struct db *st, const char *model, int32_t valid_from, const cha
     sql_bind_opt(&q, 4, prompt);
     sql_bind_opt(&q, 5, completion);
     sql_bind_int64(&q, 6, import_id);
+    sql_bind_int64(&q, 7, dataset);
     sql_row(&q);
     return sql_done(&q, err);
 }

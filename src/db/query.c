@@ -24,7 +24,7 @@ static int weeks_read(struct db *st, int64_t dataset, int32_t from, int32_t to,
     *out = NULL;
     *n = 0;
     sql_prepare(&q, st->db,
-                "SELECT week, days FROM week_days WHERE dataset_id = ?1"
+                "SELECT week, days, mask, full FROM week_days WHERE dataset_id = ?1"
                 " AND week BETWEEN ?2 AND ?3 ORDER BY week",
                 "reading weeks");
     sql_bind_int64(&q, 1, dataset);
@@ -37,6 +37,8 @@ static int weeks_read(struct db *st, int64_t dataset, int32_t from, int32_t to,
         }
         (*out)[*n].week = (int32_t)sql_col_int64(&q, 0);
         (*out)[*n].days = sql_col_int(&q, 1);
+        (*out)[*n].mask = (unsigned)sql_col_int(&q, 2);
+        (*out)[*n].full = sql_col_int(&q, 3);
         (*n)++;
     }
     if (sql_done(&q, err) < 0) {

@@ -29,7 +29,12 @@
 #define ROLL_ROWS32 ROLL_ROWS16 "," ROLL_ROWS16
 #define ROLL_ROWS64 ROLL_ROWS32 "," ROLL_ROWS32
 
-#define HAS_SPLIT "o.prompt IS NOT NULL AND o.completion IS NOT NULL"
+/* A row gives a split when it gives prompt and completion tokens, unless
+ * both are 0 for tokens that are not: that is no split (a dump that knows
+ * none writes zeros), not a split of zero. */
+#define HAS_SPLIT                                                                                  \
+    "o.prompt IS NOT NULL AND o.completion IS NOT NULL"                                            \
+    " AND NOT (o.prompt = 0 AND o.completion = 0 AND o.total > 0)"
 
 /* The statements of a roll-up into the tables M (week_model), D
  * (week_days) and V (week_vendor). */
@@ -40,7 +45,8 @@
 #define MODEL_INSERT(M)                                                                            \
     "INSERT INTO " M "(dataset_id, week, model_id, tokens, split_tokens, prompt, completion)"      \
     " VALUES "
-#define DAYS_SQL(D)   "INSERT INTO " D "(dataset_id, week, days) VALUES (?1, ?2, ?3)"
+#define DAYS_SQL(D)                                                                                \
+    "INSERT INTO " D "(dataset_id, week, days, mask, full) VALUES (?1, ?2, ?3, ?4, ?5)"
 #define VENDOR_SQL(V) "INSERT INTO " V "(dataset_id, week, vendor, tokens) VALUES (?1, ?2, ?3, ?4)"
 /* The weeks without daily rows (no week_days row yet): their weekly rows. */
 #define WEEKLY_SQL(M, D)                                                                           \
@@ -51,8 +57,11 @@
     " WHERE o.dataset_id = ?1 AND o.granularity = 1 AND o.period BETWEEN ?2 AND ?3"                \
     "  AND NOT EXISTS (SELECT 1 FROM " D " d WHERE d.dataset_id = o.dataset_id"                    \
     "   AND d.week = o.period);"                                                                   \
-    "INSERT INTO " D "(dataset_id, week, days)"                                                    \
-    " SELECT DISTINCT o.dataset_id, o.period, 7 FROM observations o"                               \
+    "INSERT INTO " D "(dataset_id, week, days, mask, full)"                                        \
+    " SELECT DISTINCT o.dataset_id, o.period, 7, 127, EXISTS (SELECT 1 FROM observations x"        \
+    "   JOIN models m ON m.id = x.model_id WHERE x.dataset_id = o.dataset_id"                      \
+    "   AND x.granularity = 1 AND x.period = o.period AND m.slug = 'other')"                       \
+    " FROM observations o"                                                                         \
     " WHERE o.dataset_id = ?1 AND o.granularity = 1 AND o.period BETWEEN ?2 AND ?3"                \
     "  AND NOT EXISTS (SELECT 1 FROM " D " d WHERE d.dataset_id = o.dataset_id"                    \
     "   AND d.week = o.period);"
@@ -117,9 +126,11 @@ struct rollup {
     struct vendor_sums vs;
     struct roll pend[ROLL_MANY]; /* week_model rows not written yet */
     size_t npend;
-    int have; /* a week is open: */
+    int64_t other; /* the model id of the other bucket, or -1 */
+    int have;      /* a week is open: */
     int32_t week;
     unsigned mask; /* its days with a row */
+    int full;      /* it has rows of the other bucket: its total is the market's */
 };
 
 static int vendor_sums_load(struct db *st, struct vendor_sums *v, struct ts_err *err)
@@ -170,6 +181,18 @@ static void vendor_sums_release(struct vendor_sums *v)
     free(v->used);
 }
 
+/* The model id of the other bucket into *out, or -1 when there is none. */
+static int other_model(struct db *st, int64_t *out, struct ts_err *err)
+{
+    struct sql q;
+
+    *out = -1;
+    sql_prepare(&q, st->db, "SELECT id FROM models WHERE slug = 'other'", WHAT);
+    if (sql_row(&q))
+        *out = sql_col_int64(&q, 0);
+    return sql_done(&q, err);
+}
+
 /* Writes the pending week_model rows, ROLL_MANY to a statement. */
 static int rollup_flush(struct rollup *r, struct ts_err *err)
 {
@@ -207,6 +230,8 @@ static int rollup_week_end(struct rollup *r, struct ts_err *err)
     sql_bind_int64(&r->days, 1, r->dataset);
     sql_bind_int(&r->days, 2, r->week);
     sql_bind_int(&r->days, 3, n);
+    sql_bind_int(&r->days, 4, (int)r->mask);
+    sql_bind_int(&r->days, 5, r->full);
     sql_row(&r->days);
     if (sql_check(&r->days, err) < 0)
         return -1;
@@ -224,6 +249,7 @@ static int rollup_week_end(struct rollup *r, struct ts_err *err)
         v->tokens[i] = 0;
     }
     r->mask = 0;
+    r->full = 0;
     return 0;
 }
 
@@ -242,6 +268,7 @@ static int rollup_cell(struct rollup *r, int32_t week, int64_t model, const char
     memset(x, 0, sizeof(*x));
     x->week = week;
     x->model = model;
+    r->full |= model == r->other;
     if (cell_decode(text, len, sl, CELL_DAYS) < 0)
         return cell_damaged(err, model, week);
     for (int d = 0; d < CELL_DAYS; d++) {
@@ -249,7 +276,8 @@ static int rollup_cell(struct rollup *r, int32_t week, int64_t model, const char
         if (!sl[d].filled)
             continue;
         r->mask |= 1u << d;
-        int split = f[CELL_PROMPT] >= 0 && f[CELL_COMPLETION] >= 0;
+        int split = f[CELL_PROMPT] >= 0 && f[CELL_COMPLETION] >= 0 &&
+                    !(f[CELL_PROMPT] == 0 && f[CELL_COMPLETION] == 0 && f[CELL_TOTAL] > 0);
         if (metrics_add(&x->tokens, f[CELL_TOTAL]) < 0 ||
             (split && (metrics_add(&x->split_tokens, f[CELL_TOTAL]) < 0 ||
                        metrics_add(&x->prompt, f[CELL_PROMPT]) < 0 ||
@@ -300,6 +328,8 @@ int rollup_into(struct db *st, enum rollup_target target, int64_t dataset, int32
     memset(r, 0, sizeof(*r)); /* the writers SQL_INIT */
     r->st = st;
     r->dataset = dataset;
+    if (other_model(st, &r->other, err) < 0)
+        return -1;
     if (sql_exec3(st->db, s->clear, dataset, wfrom, wto, WHAT, err) < 0 ||
         vendor_sums_load(st, &r->vs, err) < 0)
         goto done;

@@ -205,10 +205,56 @@ static const char *const migrations[] = {
     "  LEFT JOIN week_days w ON w.dataset_id = u.dataset_id AND w.week = u.week\n"
     "  JOIN models m ON m.id = u.model_id\n"
     "  JOIN vendors v ON v.vendor = m.vendor;\n",
+    /* Version 6: what a week covers, and prices scoped to their dataset.
+     * week_days gets the weekdays of data (mask: bit 0 Monday; 127 for a
+     * weekly row) and whether the week's total is the whole market (full:
+     * its rows include the other bucket) or only the listed models. A
+     * snapshot's prices belong to the dataset it was imported into
+     * (dataset_id; 0 for the catalogue, whose prices are global): the key
+     * gains the dataset, and the prices already stored go to the dataset
+     * of the import that wrote them. The roll-ups are computed again (the
+     * split rule changed: prompt = completion = 0 is no split). */
+    "ALTER TABLE week_days ADD COLUMN mask INTEGER NOT NULL DEFAULT 127;\n"
+    "ALTER TABLE week_days ADD COLUMN full INTEGER NOT NULL DEFAULT 0;\n"
+    "CREATE TABLE prices_v6(\n"
+    "  model TEXT NOT NULL,\n"
+    "  valid_from INTEGER NOT NULL,\n"
+    "  source TEXT NOT NULL,\n"
+    "  dataset_id INTEGER NOT NULL DEFAULT 0,\n"
+    "  prompt INTEGER,\n"
+    "  completion INTEGER,\n"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id),\n"
+    "  PRIMARY KEY (model, valid_from, source, dataset_id)) WITHOUT ROWID;\n"
+    "INSERT INTO prices_v6(model, valid_from, source, dataset_id, prompt, completion, import_id)\n"
+    "  SELECT p.model, p.valid_from, p.source,\n"
+    "    IIF(p.source = 'snapshot',\n"
+    "        COALESCE((SELECT i.dataset_id FROM imports i WHERE i.id = p.import_id), 0), 0),\n"
+    "    p.prompt, p.completion, p.import_id\n"
+    "  FROM prices p;\n"
+    "DROP TABLE prices;\n"
+    "ALTER TABLE prices_v6 RENAME TO prices;\n"
+    "DROP VIEW usage_weekly;\n"
+    "CREATE VIEW usage_weekly(dataset, week, days, coverage, model, vendor, country, tokens,\n"
+    "    split_tokens, prompt_tokens, completion_tokens) AS\n"
+    "  -- The weekly roll-ups the reports read: tokens per ISO week (the\n"
+    "  -- Monday) and model, from the week's daily rows when it has any (days\n"
+    "  -- of them, 1-7), else from its weekly rows (days 7). coverage is\n"
+    "  -- 'full' when the week's total is the whole market (its rows include\n"
+    "  -- the other bucket), 'listed' when it is only the listed models'.\n"
+    "  -- split_tokens are the tokens of the rows that give prompt and\n"
+    "  -- completion tokens, whose sums prompt_tokens and completion_tokens are.\n"
+    "  SELECT d.name, date(2440587.5 + u.week), w.days, IIF(w.full, 'full', 'listed'),\n"
+    "    m.slug, m.vendor, v.country, u.tokens, u.split_tokens, u.prompt, u.completion\n"
+    "  FROM week_model u\n"
+    "  JOIN datasets d ON d.id = u.dataset_id\n"
+    "  LEFT JOIN week_days w ON w.dataset_id = u.dataset_id AND w.week = u.week\n"
+    "  JOIN models m ON m.id = u.model_id\n"
+    "  JOIN vendors v ON v.vendor = m.vendor;\n",
 };
 
-/* The first version whose roll-ups an older database must be given. */
-#define ROLLUP_VERSION 3
+/* The last version whose roll-ups are made otherwise than today's: a
+ * database from before it gets them computed again from its observations. */
+#define ROLLUP_VERSION 6
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 _Static_assert(NMIGRATIONS == DB_SCHEMA_VERSION, "a migration for each schema version");

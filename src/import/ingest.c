@@ -103,8 +103,8 @@ static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *
     ig->have_period = 1;
 
     if (has_price) {
-        if (db_price_put(ig->st, ig->slug.data, o.period, "snapshot", rec->prompt_price,
-                         rec->completion_price, ig->imp.id, err) < 0)
+        if (db_price_put(ig->st, ig->slug.data, o.period, "snapshot", ig->imp.dataset,
+                         rec->prompt_price, rec->completion_price, ig->imp.id, err) < 0)
             return -1;
         ig->imp.prices++;
     }
@@ -117,7 +117,7 @@ static int ingest_price(void *ctx, const struct ts_price *p, struct ts_err *err)
 
     if (model_normalize(p->model, strlen(p->model), &ig->slug, &ig->vendor, err) < 0)
         return with_where(err, p->where);
-    if (db_price_put(ig->st, ig->slug.data, ig->price_day, "catalogue", p->prompt, p->completion,
+    if (db_price_put(ig->st, ig->slug.data, ig->price_day, "catalogue", 0, p->prompt, p->completion,
                      ig->imp.id, err) < 0)
         return -1;
     ig->imp.prices++;

@@ -224,8 +224,9 @@ static int import_weekly(json_t *root, const struct import_opts *o, const struct
         return ts_err_set(
             err, "total_tokens %" PRId64 " is less than the sum of its models (%" PRId64 ")", total,
             sum);
-    if (total == sum)
-        return 0;
+    /* The rest of the market, as the other bucket: a snapshot that gives
+     * its total is the whole market, even when the listed models are all
+     * of it (an other bucket of 0 tokens says so). */
     record_init(&rec);
     rec.period = fixed.period;
     rec.date = fixed.date;

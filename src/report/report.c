@@ -45,6 +45,17 @@ static const struct rs_col columns[C_NCOLS] = {
     [C_UNPRICED] = {"unpriced_tokens", "unpriced", RS_TOKENS, 0},
     [C_ESTIMATED] = {"estimated_split_tokens", "split estimated", RS_TOKENS, 0},
     [C_PRICED] = {"priced_tokens", "priced tokens", RS_TOKENS, 0},
+    [C_COVERAGE] = {"coverage", "coverage", RS_TEXT, RS_COL_DATA_ONLY},
+    [C_STATUS] = {"status", "status", RS_TEXT, RS_COL_DATA_ONLY},
+    [C_COMPARED_DAYS] = {"compared_days", "compared days", RS_INT, RS_COL_DATA_ONLY},
+    [C_HHI_HIGH] = {"hhi_high", "HHI high", RS_INDEX, RS_COL_DATA_ONLY},
+    [C_FIRST_WEEK] = {"first_week", "first", RS_DATE, RS_COL_DATA_ONLY},
+    [C_FIRST_DAYS] = {"first_days", "days", RS_INT, RS_COL_DATA_ONLY},
+    [C_LAST_WEEK] = {"last_week", "last", RS_DATE, RS_COL_DATA_ONLY},
+    [C_LAST_DAYS] = {"last_days", "days", RS_INT, RS_COL_DATA_ONLY},
+    [C_PRICE_MODEL] = {"price_model", "priced as", RS_TEXT, 0},
+    [C_PRICE_MATCH] = {"price_match", "match", RS_TEXT, RS_COL_DATA_ONLY},
+    [C_PRICE_AGE] = {"price_age_days", "price age", RS_INT, RS_COL_DATA_ONLY},
 };
 
 void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,

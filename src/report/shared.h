@@ -50,6 +50,17 @@ enum col_id {
     C_UNPRICED,
     C_ESTIMATED,
     C_PRICED,
+    C_COVERAGE,      /* "full" or "listed": what the week's total is */
+    C_STATUS,        /* what a number means in an edge case: new, gone, gap, partial, ... */
+    C_COMPARED_DAYS, /* the weekdays a like-for-like comparison took */
+    C_HHI_HIGH,      /* the HHI's upper bound (C_HHI is the lower) */
+    C_FIRST_WEEK,    /* a summary's first and last week, and their days */
+    C_FIRST_DAYS,
+    C_LAST_WEEK,
+    C_LAST_DAYS,
+    C_PRICE_MODEL, /* the slug whose price prices the row */
+    C_PRICE_MATCH, /* how it was matched: exact, undated, base or free */
+    C_PRICE_AGE,   /* days from the price's valid-from day to the week's last day */
     C_NCOLS
 };
 

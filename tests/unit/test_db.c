@@ -174,7 +174,7 @@ static void test_open_creates_schema(void **state)
     struct ts_err err = TS_ERR_INIT;
     assert_int_equal(db_read_status(st, 10, &s, &err), 0);
     assert_int_equal(s.schema_version, DB_SCHEMA_VERSION);
-    assert_int_equal(s.schema_version, 5);
+    assert_int_equal(s.schema_version, DB_SCHEMA_VERSION);
     assert_int_equal(s.ndatasets, 0);
     assert_int_equal(s.nimports, 0);
     assert_int_equal(s.total_imports, 0);
@@ -182,7 +182,7 @@ static void test_open_creates_schema(void **state)
     db_status_release(&s);
     db_close(st);
 
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
     assert_int_equal(sup_sql_int(path,
                                  "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
                                  " name IN ('datasets', 'models', 'imports', 'obs_week',"
@@ -208,7 +208,7 @@ static void test_open_creates_schema(void **state)
     /* Opening again changes nothing. */
     st = open_ok(path);
     db_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM vendors_shipped"), (int64_t)lines - 1);
 }
 
@@ -220,7 +220,7 @@ static void test_open_memory(void **state)
     struct ts_err err = TS_ERR_INIT;
 
     assert_int_equal(db_read_status(st, 10, &s, &err), 0);
-    assert_int_equal(s.schema_version, 5);
+    assert_int_equal(s.schema_version, DB_SCHEMA_VERSION);
     db_status_release(&s);
     db_close(st);
     db_close(NULL); /* safe */
@@ -327,17 +327,46 @@ static void test_open_newer_schema(void **state)
 
     sup_tmp_path(path, sizeof(path), "tokstat.db");
     db_close(open_ok(path));
-    sql_exec(path, "PRAGMA user_version = 6");
+    sql_exec(path, "PRAGMA user_version = 99");
     assert_int_equal(db_open(path, &st, &err), -1);
     assert_null(st);
-    assert_string_equal(err.msg, "database schema version 6 is newer than this tokstat (5)");
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 6);
+    char want[128];
+    snprintf(want, sizeof(want), "database schema version 99 is newer than this tokstat (%d)",
+             DB_SCHEMA_VERSION);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 99);
+}
+
+/* Takes a database of this version back to schema 5, with the same rows:
+ * week_days without mask and full, prices without their dataset, the
+ * usage_weekly view without coverage. */
+static void downgrade_to_5(const char *path)
+{
+    sql_exec(path,
+             "DROP VIEW usage_weekly;"
+             " ALTER TABLE week_days DROP COLUMN mask; ALTER TABLE week_days DROP COLUMN full;"
+             " CREATE TABLE prices_v5(model TEXT NOT NULL, valid_from INTEGER NOT NULL,"
+             "  source TEXT NOT NULL, prompt INTEGER, completion INTEGER,"
+             "  import_id INTEGER NOT NULL REFERENCES imports(id),"
+             "  PRIMARY KEY (model, valid_from, source)) WITHOUT ROWID;"
+             " INSERT OR REPLACE INTO prices_v5 SELECT model, valid_from, source, prompt,"
+             "  completion, import_id FROM prices ORDER BY dataset_id;"
+             " DROP TABLE prices; ALTER TABLE prices_v5 RENAME TO prices;"
+             " CREATE VIEW usage_weekly(dataset, week, days, model, vendor, country, tokens,"
+             "  split_tokens, prompt_tokens, completion_tokens) AS"
+             "  SELECT d.name, date(2440587.5 + u.week), w.days, m.slug, m.vendor, v.country,"
+             "   u.tokens, u.split_tokens, u.prompt, u.completion FROM week_model u"
+             "  JOIN datasets d ON d.id = u.dataset_id"
+             "  LEFT JOIN week_days w ON w.dataset_id = u.dataset_id AND w.week = u.week"
+             "  JOIN models m ON m.id = u.model_id JOIN vendors v ON v.vendor = m.vendor;"
+             " PRAGMA user_version = 5");
 }
 
 /* Takes a database of this version back to schema 4, with the same rows:
  * without the views of schema 5, with the vendor_country view. */
 static void downgrade_to_4(const char *path)
 {
+    downgrade_to_5(path);
     sql_exec(path, "DROP VIEW usage_weekly; DROP VIEW usage; DROP VIEW vendors;"
                    " CREATE VIEW vendor_country AS"
                    "  SELECT vendor, country FROM vendors_user"
@@ -400,7 +429,7 @@ static void test_migrate_computes_rollups(void **state)
 
     st = open_ok(path);
     db_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
     assert_int_equal(sup_sql_int(path, "SELECT tokens FROM week_model"), 11);
     assert_int_equal(sup_sql_int(path, "SELECT days FROM week_days"), 2);
     assert_int_equal(sup_sql_int(path, "SELECT tokens FROM week_vendor WHERE vendor = 'deepseek'"),
@@ -466,7 +495,7 @@ static void test_migrate_to_cells(void **state)
                      0);
 
     st = open_ok(path);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
     assert_int_equal(sup_sql_int(path, fingerprint_sql), before);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM obs_week"), 6);
     assert_int_equal(sup_sql_int(path, "SELECT SUM(n) FROM obs_week"), 9);
@@ -512,7 +541,7 @@ static void test_migrate_to_views(void **state)
     struct observation w = obs(&imp, TS_WEEK, D("2026-02-23"), model_id(st, "other", "other"), 7);
     assert_int_equal(upsert(st, &w), OBS_INSERTED);
     assert_int_equal(
-        db_price_put(st, "mistralai/x", D("2026-02-09"), "snapshot", 1, 2, imp.id, &err), 0);
+        db_price_put(st, "mistralai/x", D("2026-02-09"), "snapshot", 1, 1, 2, imp.id, &err), 0);
     assert_int_equal(db_alias_put(st, "mistralai/x-latest", "mistralai/x", imp.id, &err), 0);
     end_import(st, &imp, "a");
     assert_int_equal(db_vendor_set(st, "mistralai", "EU", &err), 0);
@@ -525,7 +554,7 @@ static void test_migrate_to_views(void **state)
                      2);
     st = open_ok(path);
     db_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
     char *after = all_rows(path);
     assert_string_equal(after, before);
     free(before);
@@ -566,12 +595,12 @@ static void test_migrate_to_views(void **state)
                            "NULL|NULL|NULL\n");
     free(v);
     v = sql_text(path, "SELECT * FROM usage_weekly ORDER BY week, model");
-    assert_string_equal(v, "default|1969-12-29|4|mistralai/x|mistralai|EU|212|0|0|0\n"
-                           "default|1969-12-29|4|zeta/y|zeta|unknown|210|106|66|40\n"
-                           "default|2026-02-09|3|mistralai/x|mistralai|EU|101|0|0|0\n"
-                           "default|2026-02-09|3|zeta/y|zeta|unknown|202|100|60|40\n"
-                           "default|2026-02-16|1|mistralai/x|mistralai|EU|103|103|63|40\n"
-                           "default|2026-02-23|7|other|other|other|7|0|0|0\n");
+    assert_string_equal(v, "default|1969-12-29|4|listed|mistralai/x|mistralai|EU|212|0|0|0\n"
+                           "default|1969-12-29|4|listed|zeta/y|zeta|unknown|210|106|66|40\n"
+                           "default|2026-02-09|3|listed|mistralai/x|mistralai|EU|101|0|0|0\n"
+                           "default|2026-02-09|3|listed|zeta/y|zeta|unknown|202|100|60|40\n"
+                           "default|2026-02-16|1|listed|mistralai/x|mistralai|EU|103|103|63|40\n"
+                           "default|2026-02-23|7|full|other|other|other|7|0|0|0\n");
     free(v);
 }
 
@@ -598,7 +627,7 @@ static void test_migrate_from_version_1(void **state)
 
     st = open_ok(path);
     db_close(st);
-    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 5);
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                                        "'model_aliases'"),
                      1);
@@ -841,7 +870,8 @@ static void test_rollback_leaves_nothing(void **state)
     begin_import(st, "default", &imp);
     struct observation o = obs(&imp, TS_WEEK, D("2026-02-09"), model_id(st, "a/b", "a"), 5);
     assert_int_equal(upsert(st, &o), OBS_INSERTED);
-    assert_int_equal(db_price_put(st, "a/b", D("2026-02-09"), "snapshot", 1, 2, imp.id, &err), 0);
+    assert_int_equal(db_price_put(st, "a/b", D("2026-02-09"), "snapshot", 1, 1, 2, imp.id, &err),
+                     0);
     assert_int_equal(db_vendor_set(st, "a", "US", &err), 0);
     snprintf(imp.sha256, sizeof(imp.sha256), "abc");
     assert_int_equal(db_import_finish(st, &imp, &err), 0);
@@ -885,17 +915,17 @@ static void test_put_price(void **state)
     sup_tmp_path(path, sizeof(path), "tokstat.db");
     struct db *st = open_ok(path);
     begin_import(st, "default", &imp);
-    assert_int_equal(
-        db_price_put(st, "ai21/jamba-large-1.7", day, "catalogue", 2000000, 8000000, imp.id, &err),
-        0);
-    /* Same model, day and source: replaced. */
-    assert_int_equal(db_price_put(st, "ai21/jamba-large-1.7", day, "catalogue", 3000000, TS_ABSENT,
+    assert_int_equal(db_price_put(st, "ai21/jamba-large-1.7", day, "catalogue", 0, 2000000, 8000000,
                                   imp.id, &err),
                      0);
-    assert_int_equal(db_price_put(st, "ai21/jamba-large-1.7", day, "snapshot", 1, 2, imp.id, &err),
+    /* Same model, day and source: replaced. */
+    assert_int_equal(db_price_put(st, "ai21/jamba-large-1.7", day, "catalogue", 0, 3000000,
+                                  TS_ABSENT, imp.id, &err),
                      0);
     assert_int_equal(
-        db_price_put(st, "ai21/jamba-large-1.7", day + 1, "catalogue", 4, 5, imp.id, &err), 0);
+        db_price_put(st, "ai21/jamba-large-1.7", day, "snapshot", 1, 1, 2, imp.id, &err), 0);
+    assert_int_equal(
+        db_price_put(st, "ai21/jamba-large-1.7", day + 1, "catalogue", 0, 4, 5, imp.id, &err), 0);
     end_import(st, &imp, "p");
 
     struct db_status s;

@@ -568,14 +568,16 @@ static void test_weekly(void **state)
     assert_null(r.c.as_of);
     sup_collect_release(&r.c);
 
-    /* An element's own date is ignored; no remainder when the sum is the
-     * total; no total, no remainder. */
+    /* An element's own date is ignored; when the sum is the total, the
+     * rest of the market is an other bucket of 0 (the week is the whole
+     * market); no total, no remainder (only the listed models). */
     doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"date\":\"1999-01-01\","
             "\"total_tokens\":\"60\"},{\"slug\":\"b\",\"total_tokens\":40}],\"total_tokens\":100}");
     expect_ok(&r);
-    assert_int_equal(r.c.n, 2);
+    assert_int_equal(r.c.n, 3);
     expect_rec(&r.c.recs[0], TS_WEEK, "2026-02-16", "a", 60);
     expect_rec(&r.c.recs[1], TS_WEEK, "2026-02-16", "b", 40);
+    expect_rec(&r.c.recs[2], TS_WEEK, "2026-02-16", "other", 0);
     sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":60}]}");

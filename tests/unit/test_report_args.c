@@ -236,10 +236,10 @@ static void test_help(void **state)
 
 /* Weeks with data: Jan 5, Jan 12, (gap), Jan 26, Feb 2. */
 static const struct week_days weeks[] = {
-    {0, 7},
-    {0, 7},
-    {0, 7},
-    {0, 3},
+    {0, 7, 127, 1},
+    {0, 7, 127, 1},
+    {0, 7, 127, 1},
+    {0, 3, 7, 1},
 };
 
 static struct week_days *some_weeks(void)
