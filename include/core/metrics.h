@@ -24,6 +24,15 @@ int metrics_compound_growth(int64_t start, int64_t end, int n, double *out);
  * for one firm holding everything. 0 when whole is 0. */
 double metrics_hhi(const int64_t *tokens, size_t n, int64_t whole);
 
+/* The HHI of a market whose ranked groups hold tokens[0..n) of whole and
+ * whose other bucket (everything unranked) holds other of it, as bounds:
+ * the other bucket hides many groups of unknown sizes. *low treats it as
+ * infinitely many tiny ones (the ranked groups' squares alone); *high
+ * splits it into groups no larger than the smallest ranked one (k of that
+ * size and a remainder). With no other bucket both are metrics_hhi. */
+void metrics_hhi_bounds(const int64_t *tokens, size_t n, int64_t other, int64_t whole, double *low,
+                        double *high);
+
 enum hhi_band {
     HHI_UNCONCENTRATED, /* below 1,000 (1992 Merger Guidelines) */
     HHI_MODERATELY,     /* 1,000 to 1,800 */

@@ -46,19 +46,43 @@ struct series_group {
     int64_t *tokens; /* nweeks values */
 };
 
+/* Two weeks of daily data compared on the weekdays both have (like for
+ * like): a partial week against the same weekdays of the other. */
+struct week_compare {
+    unsigned mask;       /* the weekdays compared (bit 0 Monday); 0: none in common */
+    int64_t *cur, *prev; /* per group of the series: tokens on those days (later, earlier) */
+    int64_t cur_total, prev_total; /* every group's, the other bucket included */
+};
+
 struct series {
     int32_t from, to; /* Mondays */
     size_t nweeks;
-    int *days;                   /* per week: 0 without data, 1-6 partial, 7 complete */
-    int64_t *total;              /* per week: all tokens, the other bucket included */
+    int *days;           /* per week: 0 without data, 1-6 partial, 7 complete */
+    unsigned *mask;      /* per week: its weekdays with data (bit 0 Monday; 127 for weekly rows) */
+    unsigned char *full; /* per week: its total is the whole market (it has an other bucket) */
+    int64_t *total;      /* per week: all tokens, the other bucket included */
     struct series_group *groups; /* sorted by name */
     size_t ngroups;
+    /* The dataset's first and last week with data (has_span 0: it has
+     * none): a week between them without data is a gap. */
+    int has_span;
+    int32_t span_from, span_to;
+    /* Per week w >= 1: w against w - 1 like for like, when both have data
+     * and not the same weekdays (else NULL, and they compare whole). */
+    struct week_compare **cmp;
+    /* The range's first reported week (1) against its last, like for like
+     * when their weekdays differ; else NULL. */
+    struct week_compare *ends;
 };
 
 #define SERIES_INIT                                                                                \
     {                                                                                              \
-        0, 0, 0, NULL, NULL, NULL, 0                                                               \
+        0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL                              \
     }
+
+/* Whether week w of s is a gap: no data, inside the span of the dataset's
+ * weeks with data. */
+int series_gap(const struct series *s, size_t w);
 
 void series_release(struct series *s); /* safe on SERIES_INIT */
 

@@ -36,6 +36,14 @@ void week_iso(int32_t day, int *iso_year, int *iso_week);
  * week containing date, else the week containing the day before it. */
 int32_t week_of_label(int32_t date, int label_end);
 
+/* The weekdays of mask (bit 0 Monday ... bit 6 Sunday) as words, into
+ * out (at least 32 bytes): a run as "Mon-Fri", "Wed-Sun" or "Sat", others
+ * listed: "Mon, Wed, Sun"; "none" for 0. */
+void week_days_text(unsigned mask, char *out, size_t n);
+
+/* How many weekdays mask holds. */
+int week_days_count(unsigned mask);
+
 /* Today's date in UTC. */
 int32_t date_today(void);
 

@@ -58,6 +58,29 @@ double metrics_hhi(const int64_t *tokens, size_t n, int64_t whole)
     return sum;
 }
 
+void metrics_hhi_bounds(const int64_t *tokens, size_t n, int64_t other, int64_t whole, double *low,
+                        double *high)
+{
+    int64_t smallest = 0;
+
+    *low = *high = metrics_hhi(tokens, n, whole);
+    if (whole <= 0 || other <= 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (tokens[i] > 0 && (smallest == 0 || tokens[i] < smallest))
+            smallest = tokens[i];
+    }
+    if (smallest == 0) { /* nothing ranked: the bucket could be one firm */
+        double pct = 100.0 * metrics_share(other, whole);
+        *high += pct * pct;
+        return;
+    }
+    /* k groups of the smallest ranked size, and what is left over. */
+    int64_t k = other / smallest, rest = other % smallest;
+    double pct = 100.0 * metrics_share(smallest, whole), rpct = 100.0 * metrics_share(rest, whole);
+    *high += (double)k * pct * pct + rpct * rpct;
+}
+
 enum hhi_band metrics_hhi_band(double hhi)
 {
     /* 1,000 and 1,800 themselves are moderate: "above 1,800" is highly

@@ -26,8 +26,30 @@ const char *group_by_name(enum group_by by)
     return by_names[by];
 }
 
+int series_gap(const struct series *s, size_t w)
+{
+    int32_t week = s->from + (int32_t)(7 * w);
+
+    return s->days[w] == 0 && s->has_span && week > s->span_from && week < s->span_to;
+}
+
+static void compare_release(struct week_compare *c)
+{
+    if (!c)
+        return;
+    free(c->cur);
+    free(c->prev);
+    free(c);
+}
+
 void series_release(struct series *s)
 {
+    for (size_t w = 0; s->cmp && w < s->nweeks; w++)
+        compare_release(s->cmp[w]);
+    free(s->cmp);
+    compare_release(s->ends);
+    free(s->mask);
+    free(s->full);
     for (size_t g = 0; g < s->ngroups; g++) {
         free(s->groups[g].name);
         free(s->groups[g].country);

@@ -3,6 +3,8 @@
  * exact for every date tokstat accepts. */
 #include "core/week.h"
 
+#include <stdio.h>
+
 #include <time.h>
 
 int32_t date_from_ymd(int y, int m, int d)
@@ -121,4 +123,53 @@ int32_t date_today(void)
 {
     time_t now = time(NULL);
     return (int32_t)(now / 86400);
+}
+
+static const char *const day_names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+int week_days_count(unsigned mask)
+{
+    int n = 0;
+
+    for (mask &= 127; mask; mask &= mask - 1)
+        n++;
+    return n;
+}
+
+void week_days_text(unsigned mask, char *out, size_t n)
+{
+    int first = -1, last = -1;
+    size_t len = 0;
+
+    mask &= 127;
+    if (n == 0)
+        return;
+    out[0] = '\0';
+    if (mask == 0) {
+        snprintf(out, n, "none");
+        return;
+    }
+    for (int d = 0; d < 7; d++) {
+        if (mask >> d & 1) {
+            if (first < 0)
+                first = d;
+            last = d;
+        }
+    }
+    /* One run with nothing missing inside it. */
+    if (week_days_count(mask) == last - first + 1) {
+        if (first == last)
+            snprintf(out, n, "%s", day_names[first]);
+        else
+            snprintf(out, n, "%s-%s", day_names[first], day_names[last]);
+        return;
+    }
+    for (int d = 0; d < 7 && len < n; d++) {
+        if (mask >> d & 1) {
+            int k = snprintf(out + len, n - len, "%s%s", len ? ", " : "", day_names[d]);
+            if (k < 0)
+                return;
+            len += (size_t)k;
+        }
+    }
 }

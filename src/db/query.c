@@ -137,6 +137,125 @@ done:
     return rc;
 }
 
+/* The dataset's first and last week with data into s's span. */
+static int series_span(struct db *st, int64_t dataset, struct series *s, struct ts_err *err)
+{
+    struct sql q;
+
+    sql_prepare(&q, st->db,
+                "SELECT MIN(week), MAX(week), COUNT(*) FROM week_days WHERE dataset_id = ?1",
+                "reading weeks");
+    sql_bind_int64(&q, 1, dataset);
+    if (sql_row(&q) && sql_col_int64(&q, 2) > 0) {
+        s->has_span = 1;
+        s->span_from = (int32_t)sql_col_int64(&q, 0);
+        s->span_to = (int32_t)sql_col_int64(&q, 1);
+    }
+    return sql_done(&q, err);
+}
+
+/* The group of name in s (sorted by name), or -1. */
+static long group_index(const struct series *s, const char *name)
+{
+    size_t lo = 0, hi = s->ngroups;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(s->groups[mid].name, name);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* The tokens of each group of s in week, on the weekdays of mask only,
+ * read from the week's daily cells; *total gets every group's. Returns 1,
+ * 0 when the week has no daily rows (it cannot be split by day), -1 on
+ * error. */
+static int tokens_on_days(struct db *st, int64_t dataset, enum group_by by, const struct series *s,
+                          int32_t week, unsigned mask, int64_t *per_group, int64_t *total,
+                          struct ts_err *err)
+{
+    struct sql q;
+    struct cell_slot sl[CELL_DAYS];
+    int any = 0, rc = 0;
+
+    *total = 0;
+    sql_prepare(&q, st->db,
+                "SELECT m.slug, m.vendor, o.days FROM obs_week o JOIN models m ON m.id = o.model_id"
+                " WHERE o.dataset_id = ?1 AND o.granularity = 0 AND o.week = ?2",
+                "reading tokens by day");
+    sql_bind_int64(&q, 1, dataset);
+    sql_bind_int64(&q, 2, week);
+    while (rc == 0 && sql_row(&q)) {
+        const char *slug = sql_col_text(&q, 0), *vendor = sql_col_text(&q, 1);
+        const char *country = country_of(st, vendor);
+        const char *name = by == BY_COUNTRY ? country : by == BY_VENDOR ? vendor : slug;
+        int64_t sum = 0;
+        any = 1;
+        if (cell_decode(sql_col_text(&q, 2), sql_col_bytes(&q, 2), sl, CELL_DAYS) < 0) {
+            rc = cell_damaged(err, 0, week);
+            break;
+        }
+        for (int d = 0; d < CELL_DAYS; d++) {
+            if (sl[d].filled && (mask >> d & 1) && metrics_add(&sum, sl[d].v[CELL_TOTAL]) < 0)
+                rc = ts_err_set(err, "the total of a week is 2^63 tokens or more");
+        }
+        long g = name ? group_index(s, name) : -1;
+        if (rc == 0 &&
+            (metrics_add(total, sum) < 0 || (g >= 0 && metrics_add(&per_group[g], sum) < 0)))
+            rc = ts_err_set(err, "the total of a week is 2^63 tokens or more");
+    }
+    if (sql_done(&q, err) < 0 || rc < 0)
+        return -1;
+    return any;
+}
+
+/* Weeks a (earlier) and b of s compared on the weekdays both have, when
+ * they have data and not the same weekdays: *out, else NULL. */
+static int compare_weeks(struct db *st, int64_t dataset, enum group_by by, struct series *s,
+                         size_t a, size_t b, struct week_compare **out, struct ts_err *err)
+{
+    *out = NULL;
+    if (s->days[a] == 0 || s->days[b] == 0 || s->mask[a] == s->mask[b])
+        return 0;
+    struct week_compare *c = xcalloc(1, sizeof(*c));
+    size_t n = s->ngroups ? s->ngroups : 1;
+    c->cur = xcalloc(n, sizeof(*c->cur));
+    c->prev = xcalloc(n, sizeof(*c->prev));
+    c->mask = s->mask[a] & s->mask[b];
+    *out = c;
+    int ra = tokens_on_days(st, dataset, by, s, s->from + (int32_t)(7 * a), c->mask, c->prev,
+                            &c->prev_total, err);
+    int rb = ra < 0 ? -1
+                    : tokens_on_days(st, dataset, by, s, s->from + (int32_t)(7 * b), c->mask,
+                                     c->cur, &c->cur_total, err);
+    if (rb < 0)
+        return -1;
+    if (ra == 0 || rb == 0) /* weekly rows: they cannot be split by day */
+        c->mask = 0;
+    return 0;
+}
+
+/* The like-for-like comparisons of s: each week with the one before, and
+ * the first reported week with the last. */
+static int series_compare(struct db *st, int64_t dataset, enum group_by by, struct series *s,
+                          struct ts_err *err)
+{
+    s->cmp = xcalloc(s->nweeks, sizeof(*s->cmp));
+    for (size_t w = 1; w < s->nweeks; w++) {
+        if (compare_weeks(st, dataset, by, s, w - 1, w, &s->cmp[w], err) < 0)
+            return -1;
+    }
+    if (s->nweeks > 2 && compare_weeks(st, dataset, by, s, 1, s->nweeks - 1, &s->ends, err) < 0)
+        return -1;
+    return 0;
+}
+
 int db_series(struct db *st, int64_t dataset, enum group_by by, int32_t from, int32_t to,
               struct series *out, struct ts_err *err)
 {
@@ -150,18 +269,26 @@ int db_series(struct db *st, int64_t dataset, enum group_by by, int32_t from, in
     out->to = to;
     out->nweeks = (size_t)((to - from) / 7) + 1;
     out->days = xcalloc(out->nweeks, sizeof(*out->days));
+    out->mask = xcalloc(out->nweeks, sizeof(*out->mask));
+    out->full = xcalloc(out->nweeks, sizeof(*out->full));
     out->total = xcalloc(out->nweeks, sizeof(*out->total));
     if (weeks_read(st, dataset, from, to, &weeks, &nweeks, err) < 0)
         goto fail;
-    for (size_t i = 0; i < nweeks; i++)
-        out->days[(weeks[i].week - from) / 7] = weeks[i].days;
+    for (size_t i = 0; i < nweeks; i++) {
+        size_t w = (size_t)((weeks[i].week - from) / 7);
+        out->days[w] = weeks[i].days;
+        out->mask[w] = weeks[i].mask;
+        out->full[w] = (unsigned char)weeks[i].full;
+    }
     free(weeks);
     /* Rows come grouped by week; a group's slot is found through a map of
      * names, and the groups are sorted by name at the end. */
-    if (series_tokens(st, dataset, by, out, err) < 0)
+    if (series_span(st, dataset, out, err) < 0 || series_tokens(st, dataset, by, out, err) < 0)
         goto fail;
     if (out->ngroups > 1)
         qsort(out->groups, out->ngroups, sizeof(*out->groups), group_cmp);
+    if (series_compare(st, dataset, by, out, err) < 0)
+        goto fail;
     return 0;
 fail:
     series_release(out);

@@ -108,6 +108,42 @@ static void test_hhi_other_bucket_in_whole(void **state)
     assert_true(metrics_hhi(firms, 2, 100) < metrics_hhi(firms, 2, 50));
 }
 
+/* The HHI's bounds with an other bucket (SPEC §7). */
+static void test_hhi_bounds(void **state)
+{
+    double low, high;
+    (void)state;
+
+    /* No other bucket: both bounds are the plain HHI. */
+    const int64_t a[] = {50, 30, 20};
+    metrics_hhi_bounds(a, 3, 0, 100, &low, &high);
+    assert_real(low, 2500.0 + 900.0 + 400.0);
+    assert_real(high, low);
+    assert_real(low, metrics_hhi(a, 3, 100));
+
+    /* Other bucket 40 % and the smallest ranked share 1 %: the upper bound
+     * counts 40 models of 1 %. */
+    const int64_t b[] = {300, 200, 50, 40, 10}; /* of 1000: 30, 20, 5, 4, 1 % */
+    metrics_hhi_bounds(b, 5, 400, 1000, &low, &high);
+    assert_real(low, 900.0 + 400.0 + 25.0 + 16.0 + 1.0);
+    assert_real(high, low + 40 * 1.0);
+
+    /* A remainder smaller than the smallest ranked group. */
+    const int64_t c[] = {600, 300}; /* 60 and 30 %; other 10 % under 30 %: one of 10 % */
+    metrics_hhi_bounds(c, 2, 100, 1000, &low, &high);
+    assert_real(low, 3600.0 + 900.0);
+    assert_real(high, low + 100.0);
+
+    /* Nothing ranked: the bucket may be one firm. */
+    metrics_hhi_bounds(NULL, 0, 100, 100, &low, &high);
+    assert_real(low, 0.0);
+    assert_real(high, 10000.0);
+
+    /* Other excluded from the whole (other 0): no bounds to speak of. */
+    metrics_hhi_bounds(b, 5, 0, 600, &low, &high);
+    assert_real(high, low);
+}
+
 static void test_hhi_whole_zero(void **state)
 {
     const int64_t zeros[] = {0, 0, 0};
@@ -724,6 +760,7 @@ int main(void)
         cmocka_unit_test(test_hhi_monopoly),
         cmocka_unit_test(test_hhi_equal_firms),
         cmocka_unit_test(test_hhi_other_bucket_in_whole),
+        cmocka_unit_test(test_hhi_bounds),
         cmocka_unit_test(test_hhi_whole_zero),
         cmocka_unit_test(test_hhi_no_firms),
         cmocka_unit_test(test_hhi_near_int64_limits),
