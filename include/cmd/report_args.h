@@ -58,6 +58,17 @@ struct range_choice {
     int has_from, has_to; /* RANGE_SPAN */
     int32_t from, to;     /* Mondays */
     long last;            /* RANGE_LAST */
+    int partial;          /* --partial: a default or --last range may end in a partial week */
+};
+
+/* What range_resolve did to the range asked for, for notes. */
+struct range_notes {
+    int32_t skipped;     /* a partial latest week left out (its Monday), or 0 */
+    int skipped_days;    /* its days */
+    int clipped_start;   /* --from was before the dataset's first week with data */
+    int clipped_end;     /* --to was after its last */
+    int outside;         /* the weeks asked for hold no week of the dataset's span */
+    int32_t first, last; /* the dataset's first and last week with data */
 };
 
 #define REPORT_MAX_OPTS 24
@@ -93,11 +104,14 @@ int report_args_next(struct report_args *a);
 extern const char report_args_usage[];
 
 /* Works out the weeks to report, from..to (Mondays), given the weeks that
- * have data: --week, --from/--to, --last N, or the default: the latest
- * default_last weeks with data. Returns 0, or 1 when there is nothing to
- * report (no data). */
+ * have data (ascending): --week (as asked), --from/--to (clipped to the
+ * dataset's first and last week with data), or --last N and the default
+ * (the N, or default_last, latest weeks with data up to the latest
+ * complete one: a partial latest week is left out unless --partial).
+ * notes says what was clipped or left out. Returns 0, or 1 when there is
+ * nothing to report (no data, or none in the weeks asked for). */
 int range_resolve(const struct range_choice *r, const struct week_days *weeks, size_t nweeks,
-                  long default_last, int32_t *from, int32_t *to);
+                  long default_last, int32_t *from, int32_t *to, struct range_notes *notes);
 
 /* The render options for a and the stream out: colour and width only for
  * a terminal, never with NO_COLOR or --no-color; COLUMNS sets the width. */

@@ -21,12 +21,13 @@ struct dataset_view {
     int64_t id;              /* the dataset */
     struct week_days *weeks; /* every week of it with data, ascending */
     size_t nweeks;
-    int32_t from, to; /* the weeks to report (Mondays) */
+    int32_t from, to;         /* the weeks to report (Mondays) */
+    struct range_notes notes; /* what the range left out or clipped (printed as notes) */
 };
 
 #define DATASET_VIEW_INIT                                                                          \
     {                                                                                              \
-        NULL, 0, NULL, 0, 0, 0                                                                     \
+        .db = NULL                                                                                 \
     }
 
 /* Opens the database and, in one read snapshot, a's dataset and its

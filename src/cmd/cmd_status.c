@@ -27,10 +27,68 @@ static const struct opt_spec specs[] = {
     {NULL, 0, 0, 0},
 };
 
+/* The weeks between the dataset's first and last week with data that
+ * have none (gaps), on one line: "  gaps:        2026-03-09, 2026-03-16". */
+static void print_gaps(FILE *out, const struct dataset_status *d)
+{
+    char a[TS_DATE_LEN + 1];
+    size_t n = 0;
+
+    for (size_t i = 1; i < d->nweeks; i++) {
+        for (int32_t w = d->weeks[i - 1].week + 7; w < d->weeks[i].week; w += 7) {
+            date_format(w, a);
+            fprintf(out, "%s%s", n++ ? ", " : "  gaps:        ", a);
+        }
+    }
+    if (n)
+        fputc('\n', out);
+}
+
+/* The weeks of fewer than 7 days, with their days and weekdays. */
+static void print_partial(FILE *out, const struct dataset_status *d)
+{
+    char a[TS_DATE_LEN + 1], days[32];
+    size_t n = 0;
+
+    for (size_t i = 0; i < d->nweeks; i++) {
+        if (d->weeks[i].days == 0 || d->weeks[i].days >= 7)
+            continue;
+        date_format(d->weeks[i].week, a);
+        week_days_text(d->weeks[i].mask, days, sizeof(days));
+        fprintf(out, "%s%s (%d of 7 days, %s)", n++ ? ", " : "  partial:     ", a, d->weeks[i].days,
+                days);
+    }
+    if (n)
+        fputc('\n', out);
+}
+
+/* The weeks whose total is only the listed models' (no other bucket). */
+static void print_listed(FILE *out, const struct dataset_status *d)
+{
+    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
+    size_t n = 0, first = 0, last = 0;
+
+    for (size_t i = 0; i < d->nweeks; i++) {
+        if (d->weeks[i].full)
+            continue;
+        if (n++ == 0)
+            first = i;
+        last = i;
+    }
+    if (n == 0)
+        return;
+    date_format(d->weeks[first].week, a);
+    date_format(d->weeks[last].week, b);
+    if (n == d->nweeks)
+        fprintf(out, "  coverage:    listed models only in every week (no other bucket)\n");
+    else
+        fprintf(out, "  coverage:    listed models only in %zu %s, %s..%s (no other bucket)\n", n,
+                ts_plural((long long)n, "week", "weeks"), a, b);
+}
+
 static void print_dataset(FILE *out, const struct dataset_status *d)
 {
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
-    size_t partial = 0;
 
     fprintf(out, "dataset %s: %lld %s, %lld %s, %lld %s\n", d->name, (long long)d->observations,
             ts_plural(d->observations, "observation", "observations"), (long long)d->models,
@@ -48,15 +106,9 @@ static void print_dataset(FILE *out, const struct dataset_status *d)
         date_format(d->weeks[d->nweeks - 1].week, b);
         fprintf(out, "  weeks:       %zu, %s..%s\n", d->nweeks, a, b);
     }
-    for (size_t i = 0; i < d->nweeks; i++) {
-        if (d->weeks[i].days == 0 || d->weeks[i].days >= 7)
-            continue;
-        date_format(d->weeks[i].week, a);
-        fprintf(out, "%s%s (%d of 7 days)", partial++ ? ", " : "  partial:     ", a,
-                d->weeks[i].days);
-    }
-    if (partial)
-        fputc('\n', out);
+    print_partial(out, d);
+    print_gaps(out, d);
+    print_listed(out, d);
     if (d->nunmapped > 0) {
         fprintf(out, "  vendors without a country:");
         for (size_t i = 0; i < d->nunmapped; i++)

@@ -23,6 +23,7 @@ enum {
     O_OUTPUT,
     O_EXACT,
     O_NO_COLOR,
+    O_PARTIAL,
     O_HELP,
 };
 
@@ -38,6 +39,7 @@ static const struct opt_spec shared[] = {
     {"output", 'o', 1, O_OUTPUT},
     {"exact", 0, 0, O_EXACT},
     {"no-color", 0, 0, O_NO_COLOR},
+    {"partial", 0, 0, O_PARTIAL},
     {"help", 'h', 0, O_HELP},
 };
 
@@ -48,6 +50,8 @@ const char report_args_usage[] =
     "  --week DATE          the week containing DATE (YYYY-MM-DD)\n"
     "  --from DATE --to DATE  the weeks containing DATE to DATE, inclusive\n"
     "  --last N             the N most recent weeks with data\n"
+    "  --partial            the range may end in a partial latest week (compared\n"
+    "                       like for like: the same weekdays of the week before)\n"
     "Options:\n"
     "  --dataset NAME       read this dataset (default: default)\n"
     "  --other include|exclude  count the other bucket in each week's total\n"
@@ -245,6 +249,9 @@ static int parse_shared(struct report_args *a, int id)
     case O_NO_COLOR:
         a->no_color = 1;
         return 0;
+    case O_PARTIAL:
+        a->range.partial = 1;
+        return 0;
     default: /* O_HELP */
         fputs(a->syn->usage, a->env->out);
         put_shared_usage(a->env->out, a->syn->own);
@@ -291,29 +298,61 @@ int report_args_next(struct report_args *a)
     return check_whole(a);
 }
 
+/* The index of the week the default, --last and --from ranges end on: the latest
+ * complete one (or the latest with data when none is complete), or the
+ * latest with data under --partial. */
+static size_t range_end(const struct range_choice *r, const struct week_days *weeks, size_t n)
+{
+    size_t end = n - 1;
+
+    if (r->partial)
+        return end;
+    while (end > 0 && weeks[end].days < 7)
+        end--;
+    return weeks[end].days < 7 ? n - 1 : end;
+}
+
 int range_resolve(const struct range_choice *r, const struct week_days *weeks, size_t nweeks,
-                  long default_last, int32_t *from, int32_t *to)
+                  long default_last, int32_t *from, int32_t *to, struct range_notes *notes)
 {
     long last = r->kind == RANGE_LAST ? r->last : default_last;
 
+    memset(notes, 0, sizeof(*notes));
+    if (nweeks == 0)
+        return 1;
+    notes->first = weeks[0].week;
+    notes->last = weeks[nweeks - 1].week;
     switch (r->kind) {
     case RANGE_WEEK:
         *from = *to = r->week;
+        notes->outside = r->week < notes->first || r->week > notes->last;
         return 0;
     case RANGE_SPAN:
-        if (nweeks == 0 && (!r->has_from || !r->has_to))
-            return 1;
-        *from = r->has_from ? r->from : weeks[0].week;
-        *to = r->has_to ? r->to : weeks[nweeks - 1].week;
-        return *from > *to;
+        if (!r->has_to)
+            break; /* ends where a default range does */
+        *from = r->has_from && r->from > notes->first ? r->from : notes->first;
+        *to = r->to < notes->last ? r->to : notes->last;
+        notes->clipped_start = r->has_from && r->from < notes->first;
+        notes->clipped_end = r->to > notes->last;
+        notes->outside = *from > *to;
+        return notes->outside;
     case RANGE_DEFAULT:
     case RANGE_LAST:
         break;
     }
-    if (nweeks == 0)
-        return 1;
-    *to = weeks[nweeks - 1].week;
-    *from = weeks[(size_t)last >= nweeks ? 0 : nweeks - (size_t)last].week;
+    size_t end = range_end(r, weeks, nweeks);
+    if (end + 1 < nweeks) {
+        notes->skipped = weeks[end + 1].week;
+        notes->skipped_days = weeks[end + 1].days;
+    }
+    *to = weeks[end].week;
+    if (r->kind == RANGE_SPAN) { /* --from alone */
+        *from = r->from > notes->first ? r->from : notes->first;
+        notes->clipped_start = r->from < notes->first;
+        notes->outside = *from > *to;
+        return notes->outside;
+    }
+    *from = weeks[(size_t)last > end ? 0 : end + 1 - (size_t)last].week;
     return 0;
 }
 

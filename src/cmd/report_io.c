@@ -2,6 +2,7 @@
 #include "cmd/report_io.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/util.h"
 #include "core/week.h"
@@ -13,6 +14,39 @@ int report_db_error(struct cmd_env *env, const struct ts_err *err)
 {
     cmd_print_err(env, NULL, err);
     return TS_EXIT_FAIL;
+}
+
+/* What the range left out or clipped, as notes on standard error. */
+static void range_notes_print(struct cmd_env *env, const struct range_notes *n)
+{
+    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
+
+    date_format(n->first, a);
+    date_format(n->last, b);
+    if (n->outside) {
+        fprintf(env->err,
+                "tokstat: note: no data in the weeks asked for (the dataset covers the "
+                "weeks %s to %s)\n",
+                a, b);
+        return;
+    }
+    if (n->clipped_start)
+        fprintf(env->err,
+                "tokstat: note: the dataset starts in the week of %s: the range starts "
+                "there\n",
+                a);
+    if (n->clipped_end)
+        fprintf(env->err,
+                "tokstat: note: the dataset ends in the week of %s: the range ends "
+                "there\n",
+                b);
+    if (n->skipped) {
+        date_format(n->skipped, a);
+        fprintf(env->err,
+                "tokstat: note: the week of %s has %d of 7 days so far: left out (--partial "
+                "brings it in, compared like for like)\n",
+                a, n->skipped_days);
+    }
 }
 
 int dataset_view_open(struct cmd_env *env, const struct report_args *a, long default_last,
@@ -33,13 +67,16 @@ int dataset_view_open(struct cmd_env *env, const struct report_args *a, long def
                         a->req.dataset);
     if (db_weeks(out->db, out->id, &out->weeks, &out->nweeks, &err) < 0)
         return report_db_error(env, &err);
-    if (range_resolve(r, out->weeks, out->nweeks, default_last, &out->from, &out->to) != 0) {
-        /* Nothing to report: an empty result for the week asked about. */
-        out->from = out->to = r->kind == RANGE_WEEK ? r->week
-                              : r->has_from         ? r->from
-                              : r->has_to           ? r->to
-                                                    : week_start(date_today());
+    if (range_resolve(r, out->weeks, out->nweeks, default_last, &out->from, &out->to,
+                      &out->notes) != 0) {
+        /* Nothing to report: an empty result for the weeks asked about. */
+        out->from = r->kind == RANGE_WEEK ? r->week
+                    : r->has_from         ? r->from
+                    : r->has_to           ? r->to
+                                          : week_start(date_today());
+        out->to = r->kind == RANGE_SPAN && r->has_to && r->to >= out->from ? r->to : out->from;
     }
+    range_notes_print(env, &out->notes);
     return 0;
 }
 
@@ -49,7 +86,7 @@ void dataset_view_close(struct dataset_view *v)
         db_rollback(v->db); /* ends the read transaction */
     db_close(v->db);
     free(v->weeks);
-    *v = (struct dataset_view)DATASET_VIEW_INIT;
+    memset(v, 0, sizeof(*v));
 }
 
 /* The vendors without a country in the weeks reported, as a warning. */
@@ -84,6 +121,11 @@ static void note_empty(struct cmd_env *env, const struct dataset_view *v, const 
     date_format(v->to, b);
     if (v->nweeks == 0)
         fprintf(env->err, "tokstat: note: dataset '%s' has no data yet\n", dataset);
+    else if (v->from == v->to && v->from > v->notes.first && v->from < v->notes.last)
+        fprintf(env->err,
+                "tokstat: note: no data for the week of %s in dataset '%s' (a gap: it has data "
+                "before and after)\n",
+                a, dataset);
     else if (v->from == v->to)
         fprintf(env->err, "tokstat: note: no data for the week of %s in dataset '%s'\n", a,
                 dataset);
@@ -108,7 +150,7 @@ int report_write(struct cmd_env *env, const struct dataset_view *v, const struct
         for (size_t i = 0; i < doc->nwarnings; i++)
             fprintf(env->err, "tokstat: warning: %s\n", doc->warnings[i]);
     }
-    if (doc->nrows_data == 0)
+    if (doc->nrows_data == 0 && !v->notes.outside)
         note_empty(env, v, a->req.dataset);
     if (output_open(&out, a->output, env->out, &err) < 0)
         goto fail;

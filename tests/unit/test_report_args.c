@@ -234,7 +234,8 @@ static void test_help(void **state)
     done(&r);
 }
 
-/* Weeks with data: Jan 5, Jan 12, (gap), Jan 26, Feb 2. */
+/* Weeks with data: Jan 5, Jan 12, (a gap), Jan 26, and Feb 2 with 3 of
+ * 7 days so far (Mon-Wed). */
 static const struct week_days weeks[] = {
     {0, 7, 127, 1},
     {0, 7, 127, 1},
@@ -253,59 +254,95 @@ static struct week_days *some_weeks(void)
     return w;
 }
 
+/* The range c chooses: from..to, and the notes it leaves. */
 static void assert_range(const struct range_choice *c, long default_last, const char *from,
-                         const char *to)
+                         const char *to, struct range_notes *notes)
 {
     int32_t f = 0, t = 0;
 
-    assert_int_equal(range_resolve(c, some_weeks(), 4, default_last, &f, &t), 0);
-    assert_int_equal(f, D(from));
-    assert_int_equal(t, D(to));
+    assert_int_equal(range_resolve(c, some_weeks(), 4, default_last, &f, &t, notes), 0);
+    if (f != D(from) || t != D(to)) {
+        char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
+        date_format(f, a);
+        date_format(t, b);
+        fail_msg("range %s..%s, expected %s..%s", a, b, from, to);
+    }
 }
 
-static void test_range(void **state)
+/* Default and --last ranges end at the latest complete week; --partial
+ * brings the partial one in; --last counts weeks with data. */
+static void test_range_complete_weeks(void **state)
 {
-    struct range_choice c = {RANGE_DEFAULT, 0, 0, 0, 0, 0, 0};
+    struct range_choice c = {RANGE_DEFAULT, 0, 0, 0, 0, 0, 0, 0};
+    struct range_notes n;
+
+    (void)state;
+    assert_range(&c, 1, "2026-01-26", "2026-01-26", &n);
+    assert_int_equal(n.skipped, D("2026-02-02")); /* a note says what was left out */
+    assert_int_equal(n.skipped_days, 3);
+    assert_range(&c, 8, "2026-01-05", "2026-01-26", &n);
+    c.partial = 1;
+    assert_range(&c, 1, "2026-02-02", "2026-02-02", &n);
+    assert_int_equal(n.skipped, 0);
+    assert_range(&c, 2, "2026-01-26", "2026-02-02", &n);
+    c.partial = 0;
+    c.kind = RANGE_LAST; /* the N latest weeks with data: the gap does not count */
+    c.last = 2;
+    assert_range(&c, 1, "2026-01-12", "2026-01-26", &n);
+    c.last = 100;
+    assert_range(&c, 1, "2026-01-05", "2026-01-26", &n);
+    assert_int_equal(n.first, D("2026-01-05"));
+    assert_int_equal(n.last, D("2026-02-02"));
+}
+
+/* --week is the week asked for; --from/--to are clipped to the data. */
+static void test_range_asked(void **state)
+{
+    struct range_choice c = {RANGE_WEEK, 0, 0, 0, 0, 0, 0, 0};
+    struct range_notes n;
     int32_t f, t;
 
     (void)state;
-    assert_range(&c, 1, "2026-02-02", "2026-02-02");
-    assert_range(&c, 8, "2026-01-05", "2026-02-02");
-    c.kind = RANGE_LAST; /* the N latest weeks with data: the gap does not count */
-    c.last = 3;
-    assert_range(&c, 1, "2026-01-12", "2026-02-02");
-    c.last = 100;
-    assert_range(&c, 1, "2026-01-05", "2026-02-02");
-    c.kind = RANGE_WEEK; /* a week without data is still the week asked for */
-    c.week = D("2026-01-19");
-    assert_range(&c, 1, "2026-01-19", "2026-01-19");
-    c.kind = RANGE_SPAN;
-    c.has_from = 1;
-    c.from = D("2026-01-12");
-    assert_range(&c, 1, "2026-01-12", "2026-02-02");
-    c.has_from = 0;
-    c.has_to = 1;
-    c.to = D("2026-01-26");
-    assert_range(&c, 1, "2026-01-05", "2026-01-26");
-    c.has_to = 1;
-    c.has_from = 1;
-    c.from = D("2025-12-01");
-    c.to = D("2025-12-08");
-    assert_range(&c, 1, "2025-12-01", "2025-12-08"); /* before the data: as asked */
+    c.week = D("2026-01-19"); /* a gap is still the week asked for */
+    assert_range(&c, 1, "2026-01-19", "2026-01-19", &n);
+    assert_int_equal(n.outside, 0);
+    c.week = D("2026-02-02"); /* a partial week named is brought in */
+    assert_range(&c, 1, "2026-02-02", "2026-02-02", &n);
+    c.week = D("2026-03-02");
+    assert_range(&c, 1, "2026-03-02", "2026-03-02", &n);
+    assert_int_equal(n.outside, 1);
 
-    /* Nothing to report. */
-    c.kind = RANGE_DEFAULT;
-    assert_int_equal(range_resolve(&c, NULL, 0, 1, &f, &t), 1);
     c.kind = RANGE_SPAN;
-    c.has_to = 0;
-    assert_int_equal(range_resolve(&c, NULL, 0, 1, &f, &t), 1);
+    c.has_from = 1;
+    c.from = D("2026-01-12"); /* --from alone ends where a default range does */
+    assert_range(&c, 1, "2026-01-12", "2026-01-26", &n);
+    assert_false(n.clipped_start || n.clipped_end);
+    assert_int_equal(n.skipped, D("2026-02-02"));
+    c.partial = 1;
+    assert_range(&c, 1, "2026-01-12", "2026-02-02", &n);
+    c.partial = 0;
+    c.from = D("2025-11-03"); /* before the data: clipped, and said */
     c.has_to = 1;
-    c.from = D("2026-02-02");
-    c.to = D("2026-02-02");
-    assert_int_equal(range_resolve(&c, NULL, 0, 1, &f, &t), 0); /* both ends: as asked */
+    c.to = D("2026-06-01");
+    assert_range(&c, 1, "2026-01-05", "2026-02-02", &n);
+    assert_true(n.clipped_start && n.clipped_end);
     c.has_from = 0;
-    c.to = D("2025-12-01"); /* --to before the first week with data */
-    assert_int_equal(range_resolve(&c, some_weeks(), 4, 1, &f, &t), 1);
+    c.to = D("2026-01-26");
+    assert_range(&c, 1, "2026-01-05", "2026-01-26", &n);
+    assert_false(n.clipped_start || n.clipped_end);
+
+    /* Wholly outside the data: nothing to report, and said. */
+    c.has_from = c.has_to = 1;
+    c.from = D("2026-08-03");
+    c.to = D("2026-08-31");
+    assert_int_equal(range_resolve(&c, some_weeks(), 4, 1, &f, &t, &n), 1);
+    assert_int_equal(n.outside, 1);
+    c.has_from = 0;
+    c.to = D("2025-12-01");
+    assert_int_equal(range_resolve(&c, some_weeks(), 4, 1, &f, &t, &n), 1);
+    /* No data at all. */
+    c.kind = RANGE_DEFAULT;
+    assert_int_equal(range_resolve(&c, NULL, 0, 1, &f, &t, &n), 1);
 }
 
 static void test_render_opts(void **state)
@@ -339,8 +376,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),    cmocka_unit_test(test_shared_options),
         cmocka_unit_test(test_own_options), cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_help),        cmocka_unit_test(test_range),
-        cmocka_unit_test(test_render_opts),
+        cmocka_unit_test(test_help),        cmocka_unit_test(test_range_complete_weeks),
+        cmocka_unit_test(test_range_asked), cmocka_unit_test(test_render_opts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
