@@ -16,7 +16,7 @@
 #define RENDER_CELL_MAX 512
 
 /* The text form of a cell (table, markdown): "4.12T", "48.7 %", "+13.9 pp",
- * "new", "" for RS_NULL and for a real that is not finite. Returns the
+ * "" for RS_NULL and for a real that is not finite. Returns the
  * cell's own string for RS_TEXT, else buf (RENDER_CELL_MAX bytes). */
 const char *render_cell_text(const struct rs_col *col, const struct rs_cell *c, int exact,
                              char *buf);
@@ -29,7 +29,7 @@ enum render_data {
 };
 
 /* The data form of a cell: integers, "%.6f" reals ("-0.000000" becomes
- * "0.000000"), "2026-02-09", "new", or the text. *text points at the cell's
+ * "0.000000"), "2026-02-09", or the text. *text points at the cell's
  * string or at buf (RENDER_CELL_MAX bytes); it is "" for RENDER_DATA_NULL. */
 enum render_data render_cell_data(const struct rs_col *col, const struct rs_cell *c, char *buf,
                                   const char **text);
@@ -38,11 +38,16 @@ enum render_data render_cell_data(const struct rs_col *col, const struct rs_cell
  * in data output (CSV, JSON). */
 int render_col_shown(const struct rs_col *col, int text);
 
+/* Whether text output (text != 0) or data output shows column c of rs:
+ * render_col_shown, and for a sparse column (RS_COL_SPARSE) in text, some
+ * row has a value in it. */
+int render_col_visible(const struct rowset *rs, size_t c, int text);
+
 /* Whether text output aligns the column to the right (every type but
  * RS_TEXT and RS_DATE). */
 int render_col_right(const struct rs_col *col);
 
-/* The sign a coloured cell shows: +1 green (above zero, or "new"), -1 red,
+/* The sign a coloured cell shows: +1 green (above zero), -1 red,
  * 0 no colour (a column without RS_COL_COLOR, zero, empty, text). text is
  * the cell's text form. */
 int render_cell_sign(const struct rs_col *col, const struct rs_cell *c, const char *text);

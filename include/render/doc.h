@@ -15,6 +15,8 @@
 
 /* At most this many warnings are kept (the rest would repeat them). */
 #define DOC_MAX_WARNINGS 4
+/* Further tables beside the main rows, at most. */
+#define DOC_MAX_TABLES 2
 
 /* A key and value for the top of the JSON document ("dataset": "default"). */
 struct doc_param {
@@ -25,20 +27,24 @@ struct doc_param {
 
 struct chart;
 
+/* A further table: in JSON under its key; in text output (table and
+ * markdown) under its title when in_text is set (otherwise text output
+ * shows what it holds through the main rows' notes). Never CSV. */
+struct doc_table {
+    const char *key; /* static */
+    char *title;     /* owned, or NULL */
+    int in_text;
+    struct rowset rows;
+};
+
 struct report_doc {
     const char *command;      /* "report", "growth", ... (static) */
     char *title;              /* heading line of table and markdown output */
     struct doc_param *params; /* JSON: after "command", in order */
     size_t nparams;
-    struct rowset rows; /* the main rows: CSV, JSON "rows", text */
-    /* An optional second table (extra_key set): JSON under extra_key; in
-     * text output a second table under extra_title when extra_in_text is
-     * set (otherwise the text output shows it through the main rows'
-     * notes). Never CSV. */
-    struct rowset extra;
-    const char *extra_key; /* static, or NULL: no second table */
-    char *extra_title;
-    int extra_in_text;
+    struct rowset rows;                      /* the main rows: CSV, JSON "rows", text */
+    struct doc_table tables[DOC_MAX_TABLES]; /* further tables, in order */
+    size_t ntables;
     char *warnings[DOC_MAX_WARNINGS]; /* JSON "warnings"; other formats leave them out */
     size_t nwarnings;
     /* Where the data came from, without a "Source: " prefix: "OpenRouter
@@ -52,7 +58,7 @@ struct report_doc {
 
 #define REPORT_DOC_INIT                                                                            \
     {                                                                                              \
-        .rows = {.block_col = -1}, .extra = {.block_col = -1 }                                     \
+        .rows = {.block_col = -1 }                                                                 \
     }
 
 /* Appends a JSON parameter (value copied; NULL is null): a string, a
@@ -64,6 +70,11 @@ void doc_param_date(struct report_doc *d, const char *key, int32_t day);
 /* Adds a warning line (without "tokstat: warning: "); at most
  * DOC_MAX_WARNINGS are kept. */
 void doc_warn(struct report_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Adds a further table (title copied, or NULL) and returns its rowset,
+ * for the caller to start (at most DOC_MAX_TABLES: the program's own
+ * builders, never data, decide how many). */
+struct rowset *doc_table(struct report_doc *d, const char *key, const char *title, int in_text);
 
 /* Sets the title, the source line (copied; NULL for none). */
 void doc_set_title(struct report_doc *d, const char *title);

@@ -36,10 +36,10 @@ struct render_opts {
 /* Writes d in the format of o. Table: the title, then each block of rows
  * under its heading with columns aligned (numbers right-aligned, text left),
  * Total rows and notes, fitted to o->width by shortening the widest text
- * column; then the extra table and the source line. CSV: RFC 4180, a header
+ * column; then the further tables shown in text, and the source line. CSV: RFC 4180, a header
  * of the keys of the non-text-only columns, one line per non-total row,
  * fields quoted only when needed, "\n" line ends. JSON: one object
- * {"schema_version":1,"command":…,params…,"rows":[…],extra,"warnings":[…],
+ * {"schema_version":2,"command":…,params…,"rows":[…],tables…,"warnings":[…],
  * "source":…}, followed by a newline. Markdown: the title as a heading, a
  * GitHub table per block, numbers right-aligned. A document with a chart:
  * the chart as text (RENDER_TABLE) or as SVG (RENDER_SVG). Returns 0, or

@@ -16,7 +16,7 @@ enum rs_type {
     RS_TOKENS, /* a token count: text "4.12T" (exact: "4120000000000"), data an integer */
     RS_SHARE,  /* a fraction: text "48.7 %", data 0.487234 (6 decimals) */
     RS_PP,     /* a change of a fraction: text "+13.9 pp", data 0.139000 */
-    RS_GROWTH, /* a growth rate: text "+127.3 %" or "new", data 1.273000 or "new" */
+    RS_GROWTH, /* a growth rate: text "+127.3 %", data 1.273000 */
     RS_INDEX,  /* an index in points (HHI): text "2,345", data 2345.123456 */
     RS_DELTA,  /* a change of an index: text "+150", data 150.123456 */
     RS_USD,    /* US dollars: text "$1.23M", "$12.34" (exact: "$1,234,567.89"), data 1234567.89 */
@@ -27,7 +27,6 @@ enum rs_type {
 enum rs_kind {
     RS_NULL = 0, /* no value: empty in text and CSV, null in JSON */
     RS_VALUE,
-    RS_NEW, /* RS_GROWTH only: growth from zero */
 };
 
 struct rs_cell {
@@ -42,6 +41,8 @@ struct rs_cell {
 #define RS_COL_DATA_ONLY                                                                           \
     2u /* in CSV/JSON only (e.g. the week, which text output shows as block headings) */
 #define RS_COL_COLOR 4u /* text output colours it: green above zero, red below */
+#define RS_COL_SPARSE                                                                              \
+    8u /* text output shows it only when some row has a value (a column of rare words) */
 
 struct rs_col {
     const char *key;   /* CSV header and JSON key, e.g. "share_change"; static */
@@ -82,7 +83,6 @@ size_t rowset_add(struct rowset *rs);
 void rowset_set_text(struct rowset *rs, size_t r, size_t c, const char *s);
 void rowset_set_int(struct rowset *rs, size_t r, size_t c, int64_t v);
 void rowset_set_real(struct rowset *rs, size_t r, size_t c, double v);
-void rowset_set_new(struct rowset *rs, size_t r, size_t c);
 
 /* Marks row r as a Total row; attaches a note line (copied) after row r. */
 void rowset_mark_total(struct rowset *rs, size_t r);

@@ -192,6 +192,10 @@ static int import_weekly(json_t *root, const struct import_opts *o, const struct
 
     if (ji_date(json_object_get(root, "date"), "date", &top, &fixed.date, err) < 0)
         return -1;
+    /* A snapshot is as of its own date (the source line says so), unless
+     * it says otherwise. */
+    json_t *as_of = json_object_get(root, "as_of");
+    ji_emit_as_of(sink, json_is_string(as_of) ? as_of : json_object_get(root, "date"));
     fixed.period = o->period >= 0 ? (enum ts_period)o->period : TS_WEEK;
     if (json_is_null(total_v))
         total_v = NULL;

@@ -171,8 +171,6 @@ static void price(double v, char *buf, size_t n)
 const char *render_cell_text(const struct rs_col *col, const struct rs_cell *c, int exact,
                              char *buf)
 {
-    if (c->kind == RS_NEW)
-        return "new";
     if (c->kind != RS_VALUE)
         return "";
     if (is_real(col->type) && !isfinite(c->d))
@@ -226,10 +224,6 @@ enum render_data render_cell_data(const struct rs_col *col, const struct rs_cell
                                   const char **text)
 {
     *text = "";
-    if (c->kind == RS_NEW) {
-        *text = "new";
-        return RENDER_DATA_STRING;
-    }
     if (c->kind != RS_VALUE)
         return RENDER_DATA_NULL;
     switch (col->type) {
@@ -259,6 +253,19 @@ int render_col_shown(const struct rs_col *col, int text)
     return !(col->flags & (text ? RS_COL_DATA_ONLY : RS_COL_TEXT_ONLY));
 }
 
+int render_col_visible(const struct rowset *rs, size_t c, int text)
+{
+    if (!render_col_shown(&rs->cols[c], text))
+        return 0;
+    if (!text || !(rs->cols[c].flags & RS_COL_SPARSE))
+        return 1;
+    for (size_t r = 0; r < rs->nrows; r++) {
+        if (rs->rows[r].cells[c].kind != RS_NULL)
+            return 1;
+    }
+    return 0;
+}
+
 int render_col_right(const struct rs_col *col)
 {
     return col->type != RS_TEXT && col->type != RS_DATE;
@@ -268,8 +275,6 @@ int render_cell_sign(const struct rs_col *col, const struct rs_cell *c, const ch
 {
     if (!(col->flags & RS_COL_COLOR))
         return 0;
-    if (c->kind == RS_NEW)
-        return 1;
     if (c->kind != RS_VALUE || col->type == RS_TEXT || col->type == RS_DATE)
         return 0;
     /* By the printed text, so a change that shows as "0.0 pp" stays plain. */

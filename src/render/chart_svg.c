@@ -272,7 +272,7 @@ void chart_svg(const struct chart *c, const char *title, const char *source, FIL
         if (c->total[w] == 0)
             svg_text(&b, SVG_LEFT + l.slot * (long)w + l.slot / 2, l.bottom - 600,
                      "class=\"nodata\" text-anchor=\"middle\" fill=\"#777777\" font-size=\"10\"",
-                     "no data");
+                     c->gap[w] ? "gap" : "no data");
         else
             week_bar(c, &l, w, len, part, &b);
         if (w % (size_t)l.every == 0)

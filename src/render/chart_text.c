@@ -160,7 +160,7 @@ static void bars(const struct chart *c, long cells, int color, FILE *out)
         buf_printf(&line, "%s%c ", date, part ? '*' : ' ');
         partial |= part;
         if (c->total[w] == 0)
-            buf_adds(&line, "(no data)");
+            buf_adds(&line, c->gap[w] ? "(a gap: no data)" : "(no data)");
         else
             text_bar(c, w, cells, color, len, &line);
         buf_addc(&line, '\n');

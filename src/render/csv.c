@@ -4,7 +4,7 @@
  * one line per row that is not a Total row, "\n" line ends. A field is
  * quoted only when it holds a comma, a quote, CR or LF, or starts or ends
  * with a space or tab; quotes inside are doubled. No title, totals, notes,
- * source or extra rowset: the columns are the whole contract. */
+ * source or further tables: the columns are the whole contract. */
 #include <stdio.h>
 #include <string.h>
 

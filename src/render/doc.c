@@ -56,6 +56,19 @@ void doc_warn(struct report_doc *d, const char *fmt, ...)
     d->warnings[d->nwarnings++] = msg;
 }
 
+struct rowset *doc_table(struct report_doc *d, const char *key, const char *title, int in_text)
+{
+    struct doc_table *t =
+        &d->tables[d->ntables < DOC_MAX_TABLES ? d->ntables++ : DOC_MAX_TABLES - 1];
+
+    t->key = key;
+    free(t->title);
+    t->title = title ? xstrdup(title) : NULL;
+    t->in_text = in_text;
+    t->rows.block_col = -1;
+    return &t->rows;
+}
+
 void doc_set_title(struct report_doc *d, const char *title)
 {
     free(d->title);
@@ -74,16 +87,18 @@ void doc_release(struct report_doc *d)
         free(d->params[i].value);
     free(d->params);
     free(d->title);
-    free(d->extra_title);
     free(d->source);
     for (size_t i = 0; i < d->nwarnings; i++)
         free(d->warnings[i]);
     rowset_release(&d->rows);
-    rowset_release(&d->extra);
+    for (size_t i = 0; i < d->ntables; i++) {
+        free(d->tables[i].title);
+        rowset_release(&d->tables[i].rows);
+    }
     if (d->chart) {
         chart_release(d->chart);
         free(d->chart);
     }
     memset(d, 0, sizeof(*d));
-    d->rows.block_col = d->extra.block_col = -1;
+    d->rows.block_col = -1;
 }

@@ -3,7 +3,7 @@
  * Layout: compact, with each row on a line of its own, so the document is
  * both one object for jq and readable with less:
  *
- *   {"schema_version":1,"command":"report","by":"country","rows":[
+ *   {"schema_version":2,"command":"report","by":"country","rows":[
  *   {"week":"2026-02-09","country":"CN","tokens":4120000000000,"share":0.487234},
  *   {"week":"2026-02-09","country":"US","tokens":629000000000,"share":0.074123}
  *   ],"hhi":[
@@ -11,8 +11,8 @@
  *   ],"warnings":["vendors without a country: foo"],"source":null}
  *
  * An empty array is "[]" on the line it opens. The keys come in that order:
- * schema_version, command, the params, rows, the extra rowset (when there is
- * one), warnings, source; the document ends with a newline. Numbers are the
+ * schema_version, command, the params, rows, the further tables (when there
+ * are any), warnings, source; the document ends with a newline. Numbers are the
  * same text as in CSV (integers, "%.6f" reals), written by hand because
  * jansson would print reals its own way. Strings are escaped per RFC 8259:
  * '"' and '\' with a backslash, control characters as \u00xx (lower-case
@@ -94,7 +94,7 @@ static void json_rows(const char *key, const struct rowset *rs, FILE *out)
 void render_json(const struct report_doc *r, const struct render_opts *o, FILE *out)
 {
     (void)o;
-    fputs("{\"schema_version\":1,\"command\":", out);
+    fputs("{\"schema_version\":2,\"command\":", out);
     if (r->command)
         json_string(r->command, out);
     else
@@ -112,9 +112,9 @@ void render_json(const struct report_doc *r, const struct render_opts *o, FILE *
     }
     fputc(',', out);
     json_rows("rows", &r->rows, out);
-    if (r->extra_key) {
+    for (size_t i = 0; i < r->ntables; i++) {
         fputc(',', out);
-        json_rows(r->extra_key, &r->extra, out);
+        json_rows(r->tables[i].key, &r->tables[i].rows, out);
     }
     fputs(",\"warnings\":[", out);
     for (size_t i = 0; i < r->nwarnings; i++) {

@@ -14,7 +14,7 @@
  *   ### <next block heading>
  *   ...
  *
- *   ## <extra title>          (extra_in_text only)
+ *   ## <table title>          (each further table shown in text)
  *
  *   | ... |
  *
@@ -27,7 +27,9 @@
  * "\|" and CR or LF as a space; Total rows are bold cell by cell; empty
  * cells stay empty. */
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "core/util.h"
 #include "render/cells.h"
 #include "formats.h"
 
@@ -47,19 +49,19 @@ static void cell(const char *s, int bold, FILE *out)
     fputs(strong ? "** |" : " |", out);
 }
 
-static void table(const struct rowset *rs, size_t from, size_t to, const struct render_opts *o,
-                  FILE *out)
+static void table(const struct rowset *rs, const unsigned char *shown, size_t from, size_t to,
+                  const struct render_opts *o, FILE *out)
 {
     char buf[RENDER_CELL_MAX];
 
     fputc('|', out);
     for (size_t c = 0; c < rs->ncols; c++) {
-        if (render_col_shown(&rs->cols[c], 1))
+        if (shown[c])
             cell(rs->cols[c].title ? rs->cols[c].title : "", 0, out);
     }
     fputs("\n|", out);
     for (size_t c = 0; c < rs->ncols; c++) {
-        if (render_col_shown(&rs->cols[c], 1))
+        if (shown[c])
             fputs(render_col_right(&rs->cols[c]) ? "---:|" : "---|", out);
     }
     fputc('\n', out);
@@ -67,7 +69,7 @@ static void table(const struct rowset *rs, size_t from, size_t to, const struct 
         const struct rs_row *row = &rs->rows[i];
         fputc('|', out);
         for (size_t c = 0; c < rs->ncols; c++) {
-            if (render_col_shown(&rs->cols[c], 1))
+            if (shown[c])
                 cell(render_cell_text(&rs->cols[c], &row->cells[c], o->exact, buf), row->total,
                      out);
         }
@@ -94,11 +96,14 @@ static void write_rowset(const struct rowset *rs, const char *title, const struc
                          FILE *out)
 {
     struct ts_buf head = TS_BUF_INIT;
+    unsigned char *shown = xmalloc(rs->ncols ? rs->ncols : 1);
 
+    for (size_t c = 0; c < rs->ncols; c++)
+        shown[c] = (unsigned char)render_col_visible(rs, c, 1);
     if (title)
         fprintf(out, "## %s\n\n", title);
     if (rs->nrows == 0)
-        table(rs, 0, 0, o, out);
+        table(rs, shown, 0, 0, o, out);
     for (size_t i = 0; i < rs->nrows;) {
         size_t end = render_block_end(rs, i);
         if (i > 0)
@@ -108,11 +113,12 @@ static void write_rowset(const struct rowset *rs, const char *title, const struc
             render_block_heading(&head, rs, i, o->exact);
             fprintf(out, "### %s\n\n", head.data);
         }
-        table(rs, i, end, o, out);
+        table(rs, shown, i, end, o, out);
         notes(rs, i, end, out);
         i = end;
     }
     buf_release(&head);
+    free(shown);
 }
 
 /* The source line in italics, with the characters Markdown would read as
@@ -131,9 +137,11 @@ static void source(const char *s, FILE *out)
 void render_markdown(const struct report_doc *d, const struct render_opts *o, FILE *out)
 {
     write_rowset(&d->rows, d->title, o, out);
-    if (d->extra_key && d->extra_in_text) {
+    for (size_t i = 0; i < d->ntables; i++) {
+        if (!d->tables[i].in_text)
+            continue;
         fputc('\n', out);
-        write_rowset(&d->extra, d->extra_title, o, out);
+        write_rowset(&d->tables[i].rows, d->tables[i].title, o, out);
     }
     if (d->source)
         source(d->source, out);

@@ -83,13 +83,6 @@ void rowset_set_real(struct rowset *rs, size_t r, size_t c, double v)
     cell->d = v;
 }
 
-void rowset_set_new(struct rowset *rs, size_t r, size_t c)
-{
-    struct rs_cell *cell = cell_reset(rs, r, c);
-
-    cell->kind = RS_NEW;
-}
-
 void rowset_mark_total(struct rowset *rs, size_t r)
 {
     assert(r < rs->nrows);

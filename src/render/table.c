@@ -10,9 +10,9 @@
  *   <next block heading>
  *   ...
  *
- *   <extra title>            (extra_in_text only)
+ *   <table title>            (each further table shown in text)
  *
- *   <extra table>
+ *   <that table>
  *
  *   Source: <source>
  *
@@ -149,7 +149,7 @@ static void layout(struct table *t)
     t->n = 0;
     for (size_t c = 0; c < rs->ncols; c++) {
         const struct rs_col *col = &rs->cols[c];
-        if (!render_col_shown(col, 1))
+        if (!render_col_visible(rs, c, 1))
             continue;
         struct tcol *tc = &t->cols[t->n++];
         tc->idx = c;
@@ -218,9 +218,11 @@ static void write_rowset(const struct rowset *rs, const char *title, const struc
 void render_table(const struct report_doc *d, const struct render_opts *o, FILE *out)
 {
     write_rowset(&d->rows, d->title, o, out);
-    if (d->extra_key && d->extra_in_text) {
+    for (size_t i = 0; i < d->ntables; i++) {
+        if (!d->tables[i].in_text)
+            continue;
         fputc('\n', out);
-        write_rowset(&d->extra, d->extra_title, o, out);
+        write_rowset(&d->tables[i].rows, d->tables[i].title, o, out);
     }
     if (d->source)
         fprintf(out, "\nSource: %s\n", d->source);

@@ -1,32 +1,170 @@
 /* growth.c - tokstat growth: week-over-week growth per group and week, and
- * a summary per group over the range (total and compound weekly growth). */
+ * a summary per group over the range (total and compound weekly growth).
+ * Growth is a number or nothing, never a word: what an empty or odd
+ * number means is the row's status (new, gone, gap, partial). A partial
+ * week grows like for like, on the weekdays both weeks have; next to a
+ * gap there is no growth to give. */
 #include <stdlib.h>
 
 #include "core/metrics.h"
 #include "core/week.h"
 #include "shared.h"
 
-/* One summary row: first and last reported week of a group (or of the
- * Total, g NULL, with tokens t0 and t1). */
-static void summary_row(struct sheet *sh, const struct series_group *g, int64_t t0, int64_t t1,
-                        int steps)
+/* One row of week w for group g (g < 0: the Total row). */
+static void growth_row(const struct series *s, size_t w, const struct week_pair *p, long g,
+                       const char *head, const struct report_request *rq, struct sheet *sh)
 {
-    size_t r = sheet_add(sh);
+    int64_t cur, prev;
+    size_t r;
+
+    if (g >= 0) {
+        r = sheet_group_row(sh, s, w, head, &s->groups[g]);
+    } else {
+        r = sheet_add(sh);
+        rowset_mark_total(sh->rs, r);
+        sheet_text(sh, r, C_HEAD, head);
+        sheet_text(sh, r, C_GROUP, "Total");
+        if (s->days[w] > 0)
+            sheet_int(sh, r, C_TOKENS, series_total(s, series_other(s), rq->other_exclude, w));
+    }
+    /* The week before's tokens as compared: on the weekdays both weeks
+     * have when like for like, so that growth is tokens / prev_tokens - 1
+     * (and whole otherwise). */
+    pair_tokens(s, p, g, w, rq->other_exclude, &cur, &prev);
+    if (s->days[w - 1] > 0 && !p->incomparable)
+        sheet_int(sh, r, C_PREV, prev);
+    if (p->prev_known && !p->gap)
+        sheet_growth(sh, r, C_GROWTH, cur, prev);
+    pair_status(sh, r, p, cur, prev);
+}
+
+/* The rows of week w: each group with tokens in it or in the week before,
+ * then the Total. */
+static void growth_week(const struct series *s, size_t w, const struct report_request *rq,
+                        size_t *idx, struct sheet *sh, struct report_doc *out)
+{
+    struct week_pair p;
+    char head[160];
+
+    week_pair_of(s, w, &p);
+    size_t k = series_week_groups(s, w, rq->other_exclude, s->days[w - 1] > 0, 0, idx);
+    series_heading(s, w, head, sizeof(head));
+    for (size_t i = 0; i < k; i++) {
+        growth_row(s, w, &p, (long)idx[i], head, rq, sh);
+        out->nrows_data++;
+    }
+    growth_row(s, w, &p, -1, head, rq, sh);
+}
+
+/* The first and last week of the range compared: like for like when
+ * their weekdays differ; neither may be a gap. */
+static void ends_pair(const struct series *s, struct week_pair *p)
+{
+    size_t first = 1, last = s->nweeks - 1;
+
+    p->gap = series_gap(s, first) || series_gap(s, last);
+    p->prev_known = s->days[first] > 0 && s->days[last] > 0;
+    p->incomparable = 0;
+    p->cmp = NULL;
+    if (p->prev_known && s->ends) {
+        p->cmp = s->ends;
+        if (s->ends->mask == 0) {
+            p->cmp = NULL;
+            p->prev_known = 0;
+            p->incomparable = 1;
+        }
+    }
+}
+
+/* The tokens of group g (g < 0: the total) in the first and last week as
+ * p compares them. */
+static void ends_tokens(const struct series *s, const struct week_pair *p, long g, int exclude,
+                        int64_t *first, int64_t *last)
+{
+    long other = series_other(s);
+    size_t f = 1, l = s->nweeks - 1;
+
+    if (p->cmp && g >= 0) {
+        *first = p->cmp->prev[g];
+        *last = p->cmp->cur[g];
+    } else if (p->cmp) {
+        *first = p->cmp->prev_total - (exclude && other >= 0 ? p->cmp->prev[other] : 0);
+        *last = p->cmp->cur_total - (exclude && other >= 0 ? p->cmp->cur[other] : 0);
+    } else if (g >= 0) {
+        *first = s->groups[g].tokens[f];
+        *last = s->groups[g].tokens[l];
+    } else {
+        *first = series_total(s, other, exclude, f);
+        *last = series_total(s, other, exclude, l);
+    }
+}
+
+/* One summary row: a group (g < 0: the Total). */
+static void summary_row(const struct series *s, const struct week_pair *p, long g,
+                        const struct report_request *rq, struct sheet *sh)
+{
+    size_t r = sheet_add(sh), f = 1, l = s->nweeks - 1;
+    int steps = (int)(l - f);
+    int64_t a, b;
     double cg;
 
-    if (g) {
-        sheet_text(sh, r, C_GROUP, g->name);
-        sheet_text(sh, r, C_COUNTRY, g->country);
+    if (g >= 0) {
+        sheet_text(sh, r, C_GROUP, s->groups[g].name);
+        sheet_text(sh, r, C_COUNTRY, s->groups[g].country);
     } else {
         rowset_mark_total(sh->rs, r);
         sheet_text(sh, r, C_GROUP, "Total");
     }
-    sheet_int(sh, r, C_START, t0);
-    sheet_int(sh, r, C_END, t1);
-    sheet_growth(sh, r, C_GROWTH, t1, t0);
-    if (metrics_compound_growth(t0, t1, steps, &cg) == 0)
-        sheet_real(sh, r, C_WEEKLY, cg);
+    /* The two weeks' tokens as compared (on their common weekdays when
+     * like for like), so that growth is end / start - 1. */
+    ends_tokens(s, p, g, rq->other_exclude, &a, &b);
+    if (s->days[f] > 0 && !p->incomparable)
+        sheet_int(sh, r, C_START, a);
+    if (s->days[l] > 0 && !p->incomparable)
+        sheet_int(sh, r, C_END, b);
+    sheet_int(sh, r, C_FIRST_WEEK, series_week(s, f));
+    sheet_int(sh, r, C_FIRST_DAYS, s->days[f]);
+    sheet_int(sh, r, C_LAST_WEEK, series_week(s, l));
+    sheet_int(sh, r, C_LAST_DAYS, s->days[l]);
+    if (p->prev_known && !p->gap) {
+        sheet_growth(sh, r, C_GROWTH, b, a);
+        if (metrics_compound_growth(a, b, steps, &cg) == 0)
+            sheet_real(sh, r, C_WEEKLY, cg);
+    }
     sheet_int(sh, r, C_WEEKS, steps + 1);
+    pair_status(sh, r, p, b, a);
+}
+
+/* "From the week of A (5 of 7 days) to the week of B (7 days): 3 weekly
+ * steps", and how the two were compared. */
+static char *summary_title(const struct series *s)
+{
+    size_t f = 1, l = s->nweeks - 1;
+    int steps = (int)(l - f);
+    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1], days[32];
+    struct ts_buf t = TS_BUF_INIT;
+
+    date_format(series_week(s, f), a);
+    date_format(series_week(s, l), b);
+    buf_printf(&t,
+               "From the week of %s (%d of 7 days) to the week of %s (%d of 7 days): %d weekly %s",
+               a, s->days[f], b, s->days[l], steps, ts_plural(steps, "step", "steps"));
+    if (s->ends && s->ends->mask) {
+        week_days_text(s->ends->mask, days, sizeof(days));
+        buf_printf(&t, "; compared on %s of both (the tokens shown are those days')", days);
+    } else if (s->ends) {
+        buf_printf(&t, "; not compared: the two have no weekday in common");
+    }
+    return t.data;
+}
+
+/* Whether any week of the range has data. */
+static int range_has_data(const struct series *s)
+{
+    for (size_t w = 1; w < s->nweeks; w++)
+        if (s->days[w] > 0)
+            return 1;
+    return 0;
 }
 
 /* The summary over the range, into rs: each group with tokens in it,
@@ -35,73 +173,42 @@ static void summary_row(struct sheet *sh, const struct series_group *g, int64_t 
 static size_t summary(const struct series *s, const struct report_request *rq, size_t *idx,
                       struct rowset *rs)
 {
-    static const enum col_id ids[] = {C_GROUP,  C_COUNTRY, C_START, C_END,
-                                      C_GROWTH, C_WEEKLY,  C_WEEKS};
-    size_t first = 1, last = s->nweeks - 1, n = 0;
-    int steps = (int)(last - first);
-    long other = series_other(s);
+    static const enum col_id ids[] = {
+        C_GROUP, C_COUNTRY, C_FIRST_WEEK, C_FIRST_DAYS, C_LAST_WEEK, C_LAST_DAYS,     C_START,
+        C_END,   C_GROWTH,  C_WEEKLY,     C_WEEKS,      C_STATUS,    C_COMPARED_DAYS, C_FLAG};
+    size_t n = 0;
+    struct week_pair p;
     struct sheet sh;
 
     sheet_start(&sh, rs, ids, sizeof(ids) / sizeof(ids[0]), rq->by);
+    if (!range_has_data(s))
+        return 0; /* nothing to sum up: an empty result, not a Total of nothing */
+    ends_pair(s, &p);
     for (size_t g = 0; g < s->ngroups; g++) {
         const struct series_group *sg = &s->groups[g];
         int any = 0;
-        for (size_t w = first; w <= last; w++)
+        for (size_t w = 1; w < s->nweeks; w++)
             any |= sg->tokens[w] > 0;
         if ((sg->is_other && rq->other_exclude) || !any)
             continue;
         idx[n++] = g;
     }
-    series_order(s, last, idx, n);
-    for (size_t i = 0; i < n; i++) {
-        const struct series_group *sg = &s->groups[idx[i]];
-        summary_row(&sh, sg, sg->tokens[first], sg->tokens[last], steps);
-    }
-    summary_row(&sh, NULL, series_total(s, other, rq->other_exclude, first),
-                series_total(s, other, rq->other_exclude, last), steps);
+    series_order(s, s->nweeks - 1, idx, n);
+    for (size_t i = 0; i < n; i++)
+        summary_row(s, &p, (long)idx[i], rq, &sh);
+    summary_row(s, &p, -1, rq, &sh);
+    char *how = summary_title(s);
+    rowset_add_note(rs, rs->nrows - 1, "%s", how);
+    free(how);
     return n;
-}
-
-/* The rows of week w: its groups (and those of the week before, at 0),
- * then a Total row. The week before the range is only known when it has
- * data; inside the range a week without data counts as zero tokens. */
-static void growth_week(const struct series *s, size_t w, const struct report_request *rq,
-                        size_t *idx, struct sheet *sh, struct report_doc *out)
-{
-    long other = series_other(s);
-    int prev_known = w > 1 || s->days[w - 1] > 0;
-    size_t k = series_week_groups(s, w, rq->other_exclude, prev_known, 0, idx);
-    char head[64];
-
-    week_heading(series_week(s, w), s->days[w], head, sizeof(head));
-    for (size_t i = 0; i < k; i++) {
-        const struct series_group *g = &s->groups[idx[i]];
-        size_t r = sheet_group_row(sh, s, w, head, g);
-        if (prev_known) {
-            sheet_int(sh, r, C_PREV, g->tokens[w - 1]);
-            sheet_growth(sh, r, C_GROWTH, g->tokens[w], g->tokens[w - 1]);
-        }
-        out->nrows_data++;
-    }
-    int64_t t = series_total(s, other, rq->other_exclude, w);
-    int64_t tp = series_total(s, other, rq->other_exclude, w - 1);
-    size_t r = sheet_add(sh);
-    rowset_mark_total(sh->rs, r);
-    sheet_text(sh, r, C_HEAD, head);
-    sheet_text(sh, r, C_GROUP, "Total");
-    sheet_int(sh, r, C_TOKENS, t);
-    if (prev_known) {
-        sheet_int(sh, r, C_PREV, tp);
-        sheet_growth(sh, r, C_GROWTH, t, tp);
-    }
 }
 
 void build_growth(const struct series *s, const struct report_request *rq, struct report_doc *out)
 {
-    static const enum col_id ids[] = {C_WEEK,    C_DAYS,   C_HEAD, C_GROUP,
-                                      C_COUNTRY, C_TOKENS, C_PREV, C_GROWTH};
+    static const enum col_id ids[] = {C_WEEK,   C_DAYS,    C_COVERAGE,      C_HEAD,
+                                      C_GROUP,  C_COUNTRY, C_TOKENS,        C_PREV,
+                                      C_GROWTH, C_STATUS,  C_COMPARED_DAYS, C_FLAG};
     size_t *idx = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*idx));
-    int steps = (int)(s->nweeks - 2);
     struct sheet sh;
 
     out->command = "growth";
@@ -112,20 +219,11 @@ void build_growth(const struct series *s, const struct report_request *rq, struc
         free(idx);
         return;
     }
-    summary(s, rq, idx, &out->extra);
-    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
-    struct ts_buf et = TS_BUF_INIT;
-    date_format(s->from + 7, a);
-    date_format(s->to, b);
-    buf_printf(&et, "From the week of %s to the week of %s (%d weekly %s)", a, b, steps,
-               ts_plural(steps, "step", "steps"));
-    out->extra_title = et.data;
-    out->extra_key = "summary";
-    out->extra_in_text = 1;
-
+    summary(s, rq, idx, doc_table(out, "summary", NULL, 1));
     sheet_start(&sh, &out->rows, ids, sizeof(ids) / sizeof(ids[0]), rq->by);
     sheet_blocks(&sh);
-    for (size_t w = 1; w < s->nweeks; w++)
+    size_t end = range_has_data(s) ? s->nweeks : 1; /* no blocks of nothing but a Total */
+    for (size_t w = 1; w < end; w++)
         growth_week(s, w, rq, idx, &sh, out);
     free(idx);
 }

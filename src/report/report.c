@@ -25,7 +25,7 @@ static const struct rs_col columns[C_NCOLS] = {
     [C_CHANGE] = {"share_change", "change", RS_PP, RS_COL_COLOR},
     [C_GROWTH] = {"growth", "growth", RS_GROWTH, RS_COL_COLOR},
     [C_CR] = {"cr", "CR", RS_SHARE, RS_COL_DATA_ONLY},
-    [C_HHI] = {"hhi", "HHI", RS_INDEX, RS_COL_DATA_ONLY},
+    [C_HHI] = {"hhi_low", "HHI", RS_INDEX, RS_COL_DATA_ONLY},
     [C_HHI_CHANGE] = {"hhi_change", "HHI change", RS_DELTA, RS_COL_DATA_ONLY},
     [C_BAND] = {"band", "band", RS_TEXT, RS_COL_DATA_ONLY},
     [C_START] = {"start_tokens", "first week", RS_TOKENS, 0},
@@ -56,6 +56,8 @@ static const struct rs_col columns[C_NCOLS] = {
     [C_PRICE_MODEL] = {"price_model", "priced as", RS_TEXT, 0},
     [C_PRICE_MATCH] = {"price_match", "match", RS_TEXT, RS_COL_DATA_ONLY},
     [C_PRICE_AGE] = {"price_age_days", "price age", RS_INT, RS_COL_DATA_ONLY},
+    [C_FLAG] = {"flag", "", RS_TEXT, RS_COL_TEXT_ONLY | RS_COL_SPARSE},
+    [C_IN_TOP] = {"in_top", "in top", RS_INT, 0},
 };
 
 void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,
@@ -108,17 +110,25 @@ void sheet_real(struct sheet *sh, size_t r, enum col_id c, double v)
         rowset_set_real(sh->rs, r, (size_t)sh->map[c], v);
 }
 
+void sheet_week(struct sheet *sh, size_t r, const struct series *s, size_t w, const char *head)
+{
+    sheet_int(sh, r, C_WEEK, series_week(s, w));
+    sheet_int(sh, r, C_DAYS, s->days[w]);
+    if (s->days[w] > 0)
+        sheet_text(sh, r, C_COVERAGE, series_coverage(s, w));
+    sheet_text(sh, r, C_HEAD, head);
+}
+
 size_t sheet_group_row(struct sheet *sh, const struct series *s, size_t w, const char *head,
                        const struct series_group *g)
 {
     size_t r = sheet_add(sh);
 
-    sheet_int(sh, r, C_WEEK, series_week(s, w));
-    sheet_int(sh, r, C_DAYS, s->days[w]);
-    sheet_text(sh, r, C_HEAD, head);
+    sheet_week(sh, r, s, w, head);
     sheet_text(sh, r, C_GROUP, g->name);
     sheet_text(sh, r, C_COUNTRY, g->country);
-    sheet_int(sh, r, C_TOKENS, g->tokens[w]);
+    if (s->days[w] > 0) /* a week without data has no tokens to show, not 0 */
+        sheet_int(sh, r, C_TOKENS, g->tokens[w]);
     return r;
 }
 
@@ -128,8 +138,6 @@ void sheet_growth(struct sheet *sh, size_t r, enum col_id c, int64_t cur, int64_
 
     if (metrics_growth(cur, prev, &g) == 0)
         sheet_real(sh, r, c, g);
-    else if (cur > 0 && sh->map[c] >= 0)
-        rowset_set_new(sh->rs, r, (size_t)sh->map[c]);
 }
 
 void title_range(struct ts_buf *b, int32_t from, int32_t to, const struct report_request *rq)

@@ -1,8 +1,11 @@
 /* series_order.c - reading a weekly series: each week's denominator and
  * its groups in rank order (tokens descending, then name). */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/metrics.h"
+#include "core/week.h"
 #include "shared.h"
 
 long series_other(const struct series *s)
@@ -64,4 +67,108 @@ size_t series_week_groups(const struct series *s, size_t w, int exclude_other, i
     }
     series_order(s, w, idx, n);
     return n;
+}
+
+void week_pair_of(const struct series *s, size_t w, struct week_pair *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (w == 0)
+        return;
+    out->gap = series_gap(s, w) || series_gap(s, w - 1);
+    out->prev_known = s->days[w - 1] > 0 && s->days[w] > 0;
+    if (out->prev_known && s->cmp && s->cmp[w]) {
+        out->cmp = s->cmp[w];
+        if (out->cmp->mask == 0) { /* nothing to compare like for like */
+            out->cmp = NULL;
+            out->prev_known = 0;
+            out->incomparable = 1;
+        }
+    }
+}
+
+void pair_tokens(const struct series *s, const struct week_pair *p, long g, size_t w, int exclude,
+                 int64_t *cur, int64_t *prev)
+{
+    long other = series_other(s);
+
+    if (p->cmp) {
+        const struct week_compare *c = p->cmp;
+        if (g >= 0) {
+            *cur = c->cur[g];
+            *prev = c->prev[g];
+        } else {
+            *cur = c->cur_total - (exclude && other >= 0 ? c->cur[other] : 0);
+            *prev = c->prev_total - (exclude && other >= 0 ? c->prev[other] : 0);
+        }
+        return;
+    }
+    if (g >= 0) {
+        *cur = s->groups[g].tokens[w];
+        *prev = s->groups[g].tokens[w - 1];
+    } else {
+        *cur = series_total(s, other, exclude, w);
+        *prev = series_total(s, other, exclude, w - 1);
+    }
+}
+
+const char *pair_status(struct sheet *sh, size_t r, const struct week_pair *p, int64_t cur,
+                        int64_t prev)
+{
+    const char *st = NULL;
+
+    if (p->gap)
+        st = ST_GAP;
+    else if (p->incomparable)
+        st = ST_PARTIAL;
+    else if (!p->prev_known)
+        st = NULL;
+    else if (prev == 0 && cur > 0)
+        st = ST_NEW;
+    else if (cur == 0 && prev > 0)
+        st = ST_GONE;
+    else if (p->cmp)
+        st = ST_PARTIAL;
+    if (st) {
+        sheet_text(sh, r, C_STATUS, st);
+        if (strcmp(st, ST_PARTIAL) != 0)
+            sheet_text(sh, r, C_FLAG, st);
+    }
+    if (p->cmp && !p->gap && p->prev_known)
+        sheet_int(sh, r, C_COMPARED_DAYS, week_days_count(p->cmp->mask));
+    return st;
+}
+
+const char *series_coverage(const struct series *s, size_t w)
+{
+    return s->full[w] ? "full" : "listed";
+}
+
+void series_heading(const struct series *s, size_t w, char *buf, size_t n)
+{
+    char d[TS_DATE_LEN + 1], days[32], what[96] = "";
+    const struct week_compare *c = w > 0 && s->cmp ? s->cmp[w] : NULL;
+
+    date_format(series_week(s, w), d);
+    week_days_text(s->mask[w], days, sizeof(days));
+    if (series_gap(s, w))
+        snprintf(what, sizeof(what), " (a gap: no data)");
+    else if (s->days[w] == 0)
+        snprintf(what, sizeof(what), " (no data)");
+    else if (s->days[w] < 7 && !s->full[w])
+        snprintf(what, sizeof(what), " (partial: %d of 7 days, %s; listed models only)", s->days[w],
+                 days);
+    else if (s->days[w] < 7)
+        snprintf(what, sizeof(what), " (partial: %d of 7 days, %s)", s->days[w], days);
+    else if (!s->full[w])
+        snprintf(what, sizeof(what), " (listed models only)");
+    if (c && s->days[w] > 0 && s->days[w - 1] > 0) {
+        char cd[32];
+        week_days_text(c->mask, cd, sizeof(cd));
+        if (c->mask)
+            snprintf(buf, n, "Week of %s%s; compared with %s of the week before", d, what, cd);
+        else
+            snprintf(buf, n, "Week of %s%s; no weekday in common with the week before", d, what);
+        return;
+    }
+    snprintf(buf, n, "Week of %s%s", d, what);
 }

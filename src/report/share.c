@@ -1,34 +1,55 @@
 /* share.c - tokstat report: each group's share of each week's tokens,
- * its rank and the change of its share on the week before. */
+ * its rank and the change of its share on the week before. A group the
+ * week before had and this week has not is shown at 0 (gone); a partial
+ * week's change is taken like for like, on the weekdays both weeks have;
+ * next to a gap there is no change to give. */
 #include <stdlib.h>
 
 #include "core/metrics.h"
 #include "shared.h"
 
-/* The rows of week w: its groups, then a Total row. */
+/* The change of group g's share (g < 0: none) between the weeks of p. */
+static int share_change(const struct series *s, const struct week_pair *p, long g, size_t w,
+                        int exclude, double *out)
+{
+    int64_t cur, prev, cur_all, prev_all;
+
+    if (!p->prev_known || p->gap)
+        return -1;
+    pair_tokens(s, p, g, w, exclude, &cur, &prev);
+    pair_tokens(s, p, -1, w, exclude, &cur_all, &prev_all);
+    *out = metrics_share(cur, cur_all) - metrics_share(prev, prev_all);
+    return 0;
+}
+
+/* The rows of week w: its groups and those of the week before (gone, at
+ * 0), then a Total row. */
 static void share_week(const struct series *s, size_t w, const struct report_request *rq,
                        size_t *idx, struct sheet *sh, struct report_doc *out)
 {
     long other = series_other(s);
     int64_t denom = series_total(s, other, rq->other_exclude, w);
-    int64_t prev_denom = series_total(s, other, rq->other_exclude, w - 1);
-    int have_prev = s->days[w - 1] > 0;
-    size_t n = series_week_groups(s, w, rq->other_exclude, 0, 0, idx);
+    struct week_pair p;
     int64_t rank = 0;
-    char head[64];
+    char head[160];
 
+    week_pair_of(s, w, &p);
+    size_t n = series_week_groups(s, w, rq->other_exclude, p.prev_known, 0, idx);
     if (n == 0)
         return;
-    week_heading(series_week(s, w), s->days[w], head, sizeof(head));
+    series_heading(s, w, head, sizeof(head));
     for (size_t i = 0; i < n; i++) {
         const struct series_group *g = &s->groups[idx[i]];
         size_t r = sheet_group_row(sh, s, w, head, g);
-        if (!g->is_other)
+        double change;
+        int64_t cur, prev;
+        if (!g->is_other && g->tokens[w] > 0)
             sheet_int(sh, r, C_RANK, ++rank);
-        double share = metrics_share(g->tokens[w], denom);
-        sheet_real(sh, r, C_SHARE, share);
-        if (have_prev)
-            sheet_real(sh, r, C_CHANGE, share - metrics_share(g->tokens[w - 1], prev_denom));
+        sheet_real(sh, r, C_SHARE, metrics_share(g->tokens[w], denom));
+        if (share_change(s, &p, (long)idx[i], w, rq->other_exclude, &change) == 0)
+            sheet_real(sh, r, C_CHANGE, change);
+        pair_tokens(s, &p, (long)idx[i], w, rq->other_exclude, &cur, &prev);
+        pair_status(sh, r, &p, cur, prev);
         out->nrows_data++;
     }
     size_t r = sheet_add(sh);
@@ -39,10 +60,24 @@ static void share_week(const struct series *s, size_t w, const struct report_req
     sheet_real(sh, r, C_SHARE, denom > 0 ? 1.0 : 0.0);
 }
 
+/* Whether every week of s with data lists only its top models. */
+static int all_listed(const struct series *s, size_t from)
+{
+    int any = 0;
+
+    for (size_t w = from; w < s->nweeks; w++) {
+        if (s->days[w] > 0 && s->full[w])
+            return 0;
+        any |= s->days[w] > 0;
+    }
+    return any;
+}
+
 void build_share(const struct series *s, const struct report_request *rq, struct report_doc *out)
 {
-    static const enum col_id ids[] = {C_WEEK,    C_DAYS,   C_HEAD,  C_RANK,  C_GROUP,
-                                      C_COUNTRY, C_TOKENS, C_SHARE, C_CHANGE};
+    static const enum col_id ids[] = {C_WEEK,   C_DAYS,          C_COVERAGE, C_HEAD,  C_RANK,
+                                      C_GROUP,  C_COUNTRY,       C_TOKENS,   C_SHARE, C_CHANGE,
+                                      C_STATUS, C_COMPARED_DAYS, C_FLAG};
     size_t *idx = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*idx));
     struct sheet sh;
 
@@ -55,5 +90,6 @@ void build_share(const struct series *s, const struct report_request *rq, struct
     free(idx);
     out->command = "report";
     params_weekly(out, rq, s->from + 7, s->to);
-    title_what_by(out, "Share of tokens", s->from + 7, s->to, rq);
+    title_what_by(out, all_listed(s, 1) ? "Share of the listed models' tokens" : "Share of tokens",
+                  s->from + 7, s->to, rq);
 }

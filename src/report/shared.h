@@ -61,6 +61,8 @@ enum col_id {
     C_PRICE_MODEL, /* the slug whose price prices the row */
     C_PRICE_MATCH, /* how it was matched: exact, undated, base or free */
     C_PRICE_AGE,   /* days from the price's valid-from day to the week's last day */
+    C_FLAG,        /* text output's word for new, gone and gap rows */
+    C_IN_TOP,      /* how many of the top N a country has */
     C_NCOLS
 };
 
@@ -84,7 +86,9 @@ void sheet_real(struct sheet *sh, size_t r, enum col_id c, double v);
  * heading, name, country and tokens. */
 size_t sheet_group_row(struct sheet *sh, const struct series *s, size_t w, const char *head,
                        const struct series_group *g);
-/* A growth rate cur / prev - 1, "new" from zero, nothing when both are 0. */
+/* The week columns of row r: week, days, coverage, heading. */
+void sheet_week(struct sheet *sh, size_t r, const struct series *s, size_t w, const char *head);
+/* A growth rate cur / prev - 1; nothing when prev is 0 (the status says why). */
 void sheet_growth(struct sheet *sh, size_t r, enum col_id c, int64_t cur, int64_t prev);
 
 /* The range words of a title: "week of A" (from >= to: the week of to) or
@@ -98,6 +102,42 @@ void title_what_by(struct report_doc *d, const char *what, int32_t from, int32_t
 /* The block heading of the week of monday with days of data: "Week of
  * 2026-02-09", "... (partial: 3 of 7 days)", "... (no data)"; buf of n bytes. */
 void week_heading(int32_t monday, int days, char *buf, size_t n);
+
+/* The words of the status column: what a number means in an edge case. */
+#define ST_NEW     "new"     /* no tokens the week before: no growth to give */
+#define ST_GONE    "gone"    /* tokens the week before, none now */
+#define ST_GAP     "gap"     /* this week or the one before is a gap in the data */
+#define ST_PARTIAL "partial" /* compared like for like, on the weekdays both weeks have */
+
+/* How week w of a series compares with w - 1. */
+struct week_pair {
+    int prev_known;                 /* the week before has data, and they compare */
+    int incomparable;               /* both have data, but no weekday in common (or weekly rows) */
+    int gap;                        /* this week or the week before is a gap */
+    const struct week_compare *cmp; /* like for like on common weekdays, or NULL: whole weeks */
+};
+void week_pair_of(const struct series *s, size_t w, struct week_pair *out);
+
+/* Group g's tokens in week w and the week before as p compares them (on
+ * the common weekdays when like for like; g < 0: the denominators, the
+ * other bucket left out when exclude). */
+void pair_tokens(const struct series *s, const struct week_pair *p, long g, size_t w, int exclude,
+                 int64_t *cur, int64_t *prev);
+
+/* Sets the status (and compared days) of row r for a comparison p of a
+ * group with tokens cur now and prev the week before; returns the word
+ * (NULL: nothing to say). */
+const char *pair_status(struct sheet *sh, size_t r, const struct week_pair *p, int64_t cur,
+                        int64_t prev);
+
+/* The block heading of week w of s: "Week of 2026-02-09", then in
+ * parentheses what it is: "partial: 5 of 7 days, Mon-Fri", "listed models
+ * only", "a gap: no data" or "no data"; and when it is compared with the
+ * week before like for like, "; compared with Mon-Fri of the week before". */
+void series_heading(const struct series *s, size_t w, char *buf, size_t n);
+
+/* The coverage word of week w: "full" or "listed". */
+const char *series_coverage(const struct series *s, size_t w);
 
 /* The parameters every weekly report shows first in JSON: by, dataset,
  * other, from, to. */

@@ -565,7 +565,7 @@ static void test_weekly(void **state)
     /* 8e12 - (1.44e12 + 1.02e12 + 0.87e12) */
     expect_rec(&r.c.recs[3], TS_WEEK, "2026-02-16", "other", 4670000000000);
     assert_int_equal(r.c.recs[3].prompt, TS_ABSENT);
-    assert_null(r.c.as_of);
+    assert_string_equal(r.c.as_of, "2026-02-16"); /* a snapshot is as of its date */
     sup_collect_release(&r.c);
 
     /* An element's own date is ignored; when the sum is the total, the

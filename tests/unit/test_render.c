@@ -1,5 +1,5 @@
 /* test_render.c - rowsets and the four output formats: exact outputs for a
- * report with blocks, Total rows, notes, NULL and "new" cells and an extra
+ * report with blocks, Total rows, notes, NULL cells and a further table
  * rowset; number formats at their boundaries; width fitting; colour; CSV
  * quoting; JSON escaping; failing streams. */
 #include <stdarg.h>
@@ -116,7 +116,7 @@ struct fx {
     struct report_doc rep;
 };
 
-/* One row of the main rowset; growth < -1 means "new", NAN means NULL. */
+/* One row of the main rowset; NAN (or growth < -1) means NULL. */
 static size_t fx_row(struct rowset *rs, const char *week, const char *country, int64_t tokens,
                      double share, double change, double growth, int64_t rank)
 {
@@ -128,9 +128,7 @@ static size_t fx_row(struct rowset *rs, const char *week, const char *country, i
     rowset_set_real(rs, r, C_SHARE, share);
     if (!isnan(change))
         rowset_set_real(rs, r, C_CHANGE, change);
-    if (growth < -1)
-        rowset_set_new(rs, r, C_GROWTH);
-    else if (!isnan(growth))
+    if (growth >= -1 && !isnan(growth))
         rowset_set_real(rs, r, C_GROWTH, growth);
     if (rank)
         rowset_set_int(rs, r, C_RANK, rank);
@@ -160,7 +158,7 @@ static void fx_build(struct fx *f)
     r = fx_row(rs, "2026-02-09", "Total", 1998, 1.0, NAN, NAN, 0);
     rowset_mark_total(rs, r);
 
-    struct rowset *hhi = &f->rep.extra;
+    struct rowset *hhi = doc_table(&f->rep, "hhi", "Concentration", 1);
     rowset_init(hhi, hhi_cols, 3);
     r = rowset_add(hhi);
     rowset_set_int(hhi, r, 0, D("2026-02-02"));
@@ -176,9 +174,6 @@ static void fx_build(struct fx *f)
     doc_param(&f->rep, "by", "country");
     doc_param(&f->rep, "dataset", NULL);
     doc_param_number(&f->rep, "n", "5");
-    f->rep.extra_key = "hhi";
-    f->rep.extra_title = xstrdup("Concentration");
-    f->rep.extra_in_text = 1;
     doc_warn(&f->rep, "vendors without a country: foo");
     doc_set_source(&f->rep, "OpenRouter (openrouter.ai/rankings), as of 2026-02-16");
 }
@@ -195,6 +190,17 @@ static void fx_empty_rows(struct fx *f)
     rowset_init(&f->rep.rows, report_cols, sizeof(report_cols) / sizeof(report_cols[0]));
     f->rep.rows.block_col = C_WEEK;
     f->rep.rows.block_title = "Week of %s";
+}
+
+/* No further tables. */
+static void fx_no_tables(struct fx *f)
+{
+    for (size_t i = 0; i < f->rep.ntables; i++) {
+        free(f->rep.tables[i].title);
+        f->rep.tables[i].title = NULL;
+        rowset_release(&f->rep.tables[i].rows);
+    }
+    f->rep.ntables = 0;
 }
 
 /* No warnings and no parameters. */
@@ -305,7 +311,6 @@ static void test_text_cells(void **state)
     check_text(RS_GROWTH, RS_VALUE, -0.12, 0, 0, "-12.0 %");
     check_text(RS_GROWTH, RS_VALUE, -1.0, 0, 0, "-100.0 %");
     check_text(RS_GROWTH, RS_VALUE, 0.0, 0, 0, "0.0 %");
-    check_text(RS_GROWTH, RS_NEW, 0, 0, 0, "new");
     check_text(RS_INDEX, RS_VALUE, 2345.123456, 0, 0, "2,345");
     check_text(RS_INDEX, RS_VALUE, 10000.0, 0, 0, "10,000");
     check_text(RS_INDEX, RS_VALUE, 999.5, 0, 0, "1,000");
@@ -354,7 +359,6 @@ static void test_data_cells(void **state)
     check_data(RS_PP, RS_VALUE, -0.0000001, 0, RENDER_DATA_NUMBER, "0.000000");
     check_data(RS_PP, RS_VALUE, -0.089, 0, RENDER_DATA_NUMBER, "-0.089000");
     check_data(RS_GROWTH, RS_VALUE, 1.273, 0, RENDER_DATA_NUMBER, "1.273000");
-    check_data(RS_GROWTH, RS_NEW, 0, 0, RENDER_DATA_STRING, "new");
     check_data(RS_INDEX, RS_VALUE, 2345.123456, 0, RENDER_DATA_NUMBER, "2345.123456");
     check_data(RS_DELTA, RS_VALUE, -1234.4, 0, RENDER_DATA_NUMBER, "-1234.400000");
     check_data(RS_DELTA, RS_NULL, 5, 0, RENDER_DATA_NULL, "");
@@ -370,7 +374,7 @@ static const char fx_table[] = "Token share by country\n"
                                "country  tokens    share    change    growth  rank\n"
                                "CN        4.12T   48.7 %  +13.9 pp  +127.3 %     1\n"
                                "US         629B    7.4 %   -8.9 pp   -12.0 %     2\n"
-                               "unknown   50.0B    0.6 %                 new     3\n"
+                               "unknown   50.0B    0.6 %                         3\n"
                                "Total     8.46T  100.0 %\n"
                                "  HHI 2,345 (highly concentrated)\n"
                                "  CN 1 of 3\n"
@@ -406,7 +410,7 @@ static void test_table_exact(void **state)
 
     (void)state;
     fx_build(&f);
-    f.rep.extra_in_text = 0;
+    f.rep.tables[0].in_text = 0;
     doc_set_source(&f.rep, NULL);
     assert_render(&f.rep, RENDER_TABLE, 1, 0, 0,
                   "Token share by country\n"
@@ -415,7 +419,7 @@ static void test_table_exact(void **state)
                   "country         tokens    share    change    growth  rank\n"
                   "CN       4120000000000   48.7 %  +13.9 pp  +127.3 %     1\n"
                   "US        629000000000    7.4 %   -8.9 pp   -12.0 %     2\n"
-                  "unknown    50000000000    0.6 %                 new     3\n"
+                  "unknown    50000000000    0.6 %                         3\n"
                   "Total    8460000000000  100.0 %\n"
                   "  HHI 2,345 (highly concentrated)\n"
                   "  CN 1 of 3\n"
@@ -442,7 +446,7 @@ static void test_table_color(void **state)
         "country  tokens    share    change    growth  rank\n"
         "CN        4.12T   48.7 %  \033[32m+13.9 pp\033[0m  \033[32m+127.3 %\033[0m     1\n"
         "US         629B    7.4 %   \033[31m-8.9 pp\033[0m   \033[31m-12.0 %\033[0m     2\n"
-        "unknown   50.0B    0.6 %                 \033[32mnew\033[0m     3\n"
+        "unknown   50.0B    0.6 %                         3\n"
         "Total     8.46T  100.0 %\n"
         "  HHI 2,345 (highly concentrated)\n"
         "  CN 1 of 3\n"
@@ -483,7 +487,7 @@ static void test_csv(void **state)
                   "week,country,tokens,share,share_change,growth,rank,days\n"
                   "2026-02-02,CN,4120000000000,0.487234,0.139000,1.273000,1,7\n"
                   "2026-02-02,US,629000000000,0.074000,-0.089000,-0.120000,2,7\n"
-                  "2026-02-02,unknown,50000000000,0.005900,,new,3,7\n"
+                  "2026-02-02,unknown,50000000000,0.005900,,,3,7\n"
                   "2026-02-09,\"CN, \"\"x\"\"\",999,0.500000,0.000000,0.000000,1,3\n");
     /* exact, colour and width are text options: CSV stays the same. */
     char *a = render_str(&f.rep, RENDER_CSV, 0, 0, 0);
@@ -495,14 +499,14 @@ static void test_csv(void **state)
 }
 
 static const char fx_json[] =
-    "{\"schema_version\":1,\"command\":\"report\",\"by\":\"country\",\"dataset\":null,\"n\":5,"
+    "{\"schema_version\":2,\"command\":\"report\",\"by\":\"country\",\"dataset\":null,\"n\":5,"
     "\"rows\":[\n"
     "{\"week\":\"2026-02-02\",\"country\":\"CN\",\"tokens\":4120000000000,\"share\":0.487234,"
     "\"share_change\":0.139000,\"growth\":1.273000,\"rank\":1,\"days\":7},\n"
     "{\"week\":\"2026-02-02\",\"country\":\"US\",\"tokens\":629000000000,\"share\":0.074000,"
     "\"share_change\":-0.089000,\"growth\":-0.120000,\"rank\":2,\"days\":7},\n"
     "{\"week\":\"2026-02-02\",\"country\":\"unknown\",\"tokens\":50000000000,\"share\":0.005900,"
-    "\"share_change\":null,\"growth\":\"new\",\"rank\":3,\"days\":7},\n"
+    "\"share_change\":null,\"growth\":null,\"rank\":3,\"days\":7},\n"
     "{\"week\":\"2026-02-09\",\"country\":\"CN, \\\"x\\\"\",\"tokens\":999,\"share\":0.500000,"
     "\"share_change\":0.000000,\"growth\":0.000000,\"rank\":1,\"days\":3}\n"
     "],\"hhi\":[\n"
@@ -539,12 +543,12 @@ static void test_json(void **state)
     free(s);
 
     /* Without an extra rowset, warnings or source. */
-    f.rep.extra_key = NULL;
+    fx_no_tables(&f);
     fx_bare(&f);
     doc_set_source(&f.rep, NULL);
     fx_empty_rows(&f);
     assert_render(&f.rep, RENDER_JSON, 0, 0, 0,
-                  "{\"schema_version\":1,\"command\":\"report\",\"rows\":[],\"warnings\":[],"
+                  "{\"schema_version\":2,\"command\":\"report\",\"rows\":[],\"warnings\":[],"
                   "\"source\":null}\n");
     fx_release(&f);
 }
@@ -564,7 +568,7 @@ static void test_markdown(void **state)
                   "|---|---:|---:|---:|---:|---:|---|\n"
                   "| CN | 4.12T | 48.7 % | +13.9 pp | +127.3 % | 1 |  |\n"
                   "| US | 629B | 7.4 % | -8.9 pp | -12.0 % | 2 |  |\n"
-                  "| unknown | 50.0B | 0.6 % |  | new | 3 |  |\n"
+                  "| unknown | 50.0B | 0.6 % |  |  | 3 |  |\n"
                   "| **Total** | **8.46T** | **100.0 %** |  |  |  |  |\n"
                   "\n"
                   "- HHI 2,345 (highly concentrated)\n"
@@ -587,7 +591,7 @@ static void test_markdown(void **state)
                   "_Source: OpenRouter (openrouter.ai/rankings), as of 2026-02-16_\n");
 
     /* exact applies to Markdown too. */
-    f.rep.extra_in_text = 0;
+    f.rep.tables[0].in_text = 0;
     doc_set_source(&f.rep, "a_b*c");
     char *s = render_str(&f.rep, RENDER_MARKDOWN, 1, 0, 0);
     assert_non_null(strstr(s, "| **Total** | **8460000000000** | **100.0 %** |"));
@@ -604,7 +608,7 @@ static void test_extra_off(void **state)
 
     (void)state;
     fx_build(&f);
-    f.rep.extra_in_text = 0;
+    f.rep.tables[0].in_text = 0;
     for (int fmt = RENDER_TABLE; fmt <= RENDER_MARKDOWN; fmt++) {
         char *s = render_str(&f.rep, (enum render_format)fmt, 0, 0, 0);
         if (fmt == RENDER_JSON)
@@ -653,7 +657,7 @@ static void test_empty(void **state)
     (void)state;
     fx_build(&f);
     fx_empty_rows(&f);
-    f.rep.extra_key = NULL;
+    fx_no_tables(&f);
     doc_set_source(&f.rep, NULL);
     assert_render(&f.rep, RENDER_TABLE, 0, 0, 0,
                   "Token share by country\n"
@@ -662,7 +666,7 @@ static void test_empty(void **state)
     assert_render(&f.rep, RENDER_CSV, 0, 0, 0,
                   "week,country,tokens,share,share_change,growth,rank,days\n");
     assert_render(&f.rep, RENDER_JSON, 0, 0, 0,
-                  "{\"schema_version\":1,\"command\":\"report\",\"by\":\"country\","
+                  "{\"schema_version\":2,\"command\":\"report\",\"by\":\"country\","
                   "\"dataset\":null,\"n\":5,\"rows\":[],\"warnings\":[\"vendors without a "
                   "country: "
                   "foo\"],\"source\":null}\n");
@@ -673,9 +677,7 @@ static void test_empty(void **state)
                   "|---|---:|---:|---:|---:|---:|---|\n");
 
     /* An extra rowset that is empty is an empty array / a bare header. */
-    rowset_release(&f.rep.extra);
-    rowset_init(&f.rep.extra, hhi_cols, 3);
-    f.rep.extra_key = "hhi";
+    rowset_init(doc_table(&f.rep, "hhi", "Concentration", 1), hhi_cols, 3);
     assert_render(&f.rep, RENDER_TABLE, 0, 0, 0,
                   "Token share by country\n"
                   "\n"
@@ -726,7 +728,7 @@ static void test_no_blocks(void **state)
                   "\n"
                   "- first\n");
     assert_render(&rep, RENDER_JSON, 0, 0, 0,
-                  "{\"schema_version\":1,\"command\":\"top\",\"rows\":[\n"
+                  "{\"schema_version\":2,\"command\":\"top\",\"rows\":[\n"
                   "{\"model\":\"a/x\",\"name\":null,\"tokens\":5},\n"
                   "{\"model\":\"b/y\",\"name\":\"Y\",\"tokens\":12000}\n"
                   "],\"warnings\":[],\"source\":null}\n");
@@ -906,7 +908,7 @@ static void test_json_escaping(void **state)
     doc_warn(&rep, "bell\a");
     doc_set_source(&rep, "line\nbreak");
     const char *want =
-        "{\"schema_version\":1,\"command\":\"re\\\"port\",\"q\\\"k\":\"a\\\\b\",\"rows\":[\n"
+        "{\"schema_version\":2,\"command\":\"re\\\"port\",\"q\\\"k\":\"a\\\\b\",\"rows\":[\n"
         "{\"id\":1,\"text\":\"quote \\\" backslash \\\\ slash /\"},\n"
         "{\"id\":2,\"text\":\"ctl \\u0001\\u001f\\u000a\\u000d\\u0009\\u0008\\u000c del \x7f\"},\n"
         "{\"id\":3,\"text\":\"智谱 é 😀\"},\n"
@@ -1044,8 +1046,9 @@ static void test_rowset(void **state)
     assert_int_equal(rowset_cell(&rs, 5, 0)->kind, RS_NULL);
     assert_null(rowset_cell(&rs, 5, 0)->s);
     rowset_set_text(&rs, 5, 1, "x");
-    rowset_set_new(&rs, 5, 1); /* frees the string */
-    assert_int_equal(rowset_cell(&rs, 5, 1)->kind, RS_NEW);
+    rowset_set_real(&rs, 5, 1, 1.5); /* frees the string */
+    assert_int_equal(rowset_cell(&rs, 5, 1)->kind, RS_VALUE);
+    assert_null(rowset_cell(&rs, 5, 1)->s);
     rowset_set_real(&rs, 6, 1, 0.25);
     assert_true(rowset_cell(&rs, 6, 1)->d == 0.25);
 

@@ -36,6 +36,20 @@ static void make_series(struct series *s, size_t nweeks, const int *days,
     s->days = xcalloc(nweeks, sizeof(int));
     s->total = xcalloc(nweeks, sizeof(int64_t));
     memcpy(s->days, days, nweeks * sizeof(int));
+    /* Daily weeks from Monday, each week the whole market, the span the
+     * weeks with data. */
+    s->mask = xcalloc(nweeks, sizeof(unsigned));
+    s->full = xcalloc(nweeks, 1);
+    for (size_t w = 0; w < nweeks; w++) {
+        s->mask[w] = (1u << days[w]) - 1;
+        s->full[w] = 1;
+        if (days[w] > 0) {
+            if (!s->has_span)
+                s->span_from = s->from + (int32_t)(7 * w);
+            s->has_span = 1;
+            s->span_to = s->from + (int32_t)(7 * w);
+        }
+    }
     s->groups = xcalloc(ng, sizeof(*s->groups));
     s->ngroups = ng;
     for (size_t i = 0; i < ng; i++) {
@@ -145,7 +159,12 @@ static void test_share_week(void **state)
     assert_int_equal(ival(rs, 6, "week"), D("2026-02-09"));
     assert_string_equal(text(rs, 7, "country"), "US");
     assert_int_equal(ival(rs, 7, "tokens"), 294 * 10 * B);
-    assert_int_equal(r.nrows_data, 5 + 5 + 4);
+    /* Week of Feb 16: unknown had 100B the week before and none now, so it
+     * stays listed as gone (the last data row, with 0 tokens). */
+    assert_string_equal(text(rs, 16, "country"), "unknown");
+    assert_string_equal(text(rs, 16, "status"), "gone");
+    assert_int_equal(ival(rs, 16, "tokens"), 0);
+    assert_int_equal(r.nrows_data, 5 + 5 + 5);
     doc_release(&r);
     series_release(&s);
 }
@@ -215,7 +234,7 @@ static void test_share_lead_week_without_data(void **state)
     assert_int_equal(kind(rs, 0, "share_change"), RS_NULL); /* no week before */
     assert_int_equal(ival(rs, 0, "days"), 3);
     assert_string_equal(rowset_cell(rs, 0, (size_t)rs->block_col)->s,
-                        "Week of 2026-02-02 (partial: 3 of 7 days)");
+                        "Week of 2026-02-02 (partial: 3 of 7 days, Mon-Wed)");
     doc_release(&r);
     series_release(&s);
 }
@@ -250,9 +269,9 @@ static void test_growth_cn(void **state)
     make_series(&s, 4, full4, countries, 5);
     build_growth(&s, &spec, &r);
     /* Summary over Feb 2 .. Feb 16: CN 2.27T -> 5.16T, +127.3 %. */
-    const struct rowset *sum = &r.extra;
-    assert_non_null(sum);
-    assert_string_equal(r.extra_key, "summary");
+    const struct rowset *sum = &r.tables[0].rows;
+    assert_int_equal(r.ntables, 1);
+    assert_string_equal(r.tables[0].key, "summary");
     assert_string_equal(text(sum, 0, "country"), "CN");
     assert_int_equal(ival(sum, 0, "start_tokens"), 227 * 10 * B);
     assert_int_equal(ival(sum, 0, "end_tokens"), 516 * 10 * B);
@@ -279,7 +298,10 @@ static void test_growth_cn(void **state)
     series_release(&s);
 }
 
-static void test_growth_new_and_missing_week(void **state)
+/* A group absent the week before is new (growth empty, not a word); a
+ * week without data inside the data's span is a gap: growth into it and
+ * out of it is empty with status gap, never -100 % or new. */
+static void test_growth_new_and_gap(void **state)
 {
     static const int days[] = {7, 7, 0, 7};
     struct series s;
@@ -294,19 +316,98 @@ static void test_growth_new_and_missing_week(void **state)
     /* Week 1: a 20 vs 10 (+100 %), b new. */
     assert_string_equal(text(rs, 0, "vendor"), "a");
     assert_near(dval(rs, 0, "growth"), 1.0);
+    assert_null(text(rs, 0, "status"));
     assert_string_equal(text(rs, 1, "vendor"), "b");
-    assert_int_equal(kind(rs, 1, "growth"), RS_NEW);
+    assert_int_equal(kind(rs, 1, "growth"), RS_NULL);
+    assert_int_equal(ival(rs, 1, "prev_tokens"), 0);
+    assert_string_equal(text(rs, 1, "status"), "new");
     assert_true(rs->rows[2].total);
-    /* Week 2 has no data: it counts as 0, so both fall by 100 %. */
-    assert_int_equal(ival(rs, 3, "tokens"), 0);
-    assert_near(dval(rs, 3, "growth"), -1.0);
-    assert_near(dval(rs, 4, "growth"), -1.0);
+    /* Week 2 is a gap: no tokens (not 0), no growth, status gap. */
+    assert_int_equal(ival(rs, 3, "week"), D("2026-02-09"));
+    assert_int_equal(kind(rs, 3, "tokens"), RS_NULL);
+    assert_int_equal(ival(rs, 3, "prev_tokens"), 20);
+    assert_int_equal(kind(rs, 3, "growth"), RS_NULL);
+    assert_string_equal(text(rs, 3, "status"), "gap");
+    assert_string_equal(text(rs, 4, "status"), "gap");
     assert_true(rs->rows[5].total);
-    /* Week 3: a is new again after a zero week; b is absent both weeks. */
+    /* Week 3, after the gap: no week before to compare with. */
     assert_string_equal(text(rs, 6, "vendor"), "a");
-    assert_int_equal(kind(rs, 6, "growth"), RS_NEW);
+    assert_int_equal(ival(rs, 6, "tokens"), 40);
+    assert_int_equal(kind(rs, 6, "prev_tokens"), RS_NULL);
+    assert_int_equal(kind(rs, 6, "growth"), RS_NULL);
+    assert_string_equal(text(rs, 6, "status"), "gap");
     assert_true(rs->rows[7].total);
     assert_int_equal(rs->nrows, 8);
+    doc_release(&r);
+    series_release(&s);
+}
+
+/* A group present the week before and absent now is a row of 0 tokens,
+ * status gone, its share's fall shown. */
+static void test_share_gone(void **state)
+{
+    struct series s;
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
+    static const struct spec_group g[] = {
+        {"CN", "CN", {60, 80}}, {"XX", "XX", {40, 0}}, {"US", "US", {0, 20}}};
+    (void)state;
+
+    make_series(&s, 2, full4, g, 3);
+    build_share(&s, &spec, &r);
+    const struct rowset *rs = rows(&r);
+    assert_string_equal(text(rs, 0, "country"), "CN");
+    assert_string_equal(text(rs, 1, "country"), "US");
+    assert_string_equal(text(rs, 1, "status"), "new");
+    assert_string_equal(text(rs, 2, "country"), "XX");
+    assert_int_equal(ival(rs, 2, "tokens"), 0);
+    assert_near(dval(rs, 2, "share"), 0.0);
+    assert_near(dval(rs, 2, "share_change"), -0.4);
+    assert_string_equal(text(rs, 2, "status"), "gone");
+    assert_int_equal(kind(rs, 2, "rank"), RS_NULL);
+    assert_int_equal(r.nrows_data, 3);
+    doc_release(&r);
+    series_release(&s);
+}
+
+/* A partial week compares like for like: on the weekdays both weeks have,
+ * said by status partial and compared_days. */
+static void test_growth_like_for_like(void **state)
+{
+    static const int days[] = {7, 5};
+    struct series s;
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
+    /* Whole weeks: CN 70 -> 55 (-21 %); Mon-Fri of the week before: 50. */
+    static const struct spec_group g[] = {{"CN", "CN", {70, 55}}, {"US", "US", {140, 100}}};
+    (void)state;
+
+    make_series(&s, 2, days, g, 2);
+    s.cmp = xcalloc(2, sizeof(*s.cmp));
+    struct week_compare *c = s.cmp[1] = xcalloc(1, sizeof(*c));
+    c->mask = 31;
+    c->cur = xcalloc(2, sizeof(int64_t));
+    c->prev = xcalloc(2, sizeof(int64_t));
+    c->cur[0] = 55, c->cur[1] = 100, c->cur_total = 155;
+    c->prev[0] = 50, c->prev[1] = 100, c->prev_total = 150;
+    build_growth(&s, &spec, &r);
+    const struct rowset *rs = rows(&r);
+    assert_string_equal(text(rs, 0, "country"), "US");
+    assert_near(dval(rs, 0, "growth"), 0.0);
+    assert_string_equal(text(rs, 1, "country"), "CN");
+    assert_int_equal(ival(rs, 1, "tokens"), 55);
+    assert_int_equal(ival(rs, 1, "prev_tokens"), 50); /* Mon-Fri of the week before */
+    assert_near(dval(rs, 1, "growth"), 0.1);          /* not -21 % */
+    assert_string_equal(text(rs, 1, "status"), "partial");
+    assert_int_equal(ival(rs, 1, "compared_days"), 5);
+    doc_release(&r);
+
+    /* The share's change too, like for like. */
+    build_share(&s, &spec, &r);
+    rs = rows(&r);
+    assert_string_equal(text(rs, 1, "country"), "CN");
+    assert_near(dval(rs, 1, "share_change"), 55.0 / 155 - 50.0 / 150);
+    assert_string_equal(text(rs, 1, "status"), "partial");
     doc_release(&r);
     series_release(&s);
 }
@@ -320,7 +421,7 @@ static void test_growth_summary_only(void **state)
 
     make_series(&s, 4, full4, countries, 5);
     build_growth(&s, &spec, &r);
-    assert_null(r.extra_key);
+    assert_int_equal(r.ntables, 0);
     const struct rowset *rs = rows(&r);
     assert_true(has_col(rs, "weekly_growth"));
     for (size_t i = 0; i < rs->nrows; i++)
@@ -364,16 +465,28 @@ static void test_top_sample_week(void **state)
         double p = 100.0 * (double)models[i].tokens[1] / (double)whole;
         hhi += p * p;
     }
-    assert_near(dval(rs, 0, "hhi"), hhi);
+    assert_near(dval(rs, 0, "hhi_low"), hhi);
+    /* The other bucket, 41.8 %, as models no larger than the smallest
+     * ranked one (6.8 %): 6 of them and the rest. */
+    double smallest = 100.0 * 650 / 9560, rest = 100.0 * (4000 - 6 * 650) / 9560;
+    assert_near(dval(rs, 0, "hhi_high"), hhi + 6 * smallest * smallest + rest * rest);
     assert_int_equal(kind(rs, 0, "hhi_change"), RS_NULL);
     assert_string_equal(text(rs, 0, "band"), "unconcentrated");
     assert_int_equal(rs->rows[4].nnotes, 2);
     assert_string_equal(rs->rows[4].notes[1],
                         "Top 5 by country: CN 4 of 5, 85.7 % of top-5 tokens; US 1 of 5, 14.3 %");
-    const struct rowset *wk = &r.extra;
-    assert_string_equal(r.extra_key, "weeks");
-    assert_string_equal(text(wk, 0, "top_countries"),
-                        "CN 4 of 5, 85.7 % of top-5 tokens; US 1 of 5, 14.3 %");
+    /* Concentration per week, and the top 5's countries as rows, not prose. */
+    assert_int_equal(r.ntables, 2);
+    assert_string_equal(r.tables[0].key, "weeks");
+    assert_near(dval(&r.tables[0].rows, 0, "hhi_low"), hhi);
+    const struct rowset *ct = &r.tables[1].rows;
+    assert_string_equal(r.tables[1].key, "top_countries");
+    assert_int_equal(ct->nrows, 2);
+    assert_string_equal(text(ct, 0, "country"), "CN");
+    assert_int_equal(ival(ct, 0, "in_top"), 4);
+    assert_int_equal(ival(ct, 0, "tokens"), 421 * 10 * B);
+    assert_near(dval(ct, 0, "share"), 421.0 / 491);
+    assert_string_equal(text(ct, 1, "country"), "US");
     doc_release(&r);
     series_release(&s);
 }
@@ -392,12 +505,40 @@ static void test_top_other_excluded_and_hhi_change(void **state)
     const struct rowset *rs = rows(&r);
     assert_int_equal(rs->nrows, 2);
     assert_near(dval(rs, 0, "share"), 0.6); /* of 100, other left out */
-    assert_near(dval(rs, 0, "hhi"), 3600 + 1600);
+    assert_near(dval(rs, 0, "hhi_low"), 3600 + 1600);
+    assert_near(dval(rs, 0, "hhi_high"), 3600 + 1600); /* no other bucket in the whole */
     assert_near(dval(rs, 0, "hhi_change"), 5200 - 5000);
     assert_string_equal(text(rs, 0, "band"), "highly concentrated");
     assert_string_equal(rs->rows[1].notes[0],
                         "CR-2 100.0 %, HHI 5,200 (highly concentrated), up 200 from the week "
                         "before (a significant change)");
+    doc_release(&r);
+    series_release(&s);
+}
+
+/* A week that lists only its top models (no other bucket) has no market
+ * concentration: CR and HHI are left empty, and the note says why. */
+static void test_top_listed_week(void **state)
+{
+    static const int days[] = {0, 7};
+    struct series s;
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_MODEL, 0, "default", 2, 0, NULL, -1};
+    static const struct spec_group g[] = {{"a/x", "US", {0, 60}}, {"b/y", "CN", {0, 40}}};
+    (void)state;
+
+    make_series(&s, 2, days, g, 2);
+    s.full[1] = 0;
+    build_top(&s, &spec, &r);
+    const struct rowset *rs = rows(&r);
+    assert_string_equal(text(rs, 0, "coverage"), "listed");
+    assert_near(dval(rs, 0, "share"), 0.6); /* of the listed models */
+    assert_int_equal(kind(rs, 0, "cr"), RS_NULL);
+    assert_int_equal(kind(rs, 0, "hhi_low"), RS_NULL);
+    assert_int_equal(kind(rs, 0, "band"), RS_NULL);
+    assert_string_equal(rs->rows[1].notes[0],
+                        "CR-2 and HHI not given: the week lists only its top models (no other "
+                        "bucket), not the whole market");
     doc_release(&r);
     series_release(&s);
 }
@@ -411,7 +552,10 @@ int main(void)
         cmocka_unit_test(test_share_lead_week_without_data),
         cmocka_unit_test(test_share_ties_by_name),
         cmocka_unit_test(test_growth_cn),
-        cmocka_unit_test(test_growth_new_and_missing_week),
+        cmocka_unit_test(test_growth_new_and_gap),
+        cmocka_unit_test(test_share_gone),
+        cmocka_unit_test(test_growth_like_for_like),
+        cmocka_unit_test(test_top_listed_week),
         cmocka_unit_test(test_growth_summary_only),
         cmocka_unit_test(test_top_sample_week),
         cmocka_unit_test(test_top_other_excluded_and_hhi_change),
