@@ -28,10 +28,10 @@
 # Files written into OUTPUT_DIR, each atomically (a temporary file renamed
 # into place), DAY being the day of the run:
 #   openrouter-daily-DAY.json       the download, once it has been imported
-#   share-by-country-DAY.csv        tokstat report --by country (latest week)
-#   share-by-vendor-DAY.csv         tokstat report --by vendor (latest week)
-#   growth-by-country-DAY.csv       tokstat growth --by country (last 8 weeks)
-#   top-models-DAY.csv              tokstat top -n 10 (latest week)
+#   share-by-country-DAY.csv        tokstat report --by country (latest complete week)
+#   share-by-vendor-DAY.csv         tokstat report --by vendor (latest complete week)
+#   growth-by-country-DAY.csv       tokstat growth --by country (8 weeks to the latest complete one)
+#   top-models-DAY.csv              tokstat top -n 10 (latest complete week)
 # Only files of these names are ever deleted.
 #
 # A crontab line (06:30 UTC every day; the key in a file only you can read):

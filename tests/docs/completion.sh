@@ -79,7 +79,7 @@ expect() {
 }
 
 # Hand-written cases: how a user types.
-reports="--week --from --to --last --dataset --other --format -o --output --exact --no-color --help"
+reports="--week --from --to --last --partial --dataset --other --format -o --output --exact --no-color --help"
 expect "tokstat -" --db --help --version
 expect "tokstat --v" --version
 expect "tokstat re" report

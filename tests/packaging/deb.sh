@@ -45,6 +45,9 @@ trap 'exit 1' HUP INT TERM
 expected_files() {
   printf '%s\n' bin/tokstat share/bash-completion/completions/tokstat share/man/man1/tokstat.1 \
     share/tokstat/vendors.csv
+  for f in "$src"/data/schema/*.schema.json; do
+    printf 'share/tokstat/schema/%s\n' "${f##*/}"
+  done
 }
 
 # check_tree ROOT PREFIX: the installed files under ROOT/PREFIX are exactly
@@ -61,6 +64,9 @@ check_tree() {
     fail "$3: the completion differs from data/completion/tokstat"
   cmp -s "$root/share/tokstat/vendors.csv" "$src/data/vendors.csv" ||
     fail "$3: vendors.csv differs from data/vendors.csv"
+  for f in "$src"/data/schema/*.schema.json; do
+    cmp -s "$root/share/tokstat/schema/${f##*/}" "$f" || fail "$3: ${f##*/} differs from data/schema/${f##*/}"
+  done
   if [ -f "$root/share/man/man1/tokstat.1.gz" ]; then
     gzip -dc "$root/share/man/man1/tokstat.1.gz" >"$tmp/page"
   else
@@ -82,9 +88,9 @@ run_program() {
     { cat "$tmp/import.out" >&2; fail "$2: importing data/sample failed"; }
   "$1" --db "$db" report --by country --week 2026-02-16 --format csv >"$tmp/report.csv" 2>"$tmp/report.err" ||
     { cat "$tmp/report.err" >&2; fail "$2: the report failed"; }
-  head -n 1 "$tmp/report.csv" | grep -qx 'week,days,rank,country,tokens,share,share_change' ||
+  head -n 1 "$tmp/report.csv" | grep -qx 'week,days,coverage,rank,country,tokens,share,share_change,status,compared_days' ||
     fail "$2: the report's CSV header is not the documented one"
-  grep -q '^2026-02-16,7,1,CN,' "$tmp/report.csv" ||
+  grep -q '^2026-02-16,7,full,1,CN,' "$tmp/report.csv" ||
     { cat "$tmp/report.csv" >&2; fail "$2: the report does not rank CN first in the week of 2026-02-16"; }
   rm -f "$db" "$db-wal" "$db-shm"
 }

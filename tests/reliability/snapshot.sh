@@ -27,8 +27,9 @@ for r in 1 2; do
   (
     n=0
     while [ "$EPOCHSECONDS" -lt "$end" ]; do
-      line=$("$T" --db t.db report --last 1 --format csv 2>/dev/null | sed -n 2p)
-      IFS=, read -r week days _ _ tokens _ <<<"$line"
+      line=$("$T" --db t.db report --last 1 --partial --format csv 2>/dev/null | sed -n 2p)
+      # week,days,coverage,rank,country,tokens,...
+      IFS=, read -r week days _ _ _ tokens _ <<<"$line"
       n=$((n + 1))
       if [ -z "$line" ] || [ "$tokens" != $((days * 1000)) ]; then
         echo "reader $r: week $week: days $days, tokens $tokens" >>torn
