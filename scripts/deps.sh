@@ -1,8 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages tokstat needs to build and test (Debian 12).
+# Usage: deps.sh [test]   ('test' adds what only the test suite uses: the
+# JSON Schema validator its output checks run under python3)
 # Run as root (or through sudo); does nothing when all are installed.
 set -eu
 PACKAGES="gcc make libc6-dev cmake pkg-config libsqlite3-dev libjansson-dev libcsv-dev libcmocka-dev sqlite3 valgrind libxml2-utils groff-base bash-completion dpkg-dev curl"
+if [ "${1:-}" = test ]; then
+  PACKAGES="$PACKAGES python3 python3-jsonschema"
+fi
 
 missing=""
 for p in $PACKAGES; do

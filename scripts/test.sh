@@ -7,7 +7,7 @@
 # fixed time (scripts/fuzz.sh; longer runs by hand).
 set -eu
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh test
 jobs=$(nproc)
 
 echo "== normal build"

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Every JSON output of every report command validates against its schema in
+data/schema/, and every CSV output is typed: read with Python's standard CSV
+reader, its header is the JSON rows' keys, and each column the schema calls
+numeric holds a number or is empty, equal to the JSON's number (null when
+empty).
+
+The outputs come from several databases, each one a shape of real data:
+weekly snapshots with an other bucket and a catalogue (the shipped sample),
+daily rows ending mid-week, daily rows with a gap week, and top-10 snapshots
+with no other bucket; each report runs with every --by and with the options
+that change its shape (--partial, --other exclude, --summary, a range past
+the data).
+
+Usage: typed.py TOKSTAT SOURCE_ROOT   (needs python3-jsonschema)
+"""
+import csv
+import glob
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+try:
+    import jsonschema
+except ImportError:
+    sys.exit("typed.py: FAIL: python3-jsonschema is not installed (scripts/deps.sh test installs it)")
+
+TOKSTAT, ROOT = sys.argv[1], sys.argv[2]
+SCHEMA_DIR = os.path.join(ROOT, "data", "schema")
+REAL = os.path.join(ROOT, "tests", "data", "real")
+
+# The databases: name -> the import commands that make it.
+DATABASES = {
+    "sample": [
+        ["import"] + sorted(glob.glob(os.path.join(ROOT, "data", "sample", "openrouter-weekly-*.json"))),
+        ["import", "--as-of", "2026-05-01", os.path.join(ROOT, "data", "sample", "openrouter-models-2026-05-01.json")],
+    ],
+    "midweek": [["import", os.path.join(REAL, "rankings-daily-2025-01-13_29.csv")]],
+    "gap": [["import", os.path.join(REAL, "rankings-daily-gap-2025-01.csv")]],
+    "listed": [["import"] + sorted(glob.glob(os.path.join(REAL, "weekly-top10-*.json")))],
+}
+
+# The variations every report command runs with.
+RANGES = [[], ["--partial"], ["--other", "exclude"], ["--last", "3", "--partial"], ["--from", "2030-01-07", "--to", "2030-02-04"]]
+COMMANDS = (
+    [["report", "--by", by] for by in ("country", "vendor", "model")]
+    + [["growth", "--by", by] + s for by in ("country", "vendor", "model") for s in ([], ["--summary"])]
+    + [["top", "-n", "3", "--by", by] for by in ("model", "vendor")]
+    + [["prices", "--by", by] for by in ("model", "vendor", "country")]
+    + [["cost", "--by", by] for by in ("country", "vendor", "model")]
+)
+
+failures = []
+checked = 0
+
+
+def fail(what, msg):
+    failures.append(f"{what}: {msg}")
+
+
+def load_schemas():
+    store, schemas = {}, {}
+    for path in glob.glob(os.path.join(SCHEMA_DIR, "*.schema.json")):
+        with open(path) as f:
+            s = json.load(f)
+        jsonschema.Draft202012Validator.check_schema(s)
+        store[s["$id"]] = s
+        schemas[os.path.basename(path).split(".")[0]] = s
+    return store, schemas
+
+
+def resolve(schema, store, base):
+    """Follows $ref (within a schema or into another by its $id)."""
+    while isinstance(schema, dict) and "$ref" in schema:
+        ref = schema["$ref"]
+        doc_id, _, pointer = ref.partition("#")
+        doc = store[doc_id] if doc_id else base
+        node = doc
+        for part in filter(None, pointer.split("/")):
+            node = node[part]
+        base = doc
+        schema = node
+    return schema, base
+
+
+def numeric_columns(row_schema, store, base):
+    """The row properties whose type is a number (maybe null)."""
+    cols = set()
+    for name, prop in row_schema.get("properties", {}).items():
+        p, _ = resolve(prop, store, base)
+        types = p.get("type", [])
+        types = [types] if isinstance(types, str) else types
+        if "integer" in types or "number" in types:
+            cols.add(name)
+    return cols
+
+
+def row_schemas(schema, store):
+    """The schemas a row may have (growth's rows are weekly or summary rows)."""
+    items = schema["properties"]["rows"]["items"]
+    items, base = resolve(items, store, schema)
+    return [resolve(x, store, base)[0] for x in items.get("anyOf", [items])], base
+
+
+def run(db, args):
+    p = subprocess.run([TOKSTAT, "--db", db] + args, capture_output=True, text=True,
+                       env=dict(os.environ, LC_ALL="C", TZ="UTC", NO_COLOR="1"))
+    return p.returncode, p.stdout, p.stderr
+
+
+def check_csv(what, text, doc, numeric):
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        fail(what, "no CSV header")
+        return
+    header, body = rows[0], rows[1:]
+    if doc["rows"] and header != list(doc["rows"][0].keys()):
+        fail(what, f"CSV header {header} is not the JSON rows' keys {list(doc['rows'][0].keys())}")
+        return
+    if len(body) != len(doc["rows"]):
+        fail(what, f"{len(body)} CSV rows, {len(doc['rows'])} JSON rows")
+        return
+    for n, (crow, jrow) in enumerate(zip(body, doc["rows"]), start=2):
+        for col, cell in zip(header, crow):
+            jv = jrow.get(col)
+            if col not in numeric:
+                if (cell or None) != (jv if jv is None else str(jv)):
+                    fail(what, f"line {n}, {col}: CSV {cell!r}, JSON {jv!r}")
+                continue
+            if cell == "":
+                if jv is not None:
+                    fail(what, f"line {n}, {col}: empty in CSV, {jv!r} in JSON")
+                continue
+            try:
+                v = int(cell) if all(c.isdigit() or c == "-" for c in cell) else float(cell)
+            except ValueError:
+                fail(what, f"line {n}, {col}: {cell!r} is not a number")
+                continue
+            if jv is None or abs(v - jv) > 1e-9 * max(1.0, abs(v)):
+                fail(what, f"line {n}, {col}: CSV {cell!r}, JSON {jv!r}")
+
+
+def main():
+    global checked
+    store, schemas = load_schemas()
+    resolver = jsonschema.RefResolver("", {}, store=store)
+    tmp = tempfile.mkdtemp()
+    for name, imports in DATABASES.items():
+        db = os.path.join(tmp, name + ".db")
+        for args in imports:
+            rc, _, err = run(db, args + ["--quiet"])
+            if rc != 0:
+                sys.exit(f"typed.py: FAIL: could not build the {name} database: {err}")
+        for cmd in COMMANDS:
+            schema = schemas.get(cmd[0])
+            if schema is None:
+                fail(cmd[0], f"no schema {cmd[0]}.schema.json in data/schema/")
+                continue
+            validator = jsonschema.Draft202012Validator(schema, resolver=resolver)
+            shapes, base = row_schemas(schema, store)
+            numeric = set().union(*(numeric_columns(s, store, base) for s in shapes))
+            for extra in RANGES:
+                args = cmd + extra
+                what = f"{name}: tokstat {' '.join(args)}"
+                rc, out, err = run(db, args + ["--format", "json"])
+                if rc != 0:
+                    fail(what, f"exit {rc}: {err.strip()}")
+                    continue
+                try:
+                    doc = json.loads(out)
+                except ValueError as e:
+                    fail(what, f"not JSON: {e}")
+                    continue
+                errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+                for e in errors[:3]:
+                    fail(what, f"JSON at /{'/'.join(map(str, e.absolute_path))}: {e.message}")
+                rc, out, err = run(db, args + ["--format", "csv"])
+                if rc != 0:
+                    fail(what + " --format csv", f"exit {rc}: {err.strip()}")
+                    continue
+                check_csv(what + " --format csv", out, doc, numeric)
+                checked += 1
+    for f in failures[:40]:
+        print("typed.py: FAIL:", f)
+    if len(failures) > 40:
+        print(f"typed.py: ... and {len(failures) - 40} more")
+    print(f"typed.py: {checked} outputs checked (JSON against its schema, CSV typed), {len(failures)} failures")
+    return 1 if failures else 0
+
+
+sys.exit(main())
