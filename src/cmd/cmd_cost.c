@@ -77,7 +77,7 @@ int cmd_cost(struct cmd_env *env, int argc, char **argv)
         /* The usage of the range, every price, and the prompt share of the
          * dataset's rows that have a split (unless given). */
         int found = 0;
-        if (db_price_book(v.db, &book, &err) < 0 ||
+        if (db_price_book(v.db, v.id, &book, &err) < 0 ||
             db_usage(v.db, v.id, v.from, v.to, &use, &nuse, &err) < 0 ||
             (a.req.prompt_share < 0 &&
              (found = db_prompt_share(v.db, v.id, &in.data_share, &err)) < 0)) {

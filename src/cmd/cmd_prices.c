@@ -58,7 +58,7 @@ int cmd_prices(struct cmd_env *env, int argc, char **argv)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
         /* The usage of the last week of the range, and every price. */
-        if (db_price_book(v.db, &book, &err) < 0 ||
+        if (db_price_book(v.db, v.id, &book, &err) < 0 ||
             db_usage(v.db, v.id, v.to, v.to, &use, &nuse, &err) < 0) {
             rc = report_db_error(env, &err);
         } else {
