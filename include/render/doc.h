@@ -14,7 +14,7 @@
 #include "render/rowset.h"
 
 /* At most this many warnings are kept (the rest would repeat them). */
-#define DOC_MAX_WARNINGS 4
+#define DOC_MAX_WARNINGS 10
 
 /* A key and value for the top of the JSON document ("dataset": "default"). */
 struct doc_param {
