@@ -123,4 +123,10 @@ int price_book_quote(const struct price_book *b, const char *slug, int32_t week,
  * *has_variant says whether there was one. */
 void price_strip(const char *slug, struct ts_buf *nodate, struct ts_buf *base, int *has_variant);
 
+/* Whether name and slug name the same model loosely: the same vendor
+ * (case aside), and the same words ('-', '_' and ':' separate them; case
+ * aside) in any order, the slug's date left out when name has none:
+ * anthropic/claude-opus-4.6 ~ anthropic/claude-4.6-opus-20260205. */
+int price_name_like(const char *name, const char *slug);
+
 #endif

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/series.h"
 
@@ -318,4 +319,61 @@ int price_book_quote(const struct price_book *b, const char *slug, int32_t week,
     memset(out, 0, sizeof(*out));
     out->model = -1;
     return 0;
+}
+
+static int word_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The words of s[0..len) lower-cased, sorted, each ended by '\n', into out. */
+static void sorted_words(const char *s, size_t len, struct ts_buf *out)
+{
+    char *copy = xstrndup(s, len), **words = xmalloc((len + 1) * sizeof(*words));
+    size_t n = 0;
+
+    for (char *p = copy; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    for (char *p = copy; *p;) {
+        size_t w = strcspn(p, "-_:");
+        if (w > 0)
+            words[n++] = p;
+        p += w;
+        if (*p)
+            *p++ = '\0';
+    }
+    qsort(words, n, sizeof(*words), word_cmp);
+    buf_reset(out);
+    for (size_t i = 0; i < n; i++) {
+        buf_adds(out, words[i]);
+        buf_addc(out, '\n');
+    }
+    buf_addc(out, '\0'); /* an empty list is a string too */
+    free(words);
+    free(copy);
+}
+
+int price_name_like(const char *name, const char *slug)
+{
+    const char *ns = strchr(name, '/'), *ss = strchr(slug, '/');
+    struct ts_buf nodate = TS_BUF_INIT, base = TS_BUF_INIT, a = TS_BUF_INIT, b = TS_BUF_INIT;
+    char date[16];
+    int has_variant, like = 0;
+
+    if (!ns || !ss || ns - name != ss - slug || strncasecmp(name, slug, (size_t)(ns - name)) != 0)
+        return 0;
+    /* The slug's date counts only when the name gives one. */
+    if (!stem_date(name, date)) {
+        price_strip(slug, &nodate, &base, &has_variant);
+        slug = nodate.data;
+        ss = strchr(slug, '/');
+    }
+    sorted_words(ns + 1, strlen(ns + 1), &a);
+    sorted_words(ss + 1, strlen(ss + 1), &b);
+    like = a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+    buf_release(&nodate);
+    buf_release(&base);
+    buf_release(&a);
+    buf_release(&b);
+    return like;
 }

@@ -20,8 +20,17 @@
 struct vs_ref {
     const char *model;    /* the slug whose price it is */
     struct price_quote q; /* that price */
-    const char *match;    /* how the name found it: catalogue, exact, undated, base */
+    const char *match;    /* how the name found it: catalogue, exact, undated, base, loose */
 };
+
+/* "a, b, c and 2 more" of the first n of names into b. */
+static void list_names(struct ts_buf *b, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n && i < 5; i++)
+        buf_printf(b, "%s%s", i ? ", " : "", names[i]);
+    if (n > 5)
+        buf_printf(b, " and %zu more", n - 5);
+}
 
 /* Whether q is a price to compare with: both halves above 0. */
 static int comparable(const struct price_quote *q)
@@ -29,35 +38,129 @@ static int comparable(const struct price_quote *q)
     return q->how != PRICE_NONE && q->prompt > 0 && q->completion > 0;
 }
 
+/* The error for a name (as shown) with no price of its own: the usage
+ * slugs of the week that have its words (likes[0..nlikes), npriced of them
+ * first and priced), else a model that has a price that week. */
+static int no_reference(const struct priced_usage *in, const char *name, const char *const *likes,
+                        size_t nlikes, size_t npriced, struct ts_err *err)
+{
+    struct ts_buf b = TS_BUF_INIT;
+    char day[TS_DATE_LEN + 1];
+    const char *example = NULL;
+    struct price_quote q;
+
+    date_format(in->to, day);
+    if (npriced > 1) {
+        list_names(&b, likes, npriced);
+        ts_err_set(err,
+                   "'%s' has no price of its own, and %zu priced models of the week of %s have "
+                   "its words: %s (expected one of them)",
+                   name, npriced, day, b.data);
+    } else if (nlikes > 0) {
+        list_names(&b, likes, nlikes);
+        if (in->book->has_catalogue)
+            ts_err_set(err, "no price for '%s' in the week of %s: %s %s its words but no price",
+                       name, day, b.data, nlikes == 1 ? "has" : "have");
+        else
+            ts_err_set(err,
+                       "no price for '%s' in the week of %s: it may be the catalogue id of %s "
+                       "(the same words), but no model catalogue is imported, and %s no price",
+                       name, day, b.data, nlikes == 1 ? "that slug has" : "those slugs have");
+    } else {
+        /* The week's model with the most tokens that has a price. */
+        int64_t most = -1;
+        for (size_t i = 0; i < in->nrows; i++) {
+            if (in->rows[i].tokens > most &&
+                price_book_quote(in->book, in->rows[i].slug, in->to, &q) && comparable(&q)) {
+                most = in->rows[i].tokens;
+                example = in->rows[i].slug;
+            }
+        }
+        if (example)
+            buf_printf(&b, "expected a model priced that week, such as %s, or a catalogue id",
+                       example);
+        else
+            buf_adds(&b, "no model has a price that week");
+        ts_err_set(err, "no price for '%s' in the week of %s (%s%s)", name, day, b.data,
+                   in->book->has_catalogue ? "" : "; no model catalogue is imported");
+    }
+    buf_release(&b);
+    return -1;
+}
+
+/* A name (normalised; as shown in messages) with no price of its own: the
+ * one priced usage slug of the week with its words, if there is exactly
+ * one. */
+static int reference_loose(const struct priced_usage *in, const char *name, const char *shown,
+                           struct vs_ref *out, struct ts_err *err)
+{
+    const char **likes = xmalloc((in->nrows ? in->nrows : 1) * sizeof(*likes));
+    size_t nlikes = 0, npriced = 0;
+    struct price_quote q;
+    int rc = 0;
+
+    /* The priced ones first, then the others; each in slug order. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < in->nrows; i++) {
+            const char *slug = in->rows[i].slug;
+            if (!price_name_like(name, slug))
+                continue;
+            int priced = price_book_quote(in->book, slug, in->to, &q) && comparable(&q);
+            if (priced == !pass) {
+                likes[nlikes++] = slug;
+                npriced += priced;
+                if (priced && npriced == 1) {
+                    out->model = slug;
+                    out->q = q;
+                }
+            }
+        }
+    }
+    if (npriced == 1)
+        out->match = "loose";
+    else
+        rc = no_reference(in, shown, likes, nlikes, npriced, err);
+    free(likes);
+    return rc;
+}
+
 /* The price of the reference model rq->vs in the week in->to. Returns -1
  * with err set when it has no price, or is free that week. */
 static int reference(const struct priced_usage *in, const struct report_request *rq,
                      struct vs_ref *out, struct report_doc *doc, struct ts_err *err)
 {
-    struct ts_buf slug = TS_BUF_INIT, vendor = TS_BUF_INIT;
+    struct ts_buf slug = TS_BUF_INIT, vendor = TS_BUF_INIT, shown = TS_BUF_INIT;
     struct ts_err ignored = TS_ERR_INIT;
     enum price_match how = PRICE_NONE;
     long m = -1;
-    int alias = 0, rc = 0;
+    int alias = 0, named = 0, rc = 0;
 
     memset(out, 0, sizeof(*out));
+    ts_quote_for_msg(&shown, rq->vs, strlen(rq->vs), 200);
     /* Named as a slug: the vendor's case does not matter. */
-    if (model_normalize(rq->vs, strlen(rq->vs), &slug, &vendor, &ignored) == 0)
+    if (model_normalize(rq->vs, strlen(rq->vs), &slug, &vendor, &ignored) == 0) {
+        named = 1;
         how = price_book_find(in->book, slug.data, &m, &alias);
+    }
     if (how != PRICE_NONE && how != PRICE_FREE) {
         /* An alias is priced as the model it names. */
         price_book_quote(in->book, alias ? in->book->models[m].model : slug.data, in->to, &out->q);
         out->model = quote_model(in->book, &out->q);
         out->match = alias ? "catalogue" : price_match_name(how);
     }
-    if (how == PRICE_FREE || (out->q.how != PRICE_NONE && !comparable(&out->q)))
+    if (how == PRICE_FREE || (out->q.how != PRICE_NONE && !comparable(&out->q))) {
         rc = ts_err_set(err, "'%s' is free that week (expected a priced model to compare with)",
-                        rq->vs);
-    else if (out->q.how == PRICE_NONE)
-        rc = ts_err_set(err,
-                        "no price for '%s' (expected a model of the imported catalogue or "
-                        "snapshots, e.g. anthropic/claude-opus-4.6)",
-                        rq->vs);
+                        shown.data);
+    } else if (out->q.how == PRICE_NONE) {
+        static const char *const none[1];
+        rc = named ? reference_loose(in, slug.data, shown.data, out, err)
+                   : no_reference(in, shown.data, none, 0, 0, err);
+        if (rc == 0)
+            doc_warn(doc,
+                     "'%s' (--vs) has no price of its own: compared with %s, the only model "
+                     "priced that week with its words",
+                     shown.data, out->model);
+    }
     if (rc == 0 && (out->q.flags & PRICE_LATER))
         doc_warn(doc, "%s (--vs) priced with its earliest price, from after the week", out->model);
     if (rc == 0 && (out->q.flags & PRICE_STALE)) {
@@ -66,7 +169,7 @@ static int reference(const struct priced_usage *in, const struct report_request 
         doc_warn(doc, "%s (--vs) priced with a price from %s, more than 8 weeks before the week",
                  out->model, day);
     }
-    /* out->model is the book's string: it outlives slug. */
+    /* out->model is the book's or a usage row's string: it outlives slug. */
     if (rc == 0) {
         doc_param(doc, "vs", out->model);
         doc_param(doc, "vs_name", rq->vs);
@@ -74,6 +177,7 @@ static int reference(const struct priced_usage *in, const struct report_request 
     }
     buf_release(&slug);
     buf_release(&vendor);
+    buf_release(&shown);
     return rc;
 }
 
@@ -187,6 +291,8 @@ static void price_title(const struct report_request *rq, int32_t week, int days,
     if (ref) {
         buf_printf(&t, "; vs = the price of %s ($%.2f in, $%.2f out) divided by each price",
                    ref->model, per_million(ref->q.prompt), per_million(ref->q.completion));
+        if (strcmp(ref->match, "loose") == 0) /* normalised, so it has no control characters */
+            buf_printf(&t, " (%s taken for %s by its words)", ref->model, rq->vs);
     }
     doc_set_title(out, t.data);
     buf_release(&t);

@@ -1052,6 +1052,39 @@ static void test_quote_free_and_none(void **state)
     price_book_release(&b);
 }
 
+/* ---- loose names ---- */
+
+static void test_name_like(void **state)
+{
+    (void)state;
+    /* The catalogue id and the dated canonical slug: the same words. */
+    assert_true(price_name_like("anthropic/claude-opus-4.6", "anthropic/claude-4.6-opus-20260205"));
+    assert_true(price_name_like("Anthropic/Claude-Opus-4.6", "anthropic/claude-4.6-opus-20260205"));
+    assert_true(price_name_like("minimax/minimax-m2.5", "minimax/minimax-m2.5-20260211"));
+    assert_true(price_name_like("qwen/qwen3-coder-next", "qwen/qwen3-coder-next-2025-02-03"));
+    /* A date in the name must be the slug's. */
+    assert_true(price_name_like("anthropic/claude-opus-4.6-20260205",
+                                "anthropic/claude-4.6-opus-20260205"));
+    assert_false(price_name_like("anthropic/claude-opus-4.6-20260301",
+                                 "anthropic/claude-4.6-opus-20260205"));
+    /* Other words, a word more or less, another vendor, a variant. */
+    assert_false(
+        price_name_like("anthropic/claude-opus-4.5", "anthropic/claude-4.6-opus-20260205"));
+    assert_false(price_name_like("openai/gpt-5", "openai/gpt-5-mini-20250807"));
+    assert_false(price_name_like("openai/gpt-5-mini", "openai/gpt-5-20250807"));
+    assert_false(
+        price_name_like("anthropicx/claude-opus-4.6", "anthropic/claude-4.6-opus-20260205"));
+    assert_false(price_name_like("anthropic/claude-opus-4.6",
+                                 "anthropic/claude-4.6-opus-20260205:thinking"));
+    assert_true(price_name_like("anthropic/claude-opus-4.6:thinking",
+                                "anthropic/claude-4.6-opus-20260205:thinking"));
+    /* Words repeat: a multiset, not a set. */
+    assert_false(price_name_like("x/a-a-b", "x/a-b-b"));
+    /* No vendor: nothing to compare. */
+    assert_false(price_name_like("claude-opus-4.6", "anthropic/claude-4.6-opus-20260205"));
+    assert_false(price_name_like("other", "other"));
+}
+
 /* ---- the index on many models ---- */
 
 static void test_index_100k_models(void **state)
@@ -1178,6 +1211,7 @@ int main(void)
         cmocka_unit_test(test_quote_age_and_stale),
         cmocka_unit_test(test_quote_other_version),
         cmocka_unit_test(test_quote_free_and_none),
+        cmocka_unit_test(test_name_like),
         cmocka_unit_test(test_index_100k_models),
         cmocka_unit_test(test_release),
     };
