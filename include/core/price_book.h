@@ -129,4 +129,9 @@ void price_strip(const char *slug, struct ts_buf *nodate, struct ts_buf *base, i
  * anthropic/claude-opus-4.6 ~ anthropic/claude-4.6-opus-20260205. */
 int price_name_like(const char *name, const char *slug);
 
+/* Whether a row's prompt + completion tokens are more than 1 % away from
+ * its total (prompt = completion = 0 is no split, never off); *ratio gets
+ * (prompt + completion) / total when ratio is not NULL (0 for a total of 0). */
+int price_split_off(int64_t total, int64_t prompt, int64_t completion, double *ratio);
+
 #endif

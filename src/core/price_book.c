@@ -2,6 +2,7 @@
 #include "core/price_book.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -376,4 +377,15 @@ int price_name_like(const char *name, const char *slug)
     buf_release(&a);
     buf_release(&b);
     return like;
+}
+
+int price_split_off(int64_t total, int64_t prompt, int64_t completion, double *ratio)
+{
+    double sum = (double)prompt + (double)completion;
+
+    if (ratio)
+        *ratio = total > 0 ? sum / (double)total : 0;
+    if (prompt == 0 && completion == 0)
+        return 0;
+    return fabs(sum - (double)total) * 100 > (double)total;
 }

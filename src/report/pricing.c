@@ -133,6 +133,12 @@ void warn_models(struct report_doc *d, enum warn_kind kind, struct name_set *nam
     case WARN_OTHER_VERSION:
         doc_warn(d, "%s priced with the price of another dated version: %s", count.data, b.data);
         break;
+    case WARN_SPLIT_OFF:
+        doc_warn(d,
+                 "%s with prompt + completion more than 1 %% away from their total tokens "
+                 "(costed with the split's proportions of the total): %s",
+                 count.data, b.data);
+        break;
     }
     buf_release(&b);
     buf_release(&count);

@@ -174,6 +174,7 @@ enum warn_kind {
     WARN_LATER,         /* "3 models priced with their earliest price, from after the week: ..." */
     WARN_STALE,         /* priced with a price more than 8 weeks older than the week */
     WARN_OTHER_VERSION, /* priced with the price of another dated version */
+    WARN_SPLIT_OFF,     /* prompt + completion more than 1 % away from the total */
 };
 
 /* A warning of kind naming up to five models of names (sorted first) and

@@ -1052,7 +1052,7 @@ static void test_quote_free_and_none(void **state)
     price_book_release(&b);
 }
 
-/* ---- loose names ---- */
+/* ---- loose names and splits ---- */
 
 static void test_name_like(void **state)
 {
@@ -1083,6 +1083,33 @@ static void test_name_like(void **state)
     /* No vendor: nothing to compare. */
     assert_false(price_name_like("claude-opus-4.6", "anthropic/claude-4.6-opus-20260205"));
     assert_false(price_name_like("other", "other"));
+}
+
+static void test_split_off(void **state)
+{
+    (void)state;
+    double r = -1;
+
+    assert_false(price_split_off(1000, 900, 100, &r));
+    assert_true(r == 1.0);
+    /* 1 % either way is still in; beyond it is off. */
+    assert_false(price_split_off(1000, 909, 101, &r));
+    assert_false(price_split_off(1000, 890, 100, &r));
+    assert_true(price_split_off(1000, 911, 100, &r));
+    assert_true(price_split_off(1000, 889, 100, NULL));
+    /* The shapes found in real snapshots: 0.74x and 1.65x. */
+    assert_true(price_split_off(1000000, 700000, 40000, &r));
+    assert_true(r > 0.739 && r < 0.741);
+    assert_true(price_split_off(1000000, 1500000, 150000, &r));
+    assert_true(r > 1.649 && r < 1.651);
+    /* prompt = completion = 0 is no split, never off. */
+    assert_false(price_split_off(12400000000000LL, 0, 0, &r));
+    /* A split of tokens with no total is off. */
+    assert_true(price_split_off(0, 5, 5, &r));
+    assert_false(price_split_off(0, 0, 0, &r));
+    /* Huge counts do not overflow. */
+    assert_false(price_split_off(INT64_MAX, INT64_MAX / 2, INT64_MAX / 2 + 1, &r));
+    assert_true(price_split_off(INT64_MAX / 2, INT64_MAX / 2, INT64_MAX / 2, &r));
 }
 
 /* ---- the index on many models ---- */
@@ -1212,6 +1239,7 @@ int main(void)
         cmocka_unit_test(test_quote_other_version),
         cmocka_unit_test(test_quote_free_and_none),
         cmocka_unit_test(test_name_like),
+        cmocka_unit_test(test_split_off),
         cmocka_unit_test(test_index_100k_models),
         cmocka_unit_test(test_release),
     };
