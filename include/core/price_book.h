@@ -10,8 +10,8 @@
  * prices the paid model). Usage of a :free variant is free: without an
  * entry of its own it is priced at 0 (free), never like the paid model.
  *
- * The book is indexed by slug, undated slug and base (hash maps), so that
- * matching a usage row costs a few lookups however many models it has. */
+ * The book is indexed by slug, undated slug and base (hash indexes), so
+ * that matching a usage row costs a few lookups however many models it has. */
 #ifndef TOKSTAT_CORE_PRICE_BOOK_H
 #define TOKSTAT_CORE_PRICE_BOOK_H
 
@@ -40,6 +40,15 @@ struct price_model {
     int has_variant;
 };
 
+/* A hash index of the models by one of their names (slug, undated slug or
+ * base): open addressing over (hash, model) pairs, sized once for the
+ * book; the names are the models' own strings, not copies. */
+struct price_index {
+    uint32_t *hash;
+    int32_t *model; /* -1: an empty slot */
+    size_t cap;     /* 0, or a power of two at least twice the models */
+};
+
 struct price_book {
     struct price_row *rows;
     size_t nrows, cap;
@@ -50,13 +59,13 @@ struct price_book {
     /* Built by price_book_index: slug -> model; undated slug -> the model
      * with the latest price among those of that undated slug; base -> the
      * same among the models without a variant. */
-    struct ts_map by_slug, by_nodate, by_base;
+    struct price_index by_slug, by_nodate, by_base;
     int has_catalogue; /* some row or alias comes from a model catalogue */
 };
 
 #define PRICE_BOOK_INIT                                                                            \
     {                                                                                              \
-        NULL, 0, 0, NULL, 0, 0, NULL, 0, TS_MAP_INIT, TS_MAP_INIT, TS_MAP_INIT, 0                  \
+        NULL, 0, 0, NULL, 0, 0, NULL, 0, {NULL, NULL, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}, 0      \
     }
 
 /* How a usage slug found its price. */

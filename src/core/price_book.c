@@ -107,15 +107,80 @@ static int32_t last_price(const struct price_book *b, long m)
     return b->rows[pm->first + pm->count - 1].valid_from;
 }
 
-/* Among the models that share a key, the one with the latest price wins
- * (then the first in name order: models come in name order), so that a
- * newer dated version is preferred over an older one of the same base. */
-static void index_best(const struct price_book *b, struct ts_map *map, const char *key, long m)
-{
-    int64_t cur;
+enum index_key { KEY_SLUG, KEY_NODATE, KEY_BASE };
 
-    if (!ts_map_get(map, key, &cur) || last_price(b, m) > last_price(b, (long)cur))
-        ts_map_put(map, key, m);
+static const char *key_of(const struct price_book *b, enum index_key k, int32_t m)
+{
+    const struct price_model *pm = &b->models[m];
+    return k == KEY_SLUG ? pm->model : k == KEY_NODATE ? pm->nodate : pm->base;
+}
+
+static uint32_t key_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* The slot of key in the index k of b: where it is, or the empty slot
+ * where it would go. */
+static size_t index_slot(const struct price_book *b, enum index_key k, const struct price_index *ix,
+                         const char *key, uint32_t h)
+{
+    size_t i = h & (ix->cap - 1);
+
+    while (ix->model[i] >= 0 && (ix->hash[i] != h || strcmp(key_of(b, k, ix->model[i]), key) != 0))
+        i = (i + 1) & (ix->cap - 1);
+    return i;
+}
+
+/* The model of key in the index k of b, or -1. */
+static long index_get(const struct price_book *b, enum index_key k, const char *key)
+{
+    const struct price_index *ix = k == KEY_SLUG     ? &b->by_slug
+                                   : k == KEY_NODATE ? &b->by_nodate
+                                                     : &b->by_base;
+    if (ix->cap == 0)
+        return -1;
+    return ix->model[index_slot(b, k, ix, key, key_hash(key))];
+}
+
+/* Adds model m under its key k. Among the models that share a key, the
+ * one with the latest price wins (then the first in name order: models
+ * come in name order), so that a newer dated version is preferred over an
+ * older one of the same base. */
+static void index_put(struct price_book *b, enum index_key k, struct price_index *ix, int32_t m)
+{
+    const char *key = key_of(b, k, m);
+    uint32_t h = key_hash(key);
+    size_t i = index_slot(b, k, ix, key, h);
+
+    if (ix->model[i] < 0 || last_price(b, m) > last_price(b, ix->model[i])) {
+        ix->hash[i] = h;
+        ix->model[i] = m;
+    }
+}
+
+static void index_start(struct price_index *ix, size_t n)
+{
+    ix->cap = 16;
+    while (ix->cap < 2 * n)
+        ix->cap *= 2;
+    ix->hash = xmalloc(ix->cap * sizeof(*ix->hash));
+    ix->model = xmalloc(ix->cap * sizeof(*ix->model));
+    for (size_t i = 0; i < ix->cap; i++)
+        ix->model[i] = -1;
+}
+
+static void index_release(struct price_index *ix)
+{
+    free(ix->hash);
+    free(ix->model);
+    memset(ix, 0, sizeof(*ix));
 }
 
 void price_book_index(struct price_book *b)
@@ -141,13 +206,15 @@ void price_book_index(struct price_book *b)
         m->nodate = xstrdup(nodate.data);
         m->base = xstrdup(base.data);
     }
-    /* With every model's rows counted, the maps. */
-    for (size_t i = 0; i < b->nmodels; i++) {
-        const struct price_model *m = &b->models[i];
-        ts_map_put(&b->by_slug, m->model, (int64_t)i);
-        index_best(b, &b->by_nodate, m->nodate, (long)i);
-        if (!m->has_variant)
-            index_best(b, &b->by_base, m->base, (long)i);
+    /* With every model's rows counted, the indexes. */
+    index_start(&b->by_slug, b->nmodels);
+    index_start(&b->by_nodate, b->nmodels);
+    index_start(&b->by_base, b->nmodels);
+    for (size_t i = 0; i < b->nmodels && i < INT32_MAX; i++) {
+        index_put(b, KEY_SLUG, &b->by_slug, (int32_t)i);
+        index_put(b, KEY_NODATE, &b->by_nodate, (int32_t)i);
+        if (!b->models[i].has_variant)
+            index_put(b, KEY_BASE, &b->by_base, (int32_t)i);
     }
     buf_release(&nodate);
     buf_release(&base);
@@ -168,9 +235,9 @@ void price_book_release(struct price_book *b)
     free(b->rows);
     free(b->aliases);
     free(b->models);
-    ts_map_release(&b->by_slug);
-    ts_map_release(&b->by_nodate);
-    ts_map_release(&b->by_base);
+    index_release(&b->by_slug);
+    index_release(&b->by_nodate);
+    index_release(&b->by_base);
     memset(b, 0, sizeof(*b));
 }
 
@@ -181,13 +248,13 @@ static const char *variant_of(const char *slug)
     return strchr(slash ? slash : slug, ':');
 }
 
-static int lookup(const struct ts_map *map, const char *key, long *out)
+static int lookup(const struct price_book *b, enum index_key k, const char *key, long *out)
 {
-    int64_t m;
+    long m = index_get(b, k, key);
 
-    if (!ts_map_get(map, key, &m))
+    if (m < 0)
         return 0;
-    *out = (long)m;
+    *out = m;
     return 1;
 }
 
@@ -199,23 +266,22 @@ enum price_match price_book_match(const struct price_book *b, const char *slug, 
     int has_variant;
 
     *out = -1;
-    if (lookup(&b->by_slug, slug, out))
+    if (lookup(b, KEY_SLUG, slug, out))
         return PRICE_EXACT;
     /* Free usage is free: never priced like the paid model. */
     if (colon && strcmp(colon, ":free") == 0)
         return PRICE_FREE;
     price_strip(slug, &nodate, &base, &has_variant);
-    if (lookup(&b->by_nodate, nodate.data, out)) {
+    if (lookup(b, KEY_NODATE, nodate.data, out)) {
         how = PRICE_UNDATED;
     } else if (colon) {
         /* Without the variant: the same dated model first, then any
          * version of its base. */
         buf_reset(&nodate);
         buf_add(&nodate, slug, (size_t)(colon - slug));
-        int64_t m;
-        if ((ts_map_get(&b->by_slug, nodate.data, &m) && !b->models[m].has_variant) ||
-            ts_map_get(&b->by_base, base.data, &m)) {
-            *out = (long)m;
+        long m = index_get(b, KEY_SLUG, nodate.data);
+        if ((m >= 0 && !b->models[m].has_variant) || (m = index_get(b, KEY_BASE, base.data)) >= 0) {
+            *out = m;
             how = PRICE_BASE;
         }
     }

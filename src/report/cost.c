@@ -56,7 +56,7 @@ static void sum_week(const struct priced_usage *in, const struct report_request 
         struct price_quote q;
         if (strcmp(u->slug, "other") == 0)
             continue;
-        struct group_sum *g = group_sums_get(gs, usage_group(u, rq->by), u->country);
+        struct group_sum *g = group_sums_get(gs, usage_group(u, rq->by), u->country, rq->by);
         price_book_quote(in->book, u->slug, week, &q);
         price_notes_add(notes, in->book, u->slug, &q);
         g->tokens += u->tokens;

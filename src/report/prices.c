@@ -196,7 +196,7 @@ static void sum_week(const struct priced_usage *in, const struct report_request 
         price_notes_add(notes, in->book, u->slug, &q);
         if (q.how == PRICE_NONE)
             continue;
-        struct group_sum *g = group_sums_get(gs, usage_group(u, rq->by), u->country);
+        struct group_sum *g = group_sums_get(gs, usage_group(u, rq->by), u->country, rq->by);
         g->tokens += u->tokens;
         g->priced += u->tokens;
         g->models++;

@@ -10,12 +10,10 @@
 #include "core/week.h"
 #include "shared.h"
 
-struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const char *country)
+/* Appends a zeroed group; indexes it by name unless unique. */
+static struct group_sum *group_sums_new(struct group_sums *gs, const char *name,
+                                        const char *country, int unique)
 {
-    int64_t at;
-
-    if (ts_map_get(&gs->index, name, &at))
-        return &gs->g[at];
     if (gs->n == gs->cap) {
         gs->cap = gs->cap ? gs->cap * 2 : 16;
         gs->g = xrealloc(gs->g, gs->cap * sizeof(*gs->g));
@@ -24,8 +22,23 @@ struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const 
     memset(s, 0, sizeof(*s));
     s->name = name;
     s->country = country;
-    ts_map_put(&gs->index, name, (int64_t)gs->n++);
+    if (!unique)
+        ts_map_put(&gs->index, name, (int64_t)gs->n);
+    gs->n++;
     return s;
+}
+
+struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const char *country,
+                                 enum group_by by)
+{
+    int64_t at;
+
+    /* A week's usage has one row per model: by model, each is new. */
+    if (by == BY_MODEL)
+        return group_sums_new(gs, name, country, 1);
+    if (ts_map_get(&gs->index, name, &at))
+        return &gs->g[at];
+    return group_sums_new(gs, name, country, 0);
 }
 
 void group_sums_order(const struct group_sums *gs, int by_priced, size_t *order)

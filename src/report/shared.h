@@ -144,9 +144,12 @@ struct group_sums {
         NULL, 0, 0, TS_MAP_INIT                                                                    \
     }
 
-/* The sums of group name (made, zeroed, when new). The pointer holds until
- * the next call. */
-struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const char *country);
+/* The sums of group name (made, zeroed, when new) of a week's usage
+ * grouped by; by model every call is a new group (a week's usage has a row
+ * per model), found without the map. The pointer holds until the next
+ * call. */
+struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const char *country,
+                                 enum group_by by);
 /* order[0..gs->n): the groups by tokens (or priced tokens) descending, then name. */
 void group_sums_order(const struct group_sums *gs, int by_priced, size_t *order);
 void group_sums_release(struct group_sums *gs);
