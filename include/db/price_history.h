@@ -21,8 +21,10 @@ int db_price_put(struct db *st, const char *model, int32_t valid_from, const cha
 int db_alias_put(struct db *st, const char *alias, const char *model, int64_t import_id,
                  struct ts_err *err);
 
-/* Every price and catalogue alias, indexed (price_book_index done); the
- * caller releases *out with price_book_release. */
-int db_price_book(struct db *st, struct price_book *out, struct ts_err *err);
+/* The prices that may price dataset's usage: the catalogue's (global) and
+ * the snapshot prices imported into dataset, never another dataset's; and
+ * every catalogue alias. Indexed (price_book_index done); the caller
+ * releases *out with price_book_release. */
+int db_price_book(struct db *st, int64_t dataset, struct price_book *out, struct ts_err *err);
 
 #endif

@@ -9,6 +9,9 @@
 #include "db/imports.h"
 #include "core/util.h"
 
+/* How many of the rows whose split is off a file's warning names. */
+#define INGEST_SPLIT_SHOWN 5
+
 struct ingest {
     struct db *st;
     struct import_run imp; /* dataset and id set by the caller; counts kept here */
@@ -20,6 +23,12 @@ struct ingest {
     int as_of_fixed;                   /* set by --as-of: the file's own as-of time is ignored */
     struct ts_buf slug, vendor, alias; /* scratch */
     struct ts_map ids;                 /* slugs as written -> model ids, for this import */
+    /* Rows whose prompt and completion tokens are no split of their total:
+     * both 0 for tokens (read as no split), or their sum more than 1 %
+     * away from it (cost takes their proportions); the first of the
+     * latter as "slug in the week of D (1.65x)", owned. */
+    int64_t split_zero, split_off;
+    char *split_off_rows[INGEST_SPLIT_SHOWN];
 };
 
 /* imp.dataset and imp.id must be set before records arrive. price_day is

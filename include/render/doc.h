@@ -14,7 +14,7 @@
 #include "render/rowset.h"
 
 /* At most this many warnings are kept (the rest would repeat them). */
-#define DOC_MAX_WARNINGS 4
+#define DOC_MAX_WARNINGS 10
 /* Further tables beside the main rows, at most. */
 #define DOC_MAX_TABLES 2
 

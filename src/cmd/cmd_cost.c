@@ -23,10 +23,13 @@ static const struct report_syntax syntax = {
              "Estimated spend per week and group: prompt tokens x input price +\n"
              "completion tokens x output price, with each model's price of that week\n"
              "(see 'tokstat prices'), and the usage-weighted average price per million\n"
-             "tokens. Where a dump gives only total tokens, a prompt share splits them:\n"
-             "the share found in the dataset's rows that have a split, else 0.9; the\n"
-             "output says which. Tokens of models without a price are counted apart\n"
-             "(unpriced) and named in a warning; the other bucket is left out.\n"
+             "tokens. Where a dump gives only total tokens (or prompt and completion\n"
+             "as 0: no split), a prompt share splits them: the share found in the\n"
+             "dataset's rows that have a split, else 0.9; the output says which. A\n"
+             "split whose prompt + completion is not its total is applied by its\n"
+             "proportions, and named in a warning when more than 1 % off. Tokens of\n"
+             "models without a price are counted apart (unpriced) and named in a\n"
+             "warning; a :free variant costs 0; the other bucket is left out.\n"
              "Default range: the most recent week with data.\n"
              "\n"
              "  --by G               country (default), vendor or model\n"
@@ -77,7 +80,7 @@ int cmd_cost(struct cmd_env *env, int argc, char **argv)
         /* The usage of the range, every price, and the prompt share of the
          * dataset's rows that have a split (unless given). */
         int found = 0;
-        if (db_price_book(v.db, &book, &err) < 0 ||
+        if (db_price_book(v.db, v.id, &book, &err) < 0 ||
             db_usage(v.db, v.id, v.from, v.to, &use, &nuse, &err) < 0 ||
             (a.req.prompt_share < 0 &&
              (found = db_prompt_share(v.db, v.id, &in.data_share, &err)) < 0)) {

@@ -33,12 +33,14 @@ static const char usage[] =
     "                        default: the file's own as-of time, else today)\n"
     "  --dry-run             parse and check everything, write nothing\n"
     "  -q, --quiet           print no summary lines and no progress bar (errors\n"
-    "                        are still reported)\n"
+    "                        and warnings are still reported)\n"
     "  --help                show this help\n"
     "\n"
-    "Each file gets one summary line on standard output. A file that takes more\n"
-    "than a second shows a progress bar on standard error when that is a\n"
-    "terminal (TOKSTAT_PROGRESS_DELAY_MS sets the delay in milliseconds).\n";
+    "Each file gets one summary line on standard output; rows whose prompt and\n"
+    "completion tokens do not split their total (both 0, or more than 1 % off)\n"
+    "get a warning on standard error. A file that takes more than a second\n"
+    "shows a progress bar on standard error when that is a terminal\n"
+    "(TOKSTAT_PROGRESS_DELAY_MS sets the delay in milliseconds).\n";
 
 enum { O_DATASET = 1, O_FORMAT, O_PERIOD, O_WEEK_LABEL, O_AS_OF, O_DRY_RUN, O_QUIET, O_HELP };
 
@@ -139,6 +141,28 @@ static void print_summary(struct cmd_env *env, const char *file, const struct in
     fputc('\n', env->out);
 }
 
+/* Warnings about the file's splits of total tokens: rows that give prompt
+ * and completion as 0 (no split), rows whose sum is off the total. */
+static void print_split_warnings(struct cmd_env *env, const char *file, const struct ingest *ig)
+{
+    if (ig->split_zero > 0)
+        fprintf(env->err,
+                "tokstat: warning: %s: %lld %s prompt and completion tokens as 0 for a "
+                "non-zero total: read as no split (cost estimates one)\n",
+                file, (long long)ig->split_zero, ig->split_zero == 1 ? "row gives" : "rows give");
+    if (ig->split_off > 0) {
+        fprintf(env->err,
+                "tokstat: warning: %s: %lld %s prompt + completion tokens more than 1 %% away from "
+                "the total (cost takes the split's proportions of the total): ",
+                file, (long long)ig->split_off, ig->split_off == 1 ? "row gives" : "rows give");
+        for (int64_t i = 0; i < ig->split_off && i < INGEST_SPLIT_SHOWN; i++)
+            fprintf(env->err, "%s%s", i ? ", " : "", ig->split_off_rows[i]);
+        if (ig->split_off > INGEST_SPLIT_SHOWN)
+            fprintf(env->err, " and %lld more", (long long)(ig->split_off - INGEST_SPLIT_SHOWN));
+        fputc('\n', env->err);
+    }
+}
+
 /* Wraps sink so that the progress bar moves with the records. */
 static void tick_wrap(struct tick_sink *t, struct ts_sink *sink, struct progress *pg,
                       const struct ts_input *in)
@@ -224,6 +248,7 @@ static int import_one(struct cmd_env *env, struct db *db, const char *name,
     progress_end(&pg); /* the bar's line is blank again before anything is printed */
     if (!a->quiet)
         print_summary(env, shown, &ig, a->dataset, seen_before ? seen : NULL, a->dry_run);
+    print_split_warnings(env, shown, &ig);
     ingest_release(&ig);
     input_release(&in);
     return 0;

@@ -20,16 +20,21 @@ static const struct report_syntax syntax = {
              "\n"
              "The input and output price per million tokens of each model with usage\n"
              "in the week (the last week of the range; default the most recent week\n"
-             "with data), as valid that week: from the weekly snapshots and the model\n"
-             "catalogue, matched by canonical slug, then without the -YYYYMMDD date\n"
-             "and the :variant. By vendor or country: the average over their models,\n"
-             "weighted by each model's tokens that week. Models without a price are\n"
-             "named in a warning, never priced at $0.\n"
+             "with data), as valid that week: from the model catalogue (global) and\n"
+             "the dataset's own weekly snapshots, matched by canonical slug, then\n"
+             "without the -YYYYMMDD date, then without the :variant; a :free variant\n"
+             "without a price of its own is free. Each row says where its price comes\n"
+             "from (CSV and JSON: price_model, price_match, price_age_days, status);\n"
+             "prices of another dated version or from more than 8 weeks before the\n"
+             "week are named in a warning. By vendor or country: the average over\n"
+             "their models, weighted by each model's tokens that week. Models without\n"
+             "a price are named in a warning, never priced at $0.\n"
              "\n"
              "  --vs MODEL           add MODEL's price divided by each model's price: how\n"
              "                       many times dearer MODEL is (anthropic/claude-opus-4.6 at\n"
              "                       $5 against a $0.30 model: 16.7x); MODEL is a slug or a\n"
-             "                       catalogue id\n"
+             "                       catalogue id, else the one priced slug of the week\n"
+             "                       with its words (the output says which)\n"
              "  --by G               model (default), vendor or country\n",
     .own = own,
     .by = REPORT_BY_ANY,
@@ -58,7 +63,7 @@ int cmd_prices(struct cmd_env *env, int argc, char **argv)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
         /* The usage of the last week of the range, and every price. */
-        if (db_price_book(v.db, &book, &err) < 0 ||
+        if (db_price_book(v.db, v.id, &book, &err) < 0 ||
             db_usage(v.db, v.id, v.to, v.to, &use, &nuse, &err) < 0) {
             rc = report_db_error(env, &err);
         } else {

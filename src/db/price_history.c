@@ -1,5 +1,5 @@
 /* price_history.c - prices and catalogue aliases: written during imports (kept
- * prepared, a catalogue has hundreds), read whole by the cost reports. */
+ * prepared, a catalogue has hundreds), read by the reports, a dataset's at a time. */
 #include "db/price_history.h"
 
 #include <string.h>
@@ -45,14 +45,17 @@ int db_alias_put(struct db *st, const char *alias, const char *model, int64_t im
     return sql_done(&q, err);
 }
 
-int db_price_book(struct db *st, struct price_book *out, struct ts_err *err)
+int db_price_book(struct db *st, int64_t dataset, struct price_book *out, struct ts_err *err)
 {
     struct sql q;
 
     memset(out, 0, sizeof(*out));
     sql_prepare(&q, st->db,
-                "SELECT model, valid_from, source = 'snapshot', prompt, completion FROM prices",
+                "SELECT model, valid_from, source = 'snapshot', prompt, completion FROM prices"
+                " WHERE (source = 'catalogue' AND dataset_id = 0)"
+                "  OR (source = 'snapshot' AND dataset_id = ?1)",
                 "reading prices");
+    sql_bind_int64(&q, 1, dataset);
     while (sql_row(&q))
         price_book_add(out, sql_col_text(&q, 0), (int32_t)sql_col_int64(&q, 1), sql_col_int(&q, 2),
                        sql_col_opt(&q, 3), sql_col_opt(&q, 4));

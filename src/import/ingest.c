@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/price_book.h"
 #include "core/vendors.h"
 #include "core/week.h"
 #include "db/obs.h"
@@ -27,6 +28,10 @@ void ingest_release(struct ingest *ig)
     buf_release(&ig->vendor);
     buf_release(&ig->alias);
     ts_map_release(&ig->ids);
+    for (size_t i = 0; i < INGEST_SPLIT_SHOWN; i++) {
+        free(ig->split_off_rows[i]);
+        ig->split_off_rows[i] = NULL;
+    }
 }
 
 /* Puts "where: " (a JSON path) in front of err's message. */
@@ -37,6 +42,35 @@ static int with_where(struct ts_err *err, const char *where)
         ts_err_prefix(err, where);
     }
     return -1;
+}
+
+/* Counts a row whose prompt and completion tokens do not split its total,
+ * and names the first few that are off. */
+static void check_split(struct ingest *ig, const struct ts_record *rec, int32_t period)
+{
+    struct ts_err ignored = TS_ERR_INIT;
+    struct ts_buf b = TS_BUF_INIT;
+    char day[TS_DATE_LEN + 1];
+    double ratio;
+
+    if (rec->prompt == TS_ABSENT || rec->completion == TS_ABSENT)
+        return;
+    if (rec->prompt == 0 && rec->completion == 0 && rec->total > 0) {
+        ig->split_zero++;
+        return;
+    }
+    if (!price_split_off(rec->total, rec->prompt, rec->completion, &ratio))
+        return;
+    if (ig->split_off < INGEST_SPLIT_SHOWN &&
+        model_normalize(rec->model, rec->model_len, &ig->alias, &ig->vendor, &ignored) == 0) {
+        date_format(period, day);
+        buf_printf(&b, "%s %s %s", ig->alias.data, rec->period == TS_WEEK ? "in the week of" : "on",
+                   day);
+        if (rec->total > 0)
+            buf_printf(&b, " (%.2fx)", ratio);
+        ig->split_off_rows[ig->split_off] = b.data;
+    }
+    ig->split_off++;
 }
 
 static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *err)
@@ -93,6 +127,7 @@ static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *
     ig->imp.inserted += change == OBS_INSERTED;
     ig->imp.updated += change == OBS_UPDATED;
     ig->imp.unchanged += change == OBS_UNCHANGED;
+    check_split(ig, rec, o.period);
 
     /* The span of days covered, for the summary's weeks. */
     int32_t last = rec->period == TS_WEEK ? o.period + 6 : o.period;

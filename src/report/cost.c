@@ -4,9 +4,13 @@
  * Spend is prompt tokens x input price + completion tokens x output
  * price, with each model's price of that week, summed as doubles (a
  * week's spend can pass 2^63 pico-dollars). Where a dump gives only total
- * tokens, a prompt share splits them. Models without a price are never
- * costed at $0: they are counted apart and named in a warning. The other
- * bucket has no price by nature and is left out. */
+ * tokens (or prompt = completion = 0: no split), a prompt share splits
+ * them; where the split's sum is not the total, its proportions split the
+ * total. Models without a price are never costed at $0: they are counted
+ * apart and named in a warning; a :free variant costs 0. Prices from long
+ * before the week or of another dated version, and splits more than 1 %
+ * off their total, are named in warnings. The other bucket has no price
+ * by nature and is left out. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,37 +20,60 @@
 
 #define DEFAULT_PROMPT_SHARE 0.9
 
+/* The prompt and completion tokens of u's rows that give a split: their
+ * sums when those add up to the rows' total, else the split's proportions
+ * applied to the total, and named in off when more than 1 % off. The
+ * roll-up keeps the sums of a model's week, so a week of daily rows is
+ * judged as a whole (the import names each row that is off). */
+static void split_of(const struct usage_row *u, double *prompt, double *completion,
+                     struct name_set *off)
+{
+    double ratio;
+
+    *prompt = (double)u->prompt;
+    *completion = (double)u->completion;
+    if (u->split_tokens <= 0 || u->prompt == u->split_tokens - u->completion)
+        return;
+    if (price_split_off(u->split_tokens, u->prompt, u->completion, &ratio))
+        name_set_add_detail(off, u->slug, "%.2fx", ratio);
+    double sum = *prompt + *completion;
+    if (sum > 0) {
+        *prompt = (double)u->split_tokens * (*prompt / sum);
+        *completion = (double)u->split_tokens - *prompt;
+    }
+}
+
 /* The usage rows [i, *end) of one week, summed per group into gs and in
  * total; share splits the tokens that have no split of their own. */
 static void sum_week(const struct priced_usage *in, const struct report_request *rq, size_t i,
                      double share, struct group_sums *gs, struct group_sum *total, size_t *end,
-                     struct name_set *unpriced, struct name_set *later)
+                     struct price_notes *notes, struct name_set *off)
 {
     int32_t week = in->rows[i].week;
 
     for (; i < in->nrows && in->rows[i].week == week; i++) {
         const struct usage_row *u = &in->rows[i];
-        int after;
+        struct price_quote q;
         if (strcmp(u->slug, "other") == 0)
             continue;
-        struct group_sum *g = group_sums_get(gs, usage_group(u, rq->by), u->country);
-        const struct price_row *p = usage_price(in->book, u->slug, week, &after);
+        struct group_sum *g = group_sums_get(gs, usage_group(u, rq->by), u->country, rq->by);
+        price_book_quote(in->book, u->slug, week, &q);
+        price_notes_add(notes, in->book, u->slug, &q);
         g->tokens += u->tokens;
         total->tokens += u->tokens;
-        if (!p) {
+        if (q.how == PRICE_NONE) {
             g->unpriced += u->tokens;
             total->unpriced += u->tokens;
-            name_set_add(unpriced, u->slug);
             continue;
         }
-        if (after)
-            name_set_add(later, u->slug);
-        /* The rows with a split as they are; the rest split by share. */
+        /* The rows with a split by it; the rest split by share. */
+        double sp, sc;
+        split_of(u, &sp, &sc, off);
         int64_t rest = u->tokens - u->split_tokens;
         int64_t prompt = llround((double)rest * share);
         int64_t completion = rest - prompt;
-        double spend = ((double)u->prompt + (double)prompt) * (double)p->prompt +
-                       ((double)u->completion + (double)completion) * (double)p->completion;
+        double spend = (sp + (double)prompt) * (double)q.prompt +
+                       (sc + (double)completion) * (double)q.completion;
         g->estimated += rest;
         total->estimated += rest;
         g->priced += u->tokens;
@@ -114,7 +141,8 @@ void build_cost(const struct priced_usage *in, const struct report_request *rq,
 {
     static const enum col_id ids[] = {C_WEEK,   C_DAYS,  C_HEAD,      C_GROUP,    C_COUNTRY,
                                       C_TOKENS, C_SPEND, C_USD_PER_M, C_UNPRICED, C_ESTIMATED};
-    struct name_set unpriced = NAME_SET_INIT, later = NAME_SET_INIT;
+    struct price_notes notes = PRICE_NOTES_INIT;
+    struct name_set off = NAME_SET_INIT;
     double share = rq->prompt_share >= 0  ? rq->prompt_share
                    : in->data_share_found ? in->data_share
                                           : DEFAULT_PROMPT_SHARE;
@@ -127,7 +155,7 @@ void build_cost(const struct priced_usage *in, const struct report_request *rq,
         struct group_sums gs = GROUP_SUMS_INIT;
         struct group_sum total;
         memset(&total, 0, sizeof(total));
-        sum_week(in, rq, i, share, &gs, &total, &end, &unpriced, &later);
+        sum_week(in, rq, i, share, &gs, &total, &end, &notes, &off);
         cost_rows(&gs, &total, in->rows[i].week, usage_days(in, in->rows[i].week), &sh, out);
         group_sums_release(&gs);
     }
@@ -140,8 +168,7 @@ void build_cost(const struct priced_usage *in, const struct report_request *rq,
     snprintf(share_text, sizeof(share_text), "%.6f", share);
     doc_param_number(out, "prompt_share", share_text);
     cost_title(in, rq, share, out);
-    warn_models(out, 0, &unpriced);
-    warn_models(out, 1, &later);
-    name_set_release(&unpriced);
-    name_set_release(&later);
+    price_notes_warn(&notes, out);
+    warn_models(out, WARN_SPLIT_OFF, &off);
+    name_set_release(&off);
 }

@@ -4,7 +4,10 @@
  *
  * Prices are kept exactly as pico-dollars per token; a price per million
  * tokens is that divided by 1e6. Models without a price are never priced
- * at $0: they are named in a warning. The other bucket has no price. */
+ * at $0: they are named in a warning. A :free variant is priced at 0. The
+ * other bucket has no price. Every row by model says where its price
+ * comes from: the day it is valid from, its source, the slug it matched
+ * and how, and its age. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,75 +16,234 @@
 #include "core/week.h"
 #include "shared.h"
 
-/* The price of the reference model rq->vs in the week to: *model gets its
- * name as the book has it. Returns NULL with err set when it has no price,
- * or is free that week. */
-static const struct price_row *reference(const struct price_book *book, int32_t to,
-                                         const struct report_request *rq, const char **model,
-                                         struct report_doc *out, struct ts_err *err)
-{
-    struct ts_buf slug = TS_BUF_INIT, vendor = TS_BUF_INIT;
-    const struct price_row *ref = NULL;
-    long m = -1;
-    int later = 0;
+/* The price --vs compares with. */
+struct vs_ref {
+    const char *model;    /* the slug whose price it is */
+    struct price_quote q; /* that price */
+    const char *match;    /* how the name found it: catalogue, exact, undated, base, loose */
+};
 
+/* "a, b, c and 2 more" of the first n of names into b. */
+static void list_names(struct ts_buf *b, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n && i < 5; i++)
+        buf_printf(b, "%s%s", i ? ", " : "", names[i]);
+    if (n > 5)
+        buf_printf(b, " and %zu more", n - 5);
+}
+
+/* Whether q is a price to compare with: both halves above 0. */
+static int comparable(const struct price_quote *q)
+{
+    return q->how != PRICE_NONE && q->prompt > 0 && q->completion > 0;
+}
+
+/* The error for a name (as shown) with no price of its own: the usage
+ * slugs of the week that have its words (likes[0..nlikes), npriced of them
+ * first and priced), else a model that has a price that week. */
+static int no_reference(const struct priced_usage *in, const char *name, const char *const *likes,
+                        size_t nlikes, size_t npriced, struct ts_err *err)
+{
+    struct ts_buf b = TS_BUF_INIT;
+    char day[TS_DATE_LEN + 1];
+    const char *example = NULL;
+    struct price_quote q;
+
+    date_format(in->to, day);
+    if (npriced > 1) {
+        list_names(&b, likes, npriced);
+        ts_err_set(err,
+                   "'%s' has no price of its own, and %zu priced models of the week of %s have "
+                   "its words: %s (expected one of them)",
+                   name, npriced, day, b.data);
+    } else if (nlikes > 0) {
+        list_names(&b, likes, nlikes);
+        if (in->book->has_catalogue)
+            ts_err_set(err, "no price for '%s' in the week of %s: %s %s its words but no price",
+                       name, day, b.data, nlikes == 1 ? "has" : "have");
+        else
+            ts_err_set(err,
+                       "no price for '%s' in the week of %s: it may be the catalogue id of %s "
+                       "(the same words), but no model catalogue is imported, and %s no price",
+                       name, day, b.data, nlikes == 1 ? "that slug has" : "those slugs have");
+    } else {
+        /* The week's model with the most tokens that has a price. */
+        int64_t most = -1;
+        for (size_t i = 0; i < in->nrows; i++) {
+            if (in->rows[i].tokens > most &&
+                price_book_quote(in->book, in->rows[i].slug, in->to, &q) && comparable(&q)) {
+                most = in->rows[i].tokens;
+                example = in->rows[i].slug;
+            }
+        }
+        if (example)
+            buf_printf(&b, "expected a model priced that week, such as %s, or a catalogue id",
+                       example);
+        else
+            buf_adds(&b, "no model has a price that week");
+        ts_err_set(err, "no price for '%s' in the week of %s (%s%s)", name, day, b.data,
+                   in->book->has_catalogue ? "" : "; no model catalogue is imported");
+    }
+    buf_release(&b);
+    return -1;
+}
+
+/* A name (normalised; as shown in messages) with no price of its own: the
+ * one priced usage slug of the week with its words, if there is exactly
+ * one. */
+static int reference_loose(const struct priced_usage *in, const char *name, const char *shown,
+                           struct vs_ref *out, struct ts_err *err)
+{
+    const char **likes = xmalloc((in->nrows ? in->nrows : 1) * sizeof(*likes));
+    size_t nlikes = 0, npriced = 0;
+    struct price_quote q;
+    int rc = 0;
+
+    /* The priced ones first, then the others; each in slug order. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < in->nrows; i++) {
+            const char *slug = in->rows[i].slug;
+            if (!price_name_like(name, slug))
+                continue;
+            int priced = price_book_quote(in->book, slug, in->to, &q) && comparable(&q);
+            if (priced == !pass) {
+                likes[nlikes++] = slug;
+                npriced += priced;
+                if (priced && npriced == 1) {
+                    out->model = slug;
+                    out->q = q;
+                }
+            }
+        }
+    }
+    if (npriced == 1)
+        out->match = "loose";
+    else
+        rc = no_reference(in, shown, likes, nlikes, npriced, err);
+    free(likes);
+    return rc;
+}
+
+/* The price of the reference model rq->vs in the week in->to. Returns -1
+ * with err set when it has no price, or is free that week. */
+static int reference(const struct priced_usage *in, const struct report_request *rq,
+                     struct vs_ref *out, struct report_doc *doc, struct ts_err *err)
+{
+    struct ts_buf slug = TS_BUF_INIT, vendor = TS_BUF_INIT, shown = TS_BUF_INIT;
+    struct ts_err ignored = TS_ERR_INIT;
+    enum price_match how = PRICE_NONE;
+    long m = -1;
+    int alias = 0, named = 0, rc = 0;
+
+    memset(out, 0, sizeof(*out));
+    ts_quote_for_msg(&shown, rq->vs, strlen(rq->vs), 200);
     /* Named as a slug: the vendor's case does not matter. */
-    if (model_normalize(rq->vs, strlen(rq->vs), &slug, &vendor, err) == 0)
-        m = price_book_find(book, slug.data);
+    if (model_normalize(rq->vs, strlen(rq->vs), &slug, &vendor, &ignored) == 0) {
+        named = 1;
+        how = price_book_find(in->book, slug.data, &m, &alias);
+    }
+    if (how != PRICE_NONE && how != PRICE_FREE) {
+        /* An alias is priced as the model it names. */
+        price_book_quote(in->book, alias ? in->book->models[m].model : slug.data, in->to, &out->q);
+        out->model = quote_model(in->book, &out->q);
+        out->match = alias ? "catalogue" : price_match_name(how);
+    }
+    if (how == PRICE_FREE || (out->q.how != PRICE_NONE && !comparable(&out->q))) {
+        rc = ts_err_set(err, "'%s' is free that week (expected a priced model to compare with)",
+                        shown.data);
+    } else if (out->q.how == PRICE_NONE) {
+        static const char *const none[1];
+        rc = named ? reference_loose(in, slug.data, shown.data, out, err)
+                   : no_reference(in, shown.data, none, 0, 0, err);
+        if (rc == 0)
+            doc_warn(doc,
+                     "'%s' (--vs) has no price of its own: compared with %s, the only model "
+                     "priced that week with its words",
+                     shown.data, out->model);
+    }
+    if (rc == 0 && (out->q.flags & PRICE_LATER))
+        doc_warn(doc, "%s (--vs) priced with its earliest price, from after the week", out->model);
+    if (rc == 0 && (out->q.flags & PRICE_STALE)) {
+        char day[TS_DATE_LEN + 1];
+        date_format(out->q.row->valid_from, day);
+        doc_warn(doc, "%s (--vs) priced with a price from %s, more than 8 weeks before the week",
+                 out->model, day);
+    }
+    /* out->model is the book's or a usage row's string: it outlives slug. */
+    if (rc == 0) {
+        doc_param(doc, "vs", out->model);
+        doc_param(doc, "vs_name", rq->vs);
+        doc_param(doc, "vs_match", out->match);
+    }
     buf_release(&slug);
     buf_release(&vendor);
-    if (m >= 0) {
-        ref = price_book_at(book, m, to, &later);
-        *model = book->models[m].model;
-    }
-    if (ref && later)
-        doc_warn(out, "%s (--vs) priced with its earliest price, from after the week", *model);
-    if (ref && (ref->prompt == 0 || ref->completion == 0)) {
-        ts_err_set(err, "'%s' is free that week (expected a priced model to compare with)", rq->vs);
-        return NULL;
-    }
-    if (!ref || ref->prompt == TS_ABSENT || ref->completion == TS_ABSENT) {
-        ts_err_set(err,
-                   "no price for '%s' (expected a model of the imported catalogue or "
-                   "snapshots, e.g. anthropic/claude-opus-4.6)",
-                   rq->vs);
-        return NULL;
-    }
-    return ref;
+    buf_release(&shown);
+    return rc;
 }
 
 /* Sums the week's usage per group: priced tokens and token-weighted
- * prices; names the models without a price and those priced from after
- * the week. */
+ * prices; notes the models without a price and those priced from after
+ * the week, long before it, or from another version. */
 static void sum_week(const struct priced_usage *in, const struct report_request *rq,
-                     struct group_sums *gs, struct name_set *unpriced, struct name_set *later)
+                     struct group_sums *gs, struct price_notes *notes)
 {
     for (size_t i = 0; i < in->nrows; i++) {
         const struct usage_row *u = &in->rows[i];
-        int after;
+        struct price_quote q;
         if (strcmp(u->slug, "other") == 0)
             continue;
-        const struct price_row *p = usage_price(in->book, u->slug, in->to, &after);
-        if (!p) {
-            name_set_add(unpriced, u->slug);
+        price_book_quote(in->book, u->slug, in->to, &q);
+        price_notes_add(notes, in->book, u->slug, &q);
+        if (q.how == PRICE_NONE)
             continue;
-        }
-        if (after)
-            name_set_add(later, u->slug);
-        struct group_sum *g = group_sums_get(gs, usage_group(u, rq->by), u->country);
+        struct group_sum *g = group_sums_get(gs, usage_group(u, rq->by), u->country, rq->by);
         g->tokens += u->tokens;
         g->priced += u->tokens;
         g->models++;
-        g->in_weighted += (double)u->tokens * per_million(p->prompt);
-        g->out_weighted += (double)u->tokens * per_million(p->completion);
-        g->price_from = p->valid_from; /* by model, the group is the model */
-        g->snapshot = p->snapshot;
+        g->in_weighted += (double)u->tokens * per_million(q.prompt);
+        g->out_weighted += (double)u->tokens * per_million(q.completion);
+        g->quote = q; /* by model, the group is the model */
     }
 }
 
+/* What a row's price means beyond its figures: free, or a price to read
+ * with care (another version, old, from after the week); NULL for none. */
+static const char *price_status(const struct price_quote *q)
+{
+    if (q->how == PRICE_FREE || (q->prompt == 0 && q->completion == 0))
+        return "free";
+    if (q->flags & PRICE_OTHER_VERSION)
+        return "other_version";
+    if (q->flags & PRICE_STALE)
+        return "stale";
+    if (q->flags & PRICE_LATER)
+        return "later";
+    return NULL;
+}
+
+/* By model: where the row's price comes from. */
+static void provenance(struct sheet *sh, size_t r, const struct price_book *book,
+                       const struct group_sum *g)
+{
+    const struct price_quote *q = &g->quote;
+    const char *model = quote_model(book, q);
+
+    sheet_text(sh, r, C_PRICE_MATCH, price_match_name(q->how));
+    sheet_text(sh, r, C_STATUS, price_status(q));
+    if (!q->row)
+        return; /* free, without a price of its own */
+    sheet_int(sh, r, C_PRICE_FROM, q->row->valid_from);
+    sheet_text(sh, r, C_SOURCE, q->row->snapshot ? "snapshot" : "catalogue");
+    sheet_text(sh, r, C_PRICE_MODEL, model);
+    if (strcmp(model, g->name) != 0)
+        sheet_text(sh, r, C_PRICED_AS, model);
+    sheet_int(sh, r, C_PRICE_AGE, q->age);
+}
+
 /* One row per group, by priced tokens descending, then name. */
-static void price_rows(const struct group_sums *gs, const struct price_row *ref, int32_t week,
-                       int days, enum group_by by, struct sheet *sh, struct report_doc *out)
+static void price_rows(const struct priced_usage *in, const struct group_sums *gs,
+                       const struct vs_ref *ref, int days, enum group_by by, struct sheet *sh,
+                       struct report_doc *out)
 {
     size_t *order = xmalloc((gs->n ? gs->n : 1) * sizeof(*order));
 
@@ -93,7 +255,7 @@ static void price_rows(const struct group_sums *gs, const struct price_row *ref,
         double pout = g->priced ? g->out_weighted / (double)g->priced : 0;
         sheet_text(sh, r, C_GROUP, g->name);
         sheet_text(sh, r, C_COUNTRY, g->country);
-        sheet_int(sh, r, C_WEEK, week);
+        sheet_int(sh, r, C_WEEK, in->to);
         sheet_int(sh, r, C_DAYS, days);
         sheet_int(sh, r, C_MODELS, g->models);
         sheet_int(sh, r, C_TOKENS, g->tokens);
@@ -101,13 +263,11 @@ static void price_rows(const struct group_sums *gs, const struct price_row *ref,
         sheet_real(sh, r, C_INPUT, pin);
         sheet_real(sh, r, C_OUTPUT, pout);
         if (ref && pin > 0)
-            sheet_real(sh, r, C_INPUT_RATIO, per_million(ref->prompt) / pin);
+            sheet_real(sh, r, C_INPUT_RATIO, per_million(ref->q.prompt) / pin);
         if (ref && pout > 0)
-            sheet_real(sh, r, C_OUTPUT_RATIO, per_million(ref->completion) / pout);
-        if (by == BY_MODEL) {
-            sheet_int(sh, r, C_PRICE_FROM, g->price_from);
-            sheet_text(sh, r, C_SOURCE, g->snapshot ? "snapshot" : "catalogue");
-        }
+            sheet_real(sh, r, C_OUTPUT_RATIO, per_million(ref->q.completion) / pout);
+        if (by == BY_MODEL)
+            provenance(sh, r, in->book, g);
         out->nrows_data++;
     }
     free(order);
@@ -116,7 +276,7 @@ static void price_rows(const struct group_sums *gs, const struct price_row *ref,
 /* "Prices per million tokens[, usage-weighted by G], week of D[ (partial:
  * N of 7 days)] (dataset NAME)[; vs = ...]". */
 static void price_title(const struct report_request *rq, int32_t week, int days,
-                        const char *ref_model, const struct price_row *ref, struct report_doc *out)
+                        const struct vs_ref *ref, struct report_doc *out)
 {
     struct ts_buf t = TS_BUF_INIT;
     char day[TS_DATE_LEN + 1];
@@ -128,49 +288,75 @@ static void price_title(const struct report_request *rq, int32_t week, int days,
     if (days > 0 && days < 7)
         buf_printf(&t, " (partial: %d of 7 days)", days);
     buf_printf(&t, " (dataset %s)", rq->dataset);
-    if (ref)
+    if (ref) {
         buf_printf(&t, "; vs = the price of %s ($%.2f in, $%.2f out) divided by each price",
-                   ref_model, per_million(ref->prompt), per_million(ref->completion));
+                   ref->model, per_million(ref->q.prompt), per_million(ref->q.completion));
+        if (strcmp(ref->match, "loose") == 0) /* normalised, so it has no control characters */
+            buf_printf(&t, " (%s taken for %s by its words)", ref->model, rq->vs);
+    }
     doc_set_title(out, t.data);
     buf_release(&t);
+}
+
+/* Whether some priced model of the week is priced as another slug: the
+ * table then shows a "priced as" column. */
+static int any_priced_as(const struct priced_usage *in, const struct group_sums *gs)
+{
+    for (size_t i = 0; i < gs->n; i++) {
+        const char *model = quote_model(in->book, &gs->g[i].quote);
+        if (model && strcmp(model, gs->g[i].name) != 0)
+            return 1;
+    }
+    return 0;
 }
 
 int build_prices(const struct priced_usage *in, const struct report_request *rq,
                  struct report_doc *out, struct ts_err *err)
 {
-    static const enum col_id model_ids[] = {C_WEEK,         C_DAYS,       C_GROUP,  C_COUNTRY,
-                                            C_TOKENS,       C_INPUT,      C_OUTPUT, C_INPUT_RATIO,
-                                            C_OUTPUT_RATIO, C_PRICE_FROM, C_SOURCE};
+    /* By model; C_PRICED_AS (text only) only when some row needs it. */
+    static const enum col_id model_ids[] = {
+        C_WEEK,        C_DAYS,        C_GROUP,        C_COUNTRY,    C_TOKENS, C_INPUT,
+        C_OUTPUT,      C_INPUT_RATIO, C_OUTPUT_RATIO, C_PRICE_FROM, C_SOURCE, C_PRICED_AS,
+        C_PRICE_MODEL, C_PRICE_MATCH, C_PRICE_AGE,    C_STATUS};
     /* By group, the tokens are those of the group's priced models. */
     static const enum col_id group_ids[] = {C_WEEK,        C_DAYS,        C_GROUP, C_COUNTRY,
                                             C_MODELS,      C_PRICED,      C_INPUT, C_OUTPUT,
                                             C_INPUT_RATIO, C_OUTPUT_RATIO};
+    size_t nmodel_ids = sizeof(model_ids) / sizeof(model_ids[0]);
     struct group_sums gs = GROUP_SUMS_INIT;
-    struct name_set unpriced = NAME_SET_INIT, later = NAME_SET_INIT;
-    const struct price_row *ref = NULL;
-    const char *ref_model = NULL;
+    struct price_notes notes = PRICE_NOTES_INIT;
+    struct vs_ref ref;
     int days = usage_days(in, in->to);
     struct sheet sh;
-
-    if (rq->vs && !(ref = reference(in->book, in->to, rq, &ref_model, out, err)))
-        return -1;
-    if (rq->by == BY_MODEL)
-        sheet_start(&sh, &out->rows, model_ids, sizeof(model_ids) / sizeof(model_ids[0]), rq->by);
-    else
-        sheet_start(&sh, &out->rows, group_ids, sizeof(group_ids) / sizeof(group_ids[0]), rq->by);
-    sum_week(in, rq, &gs, &unpriced, &later);
-    price_rows(&gs, ref, in->to, days, rq->by, &sh, out);
 
     out->command = "prices";
     doc_param(out, "by", group_by_name(rq->by));
     doc_param(out, "dataset", rq->dataset);
     doc_param_date(out, "week", in->to);
-    doc_param(out, "vs", ref_model);
-    price_title(rq, in->to, days, ref_model, ref, out);
-    warn_models(out, 0, &unpriced);
-    warn_models(out, 1, &later);
+    if (rq->vs && reference(in, rq, &ref, out, err) < 0)
+        return -1;
+    if (!rq->vs) {
+        doc_param(out, "vs", NULL);
+        doc_param(out, "vs_name", NULL);
+        doc_param(out, "vs_match", NULL);
+    }
+    sum_week(in, rq, &gs, &notes);
+    if (rq->by == BY_MODEL) {
+        /* Without a "priced as" column when every model is priced as itself. */
+        enum col_id picked[sizeof(model_ids) / sizeof(model_ids[0])];
+        size_t n = 0;
+        int priced_as = any_priced_as(in, &gs);
+        for (size_t i = 0; i < nmodel_ids; i++) {
+            if (model_ids[i] != C_PRICED_AS || priced_as)
+                picked[n++] = model_ids[i];
+        }
+        sheet_start(&sh, &out->rows, picked, n, rq->by);
+    } else {
+        sheet_start(&sh, &out->rows, group_ids, sizeof(group_ids) / sizeof(group_ids[0]), rq->by);
+    }
+    price_rows(in, &gs, rq->vs ? &ref : NULL, days, rq->by, &sh, out);
+    price_title(rq, in->to, days, rq->vs ? &ref : NULL, out);
+    price_notes_warn(&notes, out);
     group_sums_release(&gs);
-    name_set_release(&unpriced);
-    name_set_release(&later);
     return 0;
 }

@@ -1,18 +1,19 @@
 /* pricing.c - what prices and cost share: sums per group found through a
- * map, sorted name lists for warnings, and the price of a usage row. */
+ * map, sorted name lists for warnings, and what those say of prices. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/metrics.h"
 #include "core/series.h"
+#include "core/week.h"
 #include "shared.h"
 
-struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const char *country)
+/* Appends a zeroed group; indexes it by name unless unique. */
+static struct group_sum *group_sums_new(struct group_sums *gs, const char *name,
+                                        const char *country, int unique)
 {
-    int64_t at;
-
-    if (ts_map_get(&gs->index, name, &at))
-        return &gs->g[at];
     if (gs->n == gs->cap) {
         gs->cap = gs->cap ? gs->cap * 2 : 16;
         gs->g = xrealloc(gs->g, gs->cap * sizeof(*gs->g));
@@ -21,8 +22,23 @@ struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const 
     memset(s, 0, sizeof(*s));
     s->name = name;
     s->country = country;
-    ts_map_put(&gs->index, name, (int64_t)gs->n++);
+    if (!unique)
+        ts_map_put(&gs->index, name, (int64_t)gs->n);
+    gs->n++;
     return s;
+}
+
+struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const char *country,
+                                 enum group_by by)
+{
+    int64_t at;
+
+    /* A week's usage has one row per model: by model, each is new. */
+    if (by == BY_MODEL)
+        return group_sums_new(gs, name, country, 1);
+    if (ts_map_get(&gs->index, name, &at))
+        return &gs->g[at];
+    return group_sums_new(gs, name, country, 0);
 }
 
 void group_sums_order(const struct group_sums *gs, int by_priced, size_t *order)
@@ -47,18 +63,45 @@ void group_sums_release(struct group_sums *gs)
     memset(gs, 0, sizeof(*gs));
 }
 
-void name_set_add(struct name_set *s, const char *name)
+/* Adds shown under the key name, unless name is in s already. */
+static void name_set_put(struct name_set *s, const char *name, char *shown)
 {
     int64_t seen;
 
-    if (ts_map_get(&s->seen, name, &seen))
+    if (ts_map_get(&s->seen, name, &seen)) {
+        free(shown);
         return;
+    }
     ts_map_put(&s->seen, name, 1);
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 8;
         s->names = xrealloc(s->names, s->cap * sizeof(*s->names));
     }
-    s->names[s->n++] = xstrdup(name);
+    s->names[s->n++] = shown;
+}
+
+void name_set_add(struct name_set *s, const char *name)
+{
+    int64_t seen;
+
+    if (!ts_map_get(&s->seen, name, &seen)) /* copied only when new */
+        name_set_put(s, name, xstrdup(name));
+}
+
+void name_set_add_detail(struct name_set *s, const char *name, const char *fmt, ...)
+{
+    struct ts_buf b = TS_BUF_INIT;
+    va_list ap;
+    char detail[256];
+    int64_t seen;
+
+    if (ts_map_get(&s->seen, name, &seen))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    buf_printf(&b, "%s (%s)", name, detail);
+    name_set_put(s, name, b.data);
 }
 
 void name_set_release(struct name_set *s)
@@ -75,7 +118,7 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void warn_models(struct report_doc *d, int later, struct name_set *names)
+void warn_models(struct report_doc *d, enum warn_kind kind, struct name_set *names)
 {
     struct ts_buf b = TS_BUF_INIT, count = TS_BUF_INIT;
     size_t n = names->n;
@@ -88,13 +131,61 @@ void warn_models(struct report_doc *d, int later, struct name_set *names)
     if (n > 5)
         buf_printf(&b, " and %zu more", n - 5);
     buf_printf(&count, "%zu %s", n, ts_plural((long long)n, "model", "models"));
-    if (later)
+    switch (kind) {
+    case WARN_UNPRICED:
+        doc_warn(d, "no price for %s (left out, never counted as free): %s", count.data, b.data);
+        break;
+    case WARN_LATER:
         doc_warn(d, "%s priced with their earliest price, from after the week: %s", count.data,
                  b.data);
-    else
-        doc_warn(d, "no price for %s (left out, never counted as free): %s", count.data, b.data);
+        break;
+    case WARN_STALE:
+        doc_warn(d, "%s priced with a price from more than 8 weeks before the week: %s", count.data,
+                 b.data);
+        break;
+    case WARN_OTHER_VERSION:
+        doc_warn(d, "%s priced with the price of another dated version: %s", count.data, b.data);
+        break;
+    case WARN_SPLIT_OFF:
+        doc_warn(d,
+                 "%s with prompt + completion more than 1 %% away from their total tokens "
+                 "(costed with the split's proportions of the total): %s",
+                 count.data, b.data);
+        break;
+    }
     buf_release(&b);
     buf_release(&count);
+}
+
+void price_notes_add(struct price_notes *pn, const struct price_book *b, const char *slug,
+                     const struct price_quote *q)
+{
+    char day[TS_DATE_LEN + 1];
+
+    if (q->how == PRICE_NONE) {
+        name_set_add(&pn->unpriced, slug);
+        return;
+    }
+    if (q->flags & PRICE_LATER)
+        name_set_add(&pn->later, slug);
+    if (q->flags & PRICE_STALE) {
+        date_format(q->row->valid_from, day);
+        name_set_add_detail(&pn->stale, slug, "from %s", day);
+    }
+    if (q->flags & PRICE_OTHER_VERSION)
+        name_set_add_detail(&pn->other_version, slug, "as %s", quote_model(b, q));
+}
+
+void price_notes_warn(struct price_notes *pn, struct report_doc *d)
+{
+    warn_models(d, WARN_UNPRICED, &pn->unpriced);
+    warn_models(d, WARN_LATER, &pn->later);
+    warn_models(d, WARN_STALE, &pn->stale);
+    warn_models(d, WARN_OTHER_VERSION, &pn->other_version);
+    name_set_release(&pn->unpriced);
+    name_set_release(&pn->later);
+    name_set_release(&pn->stale);
+    name_set_release(&pn->other_version);
 }
 
 const char *usage_group(const struct usage_row *u, enum group_by by)
@@ -107,15 +198,9 @@ double per_million(int64_t pico)
     return (double)pico / 1e6;
 }
 
-const struct price_row *usage_price(const struct price_book *b, const char *slug, int32_t week,
-                                    int *later)
+const char *quote_model(const struct price_book *b, const struct price_quote *q)
 {
-    long m = price_book_match(b, slug);
-    const struct price_row *p = m >= 0 ? price_book_at(b, m, week, later) : NULL;
-
-    if (!p || p->prompt == TS_ABSENT || p->completion == TS_ABSENT)
-        return NULL;
-    return p;
+    return q->model >= 0 ? b->models[q->model].model : NULL;
 }
 
 int usage_days(const struct priced_usage *in, int32_t week)

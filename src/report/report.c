@@ -53,11 +53,12 @@ static const struct rs_col columns[C_NCOLS] = {
     [C_FIRST_DAYS] = {"first_days", "days", RS_INT, RS_COL_DATA_ONLY},
     [C_LAST_WEEK] = {"last_week", "last", RS_DATE, RS_COL_DATA_ONLY},
     [C_LAST_DAYS] = {"last_days", "days", RS_INT, RS_COL_DATA_ONLY},
-    [C_PRICE_MODEL] = {"price_model", "priced as", RS_TEXT, 0},
+    [C_PRICE_MODEL] = {"price_model", "priced as", RS_TEXT, RS_COL_DATA_ONLY},
     [C_PRICE_MATCH] = {"price_match", "match", RS_TEXT, RS_COL_DATA_ONLY},
     [C_PRICE_AGE] = {"price_age_days", "price age", RS_INT, RS_COL_DATA_ONLY},
     [C_FLAG] = {"flag", "", RS_TEXT, RS_COL_TEXT_ONLY | RS_COL_SPARSE},
     [C_IN_TOP] = {"in_top", "in top", RS_INT, 0},
+    [C_PRICED_AS] = {"priced_as", "priced as", RS_TEXT, RS_COL_TEXT_ONLY},
 };
 
 void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,

@@ -63,6 +63,7 @@ enum col_id {
     C_PRICE_AGE,   /* days from the price's valid-from day to the week's last day */
     C_FLAG,        /* text output's word for new, gone and gap rows */
     C_IN_TOP,      /* how many of the top N a country has */
+    C_PRICED_AS,   /* text only: C_PRICE_MODEL where it differs from the row's model */
     C_NCOLS
 };
 
@@ -169,8 +170,7 @@ struct group_sum {
     int models;
     double in_weighted, out_weighted; /* sums of tokens x price per million, for averages */
     double spend;                     /* pico-dollars */
-    int32_t price_from;               /* by model: the price's valid-from day */
-    int snapshot;                     /* by model: the price is from a weekly snapshot */
+    struct price_quote quote;         /* by model: the model's price and where it comes from */
 };
 
 /* The groups of a week, found by name through a map. */
@@ -184,17 +184,21 @@ struct group_sums {
         NULL, 0, 0, TS_MAP_INIT                                                                    \
     }
 
-/* The sums of group name (made, zeroed, when new). The pointer holds until
- * the next call. */
-struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const char *country);
+/* The sums of group name (made, zeroed, when new) of a week's usage
+ * grouped by; by model every call is a new group (a week's usage has a row
+ * per model), found without the map. The pointer holds until the next
+ * call. */
+struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const char *country,
+                                 enum group_by by);
 /* order[0..gs->n): the groups by tokens (or priced tokens) descending, then name. */
 void group_sums_order(const struct group_sums *gs, int by_priced, size_t *order);
 void group_sums_release(struct group_sums *gs);
 
-/* A set of names, listed sorted. */
+/* A set of names, each shown with an optional detail ("a (as b)"), listed
+ * sorted; a name is kept once, with the detail it first came with. */
 struct name_set {
     struct ts_map seen;
-    char **names; /* owned */
+    char **names; /* owned: the name and its detail, as shown */
     size_t n, cap;
 };
 #define NAME_SET_INIT                                                                              \
@@ -202,22 +206,45 @@ struct name_set {
         TS_MAP_INIT, NULL, 0, 0                                                                    \
     }
 void name_set_add(struct name_set *s, const char *name);
+/* name shown as "name (DETAIL)", DETAIL made from fmt. */
+void name_set_add_detail(struct name_set *s, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void name_set_release(struct name_set *s);
 
-/* A warning naming up to five models of names (sorted first): "no price
- * for 3 models (left out, never counted as free): a, b, c"; with later,
- * "3 models priced with their earliest price, from after the week: ...". */
-void warn_models(struct report_doc *d, int later, struct name_set *names);
+/* What a warning about models says of them. */
+enum warn_kind {
+    WARN_UNPRICED,      /* "no price for 3 models (left out, never counted as free): ..." */
+    WARN_LATER,         /* "3 models priced with their earliest price, from after the week: ..." */
+    WARN_STALE,         /* priced with a price more than 8 weeks older than the week */
+    WARN_OTHER_VERSION, /* priced with the price of another dated version */
+    WARN_SPLIT_OFF,     /* prompt + completion more than 1 % away from the total */
+};
+
+/* A warning of kind naming up to five models of names (sorted first) and
+ * how many more there are; nothing when names is empty. */
+void warn_models(struct report_doc *d, enum warn_kind kind, struct name_set *names);
+
+/* The warnings about the prices of a report's usage: a set per kind of
+ * WARN_UNPRICED .. WARN_OTHER_VERSION. */
+struct price_notes {
+    struct name_set unpriced, later, stale, other_version;
+};
+#define PRICE_NOTES_INIT                                                                           \
+    {                                                                                              \
+        NAME_SET_INIT, NAME_SET_INIT, NAME_SET_INIT, NAME_SET_INIT                                 \
+    }
+/* Notes the quote of slug: unpriced, later, stale, another version. */
+void price_notes_add(struct price_notes *pn, const struct price_book *b, const char *slug,
+                     const struct price_quote *q);
+/* Adds the warnings (unpriced, later, stale, other version) and releases pn. */
+void price_notes_warn(struct price_notes *pn, struct report_doc *d);
 
 /* The group a usage row belongs to. */
 const char *usage_group(const struct usage_row *u, enum group_by by);
 /* Pico-dollars per token as dollars per million tokens. */
 double per_million(int64_t pico);
-/* The price of slug in the week starting on week: NULL when it has none
- * (or only one of its two prices); *later when it is the earliest price,
- * from after the week. */
-const struct price_row *usage_price(const struct price_book *b, const char *slug, int32_t week,
-                                    int *later);
+/* The model a quote prices with, or NULL (free without an entry of its own). */
+const char *quote_model(const struct price_book *b, const struct price_quote *q);
 /* The days of data of week in in's dataset: 1-6 partial, 7 whole, 0 none. */
 int usage_days(const struct priced_usage *in, int32_t week);
 

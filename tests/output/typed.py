@@ -163,6 +163,8 @@ def main():
             shapes, base = row_schemas(schema, store)
             numeric = set().union(*(numeric_columns(s, store, base) for s in shapes))
             for extra in RANGES:
+                if cmd[0] in ("prices", "cost") and "--other" in extra:
+                    continue  # the other bucket has no price: a usage error there
                 args = cmd + extra
                 what = f"{name}: tokstat {' '.join(args)}"
                 rc, out, err = run(db, args + ["--format", "json"])

@@ -21,6 +21,26 @@
 
 /* ---- helpers ---- */
 
+/* The model price_book_match finds for slug, -1 for none (or free). */
+static long match_of(const struct price_book *b, const char *slug)
+{
+    long m = 7;
+    enum price_match how = price_book_match(b, slug, &m);
+
+    if ((how == PRICE_NONE || how == PRICE_FREE) && m != -1)
+        fail_msg("price_book_match(\"%s\"): %s, model %ld (expected -1)", slug,
+                 how == PRICE_NONE ? "none" : "free", m);
+    return m;
+}
+
+static long find_of(const struct price_book *b, const char *name)
+{
+    long m = 7;
+
+    price_book_find(b, name, &m, NULL);
+    return m;
+}
+
 static void assert_strip(const char *slug, const char *want_nodate, const char *want_base,
                          int want_variant)
 {
@@ -65,7 +85,7 @@ static const char *model_name(const struct price_book *b, long m)
 /* price_book_match(b, slug) is the model named want, or -1 when want is NULL. */
 static void assert_match(const struct price_book *b, const char *slug, const char *want)
 {
-    long got = price_book_match(b, slug);
+    long got = match_of(b, slug);
     long exp = want ? model_index(b, want) : -1;
 
     if (got != exp)
@@ -73,9 +93,23 @@ static void assert_match(const struct price_book *b, const char *slug, const cha
                  model_name(b, got), exp, want ? want : "(none)");
 }
 
+/* As assert_match, and the match is how. */
+static void assert_match_how(const struct price_book *b, const char *slug, const char *want,
+                             enum price_match how)
+{
+    long m;
+    enum price_match got = price_book_match(b, slug, &m);
+
+    assert_match(b, slug, want);
+    if (got != how)
+        fail_msg("price_book_match(\"%s\"): matched %s, expected %s", slug,
+                 got == PRICE_NONE ? "nothing" : price_match_name(got),
+                 how == PRICE_NONE ? "nothing" : price_match_name(how));
+}
+
 static void assert_find(const struct price_book *b, const char *name, const char *want)
 {
-    long got = price_book_find(b, name);
+    long got = find_of(b, name);
     long exp = want ? model_index(b, want) : -1;
 
     if (got != exp)
@@ -318,7 +352,7 @@ static void test_index_many_models(void **state)
         long m = model_index(&b, name);
         const struct price_model *pm = &b.models[m];
 
-        assert_int_equal(price_book_match(&b, name), m);
+        assert_int_equal(match_of(&b, name), m);
         assert_int_equal(pm->count, NR);
         for (int r = 0; r < NR; r++) {
             const struct price_row *row = &b.rows[pm->first + (size_t)r];
@@ -330,7 +364,7 @@ static void test_index_many_models(void **state)
         }
         /* Without the date, and with a variant: the same model. */
         snprintf(name, sizeof(name), "vendor%02d/model-%03d:thinking", i % 37, i);
-        assert_int_equal(price_book_match(&b, name), m);
+        assert_int_equal(match_of(&b, name), m);
 
         int later = -1;
         const struct price_row *p = price_book_at(&b, m, D("2026-01-12"), &later);
@@ -367,11 +401,11 @@ static void test_index_hundreds_by_name(void **state)
     assert_int_equal(b.nmodels, NM);
     for (int i = 0; i < NM; i++) {
         snprintf(name, sizeof(name), "v%d/m-%d", i % 11, i);
-        long m = price_book_match(&b, name);
+        long m = match_of(&b, name);
         assert_true(m >= 0);
         assert_string_equal(b.models[m].model, name);
         assert_int_equal(b.models[m].count, (size_t)(1 + i % 3));
-        assert_int_equal(price_book_find(&b, name), m);
+        assert_int_equal(find_of(&b, name), m);
         int later = -1;
         /* The week of 2026-02-02 sees the second price when there is one. */
         assert_int_equal(price_book_at(&b, m, D("2026-02-02"), &later)->prompt,
@@ -409,17 +443,26 @@ static void test_match_without_date_keeps_variant(void **state)
     struct price_book b = PRICE_BOOK_INIT;
 
     add_cat(&b, "google/gemma-4-31b-it-20260402", "2026-04-06", PER_M(10), PER_M(20));
+    add_cat(&b, "google/gemma-4-31b-it-20260402:thinking", "2026-04-06", PER_M(30), PER_M(40));
     add_cat(&b, "google/gemma-4-31b-it-20260402:free", "2026-04-06", 0, 0);
     price_book_index(&b);
 
     /* Usage without the date finds the dated entry of the same variant. */
-    assert_match(&b, "google/gemma-4-31b-it:free", "google/gemma-4-31b-it-20260402:free");
-    assert_match(&b, "google/gemma-4-31b-it", "google/gemma-4-31b-it-20260402");
+    assert_match_how(&b, "google/gemma-4-31b-it:thinking",
+                     "google/gemma-4-31b-it-20260402:thinking", PRICE_UNDATED);
+    assert_match_how(&b, "google/gemma-4-31b-it", "google/gemma-4-31b-it-20260402", PRICE_UNDATED);
     /* A different date matches too, by the slug without it. */
-    assert_match(&b, "google/gemma-4-31b-it-20260501:free", "google/gemma-4-31b-it-20260402:free");
-    assert_match(&b, "google/gemma-4-31b-it-20260501", "google/gemma-4-31b-it-20260402");
+    assert_match_how(&b, "google/gemma-4-31b-it-20260501:thinking",
+                     "google/gemma-4-31b-it-20260402:thinking", PRICE_UNDATED);
+    assert_match_how(&b, "google/gemma-4-31b-it-20260501", "google/gemma-4-31b-it-20260402",
+                     PRICE_UNDATED);
     /* The dashed date form is the same date. */
-    assert_match(&b, "google/gemma-4-31b-it-2026-04-02", "google/gemma-4-31b-it-20260402");
+    assert_match_how(&b, "google/gemma-4-31b-it-2026-04-02", "google/gemma-4-31b-it-20260402",
+                     PRICE_UNDATED);
+    /* Free usage: its own entry when the slug is it, else free. */
+    assert_match_how(&b, "google/gemma-4-31b-it-20260402:free",
+                     "google/gemma-4-31b-it-20260402:free", PRICE_EXACT);
+    assert_match_how(&b, "google/gemma-4-31b-it:free", NULL, PRICE_FREE);
     price_book_release(&b);
 }
 
@@ -495,9 +538,9 @@ static void test_match_free_never_prices_paid(void **state)
     assert_match(&b, "minimax/minimax-m2.5-20260211", NULL);
     assert_match(&b, "minimax/minimax-m2.5", NULL);
     assert_match(&b, "minimax/minimax-m2.5-2026-02-11", NULL);
-    /* The free usage itself is priced (at 0). */
+    /* The free usage itself is priced: by its own entry, or else as free. */
     assert_match(&b, "minimax/minimax-m2.5-20260211:free", "minimax/minimax-m2.5-20260211:free");
-    assert_match(&b, "minimax/minimax-m2.5:free", "minimax/minimax-m2.5-20260211:free");
+    assert_match_how(&b, "minimax/minimax-m2.5:free", NULL, PRICE_FREE);
     price_book_release(&b);
 }
 
@@ -507,12 +550,12 @@ static void test_match_free_usage_unpriced(void **state)
     struct price_book b = PRICE_BOOK_INIT;
 
     /* Free usage is never priced like the paid model: with no :free entry
-     * of its own it has no price. Other variants (:thinking) do take the
-     * variant-less price (test_match_base_variantless). */
+     * of its own it is free (priced at 0). Other variants (:thinking) do
+     * take the variant-less price (test_match_base_variantless). */
     add_cat(&b, "google/gemma-4-31b-it-20260402", "2026-04-06", PER_M(10), PER_M(20));
     price_book_index(&b);
-    assert_match(&b, "google/gemma-4-31b-it:free", NULL);
-    assert_match(&b, "google/gemma-4-31b-it-20260402:free", NULL);
+    assert_match_how(&b, "google/gemma-4-31b-it:free", NULL, PRICE_FREE);
+    assert_match_how(&b, "google/gemma-4-31b-it-20260402:free", NULL, PRICE_FREE);
     price_book_release(&b);
 }
 
@@ -557,10 +600,18 @@ static void test_match_levels_order(void **state)
 
     /* A same-nodate match beats a same-base match even when the base one
      * has the later price. */
+    add_cat(&b, "google/gemma-4-31b-it-20260402:beta", "2026-01-05", PER_M(1), PER_M(2));
+    add_cat(&b, "google/gemma-4-31b-it-20260402", "2026-05-04", PER_M(10), PER_M(20));
+    price_book_index(&b);
+    assert_match_how(&b, "google/gemma-4-31b-it-20260501:beta",
+                     "google/gemma-4-31b-it-20260402:beta", PRICE_UNDATED);
+    price_book_release(&b);
+
+    /* Free usage of another date is free, not that version's :free entry. */
     add_cat(&b, "google/gemma-4-31b-it-20260402:free", "2026-01-05", 0, 0);
     add_cat(&b, "google/gemma-4-31b-it-20260402", "2026-05-04", PER_M(10), PER_M(20));
     price_book_index(&b);
-    assert_match(&b, "google/gemma-4-31b-it-20260501:free", "google/gemma-4-31b-it-20260402:free");
+    assert_match_how(&b, "google/gemma-4-31b-it-20260501:free", NULL, PRICE_FREE);
     price_book_release(&b);
 }
 
@@ -588,13 +639,13 @@ static void test_match_empty_book(void **state)
     struct price_book b = PRICE_BOOK_INIT;
 
     /* Not indexed yet. */
-    assert_int_equal(price_book_match(&b, "openai/gpt-4o"), -1);
-    assert_int_equal(price_book_find(&b, "openai/gpt-4o"), -1);
+    assert_int_equal(match_of(&b, "openai/gpt-4o"), -1);
+    assert_int_equal(find_of(&b, "openai/gpt-4o"), -1);
     price_book_index(&b);
     assert_int_equal(b.nmodels, 0);
-    assert_int_equal(price_book_match(&b, "openai/gpt-4o"), -1);
-    assert_int_equal(price_book_match(&b, ""), -1);
-    assert_int_equal(price_book_find(&b, "openai/gpt-4o"), -1);
+    assert_int_equal(match_of(&b, "openai/gpt-4o"), -1);
+    assert_int_equal(match_of(&b, ""), -1);
+    assert_int_equal(find_of(&b, "openai/gpt-4o"), -1);
     price_book_release(&b);
 }
 
@@ -836,14 +887,268 @@ static void test_at_via_match(void **state)
     add_cat(&b, "minimax/minimax-m2.5-20260211:free", "2026-02-11", 0, 0);
     price_book_index(&b);
 
-    long m = price_book_match(&b, "minimax/minimax-m2.5-20260211");
+    long m = match_of(&b, "minimax/minimax-m2.5-20260211");
     assert_true(m >= 0);
     assert_int_equal(price_book_at(&b, m, D("2026-02-09"), &later)->prompt, PER_M(30));
     assert_int_equal(later, 0);
     assert_int_equal(price_book_at(&b, m, D("2026-03-02"), &later)->prompt, PER_M(25));
-    m = price_book_match(&b, "minimax/minimax-m2.5:free");
+    m = match_of(&b, "minimax/minimax-m2.5-20260211:free");
     assert_true(m >= 0);
     assert_int_equal(price_book_at(&b, m, D("2026-03-02"), &later)->prompt, 0);
+    price_book_release(&b);
+}
+
+/* ---- match kinds and quotes ---- */
+
+static void test_match_kinds(void **state)
+{
+    (void)state;
+    struct price_book b = PRICE_BOOK_INIT;
+
+    add_cat(&b, "anthropic/claude-3-7-sonnet-20250219", "2026-01-05", PER_M(300), PER_M(1500));
+    add_cat(&b, "anthropic/claude-3-7-sonnet-20250514", "2026-03-02", PER_M(300), PER_M(1500));
+    add_cat(&b, "x-ai/grok-code-fast-1", "2026-01-05", PER_M(20), PER_M(150));
+    price_book_index(&b);
+    assert_match_how(&b, "anthropic/claude-3-7-sonnet-20250219",
+                     "anthropic/claude-3-7-sonnet-20250219", PRICE_EXACT);
+    /* Another date: the version with the latest price. */
+    assert_match_how(&b, "anthropic/claude-3-7-sonnet-20260101",
+                     "anthropic/claude-3-7-sonnet-20250514", PRICE_UNDATED);
+    assert_match_how(&b, "x-ai/grok-code-fast-1-20260105", "x-ai/grok-code-fast-1", PRICE_UNDATED);
+    /* A variant without an entry: the same dated model first, even with
+     * an older price than another version of its base... */
+    assert_match_how(&b, "anthropic/claude-3-7-sonnet-20250219:thinking",
+                     "anthropic/claude-3-7-sonnet-20250219", PRICE_BASE);
+    /* ...else the version of its base with the latest price. */
+    assert_match_how(&b, "anthropic/claude-3-7-sonnet-20260101:thinking",
+                     "anthropic/claude-3-7-sonnet-20250514", PRICE_BASE);
+    assert_match_how(&b, "anthropic/claude-3-7-sonnet:thinking",
+                     "anthropic/claude-3-7-sonnet-20250514", PRICE_BASE);
+    /* Free usage is free; other usage without a match has none. */
+    assert_match_how(&b, "anthropic/claude-3-7-sonnet-20250219:free", NULL, PRICE_FREE);
+    assert_match_how(&b, "x-ai/grok-code-fast-1:free", NULL, PRICE_FREE);
+    assert_match_how(&b, "x-ai/grok-code-slow-1", NULL, PRICE_NONE);
+    assert_string_equal(price_match_name(PRICE_EXACT), "exact");
+    assert_string_equal(price_match_name(PRICE_UNDATED), "undated");
+    assert_string_equal(price_match_name(PRICE_BASE), "base");
+    assert_string_equal(price_match_name(PRICE_FREE), "free");
+    assert_null(price_match_name(PRICE_NONE));
+    price_book_release(&b);
+}
+
+/* The quote of slug in week: priced or not, the prices, age and flags. */
+static void assert_quote(const struct price_book *b, const char *slug, const char *week,
+                         int want_priced, int64_t prompt, int32_t age, unsigned flags)
+{
+    struct price_quote q;
+    int priced = price_book_quote(b, slug, D(week), &q);
+
+    if (priced != want_priced || q.prompt != prompt || (priced && q.row && q.age != age) ||
+        q.flags != flags)
+        fail_msg("price_book_quote(\"%s\", %s): priced %d, prompt %lld, age %d, flags %u; "
+                 "expected %d, %lld, %d, %u",
+                 slug, week, priced, (long long)q.prompt, q.age, q.flags, want_priced,
+                 (long long)prompt, age, flags);
+}
+
+static void test_quote_age_and_stale(void **state)
+{
+    (void)state;
+    struct price_book b = PRICE_BOOK_INIT;
+    const char *m = "minimax/minimax-m2.5-20260211";
+
+    add_cat(&b, m, "2026-05-01", PER_M(15), PER_M(115)); /* a Friday */
+    price_book_index(&b);
+    /* Age: from the valid-from day to the week's last day (a Sunday). */
+    assert_quote(&b, m, "2026-04-27", 1, PER_M(15), 2, 0);
+    assert_quote(&b, m, "2026-05-04", 1, PER_M(15), 9, 0);
+    /* Stale: valid from more than 56 days before the week's Monday. */
+    assert_quote(&b, m, "2026-06-22", 1, PER_M(15), 58, 0);           /* 52 days before */
+    assert_quote(&b, m, "2026-06-29", 1, PER_M(15), 65, PRICE_STALE); /* 59 days before */
+    assert_quote(&b, m, "2026-07-06", 1, PER_M(15), 72, PRICE_STALE);
+    assert_quote(&b, m, "2026-08-10", 1, PER_M(15), 107, PRICE_STALE);
+    /* From after the week: negative age, and later. */
+    assert_quote(&b, m, "2026-04-20", 1, PER_M(15), -5, PRICE_LATER);
+    assert_quote(&b, m, "2025-01-06", 1, PER_M(15), -474, PRICE_LATER);
+    price_book_release(&b);
+
+    /* Exactly 8 weeks (Monday to Monday) is not more than 8 weeks. */
+    add_snap(&b, m, "2026-05-04", PER_M(15), PER_M(115));
+    price_book_index(&b);
+    assert_quote(&b, m, "2026-06-29", 1, PER_M(15), 62, 0);
+    assert_quote(&b, m, "2026-07-06", 1, PER_M(15), 69, PRICE_STALE);
+    price_book_release(&b);
+}
+
+static void test_quote_other_version(void **state)
+{
+    (void)state;
+    struct price_book b = PRICE_BOOK_INIT;
+
+    add_cat(&b, "minimax/minimax-m2.5-20260211", "2026-05-01", PER_M(15), PER_M(115));
+    add_cat(&b, "x-ai/grok-code-fast-1", "2026-05-01", PER_M(20), PER_M(150));
+    add_cat(&b, "qwen/qwen3-coder-next-2025-02-03", "2026-05-01", PER_M(12), PER_M(80));
+    price_book_index(&b);
+    /* Another date than the price's: another version. */
+    assert_quote(&b, "minimax/minimax-m2.5-20260415", "2026-05-04", 1, PER_M(15), 9,
+                 PRICE_OTHER_VERSION);
+    assert_quote(&b, "minimax/minimax-m2.5-20260415:thinking", "2026-05-04", 1, PER_M(15), 9,
+                 PRICE_OTHER_VERSION);
+    /* No date in the usage, a dated price: a version it may not be. */
+    assert_quote(&b, "minimax/minimax-m2.5", "2026-05-04", 1, PER_M(15), 9, PRICE_OTHER_VERSION);
+    /* The same date written otherwise, and the same dated model with a
+     * variant: the same version. */
+    assert_quote(&b, "minimax/minimax-m2.5-2026-02-11", "2026-05-04", 1, PER_M(15), 9, 0);
+    assert_quote(&b, "minimax/minimax-m2.5-20260211:thinking", "2026-05-04", 1, PER_M(15), 9, 0);
+    assert_quote(&b, "qwen/qwen3-coder-next-20250203", "2026-05-04", 1, PER_M(12), 9, 0);
+    /* An undated price for a dated slug: the model's price, no version. */
+    assert_quote(&b, "x-ai/grok-code-fast-1-20260105", "2026-05-04", 1, PER_M(20), 9, 0);
+    /* Both at once. */
+    assert_quote(&b, "minimax/minimax-m2.5-20260415", "2026-08-10", 1, PER_M(15), 107,
+                 PRICE_OTHER_VERSION | PRICE_STALE);
+    price_book_release(&b);
+}
+
+static void test_quote_free_and_none(void **state)
+{
+    (void)state;
+    struct price_book b = PRICE_BOOK_INIT;
+    struct price_quote q;
+
+    add_cat(&b, "deepseek/deepseek-v3.2-20251201", "2026-05-01", PER_M(25), PER_M(38));
+    add_cat(&b, "deepseek/deepseek-r2-20260301:free", "2026-05-01", TS_ABSENT, TS_ABSENT);
+    add_cat(&b, "deepseek/deepseek-r2-20260301", "2026-05-01", PER_M(50), TS_ABSENT);
+    add_cat(&b, "google/gemma-4-31b-it-20260402:free", "2026-05-01", 0, 0);
+    price_book_index(&b);
+
+    /* :free usage of a paid model: 0, never the paid price, never none. */
+    assert_int_equal(
+        price_book_quote(&b, "deepseek/deepseek-v3.2-20251201:free", D("2026-05-04"), &q), 1);
+    assert_int_equal(q.how, PRICE_FREE);
+    assert_int_equal(q.model, -1);
+    assert_null(q.row);
+    assert_int_equal(q.prompt, 0);
+    assert_int_equal(q.completion, 0);
+    assert_int_equal(q.flags, 0);
+    /* Its own entry with a price of 0: exact, with the entry's date. */
+    assert_int_equal(
+        price_book_quote(&b, "google/gemma-4-31b-it-20260402:free", D("2026-05-04"), &q), 1);
+    assert_int_equal(q.how, PRICE_EXACT);
+    assert_non_null(q.row);
+    assert_int_equal(q.prompt, 0);
+    assert_int_equal(q.age, 9);
+    /* Its own entry without a price: still free. */
+    assert_int_equal(
+        price_book_quote(&b, "deepseek/deepseek-r2-20260301:free", D("2026-05-04"), &q), 1);
+    assert_int_equal(q.how, PRICE_FREE);
+    assert_null(q.row);
+    /* Half a price is no price; so is no match. */
+    assert_int_equal(price_book_quote(&b, "deepseek/deepseek-r2-20260301", D("2026-05-04"), &q), 0);
+    assert_int_equal(q.how, PRICE_NONE);
+    assert_null(q.row);
+    assert_int_equal(q.model, -1);
+    assert_int_equal(price_book_quote(&b, "deepseek/deepseek-r3", D("2026-05-04"), &q), 0);
+    assert_int_equal(q.how, PRICE_NONE);
+    price_book_release(&b);
+}
+
+/* ---- loose names and splits ---- */
+
+static void test_name_like(void **state)
+{
+    (void)state;
+    /* The catalogue id and the dated canonical slug: the same words. */
+    assert_true(price_name_like("anthropic/claude-opus-4.6", "anthropic/claude-4.6-opus-20260205"));
+    assert_true(price_name_like("Anthropic/Claude-Opus-4.6", "anthropic/claude-4.6-opus-20260205"));
+    assert_true(price_name_like("minimax/minimax-m2.5", "minimax/minimax-m2.5-20260211"));
+    assert_true(price_name_like("qwen/qwen3-coder-next", "qwen/qwen3-coder-next-2025-02-03"));
+    /* A date in the name must be the slug's. */
+    assert_true(price_name_like("anthropic/claude-opus-4.6-20260205",
+                                "anthropic/claude-4.6-opus-20260205"));
+    assert_false(price_name_like("anthropic/claude-opus-4.6-20260301",
+                                 "anthropic/claude-4.6-opus-20260205"));
+    /* Other words, a word more or less, another vendor, a variant. */
+    assert_false(
+        price_name_like("anthropic/claude-opus-4.5", "anthropic/claude-4.6-opus-20260205"));
+    assert_false(price_name_like("openai/gpt-5", "openai/gpt-5-mini-20250807"));
+    assert_false(price_name_like("openai/gpt-5-mini", "openai/gpt-5-20250807"));
+    assert_false(
+        price_name_like("anthropicx/claude-opus-4.6", "anthropic/claude-4.6-opus-20260205"));
+    assert_false(price_name_like("anthropic/claude-opus-4.6",
+                                 "anthropic/claude-4.6-opus-20260205:thinking"));
+    assert_true(price_name_like("anthropic/claude-opus-4.6:thinking",
+                                "anthropic/claude-4.6-opus-20260205:thinking"));
+    /* Words repeat: a multiset, not a set. */
+    assert_false(price_name_like("x/a-a-b", "x/a-b-b"));
+    /* No vendor: nothing to compare. */
+    assert_false(price_name_like("claude-opus-4.6", "anthropic/claude-4.6-opus-20260205"));
+    assert_false(price_name_like("other", "other"));
+}
+
+static void test_split_off(void **state)
+{
+    (void)state;
+    double r = -1;
+
+    assert_false(price_split_off(1000, 900, 100, &r));
+    assert_true(r == 1.0);
+    /* 1 % either way is still in; beyond it is off. */
+    assert_false(price_split_off(1000, 909, 101, &r));
+    assert_false(price_split_off(1000, 890, 100, &r));
+    assert_true(price_split_off(1000, 911, 100, &r));
+    assert_true(price_split_off(1000, 889, 100, NULL));
+    /* The shapes found in real snapshots: 0.74x and 1.65x. */
+    assert_true(price_split_off(1000000, 700000, 40000, &r));
+    assert_true(r > 0.739 && r < 0.741);
+    assert_true(price_split_off(1000000, 1500000, 150000, &r));
+    assert_true(r > 1.649 && r < 1.651);
+    /* prompt = completion = 0 is no split, never off. */
+    assert_false(price_split_off(12400000000000LL, 0, 0, &r));
+    /* A split of tokens with no total is off. */
+    assert_true(price_split_off(0, 5, 5, &r));
+    assert_false(price_split_off(0, 0, 0, &r));
+    /* Huge counts do not overflow. */
+    assert_false(price_split_off(INT64_MAX, INT64_MAX / 2, INT64_MAX / 2 + 1, &r));
+    assert_true(price_split_off(INT64_MAX / 2, INT64_MAX / 2, INT64_MAX / 2, &r));
+}
+
+/* ---- the index on many models ---- */
+
+static void test_index_100k_models(void **state)
+{
+    (void)state;
+    enum { NM = 100000 };
+    struct price_book b = PRICE_BOOK_INIT;
+    char name[96];
+
+    for (int i = 0; i < NM; i++) {
+        snprintf(name, sizeof(name), "vendor%03d/model-%06d-20260101", i % 997, i);
+        add_snap(&b, name, "2026-02-09", PER_M(i % 1000), PER_M(i % 1000 + 1));
+    }
+    price_book_index(&b);
+    assert_int_equal(b.nmodels, NM);
+    /* Every usage slug at each level: a few lookups each, however many
+     * models there are (a scan of every model per slug would take
+     * minutes here). */
+    for (int i = 0; i < NM; i++) {
+        struct price_quote q;
+        snprintf(name, sizeof(name), "vendor%03d/model-%06d-20260101", i % 997, i);
+        assert_int_equal(price_book_quote(&b, name, D("2026-02-09"), &q), 1);
+        assert_int_equal(q.how, PRICE_EXACT);
+        assert_int_equal(q.prompt, PER_M(i % 1000));
+        snprintf(name, sizeof(name), "vendor%03d/model-%06d-20260301", i % 997, i);
+        assert_int_equal(price_book_quote(&b, name, D("2026-02-09"), &q), 1);
+        assert_int_equal(q.how, PRICE_UNDATED);
+        assert_int_equal(q.flags, PRICE_OTHER_VERSION);
+        snprintf(name, sizeof(name), "vendor%03d/model-%06d:thinking", i % 997, i);
+        assert_int_equal(price_book_quote(&b, name, D("2026-02-09"), &q), 1);
+        assert_int_equal(q.how, PRICE_BASE);
+        snprintf(name, sizeof(name), "vendor%03d/model-%06d:free", i % 997, i);
+        assert_int_equal(price_book_quote(&b, name, D("2026-02-09"), &q), 1);
+        assert_int_equal(q.how, PRICE_FREE);
+        snprintf(name, sizeof(name), "vendor%03d/other-%06d", i % 997, i);
+        assert_int_equal(price_book_quote(&b, name, D("2026-02-09"), &q), 0);
+    }
     price_book_release(&b);
 }
 
@@ -929,6 +1234,13 @@ int main(void)
         cmocka_unit_test(test_at_snapshot_wins_same_day_before),
         cmocka_unit_test(test_at_bad_model),
         cmocka_unit_test(test_at_via_match),
+        cmocka_unit_test(test_match_kinds),
+        cmocka_unit_test(test_quote_age_and_stale),
+        cmocka_unit_test(test_quote_other_version),
+        cmocka_unit_test(test_quote_free_and_none),
+        cmocka_unit_test(test_name_like),
+        cmocka_unit_test(test_split_off),
+        cmocka_unit_test(test_index_100k_models),
         cmocka_unit_test(test_release),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
