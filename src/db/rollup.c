@@ -58,13 +58,14 @@
     "  AND NOT EXISTS (SELECT 1 FROM " D " d WHERE d.dataset_id = o.dataset_id"                    \
     "   AND d.week = o.period);"                                                                   \
     "INSERT INTO " D "(dataset_id, week, days, mask, full)"                                        \
-    " SELECT DISTINCT o.dataset_id, o.period, 7, 127, EXISTS (SELECT 1 FROM observations x"        \
-    "   JOIN models m ON m.id = x.model_id WHERE x.dataset_id = o.dataset_id"                      \
-    "   AND x.granularity = 1 AND x.period = o.period AND m.slug = 'other')"                       \
-    " FROM observations o"                                                                         \
-    " WHERE o.dataset_id = ?1 AND o.granularity = 1 AND o.period BETWEEN ?2 AND ?3"                \
+    " SELECT o.dataset_id, o.week, 7, 127, EXISTS (SELECT 1 FROM obs_week x"                       \
+    "   WHERE x.dataset_id = o.dataset_id AND x.granularity = 1 AND x.week = o.week"               \
+    "   AND x.model_id = (SELECT id FROM models WHERE slug = 'other'))"                            \
+    " FROM obs_week o"                                                                             \
+    " WHERE o.dataset_id = ?1 AND o.granularity = 1 AND o.week BETWEEN ?2 AND ?3"                  \
     "  AND NOT EXISTS (SELECT 1 FROM " D " d WHERE d.dataset_id = o.dataset_id"                    \
-    "   AND d.week = o.period);"
+    "   AND d.week = o.week)"                                                                      \
+    " GROUP BY o.week;"
 /* Per vendor too: reports by country and vendor read tens of rows a week
  * instead of one per model. The weeks of daily rows are summed while they
  * are read; the others (weekly rows) here. */
