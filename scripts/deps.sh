@@ -4,7 +4,7 @@
 # JSON Schema validator its output checks run under python3)
 # Run as root (or through sudo); does nothing when all are installed.
 set -eu
-PACKAGES="gcc make libc6-dev cmake pkg-config libsqlite3-dev libjansson-dev libcsv-dev libcmocka-dev sqlite3 valgrind libxml2-utils groff-base bash-completion dpkg-dev curl"
+PACKAGES="gcc make libc6-dev cmake pkg-config libsqlite3-dev libjansson-dev libcsv-dev libcurl4-openssl-dev libcmocka-dev sqlite3 valgrind libxml2-utils groff-base bash-completion dpkg-dev curl"
 if [ "${1:-}" = test ]; then
   PACKAGES="$PACKAGES python3 python3-jsonschema"
 fi

@@ -25,6 +25,7 @@ struct cmd_env {
 
 /* Each command: argv[0] is its name. Returns the exit status. */
 int cmd_import(struct cmd_env *env, int argc, char **argv);
+int cmd_fetch(struct cmd_env *env, int argc, char **argv);
 int cmd_status(struct cmd_env *env, int argc, char **argv);
 int cmd_vendors(struct cmd_env *env, int argc, char **argv);
 int cmd_report(struct cmd_env *env, int argc, char **argv);

@@ -38,4 +38,8 @@ struct db_status {
 int db_read_status(struct db *st, size_t max_imports, struct db_status *out, struct ts_err *err);
 void db_status_release(struct db_status *s); /* safe twice */
 
+/* The newest day of the dataset's daily rows into *out: returns 1, or 0
+ * when it has none, -1 on error. */
+int db_last_day(struct db *st, int64_t dataset, int32_t *out, struct ts_err *err);
+
 #endif

@@ -23,6 +23,7 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"import", cmd_import, "load usage dumps (CSV, JSON, OpenRouter) into the database"},
+    {"fetch", cmd_fetch, "download OpenRouter's rankings or model catalogue and import them"},
     {"report", cmd_report, "share of each week's tokens by country, vendor or model"},
     {"growth", cmd_growth, "week-over-week growth by country, vendor or model"},
     {"top", cmd_top, "the top N models or vendors and market concentration (CR-N, HHI)"},

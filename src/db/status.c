@@ -48,6 +48,20 @@ static int status_counts(struct db *st, int64_t id, struct dataset_status *d, st
     return sql_done(&q, err);
 }
 
+int db_last_day(struct db *st, int64_t dataset, int32_t *out, struct ts_err *err)
+{
+    struct sql q;
+    int found = 0;
+
+    sql_prepare(&q, st->db, "SELECT " EDGE_DAY("MAX"), WHAT);
+    sql_bind_int64(&q, 1, dataset);
+    if (sql_row(&q) && !sql_col_null(&q, 0)) {
+        *out = (int32_t)sql_col_int64(&q, 0);
+        found = 1;
+    }
+    return sql_done(&q, err) < 0 ? -1 : found;
+}
+
 /* The vendors of the models in use without a country. */
 static int status_unmapped(struct db *st, int64_t id, struct dataset_status *d, struct ts_err *err)
 {

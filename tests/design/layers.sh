@@ -3,8 +3,10 @@
 # of a lower one, never of a higher one, and no headers include each
 # other in a circle. The layers, highest first:
 #
-#   main.c, cli, cmd, report, render, import, fetch, db, core
+#   main.c, cli, cmd, report, render, import, db, net, core
 #
+# (net, the HTTP transport and the plan of `tokstat fetch`, uses only core:
+# cmd hands what it downloads to import.)
 # A header is in the layer of its folder (include/db/obs.h is db; a header
 # beside its sources, src/db/sql.h, is db). Also: no source file of more
 # than 600 lines. Usage: layers.sh SOURCE_ROOT
@@ -15,7 +17,7 @@ cd "$root" || exit 1
 rank() { # the rank of a layer: higher calls lower
   case $1 in
     main) echo 9 ;; cli) echo 8 ;; cmd) echo 7 ;; report) echo 6 ;; render) echo 5 ;;
-    import) echo 4 ;; fetch) echo 3 ;; db) echo 2 ;; core) echo 1 ;; *) echo 0 ;;
+    import) echo 4 ;; db) echo 3 ;; net) echo 2 ;; core) echo 1 ;; *) echo 0 ;;
   esac
 }
 

@@ -145,7 +145,19 @@ expect "tokstat import --q" --quiet
 expect "tokstat chart --by " country vendor model
 expect "tokstat chart --format " table svg
 expect "tokstat chart -" --by $reports
-expect "tokstat help " import report growth top prices cost chart status vendors check help
+expect "tokstat fetch " rankings-daily models
+expect "tokstat fetch r" rankings-daily
+expect "tokstat fetch -" --dataset --from --to --api-url --key-file --save -q --quiet --help
+expect "tokstat fetch --from 2025-01-01 " rankings-daily models
+expect "tokstat fetch --dataset models " rankings-daily models
+expect "tokstat fetch --from=2025-01-01 -q " rankings-daily models
+expect "tokstat fetch models "
+expect "tokstat fetch --from "
+expect "tokstat fetch --api-url "
+expect "tokstat fetch --key-file " $files
+expect "tokstat fetch --save " sub
+expect "tokstat fetch --save=s" sub
+expect "tokstat help " import fetch report growth top prices cost chart status vendors check help
 expect "tokstat help c" cost chart check
 expect "tokstat help cost "
 expect "tokstat help -" --help

@@ -59,8 +59,8 @@ static void test_version_and_help(void **state)
     assert_int_equal(r.rc, 0);
     assert_int_equal(strncmp(r.out, "usage: tokstat [--db PATH] COMMAND [OPTIONS]\n", 45), 0);
     /* Every command of the table is listed. */
-    const char *names[] = {"import", "report", "growth",  "top",   "prices", "cost",
-                           "chart",  "status", "vendors", "check", "help"};
+    const char *names[] = {"import", "fetch", "report", "growth",  "top",   "prices",
+                           "cost",   "chart", "status", "vendors", "check", "help"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         char line[32];
         snprintf(line, sizeof(line), "\n  %-10s ", names[i]);
@@ -96,16 +96,16 @@ static void test_global_refusals(void **state)
     cli(&r, ARGV("reprot"));
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "tokstat: 'reprot' is not a tokstat command (expected one of "
-                               "import, report, growth, top, prices, cost, chart, status, "
-                               "vendors, check, help)\nTry 'tokstat --help'.\n");
+                               "import, fetch, report, growth, top, prices, cost, chart, "
+                               "status, vendors, check, help)\nTry 'tokstat --help'.\n");
     done(&r);
 }
 
 /* 'tokstat help COMMAND' prints what 'tokstat COMMAND --help' prints. */
 static void test_help_command(void **state)
 {
-    const char *names[] = {"import", "report", "growth",  "top",   "prices", "cost",
-                           "chart",  "status", "vendors", "check", "help"};
+    const char *names[] = {"import", "fetch", "report", "growth",  "top",   "prices",
+                           "cost",   "chart", "status", "vendors", "check", "help"};
     struct run a, b;
 
     (void)state;
