@@ -44,9 +44,11 @@ int import_read(struct ts_input *in, enum ts_format *fmt, const struct import_op
                 const struct ts_sink *sink, struct ts_err *err);
 
 /* The importers themselves. CSV with a header row; separator ',' ';' or tab detected from the
- * header; RFC 4180 quoting; CRLF or LF. Columns by name (field_lookup). */
+ * header; RFC 4180 quoting; CRLF or LF. Columns by name (field_lookup). Daily rows with a
+ * model_permaslug column (the Data API's rankings-daily as CSV) set *shape to
+ * TS_FMT_OPENROUTER_DAILY; otherwise *shape stays. */
 int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
-               struct ts_err *err);
+               enum ts_format *shape, struct ts_err *err);
 
 /* JSON Lines: one object a line, keys as CSV columns; blank lines skipped. */
 int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,

@@ -449,7 +449,7 @@ static int csv_feed(struct csv_parser *p, struct csv_ctx *c, const char *buf, si
 }
 
 int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
-               struct ts_err *err)
+               enum ts_format *shape, struct ts_err *err)
 {
     struct csv_parser p;
     struct csv_ctx c;
@@ -495,6 +495,11 @@ int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts
         ts_err_set(err, "no data rows after the header");
         goto cleanup;
     }
+    /* Daily rows whose model column has the Data API's own name are its
+     * rankings-daily rows saved as CSV: recorded as openrouter-daily, so
+     * that reports cite their source. */
+    if (c.period_field == TS_F_DAY && strcmp(c.name_of[TS_F_MODEL], "model_permaslug") == 0)
+        *shape = TS_FMT_OPENROUTER_DAILY;
     rc = 0;
 cleanup:
     if (o && o->fast_taken)

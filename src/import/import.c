@@ -20,7 +20,7 @@ int import_read(struct ts_input *in, enum ts_format *fmt, const struct import_op
                 const struct ts_sink *sink, struct ts_err *err)
 {
     if (*fmt == TS_FMT_CSV)
-        return import_csv(in, o, sink, err);
+        return import_csv(in, o, sink, fmt, err);
     if (*fmt == TS_FMT_JSONL)
         return import_jsonl(in, o, sink, err);
     return import_json_doc(in, o, sink, fmt, err);

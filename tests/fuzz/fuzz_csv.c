@@ -32,7 +32,8 @@ static int import_once(const struct fuzz_bytes *b, int full, struct fuzz_sink_ct
     o.format = TS_FMT_CSV;
     o.full_parsers = full;
     o.fast_taken = &taken;
-    rc = import_csv(&in, &o, &sink, err);
+    enum ts_format shape = TS_FMT_CSV;
+    rc = import_csv(&in, &o, &sink, &shape, err);
     fuzz_check_result(rc, err, ctx);
     if (rc == 0)
         FUZZ_CHECK(ctx->records > 0); /* "no data rows" is an error */

@@ -83,7 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ctx.lines_ordered = 1;
         sink = fuzz_sink(&ctx);
         if (fmt == TS_FMT_CSV) {
-            rc = import_csv(&in, &o, &sink, &err);
+            enum ts_format csv_shape = TS_FMT_CSV;
+            rc = import_csv(&in, &o, &sink, &csv_shape, &err);
         } else if (fmt == TS_FMT_JSONL) {
             rc = import_jsonl(&in, &o, &sink, &err);
         } else {

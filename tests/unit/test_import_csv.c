@@ -30,7 +30,8 @@ static int run_fp_opts(FILE *fp, struct import_opts o, struct sup_collect *c, st
     o.format = TS_FMT_CSV;
     input_from_fp(&in, fp, "test.csv");
     ts_err_clear(err);
-    int rc = import_csv(&in, &o, &sink, err);
+    enum ts_format shape = TS_FMT_CSV;
+    int rc = import_csv(&in, &o, &sink, &shape, err);
     input_release(&in);
     return rc;
 }
@@ -791,20 +792,70 @@ static void test_fast_path(void **state)
         same_csv_both_ways(slow[i], 0);
 }
 
+/* Daily rows under the Data API's own column name are its rankings-daily
+ * rows: the shape says so, so that reports cite OpenRouter; other CSV
+ * stays csv, weekly rows under that name too. */
+static void test_data_api_shape(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "date,model_permaslug,total_tokens\n2025-01-01,deepseek/deepseek-chat,5\n",
+        "date,model,total_tokens\n2025-01-01,deepseek/deepseek-chat,5\n",
+        "week,model_permaslug,total_tokens\n2025-01-06,deepseek/deepseek-chat,5\n",
+    };
+    static const enum ts_format want[] = {TS_FMT_OPENROUTER_DAILY, TS_FMT_CSV, TS_FMT_CSV};
+
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct sup_collect c;
+        struct ts_sink sink;
+        struct ts_input in;
+        struct ts_err err;
+        struct import_opts o = IMPORT_OPTS_INIT;
+        enum ts_format shape = TS_FMT_CSV;
+        FILE *fp = fmemopen((void *)texts[i], strlen(texts[i]), "r");
+
+        assert_non_null(fp);
+        memset(&c, 0, sizeof(c));
+        sup_collect_sink(&c, &sink);
+        sink.price = NULL;
+        sink.as_of = NULL;
+        o.format = TS_FMT_CSV;
+        input_from_fp(&in, fp, "test.csv");
+        ts_err_clear(&err);
+        assert_int_equal(import_csv(&in, &o, &sink, &shape, &err), 0);
+        assert_int_equal(shape, want[i]);
+        input_release(&in);
+        fclose(fp);
+        sup_collect_release(&c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_comma),           cmocka_unit_test(test_no_final_newline),
-        cmocka_unit_test(test_semicolon),       cmocka_unit_test(test_tab),
-        cmocka_unit_test(test_bom_crlf),        cmocka_unit_test(test_quoted),
-        cmocka_unit_test(test_aliases),         cmocka_unit_test(test_alias_priority),
-        cmocka_unit_test(test_unknown_columns), cmocka_unit_test(test_prices),
-        cmocka_unit_test(test_period_forced),   cmocka_unit_test(test_empty_rows_skipped),
-        cmocka_unit_test(test_header_errors),   cmocka_unit_test(test_row_errors),
-        cmocka_unit_test(test_count_limits),    cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_field_too_long),  cmocka_unit_test(test_sink_error),
-        cmocka_unit_test(test_read_error),      cmocka_unit_test(test_large),
-        cmocka_unit_test(test_real_excerpt),    cmocka_unit_test(test_fast_path),
+        cmocka_unit_test(test_data_api_shape),
+        cmocka_unit_test(test_comma),
+        cmocka_unit_test(test_no_final_newline),
+        cmocka_unit_test(test_semicolon),
+        cmocka_unit_test(test_tab),
+        cmocka_unit_test(test_bom_crlf),
+        cmocka_unit_test(test_quoted),
+        cmocka_unit_test(test_aliases),
+        cmocka_unit_test(test_alias_priority),
+        cmocka_unit_test(test_unknown_columns),
+        cmocka_unit_test(test_prices),
+        cmocka_unit_test(test_period_forced),
+        cmocka_unit_test(test_empty_rows_skipped),
+        cmocka_unit_test(test_header_errors),
+        cmocka_unit_test(test_row_errors),
+        cmocka_unit_test(test_count_limits),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_field_too_long),
+        cmocka_unit_test(test_sink_error),
+        cmocka_unit_test(test_read_error),
+        cmocka_unit_test(test_large),
+        cmocka_unit_test(test_real_excerpt),
+        cmocka_unit_test(test_fast_path),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
