@@ -12,6 +12,11 @@
  * are "other" too. */
 #define TS_OTHER "other"
 
+/* The country of a vendor no mapping places, and the country a mapping
+ * gives on purpose when no public source places the vendor (no warning
+ * then: the map is not missing anything). */
+#define TS_UNKNOWN "unknown"
+
 /* The longest model slug accepted, in bytes (real ones are under 100). */
 #define TS_SLUG_MAX 512
 
@@ -33,7 +38,7 @@ int country_normalize(const char *s, char out[3], struct ts_err *err);
 
 struct vendor_row {
     const char *vendor;  /* normalised */
-    const char *country; /* normalised, two upper-case letters */
+    const char *country; /* normalised, two upper-case letters, or TS_UNKNOWN */
     const char *name;    /* "" when the file has no name column */
     long line;
 };

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd/cmd.h"
 #include "import/input.h"
@@ -19,9 +20,11 @@ static const char usage[] =
     "deepseek/deepseek-chat). tokstat ships a vendor -> country table;\n"
     "'set' and 'import' add your own mappings, which take precedence and\n"
     "survive upgrades of the shipped table; 'unset' removes yours.\n"
-    "Countries are ISO 3166 alpha-2 codes (US, CN, FR; EU is accepted).\n"
+    "Countries are ISO 3166 alpha-2 codes (US, CN, FR; EU is accepted), or\n"
+    "unknown for a vendor that no source places (reported as unknown, without\n"
+    "the warning that asks for a mapping).\n"
     "'import' reads a CSV file with a header naming a vendor (or author)\n"
-    "column and a country column; rows whose country is unknown are skipped.\n";
+    "column and a country column; rows without a country are skipped.\n";
 
 enum { O_HELP = 1 };
 
@@ -170,7 +173,9 @@ static int check_args(struct cmd_env *env, const char **args, size_t nargs, size
                                sub, want - 1, want == 2 ? "" : "s", subs[*k].form);
     if (want >= 2 && strcmp(sub, "import") != 0 && vendor_normalize(args[1], vendor, &err) < 0)
         return cmd_usage_error(env, "vendors", "%s", err.msg);
-    if (want == 3 && country_normalize(args[2], cc, &err) < 0)
+    if (want == 3 && strcasecmp(args[2], TS_UNKNOWN) == 0)
+        memcpy(cc, "", 1); /* unknown on purpose: no source places the vendor */
+    else if (want == 3 && country_normalize(args[2], cc, &err) < 0)
         return cmd_usage_error(env, "vendors", "%s", err.msg);
     if (want == 3 && strcmp(vendor->data, "other") == 0)
         return cmd_usage_error(env, "vendors",
@@ -224,7 +229,7 @@ int cmd_vendors(struct cmd_env *env, int argc, char **argv)
     else if (strcmp(subs[k].name, "import") == 0)
         rc = vendors_import(env, db, args[1]);
     else if (strcmp(subs[k].name, "set") == 0)
-        rc = vendors_set(env, db, vendor.data, cc);
+        rc = vendors_set(env, db, vendor.data, cc[0] ? cc : TS_UNKNOWN);
     else
         rc = vendors_unset(env, db, vendor.data);
 done:

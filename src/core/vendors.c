@@ -208,13 +208,14 @@ static void vp_row(int c, void *p)
         goto fail;
     if (strcmp(vp->vendor.data, TS_OTHER) == 0) {
         vp_skip(vp, vp->vendor.data, "reserved");
-    } else if (country[0] == '\0' || strcasecmp(country, "unknown") == 0 ||
-               strcasecmp(country, "aggregate") == 0) {
+    } else if (country[0] == '\0' || strcasecmp(country, "aggregate") == 0) {
         vp_skip(vp, vp->vendor.data, country[0] ? country : "no country");
     } else {
-        if (country_normalize(country, cc, vp->err) < 0)
+        /* 'unknown' is a country on purpose: no source places the vendor. */
+        if (strcasecmp(country, TS_UNKNOWN) != 0 && country_normalize(country, cc, vp->err) < 0)
             goto fail;
-        struct vendor_row row = {vp->vendor.data, cc, name, vp->line};
+        struct vendor_row row = {vp->vendor.data, strcasecmp(country, TS_UNKNOWN) ? cc : TS_UNKNOWN,
+                                 name, vp->line};
         if (vp->fn(vp->ctx, &row, vp->err) < 0)
             goto fail;
         vp->res->rows++;

@@ -147,7 +147,11 @@ static int country_map_load(struct db *st, struct country_map *out, struct ts_er
     struct ts_map index = TS_MAP_INIT; /* country -> countries[i] */
     struct sql q;
 
-    sql_prepare(&q, st->db, "SELECT vendor, country FROM vendors", "reading vendors");
+    /* The mapped vendors (and the other bucket): an unmapped one is absent,
+     * which country_mapped tells from one mapped as unknown on purpose. */
+    sql_prepare(&q, st->db,
+                "SELECT vendor, country FROM vendors WHERE source IS NOT NULL OR vendor = 'other'",
+                "reading vendors");
     while (sql_row(&q)) {
         const char *vendor = sql_col_text(&q, 0), *country = sql_col_text(&q, 1);
         int64_t k;
@@ -184,6 +188,13 @@ const char *country_of(const struct db *st, const char *vendor)
 
     return vendor && ts_map_get(&st->countries.index, vendor, &k) ? st->countries.countries[k]
                                                                   : "unknown";
+}
+
+int country_mapped(const struct db *st, const char *vendor)
+{
+    int64_t k;
+
+    return vendor && ts_map_get(&st->countries.index, vendor, &k);
 }
 
 void countries_forget(struct db *st)

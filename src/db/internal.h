@@ -128,6 +128,9 @@ int countries_load(struct db *st, struct ts_err *err);
  * does not list (a roll-up naming a vendor of no model). Valid until the
  * map is forgotten. */
 const char *country_of(const struct db *st, const char *vendor);
+/* Whether a mapping (shipped or a user's, 'unknown' on purpose included)
+ * places the vendor; the other bucket counts as placed. */
+int country_mapped(const struct db *st, const char *vendor);
 /* Frees the map: this handle changed the vendors or the models, or is
  * closing. */
 void countries_forget(struct db *st);

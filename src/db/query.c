@@ -320,8 +320,7 @@ int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to
     while (sql_row(&q)) {
         const char *vendor = sql_col_text(&q, 0);
         int64_t listed;
-        if (!vendor || strcmp(country_of(st, vendor), "unknown") != 0 ||
-            ts_map_get(&seen, vendor, &listed))
+        if (!vendor || country_mapped(st, vendor) || ts_map_get(&seen, vendor, &listed))
             continue;
         ts_map_put(&seen, vendor, 1);
         if (*n == cap) {
