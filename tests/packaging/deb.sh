@@ -3,7 +3,8 @@
 # (into a temporary folder); its control fields, its exact file list (the
 # program, the man page, the bash completion, vendors.csv; no test or fuzz
 # program) and, unpacked into an empty root, that its tokstat runs: version,
-# an import of data/sample and a report. Then 'cmake --install --prefix'
+# an import of data/sample and a report; the gzipped man page and
+# changelog, the copyright file, cron-example.sh. Then 'cmake --install --prefix'
 # puts the same files in the usual places, and nothing else.
 #
 # With TOKSTAT_TEST_DPKG_INSTALL=1 (as root, on a machine where installing
@@ -44,7 +45,8 @@ trap 'exit 1' HUP INT TERM
 # else may be there (no test or fuzz program, no library, no header).
 expected_files() {
   printf '%s\n' bin/tokstat share/bash-completion/completions/tokstat share/man/man1/tokstat.1 \
-    share/tokstat/vendors.csv
+    share/tokstat/vendors.csv share/tokstat/cron-example.sh share/doc/tokstat/copyright \
+    share/doc/tokstat/changelog
   for f in "$src"/data/schema/*.schema.json; do
     printf 'share/tokstat/schema/%s\n' "${f##*/}"
   done
@@ -67,12 +69,20 @@ check_tree() {
   for f in "$src"/data/schema/*.schema.json; do
     cmp -s "$root/share/tokstat/schema/${f##*/}" "$f" || fail "$3: ${f##*/} differs from data/schema/${f##*/}"
   done
-  if [ -f "$root/share/man/man1/tokstat.1.gz" ]; then
-    gzip -dc "$root/share/man/man1/tokstat.1.gz" >"$tmp/page"
-  else
-    cp "$root/share/man/man1/tokstat.1" "$tmp/page"
-  fi
+  # The man page and the changelog are gzipped, as Debian installs them.
+  gzip -dc "$root/share/man/man1/tokstat.1.gz" >"$tmp/page" || fail "$3: no gzipped man page"
   cmp -s "$tmp/page" "$src/data/man/tokstat.1" || fail "$3: the man page differs from data/man/tokstat.1"
+  gzip -dc "$root/share/doc/tokstat/changelog.gz" | head -n 1 | grep -qx "tokstat ($version) unstable; urgency=medium" ||
+    fail "$3: the changelog does not start with the entry of version $version"
+  # The copyright file: Debian's machine-readable format, with LICENSE's text.
+  head -n 1 "$root/share/doc/tokstat/copyright" |
+    grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' ||
+    fail "$3: the copyright file is not in Debian's machine-readable format"
+  grep -q '^License: MIT$' "$root/share/doc/tokstat/copyright" || fail "$3: the copyright file names no MIT licence"
+  sed -n 's/^ //p' "$root/share/doc/tokstat/copyright" | sed 's/^\.$//' >"$tmp/licence"
+  tail -n +5 "$src/LICENSE" | cmp -s - "$tmp/licence" || fail "$3: the copyright file's licence text is not LICENSE's"
+  cmp -s "$root/share/tokstat/cron-example.sh" "$src/scripts/cron-example.sh" && [ -x "$root/share/tokstat/cron-example.sh" ] ||
+    fail "$3: cron-example.sh is not installed as scripts/cron-example.sh, executable"
   run_program "$root/bin/tokstat" "$3"
 }
 
@@ -84,14 +94,14 @@ run_program() {
   [ "$got" = "tokstat $version" ] || fail "$2: '$1 --version' says '$got', expected 'tokstat $version'"
   db=$tmp/run-$$.db
   rm -f "$db" "$db-wal" "$db-shm"
-  "$1" --db "$db" import "$src"/data/sample/openrouter-weekly-*.json >"$tmp/import.out" 2>&1 ||
+  "$1" --db "$db" import "$src"/data/sample/rankings-daily-*.csv >"$tmp/import.out" 2>&1 ||
     { cat "$tmp/import.out" >&2; fail "$2: importing data/sample failed"; }
-  "$1" --db "$db" report --by country --week 2026-02-16 --format csv >"$tmp/report.csv" 2>"$tmp/report.err" ||
+  "$1" --db "$db" report --by country --format csv >"$tmp/report.csv" 2>"$tmp/report.err" ||
     { cat "$tmp/report.err" >&2; fail "$2: the report failed"; }
   head -n 1 "$tmp/report.csv" | grep -qx 'week,days,coverage,rank,country,tokens,share,share_change,status,compared_days' ||
     fail "$2: the report's CSV header is not the documented one"
-  grep -q '^2026-02-16,7,full,1,CN,' "$tmp/report.csv" ||
-    { cat "$tmp/report.csv" >&2; fail "$2: the report does not rank CN first in the week of 2026-02-16"; }
+  grep -q '^2025-01-27,7,full,2,CN,' "$tmp/report.csv" ||
+    { cat "$tmp/report.csv" >&2; fail "$2: the report does not rank CN second in the week of 2025-01-27"; }
   rm -f "$db" "$db-wal" "$db-shm"
 }
 
@@ -113,7 +123,9 @@ field() {
 [ "$(field Package)" = tokstat ] || fail "Package is '$(field Package)', expected tokstat"
 [ "$(field Version)" = "$version" ] || fail "Version is '$(field Version)', expected $version"
 [ "$(field Section)" = utils ] || fail "Section is '$(field Section)', expected utils"
-[ -n "$(field Maintainer)" ] || fail "the package has no Maintainer"
+# A maintainer as Debian writes one: a name and an address.
+field Maintainer | grep -qE '^[^<>]+ <[^<> ]+@[^<> ]+>$' ||
+  fail "Maintainer is '$(field Maintainer)', expected 'Name <address>'"
 field Description | head -n 1 | grep -q . || fail "the package has no Description"
 depends=$(field Depends)
 for lib in libc6 libsqlite3-0 libjansson4 libcsv3; do
