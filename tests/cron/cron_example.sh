@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# scripts/cron-example.sh end to end, without the network: the download is
-# a file:// URL of a Data API fixture (tests/data/json/daily-api.json) and
-# the day of the run is fixed with TOKSTAT_CRON_DAY, so nothing depends on
-# the clock. Checks the dated CSV reports and download it writes, the
-# clean-up of old dated files (and only those), a quiet success, and a
-# non-zero exit with a message when the download fails, is not JSON, or is
-# not the Data API's shape.
+# scripts/cron-example.sh end to end, without the network: tokstat fetch
+# talks to the scripted stand-in for OpenRouter's API of tests/fetch
+# (server.py, on 127.0.0.1), the database starts with the shipped sample,
+# and the day of the run is fixed with TOKSTAT_CRON_DAY, so nothing depends
+# on the clock. Checks the one incremental request, the dated CSV reports
+# (tokstat's own), the clean-up of old dated files (and only those), a
+# quiet success, and a failed fetch: status 1, the API's message, no new
+# files, the database as before.
 # Usage: cron_example.sh TOKSTAT SOURCE_DIR
 # (TOKSTAT_WRAPPER, e.g. "valgrind -q --error-exitcode=99", runs tokstat
 # under a tool; anything the tool reports fails the test.)
@@ -14,10 +15,19 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 src=$(cd "$2" && pwd)
 script=$src/scripts/cron-example.sh
 export LC_ALL=C TZ=UTC
-unset OPENROUTER_API_KEY TOKSTAT_DATA_URL TOKSTAT_KEEP_DAYS TOKSTAT_CRON_DAY TOKSTAT_DB
+unset OPENROUTER_API_KEY TOKSTAT_KEY_FILE TOKSTAT_API_URL TOKSTAT_KEEP_DAYS TOKSTAT_CRON_DAY \
+  TOKSTAT_DB http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+server=""
+stop() {
+  if [ -n "$server" ]; then
+    kill "$server" 2>/dev/null
+    wait "$server" 2>/dev/null
+    server=""
+  fi
+}
+trap 'stop; rm -rf "$work"' EXIT
 cd "$work" || exit 1
 if [ -n "${TOKSTAT_WRAPPER:-}" ]; then
   printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$TOKSTAT_WRAPPER" "$bin" >tokstat-wrapped
@@ -30,162 +40,102 @@ fail() {
   echo "FAIL: $*"
   failures=$((failures + 1))
 }
-# expect_file PATH: it exists and is not empty.
-expect_file() {
-  [ -s "$1" ] || fail "expected the file ${1#"$work"/}"
+# serve SCENARIO: the stand-in API with the scenario (see server.py); sets $api.
+serve() {
+  stop
+  printf '%s\n' "$1" >scenario.json
+  rm -f port log
+  python3 "$src/tests/fetch/server.py" scenario.json log port 2>server.err &
+  server=$!
+  for _ in $(seq 200); do
+    [ -s port ] && break
+    sleep 0.05
+  done
+  [ -s port ] || { fail "the server did not start: $(cat server.err)"; return 1; }
+  api=http://127.0.0.1:$(cat port)/api/v1
 }
-expect_gone() {
-  [ ! -e "$1" ] || fail "expected ${1#"$work"/} to be deleted"
-}
-# run NAME [VAR=VALUE...] -- ARGS...: runs the script with a clean
-# environment for it; its status in $rc, its output in NAME.out / NAME.err.
+# run NAME [VAR=VALUE...] -- ARGS...: the script with the test's database,
+# key file and API; status in $rc, output in NAME.out and NAME.err.
 run() {
-  local name=$1
+  local name=$1 vars=()
   shift
-  local vars=()
   while [ "$1" != -- ]; do
     vars+=("$1")
     shift
   done
   shift
-  env TOKSTAT="$bin" TOKSTAT_DB="$work/t.db" TOKSTAT_DATA_URL="file://$work/api.json" \
-    TOKSTAT_CRON_DAY=2026-05-26 "${vars[@]}" sh "$script" "$@" >"$name.out" 2>"$name.err"
+  env TOKSTAT="$bin" TOKSTAT_DB="$work/t.db" TOKSTAT_KEY_FILE="$work/key" TOKSTAT_API_URL="$api" \
+    TOKSTAT_FETCH_MIN_INTERVAL_MS=0 TOKSTAT_FETCH_MAX_WAIT_MS=20 "${vars[@]}" \
+    sh "$script" "$@" >"$name.out" 2>"$name.err"
   rc=$?
 }
-listing() {
-  find "$out" -mindepth 1 -printf '%f\n' | sort
-}
-imports() {
-  "$bin" --db "$work/t.db" status --imports 0 | sed -n 's/^imports: \([0-9]*\).*/\1/p'
-}
+listing() { (cd "$out" && ls -A | sort); }
 
-cp "$src/tests/data/json/daily-api.json" api.json
+echo test-key-123 >key
+"$bin" --db t.db import -q --as-of 2026-10-10 "$src/data/sample/rankings-daily-2025-01-01_2025-02-02.csv" ||
+  fail "importing the sample"
+for v in anthracite-org gryphe neversleep openchat sao10k thedrummer infermatic; do
+  "$bin" --db t.db vendors set "$v" unknown >/dev/null || fail "vendors set $v"
+done
 out=$work/reports
 mkdir "$out"
-# Dated files of earlier runs: with 3 days kept, 2026-05-24 is the oldest
-# day left on 2026-05-26.
-for f in share-by-country-2026-05-20.csv share-by-vendor-2026-05-23.csv \
-  growth-by-country-2025-12-31.csv top-models-2026-05-23.csv openrouter-daily-2026-05-01.json \
-  share-by-country-2026-05-24.csv top-models-2026-05-25.csv openrouter-daily-2026-05-24.json \
-  notes-2020-01-01.csv share-by-country-latest.csv openrouter-daily-2026-05-01.txt; do
+# Dated files of earlier runs: with 3 days kept, 2025-02-08 is the oldest
+# day left on 2025-02-10.
+for f in share-by-country-2025-02-01.csv share-by-vendor-2025-02-07.csv \
+  growth-by-country-2024-12-31.csv top-models-2025-02-07.csv \
+  share-by-country-2025-02-08.csv top-models-2025-02-09.csv \
+  notes-2020-01-01.csv share-by-country-latest.csv; do
   echo old >"$out/$f"
 done
 
-# 1. A run: quiet, everything written, old files rotated away.
-run ok TOKSTAT_KEEP_DAYS=3 -- "$out"
+# 1. A run: one request from a week before the newest stored day to the
+# day before the run; quiet; the reports are tokstat's own; old files go.
+serve '[{"rankings": "'"$src"'/tests/fetch/rankings-daily-2025-01-01_2025-02-02.json", "synthetic": true}]' ||
+  exit 1
+run ok TOKSTAT_KEEP_DAYS=3 TOKSTAT_CRON_DAY=2025-02-10 -- "$out"
 [ "$rc" -eq 0 ] || fail "a good run exited $rc: $(cat ok.err)"
 [ ! -s ok.out ] || fail "a good run printed on stdout: $(cat ok.out)"
 [ ! -s ok.err ] || fail "a good run printed on stderr: $(cat ok.err)"
+want_req="/api/v1/datasets/rankings-daily	start_date=2025-01-26&end_date=2025-02-09	Bearer test-key-123"
+[ "$(cut -f2-4 log)" = "$want_req" ] || fail "requests: got [$(cut -f2-4 log)], expected [$want_req]"
 for f in share-by-country share-by-vendor growth-by-country top-models; do
-  expect_file "$out/$f-2026-05-26.csv"
+  [ -s "$out/$f-2025-02-10.csv" ] || fail "expected the file $f-2025-02-10.csv"
 done
-expect_file "$out/openrouter-daily-2026-05-26.json"
-cmp -s api.json "$out/openrouter-daily-2026-05-26.json" || fail "the kept download differs from what was served"
-# The reports are tokstat's own CSV of the imported data.
 "$bin" --db t.db report --by country --format csv >want.csv
-cmp -s want.csv "$out/share-by-country-2026-05-26.csv" || fail "share-by-country differs from tokstat report --by country"
+cmp -s want.csv "$out/share-by-country-2025-02-10.csv" || fail "share-by-country differs from tokstat report --by country"
 "$bin" --db t.db top -n 10 --format csv >want.csv
-cmp -s want.csv "$out/top-models-2026-05-26.csv" || fail "top-models differs from tokstat top -n 10"
-[ "$(head -1 "$out/share-by-vendor-2026-05-26.csv")" = \
-  "week,days,coverage,rank,vendor,country,tokens,share,share_change,status,compared_days" ] ||
-  fail "share-by-vendor has the wrong header"
-# Both weeks have one day (a Sunday, then a Monday): no complete week, so
-# the range ends on the partial one, marked, and with no weekday in common
-# there is no growth (never the -45.7 % of a Monday against a Sunday).
-grep -q '^2026-05-25,1,listed,CN,601234567890,,,partial,$' "$out/growth-by-country-2026-05-26.csv" ||
-  fail "growth-by-country lacks CN's partial week of 2026-05-25, without growth"
-[ "$(imports)" = 1 ] || fail "expected 1 import, the database has $(imports)"
-for f in share-by-country-2026-05-20.csv share-by-vendor-2026-05-23.csv growth-by-country-2025-12-31.csv \
-  top-models-2026-05-23.csv openrouter-daily-2026-05-01.json; do
-  expect_gone "$out/$f"
+cmp -s want.csv "$out/top-models-2025-02-10.csv" || fail "top-models differs from tokstat top -n 10"
+# The fetched days make the week of 2025-02-03 complete: it is the one reported.
+grep -q '^2025-02-03,7,full,' "$out/share-by-country-2025-02-10.csv" ||
+  fail "share-by-country is not of the week of 2025-02-03: $(head -3 "$out/share-by-country-2025-02-10.csv")"
+for f in share-by-country-2025-02-01.csv share-by-vendor-2025-02-07.csv growth-by-country-2024-12-31.csv \
+  top-models-2025-02-07.csv; do
+  [ ! -e "$out/$f" ] || fail "expected $f to be deleted"
 done
-for f in share-by-country-2026-05-24.csv top-models-2026-05-25.csv openrouter-daily-2026-05-24.json \
-  notes-2020-01-01.csv share-by-country-latest.csv openrouter-daily-2026-05-01.txt; do
+for f in share-by-country-2025-02-08.csv top-models-2025-02-09.csv notes-2020-01-01.csv \
+  share-by-country-latest.csv; do
   [ -e "$out/$f" ] || fail "$f was deleted but should be kept"
 done
-leftover=$(find "$out" -name '.*' -newer api.json)
+leftover=$(find "$out" -name '.*')
 [ -z "$leftover" ] || fail "temporary files left behind: $leftover"
 
-# 2. The same day again (a re-run): still fine, nothing new imported twice.
-run again TOKSTAT_KEEP_DAYS=3 -- --db "$work/t.db" "$out"
-[ "$rc" -eq 0 ] || fail "a re-run exited $rc: $(cat again.err)"
-[ ! -s again.err ] || fail "a re-run printed on stderr: $(cat again.err)"
-
-# 3. The default: 30 days kept.
-run keep30 TOKSTAT_CRON_DAY=2026-06-23 -- "$out"
-[ "$rc" -eq 0 ] || fail "a run with the default TOKSTAT_KEEP_DAYS exited $rc: $(cat keep30.err)"
-expect_gone "$out/share-by-country-2026-05-24.csv"
-expect_gone "$out/openrouter-daily-2026-05-24.json"
-[ -e "$out/share-by-country-2026-05-26.csv" ] || fail "a file 28 days old was deleted with 30 days kept"
-
-# 4. A download that fails: non-zero, a message naming the URL, no files.
+# 2. A fetch that fails (a bad key): status 1, the API's message, no new
+# files, the database as before.
 before=$(listing)
-imports_before=$(imports)
-run missing TOKSTAT_DATA_URL="file://$work/nonexistent.json" TOKSTAT_CRON_DAY=2026-05-27 -- "$out"
-[ "$rc" -ne 0 ] || fail "a failed download exited 0"
-grep -q "cron-example.sh: download of file://$work/nonexistent.json failed" missing.err ||
-  fail "no message for a failed download: $(cat missing.err)"
-grep -q '^curl: ' missing.err || fail "curl's own reason is not shown: $(cat missing.err)"
-[ "$(listing)" = "$before" ] || fail "a failed download left files: $(listing)"
+dump_before=$(sqlite3 t.db .dump)
+serve '[{"status": 401, "json": {"error": {"code": 401, "message": "No auth credentials found"}}}]' ||
+  exit 1
+run bad TOKSTAT_CRON_DAY=2025-02-11 -- "$out"
+[ "$rc" -eq 1 ] || fail "a failed fetch exited $rc"
+grep -q '401' bad.err && grep -q 'No auth credentials found' bad.err ||
+  fail "the failure does not say the status and the API's message: $(cat bad.err)"
+[ "$(listing)" = "$before" ] || fail "a failed fetch left files: $(listing)"
+[ "$(sqlite3 t.db .dump)" = "$dump_before" ] || fail "a failed fetch changed the database"
 
-# 5. A download that is not JSON (an error page): non-zero, tokstat's
-# message, nothing imported or kept.
-printf '<html><body>502 Bad Gateway</body></html>\n' >bad.json
-run notjson TOKSTAT_DATA_URL="file://$work/bad.json" TOKSTAT_CRON_DAY=2026-05-27 -- "$out"
-[ "$rc" -ne 0 ] || fail "a download that is not JSON exited 0"
-grep -q '^tokstat: <stdin>:1:1: ' notjson.err || fail "no tokstat message for a download that is not JSON: $(cat notjson.err)"
-grep -q 'cron-example.sh: import of the download from file://.*/bad.json failed' notjson.err ||
-  fail "no message from the script for a bad download: $(cat notjson.err)"
-[ "$(listing)" = "$before" ] || fail "a bad download left files: $(listing)"
-[ "$(imports)" = "$imports_before" ] || fail "a bad download changed the imports: $(imports)"
+# 3. Usage.
+run usage -- 
+[ "$rc" -eq 2 ] || fail "no OUTPUT_DIR exited $rc"
+grep -q '^usage: cron-example.sh OUTPUT_DIR$' usage.err || fail "no usage line: $(cat usage.err)"
 
-# 6. JSON that is not the Data API's shape (an API error object).
-printf '{"error":{"code":401,"message":"No auth credentials found"}}\n' >err.json
-run errobj TOKSTAT_DATA_URL="file://$work/err.json" TOKSTAT_CRON_DAY=2026-05-27 -- "$out"
-[ "$rc" -ne 0 ] || fail "an API error object exited 0"
-grep -q '^tokstat: <stdin>' errobj.err || fail "no tokstat message for an API error object: $(cat errobj.err)"
-[ "$(listing)" = "$before" ] || fail "an API error object left files: $(listing)"
-[ "$(imports)" = "$imports_before" ] || fail "an API error object changed the imports: $(imports)"
-
-# 7. An empty download.
-: >empty.json
-run empty TOKSTAT_DATA_URL="file://$work/empty.json" TOKSTAT_CRON_DAY=2026-05-27 -- "$out"
-[ "$rc" -ne 0 ] || fail "an empty download exited 0"
-grep -q 'cron-example.sh: download of .* is empty' empty.err || fail "no message for an empty download: $(cat empty.err)"
-
-# 8. The real API without a key: refused before any connection.
-run nokey TOKSTAT_DATA_URL=https://openrouter.invalid/api/v1/datasets/rankings-daily -- "$out"
-[ "$rc" -ne 0 ] || fail "an https URL without OPENROUTER_API_KEY exited 0"
-grep -q 'OPENROUTER_API_KEY is not set' nokey.err || fail "no message for a missing key: $(cat nokey.err)"
-
-# 9. Bad settings and usage.
-# expect_exit NAME STATUS PATTERN: the run NAME exited STATUS and its
-# stderr (stdout for status 0) matches PATTERN.
-expect_exit() {
-  local f=$1.err
-  [ "$2" -eq 0 ] && f=$1.out
-  if [ "$rc" -ne "$2" ] || ! grep -q -- "$3" "$f"; then
-    fail "$1: exit status $rc (expected $2), $(cat "$f")"
-  fi
-}
-run badkeep TOKSTAT_KEEP_DAYS=0 -- "$out"
-expect_exit badkeep 1 "TOKSTAT_KEEP_DAYS is '0' (expected a whole number of days, 1 or more)"
-run badkeep2 TOKSTAT_KEEP_DAYS=7x -- "$out"
-expect_exit badkeep2 1 "TOKSTAT_KEEP_DAYS is '7x'"
-run badday TOKSTAT_CRON_DAY=2026-13-40 -- "$out"
-expect_exit badday 1 "TOKSTAT_CRON_DAY is '2026-13-40' (expected a date, YYYY-MM-DD)"
-run noprog TOKSTAT="$work/no-such-tokstat" -- "$out"
-expect_exit noprog 1 "cannot run '$work/no-such-tokstat'"
-run nodir --
-expect_exit nodir 2 "usage: cron-example.sh \[--db PATH\] OUTPUT_DIR"
-run nodb -- --db
-expect_exit nodb 2 "option '--db' needs a value"
-run help -- --help
-expect_exit help 0 "^Usage: cron-example.sh \[--db PATH\] OUTPUT_DIR"
-
-if [ "$failures" -eq 0 ]; then
-  echo "cron-example: all checks passed"
-  exit 0
-fi
-echo "cron-example: $failures checks failed"
-exit 1
+[ $failures -eq 0 ] || exit 1
+echo "cron-example: all checks passed"
