@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Every example of the README runs as shown. An example is an indented
 # block whose first line is "    $ tokstat ..." or "    $ sqlite3 ...": the
-# command runs (in a shell, in a folder holding build/sample.db made as
-# scripts/quickstart.sh makes it, with TOKSTAT_DB pointing at it and
-# tokstat on the PATH), and what it prints (standard output, then standard
-# error) must be the rest of the block. A last line "    ..." means the
-# rest is not shown: only the lines before it are compared. Times
-# (YYYY-MM-DD HH:MM:SS) are compared as <time>.
+# command runs (in bash, in order, in a folder where data/ and tests/ are
+# the source tree's, with tokstat on the PATH and HOME a fresh folder whose
+# default database holds what scripts/quickstart.sh imports: its own
+# 'tokstat import' lines are run), and what it prints (standard output,
+# then standard error) must be the rest of the block. A last line
+# "    ..." means the rest is not shown: only the lines before it are
+# compared. Times (YYYY-MM-DD HH:MM:SS) are compared as <time>.
 #
 # Usage: readme.sh TOKSTAT SOURCE_ROOT
 set -u
@@ -21,16 +22,20 @@ fail() {
   exit 1
 }
 
-# The sample database, as the quick start makes it.
-mkdir -p "$work/build" "$work/bin"
+# The sample in the default database, as the quick start leaves it.
+mkdir -p "$work/bin" "$work/home" "$work/run"
 ln -s "$tokstat" "$work/bin/tokstat"
+ln -s "$root/data" "$work/run/data"
+ln -s "$root/tests" "$work/run/tests"
+unset TOKSTAT_DB XDG_DATA_HOME COLUMNS
+export PATH="$work/bin:$PATH" HOME="$work/home" NO_COLOR=1 LC_ALL=C TZ=UTC
+grep -q '^tokstat import ' "$root/scripts/quickstart.sh" || fail "scripts/quickstart.sh imports nothing"
 (
-  cd "$work" || exit 1
-  PATH="$work/bin:$PATH"
-  tokstat --db build/sample.db import "$root"/data/sample/openrouter-weekly-*.json >/dev/null &&
-    tokstat --db build/sample.db import --as-of 2026-05-01 \
-      "$root/data/sample/openrouter-models-2026-05-01.json" >/dev/null
-) || fail "could not import the sample"
+  cd "$root" || exit 1
+  grep '^tokstat import ' scripts/quickstart.sh | while read -r line; do
+    bash -c "$line" >/dev/null || exit 1
+  done
+) || fail "could not import the sample as scripts/quickstart.sh does"
 
 normalize() {
   sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/<time>/g'
@@ -69,12 +74,7 @@ count=$(cat "$work/count")
 failed=0
 for i in $(seq 1 "$count"); do
   cmd=$(cat "$work/cmd.$i")
-  (
-    cd "$work" || exit 1
-    export PATH="$work/bin:$PATH" TOKSTAT_DB=build/sample.db NO_COLOR=1 LC_ALL=C TZ=UTC
-    unset COLUMNS
-    bash -c "$cmd" >"$work/out.$i" 2>"$work/err.$i"
-  )
+  (cd "$work/run" && bash -c "$cmd" >"$work/out.$i" 2>"$work/err.$i")
   cat "$work/out.$i" "$work/err.$i" | normalize >"$work/got.$i"
   normalize <"$work/want.$i" >"$work/want.n.$i"
   if [ "$(cat "$work/cut.$i")" = 1 ]; then
