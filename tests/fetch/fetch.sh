@@ -430,7 +430,7 @@ case_real_data() { # real rows fetched = the same rows imported from CSV
   expect_rc 0 f
   expect_eq request "$(requests)" "$(daily 2025-01-01 2025-02-02)"
   expect_in f.out "rankings-daily 2025-01-01..2025-02-02: 1683 rows, 1683 inserted, 0 updated, 0 unchanged, dataset api, weeks 2024-12-30..2025-02-02"
-  run g -- import --dataset csv "$here/rankings-daily-2025-01-01_2025-02-02.csv"
+  run g -- import --dataset csv "$src/data/sample/rankings-daily-2025-01-01_2025-02-02.csv"
   expect_rc 0 g
   for report in "report --by country" "report --by vendor" "report --by model" \
     "growth --by country" "growth --by vendor --summary" "top -n 10" "top --by vendor"; do
