@@ -15,7 +15,9 @@
 
 /* How many groups a chart shows by name at most; the others are folded
  * into one "rest" group. */
-#define CHART_MAX_GROUPS 6
+#define CHART_MAX_GROUPS 12
+/* How many are named by default (chart --groups). */
+#define CHART_DEFAULT_GROUPS 6
 
 enum chart_kind {
     CHART_NAMED, /* a group of the series, shown by name */

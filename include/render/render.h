@@ -27,10 +27,12 @@ int render_format_parse(const char *name, enum render_format *out);
 
 struct render_opts {
     enum render_format format;
-    int exact; /* text output prints token counts as integers */
-    int color; /* text output may use ANSI colours (the caller decides: a terminal, no NO_COLOR, no
-                  --no-color) */
-    int width; /* terminal columns for text output; 0 means no limit */
+    int exact;   /* text output prints token counts as integers */
+    int color;   /* text output may use ANSI colours (the caller decides: a terminal that is not
+                    TERM=dumb, no NO_COLOR, no --no-color) */
+    int width;   /* terminal columns for text output; 0 means no limit */
+    int unicode; /* text output may use characters beyond ASCII (a UTF-8 locale): the chart's
+                    blocks, which come only with its colours */
 };
 
 /* Writes d in the format of o. Table: the title, then each block of rows

@@ -28,6 +28,7 @@ struct report_request {
     int summary_only;    /* growth: only the summary over the range */
     const char *vs;      /* prices: the reference model, or NULL */
     double prompt_share; /* cost: the prompt share of totals without a split; < 0: from the data */
+    size_t groups;       /* chart: how many groups are named (1..CHART_MAX_GROUPS); 0: default */
 };
 
 /* Each group's share of each week (report). */
@@ -38,8 +39,9 @@ void build_growth(const struct series *s, const struct report_request *rq, struc
 void build_top(const struct series *s, const struct report_request *rq, struct report_doc *out);
 
 /* Each group's share of each week as stacked bars (chart): the series
- * covers exactly the weeks drawn; the CHART_MAX_GROUPS largest groups over
- * them are named, the others folded into one "rest". */
+ * covers exactly the weeks drawn; the rq->groups (default
+ * CHART_DEFAULT_GROUPS) largest groups over them are named, the others
+ * folded into one "rest". */
 void build_chart(const struct series *s, const struct report_request *rq, struct report_doc *out);
 
 /* The bars themselves (build_chart's part): at most max_named groups by

@@ -1,18 +1,23 @@
 /* cmd_chart.c - tokstat chart: each group's share of each week's tokens as
  * stacked bars, in the terminal or as an SVG document. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
 #include "db/query.h"
+#include "render/chart.h"
 #include "report/report.h"
 
-enum { O_FORMAT = REPORT_OPT_OWN + 1 };
+enum { O_FORMAT = REPORT_OPT_OWN + 1, O_GROUPS };
 
-/* Its own --format, which takes svg and none of the report formats. */
+/* Its own --format, which takes svg and none of the report formats, and
+ * --groups. */
 static const struct opt_spec own[] = {
     {"format", 0, 1, O_FORMAT},
+    {"groups", 0, 1, O_GROUPS},
     {NULL, 0, 0, 0},
 };
 
@@ -22,12 +27,14 @@ static const struct report_syntax syntax = {
              "\n"
              "Each group's share of each week's tokens as stacked bars, one bar per\n"
              "week: in a terminal in colour, otherwise with a fill character per group;\n"
-             "or as an SVG document. The 6 groups with the most tokens over the range\n"
+             "or as an SVG document. The groups with the most tokens over the range\n"
              "are shown by name, the others together as 'rest'; the legend gives each\n"
              "one's share in the latest week with data. The numbers: 'tokstat report'.\n"
-             "Default range: the 8 most recent weeks with data.\n"
+             "Default range: the 8 most recent weeks with data. Colour and Unicode\n"
+             "blocks only on a terminal with a UTF-8 locale and TERM other than dumb.\n"
              "\n"
              "  --by G               country (default), vendor or model\n"
+             "  --groups N           name the N largest groups (1 to 12, default 6)\n"
              "  --format F           table (default: text, to fit COLUMNS or the\n"
              "                       terminal) or svg (a standalone SVG 1.1 document)\n",
     .own = own,
@@ -54,6 +61,21 @@ static int parse_format(struct cmd_env *env, const char *value, enum render_form
                            value);
 }
 
+/* --groups: 1 to CHART_MAX_GROUPS. */
+static int parse_groups(struct cmd_env *env, const char *value, size_t *out)
+{
+    char *end;
+
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (end == value || *end != '\0' || errno || n < 1 || n > CHART_MAX_GROUPS)
+        return cmd_usage_error(env, "chart",
+                               "invalid value '%s' for --groups (expected a number from 1 to %d)",
+                               value, CHART_MAX_GROUPS);
+    *out = (size_t)n;
+    return 0;
+}
+
 int cmd_chart(struct cmd_env *env, int argc, char **argv)
 {
     struct report_args a;
@@ -64,8 +86,10 @@ int cmd_chart(struct cmd_env *env, int argc, char **argv)
     int id, rc;
 
     report_args_start(&a, env, &syntax, argc, argv);
-    while ((id = report_args_next(&a)) > 0) { /* --format, the only option of its own */
-        if ((rc = parse_format(env, a.value, &a.format)) != 0)
+    while ((id = report_args_next(&a)) > 0) { /* its own: --format, --groups */
+        rc = id == O_FORMAT ? parse_format(env, a.value, &a.format)
+                            : parse_groups(env, a.value, &a.req.groups);
+        if (rc != 0)
             return rc;
     }
     if (id < 0)

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -356,15 +357,36 @@ int range_resolve(const struct range_choice *r, const struct week_days *weeks, s
     return 0;
 }
 
+/* Whether the locale's characters are UTF-8, from the environment as
+ * setlocale(LC_CTYPE, "") would read it: LC_ALL, else LC_CTYPE, else LANG
+ * (unset or C: not UTF-8). */
+static int utf8_locale(void)
+{
+    const char *v = getenv("LC_ALL");
+
+    if (!v || !*v)
+        v = getenv("LC_CTYPE");
+    if (!v || !*v)
+        v = getenv("LANG");
+    for (; v && *v; v++) {
+        if (strncasecmp(v, "utf-8", 5) == 0 || strncasecmp(v, "utf8", 4) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 void report_render_opts(const struct report_args *a, FILE *out, struct render_opts *ro)
 {
     const char *nc = getenv("NO_COLOR");
-    int tty = !a->output && isatty(fileno(out));
+    const char *term = getenv("TERM");
+    /* Colour only where it shows: a terminal that is not dumb. */
+    int tty = !a->output && isatty(fileno(out)) && !(term && strcmp(term, "dumb") == 0);
 
     memset(ro, 0, sizeof(*ro));
     ro->format = a->format;
     ro->exact = a->exact;
     ro->color = tty && !a->no_color && !(nc && *nc) && a->format == RENDER_TABLE;
+    ro->unicode = utf8_locale();
     /* COLUMNS, when set, is the width of the output, as for ls; else the
      * terminal's width; else no limit. */
     const char *cols = getenv("COLUMNS");

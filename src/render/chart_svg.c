@@ -20,6 +20,7 @@ static void px(struct ts_buf *b, long v)
 
 static const char *const svg_fills[CHART_MAX_GROUPS] = {
     "#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9",
+    "#f0e442", "#332288", "#882255", "#44aa99", "#999933", "#117733",
 };
 
 static const char *svg_fill(const struct chart *c, size_t g)

@@ -8,8 +8,9 @@
 
 /* ASCII fill characters and ANSI colours (foreground; + 10 for the
  * background) of the named groups, then rest, then other. */
-static const char fills[CHART_MAX_GROUPS] = {'#', '=', '+', ':', '%', 'o'};
-static const int colors[CHART_MAX_GROUPS] = {34, 33, 31, 32, 35, 36};
+static const char fills[CHART_MAX_GROUPS] = {'#', '=', '+', ':', '%', 'o',
+                                             '*', 'x', '@', '~', '^', '/'};
+static const int colors[CHART_MAX_GROUPS] = {34, 33, 31, 32, 35, 36, 94, 93, 91, 92, 95, 96};
 
 static char seg_fill(const struct chart *c, size_t g)
 {
@@ -224,8 +225,9 @@ void chart_text(const struct chart *c, const char *title, const char *source,
         fputs("(no data)\n", out);
     } else {
         scale(cells, out);
-        bars(c, cells, o->color, out);
-        legend(c, width, o->color, out);
+        /* Colour comes with Unicode blocks: without both, ASCII fills. */
+        bars(c, cells, o->color && o->unicode, out);
+        legend(c, width, o->color && o->unicode, out);
     }
     if (source)
         fprintf(out, "\nSource: %s\n", source);

@@ -99,7 +99,7 @@ void build_chart(const struct series *s, const struct report_request *rq, struct
     struct chart *c = xmalloc(sizeof(*c));
     struct ts_buf t = TS_BUF_INIT;
 
-    chart_build(s, rq->by, rq->other_exclude, CHART_MAX_GROUPS, c);
+    chart_build(s, rq->by, rq->other_exclude, rq->groups ? rq->groups : CHART_DEFAULT_GROUPS, c);
     out->command = "chart";
     out->chart = c;
     for (size_t w = 0; w < c->nweeks; w++)

@@ -144,7 +144,7 @@ expect "tokstat nosuchcommand --"
 expect "tokstat import --q" --quiet
 expect "tokstat chart --by " country vendor model
 expect "tokstat chart --format " table svg
-expect "tokstat chart -" --by $reports
+expect "tokstat chart -" --by --groups $reports
 expect "tokstat fetch " rankings-daily models
 expect "tokstat fetch r" rankings-daily
 expect "tokstat fetch -" --dataset --from --to --api-url --key-file --save -q --quiet --help

@@ -30,7 +30,7 @@ static void draw_into(const struct chart *c, const char *title, const char *sour
     char *text = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&text, &len);
-    struct render_opts o = {svg ? RENDER_SVG : RENDER_TABLE, 0, color, width};
+    struct render_opts o = {svg ? RENDER_SVG : RENDER_TABLE, 0, color, width, color};
 
     assert_non_null(fp);
     if (svg)
@@ -172,7 +172,7 @@ static void test_fold_into_rest(void **state)
     struct chart c = CHART_INIT;
 
     make_series(&s, 2, nine, sizeof(nine) / sizeof(nine[0]));
-    chart_build(&s, BY_VENDOR, 0, CHART_MAX_GROUPS, &c);
+    chart_build(&s, BY_VENDOR, 0, CHART_DEFAULT_GROUPS, &c);
     const char *want[] = {"alpha", "charlie", "delta", "echo", "foxtrot", "hotel", "rest", "other"};
     assert_int_equal(c.ngroups, 8);
     for (size_t g = 0; g < 8; g++)
@@ -195,7 +195,7 @@ static void test_fold_into_rest(void **state)
     chart_release(&c);
 
     /* --other exclude: no other segment, totals without it. */
-    chart_build(&s, BY_VENDOR, 1, CHART_MAX_GROUPS, &c);
+    chart_build(&s, BY_VENDOR, 1, CHART_DEFAULT_GROUPS, &c);
     assert_int_equal(c.ngroups, 7);
     assert_int_equal(c.total[0], s.total[0] - 5 * T);
     chart_release(&c);
@@ -247,7 +247,7 @@ static void test_svg_heights_and_escaping(void **state)
     struct ts_buf b = TS_BUF_INIT;
 
     make_series(&s, 3, g, 3);
-    chart_build(&s, BY_MODEL, 0, CHART_MAX_GROUPS, &c);
+    chart_build(&s, BY_MODEL, 0, CHART_DEFAULT_GROUPS, &c);
     svg_into(&c, "Share <&> \"t\"", "OpenRouter & co", &b);
     assert_non_null(strstr(b.data, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "));
     assert_non_null(strstr(b.data, "x&amp;&lt;y&gt;"));
@@ -310,7 +310,7 @@ static void test_text_bars_fill_the_width(void **state)
     struct chart c = CHART_INIT;
 
     make_series(&s, 2, nine, sizeof(nine) / sizeof(nine[0]));
-    chart_build(&s, BY_VENDOR, 0, CHART_MAX_GROUPS, &c);
+    chart_build(&s, BY_VENDOR, 0, CHART_DEFAULT_GROUPS, &c);
     for (int color = 0; color <= 1; color++) {
         for (int width = 20; width <= 130; width += 11) {
             struct ts_buf b = TS_BUF_INIT;
@@ -362,7 +362,7 @@ static void test_empty_chart(void **state)
     struct ts_buf b = TS_BUF_INIT;
 
     make_series(&s, 1, (struct spec_group[]){{"a", {0}}}, 1);
-    chart_build(&s, BY_COUNTRY, 0, CHART_MAX_GROUPS, &c);
+    chart_build(&s, BY_COUNTRY, 0, CHART_DEFAULT_GROUPS, &c);
     assert_int_equal(c.has_data, 0);
     assert_int_equal(c.ngroups, 0);
     text_into(&c, "T", NULL, 0, 0, &b);

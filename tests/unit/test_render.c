@@ -63,7 +63,7 @@ static char *render_str(const struct report_doc *r, enum render_format f, int ex
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    struct render_opts o = {f, exact, color, width};
+    struct render_opts o = {f, exact, color, width, color};
 
     assert_non_null(fp);
     assert_int_equal(render_doc(r, &o, fp), 0);
@@ -958,7 +958,7 @@ static void test_failing_stream(void **state)
     /* A stream opened for reading refuses every write. */
     for (int fmt = RENDER_TABLE; fmt <= RENDER_MARKDOWN; fmt++) {
         FILE *fp = fopen("/dev/null", "r");
-        struct render_opts o = {(enum render_format)fmt, 0, 0, 0};
+        struct render_opts o = {(enum render_format)fmt, 0, 0, 0, 0};
         assert_non_null(fp);
         assert_int_equal(render_doc(&f.rep, &o, fp), -1);
         fclose(fp);
@@ -970,7 +970,7 @@ static void test_failing_stream(void **state)
         fx_release(&f);
         skip();
     }
-    struct render_opts o = {RENDER_CSV, 0, 0, 0};
+    struct render_opts o = {RENDER_CSV, 0, 0, 0, 0};
     assert_int_equal(render_doc(&f.rep, &o, full), 0); /* still in the buffer */
     assert_int_equal(fflush(full), EOF);
     assert_true(ferror(full));

@@ -131,7 +131,7 @@ static void test_share_week(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
@@ -176,7 +176,7 @@ static void test_share_sums_to_one(void **state)
     (void)state;
 
     for (int exclude = 0; exclude <= 1; exclude++) {
-        struct report_request spec = {BY_COUNTRY, exclude, "default", 0, 0, NULL, -1};
+        struct report_request spec = {BY_COUNTRY, exclude, "default", 0, 0, NULL, -1, 0};
         make_series(&s, 4, full4, countries, 5);
         build_share(&s, &spec, &r);
         const struct rowset *rs = rows(&r);
@@ -201,7 +201,7 @@ static void test_share_other_excluded(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 1, "default", 0, 0, NULL, -1};
+    struct report_request spec = {BY_COUNTRY, 1, "default", 0, 0, NULL, -1, 0};
     (void)state;
 
     make_series(&s, 2, full4, countries, 5);
@@ -222,7 +222,7 @@ static void test_share_lead_week_without_data(void **state)
     static const int days[] = {0, 3};
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1};
+    struct report_request spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1, 0};
     static const struct spec_group g[] = {{"deepseek", "CN", {0, 30}}, {"zz", "unknown", {0, 10}}};
     (void)state;
 
@@ -243,7 +243,7 @@ static void test_share_ties_by_name(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_MODEL, 0, "default", 0, 0, NULL, -1};
+    struct report_request spec = {BY_MODEL, 0, "default", 0, 0, NULL, -1, 0};
     static const struct spec_group g[] = {
         {"b/x", "US", {0, 5}}, {"a/y", "CN", {0, 5}}, {"c/z", "FR", {0, 9}}};
     (void)state;
@@ -263,7 +263,7 @@ static void test_growth_cn(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
@@ -306,7 +306,7 @@ static void test_growth_new_and_gap(void **state)
     static const int days[] = {7, 7, 0, 7};
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1};
+    struct report_request spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1, 0};
     static const struct spec_group g[] = {{"a", "US", {10, 20, 0, 40}}, {"b", "CN", {0, 5, 0, 0}}};
     (void)state;
 
@@ -348,7 +348,7 @@ static void test_share_gone(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0};
     static const struct spec_group g[] = {
         {"CN", "CN", {60, 80}}, {"XX", "XX", {40, 0}}, {"US", "US", {0, 20}}};
     (void)state;
@@ -377,7 +377,7 @@ static void test_growth_like_for_like(void **state)
     static const int days[] = {7, 5};
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1};
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0};
     /* Whole weeks: CN 70 -> 55 (-21 %); Mon-Fri of the week before: 50. */
     static const struct spec_group g[] = {{"CN", "CN", {70, 55}}, {"US", "US", {140, 100}}};
     (void)state;
@@ -416,7 +416,7 @@ static void test_growth_summary_only(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 1, "default", 0, 1, NULL, -1};
+    struct report_request spec = {BY_COUNTRY, 1, "default", 0, 1, NULL, -1, 0};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
@@ -447,7 +447,7 @@ static void test_top_sample_week(void **state)
     static const int days[] = {0, 7};
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_MODEL, 0, "default", 5, 0, NULL, -1};
+    struct report_request spec = {BY_MODEL, 0, "default", 5, 0, NULL, -1, 0};
     (void)state;
 
     make_series(&s, 2, days, models, 7);
@@ -495,7 +495,7 @@ static void test_top_other_excluded_and_hhi_change(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_VENDOR, 1, "default", 2, 0, NULL, -1};
+    struct report_request spec = {BY_VENDOR, 1, "default", 2, 0, NULL, -1, 0};
     static const struct spec_group g[] = {
         {"a", "US", {50, 60}}, {"b", "CN", {50, 40}}, {"other", "other", {100, 100}}};
     (void)state;
@@ -523,7 +523,7 @@ static void test_top_listed_week(void **state)
     static const int days[] = {0, 7};
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_MODEL, 0, "default", 2, 0, NULL, -1};
+    struct report_request spec = {BY_MODEL, 0, "default", 2, 0, NULL, -1, 0};
     static const struct spec_group g[] = {{"a/x", "US", {0, 60}}, {"b/y", "CN", {0, 40}}};
     (void)state;
 
