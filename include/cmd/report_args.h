@@ -100,6 +100,12 @@ void report_args_start(struct report_args *a, struct cmd_env *env, const struct 
  * printed; 2 after a usage error, which it printed). */
 int report_args_next(struct report_args *a);
 
+/* A command's own count option (top's -n, chart's --groups): value as a
+ * whole number from 1 to max into *out, else a usage error naming cmd and
+ * opt (returns 2; 0 when valid). */
+int report_parse_count(struct cmd_env *env, const char *cmd, const char *opt, const char *value,
+                       long max, size_t *out);
+
 /* The usage text of the shared options, for the manual and tests. */
 extern const char report_args_usage[];
 

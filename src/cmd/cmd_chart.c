@@ -1,7 +1,5 @@
 /* cmd_chart.c - tokstat chart: each group's share of each week's tokens as
  * stacked bars, in the terminal or as an SVG document. */
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -61,21 +59,6 @@ static int parse_format(struct cmd_env *env, const char *value, enum render_form
                            value);
 }
 
-/* --groups: 1 to CHART_MAX_GROUPS. */
-static int parse_groups(struct cmd_env *env, const char *value, size_t *out)
-{
-    char *end;
-
-    errno = 0;
-    long n = strtol(value, &end, 10);
-    if (end == value || *end != '\0' || errno || n < 1 || n > CHART_MAX_GROUPS)
-        return cmd_usage_error(env, "chart",
-                               "invalid value '%s' for --groups (expected a number from 1 to %d)",
-                               value, CHART_MAX_GROUPS);
-    *out = (size_t)n;
-    return 0;
-}
-
 int cmd_chart(struct cmd_env *env, int argc, char **argv)
 {
     struct report_args a;
@@ -88,7 +71,8 @@ int cmd_chart(struct cmd_env *env, int argc, char **argv)
     report_args_start(&a, env, &syntax, argc, argv);
     while ((id = report_args_next(&a)) > 0) { /* its own: --format, --groups */
         rc = id == O_FORMAT ? parse_format(env, a.value, &a.format)
-                            : parse_groups(env, a.value, &a.req.groups);
+                            : report_parse_count(env, "chart", "--groups", a.value,
+                                                 CHART_MAX_GROUPS, &a.req.groups);
         if (rc != 0)
             return rc;
     }

@@ -1,7 +1,5 @@
 /* cmd_top.c - tokstat top: the top N of each week and how concentrated the
  * market is. */
-#include <errno.h>
-#include <stdlib.h>
 
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
@@ -37,20 +35,6 @@ static const struct report_syntax syntax = {
     .exact_applies = 1,
 };
 
-/* -n: 1 to 1000. */
-static int parse_n(struct cmd_env *env, const char *value, size_t *out)
-{
-    char *end;
-
-    errno = 0;
-    long n = strtol(value, &end, 10);
-    if (end == value || *end != '\0' || errno || n < 1 || n > 1000)
-        return cmd_usage_error(
-            env, "top", "invalid value '%s' for -n (expected a number from 1 to 1000)", value);
-    *out = (size_t)n;
-    return 0;
-}
-
 int cmd_top(struct cmd_env *env, int argc, char **argv)
 {
     struct report_args a;
@@ -62,7 +46,7 @@ int cmd_top(struct cmd_env *env, int argc, char **argv)
 
     report_args_start(&a, env, &syntax, argc, argv);
     while ((id = report_args_next(&a)) > 0) { /* -n, the only option of its own */
-        if ((rc = parse_n(env, a.value, &a.req.top_n)) != 0)
+        if ((rc = report_parse_count(env, "top", "-n", a.value, 1000, &a.req.top_n)) != 0)
             return rc;
     }
     if (id < 0)

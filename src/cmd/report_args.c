@@ -357,6 +357,21 @@ int range_resolve(const struct range_choice *r, const struct week_days *weeks, s
     return 0;
 }
 
+int report_parse_count(struct cmd_env *env, const char *cmd, const char *opt, const char *value,
+                       long max, size_t *out)
+{
+    char *end;
+
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (end == value || *end != '\0' || errno || n < 1 || n > max)
+        return cmd_usage_error(env, cmd,
+                               "invalid value '%s' for %s (expected a number from 1 to %ld)", value,
+                               opt, max);
+    *out = (size_t)n;
+    return 0;
+}
+
 /* Whether the locale's characters are UTF-8, from the environment as
  * setlocale(LC_CTYPE, "") would read it: LC_ALL, else LC_CTYPE, else LANG
  * (unset or C: not UTF-8). */

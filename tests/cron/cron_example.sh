@@ -19,14 +19,7 @@ unset OPENROUTER_API_KEY TOKSTAT_KEY_FILE TOKSTAT_API_URL TOKSTAT_KEEP_DAYS TOKS
   TOKSTAT_DB http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
 work=$(mktemp -d)
-server=""
-stop() {
-  if [ -n "$server" ]; then
-    kill "$server" 2>/dev/null
-    wait "$server" 2>/dev/null
-    server=""
-  fi
-}
+. "$src/tests/fetch/serve.sh"
 trap 'stop; rm -rf "$work"' EXIT
 cd "$work" || exit 1
 if [ -n "${TOKSTAT_WRAPPER:-}" ]; then
@@ -39,20 +32,6 @@ failures=0
 fail() {
   echo "FAIL: $*"
   failures=$((failures + 1))
-}
-# serve SCENARIO: the stand-in API with the scenario (see server.py); sets $api.
-serve() {
-  stop
-  printf '%s\n' "$1" >scenario.json
-  rm -f port log
-  python3 "$src/tests/fetch/server.py" scenario.json log port 2>server.err &
-  server=$!
-  for _ in $(seq 200); do
-    [ -s port ] && break
-    sleep 0.05
-  done
-  [ -s port ] || { fail "the server did not start: $(cat server.err)"; return 1; }
-  api=http://127.0.0.1:$(cat port)/api/v1
 }
 # run NAME [VAR=VALUE...] -- ARGS...: the script with the test's database,
 # key file and API; status in $rc, output in NAME.out and NAME.err.

@@ -24,14 +24,7 @@ unset OPENROUTER_API_KEY TOKSTAT_DB TOKSTAT_FETCH_MIN_INTERVAL_MS TOKSTAT_FETCH_
   HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 
 top=$(mktemp -d)
-server=""
-stop() {
-  if [ -n "$server" ]; then
-    kill "$server" 2>/dev/null
-    wait "$server" 2>/dev/null
-    server=""
-  fi
-}
+. "$here/serve.sh"
 trap 'stop; rm -rf "$top"' EXIT
 if [ -n "${TOKSTAT_WRAPPER:-}" ]; then
   printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$TOKSTAT_WRAPPER" "$bin" >"$top/tokstat-wrapped"
@@ -46,21 +39,6 @@ fail() {
   failures=$((failures + 1))
 }
 
-# serve SCENARIO: starts server.py with the scenario (JSON, see server.py)
-# in the current folder; sets $api to its URL.
-serve() {
-  stop
-  printf '%s\n' "$1" >scenario.json
-  rm -f port log
-  python3 "$here/server.py" scenario.json log port 2>server.err &
-  server=$!
-  for _ in $(seq 200); do
-    [ -s port ] && break
-    sleep 0.05
-  done
-  [ -s port ] || { fail "the server did not start: $(cat server.err)"; return 1; }
-  api=http://127.0.0.1:$(cat port)/api/v1
-}
 
 # run NAME [VAR=VALUE...] -- ARGS...: tokstat ARGS with the tests' key,
 # database and short waits; status in $rc, output in NAME.out and NAME.err.
