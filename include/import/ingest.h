@@ -16,11 +16,13 @@ struct ingest {
     struct db *st;
     struct import_run imp; /* dataset and id set by the caller; counts kept here */
     int label_end;         /* --week-label end */
+    int32_t today;         /* the day of the import (UTC) */
     int32_t price_day;     /* valid-from day of catalogue prices */
     int have_period;
     int32_t first_period, last_period; /* days, for the summary's week range */
     char *as_of;                       /* owned copy of the source's as-of time, or NULL */
     int as_of_fixed;                   /* set by --as-of: the file's own as-of time is ignored */
+    int as_of_bad; /* as_of is no ISO date or time (1), or is in the future (2) */
     struct ts_buf slug, vendor, alias; /* scratch */
     struct ts_map ids;                 /* slugs as written -> model ids, for this import */
     /* Rows whose prompt and completion tokens are no split of their total:
@@ -31,12 +33,16 @@ struct ingest {
     char *split_off_rows[INGEST_SPLIT_SHOWN];
 };
 
-/* imp.dataset and imp.id must be set before records arrive. price_day is
- * the date from which catalogue prices are taken to be valid. */
-void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t price_day);
+/* imp.dataset and imp.id must be set before records arrive. today is the
+ * day of the import: catalogue prices are valid from it unless the file's
+ * as-of time says otherwise, and an as-of time after the day after it is
+ * refused. */
+void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t today);
 /* Fills a sink whose callbacks write through ig. */
 void ingest_sink(struct ingest *ig, struct ts_sink *out);
-/* Ends the import inside its transaction: records its counts, hash and
+/* Ends the import inside its transaction: refuses an as-of time that is
+ * no ISO 8601 date or time (YYYY-MM-DD, YYYY-MM-DDThh:mm:ss[.f][Z|+hh:mm])
+ * or is later than the day after today; records its counts, hash and
  * as-of time, and rebuilds the weekly roll-ups of the weeks it touched. */
 int ingest_finish(struct ingest *ig, struct ts_err *err);
 

@@ -62,7 +62,7 @@ static void print_help(FILE *out)
 /* An unknown command: a usage error that lists the commands. */
 static int unknown_command(struct cmd_env *env, const char *name)
 {
-    fprintf(env->err, "tokstat: '%s' is not a tokstat command (expected one of", name);
+    cmd_text(env, env->err, "tokstat: '%s' is not a tokstat command (expected one of", name);
     for (size_t k = 0; k < NCOMMANDS; k++)
         fprintf(env->err, "%s%s", k ? ", " : " ", commands[k].name);
     fprintf(env->err, ")\nTry 'tokstat --help'.\n");

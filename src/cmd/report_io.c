@@ -120,18 +120,18 @@ static void note_empty(struct cmd_env *env, const struct dataset_view *v, const 
     date_format(v->from, a);
     date_format(v->to, b);
     if (v->nweeks == 0)
-        fprintf(env->err, "tokstat: note: dataset '%s' has no data yet\n", dataset);
+        cmd_line(env, env->err, "tokstat: note: dataset '%s' has no data yet", dataset);
     else if (v->from == v->to && v->from > v->notes.first && v->from < v->notes.last)
-        fprintf(env->err,
-                "tokstat: note: no data for the week of %s in dataset '%s' (a gap: it has data "
-                "before and after)\n",
-                a, dataset);
+        cmd_line(env, env->err,
+                 "tokstat: note: no data for the week of %s in dataset '%s' (a gap: it has data "
+                 "before and after)",
+                 a, dataset);
     else if (v->from == v->to)
-        fprintf(env->err, "tokstat: note: no data for the week of %s in dataset '%s'\n", a,
-                dataset);
+        cmd_line(env, env->err, "tokstat: note: no data for the week of %s in dataset '%s'", a,
+                 dataset);
     else
-        fprintf(env->err, "tokstat: note: no data for the weeks %s to %s in dataset '%s'\n", a, b,
-                dataset);
+        cmd_line(env, env->err, "tokstat: note: no data for the weeks %s to %s in dataset '%s'", a,
+                 b, dataset);
 }
 
 int report_write(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
@@ -148,7 +148,7 @@ int report_write(struct cmd_env *env, const struct dataset_view *v, const struct
     doc_set_source(doc, source);
     if (a->format != RENDER_JSON) {
         for (size_t i = 0; i < doc->nwarnings; i++)
-            fprintf(env->err, "tokstat: warning: %s\n", doc->warnings[i]);
+            cmd_line(env, env->err, "tokstat: warning: %s", doc->warnings[i]);
     }
     if (doc->nrows_data == 0 && !v->notes.outside)
         note_empty(env, v, a->req.dataset);

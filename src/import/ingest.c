@@ -12,12 +12,13 @@
 #include "db/price_history.h"
 #include "db/rollup.h"
 
-void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t price_day)
+void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t today)
 {
     memset(ig, 0, sizeof(*ig));
     ig->st = st;
     ig->label_end = label_end;
-    ig->price_day = price_day;
+    ig->today = today;
+    ig->price_day = today;
 }
 
 void ingest_release(struct ingest *ig)
@@ -173,13 +174,43 @@ static void ingest_as_of(void *ctx, const char *as_of)
         return;
     free(ig->as_of);
     ig->as_of = xstrdup(as_of);
+    ig->as_of_bad = datetime_parse(as_of, strlen(as_of), &day) < 0 ? 1
+                    : day > ig->today + 1                          ? 2
+                                                                   : 0;
     /* A catalogue with an as-of time is valid from that day. */
-    if (date_parse(as_of, strlen(as_of), &day) == 0)
+    if (!ig->as_of_bad)
         ig->price_day = day;
+}
+
+/* An as-of time that is no ISO 8601 date or time (it is shown in every
+ * report's source line: no terminal escape may ride along), or that is
+ * later than tomorrow (the newest as-of time of a dataset is the one
+ * reports cite: a far-future one would win for ever), refuses the file. */
+static int as_of_check(const struct ingest *ig, struct ts_err *err)
+{
+    struct ts_buf q = TS_BUF_INIT;
+
+    if (!ig->as_of_bad)
+        return 0;
+    ts_quote_for_msg(&q, ig->as_of, strlen(ig->as_of), 60);
+    if (ig->as_of_bad == 1)
+        ts_err_set(err,
+                   "as-of time '%s' is not an ISO 8601 date or time (expected YYYY-MM-DD or "
+                   "YYYY-MM-DDThh:mm:ssZ; --as-of DATE overrides it)",
+                   q.data);
+    else
+        ts_err_set(err,
+                   "as-of time '%s' is in the future (expected a time before tomorrow's end; "
+                   "--as-of DATE overrides it)",
+                   q.data);
+    buf_release(&q);
+    return -1;
 }
 
 int ingest_finish(struct ingest *ig, struct ts_err *err)
 {
+    if (as_of_check(ig, err) < 0)
+        return -1;
     ig->imp.as_of = ig->as_of;
     if (db_import_finish(ig->st, &ig->imp, err) < 0)
         return -1;

@@ -168,6 +168,42 @@ static void price(double v, char *buf, size_t n)
     snprintf(buf, n, "$%s", num);
 }
 
+/* s as text output shows it: s itself, or escaped (ts_text_escape) into
+ * buf, cut to fit with "..." at the end. */
+static const char *shown_text(const char *s, char *buf)
+{
+    struct ts_buf b = TS_BUF_INIT;
+    size_t len = strlen(s);
+
+    if (ts_text_plain(s, len))
+        return s;
+    ts_text_escape(&b, s, len);
+    if (b.len >= RENDER_CELL_MAX) {
+        size_t keep = RENDER_CELL_MAX - 4;
+        while (keep > 0 && ((unsigned char)b.data[keep] & 0xc0) == 0x80)
+            keep--; /* not inside a character */
+        memcpy(b.data + keep, "...", 4);
+        b.len = keep + 3;
+    }
+    memcpy(buf, b.data, b.len + 1);
+    buf_release(&b);
+    return buf;
+}
+
+void render_text(FILE *out, const char *s)
+{
+    size_t len = strlen(s);
+
+    if (ts_text_plain(s, len)) {
+        fputs(s, out);
+    } else {
+        struct ts_buf b = TS_BUF_INIT;
+        ts_text_escape(&b, s, len);
+        fputs(b.data, out);
+        buf_release(&b);
+    }
+}
+
 const char *render_cell_text(const struct rs_col *col, const struct rs_cell *c, int exact,
                              char *buf)
 {
@@ -177,7 +213,7 @@ const char *render_cell_text(const struct rs_col *col, const struct rs_cell *c, 
         return "";
     switch (col->type) {
     case RS_TEXT:
-        return c->s ? c->s : "";
+        return c->s ? shown_text(c->s, buf) : "";
     case RS_DATE:
         date_format((int32_t)c->i, buf);
         break;

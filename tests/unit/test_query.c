@@ -79,7 +79,8 @@ static void imp_begin(struct fx *f, const char *name, const char *format)
     struct ts_err err = TS_ERR_INIT;
 
     assert_false(f->open_import);
-    ingest_init(&f->ig, f->st, 0, 0);
+    ingest_init(&f->ig, f->st, 0, 0); /* catalogue prices valid from day 0... */
+    f->ig.today = date_today();       /* ...and as-of times of the past */
     f->open_import = 1;
     f->ig.imp.file = "test";
     f->ig.imp.format = format;
