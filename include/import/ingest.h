@@ -11,6 +11,8 @@
 
 /* How many of the rows whose split is off a file's warning names. */
 #define INGEST_SPLIT_SHOWN 5
+/* Room for a JSON path to a record, such as "weeks[123].byModel". */
+#define INGEST_WHERE_MAX 64
 
 struct ingest {
     struct db *st;
@@ -31,6 +33,14 @@ struct ingest {
      * latter as "slug in the week of D (1.65x)", owned. */
     int64_t split_zero, split_off;
     char *split_off_rows[INGEST_SPLIT_SHOWN];
+    /* Each week the file has rows in, with the place of its last row there
+     * (ascending by week): where an error about the week's sums points. */
+    struct ingest_week {
+        int32_t week;
+        long line, col;
+        char where[INGEST_WHERE_MAX]; /* a JSON document's path to the row ("data[17]"), or "" */
+    } * weeks;
+    size_t nweeks, weeks_cap, week_hit;
 };
 
 /* imp.dataset and imp.id must be set before records arrive. today is the
@@ -43,7 +53,9 @@ void ingest_sink(struct ingest *ig, struct ts_sink *out);
 /* Ends the import inside its transaction: refuses an as-of time that is
  * no ISO 8601 date or time (YYYY-MM-DD, YYYY-MM-DDThh:mm:ss[.f][Z|+hh:mm])
  * or is later than the day after today; records its counts, hash and
- * as-of time, and rebuilds the weekly roll-ups of the weeks it touched. */
+ * as-of time, and rebuilds the weekly roll-ups of the weeks it touched.
+ * A week whose tokens would reach 2^63 (over all its models, with what the
+ * dataset held before) is an error at the file's last row in that week. */
 int ingest_finish(struct ingest *ig, struct ts_err *err);
 
 void ingest_release(struct ingest *ig); /* safe after ingest_init */

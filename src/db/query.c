@@ -122,7 +122,7 @@ static int series_tokens(struct db *st, int64_t dataset, enum group_by by, struc
         size_t w = (size_t)((week - out->from) / 7);
         size_t g = series_group(out, &index, &cap, name, country);
         if (metrics_add(&out->total[w], tokens) < 0) {
-            ts_err_set(err, "the total of a week is 2^63 tokens or more");
+            metrics_week_overflow(err, week);
             goto done;
         }
         if (metrics_add(&out->groups[g].tokens[w], tokens) < 0) {
@@ -204,12 +204,12 @@ static int tokens_on_days(struct db *st, int64_t dataset, enum group_by by, cons
         }
         for (int d = 0; d < CELL_DAYS; d++) {
             if (sl[d].filled && (mask >> d & 1) && metrics_add(&sum, sl[d].v[CELL_TOTAL]) < 0)
-                rc = ts_err_set(err, "the total of a week is 2^63 tokens or more");
+                rc = metrics_week_overflow(err, week);
         }
         long g = name ? group_index(s, name) : -1;
         if (rc == 0 &&
             (metrics_add(total, sum) < 0 || (g >= 0 && metrics_add(&per_group[g], sum) < 0)))
-            rc = ts_err_set(err, "the total of a week is 2^63 tokens or more");
+            rc = metrics_week_overflow(err, week);
     }
     if (sql_done(&q, err) < 0 || rc < 0)
         return -1;

@@ -129,23 +129,30 @@ static int is_real(enum rs_type t)
 }
 
 /* Dollars: "$12.34" below a thousand, then "$1.23K", "$950K", "$1.23M";
- * exact: "$1,234,567.89". */
+ * past the int64 range (a spend is a sum of doubles) "$12.3E", then
+ * "$1.23e+21"; never through an integer that could overflow. exact:
+ * "$1,234,567.89" (past 1e40, "$1.23e+40"). */
 static void usd(double v, int exact, char *buf, size_t n)
 {
     char num[64];
     double a = fabs(v);
     const char *sign = v < 0 && a >= 0.005 ? "-" : "";
 
-    if (exact) {
+    if (exact && a < 1e40) { /* 41 digits and 13 commas fit num */
         double cents = round(a * 100.0);
         double whole = floor(cents / 100.0);
         grouped(whole, 0, num, sizeof(num));
         snprintf(buf, n, "%s$%s.%02d", sign, num, (int)(cents - whole * 100.0));
     } else if (a < 999.995) {
         snprintf(buf, n, "%s$%.2f", sign, a);
-    } else {
+    } else if (a < 9e18) { /* llround is exact and in range */
         render_tokens_human(llround(a), num, sizeof(num));
         snprintf(buf, n, "%s$%s", sign, num);
+    } else if (a < 999.5e18) { /* exa-dollars, three significant digits */
+        double e = a / 1e18;
+        snprintf(buf, n, "%s$%.*fE", sign, e < 9.995 ? 2 : e < 99.95 ? 1 : 0, e);
+    } else {
+        snprintf(buf, n, "%s$%.2e", sign, a);
     }
 }
 

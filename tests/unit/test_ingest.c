@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/rollup.h"
 #include "import/ingest.h"
 #include "support.h"
 #include "core/week.h"
@@ -566,6 +567,76 @@ static void test_as_of_refused(void **state)
     assert_int_equal(finish_real(f, &err), 0);
 }
 
+/* A week's total over all its models must stay below 2^63, with what the
+ * dataset held before: an import that would pass it is refused at the
+ * file's last row in that week, and changes nothing. */
+static void test_week_total_refused(void **state)
+{
+    struct fx *f = *state;
+    struct ts_err err = TS_ERR_INIT;
+    const int64_t big = 5000000000000000000LL; /* two of them pass 2^63 */
+    struct ts_record r;
+
+    /* Within one file: daily rows of two models, another week between. */
+    start(f, 0, D("2026-05-20"));
+    r = rec(TS_DAY, "2026-03-02", "a/x", big);
+    r.line = 2;
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-03-09", "a/x", 1);
+    r.line = 3;
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-03-08", "b/y", big);
+    r.line = 4;
+    r.col = 7;
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-03-16", "a/x", 1);
+    r.line = 5;
+    put_ok(f, &r);
+    assert_int_equal(finish_real(f, &err), -1);
+    assert_string_equal(err.msg, "the tokens of the week of 2026-03-02 reach 2^63 (a week's total "
+                                 "over all its models must stay below 2^63)");
+    assert_int_equal(err.line, 4);
+    assert_int_equal(err.col, 7);
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM observations"), 0);
+
+    /* Weekly rows, and a JSON document's path when there are no lines. */
+    start(f, 0, D("2026-05-20"));
+    r = rec(TS_WEEK, "2026-03-02", "a/x", big);
+    r.where = "data[0]";
+    put_ok(f, &r);
+    r = rec(TS_WEEK, "2026-03-02", "b/y", big);
+    r.where = "data[1]";
+    put_ok(f, &r);
+    assert_int_equal(finish_real(f, &err), -1);
+    assert_string_equal(err.msg, "data[1]: the tokens of the week of 2026-03-02 reach 2^63 (a "
+                                 "week's total over all its models must stay below 2^63)");
+    assert_int_equal(err.line, 0);
+
+    /* Across files: what the week held before counts. */
+    start(f, 0, D("2026-05-20"));
+    r = rec(TS_DAY, "2026-03-03", "a/x", big);
+    put_ok(f, &r);
+    finish(f);
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM observations"), 1);
+    struct ts_err e2 = TS_ERR_INIT;
+    start(f, 0, D("2026-05-20"));
+    assert_int_equal(
+        db_rollup(f->st, f->ig.imp.dataset, D("2026-03-03"), D("2026-03-03"), NULL, &e2),
+        0); /* the first file's roll-up, which finish() does not make */
+    r = rec(TS_DAY, "2026-03-04", "b/y", big - 1);
+    r.line = 9;
+    put_ok(f, &r);
+    assert_int_equal(finish_real(f, &err), -1);
+    assert_int_equal(err.line, 9);
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM observations"), 1);
+
+    /* Up to 2^63 - 1 is fine. */
+    start(f, 0, D("2026-05-20"));
+    r = rec(TS_DAY, "2026-03-05", "b/y", INT64_MAX - big);
+    put_ok(f, &r);
+    assert_int_equal(finish_real(f, &err), 0);
+}
+
 static void test_release(void **state)
 {
     struct fx *f = *state;
@@ -683,6 +754,7 @@ int main(void)
         T(test_snapshot_prices),
         T(test_catalogue_prices),
         T(test_as_of_refused),
+        T(test_week_total_refused),
         T(test_release),
         T(test_many_cells),
     };

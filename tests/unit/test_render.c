@@ -330,6 +330,19 @@ static void test_text_cells(void **state)
     check_text(RS_TOKENS, RS_NULL, 0, 5, 1, "");
     check_text(RS_SHARE, RS_VALUE, NAN, 0, 0, "");
     check_text(RS_PP, RS_VALUE, INFINITY, 0, 0, "");
+    /* Dollars, up to spends no int64 holds (never a wrapped "$-9.22E"). */
+    check_text(RS_USD, RS_VALUE, 12.345, 0, 0, "$12.35");
+    check_text(RS_USD, RS_VALUE, 9364000.0, 0, 0, "$9.36M");
+    check_text(RS_USD, RS_VALUE, -2500.0, 0, 0, "-$2.50K");
+    check_text(RS_USD, RS_VALUE, 8.99e18, 0, 0, "$8.99E");
+    check_text(RS_USD, RS_VALUE, 9.2233720368547758e18, 0, 0, "$9.22E");
+    check_text(RS_USD, RS_VALUE, 1.5e19, 0, 0, "$15.0E");
+    check_text(RS_USD, RS_VALUE, 2.5e20, 0, 0, "$250E");
+    check_text(RS_USD, RS_VALUE, 1.0e21, 0, 0, "$1.00e+21");
+    check_text(RS_USD, RS_VALUE, -3.0e25, 0, 0, "-$3.00e+25");
+    check_text(RS_USD, RS_VALUE, 1.0e300, 0, 0, "$1.00e+300");
+    check_text(RS_USD, RS_VALUE, 1.5e19, 0, 1, "$15,000,000,000,000,000,000.00");
+    check_text(RS_USD, RS_VALUE, 1.0e300, 0, 1, "$1.00e+300");
 }
 
 /* The data form of a cell: its kind and text. */
