@@ -21,6 +21,7 @@ struct cmd_env {
     FILE *out;
     FILE *err;
     const char *db_path; /* --db, else NULL: resolved from the environment */
+    int out_errno;       /* the errno of the first failed write through cmd_text to out, or 0 */
 };
 
 /* Each command: argv[0] is its name. Returns the exit status. */

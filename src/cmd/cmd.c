@@ -1,17 +1,18 @@
 /* cmd.c - messages, the database's path and opening it: what every
  * command does the same way. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
 #include "cmd/cmd.h"
 #include "core/util.h"
 
-/* Writes text to f. */
+/* Writes text to f; a failed write on the command's standard output
+ * keeps its errno for the end of the command (cli.c). */
 static void put(struct cmd_env *env, FILE *f, const char *text, size_t len)
 {
-    (void)env;
-    if (len > 0)
-        fwrite(text, 1, len, f);
+    if (len > 0 && fwrite(text, 1, len, f) != len && f == env->out && !env->out_errno)
+        env->out_errno = errno ? errno : EIO;
 }
 
 /* Formats fmt with ap and writes it to f escaped (ts_text_escape). */

@@ -1,6 +1,7 @@
 /* report_io.c - opening a dataset for a report, and writing the report. */
 #include "cmd/report_io.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,8 +157,15 @@ int report_write(struct cmd_env *env, const struct dataset_view *v, const struct
         goto fail;
     report_render_opts(a, out.fp, &ro);
     render_doc(doc, &ro, out.fp);
-    if (output_commit(&out, &err) < 0)
-        goto fail;
+    if (output_commit(&out, &err) < 0) {
+        /* A reader that went away (report | head -1) ends the report
+         * quietly: what it wanted, it got. */
+        if (out.errnum == EPIPE && !out.path)
+            rc = TS_EXIT_OK;
+        else
+            cmd_print_err(env, NULL, &err);
+        goto done;
+    }
     rc = TS_EXIT_OK;
     goto done;
 fail:
