@@ -21,6 +21,7 @@ struct cmd_env {
     FILE *out;
     FILE *err;
     const char *db_path; /* --db, else NULL: resolved from the environment */
+    int out_errno;       /* the errno of the first failed write through cmd_text to out, or 0 */
 };
 
 /* Each command: argv[0] is its name. Returns the exit status. */
@@ -35,6 +36,19 @@ int cmd_prices(struct cmd_env *env, int argc, char **argv);
 int cmd_cost(struct cmd_env *env, int argc, char **argv);
 int cmd_chart(struct cmd_env *env, int argc, char **argv);
 int cmd_check(struct cmd_env *env, int argc, char **argv);
+
+/* Text for the user (summary lines, status, messages) goes through these:
+ * printf-style, with every control character and every byte that is not
+ * UTF-8 of the result shown as \xNN (ts_text_escape), so that a file name,
+ * an as-of stamp or an argument never moves the cursor, clears the screen
+ * or forges a line. Format strings hold no control characters; cmd_line
+ * ends the line. */
+void cmd_text(struct cmd_env *env, FILE *f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void cmd_line(struct cmd_env *env, FILE *f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The messages below escape their text the same way. */
 
 /* Prints "tokstat: MSG"; returns TS_EXIT_FAIL. */
 int cmd_fail(struct cmd_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -40,8 +40,8 @@ int dataset_view_open(struct cmd_env *env, const struct report_args *a, long def
 /* Ends the snapshot and closes the database; safe on DATASET_VIEW_INIT. */
 void dataset_view_close(struct dataset_view *v);
 
-/* Prints a database error met while reading for a report; returns
- * TS_EXIT_FAIL. */
+/* Prints an error met while reading for a report or building it (a sum
+ * that would reach 2^63); returns TS_EXIT_FAIL. */
 int report_db_error(struct cmd_env *env, const struct ts_err *err);
 
 /* Finishes doc and writes it: a warning naming the vendors without a

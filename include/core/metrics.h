@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/err.h"
+
 /* part / whole, 0 when whole is 0. */
 double metrics_share(int64_t part, int64_t whole);
 
@@ -60,5 +62,10 @@ void metrics_rank(const int64_t *tokens, const char *const *names, size_t n, siz
 /* Overflow-checked int64 addition: returns -1 (and leaves *acc) when the
  * sum would pass INT64_MAX. */
 int metrics_add(int64_t *acc, int64_t v);
+
+/* Fills err with the one message for a week whose tokens reach 2^63:
+ * "the tokens of the week of 2026-03-02 reach 2^63 (a week's total over
+ * all its models must stay below 2^63)". Returns -1. */
+int metrics_week_overflow(struct ts_err *err, int32_t week);
 
 #endif

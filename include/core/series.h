@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/err.h"
+
 #define TS_ABSENT (-1) /* an optional count or price the source does not give */
 
 /* What one observation covers. */
@@ -85,6 +87,12 @@ struct series {
 int series_gap(const struct series *s, size_t w);
 
 void series_release(struct series *s); /* safe on SERIES_INIT */
+
+/* Checks what every builder's sums of s rely on: no group has negative
+ * tokens, and each week's tokens over all groups stay below 2^63 (so that
+ * any sum of some groups in a week does too). Returns 0, or -1 with err
+ * filled (metrics_week_overflow for a week that reaches 2^63). */
+int series_check(const struct series *s, struct ts_err *err);
 
 /* Tokens per week and model; split_tokens of them come from rows that give
  * prompt and completion tokens, whose sums prompt and completion are. */

@@ -68,6 +68,17 @@ enum ts_num ts_price_from_double(double d, int64_t *out);
  * most max bytes with "..." appended. */
 void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max);
 
+/* Appends s[0..len) to b as text that is safe on a terminal and in
+ * Markdown: each control character (C0 such as ESC, newline or tab; DEL;
+ * C1) and each byte that is not UTF-8 becomes \xNN, one per byte (ESC is
+ * \x1b, a newline \x0a); everything else is copied. Every text that came
+ * from a file, the database or the command line goes through this (or
+ * ts_quote_for_msg) on its way to a terminal or a Markdown document. */
+void ts_text_escape(struct ts_buf *b, const char *s, size_t len);
+
+/* Non-zero when ts_text_escape would copy s[0..len) unchanged. */
+int ts_text_plain(const char *s, size_t len);
+
 /* The length of the valid UTF-8 sequence at p (1 for ASCII) within avail
  * bytes, or 0 when the bytes there are not one (bad lead byte, overlong,
  * surrogate, cut short). */

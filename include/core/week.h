@@ -20,6 +20,12 @@ void date_to_ymd(int32_t day, int *y, int *m, int *d);
  * a date. */
 int date_parse(const char *s, size_t len, int32_t *out);
 
+/* Parses an ISO 8601 (RFC 3339) date or date and time, all of s[0..len):
+ * "YYYY-MM-DD", then optionally 'T' (or a space) and "hh:mm", ":ss",
+ * ".fraction" (1-9 digits) and a zone, "Z" or "+hh:mm" ("+hhmm", "+hh").
+ * The date goes into *day. Returns 0, or -1 when s is anything else. */
+int datetime_parse(const char *s, size_t len, int32_t *day);
+
 /* Writes "YYYY-MM-DD" and a NUL into out. */
 void date_format(int32_t day, char out[TS_DATE_LEN + 1]);
 

@@ -30,7 +30,9 @@ int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to
                         size_t *n, struct ts_err *err);
 
 /* The citation for data imported from OpenRouter formats, e.g.
- * "OpenRouter (openrouter.ai/rankings), as of 2026-05-30T05:27:03Z",
+ * "OpenRouter (openrouter.ai/rankings), as of 2026-05-30T05:27:03Z" (the
+ * newest as-of time that is an ISO 8601 date or time no later than the day
+ * after its import; else "imported <the newest import's time>"),
  * or NULL (*out) when the dataset has no such import. Freed by the caller.
  * Returns 0, or -1 with err filled. */
 int db_source(struct db *st, int64_t dataset, char **out, struct ts_err *err);

@@ -10,7 +10,12 @@
 
 /* Rebuilds the weekly roll-ups of dataset for the weeks containing the
  * days from..to from its observations; an import calls it for the span its
- * file covered, inside its transaction, before committing. */
-int db_rollup(struct db *st, int64_t dataset, int32_t from, int32_t to, struct ts_err *err);
+ * file covered, inside its transaction, before committing. Token sums must
+ * stay below 2^63: a model's or a vendor's tokens in a week, and each
+ * week's total over all its models. When one does not, returns -1 with
+ * the week (its Monday) in *bad_week (NULL: not wanted); *bad_week is 0
+ * after any other error. */
+int db_rollup(struct db *st, int64_t dataset, int32_t from, int32_t to, int32_t *bad_week,
+              struct ts_err *err);
 
 #endif

@@ -11,16 +11,20 @@
 
 /* How many of the rows whose split is off a file's warning names. */
 #define INGEST_SPLIT_SHOWN 5
+/* Room for a JSON path to a record, such as "weeks[123].byModel". */
+#define INGEST_WHERE_MAX 64
 
 struct ingest {
     struct db *st;
     struct import_run imp; /* dataset and id set by the caller; counts kept here */
     int label_end;         /* --week-label end */
+    int32_t today;         /* the day of the import (UTC) */
     int32_t price_day;     /* valid-from day of catalogue prices */
     int have_period;
     int32_t first_period, last_period; /* days, for the summary's week range */
     char *as_of;                       /* owned copy of the source's as-of time, or NULL */
     int as_of_fixed;                   /* set by --as-of: the file's own as-of time is ignored */
+    int as_of_bad; /* as_of is no ISO date or time (1), or is in the future (2) */
     struct ts_buf slug, vendor, alias; /* scratch */
     struct ts_map ids;                 /* slugs as written -> model ids, for this import */
     /* Rows whose prompt and completion tokens are no split of their total:
@@ -29,15 +33,29 @@ struct ingest {
      * latter as "slug in the week of D (1.65x)", owned. */
     int64_t split_zero, split_off;
     char *split_off_rows[INGEST_SPLIT_SHOWN];
+    /* Each week the file has rows in, with the place of its last row there
+     * (ascending by week): where an error about the week's sums points. */
+    struct ingest_week {
+        int32_t week;
+        long line, col;
+        char where[INGEST_WHERE_MAX]; /* a JSON document's path to the row ("data[17]"), or "" */
+    } * weeks;
+    size_t nweeks, weeks_cap, week_hit;
 };
 
-/* imp.dataset and imp.id must be set before records arrive. price_day is
- * the date from which catalogue prices are taken to be valid. */
-void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t price_day);
+/* imp.dataset and imp.id must be set before records arrive. today is the
+ * day of the import: catalogue prices are valid from it unless the file's
+ * as-of time says otherwise, and an as-of time after the day after it is
+ * refused. */
+void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t today);
 /* Fills a sink whose callbacks write through ig. */
 void ingest_sink(struct ingest *ig, struct ts_sink *out);
-/* Ends the import inside its transaction: records its counts, hash and
- * as-of time, and rebuilds the weekly roll-ups of the weeks it touched. */
+/* Ends the import inside its transaction: refuses an as-of time that is
+ * no ISO 8601 date or time (YYYY-MM-DD, YYYY-MM-DDThh:mm:ss[.f][Z|+hh:mm])
+ * or is later than the day after today; records its counts, hash and
+ * as-of time, and rebuilds the weekly roll-ups of the weeks it touched.
+ * A week whose tokens would reach 2^63 (over all its models, with what the
+ * dataset held before) is an error at the file's last row in that week. */
 int ingest_finish(struct ingest *ig, struct ts_err *err);
 
 void ingest_release(struct ingest *ig); /* safe after ingest_init */

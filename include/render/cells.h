@@ -16,10 +16,17 @@
 #define RENDER_CELL_MAX 512
 
 /* The text form of a cell (table, markdown): "4.12T", "48.7 %", "+13.9 pp",
- * "" for RS_NULL and for a real that is not finite. Returns the
- * cell's own string for RS_TEXT, else buf (RENDER_CELL_MAX bytes). */
+ * "" for RS_NULL and for a real that is not finite. For RS_TEXT the cell's
+ * own string, or when it has control characters (or bytes that are not
+ * UTF-8) the string escaped in buf (ts_text_escape: ESC is \x1b), cut to
+ * fit; else buf (RENDER_CELL_MAX bytes). */
 const char *render_cell_text(const struct rs_col *col, const struct rs_cell *c, int exact,
                              char *buf);
+
+/* Writes s to out as text output shows text (titles, notes, the source
+ * line): control characters and bytes that are not UTF-8 escaped
+ * (ts_text_escape). */
+void render_text(FILE *out, const char *s);
 
 /* What a data cell (CSV, JSON) is. */
 enum render_data {

@@ -29,7 +29,7 @@ struct chart_group {
     char *name; /* owned: the group's name, "rest" or "other" */
     enum chart_kind kind;
     size_t nfolded;  /* CHART_REST: how many groups it holds */
-    int64_t sum;     /* tokens over the whole range */
+    int64_t sum;     /* tokens over the whole range (INT64_MAX past it), to order groups */
     int64_t *tokens; /* owned: per week */
 };
 

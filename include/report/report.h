@@ -35,22 +35,26 @@ struct report_request {
 void build_share(const struct series *s, const struct report_request *rq, struct report_doc *out);
 /* Week-over-week growth and the summary over the range (growth). */
 void build_growth(const struct series *s, const struct report_request *rq, struct report_doc *out);
-/* The top N of each week with CR-N, HHI and the top N's countries (top). */
-void build_top(const struct series *s, const struct report_request *rq, struct report_doc *out);
+/* The top N of each week with CR-N, HHI and the top N's countries (top).
+ * Returns 0, or -1 with err filled when series_check refuses s (a week's
+ * tokens reach 2^63: no sum of them is made). */
+int build_top(const struct series *s, const struct report_request *rq, struct report_doc *out,
+              struct ts_err *err);
 
 /* Each group's share of each week as stacked bars (chart): the series
  * covers exactly the weeks drawn; the rq->groups (default
  * CHART_DEFAULT_GROUPS) largest groups over them are named, the others
- * folded into one "rest". */
-void build_chart(const struct series *s, const struct report_request *rq, struct report_doc *out);
+ * folded into one "rest". Returns 0, or -1 with err filled as build_top. */
+int build_chart(const struct series *s, const struct report_request *rq, struct report_doc *out,
+                struct ts_err *err);
 
 /* The bars themselves (build_chart's part): at most max_named groups by
  * name, the rest folded; the other bucket a segment of its own unless
  * other_exclude, when it is left out of every total. Release out with
- * chart_release (render/chart.h). */
+ * chart_release (render/chart.h), also after -1 (series_check refused s). */
 struct chart;
-void chart_build(const struct series *s, enum group_by by, int other_exclude, size_t max_named,
-                 struct chart *out);
+int chart_build(const struct series *s, enum group_by by, int other_exclude, size_t max_named,
+                struct chart *out, struct ts_err *err);
 
 /* What prices and cost are built from: each model's tokens per week in
  * the weeks from..to, and every price known. */
@@ -71,8 +75,9 @@ struct priced_usage {
  * no priced model. */
 int build_prices(const struct priced_usage *in, const struct report_request *rq,
                  struct report_doc *out, struct ts_err *err);
-/* Estimated spend per week and group over in's weeks. */
-void build_cost(const struct priced_usage *in, const struct report_request *rq,
-                struct report_doc *out);
+/* Estimated spend per week and group over in's weeks. Returns 0, or -1
+ * with err filled when a week's tokens would reach 2^63. */
+int build_cost(const struct priced_usage *in, const struct report_request *rq,
+               struct report_doc *out, struct ts_err *err);
 
 #endif

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,19 +22,21 @@ static const struct command {
     const char *name;
     int (*fn)(struct cmd_env *env, int argc, char **argv);
     const char *summary;
+    int changes; /* may change the database: what it prints is the record of what it did */
 } commands[] = {
-    {"import", cmd_import, "load usage dumps (CSV, JSON, OpenRouter) into the database"},
-    {"fetch", cmd_fetch, "download OpenRouter's rankings or model catalogue and import them"},
-    {"report", cmd_report, "share of each week's tokens by country, vendor or model"},
-    {"growth", cmd_growth, "week-over-week growth by country, vendor or model"},
-    {"top", cmd_top, "the top N models or vendors and market concentration (CR-N, HHI)"},
-    {"prices", cmd_prices, "price per million tokens of the models in use, against a reference"},
-    {"cost", cmd_cost, "estimated spend and average price per token by country, vendor or model"},
-    {"chart", cmd_chart, "share of each week's tokens as stacked bars (terminal or SVG)"},
-    {"status", cmd_status, "show what the database holds"},
-    {"vendors", cmd_vendors, "list or change the vendor -> country map"},
-    {"check", cmd_check, "check the database and its weekly roll-ups (--repair rebuilds them)"},
-    {"help", cmd_help, "show this help, or the options of one command"},
+    {"import", cmd_import, "load usage dumps (CSV, JSON, OpenRouter) into the database", 1},
+    {"fetch", cmd_fetch, "download OpenRouter's rankings or model catalogue and import them", 1},
+    {"report", cmd_report, "share of each week's tokens by country, vendor or model", 0},
+    {"growth", cmd_growth, "week-over-week growth by country, vendor or model", 0},
+    {"top", cmd_top, "the top N models or vendors and market concentration (CR-N, HHI)", 0},
+    {"prices", cmd_prices, "price per million tokens of the models in use, against a reference", 0},
+    {"cost", cmd_cost, "estimated spend and average price per token by country, vendor or model",
+     0},
+    {"chart", cmd_chart, "share of each week's tokens as stacked bars (terminal or SVG)", 0},
+    {"status", cmd_status, "show what the database holds", 0},
+    {"vendors", cmd_vendors, "list or change the vendor -> country map", 1},
+    {"check", cmd_check, "check the database and its weekly roll-ups (--repair rebuilds them)", 1},
+    {"help", cmd_help, "show this help, or the options of one command", 0},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -62,7 +65,7 @@ static void print_help(FILE *out)
 /* An unknown command: a usage error that lists the commands. */
 static int unknown_command(struct cmd_env *env, const char *name)
 {
-    fprintf(env->err, "tokstat: '%s' is not a tokstat command (expected one of", name);
+    cmd_text(env, env->err, "tokstat: '%s' is not a tokstat command (expected one of", name);
     for (size_t k = 0; k < NCOMMANDS; k++)
         fprintf(env->err, "%s%s", k ? ", " : " ", commands[k].name);
     fprintf(env->err, ")\nTry 'tokstat --help'.\n");
@@ -112,32 +115,44 @@ static int cmd_help(struct cmd_env *env, int argc, char **argv)
     return unknown_command(env, name);
 }
 
-/* Reports a failed write of the output (a full disk; a closed pipe when
- * SIGPIPE is ignored; by default SIGPIPE ends the program quietly, as it
- * does other Unix tools). */
-static int finish_output(struct cmd_env *env, int rc)
+/* What the command wrote must reach its reader. A failed write (a full
+ * disk) is reported: exit 1. A reader that went away (a closed pipe, as in
+ * 'tokstat report | head -1') ends a command that only reads quietly, with
+ * the status it had, as SIGPIPE ends other Unix tools; a command that
+ * changes the database has done all its work (SIGPIPE is ignored, so it is
+ * never killed half way) and says that its output was lost: exit 1. */
+static int finish_output(struct cmd_env *env, int rc, int changes)
 {
+    int e = env->out_errno;
+
     errno = 0;
-    if (fflush(env->out) != 0 || ferror(env->out)) {
-        cmd_fail(env, "write error: %s", strerror(errno ? errno : EIO));
-        return TS_EXIT_FAIL;
-    }
-    return rc;
+    if (fflush(env->out) != 0 && !e)
+        e = errno ? errno : EIO;
+    if (!e && ferror(env->out))
+        e = EIO;
+    if (!e || (e == EPIPE && !changes))
+        return rc;
+    cmd_fail(env, "write error: %s", strerror(e));
+    return TS_EXIT_FAIL;
 }
 
 int cli_run(int argc, char **argv, FILE *out, FILE *err)
 {
-    struct cmd_env c = {out, err, NULL};
+    struct cmd_env c = {out, err, NULL, 0};
     int i = 1;
+
+    /* A closed pipe is a write error that each command deals with
+     * (finish_output), never a signal that kills an import between files. */
+    signal(SIGPIPE, SIG_IGN);
 
     for (; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             print_help(out);
-            return finish_output(&c, TS_EXIT_OK);
+            return finish_output(&c, TS_EXIT_OK, 0);
         } else if (strcmp(a, "--version") == 0) {
             fprintf(out, "tokstat %s\n", TOKSTAT_VERSION);
-            return finish_output(&c, TS_EXIT_OK);
+            return finish_output(&c, TS_EXIT_OK, 0);
         } else if (strcmp(a, "--db") == 0) {
             if (i + 1 >= argc)
                 return cmd_usage_error(&c, NULL, "option '--db' needs a value");
@@ -158,7 +173,7 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err)
     }
     for (size_t k = 0; k < NCOMMANDS; k++) {
         if (strcmp(argv[i], commands[k].name) == 0)
-            return finish_output(&c, commands[k].fn(&c, argc - i, argv + i));
+            return finish_output(&c, commands[k].fn(&c, argc - i, argv + i), commands[k].changes);
     }
     return unknown_command(&c, argv[i]);
 }

@@ -1,10 +1,59 @@
 /* cmd.c - messages, the database's path and opening it: what every
  * command does the same way. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
 #include "cmd/cmd.h"
 #include "core/util.h"
+
+/* Writes text to f; a failed write on the command's standard output
+ * keeps its errno for the end of the command (cli.c). */
+static void put(struct cmd_env *env, FILE *f, const char *text, size_t len)
+{
+    if (len > 0 && fwrite(text, 1, len, f) != len && f == env->out && !env->out_errno)
+        env->out_errno = errno ? errno : EIO;
+}
+
+/* Formats fmt with ap and writes it to f escaped (ts_text_escape). */
+static void put_escaped(struct cmd_env *env, FILE *f, const char *fmt, va_list ap)
+{
+    struct ts_buf raw = TS_BUF_INIT, shown = TS_BUF_INIT;
+    va_list copy;
+    int n;
+
+    va_copy(copy, ap);
+    n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n > 0) {
+        raw.data = xmalloc((size_t)n + 1);
+        raw.cap = (size_t)n + 1;
+        raw.len = (size_t)vsnprintf(raw.data, raw.cap, fmt, ap);
+        ts_text_escape(&shown, raw.data, raw.len);
+        put(env, f, shown.data, shown.len);
+    }
+    buf_release(&raw);
+    buf_release(&shown);
+}
+
+void cmd_text(struct cmd_env *env, FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    put_escaped(env, f, fmt, ap);
+    va_end(ap);
+}
+
+void cmd_line(struct cmd_env *env, FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    put_escaped(env, f, fmt, ap);
+    va_end(ap);
+    put(env, f, "\n", 1);
+}
 
 int cmd_fail(struct cmd_env *env, const char *fmt, ...)
 {
@@ -12,7 +61,7 @@ int cmd_fail(struct cmd_env *env, const char *fmt, ...)
 
     fputs("tokstat: ", env->err);
     va_start(ap, fmt);
-    vfprintf(env->err, fmt, ap);
+    put_escaped(env, env->err, fmt, ap);
     va_end(ap);
     fputc('\n', env->err);
     return TS_EXIT_FAIL;
@@ -24,7 +73,7 @@ int cmd_usage_error(struct cmd_env *env, const char *cmd, const char *fmt, ...)
 
     fprintf(env->err, "tokstat%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
-    vfprintf(env->err, fmt, ap);
+    put_escaped(env, env->err, fmt, ap);
     va_end(ap);
     fprintf(env->err, "\nTry 'tokstat%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
     return TS_EXIT_USAGE;
@@ -34,12 +83,12 @@ void cmd_print_err(struct cmd_env *env, const char *file, const struct ts_err *e
 {
     fputs("tokstat: ", env->err);
     if (file)
-        fprintf(env->err, "%s:", file);
+        cmd_text(env, env->err, "%s:", file);
     if (e->line > 0)
         fprintf(env->err, "%ld:", e->line);
     if (e->line > 0 && e->col > 0)
         fprintf(env->err, "%ld:", e->col);
-    fprintf(env->err, "%s%s\n", file || e->line > 0 ? " " : "", e->msg);
+    cmd_line(env, env->err, "%s%s", file || e->line > 0 ? " " : "", e->msg);
 }
 
 char *cmd_db_path(struct cmd_env *env, struct ts_err *err)

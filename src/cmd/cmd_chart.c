@@ -82,8 +82,8 @@ int cmd_chart(struct cmd_env *env, int argc, char **argv)
         if (db_series(v.db, v.id, a.req.by, v.from, v.to, &s, &err) < 0) {
             rc = report_db_error(env, &err);
         } else {
-            build_chart(&s, &a.req, &doc);
-            rc = report_write(env, &v, &a, &doc);
+            rc = build_chart(&s, &a.req, &doc, &err) < 0 ? report_db_error(env, &err)
+                                                         : report_write(env, &v, &a, &doc);
         }
     }
     series_release(&s);

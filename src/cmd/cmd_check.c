@@ -63,7 +63,7 @@ static int print_report(struct cmd_env *env, const struct check_report *r, int r
         fprintf(env->out, "integrity: %zu %s\n", integrity,
                 ts_plural((long long)integrity, "problem", "problems"));
         for (; i < integrity; i++)
-            fprintf(env->out, "  %s\n", r->problems[i]);
+            cmd_line(env, env->out, "  %s", r->problems[i]);
     }
     if (!r->rollups_checked)
         fputs("roll-ups: not checked (the file is damaged)\n", env->out);
@@ -73,7 +73,7 @@ static int print_report(struct cmd_env *env, const struct check_report *r, int r
         fprintf(env->out, "roll-ups: %zu %s from the observations%s\n", r->rollups_wrong,
                 r->rollups_wrong == 1 ? "week differs" : "weeks differ", repair ? ", rebuilt" : "");
     for (; i < r->nproblems; i++)
-        fprintf(env->out, "  %s\n", r->problems[i]);
+        cmd_line(env, env->out, "  %s", r->problems[i]);
     if (!r->integrity_ok)
         return cmd_fail(env, "the database file is damaged (restore it from a copy; 'sqlite3 "
                              "FILE .recover' may save some of it)");
@@ -100,7 +100,7 @@ int cmd_check(struct cmd_env *env, int argc, char **argv)
         return TS_EXIT_FAIL;
     }
     if ((rc = cmd_open_db(env, &db)) == 0) {
-        fprintf(env->out, "database: %s\n", path);
+        cmd_line(env, env->out, "database: %s", path);
         if (db_check(db, repair, &r, &err) < 0) {
             cmd_print_err(env, NULL, &err);
             rc = TS_EXIT_FAIL;

@@ -88,8 +88,8 @@ int cmd_cost(struct cmd_env *env, int argc, char **argv)
         } else {
             in = (struct priced_usage){use,    nuse, &book, v.weeks,      v.nweeks,
                                        v.from, v.to, found, in.data_share};
-            build_cost(&in, &a.req, &doc);
-            rc = report_write(env, &v, &a, &doc);
+            rc = build_cost(&in, &a.req, &doc, &err) < 0 ? report_db_error(env, &err)
+                                                         : report_write(env, &v, &a, &doc);
         }
     }
     usage_rows_release(use, nuse);

@@ -336,9 +336,9 @@ static int request(struct fetcher *f, const char *url, struct http_response *r)
         }
         wait = api_retry_wait_ms(attempt + 1, got ? r->retry_after_s : -1, f->lim.max_wait_ms);
         if (!f->quiet)
-            fprintf(f->env->err,
-                    "tokstat: note: GET %s: %s; trying again in %.1f s (retry %d of %d)\n", url,
-                    msg.data, (double)wait / 1000, attempt + 1, f->lim.retries);
+            cmd_line(f->env, f->env->err,
+                     "tokstat: note: GET %s: %s; trying again in %.1f s (retry %d of %d)", url,
+                     msg.data, (double)wait / 1000, attempt + 1, f->lim.retries);
         pause_ms(wait);
     }
     buf_release(&msg);
@@ -405,7 +405,7 @@ static int fetch_window(struct fetcher *f, const struct api_window *w)
     }
     if (api_body_empty(r.body.data, r.body.len)) { /* days the API has nothing for (yet) */
         if (!f->quiet)
-            fprintf(f->env->out, "%s: no rows, nothing imported\n", source.data);
+            cmd_line(f->env, f->env->out, "%s: no rows, nothing imported", source.data);
         rc = 0;
         goto done;
     }

@@ -102,8 +102,10 @@ static int parse_option(struct cmd_env *env, int id, const char *v, struct impor
         a->label_end = v[0] == 'e';
         return 0;
     case O_AS_OF:
-        if (date_parse(v, strlen(v), &day) < 0)
+        if (datetime_parse(v, strlen(v), &day) < 0)
             return bad_value(env, v, "--as-of", "a date, YYYY-MM-DD");
+        if (day > date_today() + 1)
+            return bad_value(env, v, "--as-of", "a date, YYYY-MM-DD, that is not in the future");
         a->as_of = v;
         return 0;
     case O_DRY_RUN:

@@ -29,7 +29,7 @@ static const struct opt_spec specs[] = {
 
 /* The weeks between the dataset's first and last week with data that
  * have none (gaps), on one line: "  gaps:        2026-03-09, 2026-03-16". */
-static void print_gaps(FILE *out, const struct dataset_status *d)
+static void print_gaps(struct cmd_env *env, FILE *out, const struct dataset_status *d)
 {
     char a[TS_DATE_LEN + 1];
     size_t n = 0;
@@ -37,15 +37,15 @@ static void print_gaps(FILE *out, const struct dataset_status *d)
     for (size_t i = 1; i < d->nweeks; i++) {
         for (int32_t w = d->weeks[i - 1].week + 7; w < d->weeks[i].week; w += 7) {
             date_format(w, a);
-            fprintf(out, "%s%s", n++ ? ", " : "  gaps:        ", a);
+            cmd_text(env, out, "%s%s", n++ ? ", " : "  gaps:        ", a);
         }
     }
     if (n)
-        fputc('\n', out);
+        cmd_line(env, out, "%s", "");
 }
 
 /* The weeks of fewer than 7 days, with their days and weekdays. */
-static void print_partial(FILE *out, const struct dataset_status *d)
+static void print_partial(struct cmd_env *env, FILE *out, const struct dataset_status *d)
 {
     char a[TS_DATE_LEN + 1], days[32];
     size_t n = 0;
@@ -55,15 +55,15 @@ static void print_partial(FILE *out, const struct dataset_status *d)
             continue;
         date_format(d->weeks[i].week, a);
         week_days_text(d->weeks[i].mask, days, sizeof(days));
-        fprintf(out, "%s%s (%d of 7 days, %s)", n++ ? ", " : "  partial:     ", a, d->weeks[i].days,
-                days);
+        cmd_text(env, out, "%s%s (%d of 7 days, %s)", n++ ? ", " : "  partial:     ", a,
+                 d->weeks[i].days, days);
     }
     if (n)
-        fputc('\n', out);
+        cmd_line(env, out, "%s", "");
 }
 
 /* The weeks whose total is only the listed models' (no other bucket). */
-static void print_listed(FILE *out, const struct dataset_status *d)
+static void print_listed(struct cmd_env *env, FILE *out, const struct dataset_status *d)
 {
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
     size_t n = 0, first = 0, last = 0;
@@ -80,75 +80,76 @@ static void print_listed(FILE *out, const struct dataset_status *d)
     date_format(d->weeks[first].week, a);
     date_format(d->weeks[last].week, b);
     if (n == d->nweeks)
-        fprintf(out, "  coverage:    listed models only in every week (no other bucket)\n");
+        cmd_line(env, out, "  coverage:    listed models only in every week (no other bucket)");
     else
-        fprintf(out, "  coverage:    listed models only in %zu %s, %s..%s (no other bucket)\n", n,
-                ts_plural((long long)n, "week", "weeks"), a, b);
+        cmd_line(env, out, "  coverage:    listed models only in %zu %s, %s..%s (no other bucket)",
+                 n, ts_plural((long long)n, "week", "weeks"), a, b);
 }
 
-static void print_dataset(FILE *out, const struct dataset_status *d)
+static void print_dataset(struct cmd_env *env, FILE *out, const struct dataset_status *d)
 {
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
 
-    fprintf(out, "dataset %s: %lld %s, %lld %s, %lld %s\n", d->name, (long long)d->observations,
-            ts_plural(d->observations, "observation", "observations"), (long long)d->models,
-            ts_plural(d->models, "model", "models"), (long long)d->vendors,
-            ts_plural(d->vendors, "vendor", "vendors"));
+    cmd_line(env, out, "dataset %s: %lld %s, %lld %s, %lld %s", d->name, (long long)d->observations,
+             ts_plural(d->observations, "observation", "observations"), (long long)d->models,
+             ts_plural(d->models, "model", "models"), (long long)d->vendors,
+             ts_plural(d->vendors, "vendor", "vendors"));
     if (d->daily_rows > 0) {
         date_format(d->first_day, a);
         date_format(d->last_day, b);
-        fprintf(out, "  daily rows:  %lld, %s..%s\n", (long long)d->daily_rows, a, b);
+        cmd_line(env, out, "  daily rows:  %lld, %s..%s", (long long)d->daily_rows, a, b);
     }
     if (d->weekly_rows > 0)
-        fprintf(out, "  weekly rows: %lld\n", (long long)d->weekly_rows);
+        cmd_line(env, out, "  weekly rows: %lld", (long long)d->weekly_rows);
     if (d->nweeks > 0) {
         date_format(d->weeks[0].week, a);
         date_format(d->weeks[d->nweeks - 1].week, b);
-        fprintf(out, "  weeks:       %zu, %s..%s\n", d->nweeks, a, b);
+        cmd_line(env, out, "  weeks:       %zu, %s..%s", d->nweeks, a, b);
     }
-    print_partial(out, d);
-    print_gaps(out, d);
-    print_listed(out, d);
+    print_partial(env, out, d);
+    print_gaps(env, out, d);
+    print_listed(env, out, d);
     if (d->nunmapped > 0) {
-        fprintf(out, "  vendors without a country:");
+        cmd_text(env, out, "  vendors without a country:");
         for (size_t i = 0; i < d->nunmapped; i++)
-            fprintf(out, "%s%s", i ? ", " : " ", d->unmapped[i]);
-        fprintf(out, " (map them with 'tokstat vendors set VENDOR COUNTRY')\n");
+            cmd_text(env, out, "%s%s", i ? ", " : " ", d->unmapped[i]);
+        cmd_line(env, out, " (map them with 'tokstat vendors set VENDOR COUNTRY')");
     }
 }
 
 /* The database's figures, then its most recent imports. */
-static void print_status(FILE *out, const char *path, const struct db_status *s)
+static void print_status(struct cmd_env *env, FILE *out, const char *path,
+                         const struct db_status *s)
 {
-    fprintf(out, "database: %s (schema %d)\n", path, s->schema_version);
+    cmd_line(env, out, "database: %s (schema %d)", path, s->schema_version);
     if (s->ndatasets == 0)
-        fprintf(out, "no data yet (run 'tokstat import FILE...')\n");
+        cmd_line(env, out, "no data yet (run 'tokstat import FILE...')");
     for (size_t i = 0; i < s->ndatasets; i++)
-        print_dataset(out, &s->datasets[i]);
+        print_dataset(env, out, &s->datasets[i]);
     if (s->catalogue_prices > 0)
-        fprintf(out, "catalogue prices: %lld\n", (long long)s->catalogue_prices);
+        cmd_line(env, out, "catalogue prices: %lld", (long long)s->catalogue_prices);
     if (s->total_imports > 0) {
-        fprintf(out, "imports: %lld", (long long)s->total_imports);
+        cmd_text(env, out, "imports: %lld", (long long)s->total_imports);
         if (s->nimports < (size_t)s->total_imports)
-            fprintf(out, " (the %zu newest below; --imports N for more)", s->nimports);
+            cmd_text(env, out, " (the %zu newest below; --imports N for more)", s->nimports);
         else
-            fprintf(out, " (newest first)");
-        fputc('\n', out);
+            cmd_text(env, out, " (newest first)");
+        cmd_line(env, out, "%s", "");
     }
     for (size_t i = 0; i < s->nimports; i++) {
         const struct import_row *r = &s->imports[i];
-        fprintf(out,
-                "  %s  %s  %s  %.12s  %s  %lld %s (%lld inserted, %lld updated, %lld "
-                "unchanged)",
-                r->when, r->dataset, r->file, r->sha256, r->format, (long long)r->rows,
-                ts_plural(r->rows, "row", "rows"), (long long)r->inserted, (long long)r->updated,
-                (long long)r->unchanged);
+        cmd_text(env, out,
+                 "  %s  %s  %s  %.12s  %s  %lld %s (%lld inserted, %lld updated, %lld "
+                 "unchanged)",
+                 r->when, r->dataset, r->file, r->sha256, r->format, (long long)r->rows,
+                 ts_plural(r->rows, "row", "rows"), (long long)r->inserted, (long long)r->updated,
+                 (long long)r->unchanged);
         if (r->prices)
-            fprintf(out, ", %lld %s", (long long)r->prices,
-                    ts_plural(r->prices, "price", "prices"));
+            cmd_text(env, out, ", %lld %s", (long long)r->prices,
+                     ts_plural(r->prices, "price", "prices"));
         if (r->as_of)
-            fprintf(out, ", as of %s", r->as_of);
-        fputc('\n', out);
+            cmd_text(env, out, ", as of %s", r->as_of);
+        cmd_line(env, out, "%s", "");
     }
 }
 
@@ -201,7 +202,7 @@ int cmd_status(struct cmd_env *env, int argc, char **argv)
             cmd_print_err(env, NULL, &err);
             rc = TS_EXIT_FAIL;
         } else {
-            print_status(env->out, path, &s);
+            print_status(env, env->out, path, &s);
         }
     }
     db_status_release(&s);

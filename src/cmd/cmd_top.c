@@ -56,8 +56,8 @@ int cmd_top(struct cmd_env *env, int argc, char **argv)
         if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0) {
             rc = report_db_error(env, &err);
         } else {
-            build_top(&s, &a.req, &doc);
-            rc = report_write(env, &v, &a, &doc);
+            rc = build_top(&s, &a.req, &doc, &err) < 0 ? report_db_error(env, &err)
+                                                       : report_write(env, &v, &a, &doc);
         }
     }
     series_release(&s);

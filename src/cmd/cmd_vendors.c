@@ -34,24 +34,26 @@ static const struct opt_spec specs[] = {
 };
 
 struct list_ctx {
-    FILE *out;
+    struct cmd_env *env;
 };
 
 static int list_one(void *ctx, const struct vendor_mapping *v)
 {
     struct list_ctx *l = ctx;
 
-    fprintf(l->out, "%-24s %-7s  %-7s  %s", v->vendor, v->country, v->source, v->name);
+    FILE *out = l->env->out;
+
+    cmd_text(l->env, out, "%-24s %-7s  %-7s  %s", v->vendor, v->country, v->source, v->name);
     if (v->shipped_country)
-        fprintf(l->out, "%s(shipped: %s)", v->name[0] ? " " : "", v->shipped_country);
-    fputc('\n', l->out);
+        cmd_text(l->env, out, "%s(shipped: %s)", v->name[0] ? " " : "", v->shipped_country);
+    cmd_line(l->env, out, "%s", "");
     return 0;
 }
 
 static int vendors_list(struct cmd_env *env, struct db *st)
 {
     struct ts_err err = TS_ERR_INIT;
-    struct list_ctx l = {env->out};
+    struct list_ctx l = {env};
 
     fprintf(env->out, "%-24s %-7s  %-7s  %s\n", "vendor", "country", "source", "name");
     if (db_vendor_each(st, list_one, &l, &err) < 0) {
@@ -95,11 +97,11 @@ static int vendors_import(struct cmd_env *env, struct db *st, const char *file)
         goto fail;
     }
     in_tx = 0;
-    fprintf(env->out, "%s: %zu %s set", shown, res.rows,
-            ts_plural((long long)res.rows, "vendor", "vendors"));
+    cmd_text(env, env->out, "%s: %zu %s set", shown, res.rows,
+             ts_plural((long long)res.rows, "vendor", "vendors"));
     if (res.skipped)
-        fprintf(env->out, ", %zu skipped: %s", res.skipped, res.skipped_list.data);
-    fputc('\n', env->out);
+        cmd_text(env, env->out, ", %zu skipped: %s", res.skipped, res.skipped_list.data);
+    cmd_line(env, env->out, "%s", "");
     rc = TS_EXIT_OK;
     goto done;
 fail:
@@ -192,7 +194,7 @@ static int vendors_set(struct cmd_env *env, struct db *db, const char *vendor, c
         cmd_print_err(env, NULL, &err);
         return TS_EXIT_FAIL;
     }
-    fprintf(env->out, "%s: %s (user)\n", vendor, cc);
+    cmd_line(env, env->out, "%s: %s (user)", vendor, cc);
     return TS_EXIT_OK;
 }
 
@@ -207,7 +209,7 @@ static int vendors_unset(struct cmd_env *env, struct db *db, const char *vendor)
     }
     if (removed == 0)
         return cmd_fail(env, "vendor '%s' has no user mapping to remove", vendor);
-    fprintf(env->out, "%s: user mapping removed\n", vendor);
+    cmd_line(env, env->out, "%s: user mapping removed", vendor);
     return TS_EXIT_OK;
 }
 

@@ -62,32 +62,34 @@ static void print_summary(struct cmd_env *env, const char *file, const struct in
                           const char *dataset, const char *seen_when, int dry_run)
 {
     const struct import_run *imp = &ig->imp;
+    FILE *out = env->out;
 
-    fprintf(env->out, "%s: ", file);
+    cmd_text(env, out, "%s: ", file);
     if (imp->rows > 0 || imp->prices == 0) {
-        fprintf(env->out, "%lld %s, %lld inserted, %lld updated, %lld unchanged, dataset %s",
-                (long long)imp->rows, ts_plural(imp->rows, "row", "rows"), (long long)imp->inserted,
-                (long long)imp->updated, (long long)imp->unchanged, dataset);
+        cmd_text(env, out, "%lld %s, %lld inserted, %lld updated, %lld unchanged, dataset %s",
+                 (long long)imp->rows, ts_plural(imp->rows, "row", "rows"),
+                 (long long)imp->inserted, (long long)imp->updated, (long long)imp->unchanged,
+                 dataset);
         if (ig->have_period) {
             char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
             date_format(week_start(ig->first_period), a);
             date_format(week_start(ig->last_period) + 6, b);
-            fprintf(env->out, ", weeks %s..%s", a, b);
+            cmd_text(env, out, ", weeks %s..%s", a, b);
         }
         if (imp->prices > 0)
-            fprintf(env->out, ", %lld %s", (long long)imp->prices,
-                    ts_plural(imp->prices, "price", "prices"));
+            cmd_text(env, out, ", %lld %s", (long long)imp->prices,
+                     ts_plural(imp->prices, "price", "prices"));
     } else {
         char d[TS_DATE_LEN + 1];
         date_format(ig->price_day, d);
-        fprintf(env->out, "%lld %s from the model catalogue, valid from %s", (long long)imp->prices,
-                ts_plural(imp->prices, "price", "prices"), d);
+        cmd_text(env, out, "%lld %s from the model catalogue, valid from %s",
+                 (long long)imp->prices, ts_plural(imp->prices, "price", "prices"), d);
     }
     if (seen_when)
-        fprintf(env->out, " (same content as the import of %s)", seen_when);
+        cmd_text(env, out, " (same content as the import of %s)", seen_when);
     if (dry_run)
-        fprintf(env->out, " (dry run: nothing written)");
-    fputc('\n', env->out);
+        cmd_text(env, out, " (dry run: nothing written)");
+    cmd_line(env, out, "%s", "");
 }
 
 /* Warnings about the file's splits of total tokens: rows that give prompt
@@ -95,20 +97,21 @@ static void print_summary(struct cmd_env *env, const char *file, const struct in
 static void print_split_warnings(struct cmd_env *env, const char *file, const struct ingest *ig)
 {
     if (ig->split_zero > 0)
-        fprintf(env->err,
-                "tokstat: warning: %s: %lld %s prompt and completion tokens as 0 for a "
-                "non-zero total: read as no split (cost estimates one)\n",
-                file, (long long)ig->split_zero, ig->split_zero == 1 ? "row gives" : "rows give");
+        cmd_line(env, env->err,
+                 "tokstat: warning: %s: %lld %s prompt and completion tokens as 0 for a "
+                 "non-zero total: read as no split (cost estimates one)",
+                 file, (long long)ig->split_zero, ig->split_zero == 1 ? "row gives" : "rows give");
     if (ig->split_off > 0) {
-        fprintf(env->err,
-                "tokstat: warning: %s: %lld %s prompt + completion tokens more than 1 %% away from "
-                "the total (cost takes the split's proportions of the total): ",
-                file, (long long)ig->split_off, ig->split_off == 1 ? "row gives" : "rows give");
+        cmd_text(env, env->err,
+                 "tokstat: warning: %s: %lld %s prompt + completion tokens more than 1 %% away "
+                 "from the total (cost takes the split's proportions of the total): ",
+                 file, (long long)ig->split_off, ig->split_off == 1 ? "row gives" : "rows give");
         for (int64_t i = 0; i < ig->split_off && i < INGEST_SPLIT_SHOWN; i++)
-            fprintf(env->err, "%s%s", i ? ", " : "", ig->split_off_rows[i]);
+            cmd_text(env, env->err, "%s%s", i ? ", " : "", ig->split_off_rows[i]);
         if (ig->split_off > INGEST_SPLIT_SHOWN)
-            fprintf(env->err, " and %lld more", (long long)(ig->split_off - INGEST_SPLIT_SHOWN));
-        fputc('\n', env->err);
+            cmd_text(env, env->err, " and %lld more",
+                     (long long)(ig->split_off - INGEST_SPLIT_SHOWN));
+        cmd_line(env, env->err, "%s", "");
     }
 }
 

@@ -59,6 +59,7 @@ const char report_args_usage[] =
     "                       (include, the default) or leave it out\n"
     "  --format F           table (default), csv, json or markdown\n"
     "  -o, --output FILE    write to FILE (atomically) instead of standard output\n"
+    "                       ('-' is standard output; never through a symbolic link)\n"
     "  --exact              token counts as integers in tables\n"
     "  --no-color           no colour, even on a terminal (so does NO_COLOR)\n"
     "  --help               show this help\n";

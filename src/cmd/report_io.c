@@ -1,6 +1,7 @@
 /* report_io.c - opening a dataset for a report, and writing the report. */
 #include "cmd/report_io.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,18 +121,18 @@ static void note_empty(struct cmd_env *env, const struct dataset_view *v, const 
     date_format(v->from, a);
     date_format(v->to, b);
     if (v->nweeks == 0)
-        fprintf(env->err, "tokstat: note: dataset '%s' has no data yet\n", dataset);
+        cmd_line(env, env->err, "tokstat: note: dataset '%s' has no data yet", dataset);
     else if (v->from == v->to && v->from > v->notes.first && v->from < v->notes.last)
-        fprintf(env->err,
-                "tokstat: note: no data for the week of %s in dataset '%s' (a gap: it has data "
-                "before and after)\n",
-                a, dataset);
+        cmd_line(env, env->err,
+                 "tokstat: note: no data for the week of %s in dataset '%s' (a gap: it has data "
+                 "before and after)",
+                 a, dataset);
     else if (v->from == v->to)
-        fprintf(env->err, "tokstat: note: no data for the week of %s in dataset '%s'\n", a,
-                dataset);
+        cmd_line(env, env->err, "tokstat: note: no data for the week of %s in dataset '%s'", a,
+                 dataset);
     else
-        fprintf(env->err, "tokstat: note: no data for the weeks %s to %s in dataset '%s'\n", a, b,
-                dataset);
+        cmd_line(env, env->err, "tokstat: note: no data for the weeks %s to %s in dataset '%s'", a,
+                 b, dataset);
 }
 
 int report_write(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
@@ -148,7 +149,7 @@ int report_write(struct cmd_env *env, const struct dataset_view *v, const struct
     doc_set_source(doc, source);
     if (a->format != RENDER_JSON) {
         for (size_t i = 0; i < doc->nwarnings; i++)
-            fprintf(env->err, "tokstat: warning: %s\n", doc->warnings[i]);
+            cmd_line(env, env->err, "tokstat: warning: %s", doc->warnings[i]);
     }
     if (doc->nrows_data == 0 && !v->notes.outside)
         note_empty(env, v, a->req.dataset);
@@ -156,8 +157,15 @@ int report_write(struct cmd_env *env, const struct dataset_view *v, const struct
         goto fail;
     report_render_opts(a, out.fp, &ro);
     render_doc(doc, &ro, out.fp);
-    if (output_commit(&out, &err) < 0)
-        goto fail;
+    if (output_commit(&out, &err) < 0) {
+        /* A reader that went away (report | head -1) ends the report
+         * quietly: what it wanted, it got. */
+        if (out.errnum == EPIPE && !out.path)
+            rc = TS_EXIT_OK;
+        else
+            cmd_print_err(env, NULL, &err);
+        goto done;
+    }
     rc = TS_EXIT_OK;
     goto done;
 fail:

@@ -6,6 +6,8 @@
  * cannot overflow. */
 #include "core/metrics.h"
 
+#include "core/week.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -267,4 +269,15 @@ int metrics_add(int64_t *acc, int64_t v)
         return -1;
     *acc += v;
     return 0;
+}
+
+int metrics_week_overflow(struct ts_err *err, int32_t week)
+{
+    char day[TS_DATE_LEN + 1];
+
+    date_format(week, day);
+    return ts_err_set(err,
+                      "the tokens of the week of %s reach 2^63 (a week's total over all its "
+                      "models must stay below 2^63)",
+                      day);
 }

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/metrics.h"
+#include "core/week.h"
+
 static const char *const by_names[] = {
     [BY_COUNTRY] = "country",
     [BY_VENDOR] = "vendor",
@@ -24,6 +27,25 @@ int group_by_parse(const char *name, enum group_by *out)
 const char *group_by_name(enum group_by by)
 {
     return by_names[by];
+}
+
+int series_check(const struct series *s, struct ts_err *err)
+{
+    for (size_t w = 0; w < s->nweeks; w++) {
+        int64_t sum = 0;
+        for (size_t g = 0; g < s->ngroups; g++) {
+            int64_t v = s->groups[g].tokens[w];
+            if (v < 0) {
+                char day[TS_DATE_LEN + 1];
+                date_format(s->from + (int32_t)(7 * w), day);
+                return ts_err_set(err, "'%s' has negative tokens in the week of %s",
+                                  s->groups[g].name, day);
+            }
+            if (metrics_add(&sum, v) < 0)
+                return metrics_week_overflow(err, s->from + (int32_t)(7 * w));
+        }
+    }
+    return 0;
 }
 
 int series_gap(const struct series *s, size_t w)

@@ -356,6 +356,20 @@ static int is_c1(const unsigned char *p, size_t k)
     return k == 2 && p[0] == 0xc2 && p[1] < 0xa0;
 }
 
+/* How many bytes at p (avail left) are one thing to show escaped: a
+ * control character (C0, DEL, C1; a backslash too when backslash is set)
+ * or a byte that is not UTF-8; 0 when the character there is shown as is.
+ * *k gets the length of the character (0 for a stray byte). */
+static size_t escaped_len(const unsigned char *p, size_t avail, int backslash, size_t *k)
+{
+    *k = ts_utf8_seq(p, avail);
+    if (*k == 0)
+        return 1;
+    if (*k == 1 ? p[0] < 0x20 || p[0] == 0x7f || (backslash && p[0] == '\\') : is_c1(p, *k))
+        return *k;
+    return 0;
+}
+
 void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -363,11 +377,10 @@ void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max)
 
     buf_add(b, "", 0); /* the result is a string even when s is empty */
     for (size_t i = 0; i < n;) {
-        size_t k = ts_utf8_seq(p + i, len - i);
+        size_t k, bad = escaped_len(p + i, len - i, 1, &k);
         if (k > 1 && i + k > n)
             break; /* a character the cut would split is left out whole */
-        if (k == 0 || (k == 1 ? p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\' : is_c1(p + i, k))) {
-            size_t bad = k ? k : 1;
+        if (bad) {
             for (size_t j = 0; j < bad; j++)
                 buf_printf(b, "\\x%02x", p[i + j]);
             i += bad;
@@ -378,6 +391,37 @@ void ts_quote_for_msg(struct ts_buf *b, const char *s, size_t len, size_t max)
     }
     if (len > max)
         buf_adds(b, "...");
+}
+
+void ts_text_escape(struct ts_buf *b, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    buf_add(b, "", 0);
+    for (size_t i = 0; i < len;) {
+        size_t k, bad = escaped_len(p + i, len - i, 0, &k);
+        if (bad) {
+            for (size_t j = 0; j < bad; j++)
+                buf_printf(b, "\\x%02x", p[i + j]);
+            i += bad;
+        } else {
+            buf_add(b, s + i, k);
+            i += k;
+        }
+    }
+}
+
+int ts_text_plain(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        if (escaped_len(p + i, len - i, 0, &k))
+            return 0;
+        i += k;
+    }
+    return 1;
 }
 
 int ts_utf8_valid(const char *s, size_t len)

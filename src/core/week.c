@@ -70,6 +70,65 @@ int date_parse(const char *s, size_t len, int32_t *out)
     return 0;
 }
 
+/* Two digits at *p (at most max) into *out, advancing *p; -1 when not. */
+static int two_digits(const char **p, const char *end, int max, int *out)
+{
+    if (end - *p < 2 || digits(*p, 2, out) < 0 || *out > max)
+        return -1;
+    *p += 2;
+    return 0;
+}
+
+/* The time after a date: "hh:mm[:ss[.fraction]]" and an optional zone,
+ * "Z" or "+hh:mm" (or "+hhmm", "+hh"), all of p..end. */
+static int time_part(const char *p, const char *end)
+{
+    int v;
+
+    if (two_digits(&p, end, 23, &v) < 0 || p == end || *p++ != ':' ||
+        two_digits(&p, end, 59, &v) < 0)
+        return -1;
+    if (p < end && *p == ':') {
+        p++;
+        if (two_digits(&p, end, 60, &v) < 0) /* 60: a leap second */
+            return -1;
+        if (p < end && *p == '.') {
+            const char *f = ++p;
+            while (p < end && p - f < 9 && *p >= '0' && *p <= '9')
+                p++;
+            if (p == f)
+                return -1;
+        }
+    }
+    if (p == end)
+        return 0;
+    if ((*p == 'Z' || *p == 'z') && p + 1 == end)
+        return 0;
+    if (*p != '+' && *p != '-')
+        return -1;
+    p++;
+    if (two_digits(&p, end, 23, &v) < 0)
+        return -1;
+    if (p == end)
+        return 0; /* "+hh" */
+    if (*p == ':')
+        p++;
+    if (two_digits(&p, end, 59, &v) < 0)
+        return -1;
+    return p == end ? 0 : -1;
+}
+
+int datetime_parse(const char *s, size_t len, int32_t *day)
+{
+    if (len < TS_DATE_LEN || date_parse(s, TS_DATE_LEN, day) < 0)
+        return -1;
+    if (len == TS_DATE_LEN)
+        return 0;
+    if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+        return -1;
+    return time_part(s + 11, s + len);
+}
+
 void date_format(int32_t day, char out[TS_DATE_LEN + 1])
 {
     int y, m, d;

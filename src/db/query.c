@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/metrics.h"
+#include "core/week.h"
 #include "internal.h"
 
 /* The weeks of dataset ?1 with data in ?2..?3, from the roll-ups kept at
@@ -121,7 +122,7 @@ static int series_tokens(struct db *st, int64_t dataset, enum group_by by, struc
         size_t w = (size_t)((week - out->from) / 7);
         size_t g = series_group(out, &index, &cap, name, country);
         if (metrics_add(&out->total[w], tokens) < 0) {
-            ts_err_set(err, "the total of a week is 2^63 tokens or more");
+            metrics_week_overflow(err, week);
             goto done;
         }
         if (metrics_add(&out->groups[g].tokens[w], tokens) < 0) {
@@ -203,12 +204,12 @@ static int tokens_on_days(struct db *st, int64_t dataset, enum group_by by, cons
         }
         for (int d = 0; d < CELL_DAYS; d++) {
             if (sl[d].filled && (mask >> d & 1) && metrics_add(&sum, sl[d].v[CELL_TOTAL]) < 0)
-                rc = ts_err_set(err, "the total of a week is 2^63 tokens or more");
+                rc = metrics_week_overflow(err, week);
         }
         long g = name ? group_index(s, name) : -1;
         if (rc == 0 &&
             (metrics_add(total, sum) < 0 || (g >= 0 && metrics_add(&per_group[g], sum) < 0)))
-            rc = ts_err_set(err, "the total of a week is 2^63 tokens or more");
+            rc = metrics_week_overflow(err, week);
     }
     if (sql_done(&q, err) < 0 || rc < 0)
         return -1;
@@ -343,23 +344,50 @@ int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to
     return 0;
 }
 
+/* Whether as_of, stored by an import made at imported_at, is one to
+ * cite: an ISO 8601 date or time no later than the day after its import.
+ * Imports refuse others, but a database written by an earlier tokstat (or
+ * by hand) may hold any text, and a far-future one would be the newest for
+ * ever. */
+static int as_of_citable(const char *as_of, const char *imported_at)
+{
+    int32_t day, when;
+
+    return as_of && imported_at && datetime_parse(as_of, strlen(as_of), &day) == 0 &&
+           strlen(imported_at) >= TS_DATE_LEN && date_parse(imported_at, TS_DATE_LEN, &when) == 0 &&
+           day <= when + 1;
+}
+
 /* Usage data from OpenRouter's rankings: the Data API, the chart and the
- * weekly snapshots (a model catalogue carries prices, not usage). */
+ * weekly snapshots (a model catalogue carries prices, not usage), as of
+ * the newest citable as-of time, else imported at the newest import. */
 int db_source(struct db *st, int64_t dataset, char **out, struct ts_err *err)
 {
     struct sql q;
-    struct ts_buf b = TS_BUF_INIT;
+    char *as_of = NULL, *when = NULL;
+    int any = 0;
 
     *out = NULL;
     sql_prepare(&q, st->db,
-                "SELECT MAX(as_of), MAX(imported_at), COUNT(*) FROM imports"
+                "SELECT as_of, imported_at FROM imports"
                 " WHERE dataset_id = ?1 AND format IN ('openrouter-daily', 'openrouter-chart',"
                 " 'openrouter-weekly')",
                 "reading imports");
     sql_bind_int64(&q, 1, dataset);
-    if (sql_row(&q) && sql_col_int64(&q, 2) > 0) { /* an aggregate: one row */
-        const char *as_of = sql_col_text(&q, 0);
-        const char *when = sql_col_text(&q, 1);
+    while (sql_row(&q)) {
+        const char *a = sql_col_text(&q, 0), *w = sql_col_text(&q, 1);
+        any = 1;
+        if (w && (!when || strcmp(w, when) > 0)) {
+            free(when);
+            when = xstrdup(w);
+        }
+        if (as_of_citable(a, w) && (!as_of || strcmp(a, as_of) > 0)) {
+            free(as_of);
+            as_of = xstrdup(a);
+        }
+    }
+    if (any) {
+        struct ts_buf b = TS_BUF_INIT;
         buf_adds(&b, "OpenRouter (openrouter.ai/rankings), ");
         if (as_of)
             buf_printf(&b, "as of %s", as_of);
@@ -367,6 +395,8 @@ int db_source(struct db *st, int64_t dataset, char **out, struct ts_err *err)
             buf_printf(&b, "imported %s", when ? when : "?");
         *out = b.data;
     }
+    free(as_of);
+    free(when);
     return sql_done(&q, err);
 }
 

@@ -78,13 +78,18 @@
     "   AND week BETWEEN ?2 AND ?3)"                                                               \
     " GROUP BY u.week, m.vendor;"
 
+/* Each week's tokens, model by model, to check their sum. */
+#define WEEK_TOKENS_SQL(M)                                                                         \
+    "SELECT week, tokens FROM " M " WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3"              \
+    " ORDER BY dataset_id, week"
+
 struct rollup_sql {
-    const char *clear, *model_one, *model_many, *days, *vendor, *weekly, *vendor_sums;
+    const char *clear, *model_one, *model_many, *days, *vendor, *weekly, *vendor_sums, *week_tokens;
 };
 #define ROLLUP_SQL(M, D, V)                                                                        \
     {                                                                                              \
         CLEAR_SQL(M, D, V), MODEL_INSERT(M) ROLL_ROW, MODEL_INSERT(M) ROLL_ROWS64, DAYS_SQL(D),    \
-            VENDOR_SQL(V), WEEKLY_SQL(M, D), VENDOR_SUMS_SQL(M, V)                                 \
+            VENDOR_SQL(V), WEEKLY_SQL(M, D), VENDOR_SUMS_SQL(M, V), WEEK_TOKENS_SQL(M)             \
     }
 static const struct rollup_sql rollup_sql[] = {
     [ROLLUP_STORED] = ROLLUP_SQL(STORED_MODEL, STORED_DAYS, STORED_VENDOR),
@@ -127,8 +132,9 @@ struct rollup {
     struct vendor_sums vs;
     struct roll pend[ROLL_MANY]; /* week_model rows not written yet */
     size_t npend;
-    int64_t other; /* the model id of the other bucket, or -1 */
-    int have;      /* a week is open: */
+    int64_t other;     /* the model id of the other bucket, or -1 */
+    int32_t *bad_week; /* where the week whose tokens reach 2^63 goes, or NULL */
+    int have;          /* a week is open: */
     int32_t week;
     unsigned mask; /* its days with a row */
     int full;      /* it has rows of the other bucket: its total is the market's */
@@ -272,6 +278,8 @@ static int rollup_cell(struct rollup *r, int32_t week, int64_t model, const char
     r->full |= model == r->other;
     if (cell_decode(text, len, sl, CELL_DAYS) < 0)
         return cell_damaged(err, model, week);
+    if (r->bad_week)
+        *r->bad_week = week; /* until the sums below pass */
     for (int d = 0; d < CELL_DAYS; d++) {
         const int64_t *f = sl[d].v;
         if (!sl[d].filled)
@@ -291,6 +299,8 @@ static int rollup_cell(struct rollup *r, int32_t week, int64_t model, const char
         if (metrics_add(&v->tokens[k], x->tokens) < 0)
             return ts_err_set(err, "the tokens of a vendor in a week reach 2^63");
     }
+    if (r->bad_week)
+        *r->bad_week = 0;
     if (++r->npend == ROLL_MANY)
         return rollup_flush(r, err);
     return 0;
@@ -318,8 +328,41 @@ static int rollup_daily(struct rollup *r, int32_t wfrom, int32_t wto, struct ts_
     return 0;
 }
 
-int rollup_into(struct db *st, enum rollup_target target, int64_t dataset, int32_t from, int32_t to,
-                struct ts_err *err)
+/* Checks that each week's tokens, summed over its models, stay below 2^63
+ * (a week of 2^63 tokens has no share, no total and no growth). */
+static int week_totals_check(struct rollup *r, const char *sql, int32_t wfrom, int32_t wto,
+                             struct ts_err *err)
+{
+    struct sql q;
+    int64_t sum = 0;
+    int32_t week = 0;
+    int have = 0, over = 0;
+
+    sql_prepare(&q, r->st->db, sql, WHAT);
+    sql_bind_int64(&q, 1, r->dataset);
+    sql_bind_int(&q, 2, wfrom);
+    sql_bind_int(&q, 3, wto);
+    while (!over && sql_row(&q)) {
+        int32_t w = (int32_t)sql_col_int64(&q, 0);
+        if (!have || w != week)
+            sum = 0;
+        have = 1;
+        week = w;
+        over = metrics_add(&sum, sql_col_int64(&q, 1)) < 0;
+    }
+    if (sql_done(&q, err) < 0)
+        return -1;
+    if (!over)
+        return 0;
+    *r->bad_week = week;
+    return metrics_week_overflow(err, week);
+}
+
+/* rollup_into; with bad_week, each week's total is checked too, and the
+ * week that fails (a week's total or a model's or vendor's tokens in it
+ * reaching 2^63) goes into *bad_week (0 when the failure is another). */
+static int rollup_run(struct db *st, enum rollup_target target, int64_t dataset, int32_t from,
+                      int32_t to, int32_t *bad_week, struct ts_err *err)
 {
     const struct rollup_sql *s = &rollup_sql[target];
     int32_t wfrom = week_start(from), wto = week_start(to);
@@ -329,6 +372,9 @@ int rollup_into(struct db *st, enum rollup_target target, int64_t dataset, int32
     memset(r, 0, sizeof(*r)); /* the writers SQL_INIT */
     r->st = st;
     r->dataset = dataset;
+    r->bad_week = bad_week;
+    if (bad_week)
+        *bad_week = 0;
     if (other_model(st, &r->other, err) < 0)
         return -1;
     if (sql_exec3(st->db, s->clear, dataset, wfrom, wto, WHAT, err) < 0 ||
@@ -343,6 +389,7 @@ int rollup_into(struct db *st, enum rollup_target target, int64_t dataset, int32
         goto done;
     if (rollup_daily(r, wfrom, wto, err) < 0 ||
         sql_exec3(st->db, s->weekly, dataset, wfrom, wto, WHAT, err) < 0 ||
+        (bad_week && week_totals_check(r, s->week_tokens, wfrom, wto, err) < 0) ||
         sql_exec3(st->db, s->vendor_sums, dataset, wfrom, wto, WHAT, err) < 0)
         goto done;
     rc = 0;
@@ -355,9 +402,16 @@ done:
     return rc;
 }
 
-int db_rollup(struct db *st, int64_t dataset, int32_t from, int32_t to, struct ts_err *err)
+int rollup_into(struct db *st, enum rollup_target target, int64_t dataset, int32_t from, int32_t to,
+                struct ts_err *err)
 {
-    return rollup_into(st, ROLLUP_STORED, dataset, from, to, err);
+    return rollup_run(st, target, dataset, from, to, NULL, err);
+}
+
+int db_rollup(struct db *st, int64_t dataset, int32_t from, int32_t to, int32_t *bad_week,
+              struct ts_err *err)
+{
+    return rollup_run(st, ROLLUP_STORED, dataset, from, to, bad_week, err);
 }
 
 int rollup_all(struct db *st, enum rollup_target target, struct ts_err *err)

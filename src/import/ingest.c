@@ -12,12 +12,13 @@
 #include "db/price_history.h"
 #include "db/rollup.h"
 
-void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t price_day)
+void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t today)
 {
     memset(ig, 0, sizeof(*ig));
     ig->st = st;
     ig->label_end = label_end;
-    ig->price_day = price_day;
+    ig->today = today;
+    ig->price_day = today;
 }
 
 void ingest_release(struct ingest *ig)
@@ -31,6 +32,54 @@ void ingest_release(struct ingest *ig)
     for (size_t i = 0; i < INGEST_SPLIT_SHOWN; i++) {
         free(ig->split_off_rows[i]);
         ig->split_off_rows[i] = NULL;
+    }
+    free(ig->weeks);
+    ig->weeks = NULL;
+    ig->nweeks = ig->weeks_cap = ig->week_hit = 0;
+}
+
+/* The index in ig->weeks where week is, or would go. */
+static size_t week_slot(const struct ingest *ig, int32_t week)
+{
+    size_t lo = 0, hi = ig->nweeks;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ig->weeks[mid].week < week)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Notes that rec has a row in week (rows mostly come in order of their
+ * days: the week of the last row is tried first). */
+static void week_seen(struct ingest *ig, int32_t week, const struct ts_record *rec)
+{
+    size_t k = ig->week_hit;
+
+    if (k >= ig->nweeks || ig->weeks[k].week != week) {
+        k = week_slot(ig, week);
+        if (k == ig->nweeks || ig->weeks[k].week != week) {
+            if (ig->nweeks == ig->weeks_cap) {
+                ig->weeks_cap = ig->weeks_cap ? ig->weeks_cap * 2 : 16;
+                ig->weeks = xrealloc(ig->weeks, ig->weeks_cap * sizeof(*ig->weeks));
+            }
+            memmove(ig->weeks + k + 1, ig->weeks + k, (ig->nweeks - k) * sizeof(*ig->weeks));
+            ig->weeks[k].week = week;
+            ig->weeks[k].line = 0;
+            ig->nweeks++;
+        }
+        ig->week_hit = k;
+    }
+    struct ingest_week *w = &ig->weeks[k];
+    if (rec->line >= w->line) { /* a whole JSON document's records are all line 0 */
+        size_t n = rec->where ? strnlen(rec->where, sizeof(w->where) - 1) : 0;
+        w->line = rec->line;
+        w->col = rec->col;
+        memcpy(w->where, rec->where ? rec->where : "", n);
+        w->where[n] = '\0';
     }
 }
 
@@ -136,6 +185,7 @@ static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *
     if (!ig->have_period || last > ig->last_period)
         ig->last_period = last;
     ig->have_period = 1;
+    week_seen(ig, week_start(o.period), rec);
 
     if (has_price) {
         if (db_price_put(ig->st, ig->slug.data, o.period, "snapshot", ig->imp.dataset,
@@ -173,20 +223,60 @@ static void ingest_as_of(void *ctx, const char *as_of)
         return;
     free(ig->as_of);
     ig->as_of = xstrdup(as_of);
+    ig->as_of_bad = datetime_parse(as_of, strlen(as_of), &day) < 0 ? 1
+                    : day > ig->today + 1                          ? 2
+                                                                   : 0;
     /* A catalogue with an as-of time is valid from that day. */
-    if (date_parse(as_of, strlen(as_of), &day) == 0)
+    if (!ig->as_of_bad)
         ig->price_day = day;
+}
+
+/* An as-of time that is no ISO 8601 date or time (it is shown in every
+ * report's source line: no terminal escape may ride along), or that is
+ * later than tomorrow (the newest as-of time of a dataset is the one
+ * reports cite: a far-future one would win for ever), refuses the file. */
+static int as_of_check(const struct ingest *ig, struct ts_err *err)
+{
+    struct ts_buf q = TS_BUF_INIT;
+
+    if (!ig->as_of_bad)
+        return 0;
+    ts_quote_for_msg(&q, ig->as_of, strlen(ig->as_of), 60);
+    if (ig->as_of_bad == 1)
+        ts_err_set(err,
+                   "as-of time '%s' is not an ISO 8601 date or time (expected YYYY-MM-DD or "
+                   "YYYY-MM-DDThh:mm:ssZ; --as-of DATE overrides it)",
+                   q.data);
+    else
+        ts_err_set(err,
+                   "as-of time '%s' is in the future (expected a time before tomorrow's end; "
+                   "--as-of DATE overrides it)",
+                   q.data);
+    buf_release(&q);
+    return -1;
 }
 
 int ingest_finish(struct ingest *ig, struct ts_err *err)
 {
+    int32_t bad_week = 0;
+
+    if (as_of_check(ig, err) < 0)
+        return -1;
     ig->imp.as_of = ig->as_of;
     if (db_import_finish(ig->st, &ig->imp, err) < 0)
         return -1;
     /* An import that changed no row leaves the roll-ups as they are. */
     if (ig->have_period && ig->imp.inserted + ig->imp.updated > 0 &&
-        db_rollup(ig->st, ig->imp.dataset, ig->first_period, ig->last_period, err) < 0)
+        db_rollup(ig->st, ig->imp.dataset, ig->first_period, ig->last_period, &bad_week, err) < 0) {
+        /* A week whose sums reach 2^63: at the file's last row in it. */
+        size_t k = bad_week ? week_slot(ig, bad_week) : ig->nweeks;
+        if (k < ig->nweeks && ig->weeks[k].week == bad_week) {
+            err->line = ig->weeks[k].line;
+            err->col = ig->weeks[k].col;
+            with_where(err, ig->weeks[k].where);
+        }
         return -1;
+    }
     return 0;
 }
 

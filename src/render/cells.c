@@ -129,23 +129,30 @@ static int is_real(enum rs_type t)
 }
 
 /* Dollars: "$12.34" below a thousand, then "$1.23K", "$950K", "$1.23M";
- * exact: "$1,234,567.89". */
+ * past the int64 range (a spend is a sum of doubles) "$12.3E", then
+ * "$1.23e+21"; never through an integer that could overflow. exact:
+ * "$1,234,567.89" (past 1e40, "$1.23e+40"). */
 static void usd(double v, int exact, char *buf, size_t n)
 {
     char num[64];
     double a = fabs(v);
     const char *sign = v < 0 && a >= 0.005 ? "-" : "";
 
-    if (exact) {
+    if (exact && a < 1e40) { /* 41 digits and 13 commas fit num */
         double cents = round(a * 100.0);
         double whole = floor(cents / 100.0);
         grouped(whole, 0, num, sizeof(num));
         snprintf(buf, n, "%s$%s.%02d", sign, num, (int)(cents - whole * 100.0));
     } else if (a < 999.995) {
         snprintf(buf, n, "%s$%.2f", sign, a);
-    } else {
+    } else if (a < 9e18) { /* llround is exact and in range */
         render_tokens_human(llround(a), num, sizeof(num));
         snprintf(buf, n, "%s$%s", sign, num);
+    } else if (a < 999.5e18) { /* exa-dollars, three significant digits */
+        double e = a / 1e18;
+        snprintf(buf, n, "%s$%.*fE", sign, e < 9.995 ? 2 : e < 99.95 ? 1 : 0, e);
+    } else {
+        snprintf(buf, n, "%s$%.2e", sign, a);
     }
 }
 
@@ -168,6 +175,42 @@ static void price(double v, char *buf, size_t n)
     snprintf(buf, n, "$%s", num);
 }
 
+/* s as text output shows it: s itself, or escaped (ts_text_escape) into
+ * buf, cut to fit with "..." at the end. */
+static const char *shown_text(const char *s, char *buf)
+{
+    struct ts_buf b = TS_BUF_INIT;
+    size_t len = strlen(s);
+
+    if (ts_text_plain(s, len))
+        return s;
+    ts_text_escape(&b, s, len);
+    if (b.len >= RENDER_CELL_MAX) {
+        size_t keep = RENDER_CELL_MAX - 4;
+        while (keep > 0 && ((unsigned char)b.data[keep] & 0xc0) == 0x80)
+            keep--; /* not inside a character */
+        memcpy(b.data + keep, "...", 4);
+        b.len = keep + 3;
+    }
+    memcpy(buf, b.data, b.len + 1);
+    buf_release(&b);
+    return buf;
+}
+
+void render_text(FILE *out, const char *s)
+{
+    size_t len = strlen(s);
+
+    if (ts_text_plain(s, len)) {
+        fputs(s, out);
+    } else {
+        struct ts_buf b = TS_BUF_INIT;
+        ts_text_escape(&b, s, len);
+        fputs(b.data, out);
+        buf_release(&b);
+    }
+}
+
 const char *render_cell_text(const struct rs_col *col, const struct rs_cell *c, int exact,
                              char *buf)
 {
@@ -177,7 +220,7 @@ const char *render_cell_text(const struct rs_col *col, const struct rs_cell *c, 
         return "";
     switch (col->type) {
     case RS_TEXT:
-        return c->s ? c->s : "";
+        return c->s ? shown_text(c->s, buf) : "";
     case RS_DATE:
         date_format((int32_t)c->i, buf);
         break;

@@ -101,7 +101,7 @@ void chart_xml_escape(struct ts_buf *b, const char *s)
 void chart_legend_name(const struct chart *c, const struct chart_group *g, struct ts_buf *b)
 {
     if (g->kind != CHART_REST) {
-        buf_adds(b, g->name);
+        ts_text_escape(b, g->name, strlen(g->name)); /* no control characters */
         return;
     }
     const char *one = c->by, *many = strcmp(c->by, "country") == 0  ? "countries"

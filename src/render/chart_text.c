@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/week.h"
+#include "render/cells.h"
 #include "render/chart.h"
 #include "formats.h"
 
@@ -220,7 +221,8 @@ void chart_text(const struct chart *c, const char *title, const char *source,
 
     if (cells < 10)
         cells = 10;
-    fprintf(out, "%s\n\n", title);
+    render_text(out, title);
+    fputs("\n\n", out);
     if (!c->has_data) {
         fputs("(no data)\n", out);
     } else {
@@ -229,8 +231,11 @@ void chart_text(const struct chart *c, const char *title, const char *source,
         bars(c, cells, o->color && o->unicode, out);
         legend(c, width, o->color && o->unicode, out);
     }
-    if (source)
-        fprintf(out, "\nSource: %s\n", source);
+    if (source) {
+        fputs("\nSource: ", out);
+        render_text(out, source);
+        fputc('\n', out);
+    }
 }
 
 void render_chart_text(const struct report_doc *d, const struct render_opts *o, FILE *out)

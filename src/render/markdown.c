@@ -24,10 +24,12 @@
  * newline. Numbers are right-aligned (---:), text and dates left (---).
  * The notes of a block follow its table as a list, one item per note, so
  * that they stay separate lines when rendered. In cells '|' is written
- * "\|" and CR or LF as a space; Total rows are bold cell by cell; empty
+ * "\|"; control characters, in cells as in titles, notes and the source
+ * line, are escaped as \xNN (ts_text_escape); Total rows are bold cell by cell; empty
  * cells stay empty. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/util.h"
 #include "render/cells.h"
@@ -41,8 +43,6 @@ static void cell(const char *s, int bold, FILE *out)
     for (; *s; s++) {
         if (*s == '|')
             fputs("\\|", out);
-        else if (*s == '\n' || *s == '\r')
-            fputc(' ', out);
         else
             fputc(*s, out);
     }
@@ -87,7 +87,9 @@ static void notes(const struct rowset *rs, size_t from, size_t to, FILE *out)
             if (!any)
                 fputc('\n', out);
             any = 1;
-            fprintf(out, "- %s\n", rs->rows[i].notes[k]);
+            fputs("- ", out);
+            render_text(out, rs->rows[i].notes[k]);
+            fputc('\n', out);
         }
     }
 }
@@ -100,8 +102,11 @@ static void write_rowset(const struct rowset *rs, const char *title, const struc
 
     for (size_t c = 0; c < rs->ncols; c++)
         shown[c] = (unsigned char)render_col_visible(rs, c, 1);
-    if (title)
-        fprintf(out, "## %s\n\n", title);
+    if (title) {
+        fputs("## ", out);
+        render_text(out, title);
+        fputs("\n\n", out);
+    }
     if (rs->nrows == 0)
         table(rs, shown, 0, 0, o, out);
     for (size_t i = 0; i < rs->nrows;) {
@@ -111,7 +116,9 @@ static void write_rowset(const struct rowset *rs, const char *title, const struc
         if (render_has_blocks(rs)) {
             buf_reset(&head);
             render_block_heading(&head, rs, i, o->exact);
-            fprintf(out, "### %s\n\n", head.data);
+            fputs("### ", out);
+            render_text(out, head.data);
+            fputs("\n\n", out);
         }
         table(rs, shown, i, end, o, out);
         notes(rs, i, end, out);
@@ -123,15 +130,20 @@ static void write_rowset(const struct rowset *rs, const char *title, const struc
 
 /* The source line in italics, with the characters Markdown would read as
  * emphasis or escapes written with a backslash. */
-static void source(const char *s, FILE *out)
+static void source(const char *text, FILE *out)
 {
+    struct ts_buf shown = TS_BUF_INIT;
+    const char *s;
+
+    ts_text_escape(&shown, text, strlen(text));
     fputs("\n_Source: ", out);
-    for (; *s; s++) {
+    for (s = shown.data; *s; s++) {
         if (*s == '_' || *s == '*' || *s == '\\')
             fputc('\\', out);
         fputc(*s, out);
     }
     fputs("_\n", out);
+    buf_release(&shown);
 }
 
 void render_markdown(const struct report_doc *d, const struct render_opts *o, FILE *out)

@@ -18,7 +18,10 @@
  *
  * Columns are two spaces apart; text and dates left-aligned, numbers
  * right-aligned; widths are counted in UTF-8 characters and are the same in
- * every block of a table; no line ends in a space. */
+ * every block of a table; no line ends in a space. Text from the data
+ * (cells, titles, notes, the source line) never brings a control
+ * character to the terminal: it is shown escaped, ESC as \x1b
+ * (render_cell_text, render_text). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,8 +137,11 @@ static void row_line(struct table *t, size_t r, FILE *out)
         add_cell(&t->line, &t->cols[k], s, sign);
     }
     flush_line(t, out);
-    for (size_t k = 0; k < row->nnotes; k++)
-        fprintf(out, "  %s\n", row->notes[k]);
+    for (size_t k = 0; k < row->nnotes; k++) {
+        fputs("  ", out);
+        render_text(out, row->notes[k]);
+        fputc('\n', out);
+    }
 }
 
 /* Picks the shown columns and their widths, shortening the widest text
@@ -192,8 +198,10 @@ static void write_rowset(const struct rowset *rs, const char *title, const struc
     struct table t = {rs, o, NULL, 0, TS_BUF_INIT};
     struct ts_buf head = TS_BUF_INIT;
 
-    if (title)
-        fprintf(out, "%s\n\n", title);
+    if (title) {
+        render_text(out, title);
+        fputs("\n\n", out);
+    }
     layout(&t);
     if (rs->nrows == 0)
         header_line(&t, out); /* an empty result still shows its columns */
@@ -204,7 +212,8 @@ static void write_rowset(const struct rowset *rs, const char *title, const struc
         if (render_has_blocks(rs)) {
             buf_reset(&head);
             render_block_heading(&head, rs, i, o->exact);
-            fprintf(out, "%s\n", head.data);
+            render_text(out, head.data);
+            fputc('\n', out);
         }
         header_line(&t, out);
         for (; i < end; i++)
@@ -224,6 +233,9 @@ void render_table(const struct report_doc *d, const struct render_opts *o, FILE 
         fputc('\n', out);
         write_rowset(&d->tables[i].rows, d->tables[i].title, o, out);
     }
-    if (d->source)
-        fprintf(out, "\nSource: %s\n", d->source);
+    if (d->source) {
+        fputs("\nSource: ", out);
+        render_text(out, d->source);
+        fputc('\n', out);
+    }
 }

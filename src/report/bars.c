@@ -19,17 +19,31 @@ static struct chart_group *add_group(struct chart *c, const char *name, enum cha
     return g;
 }
 
+/* a + b, or INT64_MAX past it: the tokens of a group over the whole
+ * range only order the groups (weeks below 2^63 each may add up to more),
+ * and are never shown. */
+static int64_t add_capped(int64_t a, int64_t b)
+{
+    return metrics_add(&a, b) < 0 ? INT64_MAX : a;
+}
+
+/* Adds from's tokens to the segment to. Within a week they cannot pass
+ * 2^63: series_check bounded every week's sum of groups. */
 static void add_tokens(struct chart_group *to, const struct series_group *from, size_t nweeks)
 {
     for (size_t w = 0; w < nweeks; w++) {
         to->tokens[w] += from->tokens[w];
-        to->sum += from->tokens[w];
+        to->sum = add_capped(to->sum, from->tokens[w]);
     }
 }
 
-void chart_build(const struct series *s, enum group_by by, int other_exclude, size_t max_named,
-                 struct chart *out)
+int chart_build(const struct series *s, enum group_by by, int other_exclude, size_t max_named,
+                struct chart *out, struct ts_err *err)
 {
+    memset(out, 0, sizeof(*out));
+    if (series_check(s, err) < 0)
+        return -1;
+
     size_t ng = s->ngroups ? s->ngroups : 1, nw = s->nweeks ? s->nweeks : 1;
     int64_t *sum = xcalloc(ng, sizeof(*sum));
     size_t *idx = xcalloc(ng, sizeof(*idx)), *order = xcalloc(ng, sizeof(*order));
@@ -38,7 +52,6 @@ void chart_build(const struct series *s, enum group_by by, int other_exclude, si
     size_t nranked = 0;
     const struct series_group *other = NULL;
 
-    memset(out, 0, sizeof(*out));
     out->from = s->from;
     out->nweeks = s->nweeks;
     out->by = group_by_name(by);
@@ -51,7 +64,7 @@ void chart_build(const struct series *s, enum group_by by, int other_exclude, si
         out->gap[w] = (unsigned char)series_gap(s, w);
     for (size_t g = 0; g < s->ngroups; g++) {
         for (size_t w = 0; w < s->nweeks; w++)
-            sum[g] += s->groups[g].tokens[w];
+            sum[g] = add_capped(sum[g], s->groups[g].tokens[w]);
         if (s->groups[g].is_other)
             other = sum[g] > 0 && !other_exclude ? &s->groups[g] : NULL;
         else if (sum[g] > 0)
@@ -81,7 +94,7 @@ void chart_build(const struct series *s, enum group_by by, int other_exclude, si
 
     for (size_t w = 0; w < s->nweeks; w++) {
         for (size_t g = 0; g < out->ngroups; g++)
-            out->total[w] += out->groups[g].tokens[w];
+            out->total[w] += out->groups[g].tokens[w]; /* some groups of a checked week */
         if (out->total[w] > 0) {
             out->latest = w;
             out->has_data = 1;
@@ -92,14 +105,20 @@ void chart_build(const struct series *s, enum group_by by, int other_exclude, si
     free(order);
     free(ranked_sum);
     free(names);
+    return 0;
 }
 
-void build_chart(const struct series *s, const struct report_request *rq, struct report_doc *out)
+int build_chart(const struct series *s, const struct report_request *rq, struct report_doc *out,
+                struct ts_err *err)
 {
     struct chart *c = xmalloc(sizeof(*c));
     struct ts_buf t = TS_BUF_INIT;
 
-    chart_build(s, rq->by, rq->other_exclude, rq->groups ? rq->groups : CHART_DEFAULT_GROUPS, c);
+    if (chart_build(s, rq->by, rq->other_exclude, rq->groups ? rq->groups : CHART_DEFAULT_GROUPS, c,
+                    err) < 0) {
+        free(c);
+        return -1;
+    }
     out->command = "chart";
     out->chart = c;
     for (size_t w = 0; w < c->nweeks; w++)
@@ -108,4 +127,5 @@ void build_chart(const struct series *s, const struct report_request *rq, struct
     title_range(&t, s->from, s->to, rq);
     doc_set_title(out, t.data);
     buf_release(&t);
+    return 0;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/metrics.h"
 #include "shared.h"
 
 #define DEFAULT_PROMPT_SHARE 0.9
@@ -43,11 +44,32 @@ static void split_of(const struct usage_row *u, double *prompt, double *completi
     }
 }
 
+/* The tokens of u into the group g and the total: every count checked
+ * against 2^63 (tokens of a week the import refused cannot come from an
+ * import, but may from a database written otherwise). */
+static int add_counts(struct group_sum *g, struct group_sum *total, const struct usage_row *u,
+                      int priced, int64_t rest)
+{
+    if (u->tokens < 0 || metrics_add(&g->tokens, u->tokens) < 0 ||
+        metrics_add(&total->tokens, u->tokens) < 0)
+        return -1;
+    if (!priced)
+        return metrics_add(&g->unpriced, u->tokens) < 0 ||
+                       metrics_add(&total->unpriced, u->tokens) < 0
+                   ? -1
+                   : 0;
+    if (metrics_add(&g->estimated, rest) < 0 || metrics_add(&total->estimated, rest) < 0 ||
+        metrics_add(&g->priced, u->tokens) < 0 || metrics_add(&total->priced, u->tokens) < 0)
+        return -1;
+    return 0;
+}
+
 /* The usage rows [i, *end) of one week, summed per group into gs and in
- * total; share splits the tokens that have no split of their own. */
-static void sum_week(const struct priced_usage *in, const struct report_request *rq, size_t i,
-                     double share, struct group_sums *gs, struct group_sum *total, size_t *end,
-                     struct price_notes *notes, struct name_set *off)
+ * total; share splits the tokens that have no split of their own. Returns
+ * 0, or -1 with err filled when a sum would reach 2^63. */
+static int sum_week(const struct priced_usage *in, const struct report_request *rq, size_t i,
+                    double share, struct group_sums *gs, struct group_sum *total, size_t *end,
+                    struct price_notes *notes, struct name_set *off, struct ts_err *err)
 {
     int32_t week = in->rows[i].week;
 
@@ -59,29 +81,25 @@ static void sum_week(const struct priced_usage *in, const struct report_request 
         struct group_sum *g = group_sums_get(gs, usage_group(u, rq->by), u->country, rq->by);
         price_book_quote(in->book, u->slug, week, &q);
         price_notes_add(notes, in->book, u->slug, &q);
-        g->tokens += u->tokens;
-        total->tokens += u->tokens;
-        if (q.how == PRICE_NONE) {
-            g->unpriced += u->tokens;
-            total->unpriced += u->tokens;
-            continue;
-        }
         /* The rows with a split by it; the rest split by share. */
+        int64_t rest =
+            u->split_tokens >= 0 && u->split_tokens <= u->tokens ? u->tokens - u->split_tokens : 0;
+        if (add_counts(g, total, u, q.how != PRICE_NONE, rest) < 0)
+            return metrics_week_overflow(err, week);
+        if (q.how == PRICE_NONE)
+            continue;
         double sp, sc;
         split_of(u, &sp, &sc, off);
-        int64_t rest = u->tokens - u->split_tokens;
-        int64_t prompt = llround((double)rest * share);
+        double p = (double)rest * share; /* never above rest: no llround past 2^63 */
+        int64_t prompt = p >= (double)rest ? rest : llround(p);
         int64_t completion = rest - prompt;
         double spend = (sp + (double)prompt) * (double)q.prompt +
                        (sc + (double)completion) * (double)q.completion;
-        g->estimated += rest;
-        total->estimated += rest;
-        g->priced += u->tokens;
         g->spend += spend;
-        total->priced += u->tokens;
         total->spend += spend;
     }
     *end = i;
+    return 0;
 }
 
 /* The rows of one week: its groups by tokens, then a Total row. */
@@ -136,8 +154,8 @@ static void cost_title(const struct priced_usage *in, const struct report_reques
     buf_release(&t);
 }
 
-void build_cost(const struct priced_usage *in, const struct report_request *rq,
-                struct report_doc *out)
+int build_cost(const struct priced_usage *in, const struct report_request *rq,
+               struct report_doc *out, struct ts_err *err)
 {
     static const enum col_id ids[] = {C_WEEK,   C_DAYS,  C_HEAD,      C_GROUP,    C_COUNTRY,
                                       C_TOKENS, C_SPEND, C_USD_PER_M, C_UNPRICED, C_ESTIMATED};
@@ -148,15 +166,17 @@ void build_cost(const struct priced_usage *in, const struct report_request *rq,
                                           : DEFAULT_PROMPT_SHARE;
     char share_text[32];
     struct sheet sh;
+    int rc = 0;
 
     sheet_start(&sh, &out->rows, ids, sizeof(ids) / sizeof(ids[0]), rq->by);
     sheet_blocks(&sh);
-    for (size_t i = 0, end; i < in->nrows; i = end) {
+    for (size_t i = 0, end = in->nrows; rc == 0 && i < in->nrows; i = end) {
         struct group_sums gs = GROUP_SUMS_INIT;
         struct group_sum total;
         memset(&total, 0, sizeof(total));
-        sum_week(in, rq, i, share, &gs, &total, &end, &notes, &off);
-        cost_rows(&gs, &total, in->rows[i].week, usage_days(in, in->rows[i].week), &sh, out);
+        rc = sum_week(in, rq, i, share, &gs, &total, &end, &notes, &off, err);
+        if (rc == 0)
+            cost_rows(&gs, &total, in->rows[i].week, usage_days(in, in->rows[i].week), &sh, out);
         group_sums_release(&gs);
     }
 
@@ -171,4 +191,5 @@ void build_cost(const struct priced_usage *in, const struct report_request *rq,
     price_notes_warn(&notes, out);
     warn_models(out, WARN_SPLIT_OFF, &off);
     name_set_release(&off);
+    return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/metrics.h"
 #include "core/vendors.h"
 #include "core/week.h"
 #include "shared.h"
@@ -184,8 +185,8 @@ static int reference(const struct priced_usage *in, const struct report_request 
 /* Sums the week's usage per group: priced tokens and token-weighted
  * prices; notes the models without a price and those priced from after
  * the week, long before it, or from another version. */
-static void sum_week(const struct priced_usage *in, const struct report_request *rq,
-                     struct group_sums *gs, struct price_notes *notes)
+static int sum_week(const struct priced_usage *in, const struct report_request *rq,
+                    struct group_sums *gs, struct price_notes *notes, struct ts_err *err)
 {
     for (size_t i = 0; i < in->nrows; i++) {
         const struct usage_row *u = &in->rows[i];
@@ -197,13 +198,15 @@ static void sum_week(const struct priced_usage *in, const struct report_request 
         if (q.how == PRICE_NONE)
             continue;
         struct group_sum *g = group_sums_get(gs, usage_group(u, rq->by), u->country, rq->by);
-        g->tokens += u->tokens;
-        g->priced += u->tokens;
+        if (u->tokens < 0 || metrics_add(&g->tokens, u->tokens) < 0 ||
+            metrics_add(&g->priced, u->tokens) < 0)
+            return metrics_week_overflow(err, in->to);
         g->models++;
         g->in_weighted += (double)u->tokens * per_million(q.prompt);
         g->out_weighted += (double)u->tokens * per_million(q.completion);
         g->quote = q; /* by model, the group is the model */
     }
+    return 0;
 }
 
 /* What a row's price means beyond its figures: free, or a price to read
@@ -340,7 +343,11 @@ int build_prices(const struct priced_usage *in, const struct report_request *rq,
         doc_param(out, "vs_name", NULL);
         doc_param(out, "vs_match", NULL);
     }
-    sum_week(in, rq, &gs, &notes);
+    if (sum_week(in, rq, &gs, &notes, err) < 0) {
+        price_notes_warn(&notes, out); /* releases them */
+        group_sums_release(&gs);
+        return -1;
+    }
     if (rq->by == BY_MODEL) {
         /* Without a "priced as" column when every model is priced as itself. */
         enum col_id picked[sizeof(model_ids) / sizeof(model_ids[0])];

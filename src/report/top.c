@@ -34,7 +34,7 @@ static void country_makeup(const struct series *s, size_t w, const size_t *idx, 
             codes[nc++] = g->country;
         tok[c] += g->tokens[w];
         count[c]++;
-        top += g->tokens[w];
+        top += g->tokens[w]; /* some groups of a week: series_check bounds it */
     }
     metrics_rank(tok, codes, nc, order);
     for (size_t k = 0; k < nc; k++) {
@@ -216,7 +216,7 @@ static void country_rows(const struct series *s, size_t w, const size_t *idx, si
             codes[nc++] = g->country;
         tok[c] += g->tokens[w];
         count[c]++;
-        top += g->tokens[w];
+        top += g->tokens[w]; /* some groups of a week: series_check bounds it */
     }
     metrics_rank(tok, codes, nc, order);
     for (size_t k = 0; k < nc; k++) {
@@ -254,7 +254,7 @@ static void top_week(const struct series *s, size_t w, const struct report_reque
     series_heading(s, w, head, sizeof(head));
     for (size_t i = 0; i < k->shown; i++) {
         const struct series_group *g = &s->groups[idx[i]];
-        cumul += g->tokens[w];
+        cumul += g->tokens[w]; /* some groups of a week: series_check bounds it */
         r = sheet_group_row(sh, s, w, head, g);
         sheet_int(sh, r, C_RANK, (int64_t)i + 1);
         sheet_real(sh, r, C_SHARE, metrics_share(g->tokens[w], denom));
@@ -275,7 +275,8 @@ static void top_week(const struct series *s, size_t w, const struct report_reque
     country_rows(s, w, idx, k->shown, &ts->countries);
 }
 
-void build_top(const struct series *s, const struct report_request *rq, struct report_doc *out)
+int build_top(const struct series *s, const struct report_request *rq, struct report_doc *out,
+              struct ts_err *err)
 {
     static const enum col_id ids[] = {C_WEEK,   C_DAYS,         C_COVERAGE, C_HEAD,       C_RANK,
                                       C_GROUP,  C_COUNTRY,      C_TOKENS,   C_SHARE,      C_CUMUL,
@@ -285,6 +286,12 @@ void build_top(const struct series *s, const struct report_request *rq, struct r
                                            C_HHI,    C_HHI_HIGH,     C_HHI_CHANGE, C_BAND,
                                            C_STATUS, C_COMPARED_DAYS};
     static const enum col_id country_ids[] = {C_WEEK, C_COUNTRY, C_IN_TOP, C_TOKENS, C_SHARE};
+
+    /* The sums below (of some groups in a week) stay below 2^63 when each
+     * week's sum of all groups does. */
+    if (series_check(s, err) < 0)
+        return -1;
+
     size_t *idx = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*idx));
     struct top_sheets ts;
     struct ts_buf t = TS_BUF_INIT;
@@ -315,4 +322,5 @@ void build_top(const struct series *s, const struct report_request *rq, struct r
     title_range(&t, s->from + 7, s->to, rq);
     doc_set_title(out, t.data);
     buf_release(&t);
+    return 0;
 }

@@ -14,6 +14,7 @@
 #include "render/chart.h"
 #include "report/report.h"
 #include "support.h"
+#include "core/metrics.h"
 #include "core/util.h"
 
 #define T 1000000000000LL /* a trillion tokens */
@@ -72,11 +73,22 @@ static void make_series(struct series *s, size_t nweeks, const struct spec_group
         s->groups[i].tokens = xcalloc(nweeks, sizeof(int64_t));
         for (size_t w = 0; w < nweeks; w++) {
             s->groups[i].tokens[w] = g[i].tokens[w];
-            s->total[w] += g[i].tokens[w];
+            if (metrics_add(&s->total[w], g[i].tokens[w]) < 0)
+                s->total[w] = INT64_MAX; /* series_check refuses such a week */
             if (g[i].tokens[w] > 0)
                 s->days[w] = 7;
         }
     }
+}
+
+/* chart_build, which must succeed. */
+static void chart_build_ok(const struct series *s, enum group_by by, int other_exclude,
+                           size_t max_named, struct chart *out)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    if (chart_build(s, by, other_exclude, max_named, out, &err) != 0)
+        fail_msg("chart_build: %s", err.msg);
 }
 
 static long sum_long(const long *v, size_t n)
@@ -172,7 +184,7 @@ static void test_fold_into_rest(void **state)
     struct chart c = CHART_INIT;
 
     make_series(&s, 2, nine, sizeof(nine) / sizeof(nine[0]));
-    chart_build(&s, BY_VENDOR, 0, CHART_DEFAULT_GROUPS, &c);
+    chart_build_ok(&s, BY_VENDOR, 0, CHART_DEFAULT_GROUPS, &c);
     const char *want[] = {"alpha", "charlie", "delta", "echo", "foxtrot", "hotel", "rest", "other"};
     assert_int_equal(c.ngroups, 8);
     for (size_t g = 0; g < 8; g++)
@@ -195,16 +207,61 @@ static void test_fold_into_rest(void **state)
     chart_release(&c);
 
     /* --other exclude: no other segment, totals without it. */
-    chart_build(&s, BY_VENDOR, 1, CHART_DEFAULT_GROUPS, &c);
+    chart_build_ok(&s, BY_VENDOR, 1, CHART_DEFAULT_GROUPS, &c);
     assert_int_equal(c.ngroups, 7);
     assert_int_equal(c.total[0], s.total[0] - 5 * T);
     chart_release(&c);
 
     /* Few enough groups: none folded. */
-    chart_build(&s, BY_COUNTRY, 0, 20, &c);
+    chart_build_ok(&s, BY_COUNTRY, 0, 20, &c);
     assert_int_equal(c.ngroups, 10);
     for (size_t g = 0; g < c.ngroups; g++)
         assert_int_not_equal(c.groups[g].kind, CHART_REST);
+    chart_release(&c);
+    series_release(&s);
+}
+
+/* Weeks below 2^63 each may add up to more over a range: the groups are
+ * still ordered and drawn (no wrapped sum, no "(no data)"); a week that
+ * itself reaches 2^63 is refused. */
+static void test_sums_past_2_63(void **state)
+{
+    static const struct spec_group big[] = {
+        {"a", {5000000000000000000LL, 5000000000000000000LL, 5000000000000000000LL}},
+        {"b", {1000000000000000000LL, 1000000000000000000LL, 1000000000000000000LL}},
+        {"c", {2000000000000000000LL, 0, 0}},
+    };
+    static const struct spec_group over[] = {
+        {"a", {1, 5000000000000000000LL}},
+        {"b", {1, 5000000000000000000LL}},
+    };
+    struct series s;
+    struct chart c = CHART_INIT;
+    struct ts_err err = TS_ERR_INIT;
+
+    (void)state;
+    make_series(&s, 3, big, 3);
+    chart_build_ok(&s, BY_VENDOR, 0, 2, &c);
+    assert_int_equal(c.ngroups, 3);
+    assert_string_equal(c.groups[0].name, "a"); /* 1.5e19 over the range */
+    assert_string_equal(c.groups[1].name, "b"); /* 3e18 */
+    assert_int_equal(c.groups[2].kind, CHART_REST);
+    assert_int_equal(c.groups[2].tokens[0], 2000000000000000000LL);
+    assert_int_equal(c.total[0], 8000000000000000000LL);
+    assert_true(c.has_data);
+    assert_int_equal(c.latest, 2);
+    struct ts_buf b = TS_BUF_INIT;
+    text_into(&c, "T", NULL, 0, 60, &b);
+    assert_null(strstr(b.data, "no data"));
+    assert_non_null(strstr(b.data, "##  a                      83.3 %"));
+    buf_release(&b);
+    chart_release(&c);
+    series_release(&s);
+
+    make_series(&s, 2, over, 2);
+    assert_int_equal(chart_build(&s, BY_VENDOR, 0, CHART_MAX_GROUPS, &c, &err), -1);
+    assert_string_equal(err.msg, "the tokens of the week of 2026-02-02 reach 2^63 (a week's total "
+                                 "over all its models must stay below 2^63)");
     chart_release(&c);
     series_release(&s);
 }
@@ -247,7 +304,7 @@ static void test_svg_heights_and_escaping(void **state)
     struct ts_buf b = TS_BUF_INIT;
 
     make_series(&s, 3, g, 3);
-    chart_build(&s, BY_MODEL, 0, CHART_DEFAULT_GROUPS, &c);
+    chart_build_ok(&s, BY_MODEL, 0, CHART_DEFAULT_GROUPS, &c);
     svg_into(&c, "Share <&> \"t\"", "OpenRouter & co", &b);
     assert_non_null(strstr(b.data, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "));
     assert_non_null(strstr(b.data, "x&amp;&lt;y&gt;"));
@@ -310,7 +367,7 @@ static void test_text_bars_fill_the_width(void **state)
     struct chart c = CHART_INIT;
 
     make_series(&s, 2, nine, sizeof(nine) / sizeof(nine[0]));
-    chart_build(&s, BY_VENDOR, 0, CHART_DEFAULT_GROUPS, &c);
+    chart_build_ok(&s, BY_VENDOR, 0, CHART_DEFAULT_GROUPS, &c);
     for (int color = 0; color <= 1; color++) {
         for (int width = 20; width <= 130; width += 11) {
             struct ts_buf b = TS_BUF_INIT;
@@ -362,7 +419,7 @@ static void test_empty_chart(void **state)
     struct ts_buf b = TS_BUF_INIT;
 
     make_series(&s, 1, (struct spec_group[]){{"a", {0}}}, 1);
-    chart_build(&s, BY_COUNTRY, 0, CHART_DEFAULT_GROUPS, &c);
+    chart_build_ok(&s, BY_COUNTRY, 0, CHART_DEFAULT_GROUPS, &c);
     assert_int_equal(c.has_data, 0);
     assert_int_equal(c.ngroups, 0);
     text_into(&c, "T", NULL, 0, 0, &b);
@@ -383,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_apportion_small),
         cmocka_unit_test(test_apportion_exact_sums),
         cmocka_unit_test(test_fold_into_rest),
+        cmocka_unit_test(test_sums_past_2_63),
         cmocka_unit_test(test_xml_escape),
         cmocka_unit_test(test_svg_heights_and_escaping),
         cmocka_unit_test(test_text_bars_fill_the_width),

@@ -80,7 +80,7 @@ static void import(struct db *st, const char *name, const char *slug, const char
     }
     snprintf(imp.sha256, sizeof(imp.sha256), "%s-%s", name, slug);
     assert_int_equal(db_import_finish(st, &imp, &err), 0);
-    assert_int_equal(db_rollup(st, imp.dataset, day, day + ndays + 7, &err), 0);
+    assert_int_equal(db_rollup(st, imp.dataset, day, day + ndays + 7, NULL, &err), 0);
     assert_int_equal(db_commit(st, &err), 0);
 }
 

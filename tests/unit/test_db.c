@@ -114,7 +114,7 @@ static void end_import(struct db *st, struct import_run *imp, const char *sha)
     snprintf(imp->sha256, sizeof(imp->sha256), "%s", sha);
     assert_int_equal(db_import_finish(st, imp, &err), 0);
     /* The roll-ups of every week these tests use (1970 to 2100). */
-    assert_int_equal(db_rollup(st, imp->dataset, 0, D("2100-01-01"), &err), 0);
+    assert_int_equal(db_rollup(st, imp->dataset, 0, D("2100-01-01"), NULL, &err), 0);
     if (db_commit(st, &err) != 0)
         fail_msg("db_commit: %s", err.msg);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/rollup.h"
 #include "import/ingest.h"
 #include "support.h"
 #include "core/week.h"
@@ -472,7 +473,8 @@ static void test_catalogue_prices(void **state)
     assert_string_equal(f->ig.as_of, "2026-05-01T12:00:00Z");
     assert_int_equal(f->ig.price_day, D("2026-05-01"));
     assert_int_equal(put_price(f, "mistralai/mistral-large", 2, 6, "data[2]", &err), 0);
-    /* One that is not a date keeps the day but is remembered. */
+    /* One that is not a date keeps the day (ingest_finish refuses it:
+     * test_as_of_refused). */
     f->sink.as_of(f->sink.ctx, "fetched recently");
     assert_string_equal(f->ig.as_of, "fetched recently");
     assert_int_equal(f->ig.price_day, D("2026-05-01"));
@@ -497,6 +499,142 @@ static void test_catalogue_prices(void **state)
     assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM imports WHERE as_of = 'fetched recently'"),
                      1);
     assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM observations"), 0);
+}
+
+/* Ends the import with ingest_finish, as import does; returns what it
+ * returned and rolls back. */
+static int finish_real(struct fx *f, struct ts_err *err)
+{
+    ts_err_clear(err);
+    int rc = ingest_finish(&f->ig, err);
+    db_rollback(f->st);
+    ingest_release(&f->ig);
+    f->open_import = 0;
+    return rc;
+}
+
+/* An as-of time is cited in every report's source line: one that is no
+ * ISO 8601 date or time (a terminal escape riding along), or one from the
+ * future (the newest would win for ever), refuses the file. */
+static void test_as_of_refused(void **state)
+{
+    static const struct {
+        const char *as_of;
+        const char *msg; /* NULL: accepted */
+    } cases[] = {
+        {"9999 \x1b[2J\x1b]0;x\x07",
+         "as-of time '9999 \\x1b[2J\\x1b]0;x\\x07' is not an ISO 8601 date or time (expected "
+         "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ; --as-of DATE overrides it)"},
+        {"2026-05-01T12:00:00Z\n",
+         "as-of time '2026-05-01T12:00:00Z\\x0a' is not an ISO 8601 date or "
+         "time (expected YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ; --as-of DATE "
+         "overrides it)"},
+        {"fetched recently", "as-of time 'fetched recently' is not an ISO 8601 date or time "
+                             "(expected YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ; --as-of DATE "
+                             "overrides it)"},
+        {"2026-05-22", "as-of time '2026-05-22' is in the future (expected a time before "
+                       "tomorrow's end; --as-of DATE overrides it)"},
+        {"9999-12-31T23:59:59Z", "as-of time '9999-12-31T23:59:59Z' is in the future (expected "
+                                 "a time before tomorrow's end; --as-of DATE overrides it)"},
+        {"2026-05-21T23:59:59+02:00", NULL}, /* tomorrow: time zones */
+        {"2026-05-20", NULL},
+        {"2026-05-01T12:00:00Z", NULL},
+    };
+    struct fx *f = *state;
+    struct ts_err err = TS_ERR_INIT;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        start(f, 0, D("2026-05-20"));
+        struct ts_record r = rec(TS_DAY, "2026-05-04", "a/b", 5);
+        put_ok(f, &r);
+        f->sink.as_of(f->sink.ctx, cases[i].as_of);
+        int rc = finish_real(f, &err);
+        if (!cases[i].msg) {
+            if (rc != 0)
+                fail_msg("'%s' refused: %s", cases[i].as_of, err.msg);
+            continue;
+        }
+        assert_int_equal(rc, -1);
+        assert_string_equal(err.msg, cases[i].msg);
+    }
+    /* --as-of (the user's word) is the one kept: the file's is not looked at. */
+    start(f, 0, D("2026-05-20"));
+    f->sink.as_of(f->sink.ctx, "2026-05-01");
+    f->ig.as_of_fixed = 1;
+    f->sink.as_of(f->sink.ctx, "9999 \x1b[2J");
+    struct ts_record r = rec(TS_DAY, "2026-05-04", "a/b", 5);
+    put_ok(f, &r);
+    assert_int_equal(finish_real(f, &err), 0);
+}
+
+/* A week's total over all its models must stay below 2^63, with what the
+ * dataset held before: an import that would pass it is refused at the
+ * file's last row in that week, and changes nothing. */
+static void test_week_total_refused(void **state)
+{
+    struct fx *f = *state;
+    struct ts_err err = TS_ERR_INIT;
+    const int64_t big = 5000000000000000000LL; /* two of them pass 2^63 */
+    struct ts_record r;
+
+    /* Within one file: daily rows of two models, another week between. */
+    start(f, 0, D("2026-05-20"));
+    r = rec(TS_DAY, "2026-03-02", "a/x", big);
+    r.line = 2;
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-03-09", "a/x", 1);
+    r.line = 3;
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-03-08", "b/y", big);
+    r.line = 4;
+    r.col = 7;
+    put_ok(f, &r);
+    r = rec(TS_DAY, "2026-03-16", "a/x", 1);
+    r.line = 5;
+    put_ok(f, &r);
+    assert_int_equal(finish_real(f, &err), -1);
+    assert_string_equal(err.msg, "the tokens of the week of 2026-03-02 reach 2^63 (a week's total "
+                                 "over all its models must stay below 2^63)");
+    assert_int_equal(err.line, 4);
+    assert_int_equal(err.col, 7);
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM observations"), 0);
+
+    /* Weekly rows, and a JSON document's path when there are no lines. */
+    start(f, 0, D("2026-05-20"));
+    r = rec(TS_WEEK, "2026-03-02", "a/x", big);
+    r.where = "data[0]";
+    put_ok(f, &r);
+    r = rec(TS_WEEK, "2026-03-02", "b/y", big);
+    r.where = "data[1]";
+    put_ok(f, &r);
+    assert_int_equal(finish_real(f, &err), -1);
+    assert_string_equal(err.msg, "data[1]: the tokens of the week of 2026-03-02 reach 2^63 (a "
+                                 "week's total over all its models must stay below 2^63)");
+    assert_int_equal(err.line, 0);
+
+    /* Across files: what the week held before counts. */
+    start(f, 0, D("2026-05-20"));
+    r = rec(TS_DAY, "2026-03-03", "a/x", big);
+    put_ok(f, &r);
+    finish(f);
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM observations"), 1);
+    struct ts_err e2 = TS_ERR_INIT;
+    start(f, 0, D("2026-05-20"));
+    assert_int_equal(
+        db_rollup(f->st, f->ig.imp.dataset, D("2026-03-03"), D("2026-03-03"), NULL, &e2),
+        0); /* the first file's roll-up, which finish() does not make */
+    r = rec(TS_DAY, "2026-03-04", "b/y", big - 1);
+    r.line = 9;
+    put_ok(f, &r);
+    assert_int_equal(finish_real(f, &err), -1);
+    assert_int_equal(err.line, 9);
+    assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM observations"), 1);
+
+    /* Up to 2^63 - 1 is fine. */
+    start(f, 0, D("2026-05-20"));
+    r = rec(TS_DAY, "2026-03-05", "b/y", INT64_MAX - big);
+    put_ok(f, &r);
+    assert_int_equal(finish_real(f, &err), 0);
 }
 
 static void test_release(void **state)
@@ -615,6 +753,8 @@ int main(void)
         T(test_summary_range),
         T(test_snapshot_prices),
         T(test_catalogue_prices),
+        T(test_as_of_refused),
+        T(test_week_total_refused),
         T(test_release),
         T(test_many_cells),
     };

@@ -295,8 +295,7 @@ static void test_umask(void **state)
         if ((st.st_mode & 07777) != cases[i].want)
             fail_msg("umask %03o: mode %03o, expected %03o", (unsigned)cases[i].mask,
                      (unsigned)(st.st_mode & 07777), (unsigned)cases[i].want);
-        /* The next case replaces a file of another mode: the new file gets
-         * the umask's mode, not the old one. */
+        assert_int_equal(unlink(path), 0); /* a replaced file keeps its mode: test_keeps_mode */
     }
     umask(saved);
 }
@@ -410,9 +409,11 @@ static void test_commit_fails(void **state)
     assert_dir(dir, "x.csv");        /* no temporary file left */
 }
 
+/* A symbolic link is never followed: --output replaces only the regular
+ * file it names, as open(O_NOFOLLOW) would refuse the link. */
 static void test_symlink(void **state)
 {
-    char dir[512], link[600], target[600];
+    char dir[512], link[600], target[600], want[800];
     struct output o = OUTPUT_INIT;
     struct ts_err err = TS_ERR_INIT;
     struct stat st;
@@ -424,23 +425,159 @@ static void test_symlink(void **state)
     write_file(target, "old\n");
     assert_int_equal(symlink("real.csv", link), 0);
 
-    assert_int_equal(output_open(&o, link, stdout, &err), 0);
-    fputs("new\n", o.fp);
-    assert_int_equal(output_commit(&o, &err), 0);
-    output_release(&o);
-
-    assert_int_equal(lstat(link, &st), 0);
-    assert_true(S_ISLNK(st.st_mode)); /* the link stays a link */
-    assert_file(target, "new\n");
-    assert_dir(dir, "link.csv real.csv");
-
-    /* A dangling link cannot be followed. */
-    assert_int_equal(unlink(target), 0);
     assert_int_equal(output_open(&o, link, stdout, &err), -1);
-    char want[700];
-    snprintf(want, sizeof(want), "cannot write '%s': No such file or directory", link);
+    snprintf(want, sizeof(want),
+             "cannot write '%s': it is a symbolic link (--output replaces only a regular file, "
+             "never the file a link points to)",
+             link);
     assert_string_equal(err.msg, want);
     output_release(&o);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode)); /* the link stays a link */
+    assert_file(target, "old\n");     /* and what it names is untouched */
+    assert_dir(dir, "link.csv real.csv");
+
+    /* A dangling link is not a way to create a file elsewhere either. */
+    assert_int_equal(unlink(target), 0);
+    assert_int_equal(output_open(&o, link, stdout, &err), -1);
+    assert_string_equal(err.msg, want);
+    output_release(&o);
+    assert_dir(dir, "link.csv");
+}
+
+/* "-" and "/dev/stdout" are standard output, never a file to replace
+ * (whatever fd 1 is: a file opened for appending, a pipe). */
+static void test_stdout_names(void **state)
+{
+    static const char *const names[] = {"-", "/dev/stdout"};
+    char dir[512], cwd[4096];
+    struct ts_err err = TS_ERR_INIT;
+    FILE *fp = tmpfile();
+
+    (void)state;
+    assert_non_null(fp);
+    sup_tmp_dir(dir, sizeof(dir));
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(dir), 0);
+    for (size_t i = 0; i < 2; i++) {
+        struct output o = OUTPUT_INIT;
+        assert_true(output_is_stdout(names[i]));
+        assert_int_equal(output_open(&o, names[i], fp, &err), 0);
+        assert_ptr_equal(o.fp, fp);
+        assert_null(o.path);
+        assert_null(o.tmp);
+        fputs(names[i], o.fp);
+        assert_int_equal(output_commit(&o, &err), 0);
+        output_release(&o);
+    }
+    assert_int_equal(chdir(cwd), 0);
+    assert_dir(dir, ""); /* no file named '-' */
+    assert_false(output_is_stdout("./-"));
+    assert_false(output_is_stdout("/dev/stdout/"));
+    rewind(fp);
+    char got[64] = {0};
+    assert_int_equal(fread(got, 1, sizeof(got) - 1, fp), strlen("-/dev/stdout"));
+    assert_string_equal(got, "-/dev/stdout");
+    fclose(fp);
+}
+
+/* A replaced file keeps its mode, whatever the umask. */
+static void test_keeps_mode(void **state)
+{
+    static const mode_t modes[] = {0600, 0640, 0444, 0755};
+    char dir[512], path[600];
+    struct ts_err err = TS_ERR_INIT;
+    struct stat st;
+    mode_t saved = umask(022);
+
+    (void)state;
+    sup_tmp_dir(dir, sizeof(dir));
+    join(path, sizeof(path), dir, "out.csv");
+    write_file(path, "old\n");
+    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        struct output o = OUTPUT_INIT;
+        assert_int_equal(chmod(path, modes[i]), 0);
+        int rc = output_open(&o, path, stdout, &err);
+        if (rc == 0) {
+            fputs("new\n", o.fp);
+            rc = output_commit(&o, &err);
+        }
+        output_release(&o);
+        assert_int_equal(rc, 0);
+        assert_int_equal(stat(path, &st), 0);
+        if ((st.st_mode & 07777) != modes[i])
+            fail_msg("mode %03o, expected %03o kept", (unsigned)(st.st_mode & 07777),
+                     (unsigned)modes[i]);
+        assert_file(path, "new\n");
+    }
+    umask(saved);
+    assert_dir(dir, "out.csv");
+}
+
+/* In a child: opens path for output, writes, and sends itself sig before
+ * committing. Returns only when the signal did not end it. */
+static int child_killed_while_writing(const char *path, int sig)
+{
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+
+    if (output_open(&o, path, stdout, &err) != 0)
+        return 3;
+    fputs("half a report", o.fp);
+    fflush(o.fp);
+    raise(sig);
+    return 4;
+}
+
+/* SIGINT, SIGTERM and SIGHUP during --output remove the temporary file
+ * and still end the program by that signal; the old file stays. */
+static void test_signal_removes_tmp(void **state)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    char dir[512], path[600];
+    struct sigaction sa;
+
+    (void)state;
+    sup_tmp_dir(dir, sizeof(dir));
+    join(path, sizeof(path), dir, "x.csv");
+    write_file(path, "old\n");
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        int status;
+        fflush(NULL);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            signal(sigs[i], SIG_DFL);
+            _exit(child_killed_while_writing(path, sigs[i]));
+        }
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status));
+        assert_int_equal(WTERMSIG(status), sigs[i]);
+        assert_file(path, "old\n");
+        assert_dir(dir, "x.csv"); /* no .x.csv.XXXXXX left */
+    }
+
+    /* After commit (or release) the handlers are the program's own again. */
+    struct output o = OUTPUT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    struct sigaction before;
+    assert_int_equal(sigaction(SIGTERM, NULL, &before), 0);
+    assert_int_equal(output_open(&o, path, stdout, &err), 0);
+    assert_int_equal(sigaction(SIGTERM, NULL, &sa), 0);
+    assert_true(sa.sa_handler != before.sa_handler); /* armed while writing */
+    assert_int_equal(output_commit(&o, &err), 0);
+    output_release(&o);
+    assert_int_equal(sigaction(SIGTERM, NULL, &sa), 0);
+    assert_true(sa.sa_handler == before.sa_handler);
+
+    /* A signal ignored from the start (nohup) stays ignored. */
+    signal(SIGHUP, SIG_IGN);
+    assert_int_equal(output_open(&o, path, stdout, &err), 0);
+    assert_int_equal(sigaction(SIGHUP, NULL, &sa), 0);
+    assert_true(sa.sa_handler == SIG_IGN);
+    output_release(&o);
+    signal(SIGHUP, SIG_DFL);
+    assert_dir(dir, "x.csv");
 }
 
 /* A device is written in place: /dev/null must stay /dev/null. */
@@ -482,6 +619,9 @@ int main(void)
         cmocka_unit_test(test_directory_target),
         cmocka_unit_test(test_commit_fails),
         cmocka_unit_test(test_symlink),
+        cmocka_unit_test(test_stdout_names),
+        cmocka_unit_test(test_keeps_mode),
+        cmocka_unit_test(test_signal_removes_tmp),
         cmocka_unit_test(test_special_file),
     };
     return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);

@@ -330,6 +330,19 @@ static void test_text_cells(void **state)
     check_text(RS_TOKENS, RS_NULL, 0, 5, 1, "");
     check_text(RS_SHARE, RS_VALUE, NAN, 0, 0, "");
     check_text(RS_PP, RS_VALUE, INFINITY, 0, 0, "");
+    /* Dollars, up to spends no int64 holds (never a wrapped "$-9.22E"). */
+    check_text(RS_USD, RS_VALUE, 12.345, 0, 0, "$12.35");
+    check_text(RS_USD, RS_VALUE, 9364000.0, 0, 0, "$9.36M");
+    check_text(RS_USD, RS_VALUE, -2500.0, 0, 0, "-$2.50K");
+    check_text(RS_USD, RS_VALUE, 8.99e18, 0, 0, "$8.99E");
+    check_text(RS_USD, RS_VALUE, 9.2233720368547758e18, 0, 0, "$9.22E");
+    check_text(RS_USD, RS_VALUE, 1.5e19, 0, 0, "$15.0E");
+    check_text(RS_USD, RS_VALUE, 2.5e20, 0, 0, "$250E");
+    check_text(RS_USD, RS_VALUE, 1.0e21, 0, 0, "$1.00e+21");
+    check_text(RS_USD, RS_VALUE, -3.0e25, 0, 0, "-$3.00e+25");
+    check_text(RS_USD, RS_VALUE, 1.0e300, 0, 0, "$1.00e+300");
+    check_text(RS_USD, RS_VALUE, 1.5e19, 0, 1, "$15,000,000,000,000,000,000.00");
+    check_text(RS_USD, RS_VALUE, 1.0e300, 0, 1, "$1.00e+300");
 }
 
 /* The data form of a cell: its kind and text. */
@@ -943,7 +956,78 @@ static void test_markdown_escaping(void **state)
                   "| id | text |\n"
                   "|---:|---|\n"
                   "| 1 | a\\|b |\n"
-                  "| 2 | two lines |\n");
+                  "| 2 | two\\x0alines |\n");
+    doc_release(&rep);
+}
+
+/* Text from the data never reaches a terminal or a Markdown document with
+ * a control character: cells, titles, block headings, notes and the
+ * source line show them as \xNN (and bytes that are not UTF-8), and the
+ * columns stay aligned to what is shown. CSV and JSON keep the data as it
+ * is (JSON escapes it its own way). */
+static void test_text_escaping(void **state)
+{
+    static const struct rs_col cols[] = {
+        {"week", "week", RS_TEXT, 0},
+        {"name", "name", RS_TEXT, 0},
+        {"n", "n", RS_INT, 0},
+    };
+    struct report_doc rep = REPORT_DOC_INIT;
+    struct rowset *rs = &rep.rows;
+    size_t r;
+
+    (void)state;
+    rowset_init(rs, cols, 3);
+    rs->block_col = 0;
+    r = rowset_add(rs);
+    rowset_set_text(rs, r, 0, "w\x1b[1m");
+    rowset_set_text(rs, r, 1,
+                    "a\x1b]0;x\x07"
+                    "b");
+    rowset_set_int(rs, r, 2, 1);
+    rowset_add_note(rs, r, "note \x1b[31mred\x9b \xc2\x9b");
+    r = rowset_add(rs);
+    rowset_set_text(rs, r, 0, "w\x1b[1m");
+    rowset_set_text(rs, r, 1, "plain");
+    rowset_set_int(rs, r, 2, 22);
+    doc_set_title(&rep, "Title \x1b[2J\r\n");
+    doc_set_source(&rep, "OpenRouter, as of 9999 \x1b[2J_x");
+    assert_render(&rep, RENDER_TABLE, 0, 0, 0,
+                  "Title \\x1b[2J\\x0d\\x0a\n"
+                  "\n"
+                  "w\\x1b[1m\n"
+                  "week      name             n\n"
+                  "w\\x1b[1m  a\\x1b]0;x\\x07b   1\n"
+                  "  note \\x1b[31mred\\x9b \\xc2\\x9b\n"
+                  "w\\x1b[1m  plain           22\n"
+                  "\n"
+                  "Source: OpenRouter, as of 9999 \\x1b[2J_x\n");
+    assert_render(&rep, RENDER_MARKDOWN, 0, 0, 0,
+                  "## Title \\x1b[2J\\x0d\\x0a\n"
+                  "\n"
+                  "### w\\x1b[1m\n"
+                  "\n"
+                  "| week | name | n |\n"
+                  "|---|---|---:|\n"
+                  "| w\\x1b[1m | a\\x1b]0;x\\x07b | 1 |\n"
+                  "| w\\x1b[1m | plain | 22 |\n"
+                  "\n"
+                  "- note \\x1b[31mred\\x9b \\xc2\\x9b\n"
+                  "\n"
+                  "_Source: OpenRouter, as of 9999 \\\\x1b[2J\\_x_\n");
+    /* A text too long to escape in a cell's room is cut, whole escapes. */
+    struct report_doc big = REPORT_DOC_INIT;
+    char *s = xmalloc(400);
+    memset(s, '\x1b', 399);
+    s[399] = '\0';
+    rowset_init(&big.rows, text_cols, 2);
+    one_text(&big.rows, 1, s);
+    char *got = render_str(&big, RENDER_TABLE, 0, 0, 0);
+    assert_null(strchr(got, '\x1b'));
+    assert_non_null(strstr(got, "\\x1b\\x1b..."));
+    free(got);
+    free(s);
+    doc_release(&big);
     doc_release(&rep);
 }
 
@@ -1073,17 +1157,17 @@ static void test_rowset(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tokens_human),   cmocka_unit_test(test_percent),
-        cmocka_unit_test(test_text_cells),     cmocka_unit_test(test_data_cells),
-        cmocka_unit_test(test_table),          cmocka_unit_test(test_table_exact),
-        cmocka_unit_test(test_table_color),    cmocka_unit_test(test_csv),
-        cmocka_unit_test(test_json),           cmocka_unit_test(test_markdown),
-        cmocka_unit_test(test_extra_off),      cmocka_unit_test(test_no_trailing_spaces),
-        cmocka_unit_test(test_empty),          cmocka_unit_test(test_no_blocks),
-        cmocka_unit_test(test_width),          cmocka_unit_test(test_csv_quoting),
-        cmocka_unit_test(test_json_escaping),  cmocka_unit_test(test_markdown_escaping),
-        cmocka_unit_test(test_failing_stream), cmocka_unit_test(test_format_parse),
-        cmocka_unit_test(test_rowset),
+        cmocka_unit_test(test_tokens_human),  cmocka_unit_test(test_percent),
+        cmocka_unit_test(test_text_cells),    cmocka_unit_test(test_data_cells),
+        cmocka_unit_test(test_table),         cmocka_unit_test(test_table_exact),
+        cmocka_unit_test(test_table_color),   cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_json),          cmocka_unit_test(test_markdown),
+        cmocka_unit_test(test_extra_off),     cmocka_unit_test(test_no_trailing_spaces),
+        cmocka_unit_test(test_empty),         cmocka_unit_test(test_no_blocks),
+        cmocka_unit_test(test_width),         cmocka_unit_test(test_csv_quoting),
+        cmocka_unit_test(test_json_escaping), cmocka_unit_test(test_markdown_escaping),
+        cmocka_unit_test(test_text_escaping), cmocka_unit_test(test_failing_stream),
+        cmocka_unit_test(test_format_parse),  cmocka_unit_test(test_rowset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

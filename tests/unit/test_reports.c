@@ -13,6 +13,7 @@
 
 #include "report/report.h"
 #include "support.h"
+#include "core/metrics.h"
 #include "core/util.h"
 #include "core/week.h"
 
@@ -59,9 +60,20 @@ static void make_series(struct series *s, size_t nweeks, const int *days,
         s->groups[i].tokens = xcalloc(nweeks, sizeof(int64_t));
         for (size_t w = 0; w < nweeks; w++) {
             s->groups[i].tokens[w] = g[i].tokens[w];
-            s->total[w] += g[i].tokens[w];
+            if (metrics_add(&s->total[w], g[i].tokens[w]) < 0)
+                s->total[w] = INT64_MAX; /* series_check refuses such a week */
         }
     }
+}
+
+/* build_top, which must succeed. */
+static void build_top_ok(const struct series *s, const struct report_request *rq,
+                         struct report_doc *out)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    if (build_top(s, rq, out, &err) != 0)
+        fail_msg("build_top: %s", err.msg);
 }
 
 static const struct rowset *rows(const struct report_doc *r)
@@ -451,7 +463,7 @@ static void test_top_sample_week(void **state)
     (void)state;
 
     make_series(&s, 2, days, models, 7);
-    build_top(&s, &spec, &r);
+    build_top_ok(&s, &spec, &r);
     const struct rowset *rs = rows(&r);
     assert_int_equal(rs->nrows, 5);
     assert_string_equal(text(rs, 0, "model"), "minimax/minimax-m2.5");
@@ -501,7 +513,7 @@ static void test_top_other_excluded_and_hhi_change(void **state)
     (void)state;
 
     make_series(&s, 2, full4, g, 3);
-    build_top(&s, &spec, &r);
+    build_top_ok(&s, &spec, &r);
     const struct rowset *rs = rows(&r);
     assert_int_equal(rs->nrows, 2);
     assert_near(dval(rs, 0, "share"), 0.6); /* of 100, other left out */
@@ -529,7 +541,7 @@ static void test_top_listed_week(void **state)
 
     make_series(&s, 2, days, g, 2);
     s.full[1] = 0;
-    build_top(&s, &spec, &r);
+    build_top_ok(&s, &spec, &r);
     const struct rowset *rs = rows(&r);
     assert_string_equal(text(rs, 0, "coverage"), "listed");
     assert_near(dval(rs, 0, "share"), 0.6); /* of the listed models */
@@ -541,6 +553,60 @@ static void test_top_listed_week(void **state)
                         "bucket), not the whole market");
     doc_release(&r);
     series_release(&s);
+}
+
+/* A week whose groups add up to 2^63 or more has no top, no share and no
+ * HHI: build_top refuses it rather than sum it. */
+static void test_top_refuses_week_past_2_63(void **state)
+{
+    static const int days[] = {7, 7};
+    static const struct spec_group g[] = {{"a/x", "US", {1, 5000000000000000000LL}},
+                                          {"b/y", "CN", {1, 5000000000000000000LL}}};
+    struct series s;
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_MODEL, 0, "default", 2, 0, NULL, -1, 0};
+    struct ts_err err = TS_ERR_INIT;
+    (void)state;
+
+    make_series(&s, 2, days, g, 2);
+    assert_int_equal(build_top(&s, &spec, &r, &err), -1);
+    assert_string_equal(err.msg, "the tokens of the week of 2026-02-02 reach 2^63 (a week's total "
+                                 "over all its models must stay below 2^63)");
+    doc_release(&r);
+    series_release(&s);
+}
+
+/* Cost sums each week's tokens per group and in total with checked adds:
+ * rows a database could hold (an import refuses them) are an error, never
+ * a negative token count. */
+static void test_cost_refuses_week_past_2_63(void **state)
+{
+    struct usage_row use[] = {
+        {D("2026-02-02"), "a/x", "a", "US", 5000000000000000000LL, 0, 0, 0},
+        {D("2026-02-02"), "b/y", "b", "US", 5000000000000000000LL, 0, 0, 0},
+    };
+    struct week_days weeks[] = {{D("2026-02-02"), 7, 127, 1}};
+    struct price_book book = PRICE_BOOK_INIT;
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0};
+    struct ts_err err = TS_ERR_INIT;
+    (void)state;
+
+    price_book_index(&book);
+    struct priced_usage in = {use, 2, &book, weeks, 1, D("2026-02-02"), D("2026-02-02"), 0, 0};
+    assert_int_equal(build_cost(&in, &spec, &r, &err), -1);
+    assert_string_equal(err.msg, "the tokens of the week of 2026-02-02 reach 2^63 (a week's total "
+                                 "over all its models must stay below 2^63)");
+    doc_release(&r);
+
+    /* One of them is fine: 5e18 tokens, unpriced. */
+    struct report_doc ok = REPORT_DOC_INIT;
+    in.nrows = 1;
+    assert_int_equal(build_cost(&in, &spec, &ok, &err), 0);
+    assert_int_equal(ival(rows(&ok), 0, "tokens"), 5000000000000000000LL);
+    assert_int_equal(ival(rows(&ok), 0, "unpriced_tokens"), 5000000000000000000LL);
+    doc_release(&ok);
+    price_book_release(&book);
 }
 
 int main(void)
@@ -559,6 +625,8 @@ int main(void)
         cmocka_unit_test(test_growth_summary_only),
         cmocka_unit_test(test_top_sample_week),
         cmocka_unit_test(test_top_other_excluded_and_hhi_change),
+        cmocka_unit_test(test_top_refuses_week_past_2_63),
+        cmocka_unit_test(test_cost_refuses_week_past_2_63),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -172,6 +172,65 @@ static void test_date_parse_bad(void **state)
     assert_int_equal(date_parse("2026-02-0", 9, &d), -1);
 }
 
+/* An as-of stamp is a date or an ISO 8601 date and time, all of it:
+ * nothing after it, so no terminal escape rides along. */
+static void test_datetime_parse(void **state)
+{
+    static const char *const good[] = {
+        "2026-05-26",
+        "2026-05-26T04:00:00Z",
+        "2026-05-30T05:27:03.183Z",
+        "2026-05-30T05:27:03.123456789Z",
+        "2026-05-26 04:00:00",
+        "2026-05-26T04:00",
+        "2026-05-26T04:00Z",
+        "2026-05-26t04:00:00z",
+        "2026-05-26T23:59:60Z",
+        "2026-05-26T04:00:00+02:00",
+        "2026-05-26T04:00:00-0530",
+        "2026-05-26T04:00:00+14",
+    };
+    static const char *const bad[] = {
+        "",
+        "9999 \x1b[2J",
+        "2026-05-26\x1b[2J",
+        "2026-05-26T04:00:00Z\x1b[2J",
+        "2026-05-26T04:00:00Z\n",
+        "2026-05-26 ",
+        "2026-05-26T",
+        "2026-05-26T4:00",
+        "2026-05-26T24:00:00Z",
+        "2026-05-26T04:60:00Z",
+        "2026-05-26T04:00:61Z",
+        "2026-05-26T04:00:00.Z",
+        "2026-05-26T04:00:00.1234567890Z",
+        "2026-05-26T04:00:00ZZ",
+        "2026-05-26T04:00:00+2",
+        "2026-05-26T04:00:00+02:",
+        "2026-05-26T04:00:00+02:0",
+        "2026-05-26T04:00:00+02:00:00",
+        "2026-05-26T04:00:00+0200x",
+        "2026-02-30T04:00:00Z",
+        "fetched recently",
+        "2026-05-26x",
+    };
+    int32_t d;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        d = 0;
+        if (datetime_parse(good[i], strlen(good[i]), &d) != 0)
+            fail_msg("'%s' not read as a date and time", good[i]);
+        assert_int_equal(d, D(good[i][8] == '3' ? "2026-05-30" : "2026-05-26"));
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (datetime_parse(bad[i], strlen(bad[i]), &d) != -1)
+            fail_msg("'%s' read as a date and time", bad[i]);
+    }
+    /* A NUL inside is not the end. */
+    assert_int_equal(datetime_parse("2026-05-26\0x", 12, &d), -1);
+}
+
 /* date_format and date_parse, date_from_ymd and date_to_ymd are inverses on
  * every day from 1900 to 2100, and consecutive days are consecutive dates. */
 static void test_round_trip_1900_2100(void **state)
@@ -264,15 +323,11 @@ static void test_today(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_epoch),
-        cmocka_unit_test(test_iso_2026_w53),
-        cmocka_unit_test(test_iso_boundaries),
-        cmocka_unit_test(test_iso_every_day),
-        cmocka_unit_test(test_date_parse_good),
-        cmocka_unit_test(test_date_parse_bad),
-        cmocka_unit_test(test_round_trip_1900_2100),
-        cmocka_unit_test(test_weekday),
-        cmocka_unit_test(test_week_of_label),
+        cmocka_unit_test(test_epoch),           cmocka_unit_test(test_iso_2026_w53),
+        cmocka_unit_test(test_iso_boundaries),  cmocka_unit_test(test_iso_every_day),
+        cmocka_unit_test(test_date_parse_good), cmocka_unit_test(test_date_parse_bad),
+        cmocka_unit_test(test_datetime_parse),  cmocka_unit_test(test_round_trip_1900_2100),
+        cmocka_unit_test(test_weekday),         cmocka_unit_test(test_week_of_label),
         cmocka_unit_test(test_today),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
