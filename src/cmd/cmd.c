@@ -86,15 +86,25 @@ int cmd_open_db_read(struct cmd_env *env, struct db **out)
     struct ts_buf shown = TS_BUF_INIT;
     char *path = cmd_db_path(env, &err);
     struct stat sb;
-    int rc = TS_EXIT_OK;
+    /* What stat says: 0 nothing there, 1 a file, 2 a folder, -1 unknown (a
+     * URI, which db_open_read refuses, or stat failed otherwise). */
+    int rc = TS_EXIT_OK, found = -1;
 
     *out = NULL;
-    if (path && strncmp(path, "file:", 5) != 0 && stat(path, &sb) != 0 && errno == ENOENT) {
+    if (path && strncmp(path, "file:", 5) != 0) {
         ts_quote_for_msg(&shown, path, strlen(path), 300);
+        if (stat(path, &sb) == 0)
+            found = S_ISDIR(sb.st_mode) ? 2 : 1;
+        else if (errno == ENOENT)
+            found = 0;
+    }
+    if (found == 0) {
         rc = cmd_fail(env,
                       "no database at '%s' (a command that writes, such as 'tokstat import' or "
                       "'tokstat fetch', creates it)",
                       shown.data);
+    } else if (found == 2) {
+        rc = cmd_fail(env, "cannot open database '%s': it is a folder", shown.data);
     } else if (!path || db_open_read(path, out, &err) < 0) {
         cmd_print_err(env, NULL, &err);
         rc = TS_EXIT_FAIL;
