@@ -66,7 +66,16 @@ void cmd_print_err(struct cmd_env *env, const char *file, const struct ts_err *e
  * or NULL (err filled) when none can be worked out. */
 char *cmd_db_path(struct cmd_env *env, struct ts_err *err);
 
-/* Opens the database, printing any error; returns 0 or TS_EXIT_FAIL. */
+/* Opens the database for a command that writes (import, fetch, vendors
+ * set, check --repair...): creates it and its folder when missing, migrates
+ * an older schema. Prints any error; returns 0 or TS_EXIT_FAIL. */
 int cmd_open_db(struct cmd_env *env, struct db **out);
+
+/* Opens the existing database read-only for a command that only reads
+ * (the reports, status, check, vendors list): a missing one is an error
+ * naming its path, and nothing is ever created or written. Prints any
+ * error, and a note when the database's vendor table is another
+ * version's; returns 0 or TS_EXIT_FAIL (*out NULL). */
+int cmd_open_db_read(struct cmd_env *env, struct db **out);
 
 #endif

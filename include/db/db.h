@@ -25,10 +25,26 @@
 
 struct db;
 
-/* Opens (creating the file, its folder and the schema when needed) the
- * database at path, migrates it forward, and refreshes the shipped vendor
- * table when the program's copy changed. *out is freed by db_close. */
+/* Opens the database at path for a command that writes: creates the
+ * file, its folder and the schema when needed; refuses a file of a newer
+ * schema before writing anything to it; switches it to WAL, migrates an
+ * older schema forward, and refreshes the shipped vendor table when the
+ * program's copy changed. path is a path, never a SQLite URI ("file:..."
+ * is refused). *out is freed by db_close. */
 int db_open(const char *path, struct db **out, struct ts_err *err);
+
+/* Opens the existing database at path for a command that only reads, with
+ * SQLITE_OPEN_READONLY: it never creates a file or a folder and never
+ * writes, so it works on a read-only file in a read-only folder (a WAL
+ * database whose -shm cannot be created is read as the file alone when no
+ * -wal or -journal holds changes). Refuses a missing file, a "file:" URI,
+ * a newer schema, and an older one (which only a command that writes
+ * migrates). *out is freed by db_close. */
+int db_open_read(const char *path, struct db **out, struct ts_err *err);
+
+/* Non-zero when a database opened by db_open_read holds the shipped vendor
+ * table of another tokstat (the next command that writes refreshes it). */
+int db_vendors_stale(const struct db *st);
 void db_close(struct db *st); /* safe on NULL */
 
 /* Transactions: db_begin takes the write lock at once (BEGIN IMMEDIATE),

@@ -136,6 +136,22 @@ static int finish_output(struct cmd_env *env, int rc, int changes)
     return TS_EXIT_FAIL;
 }
 
+/* --db takes a path: a name starting with "file:", which SQLite would read
+ * as a URI (mode=, immutable=...), is refused rather than half obeyed. */
+static int db_uri_error(struct cmd_env *env)
+{
+    struct ts_buf b = TS_BUF_INIT;
+    int rc;
+
+    ts_quote_for_msg(&b, env->db_path, strlen(env->db_path), 300);
+    rc = cmd_usage_error(env, NULL,
+                         "invalid value '%s' for --db (expected a path, not a SQLite URI; write "
+                         "'./%s' for a file whose name starts with 'file:')",
+                         b.data, b.data);
+    buf_release(&b);
+    return rc;
+}
+
 int cli_run(int argc, char **argv, FILE *out, FILE *err)
 {
     struct cmd_env c = {out, err, NULL, 0};
@@ -167,6 +183,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err)
     }
     if (c.db_path && *c.db_path == '\0')
         return cmd_usage_error(&c, NULL, "option '--db' needs a value");
+    if (c.db_path && strncmp(c.db_path, "file:", 5) == 0)
+        return db_uri_error(&c);
     if (i >= argc) {
         print_help(err);
         return TS_EXIT_USAGE;

@@ -1,8 +1,10 @@
-/* cmd.c - messages, the database's path and opening it: what every
- * command does the same way. */
+/* cmd.c - messages, the database's path and opening it (to write, or
+ * only to read): what every command does the same way. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cmd/cmd.h"
 #include "core/util.h"
@@ -122,6 +124,44 @@ int cmd_open_db(struct cmd_env *env, struct db **out)
         cmd_print_err(env, NULL, &err);
         rc = TS_EXIT_FAIL;
     }
+    free(path);
+    return rc;
+}
+
+int cmd_open_db_read(struct cmd_env *env, struct db **out)
+{
+    struct ts_err err = TS_ERR_INIT;
+    struct ts_buf shown = TS_BUF_INIT;
+    char *path = cmd_db_path(env, &err);
+    struct stat sb;
+    /* What stat says: 0 nothing there, 1 a file, 2 a folder, -1 unknown (a
+     * URI, which db_open_read refuses, or stat failed otherwise). */
+    int rc = TS_EXIT_OK, found = -1;
+
+    *out = NULL;
+    if (path && strncmp(path, "file:", 5) != 0) {
+        ts_quote_for_msg(&shown, path, strlen(path), 300);
+        if (stat(path, &sb) == 0)
+            found = S_ISDIR(sb.st_mode) ? 2 : 1;
+        else if (errno == ENOENT)
+            found = 0;
+    }
+    if (found == 0) {
+        rc = cmd_fail(env,
+                      "no database at '%s' (a command that writes, such as 'tokstat import' or "
+                      "'tokstat fetch', creates it)",
+                      shown.data);
+    } else if (found == 2) {
+        rc = cmd_fail(env, "cannot open database '%s': it is a folder", shown.data);
+    } else if (!path || db_open_read(path, out, &err) < 0) {
+        cmd_print_err(env, NULL, &err);
+        rc = TS_EXIT_FAIL;
+    } else if (db_vendors_stale(*out)) {
+        fputs("tokstat: note: the database holds the vendor table of another version of tokstat "
+              "(the next command that writes, such as an import, brings this one's)\n",
+              env->err);
+    }
+    buf_release(&shown);
     free(path);
     return rc;
 }

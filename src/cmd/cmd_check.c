@@ -99,7 +99,7 @@ int cmd_check(struct cmd_env *env, int argc, char **argv)
         cmd_print_err(env, NULL, &err);
         return TS_EXIT_FAIL;
     }
-    if ((rc = cmd_open_db(env, &db)) == 0) {
+    if ((rc = repair ? cmd_open_db(env, &db) : cmd_open_db_read(env, &db)) == 0) {
         cmd_line(env, env->out, "database: %s", path);
         if (db_check(db, repair, &r, &err) < 0) {
             cmd_print_err(env, NULL, &err);

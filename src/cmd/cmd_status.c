@@ -197,7 +197,7 @@ int cmd_status(struct cmd_env *env, int argc, char **argv)
         cmd_print_err(env, NULL, &err);
         return TS_EXIT_FAIL;
     }
-    if ((rc = cmd_open_db(env, &db)) == 0) {
+    if ((rc = cmd_open_db_read(env, &db)) == 0) {
         if (db_begin_read(db, &err) < 0 || db_read_status(db, (size_t)max_imports, &s, &err) < 0) {
             cmd_print_err(env, NULL, &err);
             rc = TS_EXIT_FAIL;

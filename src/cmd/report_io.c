@@ -57,7 +57,7 @@ int dataset_view_open(struct cmd_env *env, const struct report_args *a, long def
     const struct range_choice *r = &a->range;
     int rc, found;
 
-    if ((rc = cmd_open_db(env, &out->db)) != 0)
+    if ((rc = cmd_open_db_read(env, &out->db)) != 0)
         return rc;
     /* One snapshot for every query of the report, however imports run. */
     if (db_begin_read(out->db, &err) < 0 ||

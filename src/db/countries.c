@@ -37,17 +37,32 @@ static int shipped_current(struct db *st, const char *hex, int *out, struct ts_e
     return sql_done(&q, err);
 }
 
-int vendors_refresh_shipped(struct db *st, struct ts_err *err)
+/* The hash of the program's copy of the shipped table, in hex. */
+static void shipped_hash(char hex[65])
 {
     struct sha256 h;
+
+    sha256_init(&h);
+    sha256_update(&h, vendors_shipped_csv, vendors_shipped_csv_len);
+    sha256_final_hex(&h, hex);
+}
+
+int vendors_shipped_current(struct db *st, int *out, struct ts_err *err)
+{
+    char hex[65];
+
+    shipped_hash(hex);
+    return shipped_current(st, hex, out, err);
+}
+
+int vendors_refresh_shipped(struct db *st, struct ts_err *err)
+{
     char hex[65];
     struct sql q = SQL_INIT;
     struct vendors_parse_result res = VENDORS_PARSE_RESULT_INIT;
     int current = 0;
 
-    sha256_init(&h);
-    sha256_update(&h, vendors_shipped_csv, vendors_shipped_csv_len);
-    sha256_final_hex(&h, hex);
+    shipped_hash(hex);
     if (shipped_current(st, hex, &current, err) < 0)
         return -1;
     if (current)

@@ -1,4 +1,5 @@
-/* db.c - the handle: opening (the file, its folder, WAL, the schema),
+/* db.c - the handle: opening for writing (the file, its folder, WAL, the
+ * schema) or for reading only (never a write, a file or a folder),
  * closing, and datasets. */
 #include "db/db.h"
 
@@ -52,27 +53,87 @@ static int make_parents(const char *path, struct ts_err *err)
     return rc;
 }
 
-int db_open(const char *path, struct db **out, struct ts_err *err)
+/* The path as a message shows it: control characters escaped, cut at 300
+ * bytes. The caller releases b. */
+static const char *shown(struct ts_buf *b, const char *path)
 {
-    struct db *st = xcalloc(1, sizeof(*st));
-    int rc;
+    ts_quote_for_msg(b, path, strlen(path), 300);
+    return b->data;
+}
 
-    *out = NULL;
-    if (make_parents(path, err) < 0)
-        goto fail;
+/* SQLite (as Debian builds it) reads a name that starts with "file:" as a
+ * URI whose query may say mode=rwc or immutable=1; tokstat takes paths
+ * only, so that what it opens, creates and refuses is what the name says. */
+static int refuse_uri(const char *path, struct ts_err *err)
+{
+    struct ts_buf b = TS_BUF_INIT;
+
+    if (strncmp(path, "file:", 5) != 0)
+        return 0;
+    shown(&b, path);
+    ts_err_set(err,
+               "'%s' is a SQLite URI: tokstat takes the database's path (write './%s' for a "
+               "file whose name starts with 'file:')",
+               b.data, b.data);
+    buf_release(&b);
+    return -1;
+}
+
+/* Opens the connection (name is a path, or a URI with SQLITE_OPEN_URI). */
+static int open_conn(struct db *st, const char *name, int flags, const char *path,
+                     struct ts_err *err)
+{
+    struct ts_buf b = TS_BUF_INIT;
     /* One thread uses a connection: no mutex around every call. */
-    rc = sqlite3_open_v2(path, &st->db,
-                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(name, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+
     if (rc != SQLITE_OK) {
-        ts_err_set(err, "cannot open database '%s': %s", path,
+        ts_err_set(err, "cannot open database '%s': %s", shown(&b, path),
                    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
-        goto fail;
+        buf_release(&b);
+        return -1;
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-    /* Reading the journal mode also checks that the file is a database. */
+    return 0;
+}
+
+/* The first read of the file (it checks that the file is a database, and
+ * in WAL mode opens the log): the schema version. Returns SQLite's code. */
+static int first_read(struct db *st, int *version)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+
+    *version = 0;
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        *version = sqlite3_column_int(s, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int db_open(const char *path, struct db **out, struct ts_err *err)
+{
+    struct db *st = xcalloc(1, sizeof(*st));
+    struct ts_buf b = TS_BUF_INIT;
+    int version;
+
+    *out = NULL;
+    if (refuse_uri(path, err) < 0 || make_parents(path, err) < 0 ||
+        open_conn(st, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, path, err) < 0)
+        goto fail;
+    /* The version comes first: a file of a newer tokstat is refused before
+     * anything (the switch to WAL included) is written to it. */
+    if (first_read(st, &version) != SQLITE_OK) {
+        ts_err_set(err, "cannot open database '%s': %s", shown(&b, path), sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    if (schema_check(version, 1, path, err) < 0)
+        goto fail;
     if (set_wal(st, err) < 0) {
-        ts_err_set(err, "cannot open database '%s': %s", path, sqlite3_errmsg(st->db));
+        ts_err_set(err, "cannot open database '%s': %s", shown(&b, path), sqlite3_errmsg(st->db));
         goto fail;
     }
     /* The foreign keys of the schema document it and are checked by the
@@ -86,11 +147,133 @@ int db_open(const char *path, struct db **out, struct ts_err *err)
     if (sql_exec(st->db, "CREATE TEMP TABLE seen(k INTEGER PRIMARY KEY, mask INTEGER NOT NULL)",
                  err) < 0)
         goto fail;
+    buf_release(&b);
     *out = st;
     return 0;
 fail:
+    buf_release(&b);
     db_close(st);
     return -1;
+}
+
+/* Whether the file named path + suffix is absent or empty. */
+static int absent_or_empty(const char *path, const char *suffix)
+{
+    struct ts_buf name = TS_BUF_INIT;
+    struct stat sb;
+    int r;
+
+    buf_printf(&name, "%s%s", path, suffix);
+    r = stat(name.data, &sb) != 0 ? errno == ENOENT : sb.st_size == 0;
+    buf_release(&name);
+    return r;
+}
+
+/* path as a URI that opens it immutable=1: every byte but letters, digits
+ * and "/._-~" percent-encoded. The caller frees the result. */
+static char *immutable_uri(const char *path)
+{
+    struct ts_buf b = TS_BUF_INIT;
+
+    buf_adds(&b, path[0] == '/' ? "file://" : "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/._-~", *p))
+            buf_addc(&b, (char)*p);
+        else
+            buf_printf(&b, "%%%02X", *p);
+    }
+    buf_adds(&b, "?immutable=1");
+    return b.data;
+}
+
+/* A database in WAL mode is read through its -shm file, which a reader
+ * creates when it is missing (a database at rest has none). Where it
+ * cannot (a read-only folder), and no log or journal holds changes that
+ * are not in the file itself, the file alone is the database: it is
+ * opened again as immutable (no -shm, no locks). */
+static int reopen_immutable(struct db *st, const char *path, struct ts_err *err)
+{
+    struct ts_buf b = TS_BUF_INIT;
+    char *uri;
+    int rc;
+
+    if (!absent_or_empty(path, "-wal") || !absent_or_empty(path, "-journal")) {
+        ts_err_set(err,
+                   "cannot read database '%s': its -wal or -journal file holds changes that only "
+                   "a process allowed to write in its folder can read",
+                   shown(&b, path));
+        buf_release(&b);
+        return -1;
+    }
+    sqlite3_close(st->db);
+    st->db = NULL;
+    uri = immutable_uri(path);
+    rc = open_conn(st, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, path, err);
+    free(uri);
+    return rc;
+}
+
+/* 1 when the database has no tables at all, 0 when it has some, -(SQLite's
+ * code) when it cannot tell. */
+static int no_tables(struct db *st)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM sqlite_master LIMIT 1", -1, &s, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 1 : rc == SQLITE_ROW ? 0 : -rc;
+}
+
+int db_open_read(const char *path, struct db **out, struct ts_err *err)
+{
+    struct db *st = xcalloc(1, sizeof(*st));
+    struct ts_buf b = TS_BUF_INIT;
+    int version, rc, current;
+
+    *out = NULL;
+    if (refuse_uri(path, err) < 0 || open_conn(st, path, SQLITE_OPEN_READONLY, path, err) < 0)
+        goto fail;
+    rc = first_read(st, &version);
+    if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN) {
+        if (reopen_immutable(st, path, err) < 0)
+            goto fail;
+        rc = first_read(st, &version);
+    }
+    if (rc != SQLITE_OK) {
+        ts_err_set(err, "cannot open database '%s': %s", shown(&b, path), sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    if (version == 0 && (rc = no_tables(st)) != 0) {
+        if (rc < 0) {
+            ts_err_set(err, "cannot open database '%s': %s", shown(&b, path), sqlite3_errstr(-rc));
+            goto fail;
+        }
+        /* An empty file (one being created by another process, before its
+         * schema commits) reads as an empty database. */
+        buf_release(&b);
+        db_close(st);
+        return db_open(":memory:", out, err);
+    }
+    if (schema_check(version, 0, path, err) < 0 ||
+        sql_exec(st->db, "PRAGMA foreign_keys = OFF", err) < 0 ||
+        vendors_shipped_current(st, &current, err) < 0)
+        goto fail;
+    st->vendors_stale = !current;
+    buf_release(&b);
+    *out = st;
+    return 0;
+fail:
+    buf_release(&b);
+    db_close(st);
+    return -1;
+}
+
+int db_vendors_stale(const struct db *st)
+{
+    return st->vendors_stale;
 }
 
 void db_close(struct db *st)

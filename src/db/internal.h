@@ -81,11 +81,16 @@ struct db {
     int64_t tx;                   /* transactions begun */
     struct country_map countries; /* countries_load */
     int64_t countries_tx;         /* the transaction they were read in; 0: none */
+    int vendors_stale;            /* opened to read: its shipped vendor table is not ours */
 };
 
 /* schema.c: takes the database to DB_SCHEMA_VERSION (in a transaction of
  * its own); reads PRAGMA user_version. */
 int schema_migrate(struct db *st, struct ts_err *err);
+/* Whether a database of schema version may be opened: a newer one never;
+ * an older one (or one without a schema) only for writing, which migrates
+ * it. path is for the message. Returns 0 or -1. */
+int schema_check(int version, int writing, const char *path, struct ts_err *err);
 int schema_version(struct db *st, int *out, struct ts_err *err);
 
 /* obs.c: writes the import's cells kept in memory; forgets them (a
@@ -118,6 +123,9 @@ int rollup_all(struct db *st, enum rollup_target target, struct ts_err *err);
 /* countries.c: replaces the shipped vendor table when the program's copy
  * changed. */
 int vendors_refresh_shipped(struct db *st, struct ts_err *err);
+/* Sets *out to 1 when the database's shipped vendor table is the
+ * program's copy, else 0. */
+int vendors_shipped_current(struct db *st, int *out, struct ts_err *err);
 
 /* countries.c: the vendors view's vendor -> country, read into st->countries
  * for the queries that give many rows a country: once per transaction (a

@@ -1,6 +1,7 @@
 /* schema.c - the schema's versions: the migrations, and taking a database
  * to the current version when it is opened. */
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -268,6 +269,30 @@ int schema_version(struct db *st, int *out, struct ts_err *err)
     if (sql_row(&q))
         *out = sql_col_int(&q, 0);
     return sql_done(&q, err);
+}
+
+int schema_check(int version, int writing, const char *path, struct ts_err *err)
+{
+    struct ts_buf b = TS_BUF_INIT;
+    int rc = 0;
+
+    if (version == NMIGRATIONS || (writing && version < NMIGRATIONS))
+        return 0;
+    ts_quote_for_msg(&b, path, strlen(path), 300);
+    if (version > NMIGRATIONS)
+        rc = ts_err_set(err,
+                        "database '%s' has schema version %d, newer than this tokstat's (%d): it "
+                        "needs a newer tokstat",
+                        b.data, version, NMIGRATIONS);
+    else if (version == 0)
+        rc = ts_err_set(err, "'%s' is not a tokstat database (it has no schema)", b.data);
+    else
+        rc = ts_err_set(err,
+                        "database '%s' has schema version %d, older than this tokstat's (%d): "
+                        "a command that writes ('tokstat check --repair', an import) upgrades it",
+                        b.data, version, NMIGRATIONS);
+    buf_release(&b);
+    return rc;
 }
 
 /* Takes the schema to NMIGRATIONS; a database from before the roll-ups

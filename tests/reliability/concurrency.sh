@@ -19,7 +19,8 @@
 #      3 importers cycling through the files in different orders (one file per
 #        command; from standard input; several files per command),
 #      3 readers running report, growth --last 4, top, status, cost and
-#        report --format csv --output in turn on the three datasets,
+#        report --format csv --output in turn on the three datasets (once
+#        the database exists: before, a reader has nothing to open),
 #      1 vendor writer: vendors import, vendors set/list/unset of a vendor the
 #        data does not use.
 #    Every command must exit 0 with no "locked"/"busy" on stderr (imports:
@@ -489,6 +490,11 @@ importer() { # importer N
 reader() { # reader N
   local w=rd$1 n=0 kind ds args
   while [ "$EPOCHSECONDS" -lt "$END" ]; do
+    if [ ! -e "$DB" ]; then
+      # Before an import creates the database, status exits 1 ("no database").
+      sleep 0.01
+      continue
+    fi
     if ! any_import_cycle; then
       # Before any dataset exists a report exits 1 ("no dataset"): only status.
       op "$w" status "" plain ts --db "$DB" status

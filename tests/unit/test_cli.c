@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "support.h"
@@ -135,7 +136,8 @@ static void test_help_command(void **state)
     done(&a);
 }
 
-/* --db names the database for the command that follows. */
+/* --db names the database for the command that follows; a command that
+ * only reads never creates it. */
 static void test_db_option(void **state)
 {
     char dir[512], path[600], want[700];
@@ -145,10 +147,47 @@ static void test_db_option(void **state)
     sup_tmp_dir(dir, sizeof(dir));
     snprintf(path, sizeof(path), "%s/x.db", dir);
     cli(&r, ARGV("--db", path, "status"));
+    assert_int_equal(r.rc, 1);
+    snprintf(want, sizeof(want), "tokstat: no database at '%s' (", path);
+    assert_int_equal(strncmp(r.err, want, strlen(want)), 0);
+    assert_int_not_equal(access(path, F_OK), 0);
+    done(&r);
+    cli(&r, ARGV("--db", path, "vendors", "set", "acme", "US"));
+    assert_int_equal(r.rc, 0);
+    done(&r);
+    cli(&r, ARGV("--db", path, "status"));
     assert_int_equal(r.rc, 0);
     snprintf(want, sizeof(want), "database: %s (schema ", path);
     assert_int_equal(strncmp(r.out, want, strlen(want)), 0);
     done(&r);
+}
+
+/* --db takes a path: a SQLite URI is a usage error, and nothing named
+ * after it is created. */
+static void test_db_uri_refused(void **state)
+{
+    char dir[512], cwd[1024];
+    struct run r;
+
+    (void)state;
+    sup_tmp_dir(dir, sizeof(dir));
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(dir), 0);
+    cli(&r, ARGV("--db", "file:x.db?mode=rwc", "vendors", "set", "acme", "US"));
+    assert_int_equal(r.rc, 2);
+    assert_string_equal(r.err, "tokstat: invalid value 'file:x.db?mode=rwc' for --db (expected a "
+                               "path, not a SQLite URI; write './file:x.db?mode=rwc' for a file "
+                               "whose name starts with 'file:')\n"
+                               "Try 'tokstat --help'.\n");
+    done(&r);
+    assert_int_not_equal(access("x.db", F_OK), 0);
+    assert_int_not_equal(access("file:x.db?mode=rwc", F_OK), 0);
+    /* The way to a file whose name starts with "file:". */
+    cli(&r, ARGV("--db", "./file:x.db", "vendors", "set", "acme", "US"));
+    assert_int_equal(r.rc, 0);
+    done(&r);
+    assert_int_equal(access("file:x.db", F_OK), 0);
+    assert_int_equal(chdir(cwd), 0);
 }
 
 /* Output that cannot be written is an error, with its reason. */
@@ -177,7 +216,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_and_help), cmocka_unit_test(test_global_refusals),
         cmocka_unit_test(test_help_command),     cmocka_unit_test(test_db_option),
-        cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_db_uri_refused),   cmocka_unit_test(test_write_error),
     };
     return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);
 }

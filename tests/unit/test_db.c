@@ -330,9 +330,11 @@ static void test_open_newer_schema(void **state)
     sql_exec(path, "PRAGMA user_version = 99");
     assert_int_equal(db_open(path, &st, &err), -1);
     assert_null(st);
-    char want[128];
-    snprintf(want, sizeof(want), "database schema version 99 is newer than this tokstat (%d)",
-             DB_SCHEMA_VERSION);
+    char want[512];
+    snprintf(want, sizeof(want),
+             "database '%s' has schema version 99, newer than this tokstat's (%d): it needs a "
+             "newer tokstat",
+             path, DB_SCHEMA_VERSION);
     assert_string_equal(err.msg, want);
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 99);
 }
