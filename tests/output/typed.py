@@ -6,11 +6,11 @@ numeric holds a number or is empty, equal to the JSON's number (null when
 empty).
 
 The outputs come from several databases, each one a shape of real data:
-weekly snapshots with an other bucket and a catalogue (the shipped sample),
-daily rows ending mid-week, daily rows with a gap week, and top-10 snapshots
-with no other bucket; each report runs with every --by and with the options
-that change its shape (--partial, --other exclude, --summary, a range past
-the data).
+weekly snapshots with an other bucket and a catalogue (the constructed
+February 2026 fixtures), the shipped sample of daily rows, daily rows ending
+mid-week, daily rows with a gap week, and top-10 snapshots with no other
+bucket; each report runs with every --by and with the options that change
+its shape (--partial, --other exclude, --summary, a range past the data).
 
 Usage: typed.py TOKSTAT SOURCE_ROOT   (needs python3-jsonschema)
 """
@@ -31,13 +31,15 @@ except ImportError:
 TOKSTAT, ROOT = sys.argv[1], sys.argv[2]
 SCHEMA_DIR = os.path.join(ROOT, "data", "schema")
 REAL = os.path.join(ROOT, "tests", "data", "real")
+FEB = os.path.join(ROOT, "tests", "data", "constructed-feb-2026")
 
 # The databases: name -> the import commands that make it.
 DATABASES = {
-    "sample": [
-        ["import"] + sorted(glob.glob(os.path.join(ROOT, "data", "sample", "openrouter-weekly-*.json"))),
-        ["import", "--as-of", "2026-05-01", os.path.join(ROOT, "data", "sample", "openrouter-models-2026-05-01.json")],
+    "snapshots": [
+        ["import"] + sorted(glob.glob(os.path.join(FEB, "openrouter-weekly-*.json"))),
+        ["import", "--as-of", "2026-05-01", os.path.join(FEB, "openrouter-models-2026-05-01.json")],
     ],
+    "sample": [["import", "--as-of", "2026-10-10"] + sorted(glob.glob(os.path.join(ROOT, "data", "sample", "rankings-daily-*.csv")))],
     "midweek": [["import", os.path.join(REAL, "rankings-daily-2025-01-13_29.csv")]],
     "gap": [["import", os.path.join(REAL, "rankings-daily-gap-2025-01.csv")]],
     "listed": [["import"] + sorted(glob.glob(os.path.join(REAL, "weekly-top10-*.json")))],
