@@ -18,6 +18,9 @@
 /* Every week of the dataset that has data, ascending. *out is freed by the
  * caller (free). */
 int db_weeks(struct db *st, int64_t dataset, struct week_days **out, size_t *n, struct ts_err *err);
+/* The same for the weeks from..to (Mondays) only. */
+int db_weeks_between(struct db *st, int64_t dataset, int32_t from, int32_t to,
+                     struct week_days **out, size_t *n, struct ts_err *err);
 
 /* Tokens per week and group in the weeks from..to (Mondays); release *out
  * with series_release (on error it is released already). A sum that would

@@ -15,8 +15,8 @@
 
 /* The weeks of dataset ?1 with data in ?2..?3, from the roll-ups kept at
  * import: days of daily data when the week has any, else 7. */
-static int weeks_read(struct db *st, int64_t dataset, int32_t from, int32_t to,
-                      struct week_days **out, size_t *n, struct ts_err *err)
+int db_weeks_between(struct db *st, int64_t dataset, int32_t from, int32_t to,
+                     struct week_days **out, size_t *n, struct ts_err *err)
 {
     struct sql q;
     size_t cap = 0;
@@ -52,7 +52,7 @@ static int weeks_read(struct db *st, int64_t dataset, int32_t from, int32_t to,
 
 int db_weeks(struct db *st, int64_t dataset, struct week_days **out, size_t *n, struct ts_err *err)
 {
-    return weeks_read(st, dataset, INT32_MIN, INT32_MAX, out, n, err);
+    return db_weeks_between(st, dataset, INT32_MIN, INT32_MAX, out, n, err);
 }
 
 /* Tokens per week in weeks ?2..?3, with the vendor (for the country) and
@@ -272,7 +272,7 @@ int db_series(struct db *st, int64_t dataset, enum group_by by, int32_t from, in
     out->mask = xcalloc(out->nweeks, sizeof(*out->mask));
     out->full = xcalloc(out->nweeks, sizeof(*out->full));
     out->total = xcalloc(out->nweeks, sizeof(*out->total));
-    if (weeks_read(st, dataset, from, to, &weeks, &nweeks, err) < 0)
+    if (db_weeks_between(st, dataset, from, to, &weeks, &nweeks, err) < 0)
         goto fail;
     for (size_t i = 0; i < nweeks; i++) {
         size_t w = (size_t)((weeks[i].week - from) / 7);
