@@ -157,7 +157,16 @@ expect "tokstat fetch --api-url "
 expect "tokstat fetch --key-file " $files
 expect "tokstat fetch --save " sub
 expect "tokstat fetch --save=s" sub
-expect "tokstat help " import fetch report growth top prices cost chart status vendors check help
+expect "tokstat export -" --dataset --format --from --to -o --output --split-by --help
+expect "tokstat export --format " csv jsonl
+expect "tokstat export --split-by " month
+expect "tokstat export --split-by month " sub
+expect "tokstat export --split-by=month " sub
+expect "tokstat export --format jsonl --split-by month s" sub
+expect "tokstat export --output " $files
+expect "tokstat export --from "
+expect "tokstat export " --dataset --format --from --to -o --output --split-by --help
+expect "tokstat help " import fetch report growth top prices cost chart export status vendors check help
 expect "tokstat help c" cost chart check
 expect "tokstat help cost "
 expect "tokstat help -" --help
