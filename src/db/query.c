@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/metrics.h"
+#include "core/vendors.h"
 #include "internal.h"
 
 /* The weeks of dataset ?1 with data in ?2..?3, from the roll-ups kept at
@@ -410,6 +411,33 @@ int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct us
         *n = 0;
         return -1;
     }
+    return 0;
+}
+
+int db_book_models(struct db *st, const struct price_book *b, struct usage_row **out, size_t *n,
+                   struct ts_err *err)
+{
+    struct ts_buf slug = TS_BUF_INIT, vendor = TS_BUF_INIT;
+    struct ts_err ignored = TS_ERR_INIT;
+
+    *out = NULL;
+    *n = 0;
+    if (countries_load(st, err) < 0)
+        return -1;
+    *out = xcalloc(b->nmodels ? b->nmodels : 1, sizeof(**out));
+    for (size_t i = 0; i < b->nmodels; i++) {
+        const char *m = b->models[i].model;
+        /* Stored normalised: this only finds the vendor. */
+        if (model_normalize(m, strlen(m), &slug, &vendor, &ignored) < 0)
+            continue;
+        struct usage_row *u = &(*out)[(*n)++];
+        u->week = 0;
+        u->slug = xstrdup(m);
+        u->vendor = xstrdup(vendor.data);
+        u->country = xstrdup(country_of(st, vendor.data));
+    }
+    buf_release(&slug);
+    buf_release(&vendor);
     return 0;
 }
 

@@ -98,7 +98,7 @@ expect "tokstat --db x.db growth --by " country vendor model
 expect "tokstat top --by " model vendor
 expect "tokstat top -" -n --by $reports
 expect "tokstat prices --by " model vendor country
-expect "tokstat prices -" --vs --by $reports
+expect "tokstat prices -" --vs --all --by $reports
 expect "tokstat cost -" --by --prompt-share $reports
 expect "tokstat cost --by " country vendor model
 expect "tokstat growth --su" --summary

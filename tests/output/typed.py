@@ -44,6 +44,8 @@ DATABASES = {
     "midweek": [["import", os.path.join(REAL, "rankings-daily-2025-01-13_29.csv")]],
     "gap": [["import", os.path.join(REAL, "rankings-daily-gap-2025-01.csv")]],
     "listed": [["import"] + sorted(glob.glob(os.path.join(REAL, "weekly-top10-*.json")))],
+    # A model catalogue alone: prices --all lists it, no usage.
+    "catalogue": [["import", "--as-of", "2026-05-01", os.path.join(FEB, "openrouter-models-2026-05-01.json")]],
 }
 
 # The variations every report command runs with.
@@ -52,7 +54,7 @@ COMMANDS = (
     [["report", "--by", by] for by in ("country", "vendor", "model")]
     + [["growth", "--by", by] + s for by in ("country", "vendor", "model") for s in ([], ["--summary"])]
     + [["top", "-n", "3", "--by", by] for by in ("model", "vendor")]
-    + [["prices", "--by", by] for by in ("model", "vendor", "country")]
+    + [["prices", "--by", by] + a for by in ("model", "vendor", "country") for a in ([], ["--all"])]
     + [["cost", "--by", by] for by in ("country", "vendor", "model")]
 )
 
