@@ -35,6 +35,7 @@ int cmd_top(struct cmd_env *env, int argc, char **argv);
 int cmd_prices(struct cmd_env *env, int argc, char **argv);
 int cmd_cost(struct cmd_env *env, int argc, char **argv);
 int cmd_chart(struct cmd_env *env, int argc, char **argv);
+int cmd_export(struct cmd_env *env, int argc, char **argv);
 int cmd_check(struct cmd_env *env, int argc, char **argv);
 
 /* Text for the user (summary lines, status, messages) goes through these:

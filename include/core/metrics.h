@@ -59,6 +59,12 @@ double metrics_cr(const int64_t *tokens, size_t count, size_t n, int64_t whole);
  * names ascending (strcmp), so that ranks are deterministic. */
 void metrics_rank(const int64_t *tokens, const char *const *names, size_t n, size_t *idx);
 
+/* The median of v[0..n), n > 0: the middle value, or the mean of the two
+ * middle ones when n is even. Sorts v. */
+double metrics_median(int64_t *v, size_t n);
+/* The arithmetic mean of v[0..n), n > 0 (summed in long double). */
+double metrics_mean(const int64_t *v, size_t n);
+
 /* Overflow-checked int64 addition: returns -1 (and leaves *acc) when the
  * sum would pass INT64_MAX. */
 int metrics_add(int64_t *acc, int64_t v);

@@ -28,6 +28,13 @@
 int model_normalize(const char *s, size_t len, struct ts_buf *slug, struct ts_buf *vendor,
                     struct ts_err *err);
 
+/* The family of a model (slug normalised): the slug without a trailing
+ * -YYYYMMDD or -YYYY-MM-DD date and without its :variant, as price
+ * matching strips them (price_strip): anthropic/claude-4.6-opus-20260205
+ * and anthropic/claude-4.6-opus-20260205:thinking are both
+ * anthropic/claude-4.6-opus. Written into out (reset first). */
+void model_family(const char *slug, struct ts_buf *out);
+
 /* Checks and normalises a vendor name (trimmed, lower-case, no '/', not
  * empty); writes into out. Returns 0, or -1 with err set. */
 int vendor_normalize(const char *s, struct ts_buf *out, struct ts_err *err);

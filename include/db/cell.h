@@ -44,7 +44,7 @@ void cell_encode(const struct cell_slot *s, int nslots, struct ts_buf *out);
 int cell_decode(const char *text, size_t len, struct cell_slot *s, int nslots);
 
 /* The message for a cell that cannot be read: "database: damaged
- * observations of model M in the week of day D". Returns -1. */
+ * observations of model M in the week of YYYY-MM-DD". Returns -1. */
 int cell_damaged(struct ts_err *err, int64_t model, int32_t week);
 
 #endif

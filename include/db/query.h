@@ -12,12 +12,16 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/price_book.h"
 #include "core/series.h"
 #include "db/db.h"
 
 /* Every week of the dataset that has data, ascending. *out is freed by the
  * caller (free). */
 int db_weeks(struct db *st, int64_t dataset, struct week_days **out, size_t *n, struct ts_err *err);
+/* The same for the weeks from..to (Mondays) only. */
+int db_weeks_between(struct db *st, int64_t dataset, int32_t from, int32_t to,
+                     struct week_days **out, size_t *n, struct ts_err *err);
 
 /* Tokens per week and group in the weeks from..to (Mondays); release *out
  * with series_release (on error it is released already). A sum that would
@@ -41,6 +45,13 @@ int db_source(struct db *st, int64_t dataset, char **out, struct ts_err *err);
  * the caller releases them with usage_rows_release. */
 int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct usage_row **out,
              size_t *n, struct ts_err *err);
+
+/* Every model of the price book b as a row without tokens: its slug, its
+ * vendor and the vendor's country (the vendors view's, "unknown" without
+ * one), for prices --all; the caller releases them with
+ * usage_rows_release. */
+int db_book_models(struct db *st, const struct price_book *b, struct usage_row **out, size_t *n,
+                   struct ts_err *err);
 
 /* The share of prompt tokens over the dataset's observations that give
  * both prompt and completion tokens (the other bucket left out). Returns 1

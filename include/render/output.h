@@ -42,6 +42,11 @@ int output_open(struct output *o, const char *path, FILE *stdout_fp, struct ts_e
  * "cannot write 'FILE': ..." for a file). */
 int output_commit(struct output *o, struct ts_err *err);
 
+/* Makes the folder dir and the folders above it that are missing (mode
+ * 0777 less the umask), as mkdir -p does; an existing folder is fine.
+ * Returns 0, or -1 with err "cannot make the folder 'DIR': REASON". */
+int output_dir(const char *dir, struct ts_err *err);
+
 /* Removes the temporary file, if any; safe after commit and on OUTPUT_INIT. */
 void output_release(struct output *o);
 

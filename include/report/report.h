@@ -28,6 +28,7 @@ struct report_request {
     int summary_only;    /* growth: only the summary over the range */
     const char *vs;      /* prices: the reference model, or NULL */
     double prompt_share; /* cost: the prompt share of totals without a split; < 0: from the data */
+    int all_models;      /* prices --all: every model priced that week, used or not */
     size_t groups;       /* chart: how many groups are named (1..CHART_MAX_GROUPS); 0: default */
 };
 
@@ -67,12 +68,19 @@ struct priced_usage {
     int32_t from, to;     /* the weeks reported (Mondays) */
     int data_share_found; /* cost: whether the dataset's rows give a prompt share... */
     double data_share;    /* ...and which */
+    /* prices --all: every model of the book as a row without tokens (its
+     * slug, vendor and country); those priced in the week are listed. */
+    const struct usage_row *book_rows;
+    size_t nbook_rows;
 };
 
 /* The price per million tokens of each model with usage in the week
  * in->to (by model, or usage-weighted by vendor or country), each against
- * rq->vs when given. Returns 0, or -1 with err filled when rq->vs names
- * no priced model. */
+ * rq->vs when given. With rq->all_models, also every model of in->book_rows
+ * with a price valid that week, used or not (0 tokens); by vendor or
+ * country, then also the median and the plain mean of the prices of the
+ * group's listed models (free ones left out). Returns 0, or -1 with err
+ * filled when rq->vs names no priced model. */
 int build_prices(const struct priced_usage *in, const struct report_request *rq,
                  struct report_doc *out, struct ts_err *err);
 /* Estimated spend per week and group over in's weeks. Returns 0, or -1

@@ -33,6 +33,8 @@ static const struct command {
     {"cost", cmd_cost, "estimated spend and average price per token by country, vendor or model",
      0},
     {"chart", cmd_chart, "share of each week's tokens as stacked bars (terminal or SVG)", 0},
+    {"export", cmd_export, "the observations as CSV or JSON Lines rows, or monthly Hive folders",
+     0},
     {"status", cmd_status, "show what the database holds", 0},
     {"vendors", cmd_vendors, "list or change the vendor -> country map", 1},
     {"check", cmd_check, "check the database and its weekly roll-ups (--repair rebuilds them)", 1},

@@ -86,8 +86,8 @@ int cmd_cost(struct cmd_env *env, int argc, char **argv)
              (found = db_prompt_share(v.db, v.id, &in.data_share, &err)) < 0)) {
             rc = report_db_error(env, &err);
         } else {
-            in = (struct priced_usage){use,    nuse, &book, v.weeks,      v.nweeks,
-                                       v.from, v.to, found, in.data_share};
+            in = (struct priced_usage){use,  nuse,  &book,         v.weeks, v.nweeks, v.from,
+                                       v.to, found, in.data_share, NULL,    0};
             rc = build_cost(&in, &a.req, &doc, &err) < 0 ? report_db_error(env, &err)
                                                          : report_write(env, &v, &a, &doc);
         }

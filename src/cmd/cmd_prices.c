@@ -7,16 +7,17 @@
 #include "db/query.h"
 #include "report/report.h"
 
-enum { O_VS = REPORT_OPT_OWN + 1 };
+enum { O_VS = REPORT_OPT_OWN + 1, O_ALL };
 
 static const struct opt_spec own[] = {
     {"vs", 0, 1, O_VS},
+    {"all", 0, 0, O_ALL},
     {NULL, 0, 0, 0},
 };
 
 static const struct report_syntax syntax = {
     .name = "prices",
-    .usage = "usage: tokstat prices [--vs MODEL] [--by model|vendor|country] [OPTIONS]\n"
+    .usage = "usage: tokstat prices [--vs MODEL] [--all] [--by model|vendor|country] [OPTIONS]\n"
              "\n"
              "The input and output price per million tokens of each model with usage\n"
              "in the week (the last week of the range; default the most recent week\n"
@@ -35,6 +36,10 @@ static const struct report_syntax syntax = {
              "                       $5 against a $0.30 model: 16.7x); MODEL is a slug or a\n"
              "                       catalogue id, else the one priced slug of the week\n"
              "                       with its words (the output says which)\n"
+             "  --all                every model with a price valid in the week, used or\n"
+             "                       not (0 tokens): the model catalogue alone answers; by\n"
+             "                       vendor or country, also the median and the plain mean\n"
+             "                       of the group's prices (free variants left out)\n"
              "  --by G               model (default), vendor or country\n",
     .own = own,
     .by = REPORT_BY_ANY,
@@ -47,14 +52,18 @@ int cmd_prices(struct cmd_env *env, int argc, char **argv)
     struct report_args a;
     struct dataset_view v = DATASET_VIEW_INIT;
     struct price_book book = PRICE_BOOK_INIT;
-    struct usage_row *use = NULL;
-    size_t nuse = 0;
+    struct usage_row *use = NULL, *all = NULL;
+    size_t nuse = 0, nall = 0;
     struct report_doc doc = REPORT_DOC_INIT;
     struct ts_err err = TS_ERR_INIT;
     int id, rc;
 
     report_args_start(&a, env, &syntax, argc, argv);
-    while ((id = report_args_next(&a)) > 0) { /* --vs, the only option of its own */
+    while ((id = report_args_next(&a)) > 0) { /* --vs or --all */
+        if (id == O_ALL) {
+            a.req.all_models = 1;
+            continue;
+        }
         if (a.value[0] == '\0')
             return cmd_usage_error(env, "prices", "--vs needs a model (a slug or a catalogue id)");
         a.req.vs = a.value;
@@ -64,10 +73,12 @@ int cmd_prices(struct cmd_env *env, int argc, char **argv)
     if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
         /* The usage of the last week of the range, and every price. */
         if (db_price_book(v.db, v.id, &book, &err) < 0 ||
-            db_usage(v.db, v.id, v.to, v.to, &use, &nuse, &err) < 0) {
+            db_usage(v.db, v.id, v.to, v.to, &use, &nuse, &err) < 0 ||
+            (a.req.all_models && db_book_models(v.db, &book, &all, &nall, &err) < 0)) {
             rc = report_db_error(env, &err);
         } else {
-            struct priced_usage in = {use, nuse, &book, v.weeks, v.nweeks, v.from, v.to, 0, 0};
+            struct priced_usage in = {use,  nuse, &book, v.weeks, v.nweeks, v.from,
+                                      v.to, 0,    0,     all,     nall};
             if (build_prices(&in, &a.req, &doc, &err) < 0)
                 rc = report_db_error(env, &err);
             else
@@ -75,6 +86,7 @@ int cmd_prices(struct cmd_env *env, int argc, char **argv)
         }
     }
     usage_rows_release(use, nuse);
+    usage_rows_release(all, nall);
     price_book_release(&book);
     doc_release(&doc);
     dataset_view_close(&v);

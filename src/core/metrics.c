@@ -9,6 +9,7 @@
 #include "core/week.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 double metrics_share(int64_t part, int64_t whole)
@@ -257,6 +258,30 @@ void metrics_rank(const int64_t *tokens, const char *const *names, size_t n, siz
         idx[end] = tmp;
         sift_down(tokens, names, idx, 0, end);
     }
+}
+
+static int int64_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+double metrics_median(int64_t *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), int64_cmp);
+    if (n % 2)
+        return (double)v[n / 2];
+    /* Halves first: the sum of two large values could pass INT64_MAX. */
+    return (double)v[n / 2 - 1] / 2.0 + (double)v[n / 2] / 2.0;
+}
+
+double metrics_mean(const int64_t *v, size_t n)
+{
+    long double sum = 0;
+
+    for (size_t i = 0; i < n; i++)
+        sum += (long double)v[i];
+    return (double)(sum / (long double)n);
 }
 
 int metrics_add(int64_t *acc, int64_t v)

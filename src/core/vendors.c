@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/price_book.h"
+
 static void trim(const char **s, size_t *len)
 {
     while (*len > 0 && isspace((unsigned char)**s)) {
@@ -15,6 +17,15 @@ static void trim(const char **s, size_t *len)
     }
     while (*len > 0 && isspace((unsigned char)(*s)[*len - 1]))
         (*len)--;
+}
+
+void model_family(const char *slug, struct ts_buf *out)
+{
+    struct ts_buf nodate = TS_BUF_INIT;
+    int has_variant;
+
+    price_strip(slug, &nodate, out, &has_variant);
+    buf_release(&nodate);
 }
 
 int model_normalize(const char *s, size_t len, struct ts_buf *slug, struct ts_buf *vendor,

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "core/week.h"
+
 /* Writes the decimal digits of v >= 0 at p; returns the end. */
 static char *put_int(char *p, int64_t v)
 {
@@ -145,6 +147,9 @@ int cell_decode(const char *text, size_t len, struct cell_slot *s, int nslots)
 
 int cell_damaged(struct ts_err *err, int64_t model, int32_t week)
 {
-    return ts_err_set(err, "database: damaged observations of model %lld in the week of day %ld",
-                      (long long)model, (long)week);
+    char monday[TS_DATE_LEN + 1];
+
+    date_format(week, monday);
+    return ts_err_set(err, "database: damaged observations of model %lld in the week of %s",
+                      (long long)model, monday);
 }

@@ -12,12 +12,13 @@
 
 #include "core/metrics.h"
 #include "core/week.h"
+#include "core/vendors.h"
 #include "internal.h"
 
 /* The weeks of dataset ?1 with data in ?2..?3, from the roll-ups kept at
  * import: days of daily data when the week has any, else 7. */
-static int weeks_read(struct db *st, int64_t dataset, int32_t from, int32_t to,
-                      struct week_days **out, size_t *n, struct ts_err *err)
+int db_weeks_between(struct db *st, int64_t dataset, int32_t from, int32_t to,
+                     struct week_days **out, size_t *n, struct ts_err *err)
 {
     struct sql q;
     size_t cap = 0;
@@ -53,7 +54,7 @@ static int weeks_read(struct db *st, int64_t dataset, int32_t from, int32_t to,
 
 int db_weeks(struct db *st, int64_t dataset, struct week_days **out, size_t *n, struct ts_err *err)
 {
-    return weeks_read(st, dataset, INT32_MIN, INT32_MAX, out, n, err);
+    return db_weeks_between(st, dataset, INT32_MIN, INT32_MAX, out, n, err);
 }
 
 /* Tokens per week in weeks ?2..?3, with the vendor (for the country) and
@@ -273,7 +274,7 @@ int db_series(struct db *st, int64_t dataset, enum group_by by, int32_t from, in
     out->mask = xcalloc(out->nweeks, sizeof(*out->mask));
     out->full = xcalloc(out->nweeks, sizeof(*out->full));
     out->total = xcalloc(out->nweeks, sizeof(*out->total));
-    if (weeks_read(st, dataset, from, to, &weeks, &nweeks, err) < 0)
+    if (db_weeks_between(st, dataset, from, to, &weeks, &nweeks, err) < 0)
         goto fail;
     for (size_t i = 0; i < nweeks; i++) {
         size_t w = (size_t)((weeks[i].week - from) / 7);
@@ -440,6 +441,33 @@ int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct us
         *n = 0;
         return -1;
     }
+    return 0;
+}
+
+int db_book_models(struct db *st, const struct price_book *b, struct usage_row **out, size_t *n,
+                   struct ts_err *err)
+{
+    struct ts_buf slug = TS_BUF_INIT, vendor = TS_BUF_INIT;
+    struct ts_err ignored = TS_ERR_INIT;
+
+    *out = NULL;
+    *n = 0;
+    if (countries_load(st, err) < 0)
+        return -1;
+    *out = xcalloc(b->nmodels ? b->nmodels : 1, sizeof(**out));
+    for (size_t i = 0; i < b->nmodels; i++) {
+        const char *m = b->models[i].model;
+        /* Stored normalised: this only finds the vendor. */
+        if (model_normalize(m, strlen(m), &slug, &vendor, &ignored) < 0)
+            continue;
+        struct usage_row *u = &(*out)[(*n)++];
+        u->week = 0;
+        u->slug = xstrdup(m);
+        u->vendor = xstrdup(vendor.data);
+        u->country = xstrdup(country_of(st, vendor.data));
+    }
+    buf_release(&slug);
+    buf_release(&vendor);
     return 0;
 }
 

@@ -22,7 +22,7 @@ static int needs_quotes(const char *s)
     return strpbrk(s, ",\"\r\n") != NULL;
 }
 
-static void field(const char *s, FILE *out)
+void render_csv_field(const char *s, FILE *out)
 {
     if (!needs_quotes(s)) {
         fputs(s, out);
@@ -49,7 +49,7 @@ void render_csv(const struct report_doc *d, const struct render_opts *o, FILE *o
             continue;
         if (!first)
             fputc(',', out);
-        field(rs->cols[c].key, out);
+        render_csv_field(rs->cols[c].key, out);
         first = 0;
     }
     fputc('\n', out);
@@ -64,7 +64,7 @@ void render_csv(const struct report_doc *d, const struct render_opts *o, FILE *o
             if (!first)
                 fputc(',', out);
             render_cell_data(&rs->cols[c], &rs->rows[i].cells[c], buf, &text);
-            field(text, out);
+            render_csv_field(text, out);
             first = 0;
         }
         fputc('\n', out);

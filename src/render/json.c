@@ -25,13 +25,23 @@
 #include "formats.h"
 #include "core/util.h"
 
-static void json_string(const char *s, FILE *out)
+void render_json_string(const char *s, FILE *out)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t left = strlen(s);
 
     fputc('"', out);
     while (*p) {
+        /* A run of printable ASCII that needs no escape, in one write. */
+        const unsigned char *q = p;
+        while (*q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+            q++;
+        if (q > p) {
+            fwrite(p, 1, (size_t)(q - p), out);
+            left -= (size_t)(q - p);
+            p = q;
+            continue;
+        }
         size_t k = ts_utf8_seq(p, left);
         left -= k ? k : 1;
         if (k == 0) {
@@ -56,7 +66,7 @@ static void json_rows(const char *key, const struct rowset *rs, FILE *out)
     char buf[RENDER_CELL_MAX];
     int any = 0;
 
-    json_string(key, out);
+    render_json_string(key, out);
     fputs(":[", out);
     for (size_t i = 0; rs && i < rs->nrows; i++) {
         if (rs->rows[i].total)
@@ -72,7 +82,7 @@ static void json_rows(const char *key, const struct rowset *rs, FILE *out)
             if (!first)
                 fputc(',', out);
             first = 0;
-            json_string(col->key, out);
+            render_json_string(col->key, out);
             fputc(':', out);
             switch (render_cell_data(col, &rs->rows[i].cells[c], buf, &text)) {
             case RENDER_DATA_NULL:
@@ -82,7 +92,7 @@ static void json_rows(const char *key, const struct rowset *rs, FILE *out)
                 fputs(text, out);
                 break;
             case RENDER_DATA_STRING:
-                json_string(text, out);
+                render_json_string(text, out);
                 break;
             }
         }
@@ -96,19 +106,19 @@ void render_json(const struct report_doc *r, const struct render_opts *o, FILE *
     (void)o;
     fputs("{\"schema_version\":2,\"command\":", out);
     if (r->command)
-        json_string(r->command, out);
+        render_json_string(r->command, out);
     else
         fputs("null", out);
     for (size_t i = 0; i < r->nparams; i++) {
         fputc(',', out);
-        json_string(r->params[i].key, out);
+        render_json_string(r->params[i].key, out);
         fputc(':', out);
         if (!r->params[i].value)
             fputs("null", out);
         else if (r->params[i].number)
             fputs(r->params[i].value, out);
         else
-            json_string(r->params[i].value, out);
+            render_json_string(r->params[i].value, out);
     }
     fputc(',', out);
     json_rows("rows", &r->rows, out);
@@ -120,11 +130,11 @@ void render_json(const struct report_doc *r, const struct render_opts *o, FILE *
     for (size_t i = 0; i < r->nwarnings; i++) {
         if (i > 0)
             fputc(',', out);
-        json_string(r->warnings[i], out);
+        render_json_string(r->warnings[i], out);
     }
     fputs("],\"source\":", out);
     if (r->source)
-        json_string(r->source, out);
+        render_json_string(r->source, out);
     else
         fputs("null", out);
     fputs("}\n", out);

@@ -272,6 +272,37 @@ int output_commit(struct output *o, struct ts_err *err)
     return 0;
 }
 
+int output_dir(const char *dir, struct ts_err *err)
+{
+    struct stat st;
+    char *path;
+    int rc = 0;
+
+    if (*dir == '\0')
+        return ts_err_set(err, "cannot make the folder '': %s", strerror(ENOENT));
+    /* Each folder above it, then dir itself (p at its end). */
+    path = xstrdup(dir);
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            rc = ts_err_set(err, "cannot make the folder '%s': %s", path, strerror(errno));
+            break;
+        }
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+    free(path);
+    if (rc == 0 && stat(dir, &st) != 0)
+        rc = ts_err_set(err, "cannot make the folder '%s': %s", dir, strerror(errno));
+    else if (rc == 0 && !S_ISDIR(st.st_mode))
+        rc = ts_err_set(err, "cannot make the folder '%s': %s", dir, strerror(ENOTDIR));
+    return rc;
+}
+
 void output_release(struct output *o)
 {
     if (o->fp && o->path)

@@ -205,8 +205,33 @@ static int sum_week(const struct priced_usage *in, const struct report_request *
         g->in_weighted += (double)u->tokens * per_million(q.prompt);
         g->out_weighted += (double)u->tokens * per_million(q.completion);
         g->quote = q; /* by model, the group is the model */
+        if (rq->all_models)
+            group_sums_list(g, &q);
     }
     return 0;
+}
+
+/* prices --all: each model of the book with a price valid in the week
+ * (from before its end) and no usage that week, without tokens. */
+static void sum_book(const struct priced_usage *in, const struct report_request *rq,
+                     struct group_sums *gs)
+{
+    struct ts_map used = TS_MAP_INIT;
+    struct price_quote q;
+    int64_t seen;
+
+    for (size_t i = 0; i < in->nrows; i++)
+        ts_map_put(&used, in->rows[i].slug, 1);
+    for (size_t i = 0; i < in->nbook_rows; i++) {
+        const struct usage_row *b = &in->book_rows[i];
+        if (ts_map_get(&used, b->slug, &seen) || !price_book_quote(in->book, b->slug, in->to, &q) ||
+            (q.flags & PRICE_LATER))
+            continue;
+        struct group_sum *g = group_sums_get(gs, usage_group(b, rq->by), b->country, rq->by);
+        g->quote = q;
+        group_sums_list(g, &q);
+    }
+    ts_map_release(&used);
 }
 
 /* What a row's price means beyond its figures: free, or a price to read
@@ -244,7 +269,7 @@ static void provenance(struct sheet *sh, size_t r, const struct price_book *book
 }
 
 /* One row per group, by priced tokens descending, then name. */
-static void price_rows(const struct priced_usage *in, const struct group_sums *gs,
+static void price_rows(const struct priced_usage *in, struct group_sums *gs,
                        const struct vs_ref *ref, int days, enum group_by by, struct sheet *sh,
                        struct report_doc *out)
 {
@@ -252,10 +277,8 @@ static void price_rows(const struct priced_usage *in, const struct group_sums *g
 
     group_sums_order(gs, 1, order);
     for (size_t k = 0; k < gs->n; k++) {
-        const struct group_sum *g = &gs->g[order[k]];
+        struct group_sum *g = &gs->g[order[k]];
         size_t r = sheet_add(sh);
-        double pin = g->priced ? g->in_weighted / (double)g->priced : 0;
-        double pout = g->priced ? g->out_weighted / (double)g->priced : 0;
         sheet_text(sh, r, C_GROUP, g->name);
         sheet_text(sh, r, C_COUNTRY, g->country);
         sheet_int(sh, r, C_WEEK, in->to);
@@ -263,14 +286,29 @@ static void price_rows(const struct priced_usage *in, const struct group_sums *g
         sheet_int(sh, r, C_MODELS, g->models);
         sheet_int(sh, r, C_TOKENS, g->tokens);
         sheet_int(sh, r, C_PRICED, g->priced);
-        sheet_real(sh, r, C_INPUT, pin);
-        sheet_real(sh, r, C_OUTPUT, pout);
-        if (ref && pin > 0)
+        /* Weighted by tokens; a model without tokens (--all) at its price;
+         * a group without tokens has no weighted price. */
+        int have = g->priced > 0 || (by == BY_MODEL && g->quote.how != PRICE_NONE);
+        double pin = g->priced ? g->in_weighted / (double)g->priced : per_million(g->quote.prompt);
+        double pout =
+            g->priced ? g->out_weighted / (double)g->priced : per_million(g->quote.completion);
+        if (have) {
+            sheet_real(sh, r, C_INPUT, pin);
+            sheet_real(sh, r, C_OUTPUT, pout);
+        }
+        if (have && ref && pin > 0)
             sheet_real(sh, r, C_INPUT_RATIO, per_million(ref->q.prompt) / pin);
-        if (ref && pout > 0)
+        if (have && ref && pout > 0)
             sheet_real(sh, r, C_OUTPUT_RATIO, per_million(ref->q.completion) / pout);
         if (by == BY_MODEL)
             provenance(sh, r, in->book, g);
+        sheet_int(sh, r, C_LISTED, (int64_t)g->nlisted);
+        if (g->nlisted > 0) {
+            sheet_real(sh, r, C_IN_MEDIAN, metrics_median(g->ins, g->nlisted) / 1e6);
+            sheet_real(sh, r, C_OUT_MEDIAN, metrics_median(g->outs, g->nlisted) / 1e6);
+            sheet_real(sh, r, C_IN_MEAN, metrics_mean(g->ins, g->nlisted) / 1e6);
+            sheet_real(sh, r, C_OUT_MEAN, metrics_mean(g->outs, g->nlisted) / 1e6);
+        }
         out->nrows_data++;
     }
     free(order);
@@ -285,9 +323,17 @@ static void price_title(const struct report_request *rq, int32_t week, int days,
     char day[TS_DATE_LEN + 1];
 
     date_format(week, day);
-    buf_printf(&t, "Prices per million tokens%s%s, week of %s",
-               rq->by == BY_MODEL ? "" : ", usage-weighted by ",
-               rq->by == BY_MODEL ? "" : group_by_name(rq->by), day);
+    if (rq->all_models && rq->by == BY_MODEL)
+        buf_printf(&t, "Prices per million tokens of every model priced in the week of %s", day);
+    else if (rq->all_models)
+        buf_printf(&t,
+                   "Prices per million tokens by %s: usage-weighted, and the median and mean of "
+                   "every model priced in the week of %s",
+                   group_by_name(rq->by), day);
+    else
+        buf_printf(&t, "Prices per million tokens%s%s, week of %s",
+                   rq->by == BY_MODEL ? "" : ", usage-weighted by ",
+                   rq->by == BY_MODEL ? "" : group_by_name(rq->by), day);
     if (days > 0 && days < 7)
         buf_printf(&t, " (partial: %d of 7 days)", days);
     buf_printf(&t, " (dataset %s)", rq->dataset);
@@ -322,9 +368,12 @@ int build_prices(const struct priced_usage *in, const struct report_request *rq,
         C_OUTPUT,      C_INPUT_RATIO, C_OUTPUT_RATIO, C_PRICE_FROM, C_SOURCE, C_PRICED_AS,
         C_PRICE_MODEL, C_PRICE_MATCH, C_PRICE_AGE,    C_STATUS};
     /* By group, the tokens are those of the group's priced models. */
-    static const enum col_id group_ids[] = {C_WEEK,        C_DAYS,        C_GROUP, C_COUNTRY,
-                                            C_MODELS,      C_PRICED,      C_INPUT, C_OUTPUT,
-                                            C_INPUT_RATIO, C_OUTPUT_RATIO};
+    /* With --all, the median and mean of every listed model after them. */
+    static const enum col_id group_ids[] = {C_WEEK,        C_DAYS,         C_GROUP,   C_COUNTRY,
+                                            C_MODELS,      C_PRICED,       C_INPUT,   C_OUTPUT,
+                                            C_INPUT_RATIO, C_OUTPUT_RATIO, C_LISTED,  C_IN_MEDIAN,
+                                            C_OUT_MEDIAN,  C_IN_MEAN,      C_OUT_MEAN};
+    size_t ngroup_ids = sizeof(group_ids) / sizeof(group_ids[0]) - (rq->all_models ? 0 : 5);
     size_t nmodel_ids = sizeof(model_ids) / sizeof(model_ids[0]);
     struct group_sums gs = GROUP_SUMS_INIT;
     struct price_notes notes = PRICE_NOTES_INIT;
@@ -348,6 +397,8 @@ int build_prices(const struct priced_usage *in, const struct report_request *rq,
         group_sums_release(&gs);
         return -1;
     }
+    if (rq->all_models)
+        sum_book(in, rq, &gs);
     if (rq->by == BY_MODEL) {
         /* Without a "priced as" column when every model is priced as itself. */
         enum col_id picked[sizeof(model_ids) / sizeof(model_ids[0])];
@@ -359,7 +410,7 @@ int build_prices(const struct priced_usage *in, const struct report_request *rq,
         }
         sheet_start(&sh, &out->rows, picked, n, rq->by);
     } else {
-        sheet_start(&sh, &out->rows, group_ids, sizeof(group_ids) / sizeof(group_ids[0]), rq->by);
+        sheet_start(&sh, &out->rows, group_ids, ngroup_ids, rq->by);
     }
     price_rows(in, &gs, rq->vs ? &ref : NULL, days, rq->by, &sh, out);
     price_title(rq, in->to, days, rq->vs ? &ref : NULL, out);

@@ -56,8 +56,26 @@ void group_sums_order(const struct group_sums *gs, int by_priced, size_t *order)
     free(names);
 }
 
+void group_sums_list(struct group_sum *g, const struct price_quote *q)
+{
+    if (q->how == PRICE_NONE || (q->prompt == 0 && q->completion == 0))
+        return; /* no price, or free: not a price to compare */
+    if (g->nlisted == g->listed_cap) {
+        g->listed_cap = g->listed_cap ? g->listed_cap * 2 : 8;
+        g->ins = xrealloc(g->ins, g->listed_cap * sizeof(*g->ins));
+        g->outs = xrealloc(g->outs, g->listed_cap * sizeof(*g->outs));
+    }
+    g->ins[g->nlisted] = q->prompt;
+    g->outs[g->nlisted] = q->completion;
+    g->nlisted++;
+}
+
 void group_sums_release(struct group_sums *gs)
 {
+    for (size_t i = 0; i < gs->n; i++) {
+        free(gs->g[i].ins);
+        free(gs->g[i].outs);
+    }
     free(gs->g);
     ts_map_release(&gs->index);
     memset(gs, 0, sizeof(*gs));

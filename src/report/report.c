@@ -59,6 +59,11 @@ static const struct rs_col columns[C_NCOLS] = {
     [C_FLAG] = {"flag", "", RS_TEXT, RS_COL_TEXT_ONLY | RS_COL_SPARSE},
     [C_IN_TOP] = {"in_top", "in top", RS_INT, 0},
     [C_PRICED_AS] = {"priced_as", "priced as", RS_TEXT, RS_COL_TEXT_ONLY},
+    [C_LISTED] = {"listed_models", "listed", RS_INT, 0},
+    [C_IN_MEDIAN] = {"input_median_usd_per_m", "median in", RS_PRICE, 0},
+    [C_OUT_MEDIAN] = {"output_median_usd_per_m", "median out", RS_PRICE, 0},
+    [C_IN_MEAN] = {"input_mean_usd_per_m", "mean in", RS_PRICE, 0},
+    [C_OUT_MEAN] = {"output_mean_usd_per_m", "mean out", RS_PRICE, 0},
 };
 
 void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,

@@ -64,6 +64,11 @@ enum col_id {
     C_FLAG,        /* text output's word for new, gone and gap rows */
     C_IN_TOP,      /* how many of the top N a country has */
     C_PRICED_AS,   /* text only: C_PRICE_MODEL where it differs from the row's model */
+    C_LISTED,      /* prices --all: the models a median and mean are over */
+    C_IN_MEDIAN,   /* prices --all: the median and plain mean of a group's prices */
+    C_OUT_MEDIAN,
+    C_IN_MEAN,
+    C_OUT_MEAN,
     C_NCOLS
 };
 
@@ -171,6 +176,8 @@ struct group_sum {
     double in_weighted, out_weighted; /* sums of tokens x price per million, for averages */
     double spend;                     /* pico-dollars */
     struct price_quote quote;         /* by model: the model's price and where it comes from */
+    int64_t *ins, *outs;              /* prices --all: the listed models' prices (pico-USD) */
+    size_t nlisted, listed_cap;
 };
 
 /* The groups of a week, found by name through a map. */
@@ -190,6 +197,9 @@ struct group_sums {
  * call. */
 struct group_sum *group_sums_get(struct group_sums *gs, const char *name, const char *country,
                                  enum group_by by);
+/* Adds the prices of q to g's list for the median and mean (prices
+ * --all); nothing for no price or a free one (both halves 0). */
+void group_sums_list(struct group_sum *g, const struct price_quote *q);
 /* order[0..gs->n): the groups by tokens (or priced tokens) descending, then name. */
 void group_sums_order(const struct group_sums *gs, int by_priced, size_t *order);
 void group_sums_release(struct group_sums *gs);

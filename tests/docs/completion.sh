@@ -98,7 +98,7 @@ expect "tokstat --db x.db growth --by " country vendor model
 expect "tokstat top --by " model vendor
 expect "tokstat top -" -n --by $reports
 expect "tokstat prices --by " model vendor country
-expect "tokstat prices -" --vs --by $reports
+expect "tokstat prices -" --vs --all --by $reports
 expect "tokstat cost -" --by --prompt-share $reports
 expect "tokstat cost --by " country vendor model
 expect "tokstat growth --su" --summary
@@ -157,7 +157,16 @@ expect "tokstat fetch --api-url "
 expect "tokstat fetch --key-file " $files
 expect "tokstat fetch --save " sub
 expect "tokstat fetch --save=s" sub
-expect "tokstat help " import fetch report growth top prices cost chart status vendors check help
+expect "tokstat export -" --dataset --format --from --to -o --output --split-by --help
+expect "tokstat export --format " csv jsonl
+expect "tokstat export --split-by " month
+expect "tokstat export --split-by month " sub
+expect "tokstat export --split-by=month " sub
+expect "tokstat export --format jsonl --split-by month s" sub
+expect "tokstat export --output " $files
+expect "tokstat export --from "
+expect "tokstat export " --dataset --format --from --to -o --output --split-by --help
+expect "tokstat help " import fetch report growth top prices cost chart export status vendors check help
 expect "tokstat help c" cost chart check
 expect "tokstat help cost "
 expect "tokstat help -" --help

@@ -3,7 +3,8 @@
 data/schema/, and every CSV output is typed: read with Python's standard CSV
 reader, its header is the JSON rows' keys, and each column the schema calls
 numeric holds a number or is empty, equal to the JSON's number (null when
-empty).
+empty). So do the rows of tokstat export: each JSON Lines object against
+export.schema.json, the CSV export against them.
 
 The outputs come from several databases, each one a shape of real data:
 the shipped sample (33 real days of daily rows), weekly snapshots with an
@@ -36,16 +37,16 @@ FEB = os.path.join(ROOT, "tests", "data", "constructed-feb-2026")
 
 # The databases: name -> the import commands that make it.
 DATABASES = {
-    "sample": [
-        ["import", "--as-of", "2026-10-10"] + sorted(glob.glob(os.path.join(ROOT, "data", "sample", "rankings-daily-*.csv"))),
-    ],
     "snapshots": [
         ["import"] + sorted(glob.glob(os.path.join(FEB, "openrouter-weekly-*.json"))),
         ["import", "--as-of", "2026-05-01", os.path.join(FEB, "openrouter-models-2026-05-01.json")],
     ],
+    "sample": [["import", "--as-of", "2026-10-10"] + sorted(glob.glob(os.path.join(ROOT, "data", "sample", "rankings-daily-*.csv")))],
     "midweek": [["import", os.path.join(REAL, "rankings-daily-2025-01-13_29.csv")]],
     "gap": [["import", os.path.join(REAL, "rankings-daily-gap-2025-01.csv")]],
     "listed": [["import"] + sorted(glob.glob(os.path.join(REAL, "weekly-top10-*.json")))],
+    # A model catalogue alone: prices --all lists it, no usage.
+    "catalogue": [["import", "--as-of", "2026-05-01", os.path.join(FEB, "openrouter-models-2026-05-01.json")]],
 }
 
 # The variations every report command runs with.
@@ -54,9 +55,12 @@ COMMANDS = (
     [["report", "--by", by] for by in ("country", "vendor", "model")]
     + [["growth", "--by", by] + s for by in ("country", "vendor", "model") for s in ([], ["--summary"])]
     + [["top", "-n", "3", "--by", by] for by in ("model", "vendor")]
-    + [["prices", "--by", by] for by in ("model", "vendor", "country")]
+    + [["prices", "--by", by] + a for by in ("model", "vendor", "country") for a in ([], ["--all"])]
     + [["cost", "--by", by] for by in ("country", "vendor", "model")]
 )
+
+# The ranges tokstat export runs with: everything, and some days.
+EXPORTS = [[], ["--from", "2025-01-15", "--to", "2025-01-20"]]
 
 failures = []
 checked = 0
@@ -148,6 +152,36 @@ def check_csv(what, text, doc, numeric):
                 fail(what, f"line {n}, {col}: CSV {cell!r}, JSON {jv!r}")
 
 
+def check_export(db, name, store, schema, resolver):
+    """tokstat export: each JSON Lines object valid, the CSV the same rows."""
+    global checked
+    validator = jsonschema.Draft202012Validator(schema, resolver=resolver)
+    numeric = numeric_columns(schema, store, schema)
+    for extra in EXPORTS:
+        what = f"{name}: tokstat export {' '.join(extra)}".rstrip()
+        rc, out, err = run(db, ["export", "--format", "jsonl"] + extra)
+        if rc != 0:
+            fail(what, f"exit {rc}: {err.strip()}")
+            continue
+        try:
+            rows = [json.loads(line) for line in out.splitlines()]
+        except ValueError as e:
+            fail(what, f"not JSON Lines: {e}")
+            continue
+        for n, row in enumerate(rows, start=1):
+            for e in list(validator.iter_errors(row))[:1]:
+                fail(what, f"line {n} at /{'/'.join(map(str, e.absolute_path))}: {e.message}")
+        rc, out, err = run(db, ["export"] + extra)
+        if rc != 0:
+            fail(what + " (csv)", f"exit {rc}: {err.strip()}")
+            continue
+        header = out.split("\n", 1)[0].split(",")
+        if header != list(schema["required"]):
+            fail(what + " (csv)", f"header {header} is not the schema's keys")
+        check_csv(what + " (csv)", out, {"rows": rows}, numeric)
+        checked += 1
+
+
 def main():
     global checked
     store, schemas = load_schemas()
@@ -159,6 +193,7 @@ def main():
             rc, _, err = run(db, args + ["--quiet"])
             if rc != 0:
                 sys.exit(f"typed.py: FAIL: could not build the {name} database: {err}")
+        check_export(db, name, store, schemas["export"], resolver)
         for cmd in COMMANDS:
             schema = schemas.get(cmd[0])
             if schema is None:

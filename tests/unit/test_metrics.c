@@ -751,6 +751,28 @@ static void test_add_underflow_at_min(void **state)
     assert_int_equal(acc, -1);
 }
 
+/* The median sorts and takes the middle (the mean of the two middle values
+ * for an even count, without overflow near INT64_MAX); the mean is exact
+ * for prices in pico-dollars. */
+static void test_median_mean(void **state)
+{
+    int64_t odd[] = {600000, 150000, 290000};
+    int64_t even[] = {5000000, 3000000, 150000, 600000};
+    int64_t one[] = {42};
+    int64_t big[] = {INT64_MAX, INT64_MAX - 2};
+    int64_t thirds[] = {1, 1, 2};
+
+    (void)state;
+    assert_true(metrics_median(odd, 3) == 290000.0);
+    assert_true(odd[0] == 150000 && odd[1] == 290000 && odd[2] == 600000);
+    assert_true(metrics_median(even, 4) == 1800000.0);
+    assert_true(metrics_mean(even, 4) == 2187500.0);
+    assert_true(metrics_median(one, 1) == 42.0);
+    assert_true(metrics_mean(one, 1) == 42.0);
+    assert_true(metrics_median(big, 2) > 9.2e18);
+    assert_true(metrics_mean(thirds, 3) == 4.0 / 3.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -800,6 +822,7 @@ int main(void)
         cmocka_unit_test(test_shares_sum_to_one),
         cmocka_unit_test(test_other_bucket_included),
         cmocka_unit_test(test_other_bucket_excluded),
+        cmocka_unit_test(test_median_mean),
         cmocka_unit_test(test_add_basic),
         cmocka_unit_test(test_add_overflow_at_max),
         cmocka_unit_test(test_add_large_counts),

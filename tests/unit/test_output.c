@@ -606,6 +606,36 @@ static void test_special_file(void **state)
     output_release(&o);
 }
 
+/* output_dir makes a folder and the missing ones above it, accepts one
+ * that is there (also with a trailing slash), and refuses a file in the
+ * way, naming it. */
+static void test_output_dir(void **state)
+{
+    struct ts_err err = TS_ERR_INIT;
+    char dir[256], path[400];
+    struct stat st;
+
+    (void)state;
+    sup_tmp_dir(dir, sizeof(dir));
+    snprintf(path, sizeof(path), "%s/a/b/month=2026-02", dir);
+    assert_int_equal(output_dir(path, &err), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(output_dir(path, &err), 0); /* there already */
+    snprintf(path, sizeof(path), "%s/a/b/", dir);
+    assert_int_equal(output_dir(path, &err), 0);
+
+    snprintf(path, sizeof(path), "%s/file", dir);
+    write_file(path, "keep\n");
+    assert_int_equal(output_dir(path, &err), -1);
+    assert_non_null(strstr(err.msg, "cannot make the folder"));
+    assert_non_null(strstr(err.msg, "/file': Not a directory"));
+    snprintf(path, sizeof(path), "%s/file/sub", dir);
+    assert_int_equal(output_dir(path, &err), -1);
+    assert_non_null(strstr(err.msg, "/file"));
+    assert_int_equal(output_dir("", &err), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -623,6 +653,7 @@ int main(void)
         cmocka_unit_test(test_keeps_mode),
         cmocka_unit_test(test_signal_removes_tmp),
         cmocka_unit_test(test_special_file),
+        cmocka_unit_test(test_output_dir),
     };
     return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);
 }

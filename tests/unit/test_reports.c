@@ -143,7 +143,7 @@ static void test_share_week(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0};
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0, 0};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
@@ -188,7 +188,7 @@ static void test_share_sums_to_one(void **state)
     (void)state;
 
     for (int exclude = 0; exclude <= 1; exclude++) {
-        struct report_request spec = {BY_COUNTRY, exclude, "default", 0, 0, NULL, -1, 0};
+        struct report_request spec = {BY_COUNTRY, exclude, "default", 0, 0, NULL, -1, 0, 0};
         make_series(&s, 4, full4, countries, 5);
         build_share(&s, &spec, &r);
         const struct rowset *rs = rows(&r);
@@ -213,7 +213,7 @@ static void test_share_other_excluded(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 1, "default", 0, 0, NULL, -1, 0};
+    struct report_request spec = {BY_COUNTRY, 1, "default", 0, 0, NULL, -1, 0, 0};
     (void)state;
 
     make_series(&s, 2, full4, countries, 5);
@@ -234,7 +234,7 @@ static void test_share_lead_week_without_data(void **state)
     static const int days[] = {0, 3};
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1, 0};
+    struct report_request spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1, 0, 0};
     static const struct spec_group g[] = {{"deepseek", "CN", {0, 30}}, {"zz", "unknown", {0, 10}}};
     (void)state;
 
@@ -255,7 +255,7 @@ static void test_share_ties_by_name(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_MODEL, 0, "default", 0, 0, NULL, -1, 0};
+    struct report_request spec = {BY_MODEL, 0, "default", 0, 0, NULL, -1, 0, 0};
     static const struct spec_group g[] = {
         {"b/x", "US", {0, 5}}, {"a/y", "CN", {0, 5}}, {"c/z", "FR", {0, 9}}};
     (void)state;
@@ -275,7 +275,7 @@ static void test_growth_cn(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0};
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0, 0};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
@@ -318,7 +318,7 @@ static void test_growth_new_and_gap(void **state)
     static const int days[] = {7, 7, 0, 7};
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1, 0};
+    struct report_request spec = {BY_VENDOR, 0, "default", 0, 0, NULL, -1, 0, 0};
     static const struct spec_group g[] = {{"a", "US", {10, 20, 0, 40}}, {"b", "CN", {0, 5, 0, 0}}};
     (void)state;
 
@@ -360,7 +360,7 @@ static void test_share_gone(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0};
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0, 0};
     static const struct spec_group g[] = {
         {"CN", "CN", {60, 80}}, {"XX", "XX", {40, 0}}, {"US", "US", {0, 20}}};
     (void)state;
@@ -389,7 +389,7 @@ static void test_growth_like_for_like(void **state)
     static const int days[] = {7, 5};
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0};
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0, 0};
     /* Whole weeks: CN 70 -> 55 (-21 %); Mon-Fri of the week before: 50. */
     static const struct spec_group g[] = {{"CN", "CN", {70, 55}}, {"US", "US", {140, 100}}};
     (void)state;
@@ -428,7 +428,7 @@ static void test_growth_summary_only(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 1, "default", 0, 1, NULL, -1, 0};
+    struct report_request spec = {BY_COUNTRY, 1, "default", 0, 1, NULL, -1, 0, 0};
     (void)state;
 
     make_series(&s, 4, full4, countries, 5);
@@ -459,7 +459,7 @@ static void test_top_sample_week(void **state)
     static const int days[] = {0, 7};
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_MODEL, 0, "default", 5, 0, NULL, -1, 0};
+    struct report_request spec = {BY_MODEL, 0, "default", 5, 0, NULL, -1, 0, 0};
     (void)state;
 
     make_series(&s, 2, days, models, 7);
@@ -507,7 +507,7 @@ static void test_top_other_excluded_and_hhi_change(void **state)
 {
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_VENDOR, 1, "default", 2, 0, NULL, -1, 0};
+    struct report_request spec = {BY_VENDOR, 1, "default", 2, 0, NULL, -1, 0, 0};
     static const struct spec_group g[] = {
         {"a", "US", {50, 60}}, {"b", "CN", {50, 40}}, {"other", "other", {100, 100}}};
     (void)state;
@@ -535,7 +535,7 @@ static void test_top_listed_week(void **state)
     static const int days[] = {0, 7};
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_MODEL, 0, "default", 2, 0, NULL, -1, 0};
+    struct report_request spec = {BY_MODEL, 0, "default", 2, 0, NULL, -1, 0, 0};
     static const struct spec_group g[] = {{"a/x", "US", {0, 60}}, {"b/y", "CN", {0, 40}}};
     (void)state;
 
@@ -564,7 +564,7 @@ static void test_top_refuses_week_past_2_63(void **state)
                                           {"b/y", "CN", {1, 5000000000000000000LL}}};
     struct series s;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_MODEL, 0, "default", 2, 0, NULL, -1, 0};
+    struct report_request spec = {BY_MODEL, 0, "default", 2, 0, NULL, -1, 0, 0};
     struct ts_err err = TS_ERR_INIT;
     (void)state;
 
@@ -588,12 +588,13 @@ static void test_cost_refuses_week_past_2_63(void **state)
     struct week_days weeks[] = {{D("2026-02-02"), 7, 127, 1}};
     struct price_book book = PRICE_BOOK_INIT;
     struct report_doc r = REPORT_DOC_INIT;
-    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0};
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0, 0};
     struct ts_err err = TS_ERR_INIT;
     (void)state;
 
     price_book_index(&book);
-    struct priced_usage in = {use, 2, &book, weeks, 1, D("2026-02-02"), D("2026-02-02"), 0, 0};
+    struct priced_usage in = {use, 2, &book, weeks, 1, D("2026-02-02"), D("2026-02-02"),
+                              0,   0, NULL,  0};
     assert_int_equal(build_cost(&in, &spec, &r, &err), -1);
     assert_string_equal(err.msg, "the tokens of the week of 2026-02-02 reach 2^63 (a week's total "
                                  "over all its models must stay below 2^63)");
@@ -607,6 +608,129 @@ static void test_cost_refuses_week_past_2_63(void **state)
     assert_int_equal(ival(rows(&ok), 0, "unpriced_tokens"), 5000000000000000000LL);
     doc_release(&ok);
     price_book_release(&book);
+}
+
+/* ---- prices --all: every model priced in the week, used or not ---- */
+
+#define U(slug, vendor, country, tokens)                                                           \
+    {                                                                                              \
+        0, (char *)(slug), (char *)(vendor), (char *)(country), (tokens), 0, 0, 0                  \
+    }
+
+/* A book of prices in pico-dollars per token ($0.10 = 100000): cn/a and
+ * us/c are used in the week of 2026-02-16; cn/b, its free variant, us/e
+ * and fr/f are not; us/d's only price is from after the week. */
+static void all_models_fixture(struct price_book *b)
+{
+    price_book_add(b, "cn/a", D("2026-01-05"), 0, 100000, 400000);
+    price_book_add(b, "cn/b", D("2026-01-05"), 0, 300000, 1200000);
+    price_book_add(b, "cn/b:free", D("2026-01-05"), 0, 0, 0);
+    price_book_add(b, "us/c", D("2026-01-05"), 0, 3000000, 15000000);
+    price_book_add(b, "us/d", D("2026-03-02"), 0, 1000000, 5000000);
+    price_book_add(b, "us/e", D("2026-02-16"), 1, 2000000, 10000000);
+    price_book_add(b, "fr/f", D("2026-01-05"), 0, 500000, 2000000);
+    price_book_index(b);
+}
+
+static void build_all(enum group_by by, int all, struct report_doc *doc)
+{
+    static const struct usage_row use[] = {
+        U("cn/a", "cn", "CN", 300), U("us/c", "us", "US", 100),
+        U("us/x", "us", "US", 50), /* no price */
+    };
+    static const struct usage_row book_rows[] = {
+        U("cn/a", "cn", "CN", 0), U("cn/b", "cn", "CN", 0), U("cn/b:free", "cn", "CN", 0),
+        U("fr/f", "fr", "FR", 0), U("us/c", "us", "US", 0), U("us/d", "us", "US", 0),
+        U("us/e", "us", "US", 0),
+    };
+    static const struct week_days weeks[] = {{0, 7, 127, 1}};
+    struct price_book b = PRICE_BOOK_INIT;
+    struct report_request rq = {by, 0, "default", 0, 0, NULL, -1, all, 0};
+    struct week_days w = weeks[0];
+    struct ts_err err = TS_ERR_INIT;
+
+    all_models_fixture(&b);
+    w.week = D("2026-02-16");
+    struct priced_usage in = {use, 3, &b, &w, 1, w.week, w.week, 0, 0, book_rows, 7};
+    assert_int_equal(build_prices(&in, &rq, doc, &err), 0);
+    price_book_release(&b);
+}
+
+/* By model: the used models by tokens, then every other model priced
+ * that week with 0 tokens at its own price (a free variant included,
+ * priced 0), by name; never a model twice, never one whose price is from
+ * after the week. Without --all, the used ones only. */
+static void test_prices_all_models(void **state)
+{
+    struct report_doc doc = REPORT_DOC_INIT;
+    static const char *const want[] = {"cn/a", "us/c", "cn/b", "cn/b:free", "fr/f", "us/e"};
+    const struct rowset *rs;
+
+    (void)state;
+    build_all(BY_MODEL, 1, &doc);
+    rs = rows(&doc);
+    assert_int_equal(rs->nrows, 6);
+    for (size_t r = 0; r < rs->nrows; r++)
+        assert_string_equal(text(rs, r, "model"), want[r]);
+    assert_int_equal(ival(rs, 0, "tokens"), 300);
+    assert_near(dval(rs, 0, "input_usd_per_m"), 0.1);
+    assert_int_equal(ival(rs, 2, "tokens"), 0);
+    assert_near(dval(rs, 2, "input_usd_per_m"), 0.3);
+    assert_near(dval(rs, 2, "output_usd_per_m"), 1.2);
+    assert_string_equal(text(rs, 2, "price_match"), "exact");
+    assert_near(dval(rs, 3, "input_usd_per_m"), 0);
+    assert_string_equal(text(rs, 3, "status"), "free");
+    assert_string_equal(text(rs, 5, "price_source"), "snapshot");
+    assert_string_equal(text(rs, 4, "country"), "FR");
+    assert_false(has_col(rs, "listed_models"));
+    doc_release(&doc);
+
+    build_all(BY_MODEL, 0, &doc);
+    assert_int_equal(rows(&doc)->nrows, 2);
+    doc_release(&doc);
+}
+
+/* By country: the usage-weighted price as before (empty for a group
+ * without usage), and over every listed model with a price above 0 the
+ * median and the plain mean. */
+static void test_prices_all_by_country(void **state)
+{
+    struct report_doc doc = REPORT_DOC_INIT;
+    const struct rowset *rs;
+
+    (void)state;
+    build_all(BY_COUNTRY, 1, &doc);
+    rs = rows(&doc);
+    assert_int_equal(rs->nrows, 3);
+    assert_string_equal(text(rs, 0, "country"), "CN"); /* 300 priced tokens */
+    assert_string_equal(text(rs, 1, "country"), "US"); /* 100 */
+    assert_string_equal(text(rs, 2, "country"), "FR"); /* none */
+    assert_int_equal(ival(rs, 0, "models"), 1);
+    assert_near(dval(rs, 0, "input_usd_per_m"), 0.1);
+    assert_int_equal(ival(rs, 0, "listed_models"), 2); /* cn/a, cn/b; not the free variant */
+    assert_near(dval(rs, 0, "input_median_usd_per_m"), 0.2);
+    assert_near(dval(rs, 0, "output_median_usd_per_m"), 0.8);
+    assert_near(dval(rs, 0, "input_mean_usd_per_m"), 0.2);
+    assert_int_equal(ival(rs, 1, "listed_models"), 2); /* us/c, us/e; not us/d (later) */
+    assert_near(dval(rs, 1, "input_usd_per_m"), 3.0);
+    assert_near(dval(rs, 1, "input_median_usd_per_m"), 2.5);
+    assert_near(dval(rs, 1, "output_mean_usd_per_m"), 12.5);
+    assert_int_equal(ival(rs, 2, "models"), 0);
+    assert_int_equal(ival(rs, 2, "priced_tokens"), 0);
+    assert_int_equal(kind(rs, 2, "input_usd_per_m"), RS_NULL);
+    assert_int_equal(kind(rs, 2, "input_ratio"), RS_NULL);
+    assert_int_equal(ival(rs, 2, "listed_models"), 1);
+    assert_near(dval(rs, 2, "input_median_usd_per_m"), 0.5);
+    assert_near(dval(rs, 2, "output_mean_usd_per_m"), 2.0);
+    doc_release(&doc);
+
+    /* Without --all: the used groups, and none of the new columns. */
+    build_all(BY_COUNTRY, 0, &doc);
+    rs = rows(&doc);
+    assert_int_equal(rs->nrows, 2);
+    assert_false(has_col(rs, "listed_models"));
+    assert_false(has_col(rs, "input_median_usd_per_m"));
+    doc_release(&doc);
 }
 
 int main(void)
@@ -627,6 +751,8 @@ int main(void)
         cmocka_unit_test(test_top_other_excluded_and_hhi_change),
         cmocka_unit_test(test_top_refuses_week_past_2_63),
         cmocka_unit_test(test_cost_refuses_week_past_2_63),
+        cmocka_unit_test(test_prices_all_models),
+        cmocka_unit_test(test_prices_all_by_country),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
