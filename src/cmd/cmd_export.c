@@ -3,6 +3,7 @@
  * output, to a file, or one file per month in Hive-style folders
  * (DIR/month=2026-02/part.csv). Rows stream from the database to the
  * output a week at a time, so memory does not grow with the database. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -353,7 +354,11 @@ int cmd_export(struct cmd_env *env, int argc, char **argv)
         cmd_print_err(env, NULL, &err);
     } else {
         long long n = write_rows(x, a.dataset, &k, &err);
-        if (n < 0) {
+        if (n < 0 && !a.split && k.out.errnum == EPIPE && !k.out.path) {
+            /* A reader that went away (export | head) ends the export
+             * quietly, as it ends a report: what it wanted, it got. */
+            rc = TS_EXIT_OK;
+        } else if (n < 0) {
             rc = TS_EXIT_FAIL;
             cmd_print_err(env, NULL, &err);
         } else if (n == 0) {
