@@ -37,7 +37,7 @@ static const struct report_syntax syntax = {
              "                       with its words (the output says which)\n"
              "  --by G               model (default), vendor or country\n",
     .own = own,
-    .by = REPORT_BY_ANY,
+    .by = REPORT_BY_MODELS,
     .by_default = BY_MODEL,
     .exact_applies = 1,
 };

@@ -211,7 +211,7 @@ static void legend(const struct chart *c, long width, int color, FILE *out)
     buf_release(&line);
 }
 
-void chart_text(const struct chart *c, const char *title, const char *source,
+void chart_text(const struct chart *c, const char *title, const char *note, const char *source,
                 const struct render_opts *o, FILE *out)
 {
     long width = o->width > 0 ? o->width : 80;
@@ -227,11 +227,13 @@ void chart_text(const struct chart *c, const char *title, const char *source,
         bars(c, cells, o->color, out);
         legend(c, width, o->color, out);
     }
+    if (note)
+        fprintf(out, "\nNote: %s.\n", note);
     if (source)
-        fprintf(out, "\nSource: %s\n", source);
+        fprintf(out, "%sSource: %s\n", note ? "" : "\n", source);
 }
 
 void render_chart_text(const struct report_doc *d, const struct render_opts *o, FILE *out)
 {
-    chart_text(d->chart, d->title ? d->title : "", d->source, o, out);
+    chart_text(d->chart, d->title ? d->title : "", d->note, d->source, o, out);
 }

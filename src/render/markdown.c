@@ -143,6 +143,8 @@ void render_markdown(const struct report_doc *d, const struct render_opts *o, FI
         fputc('\n', out);
         write_rowset(&d->tables[i].rows, d->tables[i].title, o, out);
     }
+    if (d->note)
+        fprintf(out, "\nNote: %s.\n", d->note);
     if (d->source)
         source(d->source, out);
 }

@@ -224,6 +224,8 @@ void render_table(const struct report_doc *d, const struct render_opts *o, FILE 
         fputc('\n', out);
         write_rowset(&d->tables[i].rows, d->tables[i].title, o, out);
     }
+    if (d->note)
+        fprintf(out, "\nNote: %s.\n", d->note);
     if (d->source)
-        fprintf(out, "\nSource: %s\n", d->source);
+        fprintf(out, "%sSource: %s\n", d->note ? "" : "\n", d->source);
 }

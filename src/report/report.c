@@ -59,6 +59,7 @@ static const struct rs_col columns[C_NCOLS] = {
     [C_FLAG] = {"flag", "", RS_TEXT, RS_COL_TEXT_ONLY | RS_COL_SPARSE},
     [C_IN_TOP] = {"in_top", "in top", RS_INT, 0},
     [C_PRICED_AS] = {"priced_as", "priced as", RS_TEXT, RS_COL_TEXT_ONLY},
+    [C_APP_ID] = {"app_id", "app id", RS_INT, 0},
 };
 
 void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,
@@ -70,12 +71,16 @@ void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, si
     for (int i = 0; i < C_NCOLS; i++)
         sh->map[i] = -1;
     for (size_t i = 0; i < n; i++) {
-        if (ids[i] == C_COUNTRY && by == BY_COUNTRY)
+        if (ids[i] == C_COUNTRY && (by == BY_COUNTRY || by == BY_APP))
             continue;
         cols[k] = columns[ids[i]];
         if (ids[i] == C_GROUP)
             cols[k].key = cols[k].title = group_by_name(by);
         sh->map[ids[i]] = (int)k++;
+        if (ids[i] == C_GROUP && by == BY_APP) { /* an app is its id; names may repeat */
+            cols[k] = columns[C_APP_ID];
+            sh->map[C_APP_ID] = (int)k++;
+        }
     }
     rowset_release(rs);
     rowset_init(rs, cols, k);
@@ -127,6 +132,7 @@ size_t sheet_group_row(struct sheet *sh, const struct series *s, size_t w, const
 
     sheet_week(sh, r, s, w, head);
     sheet_text(sh, r, C_GROUP, g->name);
+    sheet_int(sh, r, C_APP_ID, g->id);
     sheet_text(sh, r, C_COUNTRY, g->country);
     if (s->days[w] > 0) /* a week without data has no tokens to show, not 0 */
         sheet_int(sh, r, C_TOKENS, g->tokens[w]);

@@ -2,9 +2,10 @@
 # Every example of the README runs as shown. An example is an indented
 # block whose first line is "    $ tokstat ..." or "    $ sqlite3 ...": the
 # command runs (in a shell, in a folder holding build/sample.db made as
-# scripts/quickstart.sh makes it, with TOKSTAT_DB pointing at it and
-# tokstat on the PATH), and what it prints (standard output, then standard
-# error) must be the rest of the block. A last line "    ..." means the
+# scripts/quickstart.sh makes it, and build/apps.db holding the real app
+# rankings of tests/data/real as the README says, with TOKSTAT_DB pointing
+# at the sample and tokstat on the PATH), and what it prints (standard
+# output, then standard error) must be the rest of the block. A last line "    ..." means the
 # rest is not shown: only the lines before it are compared. Times
 # (YYYY-MM-DD HH:MM:SS) are compared as <time>.
 #
@@ -29,7 +30,9 @@ ln -s "$tokstat" "$work/bin/tokstat"
   PATH="$work/bin:$PATH"
   tokstat --db build/sample.db import "$root"/data/sample/openrouter-weekly-*.json >/dev/null &&
     tokstat --db build/sample.db import --as-of 2026-05-01 \
-      "$root/data/sample/openrouter-models-2026-05-01.json" >/dev/null
+      "$root/data/sample/openrouter-models-2026-05-01.json" >/dev/null &&
+    tokstat --db build/apps.db import --subcategory cli-agent \
+      "$root/tests/data/real/app-rankings-2025-02-02.json" >/dev/null
 ) || fail "could not import the sample"
 
 normalize() {

@@ -7,10 +7,11 @@ empty).
 
 The outputs come from several databases, each one a shape of real data:
 weekly snapshots with an other bucket and a catalogue (the shipped sample),
-daily rows ending mid-week, daily rows with a gap week, and top-10 snapshots
-with no other bucket; each report runs with every --by and with the options
-that change its shape (--partial, --other exclude, --summary, a range past
-the data).
+daily rows ending mid-week, daily rows with a gap week, top-10 snapshots
+with no other bucket, and app rankings (the real week of 2025-01-27 and two
+constructed ones, with new, gone and same-named apps); each report runs with
+every --by it takes there and with the options that change its shape
+(--partial, --other exclude, --summary, a range past the data).
 
 Usage: typed.py TOKSTAT SOURCE_ROOT   (needs python3-jsonschema)
 """
@@ -31,6 +32,7 @@ except ImportError:
 TOKSTAT, ROOT = sys.argv[1], sys.argv[2]
 SCHEMA_DIR = os.path.join(ROOT, "data", "schema")
 REAL = os.path.join(ROOT, "tests", "data", "real")
+CLI = os.path.join(ROOT, "tests", "data", "cli")
 
 # The databases: name -> the import commands that make it.
 DATABASES = {
@@ -41,6 +43,8 @@ DATABASES = {
     "midweek": [["import", os.path.join(REAL, "rankings-daily-2025-01-13_29.csv")]],
     "gap": [["import", os.path.join(REAL, "rankings-daily-gap-2025-01.csv")]],
     "listed": [["import"] + sorted(glob.glob(os.path.join(REAL, "weekly-top10-*.json")))],
+    "apps": [["import", os.path.join(REAL, "app-rankings-2025-02-02.json"),
+              os.path.join(CLI, "apps-2025-02-09.json"), os.path.join(CLI, "apps-2025-02-16.json")]],
 }
 
 # The variations every report command runs with.
@@ -51,6 +55,12 @@ COMMANDS = (
     + [["top", "-n", "3", "--by", by] for by in ("model", "vendor")]
     + [["prices", "--by", by] for by in ("model", "vendor", "country")]
     + [["cost", "--by", by] for by in ("country", "vendor", "model")]
+)
+# A dataset of app rankings: reports by app (prices and cost read model usage).
+APP_COMMANDS = (
+    [["report", "--by", "app"]]
+    + [["growth", "--by", "app"] + s for s in ([], ["--summary"])]
+    + [["top", "-n", "3", "--by", "app"], ["top", "--dataset", "apps"]]
 )
 
 failures = []
@@ -154,7 +164,7 @@ def main():
             rc, _, err = run(db, args + ["--quiet"])
             if rc != 0:
                 sys.exit(f"typed.py: FAIL: could not build the {name} database: {err}")
-        for cmd in COMMANDS:
+        for cmd in APP_COMMANDS if name == "apps" else COMMANDS:
             schema = schemas.get(cmd[0])
             if schema is None:
                 fail(cmd[0], f"no schema {cmd[0]}.schema.json in data/schema/")
