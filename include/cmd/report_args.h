@@ -28,8 +28,9 @@
 
 /* Which --by values a command takes. */
 enum report_by_choice {
-    REPORT_BY_ANY,          /* country, vendor or model */
-    REPORT_BY_MODEL_VENDOR, /* model or vendor */
+    REPORT_BY_ANY,    /* country, vendor, model or app */
+    REPORT_BY_MODELS, /* country, vendor or model: priced usage (prices, cost) */
+    REPORT_BY_TOP,    /* model, vendor or app */
 };
 
 /* The command line a report command accepts. */
@@ -42,6 +43,7 @@ struct report_syntax {
     enum group_by by_default;
     int other_applies; /* --other means something */
     int exact_applies; /* --exact means something */
+    int apps_apply;    /* reads datasets of app rankings too (by app, the default there) */
 };
 
 /* Which weeks the user chose. */
@@ -83,6 +85,8 @@ struct report_args {
     int no_color;              /* --no-color */
     const char *value;         /* the value of the own option report_args_next returned */
     int exit;                  /* after report_args_next returned -1: the exit status */
+    int by_given;              /* --by was given (else a dataset of apps reports by app) */
+    int dataset_given;         /* --dataset was given (else 'default', or 'apps' by app) */
     /* the parser's */
     struct cmd_env *env;
     const struct report_syntax *syn;

@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "core/series.h"
+#include "db/apps.h"
 #include "db/db.h"
 #include "render/doc.h"
 
@@ -23,6 +24,7 @@ struct dataset_view {
     size_t nweeks;
     int32_t from, to;         /* the weeks to report (Mondays) */
     struct range_notes notes; /* what the range left out or clipped (printed as notes) */
+    enum dataset_kind kind;   /* model usage or app rankings */
 };
 
 #define DATASET_VIEW_INIT                                                                          \
@@ -32,9 +34,12 @@ struct dataset_view {
 
 /* Opens the database and, in one read snapshot, a's dataset and its
  * weeks; works out the weeks to report (the latest default_last weeks with
- * data unless a chose others). Returns 0, or the exit status after
+ * data unless a chose others). A dataset of app rankings reports by app
+ * (a->req.by becomes BY_APP when --by was not given): --by app on model
+ * usage, another --by on apps, or a command that reads model usage only
+ * (prices, cost) on apps is an error. Returns 0, or the exit status after
  * printing why not; either way the caller closes out. */
-int dataset_view_open(struct cmd_env *env, const struct report_args *a, long default_last,
+int dataset_view_open(struct cmd_env *env, struct report_args *a, long default_last,
                       struct dataset_view *out);
 
 /* Ends the snapshot and closes the database; safe on DATASET_VIEW_INIT. */

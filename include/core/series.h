@@ -23,11 +23,12 @@ enum group_by {
     BY_COUNTRY,
     BY_VENDOR,
     BY_MODEL,
+    BY_APP, /* an app of an app-rankings dataset: no vendor, no country */
 };
 
-/* Parses "country", "vendor", "model"; -1 when none. */
+/* Parses "country", "vendor", "model", "app"; -1 when none. */
 int group_by_parse(const char *name, enum group_by *out);
-/* "country", "vendor" or "model" (static). */
+/* "country", "vendor", "model" or "app" (static). */
 const char *group_by_name(enum group_by by);
 
 /* A week with data. */
@@ -42,8 +43,10 @@ struct week_days {
  * a matrix over every calendar week of the range, weeks without data
  * holding 0 tokens and 0 days. */
 struct series_group {
-    char *name;      /* country code, vendor or model slug; "other" for the bucket */
-    char *country;   /* the group's country: "unknown" when unmapped, "other" for the bucket */
+    char *name;      /* country code, vendor, model slug or app name; "other" for the bucket */
+    char *country;   /* the group's country: "unknown" when unmapped, "other" for the bucket;
+                        "" for an app */
+    int64_t id;      /* an app's OpenRouter id (its identity: names may repeat); else 0 */
     int is_other;    /* the other bucket: counts in totals, never ranked */
     int64_t *tokens; /* nweeks values */
 };
@@ -75,11 +78,12 @@ struct series {
     /* The range's first reported week (1) against its last, like for like
      * when their weekdays differ; else NULL. */
     struct week_compare *ends;
+    enum group_by by; /* what the groups are: BY_APP for apps, whose lists are always listed */
 };
 
 #define SERIES_INIT                                                                                \
     {                                                                                              \
-        0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL                              \
+        0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, BY_COUNTRY                  \
     }
 
 /* Whether week w of s is a gap: no data, inside the span of the dataset's

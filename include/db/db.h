@@ -21,7 +21,7 @@
 
 #include "core/err.h"
 
-#define DB_SCHEMA_VERSION 6
+#define DB_SCHEMA_VERSION 7
 
 struct db;
 

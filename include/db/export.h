@@ -40,7 +40,8 @@ struct export_row {
 struct db_export;
 
 /* Starts reading the observations of dataset dated from..to (days,
- * inclusive). *out is freed by db_export_close. */
+ * inclusive); a dataset of app rankings has no model rows and is refused.
+ * *out is freed by db_export_close. */
 int db_export_open(struct db *st, int64_t dataset, int32_t from, int32_t to, struct db_export **out,
                    struct ts_err *err);
 

@@ -8,12 +8,16 @@
 
 #include "core/err.h"
 #include "core/series.h"
+#include "db/apps.h"
 #include "db/db.h"
 
 /* Every string is owned by the struct. */
 struct dataset_status {
     char *name;
-    int64_t observations, models, vendors;
+    enum dataset_kind kind; /* model usage or app rankings (or nothing yet) */
+    struct app_list list;   /* an apps dataset's, when has_list */
+    int has_list;
+    int64_t observations, models, vendors; /* models: apps, in an apps dataset */
     int64_t daily_rows, weekly_rows;
     int32_t first_day, last_day; /* daily rows' range, when daily_rows > 0 */
     struct week_days *weeks;     /* every week with data, ascending */

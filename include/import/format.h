@@ -15,6 +15,7 @@ enum ts_format {
     TS_FMT_OPENROUTER_CHART,
     TS_FMT_OPENROUTER_WEEKLY,
     TS_FMT_OPENROUTER_MODELS,
+    TS_FMT_OPENROUTER_APPS, /* app rankings: one ISO week of top apps */
 };
 
 /* "csv", "openrouter-daily", ... ; "auto" for TS_FMT_AUTO. */

@@ -40,10 +40,25 @@ struct ts_price {
     const char *where; /* "data[3]" or "[3]" */
 };
 
+/* An app's tokens in one ISO week of app rankings (openrouter-apps): a
+ * weekly observation of the app, never of a model. */
+struct ts_app {
+    int32_t week;      /* the Monday of the week the rankings cover */
+    int64_t app_id;    /* OpenRouter's id of the app: its identity */
+    const char *name;  /* its name, control characters escaped (\x1b); "app ID" when the
+                          source has none; borrowed */
+    int64_t total;     /* total_tokens */
+    int64_t requests;  /* total_requests, TS_ABSENT when not given */
+    int64_t rank;      /* rank (absolute), TS_ABSENT when not given */
+    const char *where; /* "data[3]" */
+};
+
 struct ts_sink {
     /* Each returns 0, or -1 after filling err (which stops the import). */
     int (*record)(void *ctx, const struct ts_record *rec, struct ts_err *err);
     int (*price)(void *ctx, const struct ts_price *price, struct ts_err *err);
+    /* App rankings; NULL: the sink takes none (an error when some come). */
+    int (*app)(void *ctx, const struct ts_app *app, struct ts_err *err);
     /* The source's as-of time (meta.as_of, fetchedAt), borrowed. */
     void (*as_of)(void *ctx, const char *as_of);
     void *ctx;

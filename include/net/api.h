@@ -5,9 +5,9 @@
  * response says. No I/O: the transport is http.h, the plan is carried out
  * by cmd_fetch.c.
  *
- * An endpoint is a row of the table in api.c. A new one (app-rankings: one
- * ISO week a request, limit/offset pages, filters passed through) is a row
- * there, a span kind for its windows, and its pages in cmd_fetch.c. */
+ * An endpoint is a row of the table in api.c, with a span kind for its
+ * windows: days (rankings-daily), ISO weeks (app-rankings, one week a
+ * request, in pages of ranks) or none (the model catalogue). */
 #ifndef TOKSTAT_NET_API_H
 #define TOKSTAT_NET_API_H
 
@@ -21,8 +21,10 @@
 
 /* How an endpoint's requests cover time. */
 enum api_span {
-    API_SPAN_NONE, /* one request, no dates (the model catalogue) */
-    API_SPAN_DAYS, /* start_date and end_date, at most max_days a request */
+    API_SPAN_NONE,  /* one request, no dates (the model catalogue) */
+    API_SPAN_DAYS,  /* start_date and end_date, at most max_days a request */
+    API_SPAN_WEEKS, /* start_date and end_date of one ISO week, Monday to Sunday, a request;
+                       limit and offset pick the ranks */
 };
 
 struct api_endpoint {
@@ -52,32 +54,69 @@ int32_t api_last_day(int32_t today);
  * start of the data; never before the start of the data. */
 int32_t api_incremental_from(int have_last, int32_t last_day);
 
-/* Days from..to of one request (both 0 for API_SPAN_NONE). */
+/* Days from..to of one request (both 0 for API_SPAN_NONE); for
+ * API_SPAN_WEEKS, the ranks offset + 1 .. offset + limit of that week
+ * (limit 0: no limit or offset is sent). */
 struct api_window {
     int32_t from, to;
+    int offset, limit;
 };
 
 /* Splits from..to into the windows of ep's requests, in order: windows of
- * at most ep->max_days, the last one shorter. API_SPAN_NONE: one window.
- * Returns their number (0 when from > to), *out allocated (the caller
- * frees it; NULL when there are none). */
+ * at most ep->max_days, the last one shorter; for API_SPAN_WEEKS, each ISO
+ * week that has a day in from..to (the caller gives complete weeks).
+ * API_SPAN_NONE: one window. Returns their number (0 when from > to), *out
+ * allocated (the caller frees it; NULL when there are none). */
 size_t api_windows(const struct api_endpoint *ep, int32_t from, int32_t to,
                    struct api_window **out);
 
+/* app-rankings: the first ISO week whose days all have data (the Monday
+ * 2025-01-06: the data starts on a Wednesday), and the last complete week
+ * when today is today (the Monday of the week before today's). */
+int32_t api_first_week(void);
+int32_t api_last_week(int32_t today);
+
+/* app-rankings lists ranks 1 to API_RANKS_MAX: at most API_PAGE_MAX a
+ * request, from an offset of at most API_OFFSET_MAX. */
+#define API_PAGE_MAX   100
+#define API_OFFSET_MAX 100
+#define API_RANKS_MAX  (API_OFFSET_MAX + API_PAGE_MAX)
+
+/* The pages (offset, limit) of the ranks offset + 1 .. offset + limit, in
+ * order, each at most API_PAGE_MAX long and from an offset of at most
+ * API_OFFSET_MAX: one page, or two when limit is over API_PAGE_MAX.
+ * Returns their number (0 when the ranks cannot be asked for: limit < 1,
+ * offset < 0 or past API_OFFSET_MAX, or a rank past API_RANKS_MAX). */
+size_t api_pages(int offset, int limit, struct api_window out[2]);
+
+/* What app-rankings requests pass through (NULL or "": not sent). */
+struct api_filters {
+    const char *category, *subcategory, *sort;
+};
+
 /* The URL of the request for w, base (as api_base_check leaves it) plus
- * the endpoint's path and query. The caller frees it. */
-char *api_request_url(const char *base, const struct api_endpoint *ep, const struct api_window *w);
+ * the endpoint's path and query (f: its filters, or NULL). The caller
+ * frees it. */
+char *api_request_url(const char *base, const struct api_endpoint *ep, const struct api_window *w,
+                      const struct api_filters *f);
 
 /* What names a response in summaries, messages and the imports table:
- * "rankings-daily 2025-01-01..2025-12-31", "models 2026-05-01" (the day of
- * the fetch). Appended to out. */
+ * "rankings-daily 2025-01-01..2025-12-31", "app-rankings
+ * 2025-01-27..2025-02-02 ranks 1-100", "models 2026-05-01" (the day of the
+ * fetch). Appended to out. */
 void api_source_name(const struct api_endpoint *ep, const struct api_window *w, int32_t today,
                      struct ts_buf *out);
 
 /* The --save file name of a response: "rankings-daily-2025-01-01_2025-12-31.json",
+ * "app-rankings-2025-01-27_2025-02-02_ranks-1-100.json" (and the filters
+ * given: "_subcategory-cli-agent_sort-trending" before ".json"),
  * "models-2026-05-01.json". Appended to out. */
-void api_save_name(const struct api_endpoint *ep, const struct api_window *w, int32_t today,
-                   struct ts_buf *out);
+void api_save_name(const struct api_endpoint *ep, const struct api_window *w,
+                   const struct api_filters *f, int32_t today, struct ts_buf *out);
+
+/* How many elements the "data" array of a response has; -1 when it is not
+ * such a document. */
+long api_body_rows(const char *body, size_t len);
 
 /* How a URL reaches its host. */
 enum api_transport {

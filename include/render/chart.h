@@ -73,10 +73,11 @@ void chart_legend_name(const struct chart *c, const struct chart_group *g, struc
 double chart_share(const struct chart *c, size_t g, size_t w);
 
 /* The chart as text: the title, a scale, one bar per week, a legend with
- * each segment's share in the latest week with data, and "Source: ..."
- * when source is not NULL. o->color: ANSI colours and Unicode blocks, else
- * ASCII fill characters; o->width: the columns to fit (0: 80). */
-void chart_text(const struct chart *c, const char *title, const char *source,
+ * each segment's share in the latest week with data, "Note: ..." when note
+ * is not NULL and "Source: ..." when source is not NULL. o->color: ANSI
+ * colours and Unicode blocks, else ASCII fill characters; o->width: the
+ * columns to fit (0: 80). */
+void chart_text(const struct chart *c, const char *title, const char *note, const char *source,
                 const struct render_opts *o, FILE *out);
 
 /* The chart as a standalone SVG 1.1 document: the title, a y axis of 0 to

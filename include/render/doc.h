@@ -52,6 +52,10 @@ struct report_doc {
      * "Source: <source>"; markdown: "_Source: <source>_"; JSON "source" as
      * is (null when NULL); not CSV. */
     char *source;
+    /* A note on what the numbers are, without a "Note: " prefix; text
+     * output only (table and markdown, before the source line; the chart's
+     * text), never CSV or JSON (no prose fields). NULL for none. */
+    char *note;
     struct chart *chart; /* the chart command's bars instead of rows, or NULL */
     size_t nrows_data; /* rows other than Total rows (or weeks of a chart with data): 0 is empty */
 };
@@ -79,6 +83,7 @@ struct rowset *doc_table(struct report_doc *d, const char *key, const char *titl
 /* Sets the title, the source line (copied; NULL for none). */
 void doc_set_title(struct report_doc *d, const char *title);
 void doc_set_source(struct report_doc *d, const char *source);
+void doc_set_note(struct report_doc *d, const char *note); /* copied; NULL for none */
 
 void doc_release(struct report_doc *d);
 

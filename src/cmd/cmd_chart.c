@@ -39,6 +39,7 @@ static const struct report_syntax syntax = {
     .by = REPORT_BY_ANY,
     .by_default = BY_COUNTRY,
     .other_applies = 1,
+    .apps_apply = 1,
 };
 
 /* --format table|svg; a report format gets a pointer to 'tokstat report'. */

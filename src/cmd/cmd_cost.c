@@ -36,7 +36,7 @@ static const struct report_syntax syntax = {
              "  --prompt-share X     the prompt share to use for totals without a split\n"
              "                       (a number from 0 to 1)\n",
     .own = own,
-    .by = REPORT_BY_ANY,
+    .by = REPORT_BY_MODELS,
     .by_default = BY_COUNTRY,
     .exact_applies = 1,
 };

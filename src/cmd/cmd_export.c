@@ -11,6 +11,7 @@
 #include "core/opts.h"
 #include "core/util.h"
 #include "core/week.h"
+#include "db/apps.h"
 #include "db/export.h"
 #include "db/query.h"
 #include "render/output.h"
@@ -29,6 +30,8 @@ static const char usage[] =
     "completion_tokens, reasoning_tokens, cached_tokens, requests, coverage\n"
     "(full or listed: what the week's total is). A weekly row is dated by its\n"
     "Monday. Counts the source does not give are empty (CSV) or null (JSON).\n"
+    "A dataset of app rankings has no model rows and is refused (the\n"
+    "database's app_usage view holds its apps).\n"
     "\n"
     "Options:\n"
     "  --dataset NAME       export this dataset (default: default)\n"
@@ -322,6 +325,7 @@ int cmd_export(struct cmd_env *env, int argc, char **argv)
     struct db *db = NULL;
     struct db_export *x = NULL;
     struct sink k = {&a, OUTPUT_INIT, env->out, -1, TS_BUF_INIT};
+    enum dataset_kind kind;
     int64_t id;
     int rc, found;
 
@@ -335,6 +339,15 @@ int cmd_export(struct cmd_env *env, int argc, char **argv)
         cmd_print_err(env, NULL, &err);
     } else if (found == 0) {
         rc = cmd_fail(env, "no dataset '%s' (run 'tokstat status' to see the datasets)", a.dataset);
+    } else if (db_dataset_kind(db, id, &kind, &err) < 0) {
+        rc = TS_EXIT_FAIL;
+        cmd_print_err(env, NULL, &err);
+    } else if (kind == DATASET_APPS) {
+        /* Its observations are apps', not models': never model rows. */
+        rc = cmd_fail(env,
+                      "dataset '%s' holds app rankings: tokstat export writes model usage (the "
+                      "database's app_usage view holds the apps, one row per app and week)",
+                      a.dataset);
     } else if (warn_unmapped(env, db, id, &a, &err) < 0 ||
                db_export_open(db, id, a.from, a.to, &x, &err) < 0) {
         rc = TS_EXIT_FAIL;

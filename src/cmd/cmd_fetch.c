@@ -1,48 +1,64 @@
 /* cmd_fetch.c - tokstat fetch: download from OpenRouter's API and import
  * each response as `tokstat import --format F` would import the same
  * bytes, one transaction per response. The plan (endpoints, windows, URLs,
- * waits) is net/api.c, the transport net/http.c, the import import_io.c. */
+ * waits) is net/api.c, the transport net/http.c, one request and its
+ * import fetch_io.c, app-rankings' weeks and pages cmd_fetch_apps.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
-#include "cmd/cmd.h"
-#include "cmd/import_io.h"
+#include "cmd/fetch.h"
 #include "core/opts.h"
 #include "core/week.h"
 #include "db/status.h"
 #include "import/format.h"
-#include "import/input.h"
-#include "net/api.h"
 #include "net/http.h"
-#include "render/output.h"
 
 static const char usage[] =
-    "usage: tokstat fetch [OPTIONS] rankings-daily|models\n"
+    "usage: tokstat fetch [OPTIONS] rankings-daily|app-rankings|models\n"
     "\n"
     "Downloads from OpenRouter's API and imports each response as 'tokstat import'\n"
     "would import it, in one transaction per response:\n"
     "  rankings-daily  the Data API's tokens of the top 50 models a day and of all\n"
     "                  the others together, from 2025-01-01; at most 366 days a\n"
     "                  request (format openrouter-daily)\n"
+    "  app-rankings    the Data API's top apps by tokens, one complete ISO week\n"
+    "                  (Monday to Sunday) a request, each app a weekly observation\n"
+    "                  in a dataset of apps (format openrouter-apps)\n"
     "  models          the model catalogue, its prices valid from today (format\n"
     "                  openrouter-models)\n"
     "\n"
     "Options:\n"
-    "  --dataset NAME        import into this dataset (default: default)\n"
+    "  --dataset NAME        import into this dataset (default: default; for\n"
+    "                        app-rankings: apps)\n"
     "  --from DATE           rankings-daily: the first day (default: a week before\n"
     "                        the dataset's newest day, so that revised days come\n"
-    "                        again; 2025-01-01 for a dataset without days)\n"
-    "  --to DATE             rankings-daily: the last day (default and latest:\n"
-    "                        yesterday, the last complete UTC day)\n"
+    "                        again; 2025-01-01 for a dataset without days);\n"
+    "                        app-rankings: the week containing DATE (default: the\n"
+    "                        dataset's newest week, fetched again; the last 8\n"
+    "                        complete weeks for a dataset without weeks; the\n"
+    "                        first complete week is that of 2025-01-06)\n"
+    "  --to DATE             the last day (default and latest: yesterday, the last\n"
+    "                        complete UTC day); app-rankings: the week containing\n"
+    "                        DATE (default and latest: the last complete week)\n"
+    "  --limit N             app-rankings: how many apps a week (1 to 200, default\n"
+    "                        100); over 100, two requests (the API gives at most\n"
+    "                        100 a request, from an offset of at most 100)\n"
+    "  --offset N            app-rankings: the ranks start after N (0 to 100,\n"
+    "                        default 0; ranks are absolute)\n"
+    "  --category C          app-rankings: only apps of category C (e.g. coding)\n"
+    "  --subcategory S       app-rankings: only apps of subcategory S (e.g.\n"
+    "                        cli-agent)\n"
+    "  --sort popular|trending  app-rankings: by tokens (popular, the API's\n"
+    "                        default) or by growth (trending)\n"
     "  --api-url URL         the API (default: " API_DEFAULT_URL ")\n"
     "  --key-file FILE       read the API key from FILE (default: the environment\n"
     "                        variable OPENROUTER_API_KEY)\n"
     "  --save DIR            also keep each response in DIR, named by endpoint and\n"
-    "                        days (rankings-daily-2025-01-01_2025-12-31.json)\n"
+    "                        days (rankings-daily-2025-01-01_2025-12-31.json,\n"
+    "                        app-rankings-2025-01-27_2025-02-02_ranks-1-100.json)\n"
     "  -q, --quiet           print no summary lines and no notes (errors are still\n"
     "                        reported)\n"
     "  --help                show this help\n"
@@ -51,42 +67,50 @@ static const char usage[] =
     "or to 127.0.0.1, ::1 or localhost. Requests start at most 30 a minute; a\n"
     "429, a 5xx or a timeout is tried again up to 3 times, after the Retry-After\n"
     "the API asks for or 1, 2 and 4 seconds. A failure ends the fetch with status\n"
-    "1, and what earlier responses brought stays imported.\n";
+    "1, and what earlier responses brought stays imported.\n"
+    "\n"
+    "A dataset of apps holds one list: its --category, --subcategory, --sort and\n"
+    "ranks are stored with it, and a fetch of another list into it is refused.\n";
 
-enum { O_DATASET = 1, O_FROM, O_TO, O_API_URL, O_KEY_FILE, O_SAVE, O_QUIET, O_HELP };
+enum {
+    O_DATASET = 1,
+    O_FROM,
+    O_TO,
+    O_LIMIT,
+    O_OFFSET,
+    O_CATEGORY,
+    O_SUBCATEGORY,
+    O_SORT,
+    O_API_URL,
+    O_KEY_FILE,
+    O_SAVE,
+    O_QUIET,
+    O_HELP
+};
 
 static const struct opt_spec specs[] = {
-    {"dataset", 0, 1, O_DATASET}, {"from", 0, 1, O_FROM},         {"to", 0, 1, O_TO},
-    {"api-url", 0, 1, O_API_URL}, {"key-file", 0, 1, O_KEY_FILE}, {"save", 0, 1, O_SAVE},
-    {"quiet", 'q', 0, O_QUIET},   {"help", 'h', 0, O_HELP},       {NULL, 0, 0, 0},
+    {"dataset", 0, 1, O_DATASET},
+    {"from", 0, 1, O_FROM},
+    {"to", 0, 1, O_TO},
+    {"limit", 0, 1, O_LIMIT},
+    {"offset", 0, 1, O_OFFSET},
+    {"category", 0, 1, O_CATEGORY},
+    {"subcategory", 0, 1, O_SUBCATEGORY},
+    {"sort", 0, 1, O_SORT},
+    {"api-url", 0, 1, O_API_URL},
+    {"key-file", 0, 1, O_KEY_FILE},
+    {"save", 0, 1, O_SAVE},
+    {"quiet", 'q', 0, O_QUIET},
+    {"help", 'h', 0, O_HELP},
+    {NULL, 0, 0, 0},
 };
 
-struct fetch_args {
-    const struct api_endpoint *ep;
-    const char *dataset;
-    const char *from_s, *to_s; /* as given, or NULL */
-    int32_t from, to;
-    const char *api_url;
-    const char *key_file; /* or NULL */
-    const char *save_dir; /* or NULL */
-    int quiet;
-};
-
-/* One fetch under way. */
-struct fetcher {
-    struct cmd_env *env;
-    struct db *db;
-    const struct api_endpoint *ep;
-    const char *base;     /* the API's URL, checked */
-    const char *key;      /* or NULL: sent to no one */
-    const char *save_dir; /* or NULL */
-    int direct;           /* loopback: no proxy */
-    int quiet;
-    int32_t today;
-    struct api_limits lim;
-    struct import_args ia;
-    long long last_start; /* when the previous request started (ms), or -1 */
-};
+const char *fetch_dataset(const struct fetch_args *a)
+{
+    if (a->dataset)
+        return a->dataset;
+    return a->ep && a->ep->span == API_SPAN_WEEKS ? "apps" : "default";
+}
 
 /* ---- the command line ---- */
 
@@ -130,6 +154,28 @@ static int parse_option(struct cmd_env *env, int id, const char *v, struct fetch
     case O_TO:
         a->to_s = v;
         return parse_date(env, v, "--to", &a->to);
+    case O_LIMIT:
+        a->limit_s = v;
+        return 0;
+    case O_OFFSET:
+        a->offset_s = v;
+        return 0;
+    case O_CATEGORY:
+    case O_SUBCATEGORY:
+    case O_SORT: {
+        const char *opt = id == O_CATEGORY ? "category" : id == O_SORT ? "sort" : "subcategory";
+        char after[128];
+        *(id == O_CATEGORY ? &a->category_given
+          : id == O_SORT   ? &a->sort_given
+                           : &a->subcategory_given) = 1;
+        if (app_list_set(&a->list, opt, v) == 0)
+            return 0;
+        snprintf(after, sizeof(after), " for --%s (expected %s)", opt,
+                 id == O_SORT ? "popular or trending"
+                              : "a word of letters, digits, '-' or '_', such as coding or "
+                                "cli-agent");
+        return cmd_usage_value(env, "fetch", "invalid value ", v, after);
+    }
     case O_API_URL:
         a->api_url = v;
         return 0;
@@ -162,9 +208,12 @@ static int check_args(struct cmd_env *env, struct fetch_args *a)
     }
     if (a->ep->span == API_SPAN_NONE && (a->from_s || a->to_s))
         return cmd_usage_error(env, "fetch",
-                               "--from and --to apply to rankings-daily only "
+                               "--from and --to apply to rankings-daily and app-rankings only "
                                "(%s is fetched whole)",
                                a->ep->name);
+    int rc = fetch_apps_check_args(env, a);
+    if (rc != 0)
+        return rc;
     date_format(api_data_start(), start);
     if (a->to_s && a->to < api_data_start())
         return cmd_usage_error(env, "fetch", "--to %s is before %s, when the data starts", a->to_s,
@@ -250,158 +299,6 @@ static int read_key(struct cmd_env *env, const struct fetch_args *a, struct ts_b
     return 0;
 }
 
-/* ---- requests ---- */
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void pause_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    while (ms > 0 && nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-/* What went wrong with a request, into msg. */
-static void describe_failure(const struct http_response *r, int got, const struct ts_err *err,
-                             struct ts_buf *msg)
-{
-    if (!got) {
-        buf_adds(msg, err->msg);
-        return;
-    }
-    buf_printf(msg, "HTTP %ld", r->status);
-    if (r->status >= 300 && r->status <= 399) {
-        buf_adds(msg, " (a redirect");
-        if (r->location[0]) {
-            buf_adds(msg, " to '");
-            ts_quote_for_msg(msg, r->location, strlen(r->location), 200);
-            buf_adds(msg, "'");
-        }
-        buf_adds(msg, ", not followed: is --api-url right?)");
-        return;
-    }
-    buf_adds(msg, ": ");
-    api_error_text(r->body.data ? r->body.data : "", r->body.len, msg);
-}
-
-/* GETs url into r, keeping to the limits and trying again after a 429, a
- * 5xx or a timeout. Returns 0 for a 2xx response, or -1 after printing. */
-static int request(struct fetcher *f, const char *url, struct http_response *r)
-{
-    struct http_request req = {url, f->key, f->lim.timeout_ms, f->lim.max_bytes, f->direct};
-    struct ts_buf msg = TS_BUF_INIT;
-
-    for (int attempt = 0;; attempt++) {
-        struct ts_err err = TS_ERR_INIT;
-        long wait;
-        int got;
-
-        pause_ms(api_spacing_ms(now_ms(), f->last_start, f->lim.min_interval_ms));
-        f->last_start = now_ms();
-        got = http_get(&req, r, &err) == 0;
-        if (got && r->status >= 200 && r->status <= 299)
-            break;
-        buf_reset(&msg);
-        describe_failure(r, got, &err, &msg);
-        if (attempt >= f->lim.retries || !api_retryable(got ? r->status : 0, r->transient)) {
-            if (attempt > 0)
-                buf_printf(&msg, " (after %d tries)", attempt + 1);
-            cmd_fail(f->env, "GET %s: %s", url, msg.data);
-            if (!got && r->too_big)
-                fputs("tokstat: note: TOKSTAT_FETCH_MAX_BYTES sets the limit\n", f->env->err);
-            buf_release(&msg);
-            return -1;
-        }
-        wait = api_retry_wait_ms(attempt + 1, got ? r->retry_after_s : -1, f->lim.max_wait_ms);
-        if (!f->quiet)
-            cmd_line(f->env, f->env->err,
-                     "tokstat: note: GET %s: %s; trying again in %.1f s (retry %d of %d)", url,
-                     msg.data, (double)wait / 1000, attempt + 1, f->lim.retries);
-        pause_ms(wait);
-    }
-    buf_release(&msg);
-    return 0;
-}
-
-/* ---- what a response becomes ---- */
-
-/* Writes the body into the --save folder, atomically. Returns 0 or -1
- * after printing. */
-static int save_body(struct fetcher *f, const struct api_window *w, const struct ts_buf *body)
-{
-    struct ts_buf path = TS_BUF_INIT;
-    struct output o = OUTPUT_INIT;
-    struct ts_err err = TS_ERR_INIT;
-    int rc = 0;
-
-    buf_printf(&path, "%s/", f->save_dir);
-    api_save_name(f->ep, w, f->today, &path);
-    if (output_open(&o, path.data, NULL, &err) < 0 ||
-        (body->len > 0 && fwrite(body->data, 1, body->len, o.fp) != body->len) ||
-        output_commit(&o, &err) < 0) {
-        cmd_fail(f->env, "--save: %s", err.msg[0] ? err.msg : "write error");
-        rc = -1;
-    }
-    output_release(&o);
-    buf_release(&path);
-    return rc;
-}
-
-/* Imports the body as the endpoint's format, named source. Returns 0 or
- * -1 after printing. */
-static int import_body(struct fetcher *f, const char *source, struct ts_buf *body)
-{
-    struct ts_input in = TS_INPUT_INIT;
-    FILE *fp = fmemopen(body->data, body->len, "r");
-    int rc;
-
-    if (!fp)
-        return cmd_fail(f->env, "%s: cannot read the response: %s", source, strerror(errno));
-    input_from_fp(&in, fp, source);
-    in.owns_fp = 1;
-    rc = import_input(f->env, f->db, &in, source, &f->ia);
-    input_release(&in);
-    return rc;
-}
-
-/* One request, its response saved and imported. Returns 0 or -1 after
- * printing. */
-static int fetch_window(struct fetcher *f, const struct api_window *w)
-{
-    char *url = api_request_url(f->base, f->ep, w);
-    struct http_response r = HTTP_RESPONSE_INIT;
-    struct ts_buf source = TS_BUF_INIT;
-    struct ts_err err = TS_ERR_INIT;
-    int rc = -1;
-
-    api_source_name(f->ep, w, f->today, &source);
-    if (request(f, url, &r) < 0 || (f->save_dir && save_body(f, w, &r.body) < 0))
-        goto done;
-    if (api_body_check(r.body.data ? r.body.data : "", r.body.len, r.content_type, &err) < 0) {
-        cmd_fail(f->env, "GET %s: %s", url, err.msg);
-        goto done;
-    }
-    if (api_body_empty(r.body.data, r.body.len)) { /* days the API has nothing for (yet) */
-        if (!f->quiet)
-            cmd_line(f->env, f->env->out, "%s: no rows, nothing imported", source.data);
-        rc = 0;
-        goto done;
-    }
-    rc = import_body(f, source.data, &r.body);
-done:
-    buf_release(&source);
-    http_response_release(&r);
-    free(url);
-    return rc;
-}
-
 /* ---- the plan ---- */
 
 /* The days to fetch into *from and *to. Returns 1 when there are some, 0
@@ -420,7 +317,7 @@ static int plan_days(struct fetcher *f, const struct fetch_args *a, int32_t *fro
     if (a->from_s) {
         *from = a->from < api_data_start() ? api_data_start() : a->from;
     } else {
-        if ((found = db_dataset(f->db, a->dataset, 0, &id, &err)) < 0 ||
+        if ((found = db_dataset(f->db, fetch_dataset(a), 0, &id, &err)) < 0 ||
             (found == 1 && (have_last = db_last_day(f->db, id, &last, &err)) < 0)) {
             cmd_print_err(f->env, NULL, &err);
             return -1;
@@ -473,17 +370,20 @@ static int run(struct fetcher *f, const struct fetch_args *a)
     struct ts_err err = TS_ERR_INIT;
     int32_t from = 0, to = 0;
     size_t n = 0;
+    long rows;
     int rc = TS_EXIT_OK, ok;
 
-    if (f->ep->span != API_SPAN_NONE && (ok = plan_days(f, a, &from, &to)) <= 0)
-        return ok < 0 ? TS_EXIT_FAIL : TS_EXIT_OK;
     if (f->save_dir && save_dir_ready(f->env, f->save_dir) < 0)
         return TS_EXIT_FAIL;
+    if (f->ep->span == API_SPAN_WEEKS)
+        return fetch_apps_run(f, a);
+    if (f->ep->span != API_SPAN_NONE && (ok = plan_days(f, a, &from, &to)) <= 0)
+        return ok < 0 ? TS_EXIT_FAIL : TS_EXIT_OK;
     if (http_init(&err) < 0)
         return cmd_fail(f->env, "%s", err.msg);
     n = api_windows(f->ep, from, to, &w);
     for (size_t i = 0; i < n && rc == TS_EXIT_OK; i++) {
-        if (fetch_window(f, &w[i]) < 0)
+        if (fetch_window(f, &w[i], &rows) < 0)
             rc = TS_EXIT_FAIL;
     }
     free(w);
@@ -493,15 +393,16 @@ static int run(struct fetcher *f, const struct fetch_args *a)
 
 int cmd_fetch(struct cmd_env *env, int argc, char **argv)
 {
-    struct fetch_args a = {NULL, "default", NULL, NULL, 0, 0, API_DEFAULT_URL, NULL, NULL, 0};
+    struct fetch_args a = {.api_url = API_DEFAULT_URL, .limit = API_PAGE_MAX};
     struct fetcher f = {
-        env, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, API_LIMITS_DEFAULT, IMPORT_ARGS_INIT, -1};
+        .env = env, .lim = API_LIMITS_DEFAULT, .ia = IMPORT_ARGS_INIT, .last_start = -1};
     struct ts_buf base = TS_BUF_INIT, key = TS_BUF_INIT;
     struct ts_err err = TS_ERR_INIT;
     enum api_transport kind = API_HTTPS;
     char as_of[TS_DATE_LEN + 1];
     int rc;
 
+    app_list_init(&a.list);
     if ((rc = parse_args(env, argc, argv, &a)) >= 0)
         goto done;
     if (api_base_check(a.api_url, &base, &kind, &err) < 0) {
@@ -528,7 +429,7 @@ int cmd_fetch(struct cmd_env *env, int argc, char **argv)
     f.quiet = a.quiet;
     f.today = date_today();
     read_limits(&f.lim);
-    f.ia.dataset = a.dataset;
+    f.ia.dataset = fetch_dataset(&a);
     f.ia.quiet = a.quiet;
     format_parse(a.ep->format, &f.ia.opts.format);
     if (a.ep->span == API_SPAN_NONE) { /* the catalogue says not when it was taken */

@@ -21,15 +21,22 @@ static const char usage[] =
     "'-' reads standard input.\n"
     "\n"
     "Options:\n"
-    "  --dataset NAME        import into this dataset (default: default)\n"
+    "  --dataset NAME        import into this dataset (default: default; app\n"
+    "                        rankings: apps)\n"
     "  --format F            force the format: csv, jsonl, json, openrouter-daily,\n"
-    "                        openrouter-chart, openrouter-weekly, openrouter-models\n"
+    "                        openrouter-chart, openrouter-weekly, openrouter-models,\n"
+    "                        openrouter-apps\n"
     "  --period day|week     what each row covers, whatever the format implies\n"
     "  --week-label start|end  a weekly row's date is the first day of its week\n"
     "                        (start, the default) or the day after its end (end)\n"
     "  --as-of DATE          when the data was taken, for files that do not say\n"
     "                        (the model catalogue: its prices are valid from then;\n"
     "                        default: the file's own as-of time, else today)\n"
+    "  --category C          app rankings: the category they were fetched for (the\n"
+    "                        file does not say; default: all apps)\n"
+    "  --subcategory S       app rankings: the subcategory (e.g. cli-agent)\n"
+    "  --sort popular|trending  app rankings: their order (default: popular, the\n"
+    "                        API's)\n"
     "  --dry-run             parse and check everything, write nothing\n"
     "  -q, --quiet           print no summary lines and no progress bar (errors\n"
     "                        and warnings are still reported)\n"
@@ -39,14 +46,40 @@ static const char usage[] =
     "completion tokens do not split their total (both 0, or more than 1 % off)\n"
     "get a warning on standard error. A file that takes more than a second\n"
     "shows a progress bar on standard error when that is a terminal\n"
-    "(TOKSTAT_PROGRESS_DELAY_MS sets the delay in milliseconds).\n";
+    "(TOKSTAT_PROGRESS_DELAY_MS sets the delay in milliseconds).\n"
+    "\n"
+    "App rankings (openrouter-apps) must cover one ISO week, Monday to Sunday\n"
+    "(meta.start_date and meta.end_date); each app becomes a weekly observation\n"
+    "of the app in a dataset of apps, never mixed with model usage. A dataset of\n"
+    "apps holds one list: the same --category, --subcategory and --sort.\n";
 
-enum { O_DATASET = 1, O_FORMAT, O_PERIOD, O_WEEK_LABEL, O_AS_OF, O_DRY_RUN, O_QUIET, O_HELP };
+enum {
+    O_DATASET = 1,
+    O_FORMAT,
+    O_PERIOD,
+    O_WEEK_LABEL,
+    O_AS_OF,
+    O_CATEGORY,
+    O_SUBCATEGORY,
+    O_SORT,
+    O_DRY_RUN,
+    O_QUIET,
+    O_HELP
+};
 
 static const struct opt_spec specs[] = {
-    {"dataset", 0, 1, O_DATASET},       {"format", 0, 1, O_FORMAT}, {"period", 0, 1, O_PERIOD},
-    {"week-label", 0, 1, O_WEEK_LABEL}, {"as-of", 0, 1, O_AS_OF},   {"dry-run", 0, 0, O_DRY_RUN},
-    {"quiet", 'q', 0, O_QUIET},         {"help", 'h', 0, O_HELP},   {NULL, 0, 0, 0},
+    {"dataset", 0, 1, O_DATASET},
+    {"format", 0, 1, O_FORMAT},
+    {"period", 0, 1, O_PERIOD},
+    {"week-label", 0, 1, O_WEEK_LABEL},
+    {"as-of", 0, 1, O_AS_OF},
+    {"category", 0, 1, O_CATEGORY},
+    {"subcategory", 0, 1, O_SUBCATEGORY},
+    {"sort", 0, 1, O_SORT},
+    {"dry-run", 0, 0, O_DRY_RUN},
+    {"quiet", 'q', 0, O_QUIET},
+    {"help", 'h', 0, O_HELP},
+    {NULL, 0, 0, 0},
 };
 
 /* Imports one file in one transaction. Returns 0, or -1 after printing. */
@@ -89,7 +122,7 @@ static int parse_option(struct cmd_env *env, int id, const char *v, struct impor
         if (format_parse(v, &a->opts.format) < 0)
             return bad_value(env, v, "--format",
                              "csv, jsonl, json, openrouter-daily, openrouter-chart, "
-                             "openrouter-weekly or openrouter-models");
+                             "openrouter-weekly, openrouter-models or openrouter-apps");
         return 0;
     case O_PERIOD:
         if (strcmp(v, "day") != 0 && strcmp(v, "week") != 0)
@@ -108,6 +141,19 @@ static int parse_option(struct cmd_env *env, int id, const char *v, struct impor
             return bad_value(env, v, "--as-of", "a date, YYYY-MM-DD, that is not in the future");
         a->as_of = v;
         return 0;
+    case O_CATEGORY:
+    case O_SUBCATEGORY:
+    case O_SORT: {
+        const char *opt = id == O_CATEGORY ? "category" : id == O_SORT ? "sort" : "subcategory";
+        char option[16];
+        snprintf(option, sizeof(option), "--%s", opt);
+        if (app_list_set(&a->apps, opt, v) < 0)
+            return bad_value(env, v, option,
+                             id == O_SORT ? "popular or trending"
+                                          : "a word of letters, digits, '-' or '_', such as "
+                                            "coding or cli-agent");
+        return 0;
+    }
     case O_DRY_RUN:
         a->dry_run = 1;
         return 0;

@@ -42,7 +42,7 @@ static const struct report_syntax syntax = {
              "                       of the group's prices (free variants left out)\n"
              "  --by G               model (default), vendor or country\n",
     .own = own,
-    .by = REPORT_BY_ANY,
+    .by = REPORT_BY_MODELS,
     .by_default = BY_MODEL,
     .exact_applies = 1,
 };

@@ -11,9 +11,9 @@
 
 static const char usage[] = "usage: tokstat status [--imports N]\n"
                             "\n"
-                            "Shows the database path, each dataset's observations, models and\n"
-                            "weeks (partial weeks marked), vendors without a country, and the\n"
-                            "most recent imports.\n"
+                            "Shows the database path, each dataset's observations, models (or\n"
+                            "apps, and the list they rank) and weeks (partial weeks marked),\n"
+                            "vendors without a country, and the most recent imports.\n"
                             "\n"
                             "Options:\n"
                             "  --imports N   how many recent imports to list (default 10)\n"
@@ -79,21 +79,43 @@ static void print_listed(struct cmd_env *env, FILE *out, const struct dataset_st
         return;
     date_format(d->weeks[first].week, a);
     date_format(d->weeks[last].week, b);
-    if (n == d->nweeks)
+    if (d->kind == DATASET_APPS)
+        cmd_line(env, out,
+                 "  coverage:    listed apps only in every week (app rankings list the top "
+                 "apps, with no other bucket)");
+    else if (n == d->nweeks)
         cmd_line(env, out, "  coverage:    listed models only in every week (no other bucket)");
     else
         cmd_line(env, out, "  coverage:    listed models only in %zu %s, %s..%s (no other bucket)",
                  n, ts_plural((long long)n, "week", "weeks"), a, b);
 }
 
+/* The first line of a dataset: what it holds and how much. */
+static void print_dataset_head(struct cmd_env *env, FILE *out, const struct dataset_status *d)
+{
+    struct ts_buf list = TS_BUF_INIT;
+
+    cmd_text(env, out, "dataset %s: %lld %s, ", d->name, (long long)d->observations,
+             ts_plural(d->observations, "observation", "observations"));
+    if (d->kind != DATASET_APPS) {
+        cmd_line(env, out, "%lld %s, %lld %s", (long long)d->models,
+                 ts_plural(d->models, "model", "models"), (long long)d->vendors,
+                 ts_plural(d->vendors, "vendor", "vendors"));
+        return;
+    }
+    if (d->has_list)
+        app_list_describe(&d->list, 1, &list);
+    cmd_line(env, out, "%lld %s (app rankings%s%s)", (long long)d->models,
+             ts_plural(d->models, "app", "apps"), list.data ? ": " : "",
+             list.data ? list.data : "");
+    buf_release(&list);
+}
+
 static void print_dataset(struct cmd_env *env, FILE *out, const struct dataset_status *d)
 {
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
 
-    cmd_line(env, out, "dataset %s: %lld %s, %lld %s, %lld %s", d->name, (long long)d->observations,
-             ts_plural(d->observations, "observation", "observations"), (long long)d->models,
-             ts_plural(d->models, "model", "models"), (long long)d->vendors,
-             ts_plural(d->vendors, "vendor", "vendors"));
+    print_dataset_head(env, out, d);
     if (d->daily_rows > 0) {
         date_format(d->first_day, a);
         date_format(d->last_day, b);

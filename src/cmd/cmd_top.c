@@ -29,9 +29,10 @@ static const struct report_syntax syntax = {
              "  -n N                 how many to list (default 5)\n"
              "  --by G               model (default) or vendor\n",
     .own = own,
-    .by = REPORT_BY_MODEL_VENDOR,
+    .by = REPORT_BY_TOP,
     .by_default = BY_MODEL,
     .other_applies = 1,
+    .apps_apply = 1,
     .exact_applies = 1,
 };
 

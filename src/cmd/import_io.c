@@ -58,6 +58,96 @@ static void tick_as_of(void *ctx, const char *as_of)
     t->inner.as_of(t->inner.ctx, as_of);
 }
 
+/* The dataset of an import is opened at its first record, price or app:
+ * which dataset, and what it must hold, depend on what the input is. The
+ * wrapper does that, then hands everything on unchanged. */
+struct opener {
+    struct ts_sink inner;
+    struct db *db;
+    struct ingest *ig;
+    const struct import_args *a;
+    const char *dataset;    /* the dataset opened, or NULL */
+    enum dataset_kind kind; /* what it was made to hold so far */
+};
+
+/* Opens the dataset (and starts the import) if it is not yet, and makes it
+ * hold kind (DATASET_EMPTY: a catalogue price, held by no dataset). */
+static int open_for(struct opener *op, enum dataset_kind kind, struct ts_err *err)
+{
+    if (!op->dataset) {
+        const char *name = op->a->dataset         ? op->a->dataset
+                           : kind == DATASET_APPS ? "apps"
+                                                  : "default";
+        if (db_dataset(op->db, name, 1, &op->ig->imp.dataset, err) < 0 ||
+            db_import_start(op->db, &op->ig->imp, err) < 0)
+            return -1;
+        op->dataset = name;
+    }
+    if (kind != DATASET_EMPTY && op->kind != kind) {
+        if (db_dataset_claim(op->db, op->ig->imp.dataset, op->dataset, kind, &op->a->apps, err) < 0)
+            return -1;
+        op->kind = kind;
+    }
+    return 0;
+}
+
+static int open_record(void *ctx, const struct ts_record *rec, struct ts_err *err)
+{
+    struct opener *op = ctx;
+
+    if (open_for(op, DATASET_MODELS, err) < 0)
+        return -1;
+    return op->inner.record(op->inner.ctx, rec, err);
+}
+
+static int open_price(void *ctx, const struct ts_price *price, struct ts_err *err)
+{
+    struct opener *op = ctx;
+
+    if (open_for(op, DATASET_EMPTY, err) < 0)
+        return -1;
+    return op->inner.price(op->inner.ctx, price, err);
+}
+
+static int open_app(void *ctx, const struct ts_app *app, struct ts_err *err)
+{
+    struct opener *op = ctx;
+
+    if (open_for(op, DATASET_APPS, err) < 0)
+        return -1;
+    return op->inner.app(op->inner.ctx, app, err);
+}
+
+static void open_as_of(void *ctx, const char *as_of)
+{
+    struct opener *op = ctx;
+
+    op->inner.as_of(op->inner.ctx, as_of);
+}
+
+/* Wraps sink so that the dataset is opened by what comes first. */
+static void opener_wrap(struct opener *op, struct ts_sink *sink, struct db *db, struct ingest *ig,
+                        const struct import_args *a)
+{
+    memset(op, 0, sizeof(*op));
+    op->inner = *sink;
+    op->db = db;
+    op->ig = ig;
+    op->a = a;
+    sink->record = open_record;
+    sink->price = open_price;
+    sink->app = open_app;
+    sink->as_of = open_as_of;
+    sink->ctx = op;
+}
+
+static int tick_app(void *ctx, const struct ts_app *app, struct ts_err *err)
+{
+    struct tick_sink *t = ctx;
+
+    return t->inner.app(t->inner.ctx, app, err);
+}
+
 static void print_summary(struct cmd_env *env, const char *file, const struct ingest *ig,
                           const char *dataset, const char *seen_when, int dry_run)
 {
@@ -125,6 +215,7 @@ static void tick_wrap(struct tick_sink *t, struct ts_sink *sink, struct progress
     t->n = 0;
     sink->record = tick_record;
     sink->price = sink->price ? tick_price : NULL; /* optional callbacks stay absent */
+    sink->app = sink->app ? tick_app : NULL;
     sink->as_of = sink->as_of ? tick_as_of : NULL;
     sink->ctx = t;
 }
@@ -155,6 +246,7 @@ int import_input(struct cmd_env *env, struct db *db, struct ts_input *in, const 
     struct ts_sink sink;
     struct progress pg = PROGRESS_INIT;
     struct tick_sink ticker;
+    struct opener opener;
     enum ts_format fmt = a->opts.format;
     char seen[32];
     int seen_before = 0, in_tx = 0;
@@ -169,13 +261,10 @@ int import_input(struct cmd_env *env, struct db *db, struct ts_input *in, const 
     if (import_detect(in, &fmt, &err) < 0 || db_begin(db, &err) < 0)
         goto fail;
     in_tx = 1;
-    if (db_dataset(db, a->dataset, 1, &ig.imp.dataset, &err) < 0)
-        goto fail;
     ig.imp.file = shown;
     ig.imp.format = format_name(fmt);
-    if (db_import_start(db, &ig.imp, &err) < 0)
-        goto fail;
     ingest_sink(&ig, &sink);
+    opener_wrap(&opener, &sink, db, &ig, a);
     if (a->bar)
         tick_wrap(&ticker, &sink, &pg, in);
     if (a->as_of) {
@@ -194,7 +283,7 @@ int import_input(struct cmd_env *env, struct db *db, struct ts_input *in, const 
         goto fail;
     progress_end(&pg); /* the bar's line is blank again before anything is printed */
     if (!a->quiet)
-        print_summary(env, shown, &ig, a->dataset, seen_before ? seen : NULL, a->dry_run);
+        print_summary(env, shown, &ig, opener.dataset, seen_before ? seen : NULL, a->dry_run);
     print_split_warnings(env, shown, &ig);
     ingest_release(&ig);
     return 0;

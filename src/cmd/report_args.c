@@ -54,7 +54,7 @@ const char report_args_usage[] =
     "  --partial            the range may end in a partial latest week (compared\n"
     "                       like for like: the same weekdays of the week before)\n"
     "Options:\n"
-    "  --dataset NAME       read this dataset (default: default)\n"
+    "  --dataset NAME       read this dataset (default: default; by app: apps)\n"
     "  --other include|exclude  count the other bucket in each week's total\n"
     "                       (include, the default) or leave it out\n"
     "  --format F           table (default), csv, json or markdown\n"
@@ -162,12 +162,21 @@ static int week_date(struct report_args *a, int32_t *out)
 
 static int parse_by(struct report_args *a)
 {
-    int any = a->syn->by == REPORT_BY_ANY;
+    static const char *const expected[] = {
+        [REPORT_BY_ANY] = "country, vendor, model or app",
+        [REPORT_BY_MODELS] = "country, vendor or model",
+        [REPORT_BY_TOP] = "model, vendor or app",
+    };
+    enum report_by_choice c = a->syn->by;
+    enum group_by by;
 
-    if (group_by_parse(a->o.value, &a->req.by) == 0 && (any || a->req.by != BY_COUNTRY))
+    a->by_given = 1;
+    if (group_by_parse(a->o.value, &by) == 0 && !(c == REPORT_BY_MODELS && by == BY_APP) &&
+        !(c == REPORT_BY_TOP && by == BY_COUNTRY)) {
+        a->req.by = by;
         return 0;
-    return usage_error(a, "invalid value '%s' for --by (expected %s)", a->o.value,
-                       any ? "country, vendor or model" : "model or vendor");
+    }
+    return usage_error(a, "invalid value '%s' for --by (expected %s)", a->o.value, expected[c]);
 }
 
 static int parse_last(struct report_args *a)
@@ -220,6 +229,7 @@ static int parse_shared(struct report_args *a, int id)
         if (v[0] == '\0')
             return usage_error(a, "--dataset needs a name");
         a->req.dataset = v;
+        a->dataset_given = 1;
         return 0;
     case O_WEEK:
     case O_FROM:
@@ -277,6 +287,8 @@ static int check_whole(struct report_args *a)
                            a->syn->name);
     if (a->exact && !a->syn->exact_applies)
         return usage_error(a, "--exact does not apply to %s (it draws shares)", a->syn->name);
+    if (a->req.by == BY_APP && !a->dataset_given)
+        a->req.dataset = "apps"; /* where app rankings go by default */
     return 0;
 }
 

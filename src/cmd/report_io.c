@@ -50,7 +50,35 @@ static void range_notes_print(struct cmd_env *env, const struct range_notes *n)
     }
 }
 
-int dataset_view_open(struct cmd_env *env, const struct report_args *a, long default_last,
+/* Whether a's command and --by fit what the dataset holds; a dataset of
+ * apps reports by app unless --by says otherwise. Returns 0 or the exit
+ * status after printing. */
+static int kind_check(struct cmd_env *env, struct report_args *a, enum dataset_kind kind)
+{
+    const char *name = a->req.dataset, *cmd = a->syn->name;
+
+    if (kind == DATASET_APPS && !a->syn->apps_apply)
+        return cmd_fail(env,
+                        "dataset '%s' holds app rankings, and apps have no prices: tokstat %s "
+                        "reads model usage (report, growth, top and chart read apps)",
+                        name, cmd);
+    if (kind == DATASET_APPS && !a->by_given)
+        a->req.by = BY_APP;
+    if (kind == DATASET_APPS && a->req.by != BY_APP)
+        return cmd_fail(env,
+                        "--by %s does not apply to dataset '%s': it holds app rankings, and "
+                        "apps have no country, vendor or model (expected --by app)",
+                        group_by_name(a->req.by), name);
+    if (kind != DATASET_APPS && a->req.by == BY_APP)
+        return cmd_fail(env,
+                        "--by app does not apply to dataset '%s': it holds %s, not app rankings "
+                        "(those go to a dataset of their own, by default 'apps': "
+                        "--dataset apps)",
+                        name, kind == DATASET_MODELS ? "model usage" : "no data");
+    return 0;
+}
+
+int dataset_view_open(struct cmd_env *env, struct report_args *a, long default_last,
                       struct dataset_view *out)
 {
     struct ts_err err = TS_ERR_INIT;
@@ -66,6 +94,10 @@ int dataset_view_open(struct cmd_env *env, const struct report_args *a, long def
     if (found == 0)
         return cmd_fail(env, "no dataset '%s' (run 'tokstat status' to see the datasets)",
                         a->req.dataset);
+    if (db_dataset_kind(out->db, out->id, &out->kind, &err) < 0)
+        return report_db_error(env, &err);
+    if ((rc = kind_check(env, a, out->kind)) != 0)
+        return rc;
     if (db_weeks(out->db, out->id, &out->weeks, &out->nweeks, &err) < 0)
         return report_db_error(env, &err);
     if (range_resolve(r, out->weeks, out->nweeks, default_last, &out->from, &out->to,
@@ -147,6 +179,10 @@ int report_write(struct cmd_env *env, const struct dataset_view *v, const struct
     if (warn_unmapped(v, doc, &err) < 0 || db_source(v->db, v->id, &source, &err) < 0)
         goto fail;
     doc_set_source(doc, source);
+    if (v->kind == DATASET_APPS)
+        doc_set_note(doc, "tokens as each model's provider counts them (its own tokenizer, "
+                          "prompt + completion), summed over the models an app used; shares are "
+                          "of the listed apps' tokens, not of the market");
     if (a->format != RENDER_JSON) {
         for (size_t i = 0; i < doc->nwarnings; i++)
             cmd_line(env, env->err, "tokstat: warning: %s", doc->warnings[i]);

@@ -11,6 +11,7 @@ static const char *const by_names[] = {
     [BY_COUNTRY] = "country",
     [BY_VENDOR] = "vendor",
     [BY_MODEL] = "model",
+    [BY_APP] = "app",
 };
 
 int group_by_parse(const char *name, enum group_by *out)

@@ -11,6 +11,7 @@
 
 #include "core/vendors.h"
 #include "core/week.h"
+#include "db/apps.h"
 #include "db/query.h"
 #include "internal.h"
 
@@ -47,13 +48,17 @@ int db_export_open(struct db *st, int64_t dataset, int32_t from, int32_t to, str
                    struct ts_err *err)
 {
     struct db_export *x = xcalloc(1, sizeof(*x));
+    enum dataset_kind kind;
 
     *out = NULL;
     x->st = st;
     x->dataset = dataset;
     x->from = from;
     x->to = to;
-    if (countries_load(st, err) < 0 ||
+    if (db_dataset_kind(st, dataset, &kind, err) < 0 ||
+        (kind == DATASET_APPS &&
+         ts_err_set(err, "the dataset holds app rankings, not model usage: no model rows") < 0) ||
+        countries_load(st, err) < 0 ||
         db_weeks_between(st, dataset, week_start(from), week_start(to), &x->weeks, &x->nweeks,
                          err) < 0) {
         db_export_close(x);

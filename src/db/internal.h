@@ -6,6 +6,7 @@
  *   tx.c       transactions
  *   schema.c   the migrations, and taking a database to the current one
  *   obs.c      the observation write path: model ids, the cell cache
+ *   apps.c     datasets' kinds, the lists apps datasets rank, app ids
  *   cell.c     a model's week as the text of one row
  *   rollup.c   the weekly roll-ups
  *   imports.c  the imports table
@@ -40,6 +41,9 @@ enum stmt_id {
     ST_SEEN_PUT,
     ST_PRICE_PUT,
     ST_ALIAS_PUT,
+    ST_APP_GET,
+    ST_APP_ADD,
+    ST_APP_RENAME,
     ST_COUNT
 };
 

@@ -7,6 +7,7 @@
  * two vendor tables, to every row made SQLite scan them for each. */
 #include "db/query.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,26 +67,33 @@ static const char *const series_sql[] = {
                    " WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3",
     [BY_VENDOR] = "SELECT week, vendor, vendor, tokens FROM week_vendor"
                   " WHERE dataset_id = ?1 AND week BETWEEN ?2 AND ?3",
-    [BY_MODEL] = "SELECT u.week, m.vendor, m.slug, u.tokens"
+    [BY_MODEL] = "SELECT u.week, m.vendor, m.slug, u.tokens, 0"
                  " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"
                  " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3",
+    /* An apps dataset's roll-ups name apps: no vendor, no country. */
+    [BY_APP] = "SELECT u.week, NULL, a.name, u.tokens, a.app_id"
+               " FROM week_model u CROSS JOIN apps a ON a.id = u.model_id"
+               " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3",
 };
 
+/* By name, then id (two apps may have one name). */
 static int group_cmp(const void *a, const void *b)
 {
     const struct series_group *x = a, *y = b;
-    return strcmp(x->name, y->name);
+    int c = strcmp(x->name, y->name);
+
+    return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
-/* The slot of group name (of country), added when new. */
-static size_t series_group(struct series *out, struct ts_map *index, size_t *cap, const char *name,
-                           const char *country)
+/* The slot of group key (named name, of country, with id), added when new. */
+static size_t series_group(struct series *out, struct ts_map *index, size_t *cap, const char *key,
+                           const char *name, const char *country, int64_t id)
 {
     int64_t found;
 
-    if (ts_map_get(index, name, &found))
+    if (ts_map_get(index, key, &found))
         return (size_t)found;
-    ts_map_put(index, name, (int64_t)out->ngroups);
+    ts_map_put(index, key, (int64_t)out->ngroups);
     if (out->ngroups == *cap) {
         *cap = *cap ? *cap * 2 : 16;
         out->groups = xrealloc(out->groups, *cap * sizeof(*out->groups));
@@ -93,6 +101,7 @@ static size_t series_group(struct series *out, struct ts_map *index, size_t *cap
     struct series_group *g = &out->groups[out->ngroups];
     g->name = xstrdup(name);
     g->country = xstrdup(country);
+    g->id = id;
     g->is_other = strcmp(country, "other") == 0 && strcmp(name, "other") == 0;
     g->tokens = xcalloc(out->nweeks, sizeof(*g->tokens));
     return out->ngroups++;
@@ -115,13 +124,17 @@ static int series_tokens(struct db *st, int64_t dataset, enum group_by by, struc
     sql_bind_int64(&q, 3, out->to);
     while (sql_row(&q)) {
         int32_t week = (int32_t)sql_col_int64(&q, 0);
-        const char *country = country_of(st, sql_col_text(&q, 1));
+        const char *country = by == BY_APP ? "" : country_of(st, sql_col_text(&q, 1));
         const char *name = by == BY_COUNTRY ? country : sql_col_text(&q, 2);
-        int64_t tokens = sql_col_int64(&q, 3);
+        int64_t tokens = sql_col_int64(&q, 3), id = sql_col_int64(&q, 4);
+        char key[24];
         if (week < out->from || week > out->to || !name)
             continue;
+        /* An app is its id: two apps may have one name. */
+        if (by == BY_APP)
+            snprintf(key, sizeof(key), "%lld", (long long)id);
         size_t w = (size_t)((week - out->from) / 7);
-        size_t g = series_group(out, &index, &cap, name, country);
+        size_t g = series_group(out, &index, &cap, by == BY_APP ? key : name, name, country, id);
         if (metrics_add(&out->total[w], tokens) < 0) {
             metrics_week_overflow(err, week);
             goto done;
@@ -249,6 +262,8 @@ static int series_compare(struct db *st, int64_t dataset, enum group_by by, stru
                           struct ts_err *err)
 {
     s->cmp = xcalloc(s->nweeks, sizeof(*s->cmp));
+    if (by == BY_APP)
+        return 0; /* weekly rows only: whole weeks, never days */
     for (size_t w = 1; w < s->nweeks; w++) {
         if (compare_weeks(st, dataset, by, s, w - 1, w, &s->cmp[w], err) < 0)
             return -1;
@@ -269,6 +284,7 @@ int db_series(struct db *st, int64_t dataset, enum group_by by, int32_t from, in
         to = from;
     out->from = from;
     out->to = to;
+    out->by = by;
     out->nweeks = (size_t)((to - from) / 7) + 1;
     out->days = xcalloc(out->nweeks, sizeof(*out->days));
     out->mask = xcalloc(out->nweeks, sizeof(*out->mask));
@@ -360,24 +376,26 @@ static int as_of_citable(const char *as_of, const char *imported_at)
 }
 
 /* Usage data from OpenRouter's rankings: the Data API, the chart and the
- * weekly snapshots (a model catalogue carries prices, not usage), as of
- * the newest citable as-of time, else imported at the newest import. */
+ * weekly snapshots (a model catalogue carries prices, not usage), and app
+ * rankings, from openrouter.ai/apps; as of the newest citable as-of time,
+ * else imported at the newest import. */
 int db_source(struct db *st, int64_t dataset, char **out, struct ts_err *err)
 {
     struct sql q;
     char *as_of = NULL, *when = NULL;
-    int any = 0;
+    int any = 0, apps = 0;
 
     *out = NULL;
     sql_prepare(&q, st->db,
-                "SELECT as_of, imported_at FROM imports"
+                "SELECT as_of, imported_at, format = 'openrouter-apps' FROM imports"
                 " WHERE dataset_id = ?1 AND format IN ('openrouter-daily', 'openrouter-chart',"
-                " 'openrouter-weekly')",
+                " 'openrouter-weekly', 'openrouter-apps')",
                 "reading imports");
     sql_bind_int64(&q, 1, dataset);
     while (sql_row(&q)) {
         const char *a = sql_col_text(&q, 0), *w = sql_col_text(&q, 1);
         any = 1;
+        apps |= sql_col_int(&q, 2);
         if (w && (!when || strcmp(w, when) > 0)) {
             free(when);
             when = xstrdup(w);
@@ -389,7 +407,7 @@ int db_source(struct db *st, int64_t dataset, char **out, struct ts_err *err)
     }
     if (any) {
         struct ts_buf b = TS_BUF_INIT;
-        buf_adds(&b, "OpenRouter (openrouter.ai/rankings), ");
+        buf_printf(&b, "OpenRouter (openrouter.ai/%s), ", apps ? "apps" : "rankings");
         if (as_of)
             buf_printf(&b, "as of %s", as_of);
         else

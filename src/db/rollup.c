@@ -18,6 +18,7 @@
 
 #include "core/metrics.h"
 #include "core/week.h"
+#include "db/apps.h"
 #include "internal.h"
 
 #define ROLL_MANY   64
@@ -60,7 +61,8 @@
     "INSERT INTO " D "(dataset_id, week, days, mask, full)"                                        \
     " SELECT o.dataset_id, o.week, 7, 127, EXISTS (SELECT 1 FROM obs_week x"                       \
     "   WHERE x.dataset_id = o.dataset_id AND x.granularity = 1 AND x.week = o.week"               \
-    "   AND x.model_id = (SELECT id FROM models WHERE slug = 'other'))"                            \
+    "   AND x.model_id = (SELECT id FROM models WHERE slug = 'other')"                             \
+    "   AND (SELECT kind FROM datasets WHERE id = ?1) IS NOT 'apps')"                              \
     " FROM obs_week o"                                                                             \
     " WHERE o.dataset_id = ?1 AND o.granularity = 1 AND o.week BETWEEN ?2 AND ?3"                  \
     "  AND NOT EXISTS (SELECT 1 FROM " D " d WHERE d.dataset_id = o.dataset_id"                    \
@@ -68,12 +70,14 @@
     " GROUP BY o.week;"
 /* Per vendor too: reports by country and vendor read tens of rows a week
  * instead of one per model. The weeks of daily rows are summed while they
- * are read; the others (weekly rows) here. */
+ * are read; the others (weekly rows) here. An apps dataset has neither
+ * vendors nor an other bucket (its ids are apps', not models'). */
 #define VENDOR_SUMS_SQL(M, V)                                                                      \
     "INSERT INTO " V "(dataset_id, week, vendor, tokens)"                                          \
     " SELECT u.dataset_id, u.week, m.vendor, SUM(u.tokens)"                                        \
     " FROM " M " u CROSS JOIN models m ON m.id = u.model_id"                                       \
     " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3"                                        \
+    "  AND (SELECT kind FROM datasets WHERE id = ?1) IS NOT 'apps'"                                \
     "  AND u.week NOT IN (SELECT week FROM " V " WHERE dataset_id = ?1"                            \
     "   AND week BETWEEN ?2 AND ?3)"                                                               \
     " GROUP BY u.week, m.vendor;"
@@ -367,18 +371,22 @@ static int rollup_run(struct db *st, enum rollup_target target, int64_t dataset,
     const struct rollup_sql *s = &rollup_sql[target];
     int32_t wfrom = week_start(from), wto = week_start(to);
     struct rollup rr, *r = &rr;
+    enum dataset_kind kind;
     int rc = -1;
 
-    memset(r, 0, sizeof(*r)); /* the writers SQL_INIT */
+    memset(r, 0, sizeof(*r)); /* the writers SQL_INIT, no vendor sums */
     r->st = st;
     r->dataset = dataset;
     r->bad_week = bad_week;
     if (bad_week)
         *bad_week = 0;
-    if (other_model(st, &r->other, err) < 0)
+    if (db_dataset_kind(st, dataset, &kind, err) < 0 ||
+        (kind != DATASET_APPS && other_model(st, &r->other, err) < 0))
         return -1;
+    if (kind == DATASET_APPS)
+        r->other = -1;
     if (sql_exec3(st->db, s->clear, dataset, wfrom, wto, WHAT, err) < 0 ||
-        vendor_sums_load(st, &r->vs, err) < 0)
+        (kind != DATASET_APPS && vendor_sums_load(st, &r->vs, err) < 0))
         goto done;
     sql_prepare(&r->one, st->db, s->model_one, WHAT);
     sql_prepare(&r->many, st->db, s->model_many, WHAT);

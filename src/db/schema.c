@@ -251,6 +251,78 @@ static const char *const migrations[] = {
     "  LEFT JOIN week_days w ON w.dataset_id = u.dataset_id AND w.week = u.week\n"
     "  JOIN models m ON m.id = u.model_id\n"
     "  JOIN vendors v ON v.vendor = m.vendor;\n",
+
+    /* Version 7: app rankings (OpenRouter's openrouter.ai/apps), kept apart
+     * from model usage. A dataset's kind says what its observations are:
+     * 'models' (model_id is models.id) or 'apps' (model_id is apps.id); NULL
+     * until it has any. An app is OpenRouter's app_id (its identity) with
+     * the name it had in the latest week seen. app_lists holds what an apps
+     * dataset ranks: the category, subcategory and sort its rankings were
+     * asked for (one list a dataset, so that shares never mix two), and the
+     * ranks tokstat fetch asks for. The usage views read model datasets
+     * only; app_usage is the apps'. */
+    "ALTER TABLE datasets ADD COLUMN kind TEXT CHECK (kind IN ('models', 'apps'));\n"
+    "UPDATE datasets SET kind = 'models' WHERE id IN (SELECT dataset_id FROM obs_week);\n"
+    "CREATE TABLE apps(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  app_id INTEGER NOT NULL UNIQUE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  name_week INTEGER NOT NULL);\n"
+    "CREATE TABLE app_lists(\n"
+    "  dataset_id INTEGER PRIMARY KEY REFERENCES datasets(id),\n"
+    "  category TEXT,\n"
+    "  subcategory TEXT,\n"
+    "  sort TEXT NOT NULL,\n"
+    "  first_rank INTEGER,\n"
+    "  last_rank INTEGER);\n"
+    "DROP VIEW usage;\n"
+    "DROP VIEW usage_weekly;\n"
+    "CREATE VIEW usage(dataset, period, date, week, model, vendor, country, total_tokens,\n"
+    "    prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, requests) AS\n"
+    "  -- One row per observation of a model dataset (app rankings: app_usage).\n"
+    "  -- period is 'day' or 'week'; date is the day, or the Monday of a weekly\n"
+    "  -- row's ISO week; week is the Monday (ISO 8601 dates). A week is read\n"
+    "  -- from its daily rows when it has any, else from its weekly rows: never\n"
+    "  -- add the two.\n"
+    "  SELECT d.name, IIF(o.granularity = 0, 'day', 'week'),\n"
+    "    date(2440587.5 + o.week + j.key), date(2440587.5 + o.week),\n"
+    "    m.slug, m.vendor, v.country, j.value ->> 0, j.value ->> 2, j.value ->> 3,\n"
+    "    j.value ->> 4, j.value ->> 5, j.value ->> 6\n"
+    "  FROM obs_week o, json_each(o.days) j\n"
+    "  JOIN datasets d ON d.id = o.dataset_id\n"
+    "  JOIN models m ON m.id = o.model_id\n"
+    "  JOIN vendors v ON v.vendor = m.vendor\n"
+    "  WHERE j.type = 'array' AND d.kind IS NOT 'apps';\n"
+    "CREATE VIEW usage_weekly(dataset, week, days, coverage, model, vendor, country, tokens,\n"
+    "    split_tokens, prompt_tokens, completion_tokens) AS\n"
+    "  -- The weekly roll-ups the reports read, of model datasets: tokens per\n"
+    "  -- ISO week (the Monday) and model, from the week's daily rows when it\n"
+    "  -- has any (days of them, 1-7), else from its weekly rows (days 7).\n"
+    "  -- coverage is 'full' when the week's total is the whole market (its\n"
+    "  -- rows include the other bucket), 'listed' when it is only the listed\n"
+    "  -- models'. split_tokens are the tokens of the rows that give prompt and\n"
+    "  -- completion tokens, whose sums prompt_tokens and completion_tokens are.\n"
+    "  SELECT d.name, date(2440587.5 + u.week), w.days, IIF(w.full, 'full', 'listed'),\n"
+    "    m.slug, m.vendor, v.country, u.tokens, u.split_tokens, u.prompt, u.completion\n"
+    "  FROM week_model u\n"
+    "  JOIN datasets d ON d.id = u.dataset_id\n"
+    "  LEFT JOIN week_days w ON w.dataset_id = u.dataset_id AND w.week = u.week\n"
+    "  JOIN models m ON m.id = u.model_id\n"
+    "  JOIN vendors v ON v.vendor = m.vendor\n"
+    "  WHERE d.kind IS NOT 'apps';\n"
+    "CREATE VIEW app_usage(dataset, week, app_id, app, tokens, requests, category,\n"
+    "    subcategory, sort) AS\n"
+    "  -- App rankings: per dataset of apps, ISO week (the Monday) and app, its\n"
+    "  -- tokens (as each model's provider counts them, prompt + completion)\n"
+    "  -- and requests. app_id is OpenRouter's; app is the app's latest name.\n"
+    "  -- Every week lists only its top apps: shares are of the listed apps.\n"
+    "  SELECT d.name, date(2440587.5 + o.week), a.app_id, a.name, j.value ->> 0,\n"
+    "    j.value ->> 6, l.category, l.subcategory, l.sort\n"
+    "  FROM obs_week o, json_each(o.days) j\n"
+    "  JOIN datasets d ON d.id = o.dataset_id\n"
+    "  JOIN apps a ON a.id = o.model_id\n"
+    "  LEFT JOIN app_lists l ON l.dataset_id = o.dataset_id\n"
+    "  WHERE j.type = 'array' AND d.kind = 'apps';\n",
 };
 
 /* The last version whose roll-ups are made otherwise than today's: a

@@ -23,18 +23,22 @@
     " WHERE o.dataset_id = ?1 AND o.granularity = 0 AND j.type = 'array' AND o.week ="             \
     " (SELECT " F "(week) FROM obs_week WHERE dataset_id = ?1 AND granularity = 0))"
 
+#define COUNTS                                                                                     \
+    "SELECT (SELECT TOTAL(n) FROM obs_week WHERE dataset_id = ?1 AND granularity = 0),"            \
+    " (SELECT TOTAL(n) FROM obs_week WHERE dataset_id = ?1 AND granularity = 1),"                  \
+    " " EDGE_DAY("MIN") ", " EDGE_DAY("MAX") ", "
+
+/* The observations, models (or apps) and vendors of a dataset. */
 static int status_counts(struct db *st, int64_t id, struct dataset_status *d, struct ts_err *err)
 {
-    static const char sql[] = USED_MODELS
-        "SELECT (SELECT TOTAL(n) FROM obs_week WHERE dataset_id = ?1"
-        " AND granularity = 0),"
-        " (SELECT TOTAL(n) FROM obs_week WHERE dataset_id = ?1 AND granularity = 1),"
-        " " EDGE_DAY("MIN") ", " EDGE_DAY(
-            "MAX") ", COUNT(*), COUNT(DISTINCT m.vendor)"
-                   " FROM used u JOIN models m ON m.id = u.model_id WHERE m.vendor <> 'other'";
+    static const char models_sql[] = USED_MODELS COUNTS
+        "COUNT(*), COUNT(DISTINCT m.vendor)"
+        " FROM used u JOIN models m ON m.id = u.model_id WHERE m.vendor <> 'other'";
+    /* An apps dataset's ids are apps'; apps have no vendor. */
+    static const char apps_sql[] = USED_MODELS COUNTS "COUNT(*), 0 FROM used";
     struct sql q;
 
-    sql_prepare(&q, st->db, sql, WHAT);
+    sql_prepare(&q, st->db, d->kind == DATASET_APPS ? apps_sql : models_sql, WHAT);
     sql_bind_int64(&q, 1, id);
     if (sql_row(&q)) {
         d->daily_rows = sql_col_int64(&q, 0);
@@ -100,8 +104,10 @@ static int status_datasets(struct db *st, struct db_status *out, struct ts_err *
         struct dataset_status *d = &out->datasets[out->ndatasets++];
         memset(d, 0, sizeof(*d));
         d->name = sql_col_dup(&q, 1);
-        if (status_counts(st, id, d, err) < 0 || db_weeks(st, id, &d->weeks, &d->nweeks, err) < 0 ||
-            status_unmapped(st, id, d, err) < 0)
+        if (db_dataset_kind(st, id, &d->kind, err) < 0 ||
+            (d->kind == DATASET_APPS && (d->has_list = db_app_list(st, id, &d->list, err)) < 0) ||
+            status_counts(st, id, d, err) < 0 || db_weeks(st, id, &d->weeks, &d->nweeks, err) < 0 ||
+            (d->kind != DATASET_APPS && status_unmapped(st, id, d, err) < 0))
             rc = -1;
     }
     if (sql_done(&q, err) < 0)

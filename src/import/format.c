@@ -12,6 +12,7 @@ static const char *const names[] = {
     [TS_FMT_OPENROUTER_CHART] = "openrouter-chart",
     [TS_FMT_OPENROUTER_WEEKLY] = "openrouter-weekly",
     [TS_FMT_OPENROUTER_MODELS] = "openrouter-models",
+    [TS_FMT_OPENROUTER_APPS] = "openrouter-apps",
 };
 
 const char *format_name(enum ts_format f)

@@ -8,6 +8,7 @@
 #include "core/price_book.h"
 #include "core/vendors.h"
 #include "core/week.h"
+#include "db/apps.h"
 #include "db/obs.h"
 #include "db/price_history.h"
 #include "db/rollup.h"
@@ -196,6 +197,52 @@ static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *
     return 0;
 }
 
+/* An app's week: an observation of the app (its id from the apps table),
+ * never of a model. */
+static int ingest_app(void *ctx, const struct ts_app *a, struct ts_err *err)
+{
+    struct ingest *ig = ctx;
+    enum obs_change change;
+    int64_t id;
+
+    if (db_app(ig->st, a->app_id, a->name, a->week, &id, err) < 0)
+        return -1;
+    struct observation o = {
+        .dataset = ig->imp.dataset,
+        .granularity = TS_WEEK,
+        .period = a->week,
+        .model = id,
+        .import_id = ig->imp.id,
+        .total = a->total,
+        .prompt = TS_ABSENT,
+        .completion = TS_ABSENT,
+        .reasoning = TS_ABSENT,
+        .cached = TS_ABSENT,
+        .requests = a->requests,
+    };
+    if (db_obs_upsert(ig->st, &o, &change, err) < 0)
+        return -1;
+    if (change == OBS_DUPLICATE) {
+        char day[TS_DATE_LEN + 1];
+        date_format(a->week, day);
+        ts_err_set(err,
+                   "duplicate row for app %lld in the week of %s (each app may appear once in a "
+                   "file)",
+                   (long long)a->app_id, day);
+        return with_where(err, a->where);
+    }
+    ig->imp.rows++;
+    ig->imp.inserted += change == OBS_INSERTED;
+    ig->imp.updated += change == OBS_UPDATED;
+    ig->imp.unchanged += change == OBS_UNCHANGED;
+    if (!ig->have_period || a->week < ig->first_period)
+        ig->first_period = a->week;
+    if (!ig->have_period || a->week + 6 > ig->last_period)
+        ig->last_period = a->week + 6;
+    ig->have_period = 1;
+    return 0;
+}
+
 static int ingest_price(void *ctx, const struct ts_price *p, struct ts_err *err)
 {
     struct ingest *ig = ctx;
@@ -284,6 +331,7 @@ void ingest_sink(struct ingest *ig, struct ts_sink *out)
 {
     out->record = ingest_record;
     out->price = ingest_price;
+    out->app = ingest_app;
     out->as_of = ingest_as_of;
     out->ctx = ig;
 }

@@ -1,6 +1,7 @@
 /* json_doc.c - whole JSON documents in the shapes public dumps come in: a
  * bare array of records, the OpenRouter Data API (openrouter-daily), the
- * rankings chart, a weekly leaderboard snapshot and the model catalogue.
+ * rankings chart, a weekly leaderboard snapshot, the model catalogue and
+ * app rankings (json_apps.c).
  * The shape is recognised from the document's keys, or forced. A bare
  * array or a Data API document of records is streamed element by element
  * (json_stream.c); any other is parsed whole. */
@@ -46,6 +47,8 @@ static enum ts_format shape_of(json_t *root)
     if (!json_is_object(root))
         return TS_FMT_AUTO;
     data = json_object_get(root, "data");
+    if (json_is_array(data) && ji_looks_like_app(json_array_get(data, 0)))
+        return TS_FMT_OPENROUTER_APPS;
     if (json_is_array(data))
         return looks_like_model(json_array_get(data, 0)) ? TS_FMT_OPENROUTER_MODELS
                                                          : TS_FMT_OPENROUTER_DAILY;
@@ -77,6 +80,9 @@ static const char *shape_expected(enum ts_format f)
     case TS_FMT_OPENROUTER_MODELS:
         return "not an openrouter-models document (expected {\"data\":[...]} or [...] with id, "
                "canonical_slug and pricing)";
+    case TS_FMT_OPENROUTER_APPS:
+        return "not an openrouter-apps document (expected {\"data\":[...],\"meta\":{...}} with "
+               "app_id, app_name and total_tokens)";
     default:
         return NULL;
     }
@@ -359,6 +365,8 @@ static int import_shape(json_t *root, enum ts_format shape, const struct import_
         return import_chart(root, o, sink, err);
     case TS_FMT_OPENROUTER_WEEKLY:
         return import_weekly(root, o, sink, err);
+    case TS_FMT_OPENROUTER_APPS:
+        return ji_import_apps(root, o, sink, err);
     case TS_FMT_OPENROUTER_MODELS:
         if (json_is_array(root))
             return import_models(root, "", sink, err);
@@ -388,8 +396,9 @@ static int stream_doc(struct ji_stream *s, const struct import_opts *o, const st
 
     if (!first)
         return 0;
-    /* The first element decides the shape: records, not catalogue entries. */
-    if (looks_like_model(first) || (expected && shape != o->format)) {
+    /* The first element decides the shape: records, not catalogue entries
+     * or apps (a page of at most 100, parsed whole). */
+    if (looks_like_model(first) || ji_looks_like_app(first) || (expected && shape != o->format)) {
         json_decref(first);
         return 0;
     }

@@ -87,6 +87,17 @@ int ji_emit_record(const struct ts_sink *sink, const struct ts_record *rec, stru
 /* Hands v to the sink as the source's as-of time when it is a string. */
 void ji_emit_as_of(const struct ts_sink *sink, const json_t *v);
 
+/* ---- json_apps.c: app rankings (openrouter-apps) ---- */
+
+/* Whether v is an element of app rankings' "data" (it has an app_id). */
+int ji_looks_like_app(const json_t *v);
+
+/* {"data":[{app_id, app_name, rank, total_requests, total_tokens}...],
+ * "meta":{as_of, start_date, end_date}}: each app to the sink as a weekly
+ * observation of the ISO week meta's window must be. Returns 0 or -1. */
+int ji_import_apps(json_t *root, const struct import_opts *o, const struct ts_sink *sink,
+                   struct ts_err *err);
+
 /* ---- jsonl.c: the flat-object fast path ---- */
 
 /* A record from the bytes line[0..len) when they are one flat object

@@ -3,6 +3,7 @@
 #include "net/api.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/week.h"
@@ -10,6 +11,7 @@
 /* The endpoints tokstat fetches. */
 static const struct api_endpoint endpoints[] = {
     {"rankings-daily", "datasets/rankings-daily", "openrouter-daily", API_SPAN_DAYS, 366, 1},
+    {"app-rankings", "datasets/app-rankings", "openrouter-apps", API_SPAN_WEEKS, 7, 1},
     {"models", "models", "openrouter-models", API_SPAN_NONE, 0, 0},
 };
 
@@ -53,6 +55,37 @@ int32_t api_incremental_from(int have_last, int32_t last_day)
     return last_day - 7;
 }
 
+int32_t api_first_week(void)
+{
+    int32_t start = api_data_start();
+
+    return week_start(start) == start ? start : week_start(start) + 7;
+}
+
+int32_t api_last_week(int32_t today)
+{
+    return week_start(today) - 7;
+}
+
+size_t api_pages(int offset, int limit, struct api_window out[2])
+{
+    if (limit < 1 || offset < 0 || offset > API_OFFSET_MAX || limit > API_RANKS_MAX - offset)
+        return 0;
+    memset(out, 0, 2 * sizeof(*out));
+    if (limit <= API_PAGE_MAX) {
+        out[0].offset = offset;
+        out[0].limit = limit;
+        return 1;
+    }
+    /* Ranks offset + 1 .. 100, then 101 .. offset + limit: the second page
+     * starts at the last offset the API takes. */
+    out[0].offset = offset;
+    out[0].limit = API_OFFSET_MAX - offset;
+    out[1].offset = API_OFFSET_MAX;
+    out[1].limit = offset + limit - API_OFFSET_MAX;
+    return 2;
+}
+
 size_t api_windows(const struct api_endpoint *ep, int32_t from, int32_t to, struct api_window **out)
 {
     size_t n = 0;
@@ -64,6 +97,16 @@ size_t api_windows(const struct api_endpoint *ep, int32_t from, int32_t to, stru
     }
     if (from > to)
         return 0;
+    if (ep->span == API_SPAN_WEEKS) {
+        from = week_start(from);
+        n = (size_t)((week_start(to) - from) / 7) + 1;
+        *out = xcalloc(n, sizeof(**out));
+        for (size_t i = 0; i < n; i++) {
+            (*out)[i].from = from + (int32_t)(7 * i);
+            (*out)[i].to = (*out)[i].from + 6;
+        }
+        return n;
+    }
     n = (size_t)((to - from) / ep->max_days) + 1;
     *out = xcalloc(n, sizeof(**out));
     for (size_t i = 0; i < n; i++) {
@@ -90,18 +133,34 @@ static void add_param(struct ts_buf *b, int *first, const char *key, const char 
     }
 }
 
-char *api_request_url(const char *base, const struct api_endpoint *ep, const struct api_window *w)
+char *api_request_url(const char *base, const struct api_endpoint *ep, const struct api_window *w,
+                      const struct api_filters *f)
 {
     struct ts_buf b = TS_BUF_INIT;
     int first = 1;
 
     buf_printf(&b, "%s/%s", base, ep->path);
-    if (ep->span == API_SPAN_DAYS) {
+    if (ep->span != API_SPAN_NONE) {
         char from[TS_DATE_LEN + 1], to[TS_DATE_LEN + 1];
         date_format(w->from, from);
         date_format(w->to, to);
         add_param(&b, &first, "start_date", from);
         add_param(&b, &first, "end_date", to);
+    }
+    if (ep->span == API_SPAN_WEEKS && w->limit > 0) {
+        char n[24];
+        snprintf(n, sizeof(n), "%d", w->limit);
+        add_param(&b, &first, "limit", n);
+        snprintf(n, sizeof(n), "%d", w->offset);
+        add_param(&b, &first, "offset", n);
+    }
+    if (ep->span == API_SPAN_WEEKS && f) {
+        if (f->category && *f->category)
+            add_param(&b, &first, "category", f->category);
+        if (f->subcategory && *f->subcategory)
+            add_param(&b, &first, "subcategory", f->subcategory);
+        if (f->sort && *f->sort)
+            add_param(&b, &first, "sort", f->sort);
     }
     return b.data;
 }
@@ -119,10 +178,19 @@ void api_source_name(const struct api_endpoint *ep, const struct api_window *w, 
     date_format(w->from, a);
     date_format(w->to, b);
     buf_printf(out, "%s %s..%s", ep->name, a, b);
+    if (ep->span == API_SPAN_WEEKS && w->limit > 0)
+        buf_printf(out, " ranks %d-%d", w->offset + 1, w->offset + w->limit);
 }
 
-void api_save_name(const struct api_endpoint *ep, const struct api_window *w, int32_t today,
-                   struct ts_buf *out)
+/* "_KEY-VALUE" of a filter given (values are words: app_filter_ok). */
+static void save_filter(struct ts_buf *out, const char *key, const char *value)
+{
+    if (value && *value)
+        buf_printf(out, "_%s-%s", key, value);
+}
+
+void api_save_name(const struct api_endpoint *ep, const struct api_window *w,
+                   const struct api_filters *f, int32_t today, struct ts_buf *out)
 {
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
 
@@ -133,7 +201,15 @@ void api_save_name(const struct api_endpoint *ep, const struct api_window *w, in
     }
     date_format(w->from, a);
     date_format(w->to, b);
-    buf_printf(out, "%s-%s_%s.json", ep->name, a, b);
+    buf_printf(out, "%s-%s_%s", ep->name, a, b);
+    if (ep->span == API_SPAN_WEEKS && w->limit > 0)
+        buf_printf(out, "_ranks-%d-%d", w->offset + 1, w->offset + w->limit);
+    if (ep->span == API_SPAN_WEEKS && f) {
+        save_filter(out, "category", f->category);
+        save_filter(out, "subcategory", f->subcategory);
+        save_filter(out, "sort", f->sort);
+    }
+    buf_adds(out, ".json");
 }
 
 /* ---- URLs and keys ---- */
@@ -381,6 +457,16 @@ int api_body_check(const char *body, size_t len, const char *content_type, struc
                     ct.data ? ct.data : "");
     buf_release(&ct);
     return rc;
+}
+
+long api_body_rows(const char *body, size_t len)
+{
+    json_t *doc = json_loadb(body ? body : "", len, 0, NULL);
+    json_t *data = json_object_get(doc, "data");
+    long n = json_is_array(data) ? (long)json_array_size(data) : -1;
+
+    json_decref(doc);
+    return n;
 }
 
 #define EMPTY_BODY_MAX 65536 /* an answer without rows is small */

@@ -213,7 +213,7 @@ static void legend(const struct chart *c, long width, int color, FILE *out)
     buf_release(&line);
 }
 
-void chart_text(const struct chart *c, const char *title, const char *source,
+void chart_text(const struct chart *c, const char *title, const char *note, const char *source,
                 const struct render_opts *o, FILE *out)
 {
     long width = o->width > 0 ? o->width : 80;
@@ -231,8 +231,13 @@ void chart_text(const struct chart *c, const char *title, const char *source,
         bars(c, cells, o->color && o->unicode, out);
         legend(c, width, o->color && o->unicode, out);
     }
+    if (note) {
+        fputs("\nNote: ", out);
+        render_text(out, note);
+        fputs(".\n", out);
+    }
     if (source) {
-        fputs("\nSource: ", out);
+        fputs(note ? "Source: " : "\nSource: ", out);
         render_text(out, source);
         fputc('\n', out);
     }
@@ -240,5 +245,5 @@ void chart_text(const struct chart *c, const char *title, const char *source,
 
 void render_chart_text(const struct report_doc *d, const struct render_opts *o, FILE *out)
 {
-    chart_text(d->chart, d->title ? d->title : "", d->source, o, out);
+    chart_text(d->chart, d->title ? d->title : "", d->note, d->source, o, out);
 }

@@ -81,6 +81,12 @@ void doc_set_source(struct report_doc *d, const char *source)
     d->source = source ? xstrdup(source) : NULL;
 }
 
+void doc_set_note(struct report_doc *d, const char *note)
+{
+    free(d->note);
+    d->note = note ? xstrdup(note) : NULL;
+}
+
 void doc_release(struct report_doc *d)
 {
     for (size_t i = 0; i < d->nparams; i++)
@@ -88,6 +94,7 @@ void doc_release(struct report_doc *d)
     free(d->params);
     free(d->title);
     free(d->source);
+    free(d->note);
     for (size_t i = 0; i < d->nwarnings; i++)
         free(d->warnings[i]);
     rowset_release(&d->rows);

@@ -155,6 +155,11 @@ void render_markdown(const struct report_doc *d, const struct render_opts *o, FI
         fputc('\n', out);
         write_rowset(&d->tables[i].rows, d->tables[i].title, o, out);
     }
+    if (d->note) {
+        fputs("\nNote: ", out);
+        render_text(out, d->note);
+        fputs(".\n", out);
+    }
     if (d->source)
         source(d->source, out);
 }

@@ -233,8 +233,13 @@ void render_table(const struct report_doc *d, const struct render_opts *o, FILE 
         fputc('\n', out);
         write_rowset(&d->tables[i].rows, d->tables[i].title, o, out);
     }
+    if (d->note) {
+        fputs("\nNote: ", out);
+        render_text(out, d->note);
+        fputs(".\n", out);
+    }
     if (d->source) {
-        fputs("\nSource: ", out);
+        fputs(d->note ? "Source: " : "\nSource: ", out);
         render_text(out, d->source);
         fputc('\n', out);
     }

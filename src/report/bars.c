@@ -1,5 +1,6 @@
 /* bars.c - tokstat chart: the stacked bars of each week's shares, built
  * from a series (render/chart_*.c draw them). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,23 @@ static void add_tokens(struct chart_group *to, const struct series_group *from, 
         to->tokens[w] += from->tokens[w];
         to->sum = add_capped(to->sum, from->tokens[w]);
     }
+}
+
+/* The legend's name of group g of s: its name, and by app its id too when
+ * another app of the range has the same name. Valid until the next call. */
+static const char *group_label(const struct series *s, size_t g, char *buf, size_t n)
+{
+    const struct series_group *sg = &s->groups[g];
+
+    if (s->by != BY_APP)
+        return sg->name;
+    for (size_t k = 0; k < s->ngroups; k++) {
+        if (k != g && strcmp(s->groups[k].name, sg->name) == 0) {
+            snprintf(buf, n, "%s (app %lld)", sg->name, (long long)sg->id);
+            return buf;
+        }
+    }
+    return sg->name;
 }
 
 int chart_build(const struct series *s, enum group_by by, int other_exclude, size_t max_named,
@@ -81,7 +99,9 @@ int chart_build(const struct series *s, enum group_by by, int other_exclude, siz
     out->groups = xcalloc(named + 2, sizeof(*out->groups));
     for (size_t i = 0; i < named; i++) {
         const struct series_group *sg = &s->groups[idx[order[i]]];
-        add_tokens(add_group(out, sg->name, CHART_NAMED), sg, s->nweeks);
+        char label[300];
+        add_tokens(add_group(out, group_label(s, idx[order[i]], label, sizeof(label)), CHART_NAMED),
+                   sg, s->nweeks);
     }
     if (nranked > named) {
         struct chart_group *rest = add_group(out, "rest", CHART_REST);
@@ -123,7 +143,8 @@ int build_chart(const struct series *s, const struct report_request *rq, struct 
     out->chart = c;
     for (size_t w = 0; w < c->nweeks; w++)
         out->nrows_data += c->total[w] > 0;
-    buf_printf(&t, "Share of tokens by %s, ", group_by_name(rq->by));
+    buf_printf(&t, "Share of %s by %s, ", rq->by == BY_APP ? "the listed apps' tokens" : "tokens",
+               group_by_name(rq->by));
     title_range(&t, s->from, s->to, rq);
     doc_set_title(out, t.data);
     buf_release(&t);

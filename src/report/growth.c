@@ -110,6 +110,7 @@ static void summary_row(const struct series *s, const struct week_pair *p, long 
 
     if (g >= 0) {
         sheet_text(sh, r, C_GROUP, s->groups[g].name);
+        sheet_int(sh, r, C_APP_ID, s->groups[g].id);
         sheet_text(sh, r, C_COUNTRY, s->groups[g].country);
     } else {
         rowset_mark_total(sh->rs, r);

@@ -64,6 +64,7 @@ static const struct rs_col columns[C_NCOLS] = {
     [C_OUT_MEDIAN] = {"output_median_usd_per_m", "median out", RS_PRICE, 0},
     [C_IN_MEAN] = {"input_mean_usd_per_m", "mean in", RS_PRICE, 0},
     [C_OUT_MEAN] = {"output_mean_usd_per_m", "mean out", RS_PRICE, 0},
+    [C_APP_ID] = {"app_id", "app id", RS_INT, 0},
 };
 
 void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,
@@ -75,12 +76,16 @@ void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, si
     for (int i = 0; i < C_NCOLS; i++)
         sh->map[i] = -1;
     for (size_t i = 0; i < n; i++) {
-        if (ids[i] == C_COUNTRY && by == BY_COUNTRY)
+        if (ids[i] == C_COUNTRY && (by == BY_COUNTRY || by == BY_APP))
             continue;
         cols[k] = columns[ids[i]];
         if (ids[i] == C_GROUP)
             cols[k].key = cols[k].title = group_by_name(by);
         sh->map[ids[i]] = (int)k++;
+        if (ids[i] == C_GROUP && by == BY_APP) { /* an app is its id; names may repeat */
+            cols[k] = columns[C_APP_ID];
+            sh->map[C_APP_ID] = (int)k++;
+        }
     }
     rowset_release(rs);
     rowset_init(rs, cols, k);
@@ -132,6 +137,7 @@ size_t sheet_group_row(struct sheet *sh, const struct series *s, size_t w, const
 
     sheet_week(sh, r, s, w, head);
     sheet_text(sh, r, C_GROUP, g->name);
+    sheet_int(sh, r, C_APP_ID, g->id);
     sheet_text(sh, r, C_COUNTRY, g->country);
     if (s->days[w] > 0) /* a week without data has no tokens to show, not 0 */
         sheet_int(sh, r, C_TOKENS, g->tokens[w]);

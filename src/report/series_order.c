@@ -143,6 +143,21 @@ const char *series_coverage(const struct series *s, size_t w)
     return s->full[w] ? "full" : "listed";
 }
 
+const char *series_groups_word(enum group_by by)
+{
+    switch (by) {
+    case BY_COUNTRY:
+        return "countries";
+    case BY_VENDOR:
+        return "vendors";
+    case BY_APP:
+        return "apps";
+    case BY_MODEL:
+        break;
+    }
+    return "models";
+}
+
 void series_heading(const struct series *s, size_t w, char *buf, size_t n)
 {
     char d[TS_DATE_LEN + 1], days[32], what[96] = "";
@@ -160,7 +175,7 @@ void series_heading(const struct series *s, size_t w, char *buf, size_t n)
     else if (s->days[w] < 7)
         snprintf(what, sizeof(what), " (partial: %d of 7 days, %s)", s->days[w], days);
     else if (!s->full[w])
-        snprintf(what, sizeof(what), " (listed models only)");
+        snprintf(what, sizeof(what), " (listed %s only)", s->by == BY_APP ? "apps" : "models");
     if (c && s->days[w] > 0 && s->days[w - 1] > 0) {
         char cd[32];
         week_days_text(c->mask, cd, sizeof(cd));

@@ -90,6 +90,9 @@ void build_share(const struct series *s, const struct report_request *rq, struct
     free(idx);
     out->command = "report";
     params_weekly(out, rq, s->from + 7, s->to);
-    title_what_by(out, all_listed(s, 1) ? "Share of the listed models' tokens" : "Share of tokens",
+    title_what_by(out,
+                  rq->by == BY_APP   ? "Share of the listed apps' tokens"
+                  : all_listed(s, 1) ? "Share of the listed models' tokens"
+                                     : "Share of tokens",
                   s->from + 7, s->to, rq);
 }

@@ -15,7 +15,8 @@
 #include "report/report.h"
 
 /* Logical columns of every report; the group column takes the name of
- * --by and the country column is left out when grouping by country. */
+ * --by and the country column is left out when grouping by country or by
+ * app (apps have none); by app, the app's id follows its name. */
 enum col_id {
     C_WEEK,
     C_DAYS,
@@ -69,6 +70,7 @@ enum col_id {
     C_OUT_MEDIAN,
     C_IN_MEAN,
     C_OUT_MEAN,
+    C_APP_ID, /* by app: the app's OpenRouter id, after the group (its name) */
     C_NCOLS
 };
 
@@ -144,6 +146,10 @@ void series_heading(const struct series *s, size_t w, char *buf, size_t n);
 
 /* The coverage word of week w: "full" or "listed". */
 const char *series_coverage(const struct series *s, size_t w);
+
+/* What the groups of grouping by are, in the plural: "countries",
+ * "vendors", "models" or "apps". */
+const char *series_groups_word(enum group_by by);
 
 /* The parameters every weekly report shows first in JSON: by, dataset,
  * other, from, to. */

@@ -138,11 +138,20 @@ static void concentration_of(const struct series *s, size_t w, const struct repo
     hhi_change(s, w, rq, k);
 }
 
-/* "CR-5 51.4 %, HHI 717 (unconcentrated), up 61 from the week before". */
-static void concentration_note(const struct concentration *k, struct ts_buf *t)
+/* "CR-5 51.4 %, HHI 717 (unconcentrated), up 61 from the week before"
+ * (apps: the groups are apps). */
+static void concentration_note(const struct concentration *k, int apps, struct ts_buf *t)
 {
     char crs[32], lo[48], hi[48], ds[48];
 
+    if (k->listed && apps) {
+        buf_printf(t,
+                   "CR-%zu and HHI not given: app rankings list only the top public apps "
+                   "(no other bucket), so the listed apps are not the whole market; shares "
+                   "are of the listed apps' tokens",
+                   k->shown);
+        return;
+    }
     if (k->listed) {
         buf_printf(t,
                    "CR-%zu and HHI not given: the week lists only its top models (no other "
@@ -262,17 +271,20 @@ static void top_week(const struct series *s, size_t w, const struct report_reque
         concentration_cells(sh, r, k);
         out->nrows_data++;
     }
-    concentration_note(k, &t);
+    concentration_note(k, s->by == BY_APP, &t);
     rowset_add_note(sh->rs, r, "%s", t.data);
-    buf_reset(&t);
-    country_makeup(s, w, idx, k->shown, &t);
-    rowset_add_note(sh->rs, r, "Top %zu by country: %s", k->shown, t.data);
     buf_release(&t);
+    if (s->by != BY_APP) { /* apps have no country */
+        country_makeup(s, w, idx, k->shown, &t);
+        rowset_add_note(sh->rs, r, "Top %zu by country: %s", k->shown, t.data);
+        buf_release(&t);
+    }
 
     size_t wr = sheet_add(&ts->weeks);
     sheet_week(&ts->weeks, wr, s, w, head);
     concentration_cells(&ts->weeks, wr, k);
-    country_rows(s, w, idx, k->shown, &ts->countries);
+    if (s->by != BY_APP)
+        country_rows(s, w, idx, k->shown, &ts->countries);
 }
 
 int build_top(const struct series *s, const struct report_request *rq, struct report_doc *out,
@@ -318,7 +330,7 @@ int build_top(const struct series *s, const struct report_request *rq, struct re
     params_weekly(out, rq, s->from + 7, s->to);
     snprintf(nbuf, sizeof(nbuf), "%zu", rq->top_n);
     doc_param_number(out, "n", nbuf);
-    buf_printf(&t, "Top %zu %s by tokens, ", rq->top_n, rq->by == BY_VENDOR ? "vendors" : "models");
+    buf_printf(&t, "Top %zu %s by tokens, ", rq->top_n, series_groups_word(rq->by));
     title_range(&t, s->from + 7, s->to, rq);
     doc_set_title(out, t.data);
     buf_release(&t);

@@ -91,11 +91,12 @@ expect "tokstat --db=x.db --" --db --help --version
 expect "tokstat --version "
 expect "tokstat report " --by $reports
 expect "tokstat report --b" --by
-expect "tokstat report --by " country vendor model
+expect "tokstat report --by " country vendor model app
 expect "tokstat report --by c" country
 expect "tokstat report --by=v" vendor
-expect "tokstat --db x.db growth --by " country vendor model
-expect "tokstat top --by " model vendor
+expect "tokstat --db x.db growth --by " country vendor model app
+expect "tokstat top --by " model vendor app
+expect "tokstat top --by a" app
 expect "tokstat top -" -n --by $reports
 expect "tokstat prices --by " model vendor country
 expect "tokstat prices -" --vs --all --by $reports
@@ -121,7 +122,9 @@ expect "tokstat import " $files
 expect "tokstat import a" a.csv
 expect "tokstat import --dry-run a.csv " $files
 expect "tokstat import --format " csv jsonl json openrouter-daily openrouter-chart \
-  openrouter-weekly openrouter-models
+  openrouter-weekly openrouter-models openrouter-apps
+expect "tokstat import --sort " popular trending
+expect "tokstat import --subcategory "
 expect "tokstat import --format=openrouter-w" openrouter-weekly
 expect "tokstat import --period " day week
 expect "tokstat import --week-label " start end
@@ -142,15 +145,21 @@ expect "tokstat vendors --" --help
 expect "tokstat check --" --repair --help
 expect "tokstat nosuchcommand --"
 expect "tokstat import --q" --quiet
-expect "tokstat chart --by " country vendor model
+expect "tokstat chart --by " country vendor model app
 expect "tokstat chart --format " table svg
 expect "tokstat chart -" --by --groups $reports
-expect "tokstat fetch " rankings-daily models
+expect "tokstat fetch " rankings-daily app-rankings models
 expect "tokstat fetch r" rankings-daily
-expect "tokstat fetch -" --dataset --from --to --api-url --key-file --save -q --quiet --help
-expect "tokstat fetch --from 2025-01-01 " rankings-daily models
-expect "tokstat fetch --dataset models " rankings-daily models
-expect "tokstat fetch --from=2025-01-01 -q " rankings-daily models
+expect "tokstat fetch a" app-rankings
+expect "tokstat fetch -" --dataset --from --to --limit --offset --category --subcategory --sort \
+  --api-url --key-file --save -q --quiet --help
+expect "tokstat fetch --from 2025-01-01 " rankings-daily app-rankings models
+expect "tokstat fetch --dataset models " rankings-daily app-rankings models
+expect "tokstat fetch --from=2025-01-01 -q " rankings-daily app-rankings models
+expect "tokstat fetch --limit 150 --subcategory cli-agent " rankings-daily app-rankings models
+expect "tokstat fetch --sort " popular trending
+expect "tokstat fetch --limit "
+expect "tokstat fetch app-rankings "
 expect "tokstat fetch models "
 expect "tokstat fetch --from "
 expect "tokstat fetch --api-url "

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tokstat fetch against a scripted stand-in for OpenRouter's API
 # (server.py, on 127.0.0.1 at a port the system picks): the requests it
-# makes (windows, incremental starts, the key and where it goes), how it
+# makes (windows, incremental starts, the key and where it goes; app
+# rankings' weeks, pages and filters), how it
 # waits and retries (429 with Retry-After, 5xx, timeouts, cut connections),
 # what a bad answer does (an error naming the API's message or what is
 # wrong with the body, status 1, the database as before), --save, the
@@ -424,6 +425,218 @@ case_real_data() { # real rows fetched = the same rows imported from CSV
   # The source line cites the API's as-of time.
   TOKSTAT_DB=t.db "$bin" report --by country --week 2025-01-27 --dataset api >table.txt 2>/dev/null
   expect_in table.txt "Source: OpenRouter (openrouter.ai/rankings), as of 2026-10-10T00:00:00Z"
+}
+
+# ---- app-rankings ----
+
+real_apps=$src/tests/data/real/app-rankings-2025-02-02.json
+apps_fixtures='"'$real_apps'", "'$src'/tests/data/cli/apps-2025-02-09.json", "'$src'/tests/data/cli/apps-2025-02-16.json"'
+apps='[{"apps": ['$apps_fixtures']}]'
+appreq() { # the app-rankings request for MONDAY SUNDAY [LIMIT OFFSET [FILTERS]]
+  echo "/api/v1/datasets/app-rankings?start_date=$1&end_date=$2&limit=${3:-100}&offset=${4:-0}${5:+&$5}"
+}
+
+case_apps_weeks() { # one complete ISO week a request; top --by app shows the weeks' apps
+  serve "$apps" || return
+  run f -- fetch --api-url "$api" --from 2025-01-29 --to 2025-02-16 app-rankings
+  expect_rc 0 f
+  expect_eq requests "$(requests)" "$(appreq 2025-01-27 2025-02-02)
+$(appreq 2025-02-03 2025-02-09)
+$(appreq 2025-02-10 2025-02-16)"
+  expect_eq key "$(auths)" "Bearer test-key-123"
+  expect_in f.out "app-rankings 2025-01-27..2025-02-02 ranks 1-100: 4 rows, 4 inserted, 0 updated, 0 unchanged, dataset apps, weeks 2025-01-27..2025-02-02"
+  expect_in f.out "app-rankings 2025-02-10..2025-02-16 ranks 1-100: 4 rows, 4 inserted"
+  # Each app a weekly observation of the app, in a dataset of apps.
+  expect_eq "app_usage" "$(sqlite3 t.db "SELECT week, app_id, app, tokens, requests FROM app_usage WHERE week = '2025-01-27' ORDER BY tokens DESC")" \
+    "2025-01-27|190604|Cline|162702717582|2283292
+2025-01-27|143418|Aider|2090788410|151292
+2025-01-27|189563|OpenHands|200797091|6733
+2025-01-27|2222282|OpenAgents|170305|20"
+  expect_eq "kind" "$(sqlite3 t.db "SELECT kind FROM datasets WHERE name = 'apps'")" apps
+  expect_eq "no models" "$(sqlite3 t.db "SELECT COUNT(*) FROM models; SELECT COUNT(*) FROM usage")" "0
+0"
+  # top --by app reads the apps dataset: the last week's top apps, and why
+  # no concentration is given (a listed-only week).
+  TOKSTAT_DB=t.db "$bin" top --by app >top.txt 2>top.err
+  expect_eq "top rc" "$?" 0
+  expect_in top.txt "Top 5 apps by tokens, week of 2025-02-10 (dataset apps)"
+  expect_in top.txt "Week of 2025-02-10 (listed apps only)"
+  expect_in top.txt "   1  Cline  190604    180B  96.8 %      96.8 %"
+  expect_in top.txt "CR-4 and HHI not given: app rankings list only the top public apps (no other bucket)"
+  expect_in top.txt "Note: tokens as each model's provider counts them (its own tokenizer"
+  expect_in top.txt "Source: OpenRouter (openrouter.ai/apps), as of 2026-09-29T17:00:00Z"
+  TOKSTAT_DB=t.db "$bin" top --by app --week 2025-01-27 --format json >top.json 2>top.err
+  expect_in top.json '{"week":"2025-01-27","days":7,"coverage":"listed","rank":1,"app":"Cline","app_id":190604,"tokens":162702717582,"share":0.986110,"cumulative_share":0.986110,"cr":null,"hhi_low":null,"hhi_high":null,"hhi_change":null,"band":null,"status":null,"compared_days":null}'
+}
+
+case_apps_incremental() { # without --from: the newest week again, or the last 8 weeks
+  serve "$apps" || return
+  run f -- fetch --api-url "$api" --to 2025-02-16 app-rankings # no weeks yet: 8 weeks back
+  expect_rc 0 f
+  expect_in f.err "tokstat: note: dataset 'apps' has no weeks yet: fetching the last 8 complete weeks, from the week of 2025-01-06"
+  expect_eq "first plan" "$(requests | sed 's/.*start_date=\([0-9-]*\).*/\1/' | tr '\n' ' ')" \
+    "2025-01-06 2025-01-13 2025-01-20 2025-01-27 2025-02-03 2025-02-10 "
+  expect_in f.out "app-rankings 2025-01-06..2025-01-12 ranks 1-100: no rows, nothing imported"
+  run g -- fetch --api-url "$api" --to 2025-02-23 app-rankings # from the newest week
+  expect_rc 0 g
+  expect_eq "again" "$(requests | tail -n 2)" "$(appreq 2025-02-10 2025-02-16)
+$(appreq 2025-02-17 2025-02-23)"
+  expect_in g.out "app-rankings 2025-02-10..2025-02-16 ranks 1-100: 4 rows, 0 inserted, 0 updated, 4 unchanged"
+  # The default end is the last complete week: never this week's.
+  last=$(date -u -d "$(date -u +%F) -$(( $(date -u +%u) + 6 )) days" +%F)
+  run h -- fetch --api-url "$api" --dataset recent app-rankings
+  expect_rc 0 h
+  expect_eq "last week" "$(requests | tail -n 1 | sed 's/.*start_date=\([0-9-]*\).*/\1/')" "$last"
+  expect_eq "8 weeks" "$(grep -c 'ranks 1-100' h.out)" 8
+  # A week not over yet: nothing to fetch, no request.
+  n=$(nrequests)
+  run i -- fetch --api-url "$api" --from 2099-01-01 app-rankings
+  expect_rc 0 i
+  expect_in i.err "tokstat: note: nothing to fetch: the week of 2098-12-29 is not over yet"
+  expect_eq "no request" "$(nrequests)" "$n"
+}
+
+case_apps_pages() { # --limit over 100: two pages; a short page is the last; ranks absolute
+  serve '[{"apps": ['"$apps_fixtures"'], "synthetic_apps": 150}]' || return
+  run f -- fetch --api-url "$api" --from 2025-03-03 --to 2025-03-03 --limit 150 app-rankings
+  expect_rc 0 f
+  expect_eq pages "$(requests)" "$(appreq 2025-03-03 2025-03-09 100 0)
+$(appreq 2025-03-03 2025-03-09 50 100)"
+  expect_in f.out "app-rankings 2025-03-03..2025-03-09 ranks 1-100: 100 rows, 100 inserted"
+  expect_in f.out "app-rankings 2025-03-03..2025-03-09 ranks 101-150: 50 rows, 50 inserted"
+  expect_eq apps "$(sqlite3 t.db "SELECT COUNT(*), MIN(tokens), MAX(tokens) FROM app_usage")" "150|351000313|500000313"
+  # A week of 4 apps: the first page is short, so there is no second.
+  run g -- fetch --api-url "$api" --from 2025-01-27 --to 2025-01-27 --limit 150 app-rankings
+  expect_rc 0 g
+  expect_eq "short page" "$(requests | tail -n 1)" "$(appreq 2025-01-27 2025-02-02 100 0)"
+  expect_eq "ranks kept" "$(sqlite3 t.db "SELECT first_rank, last_rank FROM app_lists")" "1|150"
+  # Another list length into the same dataset: refused before any request.
+  before=$(dump)
+  n=$(nrequests)
+  run h -- fetch --api-url "$api" --from 2025-02-03 --to 2025-02-03 app-rankings
+  expect_rc 1 h
+  expect_in h.err "tokstat: dataset 'apps' was fetched for ranks 1-150, not 1-100"
+  expect_eq "no request" "$(nrequests)" "$n"
+  expect_db_unchanged "another list length"
+  # --offset: ranks start after it, in one request when they fit.
+  run i -- fetch --api-url "$api" --dataset offset --from 2025-03-03 --to 2025-03-03 --offset 50 --limit 100 app-rankings
+  expect_rc 0 i
+  expect_eq "offset" "$(requests | tail -n 1)" "$(appreq 2025-03-03 2025-03-09 100 50)"
+  expect_in i.out "ranks 51-150: 100 rows"
+  n=$(nrequests)
+  # What the API cannot give is a usage error; so are the options elsewhere.
+  for bad in "--limit 0" "--limit 201" "--offset 101" "--offset 50 --limit 151" "--limit x"; do
+    # shellcheck disable=SC2086
+    run j -- fetch --api-url "$api" $bad app-rankings
+    expect_rc 2 j
+  done
+  expect_in j.err "tokstat fetch: invalid value 'x' for --limit (expected 1 to 200: over 100 in two requests)"
+  run k -- fetch --api-url "$api" --offset 50 --limit 151 app-rankings
+  expect_in k.err "tokstat fetch: --offset 50 and --limit 151 reach rank 201 (the API lists ranks 1 to 200)"
+  run l -- fetch --api-url "$api" --limit 10 rankings-daily
+  expect_rc 2 l
+  expect_in l.err "--limit, --offset, --category, --subcategory and --sort apply to app-rankings only"
+  expect_eq "no request for usage errors" "$(nrequests)" "$n"
+}
+
+case_apps_filters() { # --category, --subcategory, --sort passed through and kept
+  serve "$apps" || return
+  run f -- fetch --api-url "$api" --from 2025-01-27 --to 2025-01-27 --category coding \
+    --subcategory cli-agent --sort trending app-rankings
+  expect_rc 0 f
+  expect_eq request "$(requests)" "$(appreq 2025-01-27 2025-02-02 100 0 category=coding\&subcategory=cli-agent\&sort=trending)"
+  expect_eq kept "$(sqlite3 t.db "SELECT category, subcategory, sort FROM app_lists")" "coding|cli-agent|trending"
+  run g -- status
+  expect_in g.out "dataset apps: 4 observations, 4 apps (app rankings: category coding, subcategory cli-agent, sort trending, ranks 1-100)"
+  # Another list into the same dataset: refused, before any request.
+  before=$(dump)
+  run h -- fetch --api-url "$api" --from 2025-02-03 --to 2025-02-03 --subcategory cli-agent app-rankings
+  expect_rc 1 h
+  expect_in h.err "tokstat: dataset 'apps' holds app rankings of category coding, subcategory cli-agent, sort trending, not of subcategory cli-agent, sort popular"
+  expect_eq "no request" "$(nrequests)" 1
+  expect_db_unchanged "another list"
+  # Into a dataset of its own it goes; without --sort none is sent (popular).
+  run i -- fetch --api-url "$api" --dataset cli --from 2025-02-03 --to 2025-02-03 --subcategory cli-agent app-rankings
+  expect_rc 0 i
+  expect_eq "no sort sent" "$(requests | tail -n 1)" "$(appreq 2025-02-03 2025-02-09 100 0 subcategory=cli-agent)"
+  # Model usage never goes into a dataset of apps, nor apps into model usage.
+  seed_db
+  run j -- fetch --api-url "$api" --dataset default --from 2025-02-03 --to 2025-02-03 app-rankings
+  expect_rc 1 j
+  expect_in j.err "tokstat: dataset 'default' holds model usage: app rankings go to a dataset of their own"
+  expect_db_unchanged "apps into model usage"
+  # Bad values: usage errors.
+  run k -- fetch --api-url "$api" --sort newest app-rankings
+  expect_rc 2 k
+  expect_in k.err "tokstat fetch: invalid value 'newest' for --sort (expected popular or trending)"
+  run l -- fetch --api-url "$api" --category 'a b' app-rankings
+  expect_rc 2 l
+}
+
+case_apps_rate_limited() { # 429 with Retry-After: waits that long, then goes on
+  serve '[{"status": 429, "headers": {"Retry-After": "1"}, "json": {"error": {"code": 429, "message": "Rate limit exceeded: 30 requests/minute"}}},
+          {"apps": ['"$apps_fixtures"']}]' || return
+  run f TOKSTAT_FETCH_MAX_WAIT_MS=5000 -- fetch --api-url "$api" --from 2025-01-27 --to 2025-01-27 app-rankings
+  expect_rc 0 f
+  expect_eq requests "$(nrequests)" 2
+  at_least "$(gap 1)" 0.95 || fail "retried after $(gap 1) s, expected Retry-After's 1 s"
+  expect_in f.err "HTTP 429: Rate limit exceeded: 30 requests/minute; trying again in 1.0 s (retry 1 of 3)"
+  expect_in f.out "4 rows, 4 inserted"
+}
+
+case_apps_failure() { # a failed response leaves the database as it was
+  serve '[{"apps": ['"$apps_fixtures"']}, {"status": 500, "json": {"error": {"code": 500, "message": "Internal Server Error"}}}]' || return
+  run f -- fetch --api-url "$api" --from 2025-01-27 --to 2025-02-09 app-rankings
+  expect_rc 1 f
+  expect_in f.out "app-rankings 2025-01-27..2025-02-02 ranks 1-100: 4 rows, 4 inserted"
+  expect_in f.err "HTTP 500: Internal Server Error (after 4 tries)"
+  expect_eq "first week kept" "$(sqlite3 t.db "SELECT COUNT(*), MIN(week), MAX(week) FROM app_usage")" "4|2025-01-27|2025-01-27"
+  before=$(dump)
+  run e -- fetch --api-url "$api" --from 2025-02-03 --to 2025-02-03 app-rankings
+  expect_rc 1 e
+  expect_db_unchanged "a 500"
+  # A response over another window (not one ISO week): refused, nothing changed.
+  serve '[{"json": {"data": [{"app_id": 1, "app_name": "A", "rank": 1, "total_tokens": "5"}], "meta": {"as_of": "2026-01-01T00:00:00Z", "start_date": "2025-01-04", "end_date": "2025-02-02"}}}]' || return
+  before=$(dump)
+  run g -- fetch --api-url "$api" --from 2025-02-03 --to 2025-02-03 app-rankings
+  expect_rc 1 g
+  expect_in g.err "tokstat: app-rankings 2025-02-03..2025-02-09 ranks 1-100: meta: the rankings cover 2025-01-04..2025-02-02, not one ISO week"
+  expect_db_unchanged "a window that is not a week"
+  # A cut body: tried again, then status 1 and nothing changed.
+  serve '[{"apps": ['"$apps_fixtures"'], "cut": 40}]' || return
+  run h -- fetch -q --api-url "$api" --from 2025-02-03 --to 2025-02-03 app-rankings
+  expect_rc 1 h
+  expect_db_unchanged "a cut body"
+}
+
+case_apps_save() { # each page saved, named by endpoint, week, ranks and filters
+  serve '[{"apps": ['"$apps_fixtures"'], "synthetic_apps": 120}]' || return
+  run f -- fetch --save saved --api-url "$api" --from 2025-01-27 --to 2025-02-03 --limit 110 --sort popular app-rankings
+  expect_rc 0 f
+  expect_eq "saved files" "$(ls -A saved | tr '\n' ' ')" \
+    "app-rankings-2025-01-27_2025-02-02_ranks-1-100_sort-popular.json app-rankings-2025-02-03_2025-02-09_ranks-1-100_sort-popular.json "
+  # The saved bytes import as they were: the same content, unchanged.
+  run g -- import --format openrouter-apps saved/app-rankings-2025-01-27_2025-02-02_ranks-1-100_sort-popular.json
+  expect_rc 0 g
+  expect_in g.out "4 rows, 0 inserted, 0 updated, 4 unchanged, dataset apps, weeks 2025-01-27..2025-02-02 (same content as the import of"
+}
+
+case_apps_real_data() { # the real response fetched = the real file imported
+  serve '[{"file": "'"$real_apps"'"}]' || return
+  run f -- fetch --api-url "$api" --dataset api --subcategory cli-agent --from 2025-01-27 --to 2025-01-27 app-rankings
+  expect_rc 0 f
+  run g -- import --dataset file --subcategory cli-agent "$real_apps"
+  expect_rc 0 g
+  for report in "report --by app" "growth --by app" "top --by app -n 3"; do
+    # shellcheck disable=SC2086
+    TOKSTAT_DB=t.db "$bin" $report --week 2025-01-27 --format csv --dataset api >api.csv 2>api.err
+    # shellcheck disable=SC2086
+    TOKSTAT_DB=t.db "$bin" $report --week 2025-01-27 --format csv --dataset file >file.csv 2>file.err
+    [ "$(wc -l <api.csv)" -ge 4 ] || fail "$report: $(cat api.err)"
+    cmp -s api.csv file.csv || fail "$report: fetched and imported apps differ: $(diff api.csv file.csv | head -5)"
+  done
+  TOKSTAT_DB=t.db "$bin" report --dataset api --week 2025-01-27 >table.txt 2>/dev/null
+  expect_in table.txt "Source: OpenRouter (openrouter.ai/apps), as of 2026-09-29T16:59:49.447Z"
 }
 
 cases=("$@")

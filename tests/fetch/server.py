@@ -20,6 +20,15 @@ object with any of:
   "synthetic": true          with "rankings": also rows for every day of
                              the window the file has none for (two models
                              and other, tokens derived from the date)
+  "apps": ["path", ...]      a Data API app-rankings answer: the apps of
+                             the file (an app-rankings document of one
+                             week) whose meta has the request's start_date
+                             and end_date, ranked by tokens, ranks
+                             absolute, the request's offset and limit
+                             (default 0 and 100) applied; no apps for a
+                             week no file has
+  "synthetic_apps": N        with "apps": N made-up apps for a week no
+                             file has (tokens derived from the date)
   "delay": 1.5               seconds to wait before answering
   "cut": 100                 send only this many bytes of the body, with the
                              Content-Length of all of it, then close
@@ -74,6 +83,31 @@ def rankings_body(spec, query, base):
     return json.dumps({"data": rows, "meta": meta}).encode()
 
 
+def apps_body(spec, query, base):
+    start = query.get("start_date", [""])[0]
+    end = query.get("end_date", [""])[0]
+    limit = int(query.get("limit", ["100"])[0])
+    offset = int(query.get("offset", ["0"])[0])
+    rows, as_of = None, "2026-10-10T00:00:00Z"
+    for path in spec["apps"]:
+        with open(os.path.join(base, path), encoding="utf-8") as f:
+            doc = json.load(f)
+        meta = doc.get("meta", {})
+        if meta.get("start_date") == start and meta.get("end_date") == end:
+            rows, as_of = [dict(r) for r in doc["data"]], meta.get("as_of", as_of)
+    if rows is None:
+        rows = []
+        n = datetime.date.fromisoformat(start).toordinal() % 1000 if start else 0
+        for i in range(spec.get("synthetic_apps", 0)):
+            rows.append({"app_id": 9000 + i, "app_name": "Made-up app %d" % (i + 1),
+                         "total_requests": 1000 + i, "total_tokens": str((500 - i) * 1_000_000 + n)})
+    rows.sort(key=lambda r: -int(r["total_tokens"]))
+    for i, r in enumerate(rows):
+        r["rank"] = i + 1
+    meta = {"as_of": as_of, "start_date": start, "end_date": end, "version": "v1"}
+    return json.dumps({"data": rows[offset:offset + limit], "meta": meta}).encode()
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "fake-openrouter/1"
 
@@ -98,6 +132,8 @@ class Handler(BaseHTTPRequestHandler):
                 body = f.read()
         elif "rankings" in spec:
             body = rankings_body(spec, parse_qs(url.query), srv.base)
+        elif "apps" in spec:
+            body = apps_body(spec, parse_qs(url.query), srv.base)
         else:
             body = spec.get("body", "").encode()
         headers = {"Content-Type": "application/json"}

@@ -26,6 +26,7 @@
 #include "import/input.h"
 #include "import/record.h"
 #include "core/sha256.h"
+#include "core/util.h"
 #include "core/week.h"
 
 #define FUZZ_CHECK(cond)                                                                           \
@@ -134,10 +135,10 @@ struct fuzz_sink_ctx {
     int model_trimmed;       /* no blank at either end of the slug (CSV) */
     int forced_period;       /* -1, or the period every record must have */
     /* seen */
-    size_t records, prices, as_ofs;
+    size_t records, prices, apps, as_ofs;
     long last_line;
     int stopped;           /* the sink failed on FUZZ_STOP_MODEL */
-    uint64_t digest;       /* FNV-1a of every record and price, in order */
+    uint64_t digest;       /* FNV-1a of every record, price and app, in order */
     uint64_t as_of_digest; /* and of the as-of times */
 };
 
@@ -268,6 +269,39 @@ static inline int fuzz_on_price(void *ctx, const struct ts_price *p, struct ts_e
     return 0;
 }
 
+/* An app of app rankings: a Monday's week, an id, a name that is shown
+ * safely (valid UTF-8, no control characters), counts in range. */
+static inline int fuzz_on_app(void *ctx, const struct ts_app *a, struct ts_err *err)
+{
+    struct fuzz_sink_ctx *c = ctx;
+
+    FUZZ_CHECK(!c->stopped);
+    FUZZ_CHECK(a != NULL);
+    FUZZ_CHECK(week_start(a->week) == a->week);
+    FUZZ_CHECK(c->forced_period != TS_DAY);
+    FUZZ_CHECK(a->app_id >= 0);
+    FUZZ_CHECK(a->name != NULL && a->name[0] != '\0');
+    FUZZ_CHECK(ts_utf8_valid(a->name, strlen(a->name)));
+    FUZZ_CHECK(a->total >= 0);
+    FUZZ_CHECK(fuzz_count_ok(a->requests));
+    FUZZ_CHECK(a->rank == TS_ABSENT || a->rank >= 1);
+    if (a->where)
+        fuzz_touch_str(a->where);
+    c->apps++;
+    fuzz_mix_int(&c->digest, a->week);
+    fuzz_mix_int(&c->digest, a->app_id);
+    fuzz_mix_str(&c->digest, a->name);
+    fuzz_mix_int(&c->digest, a->total);
+    fuzz_mix_int(&c->digest, a->requests);
+    fuzz_mix_int(&c->digest, a->rank);
+    fuzz_mix_str(&c->digest, a->where);
+    if (strcmp(a->name, FUZZ_STOP_MODEL) == 0) {
+        c->stopped = 1;
+        return ts_err_set(err, "stopped by the fuzz sink");
+    }
+    return 0;
+}
+
 static inline void fuzz_on_as_of(void *ctx, const char *as_of)
 {
     struct fuzz_sink_ctx *c = ctx;
@@ -279,7 +313,11 @@ static inline void fuzz_on_as_of(void *ctx, const char *as_of)
 
 static inline struct ts_sink fuzz_sink(struct fuzz_sink_ctx *c)
 {
-    struct ts_sink s = {fuzz_on_record, fuzz_on_price, fuzz_on_as_of, c};
+    struct ts_sink s = {.record = fuzz_on_record,
+                        .price = fuzz_on_price,
+                        .app = fuzz_on_app,
+                        .as_of = fuzz_on_as_of,
+                        .ctx = c};
     return s;
 }
 
@@ -315,6 +353,7 @@ static inline void fuzz_check_same(int rc_a, const struct ts_err *a, const struc
         return;
     FUZZ_CHECK(ca->records == cb->records);
     FUZZ_CHECK(ca->prices == cb->prices);
+    FUZZ_CHECK(ca->apps == cb->apps);
     FUZZ_CHECK(ca->as_ofs == cb->as_ofs);
     FUZZ_CHECK(ca->digest == cb->digest);
     FUZZ_CHECK(ca->as_of_digest == cb->as_of_digest);

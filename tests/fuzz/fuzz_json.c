@@ -6,7 +6,8 @@
  * openrouter-daily, -chart, -weekly or -models, and (byte / 5) modulo 3
  * the period (as the format implies, day, week). Leading white space of a
  * document reaches every choice: '\n' 10, '[' 91, ' ' 32, '{' 123,
- * '\t' 9 give the residues 0 to 4.
+ * '\t' 9 give the residues 0 to 4. App rankings (openrouter-apps) are
+ * reached through their detection, with TS_FMT_AUTO.
  *
  * Each import is done twice, streaming what can be streamed and with
  * jansson parsing the whole document: both must succeed or fail alike and,
@@ -22,6 +23,7 @@ static const enum ts_format forced[] = {
     TS_FMT_OPENROUTER_WEEKLY,
     TS_FMT_OPENROUTER_MODELS,
 };
+#define NFORCED (sizeof(forced) / sizeof(forced[0]))
 
 /* One import of the bytes; full parses the whole document with jansson.
  * *shape gets the shape that was read. */
@@ -53,7 +55,8 @@ static int import_once(const struct fuzz_bytes *b, enum ts_format format, int pe
     /* The shape is always set; a document of no known shape is an error. */
     FUZZ_CHECK(shape == TS_FMT_AUTO || shape == TS_FMT_JSON || shape == TS_FMT_JSONL ||
                shape == TS_FMT_OPENROUTER_DAILY || shape == TS_FMT_OPENROUTER_CHART ||
-               shape == TS_FMT_OPENROUTER_WEEKLY || shape == TS_FMT_OPENROUTER_MODELS);
+               shape == TS_FMT_OPENROUTER_WEEKLY || shape == TS_FMT_OPENROUTER_MODELS ||
+               shape == TS_FMT_OPENROUTER_APPS);
     if (rc == 0) {
         FUZZ_CHECK(shape != TS_FMT_AUTO);
         if (format != TS_FMT_AUTO)
@@ -62,6 +65,10 @@ static int import_once(const struct fuzz_bytes *b, enum ts_format format, int pe
             FUZZ_CHECK(ctx->prices == 0);
         else
             FUZZ_CHECK(ctx->records == 0);
+        if (shape != TS_FMT_OPENROUTER_APPS)
+            FUZZ_CHECK(ctx->apps == 0);
+        else
+            FUZZ_CHECK(ctx->records == 0 && ctx->apps > 0);
     }
     fuzz_check_finish(&in, b);
 
@@ -93,8 +100,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     import_both(&b, TS_FMT_AUTO, -1);
     if (b.body_size > 0) {
         unsigned sel = b.body[0];
-        int period = (int)((sel / 5) % 3) - 1;
-        import_both(&b, forced[sel % 5], period);
+        int period = (int)((sel / NFORCED) % 3) - 1;
+        import_both(&b, forced[sel % NFORCED], period);
     }
     fuzz_bytes_release(&b);
     return 0;

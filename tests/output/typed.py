@@ -9,10 +9,12 @@ export.schema.json, the CSV export against them.
 The outputs come from several databases, each one a shape of real data:
 the shipped sample (33 real days of daily rows), weekly snapshots with an
 other bucket and a catalogue (the constructed February 2026 fixtures),
-daily rows ending mid-week, daily rows with a gap week, and top-10 snapshots
-with no other bucket; each report runs with every --by and with the options
-that change its shape (--partial, --other exclude, --summary, a range past
-the data).
+daily rows ending mid-week, daily rows with a gap week, top-10 snapshots
+with no other bucket, and app rankings (the real week of 2025-01-27 and two
+constructed ones, with new, gone and same-named apps); each report runs with
+every --by it takes there and with the options that change its shape
+(--partial, --other exclude, --summary, a range past the data). A dataset
+of app rankings has no model rows: tokstat export refuses it.
 
 Usage: typed.py TOKSTAT SOURCE_ROOT   (needs python3-jsonschema)
 """
@@ -34,6 +36,7 @@ TOKSTAT, ROOT = sys.argv[1], sys.argv[2]
 SCHEMA_DIR = os.path.join(ROOT, "data", "schema")
 REAL = os.path.join(ROOT, "tests", "data", "real")
 FEB = os.path.join(ROOT, "tests", "data", "constructed-feb-2026")
+CLI = os.path.join(ROOT, "tests", "data", "cli")
 
 # The databases: name -> the import commands that make it.
 DATABASES = {
@@ -47,6 +50,8 @@ DATABASES = {
     "listed": [["import"] + sorted(glob.glob(os.path.join(REAL, "weekly-top10-*.json")))],
     # A model catalogue alone: prices --all lists it, no usage.
     "catalogue": [["import", "--as-of", "2026-05-01", os.path.join(FEB, "openrouter-models-2026-05-01.json")]],
+    "apps": [["import", os.path.join(REAL, "app-rankings-2025-02-02.json"),
+              os.path.join(CLI, "apps-2025-02-09.json"), os.path.join(CLI, "apps-2025-02-16.json")]],
 }
 
 # The variations every report command runs with.
@@ -57,6 +62,12 @@ COMMANDS = (
     + [["top", "-n", "3", "--by", by] for by in ("model", "vendor")]
     + [["prices", "--by", by] + a for by in ("model", "vendor", "country") for a in ([], ["--all"])]
     + [["cost", "--by", by] for by in ("country", "vendor", "model")]
+)
+# A dataset of app rankings: reports by app (prices and cost read model usage).
+APP_COMMANDS = (
+    [["report", "--by", "app"]]
+    + [["growth", "--by", "app"] + s for s in ([], ["--summary"])]
+    + [["top", "-n", "3", "--by", "app"], ["top", "--dataset", "apps"]]
 )
 
 # The ranges tokstat export runs with: everything, and some days.
@@ -182,6 +193,17 @@ def check_export(db, name, store, schema, resolver):
         checked += 1
 
 
+def check_export_refused(db, name):
+    """tokstat export of a dataset of apps: refused, never model rows."""
+    global checked
+    for fmt in ("csv", "jsonl"):
+        what = f"{name}: tokstat export --dataset apps --format {fmt}"
+        rc, out, err = run(db, ["export", "--dataset", "apps", "--format", fmt])
+        if rc != 1 or out or "holds app rankings" not in err:
+            fail(what, f"expected a refusal (exit 1, nothing written), got exit {rc}: {out[:200]!r} {err.strip()}")
+        checked += 1
+
+
 def main():
     global checked
     store, schemas = load_schemas()
@@ -193,8 +215,11 @@ def main():
             rc, _, err = run(db, args + ["--quiet"])
             if rc != 0:
                 sys.exit(f"typed.py: FAIL: could not build the {name} database: {err}")
-        check_export(db, name, store, schemas["export"], resolver)
-        for cmd in COMMANDS:
+        if name == "apps":
+            check_export_refused(db, name)
+        else:
+            check_export(db, name, store, schemas["export"], resolver)
+        for cmd in APP_COMMANDS if name == "apps" else COMMANDS:
             schema = schemas.get(cmd[0])
             if schema is None:
                 fail(cmd[0], f"no schema {cmd[0]}.schema.json in data/schema/")

@@ -7,7 +7,8 @@
 # SPEC.md section 6: "Reports open the database read-only: they work on a
 # read-only file and never create a database or a folder." Every command
 # that only reads (report, growth, top, prices, cost, chart, status, check,
-# vendors list; and report --format json) runs against a database file of
+# vendors list; report --format json; and report, growth, top and chart
+# --by app on a dataset of app rankings) runs against a database file of
 # mode 444 in a folder of mode 555, as a user who may not write there: as
 # root, which ignores file modes, the commands run as nobody (uid and gid
 # 65534, through util-linux's setpriv); as anyone else, as that user, whom
@@ -80,7 +81,7 @@ bad() {
 }
 
 COMMANDS=("report" "report --format json" "growth" "top" "prices" "cost" "chart" "status" "check"
-  "vendors list")
+  "vendors list" "report --by app" "growth --by app" "top --by app" "chart --by app")
 
 # build STATE DIR: the folder DIR holding t.db in that state (as root or the
 # current user, with write access).
@@ -90,6 +91,9 @@ build() {
   "$T" --db "$dir/t.db" import "$sample"/openrouter-models-2026-05-01.json \
     "$sample"/openrouter-weekly-2026-01-2*.json "$sample"/openrouter-weekly-2026-02-0*.json \
     >/dev/null || return 1
+  # App rankings, in a dataset of their own (the reports --by app read it).
+  "$T" --db "$dir/t.db" import "$src"/tests/data/real/app-rankings-2025-02-02.json \
+    "$src"/tests/data/cli/apps-2025-02-09.json >/dev/null || return 1
   case $state in
   at-rest) ;;
   leftovers)

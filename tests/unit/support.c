@@ -168,6 +168,26 @@ static int collect_price(void *ctx, const struct ts_price *p, struct ts_err *err
     return 0;
 }
 
+static int collect_app(void *ctx, const struct ts_app *a, struct ts_err *err)
+{
+    struct sup_collect *c = ctx;
+
+    (void)err;
+    if (c->na == c->acap) {
+        c->acap = c->acap ? c->acap * 2 : 16;
+        c->apps = xrealloc(c->apps, c->acap * sizeof(*c->apps));
+    }
+    struct sup_app *g = &c->apps[c->na++];
+    g->week = a->week;
+    g->app_id = a->app_id;
+    g->name = xstrdup(a->name);
+    g->total = a->total;
+    g->requests = a->requests;
+    g->rank = a->rank;
+    g->where = dup_or_null(a->where);
+    return 0;
+}
+
 static void collect_as_of(void *ctx, const char *as_of)
 {
     struct sup_collect *c = ctx;
@@ -180,6 +200,7 @@ void sup_collect_sink(struct sup_collect *c, struct ts_sink *out)
 {
     out->record = collect_record;
     out->price = collect_price;
+    out->app = collect_app;
     out->as_of = collect_as_of;
     out->ctx = c;
 }
@@ -195,8 +216,13 @@ void sup_collect_release(struct sup_collect *c)
         free(c->prices[i].id);
         free(c->prices[i].where);
     }
+    for (size_t i = 0; i < c->na; i++) {
+        free(c->apps[i].name);
+        free(c->apps[i].where);
+    }
     free(c->recs);
     free(c->prices);
+    free(c->apps);
     free(c->as_of);
     memset(c, 0, sizeof(*c));
 }

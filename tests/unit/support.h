@@ -69,6 +69,15 @@ struct sup_price {
     char *where;
 };
 
+/* One struct ts_app as the sink saw it; the strings are owned copies. */
+struct sup_app {
+    int32_t week;
+    int64_t app_id;
+    char *name;
+    int64_t total, requests, rank;
+    char *where;
+};
+
 /* What a collecting sink received. All zero is an empty collector ready to
  * use; sup_collect_release frees what it holds and zeroes it again, so the
  * settings below are set again before each import. */
@@ -77,6 +86,8 @@ struct sup_collect {
     size_t n, cap;
     struct sup_price *prices; /* the catalogue prices, in order */
     size_t np, pcap;
+    struct sup_app *apps; /* app rankings' apps, in order */
+    size_t na, acap;
     char *as_of;  /* owned copy of the last as-of time given, or NULL */
     size_t calls; /* record callbacks, a rejected one included */
 
@@ -88,8 +99,8 @@ struct sup_collect {
     int check_no_where;      /* assert that no record has a where */
 };
 
-/* Fills out with callbacks for records, prices and the as-of time that
- * write into c. c must outlive the sink's use. */
+/* Fills out with callbacks for records, prices, apps and the as-of time
+ * that write into c. c must outlive the sink's use. */
 void sup_collect_sink(struct sup_collect *c, struct ts_sink *out);
 
 /* Frees everything c holds and zeroes it (settings included). */

@@ -1,5 +1,6 @@
 /* test_api.c - the plan of `tokstat fetch`: endpoints, windows of at most
- * 366 days, where an incremental fetch starts, URLs and names, which URLs
+ * 366 days and of ISO weeks, pages of ranks, where an incremental fetch
+ * starts, URLs and names, which URLs
  * a key may go to, keys as read, the waits between requests and before
  * retries, and what error responses say. */
 #include <stdarg.h>
@@ -37,11 +38,16 @@ static void test_endpoints(void **state)
     assert_string_equal(m->format, "openrouter-models");
     assert_int_equal(m->span, API_SPAN_NONE);
     assert_false(m->needs_key);
-    assert_null(api_endpoint("app-rankings")); /* not yet */
+    const struct api_endpoint *apps = api_endpoint("app-rankings");
+    assert_non_null(apps);
+    assert_string_equal(apps->path, "datasets/app-rankings");
+    assert_string_equal(apps->format, "openrouter-apps");
+    assert_int_equal(apps->span, API_SPAN_WEEKS);
+    assert_true(apps->needs_key);
     assert_null(api_endpoint("Models"));
     assert_null(api_endpoint(""));
     api_endpoint_names(&b);
-    assert_string_equal(b.data, "rankings-daily or models");
+    assert_string_equal(b.data, "rankings-daily, app-rankings or models");
     buf_release(&b);
 }
 
@@ -90,6 +96,78 @@ static void test_windows(void **state)
     free(w);
 }
 
+static void weeks_text(const char *from, const char *to, char *out, size_t n)
+{
+    windows_text(api_endpoint("app-rankings"), from, to, out, n);
+}
+
+/* app-rankings: one ISO week a request, Monday to Sunday. */
+static void test_week_windows(void **state)
+{
+    char got[512];
+    struct api_window *w = (struct api_window *)1;
+
+    (void)state;
+    weeks_text("2025-01-27", "2025-02-02", got, sizeof(got));
+    assert_string_equal(got, "2025-01-27..2025-02-02");
+    weeks_text("2025-01-27", "2025-02-10", got, sizeof(got));
+    assert_string_equal(got,
+                        "2025-01-27..2025-02-02 2025-02-03..2025-02-09 2025-02-10..2025-02-16");
+    /* Days inside weeks select the weeks containing them. */
+    weeks_text("2025-01-29", "2025-02-04", got, sizeof(got));
+    assert_string_equal(got, "2025-01-27..2025-02-02 2025-02-03..2025-02-09");
+    /* Across a year's end: ISO weeks, not calendar ones. */
+    weeks_text("2025-12-29", "2026-01-05", got, sizeof(got));
+    assert_string_equal(got, "2025-12-29..2026-01-04 2026-01-05..2026-01-11");
+    assert_int_equal(
+        api_windows(api_endpoint("app-rankings"), D("2025-02-03"), D("2025-02-02"), &w), 0);
+    assert_null(w);
+    /* The data starts on Wednesday 2025-01-01: the first complete week is
+     * the next Monday's; the last complete week ends before today. */
+    assert_int_equal(api_first_week(), D("2025-01-06"));
+    assert_int_equal(api_last_week(D("2026-02-16")), D("2026-02-09")); /* a Monday */
+    assert_int_equal(api_last_week(D("2026-02-22")), D("2026-02-09")); /* a Sunday */
+    assert_int_equal(api_last_week(D("2026-02-23")), D("2026-02-16"));
+}
+
+/* The pages of ranks offset + 1 .. offset + limit as "offset/limit ...". */
+static void pages_text(int offset, int limit, char *out, size_t n)
+{
+    struct api_window p[2];
+    size_t k = api_pages(offset, limit, p);
+
+    out[0] = '\0';
+    for (size_t i = 0; i < k; i++)
+        snprintf(out + strlen(out), n - strlen(out), "%s%d/%d", i ? " " : "", p[i].offset,
+                 p[i].limit);
+}
+
+#define PAGES(want, offset, limit)                                                                 \
+    do {                                                                                           \
+        char got_[64];                                                                             \
+        pages_text(offset, limit, got_, sizeof(got_));                                             \
+        assert_string_equal(got_, want);                                                           \
+    } while (0)
+
+static void test_pages(void **state)
+{
+    (void)state;
+    PAGES("0/100", 0, 100); /* the default: one request */
+    PAGES("0/1", 0, 1);
+    PAGES("100/100", 100, 100); /* ranks 101-200 */
+    PAGES("0/100 100/1", 0, 101);
+    PAGES("0/100 100/100", 0, 200);
+    PAGES("50/100", 50, 100);        /* ranks 51-150: one request */
+    PAGES("50/50 100/100", 50, 150); /* ranks 51-200: 51-100, then 101-200 */
+    PAGES("99/1 100/100", 99, 101);
+    /* What the API cannot give: none. */
+    PAGES("", 0, 0);
+    PAGES("", 0, 201);
+    PAGES("", 101, 1);
+    PAGES("", 100, 101);
+    PAGES("", -1, 10);
+}
+
 static void test_incremental(void **state)
 {
     (void)state;
@@ -107,17 +185,17 @@ static void test_incremental(void **state)
 
 static void test_urls_and_names(void **state)
 {
-    struct api_window w = {D("2025-01-01"), D("2025-12-31")}, none = {0, 0};
+    struct api_window w = {D("2025-01-01"), D("2025-12-31"), 0, 0}, none = {0, 0, 0, 0};
     const struct api_endpoint *m = api_endpoint("models");
     struct ts_buf b = TS_BUF_INIT;
     char *url;
 
     (void)state;
-    url = api_request_url("https://openrouter.ai/api/v1", daily(), &w);
+    url = api_request_url("https://openrouter.ai/api/v1", daily(), &w, NULL);
     assert_string_equal(url, "https://openrouter.ai/api/v1/datasets/rankings-daily"
                              "?start_date=2025-01-01&end_date=2025-12-31");
     free(url);
-    url = api_request_url("http://127.0.0.1:8080", m, &none);
+    url = api_request_url("http://127.0.0.1:8080", m, &none, NULL);
     assert_string_equal(url, "http://127.0.0.1:8080/models");
     free(url);
     api_source_name(daily(), &w, D("2026-05-01"), &b);
@@ -126,12 +204,55 @@ static void test_urls_and_names(void **state)
     api_source_name(m, &none, D("2026-05-01"), &b);
     assert_string_equal(b.data, "models 2026-05-01");
     buf_reset(&b);
-    api_save_name(daily(), &w, D("2026-05-01"), &b);
+    api_save_name(daily(), &w, NULL, D("2026-05-01"), &b);
     assert_string_equal(b.data, "rankings-daily-2025-01-01_2025-12-31.json");
     buf_reset(&b);
-    api_save_name(m, &none, D("2026-05-01"), &b);
+    api_save_name(m, &none, NULL, D("2026-05-01"), &b);
     assert_string_equal(b.data, "models-2026-05-01.json");
     buf_release(&b);
+}
+
+static void test_app_urls_and_names(void **state)
+{
+    const struct api_endpoint *apps = api_endpoint("app-rankings");
+    struct api_window w = {D("2025-01-27"), D("2025-02-02"), 0, 100};
+    struct api_window p2 = {D("2025-01-27"), D("2025-02-02"), 100, 50};
+    struct api_filters none = {NULL, NULL, NULL}, some = {"coding", "cli-agent", "trending"};
+    struct ts_buf b = TS_BUF_INIT;
+    char *url;
+
+    (void)state;
+    url = api_request_url("https://openrouter.ai/api/v1", apps, &w, &none);
+    assert_string_equal(url, "https://openrouter.ai/api/v1/datasets/app-rankings"
+                             "?start_date=2025-01-27&end_date=2025-02-02&limit=100&offset=0");
+    free(url);
+    url = api_request_url("https://openrouter.ai/api/v1", apps, &p2, &some);
+    assert_string_equal(url, "https://openrouter.ai/api/v1/datasets/app-rankings"
+                             "?start_date=2025-01-27&end_date=2025-02-02&limit=50&offset=100"
+                             "&category=coding&subcategory=cli-agent&sort=trending");
+    free(url);
+    /* Filters belong to app-rankings: another endpoint sends none. */
+    url = api_request_url("https://x", daily(), &w, &some);
+    assert_string_equal(url, "https://x/datasets/rankings-daily"
+                             "?start_date=2025-01-27&end_date=2025-02-02");
+    free(url);
+    api_source_name(apps, &p2, D("2026-05-01"), &b);
+    assert_string_equal(b.data, "app-rankings 2025-01-27..2025-02-02 ranks 101-150");
+    buf_reset(&b);
+    api_save_name(apps, &w, &none, D("2026-05-01"), &b);
+    assert_string_equal(b.data, "app-rankings-2025-01-27_2025-02-02_ranks-1-100.json");
+    buf_reset(&b);
+    api_save_name(apps, &p2, &some, D("2026-05-01"), &b);
+    assert_string_equal(b.data, "app-rankings-2025-01-27_2025-02-02_ranks-101-150"
+                                "_category-coding_subcategory-cli-agent_sort-trending.json");
+    buf_release(&b);
+    /* The rows of a page, to know when there are no more. */
+#define ROWS(body) api_body_rows(body, strlen(body))
+    assert_int_equal(ROWS("{\"data\":[{},{}],\"meta\":{}}"), 2);
+    assert_int_equal(ROWS("{\"data\":[]}"), 0);
+    assert_int_equal(ROWS("[1]"), -1);
+    assert_int_equal(ROWS("{\"data\":"), -1);
+#undef ROWS
 }
 
 /* api_base_check: "KIND base" (0 https, 1 loopback, 2 plain http) or
@@ -378,11 +499,19 @@ static void test_bodies(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_endpoints),   cmocka_unit_test(test_windows),
-        cmocka_unit_test(test_incremental), cmocka_unit_test(test_urls_and_names),
-        cmocka_unit_test(test_base_url),    cmocka_unit_test(test_keys),
-        cmocka_unit_test(test_env_counts),  cmocka_unit_test(test_retries),
-        cmocka_unit_test(test_spacing),     cmocka_unit_test(test_error_text),
+        cmocka_unit_test(test_endpoints),
+        cmocka_unit_test(test_windows),
+        cmocka_unit_test(test_week_windows),
+        cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_app_urls_and_names),
+        cmocka_unit_test(test_incremental),
+        cmocka_unit_test(test_urls_and_names),
+        cmocka_unit_test(test_base_url),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_env_counts),
+        cmocka_unit_test(test_retries),
+        cmocka_unit_test(test_spacing),
+        cmocka_unit_test(test_error_text),
         cmocka_unit_test(test_bodies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,7 +37,7 @@ static void draw_into(const struct chart *c, const char *title, const char *sour
     if (svg)
         chart_svg(c, title, source, fp);
     else
-        chart_text(c, title, source, &o, fp);
+        chart_text(c, title, NULL, source, &o, fp);
     assert_int_equal(fclose(fp), 0);
     buf_add(b, text, len);
     free(text);

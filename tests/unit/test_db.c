@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db/apps.h"
 #include "db/db.h"
 #include "db/imports.h"
 #include "db/obs.h"
@@ -103,6 +104,8 @@ static void begin_import(struct db *st, const char *dataset, struct import_run *
     if (db_begin(st, &err) != 0)
         fail_msg("db_begin: %s", err.msg);
     assert_int_equal(db_dataset(st, dataset, 1, &imp->dataset, &err), 1);
+    /* A dataset of model usage, as an import of usage makes it. */
+    assert_int_equal(db_dataset_claim(st, imp->dataset, dataset, DATASET_MODELS, NULL, &err), 0);
     assert_int_equal(db_import_start(st, imp, &err), 0);
     assert_true(imp->id > 0);
 }
@@ -183,18 +186,18 @@ static void test_open_creates_schema(void **state)
     db_close(st);
 
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
-    assert_int_equal(sup_sql_int(path,
-                                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
-                                 " name IN ('datasets', 'models', 'imports', 'obs_week',"
-                                 " 'prices', 'vendors_shipped', 'vendors_user', 'meta',"
-                                 " 'model_aliases', 'week_model', 'week_days', 'week_vendor')"),
-                     12);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
+                                       " name IN ('datasets', 'models', 'imports', 'obs_week',"
+                                       " 'prices', 'vendors_shipped', 'vendors_user', 'meta',"
+                                       " 'model_aliases', 'week_model', 'week_days', 'week_vendor',"
+                                       " 'apps', 'app_lists')"),
+                     14);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
                                        " AND name IN ('observations', 'vendors', 'usage',"
-                                       " 'usage_weekly')"),
-                     4);
+                                       " 'usage_weekly', 'app_usage')"),
+                     5);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"),
-                     4);
+                     5);
     /* The shipped vendor table is loaded: one row per line of vendors.csv. */
     size_t lines = 0;
     for (size_t i = 0; i < vendors_shipped_csv_len; i++)
@@ -339,11 +342,40 @@ static void test_open_newer_schema(void **state)
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 99);
 }
 
+/* Takes a database of this version back to schema 6, with the same rows:
+ * no apps, no kind of dataset, the usage views of every dataset. */
+static void downgrade_to_6(const char *path)
+{
+    sql_exec(path,
+             "DROP VIEW app_usage; DROP VIEW usage; DROP VIEW usage_weekly;"
+             " DROP TABLE apps; DROP TABLE app_lists;"
+             " ALTER TABLE datasets DROP COLUMN kind;"
+             " CREATE VIEW usage(dataset, period, date, week, model, vendor, country,"
+             "  total_tokens, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens,"
+             "  requests) AS"
+             "  SELECT d.name, IIF(o.granularity = 0, 'day', 'week'),"
+             "   date(2440587.5 + o.week + j.key), date(2440587.5 + o.week),"
+             "   m.slug, m.vendor, v.country, j.value ->> 0, j.value ->> 2, j.value ->> 3,"
+             "   j.value ->> 4, j.value ->> 5, j.value ->> 6"
+             "  FROM obs_week o, json_each(o.days) j"
+             "  JOIN datasets d ON d.id = o.dataset_id JOIN models m ON m.id = o.model_id"
+             "  JOIN vendors v ON v.vendor = m.vendor WHERE j.type = 'array';"
+             " CREATE VIEW usage_weekly(dataset, week, days, coverage, model, vendor, country,"
+             "  tokens, split_tokens, prompt_tokens, completion_tokens) AS"
+             "  SELECT d.name, date(2440587.5 + u.week), w.days, IIF(w.full, 'full', 'listed'),"
+             "   m.slug, m.vendor, v.country, u.tokens, u.split_tokens, u.prompt, u.completion"
+             "  FROM week_model u JOIN datasets d ON d.id = u.dataset_id"
+             "  LEFT JOIN week_days w ON w.dataset_id = u.dataset_id AND w.week = u.week"
+             "  JOIN models m ON m.id = u.model_id JOIN vendors v ON v.vendor = m.vendor;"
+             " PRAGMA user_version = 6");
+}
+
 /* Takes a database of this version back to schema 5, with the same rows:
  * week_days without mask and full, prices without their dataset, the
  * usage_weekly view without coverage. */
 static void downgrade_to_5(const char *path)
 {
+    downgrade_to_6(path);
     sql_exec(path,
              "DROP VIEW usage_weekly;"
              " ALTER TABLE week_days DROP COLUMN mask; ALTER TABLE week_days DROP COLUMN full;"
@@ -562,7 +594,7 @@ static void test_migrate_to_views(void **state)
     free(before);
     free(after);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"),
-                     4);
+                     5);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master"
                                        " WHERE name = 'vendor_country'"),
                      0);
@@ -636,7 +668,120 @@ static void test_migrate_from_version_1(void **state)
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM datasets WHERE name = 'kept'"), 1);
 }
 
+/* A database of schema 6 gets datasets' kinds: model usage where it has
+ * observations, none yet where it has not (a catalogue's dataset). */
+static void test_migrate_to_apps(void **state)
+{
+    (void)state;
+    char path[256];
+    struct import_run imp;
+    struct ts_err err = TS_ERR_INIT;
+    int64_t empty;
+
+    sup_tmp_path(path, sizeof(path), "tokstat.db");
+    struct db *st = open_ok(path);
+    begin_import(st, "default", &imp);
+    struct observation o = obs(&imp, TS_WEEK, D("2026-02-23"), model_id(st, "zeta/y", "zeta"), 7);
+    assert_int_equal(upsert(st, &o), OBS_INSERTED);
+    end_import(st, &imp, "a");
+    assert_int_equal(db_dataset(st, "catalogue", 1, &empty, &err), 1);
+    db_close(st);
+
+    char *before = all_rows(path);
+    downgrade_to_6(path);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name IN"
+                                       " ('apps', 'app_lists', 'app_usage')"),
+                     0);
+    db_close(open_ok(path));
+    assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+    char *after = all_rows(path);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+    char *kinds = sql_text(path, "SELECT name, kind FROM datasets ORDER BY name");
+    assert_string_equal(kinds, "catalogue|NULL\ndefault|models\n");
+    free(kinds);
+    /* The usage views read it as before. */
+    assert_int_equal(sup_sql_int(path, "SELECT total_tokens FROM usage"), 7);
+    assert_int_equal(sup_sql_int(path, "SELECT tokens FROM usage_weekly"), 7);
+}
+
 /* ---- datasets and models ------------------------------------------------ */
+
+/* A dataset holds model usage or app rankings of one list, never both. */
+static void test_dataset_kinds(void **state)
+{
+    (void)state;
+    struct db *st = open_ok(":memory:");
+    struct ts_err err = TS_ERR_INIT;
+    struct app_list all, cli, got;
+    enum dataset_kind kind;
+    int64_t models, apps, app, again;
+
+    app_list_init(&all);
+    app_list_init(&cli);
+    assert_int_equal(app_list_set(&cli, "subcategory", "cli-agent"), 0);
+    assert_int_equal(app_list_set(&cli, "sort", "trending"), 0);
+    assert_int_equal(app_list_set(&cli, "sort", "newest"), -1);
+    assert_int_equal(app_list_set(&cli, "category", "a b"), -1);
+    assert_int_equal(app_list_set(&cli, "category", ""), -1);
+
+    assert_int_equal(db_begin(st, &err), 0);
+    assert_int_equal(db_dataset(st, "default", 1, &models, &err), 1);
+    assert_int_equal(db_dataset(st, "apps", 1, &apps, &err), 1);
+    assert_int_equal(db_dataset_kind(st, models, &kind, &err), 0);
+    assert_int_equal(kind, DATASET_EMPTY);
+    assert_int_equal(db_dataset_claim(st, models, "default", DATASET_MODELS, NULL, &err), 0);
+    assert_int_equal(db_dataset_claim(st, models, "default", DATASET_MODELS, NULL, &err), 0);
+    assert_int_equal(db_dataset_kind(st, models, &kind, &err), 0);
+    assert_int_equal(kind, DATASET_MODELS);
+    assert_int_equal(db_dataset_claim(st, models, "default", DATASET_APPS, &all, &err), -1);
+    assert_string_equal(err.msg, "dataset 'default' holds model usage: app rankings go to a "
+                                 "dataset of their own (--dataset NAME; without it, 'apps')");
+    /* Apps: the first list is the dataset's; another is refused. */
+    assert_int_equal(db_dataset_claim(st, apps, "apps", DATASET_APPS, &cli, &err), 0);
+    assert_int_equal(db_dataset_claim(st, apps, "apps", DATASET_MODELS, NULL, &err), -1);
+    assert_string_equal(err.msg, "dataset 'apps' holds app rankings: model usage goes to a "
+                                 "dataset of its own (--dataset NAME)");
+    assert_int_equal(db_dataset_fits(st, apps, "apps", DATASET_APPS, &all, &err), -1);
+    assert_string_equal(err.msg, "dataset 'apps' holds app rankings of subcategory cli-agent, "
+                                 "sort trending, not of all apps, sort popular: each list goes "
+                                 "to a dataset of its own (--dataset NAME), so that no week's "
+                                 "shares mix two");
+    assert_int_equal(db_app_list(st, apps, &got, &err), 1);
+    assert_string_equal(got.subcategory, "cli-agent");
+    assert_string_equal(got.category, "");
+    assert_int_equal(got.first_rank, 0);
+    assert_int_equal(db_app_list(st, models, &got, &err), 0);
+    /* Ranks: kept from the first fetch that gives them, then held to. */
+    cli.first_rank = 1;
+    cli.last_rank = 100;
+    assert_int_equal(db_dataset_claim(st, apps, "apps", DATASET_APPS, &cli, &err), 0);
+    assert_int_equal(db_app_list(st, apps, &got, &err), 1);
+    assert_int_equal(got.last_rank, 100);
+    cli.last_rank = 10;
+    assert_int_equal(db_dataset_fits(st, apps, "apps", DATASET_APPS, &cli, &err), -1);
+    assert_string_equal(err.msg, "dataset 'apps' was fetched for ranks 1-100, not 1-10: shares "
+                                 "of the listed apps compare week to week only over one list "
+                                 "(--dataset NAME for another)");
+    cli.first_rank = cli.last_rank = 0; /* an import does not say: it fits */
+    assert_int_equal(db_dataset_fits(st, apps, "apps", DATASET_APPS, &cli, &err), 0);
+    struct ts_buf b = TS_BUF_INIT;
+    app_list_describe(&got, 1, &b);
+    assert_string_equal(b.data, "subcategory cli-agent, sort trending, ranks 1-100");
+    buf_release(&b);
+
+    /* Apps by OpenRouter's id; the name of the latest week wins. */
+    assert_int_equal(db_app(st, 190604, "Cline", D("2025-02-03"), &app, &err), 0);
+    assert_int_equal(db_app(st, 190604, "Cline (old)", D("2025-01-27"), &again, &err), 0);
+    assert_int_equal(again, app);
+    assert_int_equal(db_app(st, 190604, "Cline 2", D("2025-02-10"), &again, &err), 0);
+    assert_int_equal(again, app);
+    assert_int_equal(db_app(st, 143418, "Cline 2", D("2025-02-10"), &again, &err), 0);
+    assert_true(again != app);
+    assert_int_equal(db_commit(st, &err), 0);
+    db_close(st);
+}
 
 static void test_dataset(void **state)
 {
@@ -1399,6 +1544,8 @@ int main(void)
         cmocka_unit_test(test_migrate_to_cells),
         cmocka_unit_test(test_migrate_computes_rollups),
         cmocka_unit_test(test_migrate_to_views),
+        cmocka_unit_test(test_migrate_to_apps),
+        cmocka_unit_test(test_dataset_kinds),
         cmocka_unit_test(test_dataset),
         cmocka_unit_test(test_model),
         cmocka_unit_test(test_upsert_within_one_import),

@@ -18,6 +18,7 @@
 
 #include "core/vendors.h"
 #include "core/week.h"
+#include "db/apps.h"
 #include "db/export.h"
 #include "db/query.h"
 #include "import/ingest.h"
@@ -460,6 +461,51 @@ static void test_family(void **state)
     family_is("x/20260205", "x/20260205"); /* a date with no name before it stays */
 }
 
+/* A dataset of app rankings: its observations name apps (ids of the apps
+ * table, which a model may share), so it has no model rows and is
+ * refused, never read as models. */
+static void test_apps_refused(void **state)
+{
+    struct fx *f = *state;
+    struct ts_err err = TS_ERR_INIT;
+    struct app_list list;
+    struct db_export *x = NULL;
+    int64_t apps;
+
+    imp_begin(f, "csv");
+    week(f, "2026-02-09", "a/x", 10); /* the model of id 1 */
+    imp_end(f);
+
+    app_list_init(&list);
+    ingest_init(&f->ig, f->st, 0, 0);
+    f->ig.imp.file = "apps";
+    f->ig.imp.format = "openrouter-apps";
+    if (db_begin(f->st, &err) != 0 || db_dataset(f->st, "apps", 1, &apps, &err) != 1)
+        fail_msg("the apps dataset: %s", err.msg);
+    f->ig.imp.dataset = apps;
+    if (db_import_start(f->st, &f->ig.imp, &err) != 0 ||
+        db_dataset_claim(f->st, apps, "apps", DATASET_APPS, &list, &err) != 0)
+        fail_msg("claiming the apps dataset: %s", err.msg);
+    ingest_sink(&f->ig, &f->sink);
+    struct ts_app app = {D("2026-02-09"), 501, "Chat", 99, 3, 1, "data[0]"};
+    if (f->sink.app(f->sink.ctx, &app, &err) != 0)
+        fail_msg("an app: %s", err.msg);
+    imp_end(f);
+
+    assert_int_equal(db_begin_read(f->st, &err), 0);
+    assert_int_equal(db_export_open(f->st, apps, D("2026-01-01"), D("2026-12-31"), &x, &err), -1);
+    assert_null(x);
+    assert_string_equal(err.msg, "the dataset holds app rankings, not model usage: no model rows");
+    db_rollback(f->st);
+
+    struct rows r;
+    export_all(f, "2026-01-01", "2026-12-31", &r); /* the model dataset, as before */
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.line[0], "2026-02-09 week 2026-02-09 a/x a unknown a/x 10 -1 -1 -1 -1 -1 "
+                                   "listed");
+    rows_release(&r);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 
 int main(void)
@@ -471,6 +517,7 @@ int main(void)
         T(test_empty),
         T(test_sums_match_reports),
         T(test_damaged),
+        T(test_apps_refused),
         cmocka_unit_test(test_stream_formats),
         cmocka_unit_test(test_family),
     };

@@ -449,6 +449,154 @@ static void test_daily(void **state)
     sup_collect_release(&r.c);
 }
 
+/* Runs the importer over tests/data/<rel>. */
+static void run_data(struct run *r, const char *rel, enum ts_format format)
+{
+    memset(r, 0, sizeof(*r));
+    FILE *fp = sup_open_data(rel);
+    run_fp(r, fp, DOC, format, -1);
+    fclose(fp);
+}
+
+static void expect_app(const struct sup_app *a, const char *week, int64_t id, const char *name,
+                       int64_t total, int64_t requests, int64_t rank)
+{
+    assert_int_equal(a->week, D(week));
+    assert_int_equal(a->app_id, id);
+    assert_string_equal(a->name, name);
+    assert_int_equal(a->total, total);
+    assert_int_equal(a->requests, requests);
+    assert_int_equal(a->rank, rank);
+}
+
+/* App rankings (openrouter-apps): the real response of the week of
+ * 2025-01-27, detected from its keys; each app of the ISO week meta says. */
+static void test_apps(void **state)
+{
+    struct run r;
+    (void)state;
+
+    run_data(&r, "real/app-rankings-2025-02-02.json", TS_FMT_AUTO);
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_APPS);
+    assert_string_equal(r.c.as_of, "2026-09-29T16:59:49.447Z");
+    assert_int_equal(r.c.n, 0); /* no model records */
+    assert_int_equal(r.c.na, 4);
+    expect_app(&r.c.apps[0], "2025-01-27", 190604, "Cline", 162702717582, 2283292, 1);
+    expect_app(&r.c.apps[1], "2025-01-27", 143418, "Aider", 2090788410, 151292, 2);
+    expect_app(&r.c.apps[3], "2025-01-27", 2222282, "OpenAgents Microluna", 170305, 20, 4);
+    assert_string_equal(r.c.apps[3].where, "data[3]");
+    sup_collect_release(&r.c);
+
+    run_data(&r, "real/app-rankings-2025-02-02.json", TS_FMT_OPENROUTER_APPS);
+    expect_ok(&r);
+    assert_int_equal(r.c.na, 4);
+    sup_collect_release(&r.c);
+    run_data(&r, "real/app-rankings-2025-02-02.json", TS_FMT_OPENROUTER_DAILY);
+    expect_err(&r, 0, 0,
+               "not an openrouter-daily document (expected {\"data\":[...]} with date, "
+               "model_permaslug and total_tokens)");
+    sup_collect_release(&r.c);
+    run_file(&r, "daily-api.json", DOC, TS_FMT_OPENROUTER_APPS);
+    expect_err(&r, 0, 0,
+               "not an openrouter-apps document (expected {\"data\":[...],\"meta\":{...}} "
+               "with app_id, app_name and total_tokens)");
+    sup_collect_release(&r.c);
+
+    /* Optional keys; ids and ranks as integers or digit strings; no name. */
+    doc(&r, "{\"meta\":{\"start_date\":\"2025-12-29\",\"end_date\":\"2026-01-04\"},"
+            "\"data\":[{\"app_id\":\"7\",\"total_tokens\":5},"
+            "{\"app_id\":8,\"app_name\":\"\",\"rank\":\"2\",\"total_tokens\":\"6\","
+            "\"total_requests\":null}]}");
+    expect_ok(&r);
+    assert_null(r.c.as_of);
+    expect_app(&r.c.apps[0], "2025-12-29", 7, "app 7", 5, TS_ABSENT, TS_ABSENT);
+    expect_app(&r.c.apps[1], "2025-12-29", 8, "app 8", 6, TS_ABSENT, 2);
+    sup_collect_release(&r.c);
+}
+
+/* The window must be one ISO week, and every app well formed. */
+static void test_apps_errors(void **state)
+{
+    struct run r;
+    (void)state;
+
+#define APPS(meta, rows) "{\"data\":[" rows "],\"meta\":{" meta "}}"
+#define WEEK             "\"start_date\":\"2025-01-27\",\"end_date\":\"2025-02-02\""
+#define ONE              "{\"app_id\":1,\"app_name\":\"A\",\"total_tokens\":\"5\"}"
+    doc(&r, APPS("\"start_date\":\"2025-01-04\",\"end_date\":\"2025-02-02\"", ONE));
+    expect_err(&r, 0, 0,
+               "meta: the rankings cover 2025-01-04..2025-02-02, not one ISO week (expected a "
+               "Monday to the Sunday after it; 2025-01-04 is not a Monday): app rankings are "
+               "kept as weekly observations");
+    assert_int_equal(r.c.na, 0);
+    sup_collect_release(&r.c);
+    doc(&r, APPS("\"start_date\":\"2025-01-27\",\"end_date\":\"2025-02-01\"", ONE));
+    expect_err(&r, 0, 0,
+               "meta: the rankings cover 2025-01-27..2025-02-01, not one ISO week (expected "
+               "2025-01-27..2025-02-02, Monday to Sunday): app rankings are kept as weekly "
+               "observations");
+    sup_collect_release(&r.c);
+    doc(&r, "{\"data\":[" ONE "]}");
+    expect_err(&r, 0, 0,
+               "no 'meta' with 'start_date' and 'end_date' (expected the window the rankings "
+               "cover: one ISO week, Monday to Sunday)");
+    sup_collect_release(&r.c);
+    doc(&r, APPS("\"start_date\":\"27/01/2025\",\"end_date\":\"2025-02-02\"", ONE));
+    expect_err(&r, 0, 0,
+               "meta: key 'start_date': '27/01/2025' is not a date (expected YYYY-MM-DD)");
+    sup_collect_release(&r.c);
+    doc(&r, APPS(WEEK, ONE ",{\"app_id\":2.5,\"total_tokens\":\"5\"}"));
+    expect_err(&r, 0, 0, "data[1]: key 'app_id': '2.5' is not an app id (expected a whole number)");
+    assert_int_equal(r.c.na, 1);
+    sup_collect_release(&r.c);
+    doc(&r, APPS(WEEK, "{\"app_id\":[1],\"total_tokens\":\"5\"}"));
+    expect_err(&r, 0, 0, "data[0]: key 'app_id': expected a whole number, found an array");
+    sup_collect_release(&r.c);
+    doc(&r, APPS(WEEK, "{\"app_name\":\"A\",\"total_tokens\":\"5\"},{\"app_id\":1}"));
+    assert_int_equal(r.rc, -1); /* the first element has no app_id: not app rankings */
+    sup_collect_release(&r.c);
+    doc(&r, APPS(WEEK, ONE ",{\"app_id\":2}"));
+    expect_err(&r, 0, 0, "data[1]: no 'total_tokens' key (expected a token count)");
+    sup_collect_release(&r.c);
+    doc(&r, APPS(WEEK, "{\"app_id\":1,\"app_name\":3,\"total_tokens\":\"5\"}"));
+    expect_err(&r, 0, 0, "data[0]: key 'app_name': expected the app's name, found a number");
+    sup_collect_release(&r.c);
+    doc(&r, APPS(WEEK, "{\"app_id\":1,\"rank\":0,\"total_tokens\":\"5\"}"));
+    expect_err(&r, 0, 0, "data[0]: key 'rank': '0' is not a rank (expected a whole number from 1)");
+    sup_collect_release(&r.c);
+    /* A name with a control character is kept escaped. */
+    doc(&r, APPS(WEEK, "{\"app_id\":1,\"app_name\":\"A\\u001b[2J\",\"total_tokens\":\"5\"}"));
+    expect_ok(&r);
+    assert_string_equal(r.c.apps[0].name, "A\\x1b[2J");
+    sup_collect_release(&r.c);
+    /* Weekly only. */
+    memset(&r, 0, sizeof(r));
+    run_str(&r, APPS(WEEK, ONE), DOC, TS_FMT_AUTO, TS_DAY);
+    expect_err(&r, 0, 0,
+               "app rankings are weekly (--period day does not apply to openrouter-apps)");
+    sup_collect_release(&r.c);
+    /* A sink that takes no apps. */
+    {
+        struct ts_input in;
+        struct ts_sink sink;
+        struct ts_err err = TS_ERR_INIT;
+        const char *text = APPS(WEEK, ONE);
+        FILE *fp = fmemopen((void *)text, strlen(text), "r");
+        memset(&r, 0, sizeof(r));
+        sup_collect_sink(&r.c, &sink);
+        sink.app = NULL;
+        input_from_fp(&in, fp, "test");
+        assert_int_equal(import_json_doc(&in, NULL, &sink, NULL, &err), -1);
+        assert_string_equal(err.msg, "data[0]: app rankings cannot be imported here");
+        input_release(&in);
+        fclose(fp);
+    }
+#undef APPS
+#undef WEEK
+#undef ONE
+}
+
 static const struct {
     const char *week;
     const char *model;
@@ -1078,6 +1226,8 @@ int main(void)
         cmocka_unit_test(test_aliases_and_prices),
         cmocka_unit_test(test_bare_array),
         cmocka_unit_test(test_daily),
+        cmocka_unit_test(test_apps),
+        cmocka_unit_test(test_apps_errors),
         cmocka_unit_test(test_chart),
         cmocka_unit_test(test_weekly),
         cmocka_unit_test(test_models_catalogue),

@@ -17,6 +17,7 @@
 #include "import/ingest.h"
 #include "db/query.h"
 #include "db/countries.h"
+#include "db/apps.h"
 #include "support.h"
 #include "core/week.h"
 
@@ -157,8 +158,9 @@ static void weeks_ok(struct fx *f, int64_t ds, struct week_days **w, size_t *n)
 }
 
 /* Checks what every series must satisfy: the matrix covers from..to,
- * groups are sorted by name with one entry each, the other bucket is
- * marked, and each week's total is the sum over all groups. */
+ * groups are sorted by name with one entry each (apps by name, then id),
+ * the other bucket is marked, and each week's total is the sum over all
+ * groups. */
 static void check_series(const struct series *s)
 {
     assert_int_equal(week_start(s->from), s->from);
@@ -174,7 +176,9 @@ static void check_series(const struct series *s)
         assert_non_null(gr->name);
         assert_non_null(gr->country);
         assert_non_null(gr->tokens);
-        if (g > 0 && strcmp(s->groups[g - 1].name, gr->name) >= 0)
+        /* By name (apps of one name by id: an app is its id). */
+        int c = g > 0 ? strcmp(s->groups[g - 1].name, gr->name) : -1;
+        if (c > 0 || (c == 0 && !(s->by == BY_APP && s->groups[g - 1].id < gr->id)))
             fail_msg("groups not sorted by name: '%s' before '%s'", s->groups[g - 1].name,
                      gr->name);
         if (strcmp(gr->name, "other") == 0) {
@@ -1337,6 +1341,88 @@ static void test_source_none(void **state)
 
 /* The greatest as-of time of the dataset's OpenRouter imports, whatever
  * the order of the imports. */
+/* One app through the sink in the week of monday. */
+static void app(struct fx *f, const char *monday, int64_t app_id, const char *name, int64_t total)
+{
+    struct ts_err err = TS_ERR_INIT;
+    struct ts_app a = {D(monday), app_id, name, total, TS_ABSENT, TS_ABSENT, "data[0]"};
+
+    assert_true(f->open_import);
+    if (f->sink.app(f->sink.ctx, &a, &err) != 0)
+        fail_msg("app %lld: %s", (long long)app_id, err.msg);
+}
+
+/* An import of app rankings into a dataset of apps. */
+static void apps_begin(struct fx *f, const char *name)
+{
+    struct ts_err err = TS_ERR_INIT;
+    struct app_list all;
+
+    app_list_init(&all);
+    imp_begin(f, name, "openrouter-apps");
+    if (db_dataset_claim(f->st, f->ig.imp.dataset, name, DATASET_APPS, &all, &err) != 0)
+        fail_msg("db_dataset_claim: %s", err.msg);
+}
+
+/* By app: groups are apps by id (two of one name stay two), with no
+ * country; weeks are listed, never full, even beside a model dataset with
+ * an other bucket whose ids are the apps' too. */
+static void test_series_by_app(void **state)
+{
+    struct fx *f = *state;
+    struct series s = SERIES_INIT;
+    char *src;
+
+    imp_begin(f, "default", "openrouter-weekly");
+    week(f, "2025-01-27", "other", 9);
+    week(f, "2025-01-27", "deepseek/deepseek-chat", 5);
+    imp_end(f, NULL);
+    apps_begin(f, "apps");
+    app(f, "2025-01-27", 190604, "Cline", 100);
+    app(f, "2025-01-27", 501, "Chat", 30);
+    app(f, "2025-01-27", 502, "Chat", 20);
+    imp_end(f, "2026-09-29T16:59:49.447Z");
+    apps_begin(f, "apps");
+    app(f, "2025-02-03", 190604, "Cline", 110);
+    imp_end(f, NULL);
+    int64_t ds = dataset(f, "apps");
+
+    series_ok(f, ds, BY_APP, "2025-01-27", "2025-02-03", &s);
+    assert_int_equal(s.by, BY_APP);
+    assert_int_equal(s.ngroups, 3);
+    assert_string_equal(s.groups[0].name, "Chat");
+    assert_int_equal(s.groups[0].id, 501);
+    assert_int_equal(s.groups[0].tokens[0], 30);
+    assert_string_equal(s.groups[1].name, "Chat");
+    assert_int_equal(s.groups[1].id, 502);
+    assert_string_equal(s.groups[2].name, "Cline");
+    assert_int_equal(s.groups[2].id, 190604);
+    assert_string_equal(s.groups[2].country, "");
+    assert_false(s.groups[2].is_other);
+    assert_int_equal(s.groups[2].tokens[1], 110);
+    assert_int_equal(s.total[0], 150);
+    assert_int_equal(s.days[0], 7);
+    assert_false(s.full[0]);
+    assert_false(s.full[1]);
+    series_release(&s);
+    /* No vendors, so none without a country; the source is the apps page. */
+    char **unmapped = NULL;
+    size_t n = 5;
+    struct ts_err err = TS_ERR_INIT;
+    assert_int_equal(
+        db_unmapped_vendors(f->st, ds, D("2025-01-27"), D("2025-02-03"), &unmapped, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(unmapped);
+    src = source_ok(f, ds);
+    assert_string_equal(src, "OpenRouter (openrouter.ai/apps), as of 2026-09-29T16:59:49.447Z");
+    free(src);
+    /* The views: apps in app_usage only, never in usage. */
+    assert_int_equal(view_int(f, "SELECT COUNT(*) FROM usage WHERE dataset = 'apps'"), 0);
+    assert_int_equal(view_int(f, "SELECT COUNT(*) FROM usage_weekly WHERE dataset = 'apps'"), 0);
+    assert_int_equal(view_int(f, "SELECT COUNT(*) FROM usage WHERE dataset = 'default'"), 2);
+    assert_int_equal(view_int(f, "SELECT SUM(tokens) FROM app_usage WHERE app = 'Chat'"), 50);
+}
+
 static void test_source_as_of(void **state)
 {
     struct fx *f = *state;
@@ -1428,6 +1514,7 @@ int main(void)
         T(test_views_match_reports),
         T(test_countries_within_a_transaction),
         T(test_source_none),
+        T(test_series_by_app),
         T(test_source_as_of),
         T(test_source_imported),
     };

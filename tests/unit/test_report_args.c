@@ -37,7 +37,7 @@ static const struct report_syntax narrow = {
     .name = "top",
     .usage = "usage: tokstat top\n",
     .own = own,
-    .by = REPORT_BY_MODEL_VENDOR,
+    .by = REPORT_BY_TOP,
     .by_default = BY_MODEL,
 };
 
@@ -179,9 +179,9 @@ static void test_refused(void **state)
 {
     (void)state;
     refused(&plain, ARGV("--by", "contry"),
-            "invalid value 'contry' for --by (expected country, vendor or model)");
+            "invalid value 'contry' for --by (expected country, vendor, model or app)");
     refused(&narrow, ARGV("--by", "country"),
-            "invalid value 'country' for --by (expected model or vendor)");
+            "invalid value 'country' for --by (expected model, vendor or app)");
     refused(&plain, ARGV("--week", "2026-02-30"),
             "invalid value '2026-02-30' for --week (expected a date, YYYY-MM-DD)");
     refused(&plain, ARGV("--from", "2026-02-09T00:00"),

@@ -576,6 +576,59 @@ static void test_top_refuses_week_past_2_63(void **state)
     series_release(&s);
 }
 
+/* By app: the app's name and id, no country (column or make-up), shares
+ * of the listed apps and why there is no concentration. */
+static void test_top_and_share_by_app(void **state)
+{
+    static const int days[] = {7, 7};
+    struct series s;
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_APP, 0, "apps", 5, 0, NULL, -1, 0, 0};
+    struct ts_err err = TS_ERR_INIT;
+    static const struct spec_group g[] = {
+        {"Chat", "", {10, 30}}, {"Chat", "", {0, 20}}, {"Cline", "", {90, 150}}};
+    (void)state;
+
+    make_series(&s, 2, days, g, 3);
+    s.by = BY_APP;
+    s.groups[0].id = 501;
+    s.groups[1].id = 502;
+    s.groups[2].id = 190604;
+    s.full[0] = s.full[1] = 0;
+    assert_int_equal(build_top(&s, &spec, &r, &err), 0);
+    const struct rowset *rs = rows(&r);
+    assert_string_equal(r.title, "Top 5 apps by tokens, week of 2026-02-02 (dataset apps)");
+    assert_false(has_col(rs, "country"));
+    assert_string_equal(rs->cols[col(rs, "app") + 1].key, "app_id");
+    assert_string_equal(text(rs, 0, "app"), "Cline");
+    assert_int_equal(ival(rs, 0, "app_id"), 190604);
+    assert_near(dval(rs, 0, "share"), 0.75);
+    assert_string_equal(text(rs, 1, "app"), "Chat");
+    assert_int_equal(ival(rs, 1, "app_id"), 501);
+    assert_int_equal(ival(rs, 2, "app_id"), 502);
+    assert_int_equal(kind(rs, 0, "cr"), RS_NULL);
+    assert_int_equal(rs->rows[2].nnotes, 1); /* no countries of the top N */
+    assert_string_equal(rs->rows[2].notes[0],
+                        "CR-3 and HHI not given: app rankings list only the top public apps "
+                        "(no other bucket), so the listed apps are not the whole market; "
+                        "shares are of the listed apps' tokens");
+    assert_int_equal(r.tables[1].rows.nrows, 0); /* top_countries */
+    doc_release(&r);
+
+    build_share(&s, &spec, &r);
+    rs = rows(&r);
+    assert_string_equal(r.title, "Share of the listed apps' tokens by app, week of 2026-02-02 "
+                                 "(dataset apps)");
+    assert_string_equal(text(rs, 1, "app"), "Chat");
+    assert_int_equal(ival(rs, 1, "app_id"), 501);
+    assert_near(dval(rs, 1, "share_change"), 0.15 - 0.1);
+    assert_string_equal(text(rs, 2, "status"), "new");
+    assert_string_equal(rs->rows[0].cells[col(rs, "heading")].s,
+                        "Week of 2026-02-02 (listed apps only)");
+    doc_release(&r);
+    series_release(&s);
+}
+
 /* Cost sums each week's tokens per group and in total with checked adds:
  * rows a database could hold (an import refuses them) are an error, never
  * a negative token count. */
@@ -746,6 +799,7 @@ int main(void)
         cmocka_unit_test(test_share_gone),
         cmocka_unit_test(test_growth_like_for_like),
         cmocka_unit_test(test_top_listed_week),
+        cmocka_unit_test(test_top_and_share_by_app),
         cmocka_unit_test(test_growth_summary_only),
         cmocka_unit_test(test_top_sample_week),
         cmocka_unit_test(test_top_other_excluded_and_hhi_change),
