@@ -15,10 +15,21 @@ int32_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(int32_t day, int *y, int *m, int *d);
 
 /* Parses "YYYY-MM-DD" (a real calendar date, years 1000-9999) from
- * s[0..len). A time part after 'T' or ' ' is allowed and ignored, so
- * "2026-02-09T00:00:00Z" is 2026-02-09. Returns 0, or -1 when s is not such
- * a date. */
+ * s[0..len). A time of day may follow after 'T' or ' ' (HH:MM, HH:MM:SS,
+ * HH:MM:SS.fraction, then Z, +HH, +HHMM or +HH:MM, or the same with '-');
+ * it is checked and ignored, so "2026-02-09T00:00:00Z" is 2026-02-09.
+ * Anything else after the date ("2026-02-09 junk") makes it no date.
+ * Returns 0, or -1 when s is not such a date. */
 int date_parse(const char *s, size_t len, int32_t *out);
+
+/* The dates data may carry: imported rows and as-of dates lie in the
+ * years TS_DATA_FIRST_YEAR to TS_DATA_LAST_YEAR, so that a typo such as
+ * 9999-03-02 is refused rather than stretching every chart over 8,000
+ * years. date_in_data_range says whether day is one of them. */
+#define TS_DATA_FIRST_YEAR 2000
+#define TS_DATA_LAST_YEAR  2100
+#define TS_DATA_RANGE_TEXT "a date from 2000-01-01 to 2100-12-31"
+int date_in_data_range(int32_t day);
 
 /* Writes "YYYY-MM-DD" and a NUL into out. */
 void date_format(int32_t day, char out[TS_DATE_LEN + 1]);

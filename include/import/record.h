@@ -38,6 +38,7 @@ struct ts_price {
     int64_t prompt;    /* pico-USD per token, TS_ABSENT when not given */
     int64_t completion;
     const char *where; /* "data[3]" or "[3]" */
+    long line, col;    /* where the entry starts, 0 unknown */
 };
 
 struct ts_sink {
@@ -74,6 +75,9 @@ enum ts_field {
  * first alias listed above), so that when two columns name the same field
  * the one with the lower rank wins. */
 enum ts_field field_lookup(const char *name, size_t len, int *priority);
+
+/* What field f holds, for messages: "the total tokens", "the model". */
+const char *field_title(enum ts_field f);
 
 /* Where rec keeps field f when it is a count (total, prompt, completion,
  * reasoning, cached, requests); NULL for the other fields. */

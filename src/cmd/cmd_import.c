@@ -104,6 +104,8 @@ static int parse_option(struct cmd_env *env, int id, const char *v, struct impor
     case O_AS_OF:
         if (date_parse(v, strlen(v), &day) < 0)
             return bad_value(env, v, "--as-of", "a date, YYYY-MM-DD");
+        if (!date_in_data_range(day))
+            return bad_value(env, v, "--as-of", TS_DATA_RANGE_TEXT);
         a->as_of = v;
         return 0;
     case O_DRY_RUN:

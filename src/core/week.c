@@ -54,13 +54,53 @@ static int digits(const char *s, int n, int *out)
     return 0;
 }
 
+/* A time of day after a date, as ISO 8601 and RFC 3339 write it:
+ * HH:MM, HH:MM:SS or HH:MM:SS.fraction, then an optional zone: Z, +HH,
+ * +HHMM or +HH:MM (or '-'). Returns 0 when s[0..len) is exactly that. */
+static int time_part(const char *s, size_t len)
+{
+    size_t i = 5;
+    int h, m, v;
+
+    if (len < 5 || digits(s, 2, &h) || s[2] != ':' || digits(s + 3, 2, &m) || h > 23 || m > 59)
+        return -1;
+    if (i < len && s[i] == ':') {
+        if (len < i + 3 || digits(s + i + 1, 2, &v) || v > 60) /* 60: a leap second */
+            return -1;
+        i += 3;
+        if (i < len && s[i] == '.') {
+            size_t start = ++i;
+            while (i < len && s[i] >= '0' && s[i] <= '9')
+                i++;
+            if (i == start)
+                return -1;
+        }
+    }
+    if (i == len)
+        return 0;
+    if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len)
+        return 0;
+    if (s[i] != '+' && s[i] != '-')
+        return -1;
+    i++;
+    if (len - i == 2 && digits(s + i, 2, &h) == 0)
+        return h <= 23 ? 0 : -1;
+    if (len - i == 4 && digits(s + i, 2, &h) == 0 && digits(s + i + 2, 2, &m) == 0)
+        return h <= 23 && m <= 59 ? 0 : -1;
+    if (len - i == 5 && s[i + 2] == ':' && digits(s + i, 2, &h) == 0 &&
+        digits(s + i + 3, 2, &m) == 0)
+        return h <= 23 && m <= 59 ? 0 : -1;
+    return -1;
+}
+
 int date_parse(const char *s, size_t len, int32_t *out)
 {
     int y, m, d;
 
     if (len < TS_DATE_LEN || s[4] != '-' || s[7] != '-')
         return -1;
-    if (len > TS_DATE_LEN && s[10] != 'T' && s[10] != ' ')
+    if (len > TS_DATE_LEN && ((s[10] != 'T' && s[10] != ' ') ||
+                              time_part(s + TS_DATE_LEN + 1, len - TS_DATE_LEN - 1) < 0))
         return -1;
     if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
         return -1;
@@ -68,6 +108,12 @@ int date_parse(const char *s, size_t len, int32_t *out)
         return -1;
     *out = date_from_ymd(y, m, d);
     return 0;
+}
+
+int date_in_data_range(int32_t day)
+{
+    return day >= date_from_ymd(TS_DATA_FIRST_YEAR, 1, 1) &&
+           day <= date_from_ymd(TS_DATA_LAST_YEAR, 12, 31);
 }
 
 void date_format(int32_t day, char out[TS_DATE_LEN + 1])

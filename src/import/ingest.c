@@ -150,8 +150,11 @@ static int ingest_price(void *ctx, const struct ts_price *p, struct ts_err *err)
 {
     struct ingest *ig = ctx;
 
-    if (model_normalize(p->model, strlen(p->model), &ig->slug, &ig->vendor, err) < 0)
+    if (model_normalize(p->model, strlen(p->model), &ig->slug, &ig->vendor, err) < 0) {
+        err->line = p->line;
+        err->col = p->col;
         return with_where(err, p->where);
+    }
     if (db_price_put(ig->st, ig->slug.data, ig->price_day, "catalogue", 0, p->prompt, p->completion,
                      ig->imp.id, err) < 0)
         return -1;
