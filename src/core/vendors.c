@@ -132,16 +132,16 @@ int country_normalize(const char *s, char out[3], struct ts_err *err)
 
     trim(&s, &len);
     if (len == 2 && isalpha((unsigned char)s[0]) && isalpha((unsigned char)s[1])) {
-        out[0] = (char)toupper((unsigned char)s[0]);
-        out[1] = (char)toupper((unsigned char)s[1]);
-        out[2] = '\0';
-        if (country_known(out))
+        char cc[3] = {(char)toupper((unsigned char)s[0]), (char)toupper((unsigned char)s[1]), 0};
+        if (country_known(cc)) {
+            memcpy(out, cc, 3);
             return 0;
+        }
         ts_quote_for_msg(&q, s, len, 40);
         ts_err_set(err,
                    "'%s' is not an ISO 3166-1 alpha-2 country code (expected one like US, CN or "
                    "FR%s)",
-                   q.data, strcmp(out, "UK") == 0 ? "; the United Kingdom is GB" : "");
+                   q.data, strcmp(cc, "UK") == 0 ? "; the United Kingdom is GB" : "");
         buf_release(&q);
         return -1;
     }
@@ -176,7 +176,7 @@ struct vendors_parser {
     struct vendors_parse_result *res;
     struct ts_err *err;
     int failed;
-    int bom_checked;
+    int bom; /* bytes of a UTF-8 byte order mark met at the start; 3 when done */
     struct ts_buf vendor;
 };
 
@@ -337,15 +337,33 @@ static int vp_parse(struct vendors_parser *vp, const char *data, size_t n)
     return vp->failed ? -1 : 0;
 }
 
+static int vp_lines(struct vendors_parser *vp, const char *data, size_t len);
+
 int vendors_parser_feed(struct vendors_parser *vp, const char *data, size_t len)
+{
+    static const char bom[] = "\xEF\xBB\xBF";
+    size_t pos = 0;
+
+    /* A byte order mark at the start is skipped, whatever the chunks. */
+    while (vp->bom < 3 && pos < len) {
+        if (data[pos] != bom[vp->bom]) {
+            int seen = vp->bom;
+            vp->bom = 3; /* no mark: the bytes taken for one are text */
+            if (seen > 0 && vp_lines(vp, bom, (size_t)seen) < 0)
+                return -1;
+            break;
+        }
+        vp->bom++;
+        pos++;
+    }
+    return vp_lines(vp, data + pos, len - pos);
+}
+
+/* Hands data to libcsv line by line. */
+static int vp_lines(struct vendors_parser *vp, const char *data, size_t len)
 {
     size_t pos = 0;
 
-    if (!vp->bom_checked && len > 0) {
-        vp->bom_checked = 1;
-        if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-            pos = 3;
-    }
     /* Line by line, so that errors know their line: a line ends at '\n',
      * "\r\n" or a lone '\r' (also when '\r' ends one chunk and '\n' starts
      * the next). */
