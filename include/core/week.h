@@ -22,6 +22,12 @@ void date_to_ymd(int32_t day, int *y, int *m, int *d);
  * Returns 0, or -1 when s is not such a date. */
 int date_parse(const char *s, size_t len, int32_t *out);
 
+/* A point in time as seconds since 1970-01-01 00:00 UTC, from what
+ * date_parse takes: a date alone is its midnight UTC, a time without a
+ * zone is UTC, a fraction of a second is dropped. How as-of times are
+ * compared. Returns 0, or -1 when s is no such time. */
+int date_time_parse(const char *s, size_t len, int64_t *out);
+
 /* The dates data may carry: imported rows and as-of dates lie in the
  * years TS_DATA_FIRST_YEAR to TS_DATA_LAST_YEAR, so that a typo such as
  * 9999-03-02 is refused rather than stretching every chart over 8,000

@@ -9,10 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Out of memory: a message and exit status 1, a runtime error like any
+ * other (not an abort, which reads as a crash). What was committed stays;
+ * the open transaction is rolled back by SQLite when the file is next
+ * opened. */
 static void die_oom(size_t n)
 {
     fprintf(stderr, "tokstat: out of memory (allocating %zu bytes)\n", n);
-    abort();
+    exit(1);
 }
 
 void *xmalloc(size_t n)

@@ -110,6 +110,38 @@ int date_parse(const char *s, size_t len, int32_t *out)
     return 0;
 }
 
+int date_time_parse(const char *s, size_t len, int64_t *out)
+{
+    int32_t day;
+    int h = 0, m = 0, sec = 0, zh = 0, zm = 0, sign = 0;
+    size_t i = TS_DATE_LEN + 1;
+
+    if (date_parse(s, len, &day) < 0)
+        return -1;
+    if (len > TS_DATE_LEN) { /* checked by date_parse: HH:MM[:SS[.f]][zone] */
+        digits(s + i, 2, &h);
+        digits(s + i + 3, 2, &m);
+        i += 5;
+        if (i < len && s[i] == ':') {
+            digits(s + i + 1, 2, &sec);
+            i += 3;
+            if (i < len && s[i] == '.')
+                for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+                    ;
+        }
+        if (i < len && (s[i] == '+' || s[i] == '-')) {
+            sign = s[i] == '+' ? 1 : -1;
+            digits(s + i + 1, 2, &zh);
+            if (len - i == 5)
+                digits(s + i + 3, 2, &zm);
+            else if (len - i == 6)
+                digits(s + i + 4, 2, &zm);
+        }
+    }
+    *out = (int64_t)day * 86400 + h * 3600 + m * 60 + sec - sign * (zh * 3600 + zm * 60);
+    return 0;
+}
+
 int date_in_data_range(int32_t day)
 {
     return day >= date_from_ymd(TS_DATA_FIRST_YEAR, 1, 1) &&

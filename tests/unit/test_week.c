@@ -192,6 +192,25 @@ static void test_date_parse_bad(void **state)
     assert_int_equal(date_parse("2026-02-0", 9, &d), -1);
 }
 
+/* As-of times compare as instants, whatever their zone or precision. */
+static void test_date_time_parse(void **state)
+{
+    int64_t t;
+    (void)state;
+
+    assert_int_equal(date_time_parse("2026-05-26", 10, &t), 0);
+    assert_int_equal(t, (int64_t)D("2026-05-26") * 86400);
+    assert_int_equal(date_time_parse("2026-05-26T04:00:00Z", 20, &t), 0);
+    assert_int_equal(t, (int64_t)D("2026-05-26") * 86400 + 4 * 3600);
+    assert_int_equal(date_time_parse("2026-05-26T06:30:00.183+02:30", 29, &t), 0);
+    assert_int_equal(t, (int64_t)D("2026-05-26") * 86400 + 4 * 3600);
+    assert_int_equal(date_time_parse("2026-05-26 03:00-0100", 21, &t), 0);
+    assert_int_equal(t, (int64_t)D("2026-05-26") * 86400 + 4 * 3600);
+    assert_int_equal(date_time_parse("2026-05-25T23:00-05", 19, &t), 0);
+    assert_int_equal(t, (int64_t)D("2026-05-26") * 86400 + 4 * 3600);
+    assert_int_equal(date_time_parse("2026-05-26 junk", 15, &t), -1);
+}
+
 /* Data lies in the years 2000 to 2100. */
 static void test_data_range(void **state)
 {
@@ -296,11 +315,17 @@ static void test_today(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_epoch),           cmocka_unit_test(test_iso_2026_w53),
-        cmocka_unit_test(test_iso_boundaries),  cmocka_unit_test(test_iso_every_day),
-        cmocka_unit_test(test_date_parse_good), cmocka_unit_test(test_date_parse_bad),
-        cmocka_unit_test(test_data_range),      cmocka_unit_test(test_round_trip_1900_2100),
-        cmocka_unit_test(test_weekday),         cmocka_unit_test(test_week_of_label),
+        cmocka_unit_test(test_epoch),
+        cmocka_unit_test(test_iso_2026_w53),
+        cmocka_unit_test(test_iso_boundaries),
+        cmocka_unit_test(test_iso_every_day),
+        cmocka_unit_test(test_date_parse_good),
+        cmocka_unit_test(test_date_parse_bad),
+        cmocka_unit_test(test_data_range),
+        cmocka_unit_test(test_date_time_parse),
+        cmocka_unit_test(test_round_trip_1900_2100),
+        cmocka_unit_test(test_weekday),
+        cmocka_unit_test(test_week_of_label),
         cmocka_unit_test(test_today),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
