@@ -184,6 +184,13 @@ static void vp_field(void *data, size_t len, void *p)
 {
     struct vendors_parser *vp = p;
 
+    if (vp->failed)
+        return;
+    if (len > VP_FIELD_MAX) {
+        ts_err_at(vp->err, vp->line, 0, "field too long (more than %d bytes)", VP_FIELD_MAX);
+        vp->failed = 1;
+        return;
+    }
     if (vp->nfields < VP_FIELDS) {
         buf_reset(&vp->fields[vp->nfields]);
         buf_add(&vp->fields[vp->nfields], data ? data : "", data ? len : 0);
@@ -330,7 +337,9 @@ static int vp_parse(struct vendors_parser *vp, const char *data, size_t n)
         return ts_err_at(vp->err, vp->at_line, 0, "malformed CSV (%s)",
                          csv_strerror(csv_error(&vp->p)));
     }
-    if (csv_get_buffer_size(&vp->p) > VP_FIELD_MAX) {
+    /* A field that goes on and on (/dev/zero) fails as it passes the
+     * limit, as one that ends would (vp_field), however it is chunked. */
+    if (vp->p.entry_pos > VP_FIELD_MAX) {
         vp->failed = 1;
         return ts_err_at(vp->err, vp->line, 0, "field too long (more than %d bytes)", VP_FIELD_MAX);
     }

@@ -16,7 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 fail=0
-LIMIT_KB=300000 # 300 MB of address space: libraries, SQLite's cache, a page of rows
+LIMIT_KB=150000 # 150 MB of address space: libraries, SQLite's cache, a page of rows
 
 # limited CMD...: runs CMD with the address space limited; its status.
 limited() {
