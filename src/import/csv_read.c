@@ -424,9 +424,10 @@ static size_t csv_line_end(struct csv_ctx *c, const char *buf, size_t pos, size_
         if (ch == '"') {
             c->in_quotes = !c->in_quotes;
         } else if (ch == '\n' || ch == '\r') {
+            /* A '\r' that ends the chunk may have its '\n' in the next. */
+            c->after_cr = ch == '\r' && pos == n;
             if (ch == '\r' && pos < n && buf[pos] == '\n')
                 pos++;
-            c->after_cr = ch == '\r' && pos == n;
             *newline = 1;
             break;
         }

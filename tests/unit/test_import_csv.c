@@ -428,6 +428,22 @@ static void test_cr_line_ends(void **state)
     assert_string_equal(err.msg, "column 'tokens': 'x' is not a token count");
     assert_int_equal(err.line, line);
     sup_collect_release(&c);
+
+    /* A chunk that ends with a whole "\r\n", the next starting with a
+     * blank line: that '\n' is a line of its own (found by fuzz_csv). */
+    buf_reset(&b);
+    for (line = 1; b.len < 65536; line++)
+        buf_adds(&b, "\r\n");
+    buf_adds(&b, "\ndate,model,tokens\r2026-03-03,a/b,x\n");
+    line += 2; /* the blank line, then the header */
+    for (int full = 0; full <= 1; full++) {
+        struct import_opts o = IMPORT_OPTS_INIT;
+        o.full_parsers = full;
+        assert_int_equal(run_mem_opts(b.data, b.len, o, &c, &err), -1);
+        assert_string_equal(err.msg, "column 'tokens': 'x' is not a token count");
+        assert_int_equal(err.line, line);
+        sup_collect_release(&c);
+    }
     buf_release(&b);
 }
 
