@@ -14,6 +14,8 @@
 #include "core/series.h"
 #include "db/db.h"
 #include "render/doc.h"
+#include "render/output.h"
+#include "render/render.h"
 
 /* A dataset as a report reads it. */
 struct dataset_view {
@@ -51,5 +53,38 @@ int report_db_error(struct cmd_env *env, const struct ts_err *err);
  * standard output or, atomically, to --output. Returns the exit status. */
 int report_write(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
                  struct report_doc *doc);
+
+/* The same in parts, for a report whose rows can run to millions
+ * (report and growth by model over years): rows are written as they are
+ * built, REPORT_PAGE_ROWS at a time, so memory holds one page. */
+#define REPORT_PAGE_ROWS 20000
+
+struct report_out {
+    struct output out;
+    struct render_pages pages;
+    struct render_opts ro;
+    size_t warned; /* warnings printed so far */
+    int open;      /* out is open */
+};
+
+#define REPORT_OUT_INIT                                                                            \
+    {                                                                                              \
+        OUTPUT_INIT, RENDER_PAGES_INIT, {0, 0, 0, 0, 0}, 0, 0                                      \
+    }
+
+/* What report_write does before the rows: finishes doc (the vendors
+ * without a country, the source line; its title, parameters and columns
+ * set already), prints its warnings, opens the output and writes what
+ * comes before the rows. Returns the exit status (0 to go on). */
+int report_begin(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
+                 struct report_doc *doc, struct report_out *ro);
+/* Writes the rows doc holds and empties them, once they are
+ * REPORT_PAGE_ROWS or more. Returns the exit status (0 to go on). */
+int report_page(struct cmd_env *env, struct report_out *ro, struct report_doc *doc);
+/* Writes the rest of doc and commits the output; the note for an empty
+ * result. Returns the exit status. */
+int report_end(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
+               struct report_doc *doc, struct report_out *ro);
+void report_out_release(struct report_out *ro); /* safe on REPORT_OUT_INIT */
 
 #endif

@@ -36,6 +36,20 @@ struct report_request {
 void build_share(const struct series *s, const struct report_request *rq, struct report_doc *out);
 /* Week-over-week growth and the summary over the range (growth). */
 void build_growth(const struct series *s, const struct report_request *rq, struct report_doc *out);
+
+/* The same two in parts, for reports written as they are built: _begin
+ * sets the title, parameters and columns of out (and growth's summary),
+ * _weeks adds the rows of the weeks w_from..w_to - 1 of s (w_from >= 1:
+ * week 0 is only the week before). build_share is _begin and _weeks over
+ * every week; so is build_growth. */
+void build_share_begin(const struct series *s, const struct report_request *rq,
+                       struct report_doc *out);
+void build_share_weeks(const struct series *s, const struct report_request *rq, size_t w_from,
+                       size_t w_to, struct report_doc *out);
+void build_growth_begin(const struct series *s, const struct report_request *rq,
+                        struct report_doc *out);
+void build_growth_weeks(const struct series *s, const struct report_request *rq, size_t w_from,
+                        size_t w_to, struct report_doc *out);
 /* The top N of each week with CR-N, HHI and the top N's countries (top).
  * Returns 0, or -1 with err filled when series_check refuses s (a week's
  * tokens reach 2^63: no sum of them is made). */
