@@ -65,3 +65,18 @@ const char *svg_segment_fill(const struct chart *c, size_t g)
     }
     return svg_named_fills[g % CHART_MAX_GROUPS];
 }
+
+const char *svg_segment_class(const struct chart *c, size_t g)
+{
+    static const char *const named[CHART_MAX_GROUPS] = {"c0", "c1", "c2", "c3", "c4", "c5"};
+
+    switch (c->groups[g].kind) {
+    case CHART_REST:
+        return "crest";
+    case CHART_OTHER:
+        return "cother";
+    case CHART_NAMED:
+        break;
+    }
+    return named[g % CHART_MAX_GROUPS];
+}

@@ -31,4 +31,19 @@ const char *svg_segment_fill(const struct chart *c, size_t g);
 /* The colours of the named groups, in order ("#rrggbb", static). */
 extern const char *const svg_named_fills[CHART_MAX_GROUPS];
 
+/* The class of segment g of c on a page, whose style sheet gives it its
+ * colour: "c0" .. "c5" (svg_named_fills), "crest" or "cother" (static). */
+const char *svg_segment_class(const struct chart *c, size_t g);
+
+/* The dashboard's chart (page_svg.c): an inline <svg> element that scales
+ * to the width of its box (a viewBox, no fixed size), styled by the page
+ * through classes (segments "seg" and svg_segment_class, grid lines,
+ * labels), for light and dark pages alike. A bar per week with each
+ * segment's share as its title; a week label MM-DD under it, the year
+ * under the first label and where it changes; '*' after a partial week,
+ * a dagger (U+2020) after one that lists only its top models; "gap" or
+ * "no data" in a week without data. label names the chart for screen
+ * readers. Appended to b. */
+void page_chart_svg(const struct chart *c, const char *label, struct ts_buf *b);
+
 #endif
