@@ -59,6 +59,7 @@ static const struct rs_col columns[C_NCOLS] = {
     [C_FLAG] = {"flag", "", RS_TEXT, RS_COL_TEXT_ONLY | RS_COL_SPARSE},
     [C_IN_TOP] = {"in_top", "in top", RS_INT, 0},
     [C_PRICED_AS] = {"priced_as", "priced as", RS_TEXT, RS_COL_TEXT_ONLY},
+    [C_WEEKDAYS] = {"weekdays", "weekdays", RS_TEXT, 0},
 };
 
 void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,

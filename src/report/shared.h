@@ -64,6 +64,7 @@ enum col_id {
     C_FLAG,        /* text output's word for new, gone and gap rows */
     C_IN_TOP,      /* how many of the top N a country has */
     C_PRICED_AS,   /* text only: C_PRICE_MODEL where it differs from the row's model */
+    C_WEEKDAYS,    /* the weekdays a week has data for: "Mon-Sun", "Wed-Sun" */
     C_NCOLS
 };
 
