@@ -34,6 +34,7 @@ int cmd_top(struct cmd_env *env, int argc, char **argv);
 int cmd_prices(struct cmd_env *env, int argc, char **argv);
 int cmd_cost(struct cmd_env *env, int argc, char **argv);
 int cmd_chart(struct cmd_env *env, int argc, char **argv);
+int cmd_dashboard(struct cmd_env *env, int argc, char **argv);
 int cmd_check(struct cmd_env *env, int argc, char **argv);
 
 /* Prints "tokstat: MSG"; returns TS_EXIT_FAIL. */

@@ -84,6 +84,7 @@ struct dash_input {
     int32_t skipped;                   /* a partial latest week left out (its Monday), or 0 */
     int skipped_days;                  /* its days */
     int clipped_start, clipped_end; /* the weeks asked for began before, or ended after, the data */
+    int outside;                    /* the weeks asked for hold none of the data's */
     int32_t data_first, data_last;  /* the dataset's first and last week with data */
 };
 

@@ -30,6 +30,7 @@ static const struct command {
     {"prices", cmd_prices, "price per million tokens of the models in use, against a reference"},
     {"cost", cmd_cost, "estimated spend and average price per token by country, vendor or model"},
     {"chart", cmd_chart, "share of each week's tokens as stacked bars (terminal or SVG)"},
+    {"dashboard", cmd_dashboard, "the week's reports as one self-contained HTML page"},
     {"status", cmd_status, "show what the database holds"},
     {"vendors", cmd_vendors, "list or change the vendor -> country map"},
     {"check", cmd_check, "check the database and its weekly roll-ups (--repair rebuilds them)"},

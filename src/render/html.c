@@ -165,7 +165,9 @@ static void cell(const struct page *p, const struct page_table *t, size_t k, lon
     if (!*text && t->cols[k].empty)
         text = t->cols[k].empty;
     buf_printf(b, "<td class=\"%s%s\">", col && render_col_right(col) ? "n" : "t",
-               sign > 0 ? " up" : sign < 0 ? " down" : "");
+               sign > 0   ? " up"
+               : sign < 0 ? " down"
+                          : "");
     if (t->swatch_key && strcmp(t->swatch_key, t->cols[k].key) == 0 && *text &&
         !t->rs->rows[r].total) {
         const char *cls = swatch_class(p->chart, text);
@@ -187,8 +189,8 @@ static void table(const struct page *p, const struct page_table *t, struct ts_bu
     long cap = t->caption_key ? col_of(t->rs, t->caption_key) : -1;
     if (cap >= 0 && t->first < t->end) {
         buf_adds(b, "<caption>");
-        esc(b, render_cell_text(&t->rs->cols[cap], rowset_cell(t->rs, t->first, (size_t)cap), 0,
-                                buf));
+        esc(b,
+            render_cell_text(&t->rs->cols[cap], rowset_cell(t->rs, t->first, (size_t)cap), 0, buf));
         buf_adds(b, "</caption>");
     }
     buf_adds(b, "\n<thead><tr>");

@@ -255,8 +255,7 @@ static int prices_section(const struct dash_input *in, const struct report_reque
  * complete, partial or a gap. */
 static void weeks_rows(const struct series *s, struct report_doc *d)
 {
-    static const enum col_id ids[] = {C_WEEK,     C_DAYS,   C_WEEKDAYS,
-                                      C_COVERAGE, C_TOKENS, C_STATUS};
+    static const enum col_id ids[] = {C_WEEK, C_DAYS, C_WEEKDAYS, C_COVERAGE, C_TOKENS, C_STATUS};
     struct sheet sh;
     char days[32];
 
@@ -270,8 +269,8 @@ static void weeks_rows(const struct series *s, struct report_doc *d)
             sheet_int(&sh, r, C_TOKENS, s->total[w]);
         }
         sheet_text(&sh, r, C_STATUS,
-                   s->days[w] == 7   ? "complete"
-                   : s->days[w] > 0  ? ST_PARTIAL
+                   s->days[w] == 7    ? "complete"
+                   : s->days[w] > 0   ? ST_PARTIAL
                    : series_gap(s, w) ? ST_GAP
                                       : "no data");
     }
@@ -301,9 +300,11 @@ static void weeks_section(const struct dash_input *in, int no_prices, struct pag
               "listed models', so shares are of the listed models.");
     date_format(in->data_first, a);
     date_format(in->data_last, b);
-    if (in->clipped_start)
+    if (in->outside)
+        page_text(s, "note", "The data covers the weeks %s to %s.", a, b);
+    if (in->clipped_start && !in->outside)
         page_text(s, "note", "The data starts in the week of %s: the weeks shown start there.", a);
-    if (in->clipped_end)
+    if (in->clipped_end && !in->outside)
         page_text(s, "note", "The data ends in the week of %s: the weeks shown end there.", b);
     if (in->skipped) {
         date_format(in->skipped, a);
@@ -337,9 +338,8 @@ static void titles(const struct dash_input *in, const struct report_request *rq,
     if (s->days[last] == 0) {
         buf_adds(&sub, "No data in these weeks.");
     } else {
-        buf_printf(&sub, "%zu %s shown. The latest: the week of %s, %d of 7 days",
-                   in->bars->nweeks, ts_plural((long long)in->bars->nweeks, "week", "weeks"), day,
-                   s->days[last]);
+        buf_printf(&sub, "%zu %s shown. The latest: the week of %s, %d of 7 days", in->bars->nweeks,
+                   ts_plural((long long)in->bars->nweeks, "week", "weeks"), day, s->days[last]);
         if (s->days[last] < 7)
             buf_printf(&sub, " (%s)", days);
         if (!s->full[last])
@@ -351,8 +351,8 @@ static void titles(const struct dash_input *in, const struct report_request *rq,
     buf_release(&sub);
 }
 
-int build_dashboard(const struct dash_input *in, const struct report_request *rq,
-                    struct page *out, struct ts_err *err)
+int build_dashboard(const struct dash_input *in, const struct report_request *rq, struct page *out,
+                    struct ts_err *err)
 {
     int no_prices = 0;
     int any = 0;

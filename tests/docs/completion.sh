@@ -157,8 +157,17 @@ expect "tokstat fetch --api-url "
 expect "tokstat fetch --key-file " $files
 expect "tokstat fetch --save " sub
 expect "tokstat fetch --save=s" sub
-expect "tokstat help " import fetch report growth top prices cost chart status vendors check help
+expect "tokstat help " import fetch report growth top prices cost chart dashboard status vendors \
+  check help
 expect "tokstat help c" cost chart check
+expect "tokstat da" dashboard
+expect "tokstat dashboard " --dataset --weeks --to --partial --vs -n --top -o --output --help
+expect "tokstat dashboard --w" --weeks
+expect "tokstat dashboard --weeks "
+expect "tokstat dashboard --top "
+expect "tokstat dashboard --output " $files
+expect "tokstat dashboard --output=b" b.json
+expect "tokstat dashboard --dataset feb2026 --vs "
 expect "tokstat help cost "
 expect "tokstat help -" --help
 

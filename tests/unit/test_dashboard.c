@@ -128,10 +128,10 @@ static void setup(struct fixture *f, const int *days, const int *listed, int wit
         price_book_add(&f->book, "d/dearest", D("2026-02-16"), 1, 50 * P, 200 * P);
     }
     price_book_index(&f->book);
-    f->priced = (struct priced_usage){f->use, f->nuse, &f->book, NULL, 0,
-                                      D("2026-02-16"), D("2026-02-16"), 0, 0};
-    f->in = (struct dash_input){&f->bars, &f->country, &f->models, &f->priced, 0, 0, 0, 0,
-                                D("2026-01-26"), D("2026-02-16")};
+    f->priced = (struct priced_usage){f->use,          f->nuse,         &f->book, NULL, 0,
+                                      D("2026-02-16"), D("2026-02-16"), 0,        0};
+    f->in = (struct dash_input){&f->bars, &f->country, &f->models,      &f->priced,     0, 0, 0,
+                                0,        0,           D("2026-01-26"), D("2026-02-16")};
     f->rq = (struct report_request){BY_COUNTRY, 0, "default", 2, 0, NULL, -1};
 }
 
@@ -306,8 +306,9 @@ static void test_no_prices(void **state)
     assert_int_equal(build_dashboard(&f.in, &f.rq, &p, &err), 0);
     assert_null(section(&p, "prices"));
     assert_int_equal(p.nsections, 4);
-    assert_true(says(&p, "weeks", "No model of the week of 2026-02-16 has a price, so the page "
-                                  "has no prices"));
+    assert_true(says(&p, "weeks",
+                     "No model of the week of 2026-02-16 has a price, so the page "
+                     "has no prices"));
     page_release(&p);
     teardown(&f);
 }
@@ -367,7 +368,10 @@ static void test_no_data(void **state)
         for (size_t w = 0; w < 3; w++)
             f.bars.groups[g].tokens[w] = 0;
     memset(f.bars.total, 0, 3 * sizeof(int64_t));
+    f.in.outside = f.in.clipped_start = 1; /* no "starts there" for weeks outside the data */
     assert_int_equal(build_dashboard(&f.in, &f.rq, &p, &err), 0);
+    assert_true(says(&p, "weeks", "The data covers the weeks 2026-01-26 to 2026-02-16."));
+    assert_false(says(&p, "weeks", "start there"));
     assert_int_equal(p.nsections, 1);
     assert_string_equal(p.sections[0].id, "weeks");
     assert_true(says(&p, "weeks", "No data in these weeks."));
@@ -380,10 +384,8 @@ static void test_no_data(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sections_in_order),
-        cmocka_unit_test(test_default_reference),
-        cmocka_unit_test(test_no_prices),
-        cmocka_unit_test(test_listed_partial_and_gap),
+        cmocka_unit_test(test_sections_in_order), cmocka_unit_test(test_default_reference),
+        cmocka_unit_test(test_no_prices),         cmocka_unit_test(test_listed_partial_and_gap),
         cmocka_unit_test(test_no_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
