@@ -38,6 +38,7 @@ import base64
 import json
 import os
 import select
+import shutil
 import struct
 import subprocess
 import sys
@@ -95,7 +96,7 @@ class Browser:
             self.proc.wait()
         os.close(self.cmd_w)
         os.close(self.res_r)
-        subprocess.run(["rm", "-rf", self.profile], check=False)
+        shutil.rmtree(self.profile, ignore_errors=True)
 
     def _read_message(self, deadline):
         while b"\0" not in self.buf:
