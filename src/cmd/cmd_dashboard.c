@@ -47,9 +47,9 @@ static const char usage[] =
 enum { O_DATASET = 1, O_WEEKS, O_TO, O_PARTIAL, O_VS, O_TOP, O_OUTPUT, O_HELP };
 
 static const struct opt_spec specs[] = {
-    {"dataset", 0, 1, O_DATASET}, {"weeks", 0, 1, O_WEEKS},   {"to", 0, 1, O_TO},
-    {"partial", 0, 0, O_PARTIAL}, {"vs", 0, 1, O_VS},         {"top", 'n', 1, O_TOP},
-    {"output", 'o', 1, O_OUTPUT}, {"help", 'h', 0, O_HELP},   {NULL, 0, 0, 0},
+    {"dataset", 0, 1, O_DATASET}, {"weeks", 0, 1, O_WEEKS}, {"to", 0, 1, O_TO},
+    {"partial", 0, 0, O_PARTIAL}, {"vs", 0, 1, O_VS},       {"top", 'n', 1, O_TOP},
+    {"output", 'o', 1, O_OUTPUT}, {"help", 'h', 0, O_HELP}, {NULL, 0, 0, 0},
 };
 
 /* A whole number from lo to hi, or a usage error naming the option. */
@@ -97,9 +97,9 @@ static int parse_one(struct cmd_env *env, const struct opts *o, int id, struct r
         return 0;
     case O_TO:
         if (strlen(v) != TS_DATE_LEN || date_parse(v, strlen(v), &day) < 0)
-            return cmd_usage_error(
-                env, "dashboard", "invalid value '%s' for %s (expected a date, YYYY-MM-DD)", v,
-                o->name);
+            return cmd_usage_error(env, "dashboard",
+                                   "invalid value '%s' for %s (expected a date, YYYY-MM-DD)", v,
+                                   o->name);
         a->range.kind = RANGE_SPAN;
         a->range.has_to = 1;
         a->range.to = week_start(day);
@@ -191,8 +191,8 @@ static int read_data(const struct dataset_view *v, struct dash_data *d, struct t
         db_price_book(v->db, v->id, &d->book, err) < 0 ||
         db_usage(v->db, v->id, last, last, &d->use, &d->nuse, err) < 0)
         return -1;
-    d->priced = (struct priced_usage){d->use, d->nuse, &d->book, v->weeks, v->nweeks,
-                                      last,   last,    0,        0};
+    d->priced =
+        (struct priced_usage){d->use, d->nuse, &d->book, v->weeks, v->nweeks, last, last, 0, 0};
     return 0;
 }
 
