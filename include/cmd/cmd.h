@@ -60,6 +60,11 @@ int cmd_fail(struct cmd_env *env, const char *fmt, ...) __attribute__((format(pr
 int cmd_usage_error(struct cmd_env *env, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* cmd_usage_error with the message BEFORE'VALUE'AFTER, VALUE quoted as
+ * messages quote what a user typed (escaped, at most 200 bytes). */
+int cmd_usage_value(struct cmd_env *env, const char *cmd, const char *before, const char *value,
+                    const char *after);
+
 /* Prints "tokstat: FILE:LINE:COL: MSG" (the parts that are known). */
 void cmd_print_err(struct cmd_env *env, const char *file, const struct ts_err *e);
 

@@ -81,6 +81,20 @@ int cmd_usage_error(struct cmd_env *env, const char *cmd, const char *fmt, ...)
     return TS_EXIT_USAGE;
 }
 
+int cmd_usage_value(struct cmd_env *env, const char *cmd, const char *before, const char *value,
+                    const char *after)
+{
+    struct ts_buf m = TS_BUF_INIT;
+    int rc;
+
+    buf_printf(&m, "%s'", before);
+    ts_quote_for_msg(&m, value, strlen(value), 200);
+    buf_printf(&m, "'%s", after);
+    rc = cmd_usage_error(env, cmd, "%s", m.data);
+    buf_release(&m);
+    return rc;
+}
+
 void cmd_print_err(struct cmd_env *env, const char *file, const struct ts_err *e)
 {
     fputs("tokstat: ", env->err);

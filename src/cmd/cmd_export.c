@@ -3,6 +3,7 @@
  * output, to a file, or one file per month in Hive-style folders
  * (DIR/month=2026-02/part.csv). Rows stream from the database to the
  * output a week at a time, so memory does not grow with the database. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,21 +99,6 @@ struct export_args {
     int split;
 };
 
-/* "tokstat export: BEFORE'VALUE'AFTER" (value escaped) as a usage error. */
-static int usage_value(struct cmd_env *env, const char *before, const char *value,
-                       const char *after)
-{
-    struct ts_buf m = TS_BUF_INIT;
-    int rc;
-
-    buf_printf(&m, "%s'", before);
-    ts_quote_for_msg(&m, value, strlen(value), 200);
-    buf_printf(&m, "'%s", after);
-    rc = cmd_usage_error(env, "export", "%s", m.data);
-    buf_release(&m);
-    return rc;
-}
-
 /* One option's value into a; returns -1 to go on, or the exit status. */
 static int parse_option(struct cmd_env *env, const struct opts *o, int id, struct export_args *a)
 {
@@ -127,14 +113,15 @@ static int parse_option(struct cmd_env *env, const struct opts *o, int id, struc
         return -1;
     case O_FORMAT:
         if (stream_format_parse(v, &a->format) < 0)
-            return usage_value(env, "invalid value ", v, " for --format (expected csv or jsonl)");
+            return cmd_usage_value(env, "export", "invalid value ", v,
+                                   " for --format (expected csv or jsonl)");
         return -1;
     case O_FROM:
     case O_TO:
         if (strlen(v) != TS_DATE_LEN ||
             date_parse(v, TS_DATE_LEN, id == O_FROM ? &a->from : &a->to) < 0) {
             snprintf(after, sizeof(after), " for %s (expected a date, YYYY-MM-DD)", o->name);
-            return usage_value(env, "invalid value ", v, after);
+            return cmd_usage_value(env, "export", "invalid value ", v, after);
         }
         *(id == O_FROM ? &a->has_from : &a->has_to) = 1;
         return -1;
@@ -145,7 +132,8 @@ static int parse_option(struct cmd_env *env, const struct opts *o, int id, struc
         return -1;
     case O_SPLIT_BY:
         if (strcmp(v, "month") != 0)
-            return usage_value(env, "invalid value ", v, " for --split-by (expected month)");
+            return cmd_usage_value(env, "export", "invalid value ", v,
+                                   " for --split-by (expected month)");
         a->split = 1;
         return -1;
     default: /* O_HELP */
@@ -176,13 +164,13 @@ static int parse_args(struct cmd_env *env, int argc, char **argv, struct export_
             continue;
         }
         if (id == 0)
-            return usage_value(env, "unexpected argument ", o.value, "");
+            return cmd_usage_value(env, "export", "unexpected argument ", o.value, "");
         if ((rc = parse_option(env, &o, id, a)) >= 0)
             return rc;
     }
     if (a->dir && !a->split)
-        return usage_value(env, "unexpected argument ", a->dir,
-                           " (a folder goes with --split-by month)");
+        return cmd_usage_value(env, "export", "unexpected argument ", a->dir,
+                               " (a folder goes with --split-by month)");
     if (a->split && !a->dir)
         return cmd_usage_error(env, "export",
                                "--split-by month needs a folder: --split-by month "
@@ -353,7 +341,11 @@ int cmd_export(struct cmd_env *env, int argc, char **argv)
         cmd_print_err(env, NULL, &err);
     } else {
         long long n = write_rows(x, a.dataset, &k, &err);
-        if (n < 0) {
+        if (n < 0 && !a.split && k.out.errnum == EPIPE && !k.out.path) {
+            /* A reader that went away (export | head) ends the export
+             * quietly, as it ends a report: what it wanted, it got. */
+            rc = TS_EXIT_OK;
+        } else if (n < 0) {
             rc = TS_EXIT_FAIL;
             cmd_print_err(env, NULL, &err);
         } else if (n == 0) {

@@ -90,21 +90,6 @@ struct fetcher {
 
 /* ---- the command line ---- */
 
-/* A usage error that names value, escaped: "BEFORE'VALUE'AFTER". */
-static int fetch_usage(struct cmd_env *env, const char *before, const char *value,
-                       const char *after)
-{
-    struct ts_buf m = TS_BUF_INIT;
-    int rc;
-
-    buf_printf(&m, "%s'", before);
-    ts_quote_for_msg(&m, value, strlen(value), 200);
-    buf_printf(&m, "'%s", after);
-    rc = cmd_usage_error(env, "fetch", "%s", m.data);
-    buf_release(&m);
-    return rc;
-}
-
 /* "tokstat: BEFORE'VALUE'AFTER", value escaped; returns TS_EXIT_FAIL. */
 static int fetch_fail(struct cmd_env *env, const char *before, const char *value, const char *after)
 {
@@ -125,7 +110,7 @@ static int parse_date(struct cmd_env *env, const char *v, const char *option, in
     if (strlen(v) == TS_DATE_LEN && date_parse(v, TS_DATE_LEN, out) == 0)
         return 0;
     snprintf(after, sizeof(after), " for %s (expected a date, YYYY-MM-DD)", option);
-    return fetch_usage(env, "invalid value ", v, after);
+    return cmd_usage_value(env, "fetch", "invalid value ", v, after);
 }
 
 /* One option into a; returns 0, -1 after --help, or the exit status. */
@@ -135,9 +120,9 @@ static int parse_option(struct cmd_env *env, int id, const char *v, struct fetch
     case O_DATASET:
         a->dataset = v;
         if (!import_dataset_name_ok(v))
-            return fetch_usage(env, "invalid value ", v,
-                               " for --dataset (expected a name of 1 to 64 printable "
-                               "characters)");
+            return cmd_usage_value(env, "fetch", "invalid value ", v,
+                                   " for --dataset (expected a name of 1 to 64 printable "
+                                   "characters)");
         return 0;
     case O_FROM:
         a->from_s = v;
@@ -204,14 +189,14 @@ static int parse_args(struct cmd_env *env, int argc, char **argv, struct fetch_a
             return cmd_usage_error(env, "fetch", "%s", err.msg);
         if (id == 0) {
             if (a->ep)
-                return fetch_usage(env, "unexpected argument ", o.value,
-                                   " (one endpoint at a time)");
+                return cmd_usage_value(env, "fetch", "unexpected argument ", o.value,
+                                       " (one endpoint at a time)");
             if (!(a->ep = api_endpoint(o.value))) {
                 struct ts_buf m = TS_BUF_INIT;
                 buf_adds(&m, " (expected ");
                 api_endpoint_names(&m);
                 buf_adds(&m, ")");
-                rc = fetch_usage(env, "unknown endpoint ", o.value, m.data);
+                rc = cmd_usage_value(env, "fetch", "unknown endpoint ", o.value, m.data);
                 buf_release(&m);
                 return rc;
             }
@@ -522,16 +507,16 @@ int cmd_fetch(struct cmd_env *env, int argc, char **argv)
     if (api_base_check(a.api_url, &base, &kind, &err) < 0) {
         char after[TS_ERR_MSG_MAX + 2];
         snprintf(after, sizeof(after), " %s", err.msg);
-        rc = fetch_usage(env, "--api-url ", a.api_url, after);
+        rc = cmd_usage_value(env, "fetch", "--api-url ", a.api_url, after);
         goto done;
     }
     if (a.ep->needs_key) {
         if ((rc = read_key(env, &a, &key)) != 0)
             goto done;
         if (kind == API_HTTP) {
-            rc = fetch_usage(env, "not sending the API key to ", base.data,
-                             " over plain http (expected https://, or http:// to 127.0.0.1, "
-                             "[::1] or localhost)");
+            rc = cmd_usage_value(env, "fetch", "not sending the API key to ", base.data,
+                                 " over plain http (expected https://, or http:// to 127.0.0.1, "
+                                 "[::1] or localhost)");
             goto done;
         }
     }

@@ -99,15 +99,23 @@ static int open_conn(struct db *st, const char *name, int flags, const char *pat
 }
 
 /* The first read of the file (it checks that the file is a database, and
- * in WAL mode opens the log): the schema version. Returns SQLite's code. */
-static int first_read(struct db *st, int *version)
+ * in WAL mode opens the log): the schema version, and whether the file has
+ * any table, read in one statement so that both come from the same
+ * snapshot (another process may be creating the schema meanwhile).
+ * Returns SQLite's code. */
+static int first_read(struct db *st, int *version, int *has_tables)
 {
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(
+        st->db,
+        "SELECT user_version, EXISTS (SELECT 1 FROM sqlite_master) FROM pragma_user_version", -1,
+        &s, NULL);
 
     *version = 0;
+    *has_tables = 0;
     if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         *version = sqlite3_column_int(s, 0);
+        *has_tables = sqlite3_column_int(s, 1);
         rc = SQLITE_OK;
     }
     sqlite3_finalize(s);
@@ -118,7 +126,7 @@ int db_open(const char *path, struct db **out, struct ts_err *err)
 {
     struct db *st = xcalloc(1, sizeof(*st));
     struct ts_buf b = TS_BUF_INIT;
-    int version;
+    int version, has_tables;
 
     *out = NULL;
     if (refuse_uri(path, err) < 0 || make_parents(path, err) < 0 ||
@@ -126,7 +134,7 @@ int db_open(const char *path, struct db **out, struct ts_err *err)
         goto fail;
     /* The version comes first: a file of a newer tokstat is refused before
      * anything (the switch to WAL included) is written to it. */
-    if (first_read(st, &version) != SQLITE_OK) {
+    if (first_read(st, &version, &has_tables) != SQLITE_OK) {
         ts_err_set(err, "cannot open database '%s': %s", shown(&b, path), sqlite3_errmsg(st->db));
         goto fail;
     }
@@ -214,43 +222,26 @@ static int reopen_immutable(struct db *st, const char *path, struct ts_err *err)
     return rc;
 }
 
-/* 1 when the database has no tables at all, 0 when it has some, -(SQLite's
- * code) when it cannot tell. */
-static int no_tables(struct db *st)
-{
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM sqlite_master LIMIT 1", -1, &s, NULL);
-
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 1 : rc == SQLITE_ROW ? 0 : -rc;
-}
-
 int db_open_read(const char *path, struct db **out, struct ts_err *err)
 {
     struct db *st = xcalloc(1, sizeof(*st));
     struct ts_buf b = TS_BUF_INIT;
-    int version, rc, current;
+    int version, has_tables, rc, current;
 
     *out = NULL;
     if (refuse_uri(path, err) < 0 || open_conn(st, path, SQLITE_OPEN_READONLY, path, err) < 0)
         goto fail;
-    rc = first_read(st, &version);
+    rc = first_read(st, &version, &has_tables);
     if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN) {
         if (reopen_immutable(st, path, err) < 0)
             goto fail;
-        rc = first_read(st, &version);
+        rc = first_read(st, &version, &has_tables);
     }
     if (rc != SQLITE_OK) {
         ts_err_set(err, "cannot open database '%s': %s", shown(&b, path), sqlite3_errmsg(st->db));
         goto fail;
     }
-    if (version == 0 && (rc = no_tables(st)) != 0) {
-        if (rc < 0) {
-            ts_err_set(err, "cannot open database '%s': %s", shown(&b, path), sqlite3_errstr(-rc));
-            goto fail;
-        }
+    if (version == 0 && !has_tables) {
         /* An empty file (one being created by another process, before its
          * schema commits) reads as an empty database. */
         buf_release(&b);
