@@ -2,11 +2,11 @@
 # tokstat dashboard in a real browser: pages made from the shipped sample
 # (imported as scripts/quickstart.sh imports it), the constructed February
 # 2026 snapshots with a model catalogue (prices), a dataset with a gap, a
-# top-10 feed (listed models only) and hostile slugs, vendors and as-of
-# text, opened in Debian's Chromium, headless and without a network, by
-# browser.py: no request but the page, no console message, the sections
-# and the chart there, the phone's width honoured, light and dark, and
-# screenshots that are not blank. Then a page that loads an image and runs
+# top-10 feed (listed models only) and hostile slugs, vendors and
+# dataset name, opened in Debian's Chromium, headless and without a
+# network, by browser.py: no request but the page, no console message,
+# the sections and the chart there, the phone's width honoured, light and
+# dark, and screenshots that are not blank. Then a page that loads an image and runs
 # a script must fail those checks, so that they are known to fail.
 #
 # Usage: browser.sh TOKSTAT SOURCE_DIR [--save-sample PNG]
@@ -64,12 +64,12 @@ tokstat import -q --dataset listed "$root"/tests/data/real/weekly-top10-2025-01-
 printf '%s\n' 'date,model,total_tokens' '2026-03-02,evil/<script>alert(1)</script>,100' \
   '2026-03-02,<i>v</i>/m&amp;,50' '2026-03-02,other,10' >hostile.csv
 printf '%s' '{"data":[{"date":"2026-03-03","model_permaslug":"evil/<img src=x onerror=alert(2)>",' \
-  '"total_tokens":"70"}],"meta":{"as_of":"<script>alert(3)</script>","version":"v1"}}' >hostile.json
-tokstat import -q --dataset hostile hostile.csv hostile.json || fail "importing the hostile rows"
+  '"total_tokens":"70"}],"meta":{"as_of":"2026-03-04","version":"v1"}}' >hostile.json
+tokstat import -q --dataset '<script>alert(3)</script>' hostile.csv hostile.json || fail "importing the hostile rows"
 tokstat dashboard --dataset feb2026 -o feb.html 2>/dev/null || fail "dashboard feb2026"
 tokstat dashboard --dataset gap -o gap.html 2>/dev/null || fail "dashboard gap"
 tokstat dashboard --dataset listed -o listed.html 2>/dev/null || fail "dashboard listed"
-tokstat dashboard --dataset hostile -o hostile.html 2>/dev/null || fail "dashboard hostile"
+tokstat dashboard --dataset '<script>alert(3)</script>' -o hostile.html 2>/dev/null || fail "dashboard hostile"
 
 # The checks can fail: a page that loads an image, and one whose script
 # writes to the console, must fail them.
@@ -83,7 +83,7 @@ printf '%s\n' '<!DOCTYPE html><html><head><meta charset="utf-8"><title>script</t
   feb.html:view=1280-dark,view=390-light,prices,weeks=4 \
   "gap.html:view=390-dark,weeks=3,text=gap: no data for a week" \
   "listed.html:view=1280-light,prices,weeks=2,text=not given,text=the week lists only its top models" \
-  "hostile.html:view=390-light,weeks=1,text=evil/<script>alert(1)</script>,text=evil/<img src=x onerror=alert(2)>,text=<i>v</i>/m&amp;,text=as of <script>alert(3)</script>" \
+  "hostile.html:view=390-light,weeks=1,text=evil/<script>alert(1)</script>,text=evil/<img src=x onerror=alert(2)>,text=<i>v</i>/m&amp;,text=dataset <script>alert(3)</script>" \
   "image.html:view=390-light,fail=http://example.com/a.png" \
   "script.html:view=390-light,fail=from a script" \
   ${save:+--save "sample.html=$save"} || fail "the pages above"

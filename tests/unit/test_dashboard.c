@@ -128,11 +128,19 @@ static void setup(struct fixture *f, const int *days, const int *listed, int wit
         price_book_add(&f->book, "d/dearest", D("2026-02-16"), 1, 50 * P, 200 * P);
     }
     price_book_index(&f->book);
-    f->priced = (struct priced_usage){f->use,          f->nuse,         &f->book, NULL, 0,
-                                      D("2026-02-16"), D("2026-02-16"), 0,        0};
-    f->in = (struct dash_input){&f->bars, &f->country, &f->models,      &f->priced,     0, 0, 0,
-                                0,        0,           D("2026-01-26"), D("2026-02-16")};
-    f->rq = (struct report_request){BY_COUNTRY, 0, "default", 2, 0, NULL, -1};
+    f->priced = (struct priced_usage){.rows = f->use,
+                                      .nrows = f->nuse,
+                                      .book = &f->book,
+                                      .from = D("2026-02-16"),
+                                      .to = D("2026-02-16")};
+    f->in = (struct dash_input){.bars = &f->bars,
+                                .country = &f->country,
+                                .models = &f->models,
+                                .priced = &f->priced,
+                                .data_first = D("2026-01-26"),
+                                .data_last = D("2026-02-16")};
+    f->rq = (struct report_request){
+        .by = BY_COUNTRY, .dataset = "default", .top_n = 2, .prompt_share = -1};
 }
 
 static void teardown(struct fixture *f)
