@@ -116,9 +116,8 @@ static void head(const struct svg_layout *l, const char *title, struct ts_buf *b
 static void week_bar(const struct chart *c, const struct svg_layout *l, size_t w, long *len,
                      int64_t *part, struct ts_buf *b)
 {
-    struct ts_buf name = TS_BUF_INIT, tip = TS_BUF_INIT;
     long x = SVG_LEFT + l->slot * (long)w + (l->slot - l->bar) / 2, y = l->bottom;
-    char date[TS_DATE_LEN + 1], pct[32];
+    char date[TS_DATE_LEN + 1];
 
     date_format(c->from + (int32_t)(7 * w), date);
     for (size_t g = 0; g < c->ngroups; g++)
@@ -132,17 +131,9 @@ static void week_bar(const struct chart *c, const struct svg_layout *l, size_t w
         svg_rect_open(b, x, y, l->bar, len[g]);
         buf_printf(b, " fill=\"%s\"", svg_segment_fill(c, g));
         buf_adds(b, " stroke=\"#ffffff\" stroke-width=\"0.50\"><title>");
-        buf_reset(&name);
-        chart_legend_name(c, &c->groups[g], &name);
-        render_percent(chart_share(c, g, w), pct, sizeof(pct));
-        buf_reset(&tip);
-        buf_printf(&tip, "%s, week of %s: %s", name.data, date, pct);
-        chart_xml_escape(b, tip.data);
-        buf_adds(b, "</title></rect>\n");
+        svg_segment_title(b, c, g, w);
     }
     buf_adds(b, "</g>\n");
-    buf_release(&name);
-    buf_release(&tip);
 }
 
 /* Week w's label under the plot, level or slanted. */

@@ -50,9 +50,8 @@ static void axis(long pw, struct ts_buf *b)
 static void bar(const struct chart *c, size_t w, long slot, long width, long *len, int64_t *part,
                 struct ts_buf *b)
 {
-    struct ts_buf name = TS_BUF_INIT, tip = TS_BUF_INIT;
     long x = PG_LEFT + slot * (long)w + (slot - width) / 2, y = PG_BOTTOM;
-    char date[TS_DATE_LEN + 1], pct[32];
+    char date[TS_DATE_LEN + 1];
 
     date_format(c->from + (int32_t)(7 * w), date);
     buf_printf(b, "<g class=\"week\" id=\"w%s\">\n<title>Week of %s", date, date);
@@ -70,17 +69,9 @@ static void bar(const struct chart *c, size_t w, long slot, long width, long *le
         y -= len[g];
         svg_rect_open(b, x, y, width, len[g]);
         buf_printf(b, " class=\"seg %s\"><title>", svg_segment_class(c, g));
-        buf_reset(&name);
-        chart_legend_name(c, &c->groups[g], &name);
-        render_percent(chart_share(c, g, w), pct, sizeof(pct));
-        buf_reset(&tip);
-        buf_printf(&tip, "%s, week of %s: %s", name.data, date, pct);
-        chart_xml_escape(b, tip.data);
-        buf_adds(b, "</title></rect>\n");
+        svg_segment_title(b, c, g, w);
     }
     buf_adds(b, "</g>\n");
-    buf_release(&name);
-    buf_release(&tip);
 }
 
 /* The labels under the bars: every so many weeks MM-DD and its marks, and

@@ -1,6 +1,9 @@
 /* svg.c - the SVG elements and colours the drawings share. */
 #include "svg.h"
 
+#include "core/week.h"
+#include "render/render.h"
+
 #include <stdio.h>
 
 void svg_px(struct ts_buf *b, long v)
@@ -81,4 +84,19 @@ const char *svg_segment_class(const struct chart *c, size_t g)
         break;
     }
     return named[g % CHART_MAX_GROUPS];
+}
+
+void svg_segment_title(struct ts_buf *b, const struct chart *c, size_t g, size_t w)
+{
+    struct ts_buf name = TS_BUF_INIT, tip = TS_BUF_INIT;
+    char date[TS_DATE_LEN + 1], pct[32];
+
+    date_format(c->from + (int32_t)(7 * w), date);
+    chart_legend_name(c, &c->groups[g], &name);
+    render_percent(chart_share(c, g, w), pct, sizeof(pct));
+    buf_printf(&tip, "%s, week of %s: %s", name.data, date, pct);
+    chart_xml_escape(b, tip.data);
+    buf_adds(b, "</title></rect>\n");
+    buf_release(&name);
+    buf_release(&tip);
 }

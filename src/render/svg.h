@@ -35,6 +35,11 @@ extern const char *const svg_named_fills[CHART_MAX_GROUPS];
  * colour: "c0" .. "c11" (svg_named_fills), "crest" or "cother" (static). */
 const char *svg_segment_class(const struct chart *c, size_t g);
 
+/* The end of segment g's rect in week w's bar: its title ("NAME, week of
+ * DATE: SHARE", escaped), then "</title></rect>" and a newline. The caller
+ * has written the rect's attributes and "><title>". */
+void svg_segment_title(struct ts_buf *b, const struct chart *c, size_t g, size_t w);
+
 /* The dashboard's chart (page_svg.c): an inline <svg> element that scales
  * to the width of its box (a viewBox, no fixed size), styled by the page
  * through classes (segments "seg" and svg_segment_class, grid lines,
