@@ -46,6 +46,15 @@ void dataset_view_close(struct dataset_view *v);
  * that would reach 2^63); returns TS_EXIT_FAIL. */
 int report_db_error(struct cmd_env *env, const struct ts_err *err);
 
+/* The warning naming the vendors without a country in v's weeks, in
+ * *out (the caller frees it), or NULL when every vendor has one. Returns
+ * 0, or -1 with err filled. */
+int report_unmapped_warning(const struct dataset_view *v, char **out, struct ts_err *err);
+
+/* "tokstat: note: ..." on standard error: v's weeks hold no data of
+ * dataset (none at all, a gap, or none in those weeks). */
+void report_note_empty(struct cmd_env *env, const struct dataset_view *v, const char *dataset);
+
 /* Finishes doc and writes it: a warning naming the vendors without a
  * country in the weeks reported, the source line; the warnings on
  * standard error unless the format is JSON (which holds them); a note on

@@ -102,4 +102,32 @@ int build_prices(const struct priced_usage *in, const struct report_request *rq,
 int build_cost(const struct priced_usage *in, const struct report_request *rq,
                struct report_doc *out, struct ts_err *err);
 
+/* What the dashboard is built from: the weeks shown (bars->from ..
+ * bars->to) by country and by model, the last week's usage and prices,
+ * and what the range left out. */
+struct dash_input {
+    const struct series *bars;         /* by country, the weeks shown: the chart */
+    const struct series *country;      /* by country, from the week before the first */
+    const struct series *models;       /* by model, from the week before the first */
+    const struct priced_usage *priced; /* the last week's usage and every price */
+    int32_t skipped;                   /* a partial latest week left out (its Monday), or 0 */
+    int skipped_days;                  /* its days */
+    int clipped_start, clipped_end; /* the weeks asked for began before, or ended after, the data */
+    int outside;                    /* the weeks asked for hold none of the data's */
+    int32_t data_first, data_last;  /* the dataset's first and last week with data */
+};
+
+/* The dashboard (tokstat dashboard): one page of the share, growth, top
+ * and price reports of the weeks shown, each built by its own builder,
+ * and what each week covers. Share and growth by country; the top
+ * rq->top_n models of the last week with data, with CR-N and the HHI's
+ * bounds of every week; prices of the last week against rq->vs, or when
+ * it is NULL against the priced model with the most tokens that week (no
+ * prices section when no model has a price). Release out with
+ * page_release (render/page.h). Returns 0, or -1 with err filled when
+ * rq->vs names no priced model. */
+struct page;
+int build_dashboard(const struct dash_input *in, const struct report_request *rq, struct page *out,
+                    struct ts_err *err);
+
 #endif

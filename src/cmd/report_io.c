@@ -90,13 +90,13 @@ void dataset_view_close(struct dataset_view *v)
     memset(v, 0, sizeof(*v));
 }
 
-/* The vendors without a country in the weeks reported, as a warning. */
-static int warn_unmapped(const struct dataset_view *v, struct report_doc *doc, struct ts_err *err)
+int report_unmapped_warning(const struct dataset_view *v, char **out, struct ts_err *err)
 {
     struct ts_buf warn = TS_BUF_INIT;
     char **unmapped = NULL;
     size_t n = 0;
 
+    *out = NULL;
     if (db_unmapped_vendors(v->db, v->id, v->from, v->to, &unmapped, &n, err) < 0)
         return -1;
     if (n > 0) {
@@ -104,17 +104,28 @@ static int warn_unmapped(const struct dataset_view *v, struct report_doc *doc, s
         for (size_t i = 0; i < n; i++)
             buf_printf(&warn, "%s%s", i ? ", " : "", unmapped[i]);
         buf_adds(&warn, " (counted as unknown; map with 'tokstat vendors set VENDOR COUNTRY')");
-        doc_warn(doc, "%s", warn.data);
+        *out = warn.data;
     }
     for (size_t i = 0; i < n; i++)
         free(unmapped[i]);
     free(unmapped);
-    buf_release(&warn);
     return 0;
 }
 
-/* "tokstat: note: ..." when the document has nothing to show. */
-static void note_empty(struct cmd_env *env, const struct dataset_view *v, const char *dataset)
+/* The vendors without a country in the weeks reported, as a warning. */
+static int warn_unmapped(const struct dataset_view *v, struct report_doc *doc, struct ts_err *err)
+{
+    char *warn;
+
+    if (report_unmapped_warning(v, &warn, err) < 0)
+        return -1;
+    if (warn)
+        doc_warn(doc, "%s", warn);
+    free(warn);
+    return 0;
+}
+
+void report_note_empty(struct cmd_env *env, const struct dataset_view *v, const char *dataset)
 {
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
 
@@ -185,7 +196,7 @@ int report_end(struct cmd_env *env, const struct dataset_view *v, const struct r
 
     print_warnings(env, a, doc, ro);
     if (doc->nrows_data == 0 && !v->notes.outside)
-        note_empty(env, v, a->req.dataset);
+        report_note_empty(env, v, a->req.dataset);
     if (doc->chart) {
         render_doc(doc, &ro->ro, ro->out.fp);
     } else {

@@ -64,6 +64,7 @@ static const struct rs_col columns[C_NCOLS] = {
     [C_OUT_MEDIAN] = {"output_median_usd_per_m", "median out", RS_PRICE, 0},
     [C_IN_MEAN] = {"input_mean_usd_per_m", "mean in", RS_PRICE, 0},
     [C_OUT_MEAN] = {"output_mean_usd_per_m", "mean out", RS_PRICE, 0},
+    [C_WEEKDAYS] = {"weekdays", "weekdays", RS_TEXT, 0},
 };
 
 /* The sheet's map of ids[0..n) for grouping by, and its columns into

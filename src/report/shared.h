@@ -69,6 +69,7 @@ enum col_id {
     C_OUT_MEDIAN,
     C_IN_MEAN,
     C_OUT_MEAN,
+    C_WEEKDAYS, /* the weekdays a week has data for: "Mon-Sun", "Wed-Sun" */
     C_NCOLS
 };
 
