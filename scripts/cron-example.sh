@@ -3,7 +3,9 @@
 # API (tokstat fetch rankings-daily: from a week before the newest stored
 # day, so revised days come again, to yesterday), then write dated CSV
 # reports of the latest complete week into OUTPUT_DIR, keeping the files of
-# the last TOKSTAT_KEEP_DAYS days (default 30).
+# the last TOKSTAT_KEEP_DAYS days (default 30), and the dashboard page
+# OUTPUT_DIR/index.html, replaced atomically: the page to publish (point a
+# web server at OUTPUT_DIR, or copy the file where it serves from).
 #
 # Usage: cron-example.sh OUTPUT_DIR
 #
@@ -17,7 +19,9 @@
 #
 # Files, DAY being the day of the run: share-by-country-DAY.csv,
 # share-by-vendor-DAY.csv, growth-by-country-DAY.csv (8 weeks) and
-# top-models-DAY.csv (top 10). Only files of these names are deleted.
+# top-models-DAY.csv (top 10); index.html, the dashboard of the latest
+# complete week and the weeks before it. Only dated files of these names
+# are deleted.
 #
 # A crontab line (06:30 UTC every day; the key in a file only you can read):
 #   30 6 * * *  TOKSTAT_KEY_FILE=$HOME/.openrouter-key cron-example.sh $HOME/tokstat-reports
@@ -43,6 +47,7 @@ for report in "share-by-country report --by country" "share-by-vendor report --b
   shift
   "$tokstat" "$@" --format csv --output "$out/$name-$day.csv"
 done
+"$tokstat" dashboard --output "$out/index.html"
 
 # The dated files of these names from before the oldest day kept (ISO dates
 # compare as text).

@@ -103,8 +103,9 @@ done
 
 [ "$secs" -eq 0 ] && exit "$failed"
 
-# ---- seeds: fixtures of each target's kind, the regressions, and a few
-# fixtures behind the padding header of fuzz_common.h (64 KiB boundaries)
+# ---- seeds: fixtures of each target's kind, the target's shapes in
+# tests/fuzz/seeds/, the regressions, and a few fixtures behind the
+# padding header of fuzz_common.h (64 KiB boundaries)
 seeds_of() {
   case $1 in
   csv) ls tests/data/csv/* tests/data/cli/*.csv ;;
@@ -112,6 +113,7 @@ seeds_of() {
   detect) find tests/data -type f ;;
   vendors) ls tests/data/cli/*.csv data/vendors.csv ;;
   esac
+  find "tests/fuzz/seeds/$1" -type f 2>/dev/null
 }
 padded_of() {
   case $1 in

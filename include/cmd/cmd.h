@@ -36,6 +36,7 @@ int cmd_prices(struct cmd_env *env, int argc, char **argv);
 int cmd_cost(struct cmd_env *env, int argc, char **argv);
 int cmd_chart(struct cmd_env *env, int argc, char **argv);
 int cmd_export(struct cmd_env *env, int argc, char **argv);
+int cmd_dashboard(struct cmd_env *env, int argc, char **argv);
 int cmd_check(struct cmd_env *env, int argc, char **argv);
 
 /* Text for the user (summary lines, status, messages) goes through these:

@@ -23,11 +23,12 @@ struct import_args {
     int quiet;
     FILE *bar;          /* where progress bars go (a terminal), or NULL */
     long long delay_ms; /* before a bar appears */
+    int force;          /* --force: a dump older than the figures it updates brings them back */
 };
 
 #define IMPORT_ARGS_INIT                                                                           \
     {                                                                                              \
-        NULL, {"", "", "popular", 0, 0}, IMPORT_OPTS_INIT, 0, 0, NULL, 0, NULL, 0                  \
+        NULL, {"", "", "popular", 0, 0}, IMPORT_OPTS_INIT, 0, 0, NULL, 0, NULL, 0, 0               \
     }
 
 /* Valid dataset names: 1-64 bytes of printable UTF-8. */

@@ -15,6 +15,8 @@
 #include "db/apps.h"
 #include "db/db.h"
 #include "render/doc.h"
+#include "render/output.h"
+#include "render/render.h"
 
 /* A dataset as a report reads it. */
 struct dataset_view {
@@ -49,6 +51,15 @@ void dataset_view_close(struct dataset_view *v);
  * that would reach 2^63); returns TS_EXIT_FAIL. */
 int report_db_error(struct cmd_env *env, const struct ts_err *err);
 
+/* The warning naming the vendors without a country in v's weeks, in
+ * *out (the caller frees it), or NULL when every vendor has one. Returns
+ * 0, or -1 with err filled. */
+int report_unmapped_warning(const struct dataset_view *v, char **out, struct ts_err *err);
+
+/* "tokstat: note: ..." on standard error: v's weeks hold no data of
+ * dataset (none at all, a gap, or none in those weeks). */
+void report_note_empty(struct cmd_env *env, const struct dataset_view *v, const char *dataset);
+
 /* Finishes doc and writes it: a warning naming the vendors without a
  * country in the weeks reported, the source line; the warnings on
  * standard error unless the format is JSON (which holds them); a note on
@@ -56,5 +67,38 @@ int report_db_error(struct cmd_env *env, const struct ts_err *err);
  * standard output or, atomically, to --output. Returns the exit status. */
 int report_write(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
                  struct report_doc *doc);
+
+/* The same in parts, for a report whose rows can run to millions
+ * (report and growth by model over years): rows are written as they are
+ * built, REPORT_PAGE_ROWS at a time, so memory holds one page. */
+#define REPORT_PAGE_ROWS 20000
+
+struct report_out {
+    struct output out;
+    struct render_pages pages;
+    struct render_opts ro;
+    size_t warned; /* warnings printed so far */
+    int open;      /* out is open */
+};
+
+#define REPORT_OUT_INIT                                                                            \
+    {                                                                                              \
+        OUTPUT_INIT, RENDER_PAGES_INIT, {0, 0, 0, 0, 0}, 0, 0                                      \
+    }
+
+/* What report_write does before the rows: finishes doc (the vendors
+ * without a country, the source line; its title, parameters and columns
+ * set already), prints its warnings, opens the output and writes what
+ * comes before the rows. Returns the exit status (0 to go on). */
+int report_begin(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
+                 struct report_doc *doc, struct report_out *ro);
+/* Writes the rows doc holds and empties them, once they are
+ * REPORT_PAGE_ROWS or more. Returns the exit status (0 to go on). */
+int report_page(struct cmd_env *env, struct report_out *ro, struct report_doc *doc);
+/* Writes the rest of doc and commits the output; the note for an empty
+ * result. Returns the exit status. */
+int report_end(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
+               struct report_doc *doc, struct report_out *ro);
+void report_out_release(struct report_out *ro); /* safe on REPORT_OUT_INIT */
 
 #endif

@@ -39,13 +39,17 @@ enum ts_num {
     TS_NUM_FRACTION,  /* has a fractional part where only whole numbers are allowed */
     TS_NUM_RANGE,     /* 2^63 or more */
     TS_NUM_NONFINITE, /* NaN or infinity */
+    TS_NUM_SIGN,      /* a token count written with '+' (or "-0") */
+    TS_NUM_EXPONENT,  /* a token count written with an exponent ("1e3") */
+    TS_NUM_BLANKS,    /* a token count with blanks around its digits (" 100") */
 };
 
-/* Parses a token count from s[0..len) exactly: optional surrounding blanks,
- * a decimal number with an optional fraction and exponent ("1.44e12"). A
- * value that is not whole is TS_NUM_FRACTION unless round is non-zero, when
- * it is rounded to the nearest integer (halves up). The result must be >= 0
- * and < 2^63. */
+/* Parses a token count from s[0..len) exactly: plain decimal digits, and a
+ * fraction ("12.5") that must be zero unless round is non-zero, when the
+ * value is rounded to the nearest integer (halves up). Nothing else: no
+ * blanks (TS_NUM_BLANKS), no sign (TS_NUM_SIGN; "-5" is TS_NUM_NEGATIVE),
+ * no exponent (TS_NUM_EXPONENT), no point without digits on both sides.
+ * The result must be >= 0 and < 2^63. Nothing but blanks is TS_NUM_EMPTY. */
 enum ts_num ts_parse_count(const char *s, size_t len, int round, int64_t *out);
 
 /* Converts a JSON real to a token count, rounding to nearest. */

@@ -39,9 +39,14 @@ void model_family(const char *slug, struct ts_buf *out);
  * empty); writes into out. Returns 0, or -1 with err set. */
 int vendor_normalize(const char *s, struct ts_buf *out, struct ts_err *err);
 
-/* Checks a country code: two ASCII letters, returned upper-case in out[3].
- * Returns 0, or -1 with err set. */
+/* Checks a country code: an officially assigned ISO 3166-1 alpha-2 code
+ * (or EU, which ISO 3166 reserves for the European Union), in any case,
+ * returned upper-case in out[3]. Returns 0, or -1 with err set ("'ZZ' is
+ * not an ISO 3166-1 alpha-2 country code ..."). */
 int country_normalize(const char *s, char out[3], struct ts_err *err);
+
+/* Whether cc (two upper-case letters) is such a code. */
+int country_known(const char *cc);
 
 struct vendor_row {
     const char *vendor;  /* normalised */
@@ -50,10 +55,12 @@ struct vendor_row {
     long line;
 };
 
+#define VENDORS_SKIPPED_SHOWN 10 /* skipped vendors named in a summary */
+
 struct vendors_parse_result {
     size_t rows;                /* rows handed to fn */
-    size_t skipped;             /* rows left out: country unknown/aggregate, or vendor "other" */
-    struct ts_buf skipped_list; /* "openrouter (UNKNOWN), other (reserved)" */
+    size_t skipped;             /* rows left out: no country or aggregate, or vendor "other" */
+    struct ts_buf skipped_list; /* "openrouter (UNKNOWN), other (reserved)": the first few */
 };
 #define VENDORS_PARSE_RESULT_INIT                                                                  \
     {                                                                                              \
@@ -61,14 +68,29 @@ struct vendors_parse_result {
     }
 void vendors_parse_result_release(struct vendors_parse_result *r);
 
-/* Parses a vendor CSV held in memory: a header naming a `vendor` (or
- * `author`) column and a `country` column, and optionally `name`; other
- * columns are ignored. Rows whose country is "unknown", "aggregate" or
- * empty, and the reserved vendor "other", are skipped and listed in res.
- * Calls fn for every other row, in file order; stops at fn's error. */
+/* Parses a vendor CSV: a header naming a `vendor` (or `author`) column and
+ * a `country` column, and optionally `name`; other columns are ignored,
+ * two columns for one of these are refused. Rows whose country is
+ * "aggregate" or empty, and the reserved vendor "other", are skipped and
+ * counted in res (the first ten named); "unknown" is a country on purpose
+ * (TS_UNKNOWN). Calls fn for every other row, in file order; stops at
+ * fn's error. Lines end at "\n", "\r\n"
+ * or a lone "\r"; a field may have at most 64 KiB, so memory stays bounded
+ * whatever the input. Errors name their line in err. */
 int vendors_parse(const char *data, size_t len,
                   int (*fn)(void *ctx, const struct vendor_row *row, struct ts_err *err), void *ctx,
                   struct vendors_parse_result *res, struct ts_err *err);
+
+/* The same, fed in chunks of any size (a file read as it goes): new
+ * returns NULL when libcsv cannot start; feed and end return 0, or -1 with
+ * err set; free is safe on NULL. */
+struct vendors_parser;
+struct vendors_parser *
+vendors_parser_new(int (*fn)(void *ctx, const struct vendor_row *row, struct ts_err *err),
+                   void *ctx, struct vendors_parse_result *res, struct ts_err *err);
+int vendors_parser_feed(struct vendors_parser *vp, const char *data, size_t len);
+int vendors_parser_end(struct vendors_parser *vp);
+void vendors_parser_free(struct vendors_parser *vp);
 
 /* The table compiled into the program from data/vendors.csv. */
 extern const unsigned char vendors_shipped_csv[];

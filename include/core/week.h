@@ -15,16 +15,29 @@ int32_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(int32_t day, int *y, int *m, int *d);
 
 /* Parses "YYYY-MM-DD" (a real calendar date, years 1000-9999) from
- * s[0..len). A time part after 'T' or ' ' is allowed and ignored, so
- * "2026-02-09T00:00:00Z" is 2026-02-09. Returns 0, or -1 when s is not such
- * a date. */
+ * s[0..len). A time of day may follow after 'T' (or 't') or ' ' as ISO 8601
+ * and RFC 3339 write it (HH:MM, HH:MM:SS, HH:MM:SS.fraction of 1 to 9
+ * digits, then Z, +HH, +HHMM or +HH:MM, or the same with '-'); it is
+ * checked and ignored, so "2026-02-09T00:00:00Z" is 2026-02-09. Anything
+ * else after the date ("2026-02-09 junk", a terminal escape) makes it no
+ * date: this is also how an as-of stamp is checked. Returns 0, or -1 when
+ * s is not such a date. */
 int date_parse(const char *s, size_t len, int32_t *out);
 
-/* Parses an ISO 8601 (RFC 3339) date or date and time, all of s[0..len):
- * "YYYY-MM-DD", then optionally 'T' (or a space) and "hh:mm", ":ss",
- * ".fraction" (1-9 digits) and a zone, "Z" or "+hh:mm" ("+hhmm", "+hh").
- * The date goes into *day. Returns 0, or -1 when s is anything else. */
-int datetime_parse(const char *s, size_t len, int32_t *day);
+/* A point in time as seconds since 1970-01-01 00:00 UTC, from what
+ * date_parse takes: a date alone is its midnight UTC, a time without a
+ * zone is UTC, a fraction of a second is dropped. How as-of times are
+ * compared. Returns 0, or -1 when s is no such time. */
+int date_time_parse(const char *s, size_t len, int64_t *out);
+
+/* The dates data may carry: imported rows and as-of dates lie in the
+ * years TS_DATA_FIRST_YEAR to TS_DATA_LAST_YEAR, so that a typo such as
+ * 9999-03-02 is refused rather than stretching every chart over 8,000
+ * years. date_in_data_range says whether day is one of them. */
+#define TS_DATA_FIRST_YEAR 2000
+#define TS_DATA_LAST_YEAR  2100
+#define TS_DATA_RANGE_TEXT "a date from 2000-01-01 to 2100-12-31"
+int date_in_data_range(int32_t day);
 
 /* Writes "YYYY-MM-DD" and a NUL into out. */
 void date_format(int32_t day, char out[TS_DATE_LEN + 1]);

@@ -26,6 +26,11 @@ int db_import_start(struct db *st, struct import_run *imp, struct ts_err *err);
 /* Writes the observations kept in memory, then the counts, hash and as-of
  * time of imp. */
 int db_import_finish(struct db *st, const struct import_run *imp, struct ts_err *err);
+/* Import id's as-of time and file (NULL when it has none; both owned by
+ * the caller) and the time it was made (UTC, "YYYY-MM-DD HH:MM:SS"). */
+int db_import_about(struct db *st, int64_t id, char **as_of, char **file, char when[32],
+                    struct ts_err *err);
+
 /* When an earlier import into the same dataset as except_id had the same
  * content hash, writes its time into when (UTC, "YYYY-MM-DD HH:MM:SS") and
  * returns 1; 0 if none. */

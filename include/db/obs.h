@@ -35,4 +35,8 @@ struct observation {
 int db_obs_upsert(struct db *st, const struct observation *o, enum obs_change *out,
                   struct ts_err *err);
 
+/* After db_obs_upsert said OBS_UPDATED: the id of the import that had
+ * written the row's figures it replaced. */
+int64_t db_obs_replaced(const struct db *st);
+
 #endif

@@ -3,8 +3,10 @@
  * Each importer reads the whole input, hands every record to the sink in
  * input order, and stops at the first error (from the input or the sink),
  * returning -1 with err filled: msg names the column or key and the bad
- * value, line/col say where (0 when unknown; whole-document JSON names a
- * path such as "data[17]" in msg instead). */
+ * value, line/col say where (col 0 for CSV, whose messages name the
+ * column; whole-document JSON also names a path such as "data[17]" in
+ * msg). Memory stays bounded whatever the input: CSV and JSON Lines are
+ * read a line at a time, JSON documents a value at a time. */
 #ifndef TOKSTAT_IMPORT_IMPORT_H
 #define TOKSTAT_IMPORT_IMPORT_H
 
@@ -50,15 +52,17 @@ int import_read(struct ts_input *in, enum ts_format *fmt, const struct import_op
 int import_csv(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
                enum ts_format *shape, struct ts_err *err);
 
-/* JSON Lines: one object a line, keys as CSV columns; blank lines skipped. */
+/* JSON Lines: one object a line, keys as CSV columns; blank lines skipped.
+ * Lines end at '\n' (a '\r' before it is dropped). */
 int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
                  struct ts_err *err);
 
 /* A whole JSON document: a bare array of records (json), openrouter-daily,
- * openrouter-chart, openrouter-weekly or openrouter-models. With o->format
- * TS_FMT_AUTO or TS_FMT_JSON the shape is recognised from the document's
- * keys; a forced openrouter-* format must match its shape. *shape gets the
- * format that was read. */
+ * openrouter-chart, openrouter-weekly or openrouter-models, streamed one
+ * value at a time whatever the order of its keys (json_doc.c). With
+ * o->format TS_FMT_AUTO the shape is recognised from the document's keys;
+ * a forced format must match its shape. *shape gets the format that was
+ * read. */
 int import_json_doc(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
                     enum ts_format *shape, struct ts_err *err);
 

@@ -41,6 +41,21 @@ struct ingest {
         char where[INGEST_WHERE_MAX]; /* a JSON document's path to the row ("data[17]"), or "" */
     } * weeks;
     size_t nweeks, weeks_cap, week_hit;
+    /* Rows whose total is below their prompt + completion tokens, which
+     * it includes: the first as "slug on D (5 < 6 + 7)", owned. Counted
+     * here, not among split_off. */
+    int64_t split_over;
+    char *split_over_rows[INGEST_SPLIT_SHOWN];
+    /* Rows this import updates, by the import that wrote them ("12" ->
+     * rows), so that a dump older than those imports is noticed. */
+    struct ts_map replaced;
+    int force; /* --force: bring back an older dump's figures (with a warning) */
+    /* Rows whose figures came from a dump with a later as-of time than
+     * this one's, and the latest such dump: its as-of time and file
+     * (owned) and when it was imported. */
+    int64_t stale_rows;
+    char *stale_as_of, *stale_file;
+    char stale_when[32];
 };
 
 /* imp.dataset and imp.id must be set before records arrive. today is the
@@ -52,10 +67,13 @@ void ingest_init(struct ingest *ig, struct db *st, int label_end, int32_t today)
 void ingest_sink(struct ingest *ig, struct ts_sink *out);
 /* Ends the import inside its transaction: refuses an as-of time that is
  * no ISO 8601 date or time (YYYY-MM-DD, YYYY-MM-DDThh:mm:ss[.f][Z|+hh:mm])
- * or is later than the day after today; records its counts, hash and
- * as-of time, and rebuilds the weekly roll-ups of the weeks it touched.
- * A week whose tokens would reach 2^63 (over all its models, with what the
- * dataset held before) is an error at the file's last row in that week. */
+ * or is later than the day after today; refuses a dump whose as-of time is
+ * older than that of the dump that wrote some of the rows it would update
+ * (it would bring back older figures), unless ig->force: then stale_rows
+ * says how many it did. Records its counts, hash and as-of time, and
+ * rebuilds the weekly roll-ups of the weeks it touched. A week whose
+ * tokens would reach 2^63 (over all its models, with what the dataset held
+ * before) is an error at the file's last row in that week. */
 int ingest_finish(struct ingest *ig, struct ts_err *err);
 
 void ingest_release(struct ingest *ig); /* safe after ingest_init */

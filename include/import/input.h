@@ -57,6 +57,13 @@ void input_from_fp(struct ts_input *in, FILE *fp, const char *name);
  * The pointer stays valid until the next read. A leading BOM is skipped. */
 const char *input_peek(struct ts_input *in, size_t want, size_t *len);
 
+/* Refuses text that is not UTF-8 but UTF-16 or UTF-32, from its byte
+ * order mark or, without one, from the pattern of NUL bytes among its
+ * first characters ("d\0a\0t\0e\0"): "UTF-16 text (little-endian), not
+ * UTF-8 (convert it first: iconv -f UTF-16LE -t UTF-8)". Looks at the
+ * start only (input_peek). Returns 0, or -1 with err set. */
+int input_check_encoding(struct ts_input *in, struct ts_err *err);
+
 /* Reads up to n bytes; returns how many, 0 at end of input, -1 on a read
  * error (see in->error). */
 ssize_t input_read(struct ts_input *in, void *buf, size_t n);

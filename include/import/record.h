@@ -27,8 +27,8 @@ struct ts_record {
     int64_t prompt_price;     /* pico-USD per token (see ts_parse_price) */
     int64_t completion_price; /* pico-USD per token */
     long line;                /* where the record is in the input, 0 unknown */
-    long col;
-    const char *where; /* for whole-document JSON: a path like "data[17]", else NULL */
+    long col;                 /* the column where it starts (JSON), 0 unknown */
+    const char *where;        /* for whole-document JSON: a path like "data[17]", else NULL */
 };
 
 /* A catalogue entry's prices (openrouter-models). */
@@ -38,6 +38,7 @@ struct ts_price {
     int64_t prompt;    /* pico-USD per token, TS_ABSENT when not given */
     int64_t completion;
     const char *where; /* "data[3]" or "[3]" */
+    long line, col;    /* where the entry starts, 0 unknown */
 };
 
 /* An app's tokens in one ISO week of app rankings (openrouter-apps): a
@@ -85,10 +86,13 @@ enum ts_field {
 };
 
 /* Maps a column or key name (case-insensitive, surrounding blanks ignored)
- * to its field. *priority gets the alias's rank within its field (0 is the
- * first alias listed above), so that when two columns name the same field
- * the one with the lower rank wins. */
+ * to its field. *priority (when not NULL) gets the alias's rank within its
+ * field (0 is the first alias listed above). Two columns or keys that name
+ * one field are refused by the importers, whatever their ranks. */
 enum ts_field field_lookup(const char *name, size_t len, int *priority);
+
+/* What field f holds, for messages: "the total tokens", "the model". */
+const char *field_title(enum ts_field f);
 
 /* Where rec keeps field f when it is a count (total, prompt, completion,
  * reasoning, cached, requests); NULL for the other fields. */

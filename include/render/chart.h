@@ -40,17 +40,18 @@ struct chart {
     size_t nweeks;      /* calendar weeks from..to */
     int *days;          /* owned: per week, as in struct series */
     unsigned char *gap; /* owned: per week, a gap in the dataset's data (no data inside its span) */
-    int64_t *total;     /* owned: per week, the sum of the segments (0: no data) */
-    size_t latest;      /* the last week with data (0 when none) */
-    int has_data;       /* some week has tokens */
-    const char *by;     /* "country", "vendor" or "model" (static) */
+    unsigned char *listed; /* owned: per week with data, its total is only the listed models' */
+    int64_t *total;        /* owned: per week, the sum of the segments (0: no data) */
+    size_t latest;         /* the last week with data (0 when none) */
+    int has_data;          /* some week has tokens */
+    const char *by;        /* "country", "vendor" or "model" (static) */
     struct chart_group *groups;
     size_t ngroups;
 };
 
 #define CHART_INIT                                                                                 \
     {                                                                                              \
-        0, 0, NULL, NULL, NULL, 0, 0, "", NULL, 0                                                  \
+        0, 0, NULL, NULL, NULL, NULL, 0, 0, "", NULL, 0                                            \
     }
 
 void chart_release(struct chart *c); /* safe on CHART_INIT */

@@ -48,6 +48,36 @@ struct render_opts {
  * -1 when the format does not apply to d or out has an error. */
 int render_doc(const struct report_doc *d, const struct render_opts *o, FILE *out);
 
+/* A report written in parts, so that a report of a million rows never
+ * holds them all: render_begin writes what comes before the main rows (a
+ * table's title, CSV's header, JSON up to "rows":[), render_rows the main
+ * rows d holds now (the caller then empties them, rowset_clear, and builds
+ * the next), render_end what follows them (the further tables, the
+ * warnings, the source line). For one part the output is what render_doc
+ * writes; over several, a table's columns are as wide as the widest text
+ * of the parts so far. Each returns 0, or -1 when the format does not
+ * apply to d (a chart) or out has an error. */
+struct render_pages {
+    const struct render_opts *o;
+    FILE *out;
+    int format;     /* index in the table of formats, -1 before render_begin */
+    size_t rows;    /* data rows written (JSON's commas) */
+    size_t blocks;  /* blocks written (text: blank lines between them) */
+    size_t *widths; /* table: the widest text of each column so far */
+    size_t nwidths;
+};
+
+#define RENDER_PAGES_INIT                                                                          \
+    {                                                                                              \
+        NULL, NULL, -1, 0, 0, NULL, 0                                                              \
+    }
+
+int render_begin(struct render_pages *p, const struct report_doc *d, const struct render_opts *o,
+                 FILE *out);
+int render_rows(struct render_pages *p, const struct report_doc *d);
+int render_end(struct render_pages *p, const struct report_doc *d);
+void render_pages_release(struct render_pages *p); /* safe on RENDER_PAGES_INIT */
+
 /* Text forms, exposed for tests and for notes built by the builders. Each
  * writes a NUL-terminated string into buf (at least 32 bytes). */
 void render_tokens_human(int64_t v, char *buf, size_t n);  /* 4.12T, 629B, 50.0B, 1.25M, 999 */

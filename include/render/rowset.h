@@ -75,6 +75,9 @@ struct rowset {
  * initialised-but-unused rowset). */
 void rowset_init(struct rowset *rs, const struct rs_col *cols, size_t ncols);
 void rowset_release(struct rowset *rs);
+/* Drops every row, keeping the columns and blocks: rows written, the
+ * next ones can come (a report written in parts). */
+void rowset_clear(struct rowset *rs);
 
 /* Appends a row of RS_NULL cells and returns its index. */
 size_t rowset_add(struct rowset *rs);

@@ -36,6 +36,20 @@ struct report_request {
 void build_share(const struct series *s, const struct report_request *rq, struct report_doc *out);
 /* Week-over-week growth and the summary over the range (growth). */
 void build_growth(const struct series *s, const struct report_request *rq, struct report_doc *out);
+
+/* The same two in parts, for reports written as they are built: _begin
+ * sets the title, parameters and columns of out (and growth's summary),
+ * _weeks adds the rows of the weeks w_from..w_to - 1 of s (w_from >= 1:
+ * week 0 is only the week before). build_share is _begin and _weeks over
+ * every week; so is build_growth. */
+void build_share_begin(const struct series *s, const struct report_request *rq,
+                       struct report_doc *out);
+void build_share_weeks(const struct series *s, const struct report_request *rq, size_t w_from,
+                       size_t w_to, struct report_doc *out);
+void build_growth_begin(const struct series *s, const struct report_request *rq,
+                        struct report_doc *out);
+void build_growth_weeks(const struct series *s, const struct report_request *rq, size_t w_from,
+                        size_t w_to, struct report_doc *out);
 /* The top N of each week with CR-N, HHI and the top N's countries (top).
  * Returns 0, or -1 with err filled when series_check refuses s (a week's
  * tokens reach 2^63: no sum of them is made). */
@@ -87,5 +101,33 @@ int build_prices(const struct priced_usage *in, const struct report_request *rq,
  * with err filled when a week's tokens would reach 2^63. */
 int build_cost(const struct priced_usage *in, const struct report_request *rq,
                struct report_doc *out, struct ts_err *err);
+
+/* What the dashboard is built from: the weeks shown (bars->from ..
+ * bars->to) by country and by model, the last week's usage and prices,
+ * and what the range left out. */
+struct dash_input {
+    const struct series *bars;         /* by country, the weeks shown: the chart */
+    const struct series *country;      /* by country, from the week before the first */
+    const struct series *models;       /* by model, from the week before the first */
+    const struct priced_usage *priced; /* the last week's usage and every price */
+    int32_t skipped;                   /* a partial latest week left out (its Monday), or 0 */
+    int skipped_days;                  /* its days */
+    int clipped_start, clipped_end; /* the weeks asked for began before, or ended after, the data */
+    int outside;                    /* the weeks asked for hold none of the data's */
+    int32_t data_first, data_last;  /* the dataset's first and last week with data */
+};
+
+/* The dashboard (tokstat dashboard): one page of the share, growth, top
+ * and price reports of the weeks shown, each built by its own builder,
+ * and what each week covers. Share and growth by country; the top
+ * rq->top_n models of the last week with data, with CR-N and the HHI's
+ * bounds of every week; prices of the last week against rq->vs, or when
+ * it is NULL against the priced model with the most tokens that week (no
+ * prices section when no model has a price). Release out with
+ * page_release (render/page.h). Returns 0, or -1 with err filled when
+ * rq->vs names no priced model. */
+struct page;
+int build_dashboard(const struct dash_input *in, const struct report_request *rq, struct page *out,
+                    struct ts_err *err);
 
 #endif

@@ -33,6 +33,7 @@ static const struct command {
     {"cost", cmd_cost, "estimated spend and average price per token by country, vendor or model",
      0},
     {"chart", cmd_chart, "share of each week's tokens as stacked bars (terminal or SVG)", 0},
+    {"dashboard", cmd_dashboard, "the week's reports as one self-contained HTML page", 0},
     {"export", cmd_export, "the observations as CSV or JSON Lines rows, or monthly Hive folders",
      0},
     {"status", cmd_status, "show what the database holds", 0},

@@ -33,6 +33,25 @@ static const struct report_syntax syntax = {
     .exact_applies = 1,
 };
 
+/* The report written as it is built, week by week (see cmd_report.c). */
+static int write_growth(struct cmd_env *env, const struct dataset_view *v,
+                        const struct report_args *a, const struct series *s, struct report_doc *doc)
+{
+    struct report_out ro = REPORT_OUT_INIT;
+    int rc;
+
+    build_growth_begin(s, &a->req, doc);
+    rc = report_begin(env, v, a, doc, &ro);
+    for (size_t w = 1; w < s->nweeks && rc == TS_EXIT_OK; w++) {
+        build_growth_weeks(s, &a->req, w, w + 1, doc);
+        rc = report_page(env, &ro, doc);
+    }
+    if (rc == TS_EXIT_OK)
+        rc = report_end(env, v, a, doc, &ro);
+    report_out_release(&ro);
+    return rc;
+}
+
 int cmd_growth(struct cmd_env *env, int argc, char **argv)
 {
     struct report_args a;
@@ -49,12 +68,10 @@ int cmd_growth(struct cmd_env *env, int argc, char **argv)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 8, &v)) == 0) {
         /* The week before the first is read too: the first week's growth. */
-        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0) {
+        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0)
             rc = report_db_error(env, &err);
-        } else {
-            build_growth(&s, &a.req, &doc);
-            rc = report_write(env, &v, &a, &doc);
-        }
+        else
+            rc = write_growth(env, &v, &a, &s, &doc);
     }
     series_release(&s);
     doc_release(&doc);

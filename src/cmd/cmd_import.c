@@ -38,15 +38,19 @@ static const char usage[] =
     "  --sort popular|trending  app rankings: their order (default: popular, the\n"
     "                        API's)\n"
     "  --dry-run             parse and check everything, write nothing\n"
+    "  --force               import a dump whose as-of time is older than that of\n"
+    "                        the dump that wrote the rows it updates (bringing\n"
+    "                        back its older figures, with a warning)\n"
     "  -q, --quiet           print no summary lines and no progress bar (errors\n"
     "                        and warnings are still reported)\n"
     "  --help                show this help\n"
     "\n"
     "Each file gets one summary line on standard output; rows whose prompt and\n"
-    "completion tokens do not split their total (both 0, or more than 1 % off)\n"
-    "get a warning on standard error. A file that takes more than a second\n"
-    "shows a progress bar on standard error when that is a terminal\n"
-    "(TOKSTAT_PROGRESS_DELAY_MS sets the delay in milliseconds).\n"
+    "completion tokens do not split their total (both 0, their sum above the\n"
+    "total, or more than 1 % off it) get a warning on standard error. A file\n"
+    "that takes more than a second shows a progress bar on standard error when\n"
+    "that is a terminal (TOKSTAT_PROGRESS_DELAY_MS sets the delay in\n"
+    "milliseconds).\n"
     "\n"
     "App rankings (openrouter-apps) must cover one ISO week, Monday to Sunday\n"
     "(meta.start_date and meta.end_date); each app becomes a weekly observation\n"
@@ -63,6 +67,7 @@ enum {
     O_SUBCATEGORY,
     O_SORT,
     O_DRY_RUN,
+    O_FORCE,
     O_QUIET,
     O_HELP
 };
@@ -77,6 +82,7 @@ static const struct opt_spec specs[] = {
     {"subcategory", 0, 1, O_SUBCATEGORY},
     {"sort", 0, 1, O_SORT},
     {"dry-run", 0, 0, O_DRY_RUN},
+    {"force", 0, 0, O_FORCE},
     {"quiet", 'q', 0, O_QUIET},
     {"help", 'h', 0, O_HELP},
     {NULL, 0, 0, 0},
@@ -135,10 +141,12 @@ static int parse_option(struct cmd_env *env, int id, const char *v, struct impor
         a->label_end = v[0] == 'e';
         return 0;
     case O_AS_OF:
-        if (datetime_parse(v, strlen(v), &day) < 0)
+        if (date_parse(v, strlen(v), &day) < 0)
             return bad_value(env, v, "--as-of", "a date, YYYY-MM-DD");
         if (day > date_today() + 1)
             return bad_value(env, v, "--as-of", "a date, YYYY-MM-DD, that is not in the future");
+        if (!date_in_data_range(day))
+            return bad_value(env, v, "--as-of", TS_DATA_RANGE_TEXT);
         a->as_of = v;
         return 0;
     case O_CATEGORY:
@@ -156,6 +164,9 @@ static int parse_option(struct cmd_env *env, int id, const char *v, struct impor
     }
     case O_DRY_RUN:
         a->dry_run = 1;
+        return 0;
+    case O_FORCE:
+        a->force = 1;
         return 0;
     case O_QUIET:
         a->quiet = 1;

@@ -21,6 +21,26 @@ static const struct report_syntax syntax = {
     .exact_applies = 1,
 };
 
+/* The report written as it is built, week by week: a million rows (by
+ * model over ten years) are never all in memory. */
+static int write_share(struct cmd_env *env, const struct dataset_view *v,
+                       const struct report_args *a, const struct series *s, struct report_doc *doc)
+{
+    struct report_out ro = REPORT_OUT_INIT;
+    int rc;
+
+    build_share_begin(s, &a->req, doc);
+    rc = report_begin(env, v, a, doc, &ro);
+    for (size_t w = 1; w < s->nweeks && rc == TS_EXIT_OK; w++) {
+        build_share_weeks(s, &a->req, w, w + 1, doc);
+        rc = report_page(env, &ro, doc);
+    }
+    if (rc == TS_EXIT_OK)
+        rc = report_end(env, v, a, doc, &ro);
+    report_out_release(&ro);
+    return rc;
+}
+
 int cmd_report(struct cmd_env *env, int argc, char **argv)
 {
     struct report_args a;
@@ -35,12 +55,10 @@ int cmd_report(struct cmd_env *env, int argc, char **argv)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
         /* The week before the first is read too: the change of share. */
-        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0) {
+        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0)
             rc = report_db_error(env, &err);
-        } else {
-            build_share(&s, &a.req, &doc);
-            rc = report_write(env, &v, &a, &doc);
-        }
+        else
+            rc = write_share(env, &v, &a, &s, &doc);
     }
     series_release(&s);
     doc_release(&doc);

@@ -21,7 +21,7 @@ static const char usage[] =
     "deepseek/deepseek-chat). tokstat ships a vendor -> country table;\n"
     "'set' and 'import' add your own mappings, which take precedence and\n"
     "survive upgrades of the shipped table; 'unset' removes yours.\n"
-    "Countries are ISO 3166 alpha-2 codes (US, CN, FR; EU is accepted), or\n"
+    "Countries are ISO 3166-1 alpha-2 codes (US, CN, FR; EU is accepted), or\n"
     "unknown for a vendor that no source places (reported as unknown, without\n"
     "the warning that asks for a mapping).\n"
     "'import' reads a CSV file with a header naming a vendor (or author)\n"
@@ -69,39 +69,47 @@ static int import_row(void *ctx, const struct vendor_row *row, struct ts_err *er
     return db_vendor_set(ctx, row->vendor, row->country, err);
 }
 
+/* Imports a vendor file in one transaction, read as it goes: memory stays
+ * bounded however large the file (or endless, like /dev/zero). */
 static int vendors_import(struct cmd_env *env, struct db *st, const char *file)
 {
     const char *shown = strcmp(file, "-") == 0 ? "<stdin>" : file;
     struct ts_input in = TS_INPUT_INIT;
     struct ts_err err = TS_ERR_INIT;
-    struct ts_buf data = TS_BUF_INIT;
     struct vendors_parse_result res = VENDORS_PARSE_RESULT_INIT;
-    char chunk[8192];
+    struct vendors_parser *vp = NULL;
+    const char *chunk;
     ssize_t n;
     int rc = TS_EXIT_FAIL, in_tx = 0;
 
-    if (input_open(&in, file, &err) < 0)
+    if (input_open(&in, file, &err) < 0 || input_check_encoding(&in, &err) < 0)
         goto fail;
-    while ((n = input_read(&in, chunk, sizeof(chunk))) > 0)
-        buf_add(&data, chunk, (size_t)n);
+    if (db_begin(st, &err) < 0)
+        goto fail;
+    in_tx = 1;
+    if (!(vp = vendors_parser_new(import_row, st, &res, &err))) {
+        ts_err_set(&err, "cannot start the CSV parser");
+        goto fail;
+    }
+    while ((n = input_next(&in, &chunk)) > 0) {
+        if (vendors_parser_feed(vp, chunk, (size_t)n) < 0)
+            goto fail;
+    }
     if (n < 0) {
         ts_err_set(&err, "read error: %s", strerror(in.error));
         goto fail;
     }
-    if (db_begin(st, &err) < 0)
+    if (vendors_parser_end(vp) < 0)
         goto fail;
-    in_tx = 1;
-    if (vendors_parse(data.data ? data.data : "", data.len, import_row, st, &res, &err) < 0)
-        goto fail;
-    if (db_commit(st, &err) < 0) {
-        in_tx = 0;
-        goto fail;
-    }
     in_tx = 0;
+    if (db_commit(st, &err) < 0)
+        goto fail;
     cmd_text(env, env->out, "%s: %zu %s set", shown, res.rows,
              ts_plural((long long)res.rows, "vendor", "vendors"));
     if (res.skipped)
         cmd_text(env, env->out, ", %zu skipped: %s", res.skipped, res.skipped_list.data);
+    if (res.skipped > VENDORS_SKIPPED_SHOWN)
+        cmd_text(env, env->out, " and %zu more", res.skipped - VENDORS_SKIPPED_SHOWN);
     cmd_line(env, env->out, "%s", "");
     rc = TS_EXIT_OK;
     goto done;
@@ -110,8 +118,8 @@ fail:
         db_rollback(st);
     cmd_print_err(env, shown, &err);
 done:
+    vendors_parser_free(vp);
     vendors_parse_result_release(&res);
-    buf_release(&data);
     input_release(&in);
     return rc;
 }

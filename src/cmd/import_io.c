@@ -182,8 +182,22 @@ static void print_summary(struct cmd_env *env, const char *file, const struct in
     cmd_line(env, out, "%s", "");
 }
 
+/* One warning naming up to INGEST_SPLIT_SHOWN rows of n. */
+static void warn_rows(struct cmd_env *env, const char *file, int64_t n, const char *what,
+                      char *const *rows)
+{
+    cmd_text(env, env->err, "tokstat: warning: %s: %lld %s %s: ", file, (long long)n,
+             n == 1 ? "row gives" : "rows give", what);
+    for (int64_t i = 0; i < n && i < INGEST_SPLIT_SHOWN; i++)
+        cmd_text(env, env->err, "%s%s", i ? ", " : "", rows[i] ? rows[i] : "?");
+    if (n > INGEST_SPLIT_SHOWN)
+        cmd_text(env, env->err, " and %lld more", (long long)(n - INGEST_SPLIT_SHOWN));
+    cmd_line(env, env->err, "%s", "");
+}
+
 /* Warnings about the file's splits of total tokens: rows that give prompt
- * and completion as 0 (no split), rows whose sum is off the total. */
+ * and completion as 0 (no split), rows whose total is below their sum,
+ * rows whose sum is off the total. */
 static void print_split_warnings(struct cmd_env *env, const char *file, const struct ingest *ig)
 {
     if (ig->split_zero > 0)
@@ -191,18 +205,37 @@ static void print_split_warnings(struct cmd_env *env, const char *file, const st
                  "tokstat: warning: %s: %lld %s prompt and completion tokens as 0 for a "
                  "non-zero total: read as no split (cost estimates one)",
                  file, (long long)ig->split_zero, ig->split_zero == 1 ? "row gives" : "rows give");
-    if (ig->split_off > 0) {
-        cmd_text(env, env->err,
-                 "tokstat: warning: %s: %lld %s prompt + completion tokens more than 1 %% away "
-                 "from the total (cost takes the split's proportions of the total): ",
-                 file, (long long)ig->split_off, ig->split_off == 1 ? "row gives" : "rows give");
-        for (int64_t i = 0; i < ig->split_off && i < INGEST_SPLIT_SHOWN; i++)
-            cmd_text(env, env->err, "%s%s", i ? ", " : "", ig->split_off_rows[i]);
-        if (ig->split_off > INGEST_SPLIT_SHOWN)
-            cmd_text(env, env->err, " and %lld more",
-                     (long long)(ig->split_off - INGEST_SPLIT_SHOWN));
-        cmd_line(env, env->err, "%s", "");
-    }
+    if (ig->split_over > 0)
+        warn_rows(env, file, ig->split_over,
+                  "a total below prompt + completion tokens, which a total includes (cost "
+                  "takes the split's proportions of the total)",
+                  ig->split_over_rows);
+    if (ig->split_off > 0)
+        warn_rows(env, file, ig->split_off,
+                  "prompt + completion tokens more than 1 % away from the total (cost takes the "
+                  "split's proportions of the total)",
+                  ig->split_off_rows);
+}
+
+/* Under --force, the rows an older dump brought back. */
+static void print_stale_warning(struct cmd_env *env, const char *file, const struct ingest *ig)
+{
+    struct ts_buf a = TS_BUF_INIT, b = TS_BUF_INIT, f = TS_BUF_INIT;
+
+    if (ig->stale_rows == 0)
+        return;
+    ts_quote_for_msg(&a, ig->as_of, strlen(ig->as_of), 40);
+    ts_quote_for_msg(&b, ig->stale_as_of, strlen(ig->stale_as_of), 40);
+    if (ig->stale_file)
+        ts_quote_for_msg(&f, ig->stale_file, strlen(ig->stale_file), 80);
+    cmd_line(env, env->err,
+             "tokstat: warning: %s: %lld %s brought back to the figures of this dump (as of %s), "
+             "older than those of %s (as of %s) (--force)",
+             file, (long long)ig->stale_rows, ig->stale_rows == 1 ? "row" : "rows", a.data,
+             f.data ? f.data : "?", b.data);
+    buf_release(&a);
+    buf_release(&b);
+    buf_release(&f);
 }
 
 /* Wraps sink so that the progress bar moves with the records. */
@@ -252,6 +285,7 @@ int import_input(struct cmd_env *env, struct db *db, struct ts_input *in, const 
     int seen_before = 0, in_tx = 0;
 
     ingest_init(&ig, db, a->label_end, date_today());
+    ig.force = a->force;
     if (a->bar) {
         progress_start(&pg, a->bar, shown, in->size, progress_term_width(fileno(a->bar)),
                        a->delay_ms, progress_now_ms());
@@ -285,6 +319,7 @@ int import_input(struct cmd_env *env, struct db *db, struct ts_input *in, const 
     if (!a->quiet)
         print_summary(env, shown, &ig, opener.dataset, seen_before ? seen : NULL, a->dry_run);
     print_split_warnings(env, shown, &ig);
+    print_stale_warning(env, shown, &ig);
     ingest_release(&ig);
     return 0;
 fail:

@@ -59,8 +59,8 @@ static int kind_check(struct cmd_env *env, struct report_args *a, enum dataset_k
 
     if (kind == DATASET_APPS && !a->syn->apps_apply)
         return cmd_fail(env,
-                        "dataset '%s' holds app rankings, and apps have no prices: tokstat %s "
-                        "reads model usage (report, growth, top and chart read apps)",
+                        "dataset '%s' holds app rankings: tokstat %s reads model usage (report, "
+                        "growth, top and chart read apps)",
                         name, cmd);
     if (kind == DATASET_APPS && !a->by_given)
         a->req.by = BY_APP;
@@ -122,13 +122,13 @@ void dataset_view_close(struct dataset_view *v)
     memset(v, 0, sizeof(*v));
 }
 
-/* The vendors without a country in the weeks reported, as a warning. */
-static int warn_unmapped(const struct dataset_view *v, struct report_doc *doc, struct ts_err *err)
+int report_unmapped_warning(const struct dataset_view *v, char **out, struct ts_err *err)
 {
     struct ts_buf warn = TS_BUF_INIT;
     char **unmapped = NULL;
     size_t n = 0;
 
+    *out = NULL;
     if (db_unmapped_vendors(v->db, v->id, v->from, v->to, &unmapped, &n, err) < 0)
         return -1;
     if (n > 0) {
@@ -136,17 +136,28 @@ static int warn_unmapped(const struct dataset_view *v, struct report_doc *doc, s
         for (size_t i = 0; i < n; i++)
             buf_printf(&warn, "%s%s", i ? ", " : "", unmapped[i]);
         buf_adds(&warn, " (counted as unknown; map with 'tokstat vendors set VENDOR COUNTRY')");
-        doc_warn(doc, "%s", warn.data);
+        *out = warn.data;
     }
     for (size_t i = 0; i < n; i++)
         free(unmapped[i]);
     free(unmapped);
-    buf_release(&warn);
     return 0;
 }
 
-/* "tokstat: note: ..." when the document has nothing to show. */
-static void note_empty(struct cmd_env *env, const struct dataset_view *v, const char *dataset)
+/* The vendors without a country in the weeks reported, as a warning. */
+static int warn_unmapped(const struct dataset_view *v, struct report_doc *doc, struct ts_err *err)
+{
+    char *warn;
+
+    if (report_unmapped_warning(v, &warn, err) < 0)
+        return -1;
+    if (warn)
+        doc_warn(doc, "%s", warn);
+    free(warn);
+    return 0;
+}
+
+void report_note_empty(struct cmd_env *env, const struct dataset_view *v, const char *dataset)
 {
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
 
@@ -167,47 +178,95 @@ static void note_empty(struct cmd_env *env, const struct dataset_view *v, const 
                  b, dataset);
 }
 
-int report_write(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
-                 struct report_doc *doc)
+/* Prints the warnings of doc not printed yet (all of them go into JSON). */
+static void print_warnings(struct cmd_env *env, const struct report_args *a,
+                           const struct report_doc *doc, struct report_out *ro)
+{
+    for (; ro->warned < doc->nwarnings; ro->warned++) {
+        if (a->format != RENDER_JSON)
+            cmd_line(env, env->err, "tokstat: warning: %s", doc->warnings[ro->warned]);
+    }
+}
+
+int report_begin(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
+                 struct report_doc *doc, struct report_out *ro)
 {
     struct ts_err err = TS_ERR_INIT;
-    struct output out = OUTPUT_INIT;
-    struct render_opts ro;
     char *source = NULL;
-    int rc = TS_EXIT_FAIL;
 
     if (warn_unmapped(v, doc, &err) < 0 || db_source(v->db, v->id, &source, &err) < 0)
         goto fail;
     doc_set_source(doc, source);
+    free(source);
     if (v->kind == DATASET_APPS)
         doc_set_note(doc, "tokens as each model's provider counts them (its own tokenizer, "
                           "prompt + completion), summed over the models an app used; shares are "
                           "of the listed apps' tokens, not of the market");
-    if (a->format != RENDER_JSON) {
-        for (size_t i = 0; i < doc->nwarnings; i++)
-            cmd_line(env, env->err, "tokstat: warning: %s", doc->warnings[i]);
-    }
-    if (doc->nrows_data == 0 && !v->notes.outside)
-        note_empty(env, v, a->req.dataset);
-    if (output_open(&out, a->output, env->out, &err) < 0)
+    print_warnings(env, a, doc, ro);
+    if (output_open(&ro->out, a->output, env->out, &err) < 0)
         goto fail;
-    report_render_opts(a, out.fp, &ro);
-    render_doc(doc, &ro, out.fp);
-    if (output_commit(&out, &err) < 0) {
-        /* A reader that went away (report | head -1) ends the report
-         * quietly: what it wanted, it got. */
-        if (out.errnum == EPIPE && !out.path)
-            rc = TS_EXIT_OK;
-        else
-            cmd_print_err(env, NULL, &err);
-        goto done;
-    }
-    rc = TS_EXIT_OK;
-    goto done;
+    ro->open = 1;
+    report_render_opts(a, ro->out.fp, &ro->ro);
+    if (!doc->chart) /* a chart is drawn whole, at the end */
+        render_begin(&ro->pages, doc, &ro->ro, ro->out.fp);
+    return TS_EXIT_OK;
 fail:
     cmd_print_err(env, NULL, &err);
-done:
-    output_release(&out);
-    free(source);
+    return TS_EXIT_FAIL;
+}
+
+int report_page(struct cmd_env *env, struct report_out *ro, struct report_doc *doc)
+{
+    (void)env;
+    if (doc->chart || doc->rows.nrows < REPORT_PAGE_ROWS)
+        return TS_EXIT_OK;
+    render_rows(&ro->pages, doc);
+    rowset_clear(&doc->rows);
+    return TS_EXIT_OK;
+}
+
+int report_end(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
+               struct report_doc *doc, struct report_out *ro)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    print_warnings(env, a, doc, ro);
+    if (doc->nrows_data == 0 && !v->notes.outside)
+        report_note_empty(env, v, a->req.dataset);
+    if (doc->chart) {
+        render_doc(doc, &ro->ro, ro->out.fp);
+    } else {
+        render_rows(&ro->pages, doc);
+        rowset_clear(&doc->rows);
+        render_end(&ro->pages, doc);
+    }
+    if (output_commit(&ro->out, &err) < 0) {
+        /* A reader that went away (report | head -1) ends the report
+         * quietly: what it wanted, it got. */
+        if (ro->out.errnum == EPIPE && !ro->out.path)
+            return TS_EXIT_OK;
+        cmd_print_err(env, NULL, &err);
+        return TS_EXIT_FAIL;
+    }
+    return TS_EXIT_OK;
+}
+
+void report_out_release(struct report_out *ro)
+{
+    if (ro->open)
+        output_release(&ro->out);
+    render_pages_release(&ro->pages);
+    ro->open = 0;
+}
+
+int report_write(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
+                 struct report_doc *doc)
+{
+    struct report_out ro = REPORT_OUT_INIT;
+    int rc = report_begin(env, v, a, doc, &ro);
+
+    if (rc == TS_EXIT_OK)
+        rc = report_end(env, v, a, doc, &ro);
+    report_out_release(&ro);
     return rc;
 }

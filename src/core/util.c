@@ -9,10 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Out of memory: a message and exit status 1, a runtime error like any
+ * other (not an abort, which reads as a crash). What was committed stays;
+ * the open transaction is rolled back by SQLite when the file is next
+ * opened. */
 static void die_oom(size_t n)
 {
     fprintf(stderr, "tokstat: out of memory (allocating %zu bytes)\n", n);
-    abort();
+    exit(1);
 }
 
 void *xmalloc(size_t n)
@@ -152,6 +156,10 @@ struct decimal {
     size_t frac_start, nfrac; /* and after it */
     long exp10;               /* the exponent (saturated far beyond any int64) */
     int negative;
+    int sign;     /* a '+' or '-' was written */
+    int point;    /* a '.' was written */
+    int exponent; /* an exponent was written */
+    int blanks;   /* blanks surround the number */
 };
 
 /* Digit k of the mantissa (integer digits, then fraction digits). */
@@ -191,18 +199,23 @@ static enum ts_num decimal_scan(const char *s, size_t len, struct decimal *d)
         end--;
     if (i == end)
         return TS_NUM_EMPTY;
-    if (s[i] == '+' || s[i] == '-')
+    d->blanks = i > 0 || end < len;
+    if (s[i] == '+' || s[i] == '-') {
+        d->sign = 1;
         d->negative = s[i++] == '-';
+    }
     for (d->int_start = i; i < end && isdigit((unsigned char)s[i]); i++)
         d->nint++;
     d->frac_start = i;
     if (i < end && s[i] == '.') {
+        d->point = 1;
         for (d->frac_start = ++i; i < end && isdigit((unsigned char)s[i]); i++)
             d->nfrac++;
     }
     if (d->nint == 0 && d->nfrac == 0)
         return TS_NUM_SYNTAX;
     if (i < end && (s[i] == 'e' || s[i] == 'E')) {
+        d->exponent = 1;
         i++;
         if (decimal_exponent(s, &i, end, &d->exp10) != TS_NUM_OK)
             return TS_NUM_SYNTAX;
@@ -269,9 +282,33 @@ static enum ts_num parse_decimal(const char *s, size_t len, int scale, int round
     return r != TS_NUM_OK ? r : decimal_value(&d, scale, round_frac, out);
 }
 
+/* A token count is written as plain digits, with a fraction where the
+ * format allows one: "1000", "12.5". Anything a reader could take two ways
+ * is refused, and says why: a sign ("+100"; "-5" is negative), blanks
+ * inside the value (" 100"), an exponent ("1e3"), a point without digits
+ * on both sides (".5", "5."). */
 enum ts_num ts_parse_count(const char *s, size_t len, int round_frac, int64_t *out)
 {
-    return parse_decimal(s, len, 0, round_frac, out);
+    struct decimal d;
+    enum ts_num r = decimal_scan(s, len, &d);
+    int64_t v;
+
+    if (r != TS_NUM_OK)
+        return r;
+    if (d.point && (d.nint == 0 || d.nfrac == 0))
+        return TS_NUM_SYNTAX;
+    r = decimal_value(&d, 0, round_frac, &v);
+    if (d.negative && r == TS_NUM_NEGATIVE)
+        return r;
+    if (d.sign)
+        return TS_NUM_SIGN;
+    if (d.exponent)
+        return TS_NUM_EXPONENT;
+    if (d.blanks)
+        return TS_NUM_BLANKS;
+    if (r == TS_NUM_OK)
+        *out = v;
+    return r;
 }
 
 const char *ts_num_reason(enum ts_num r)
@@ -291,6 +328,12 @@ const char *ts_num_reason(enum ts_num r)
         return "is too large (expected a token count below 2^63)";
     case TS_NUM_NONFINITE:
         return "is not a finite number";
+    case TS_NUM_SIGN:
+        return "has a sign (expected plain digits, like 1000)";
+    case TS_NUM_EXPONENT:
+        return "has an exponent (expected plain digits, like 1000)";
+    case TS_NUM_BLANKS:
+        return "has blanks around its digits (expected plain digits, like 1000)";
     }
     return "is not a token count";
 }

@@ -54,13 +54,54 @@ static int digits(const char *s, int n, int *out)
     return 0;
 }
 
+/* A time of day after a date, as ISO 8601 and RFC 3339 write it:
+ * HH:MM, HH:MM:SS or HH:MM:SS.fraction (1 to 9 digits), then an optional
+ * zone: Z (or z), +HH, +HHMM or +HH:MM (or '-'). Returns 0 when s[0..len)
+ * is exactly that. */
+static int time_part(const char *s, size_t len)
+{
+    size_t i = 5;
+    int h, m, v;
+
+    if (len < 5 || digits(s, 2, &h) || s[2] != ':' || digits(s + 3, 2, &m) || h > 23 || m > 59)
+        return -1;
+    if (i < len && s[i] == ':') {
+        if (len < i + 3 || digits(s + i + 1, 2, &v) || v > 60) /* 60: a leap second */
+            return -1;
+        i += 3;
+        if (i < len && s[i] == '.') {
+            size_t start = ++i;
+            while (i < len && i - start < 9 && s[i] >= '0' && s[i] <= '9')
+                i++; /* a fraction of 1 to 9 digits, down to nanoseconds */
+            if (i == start)
+                return -1;
+        }
+    }
+    if (i == len)
+        return 0;
+    if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len)
+        return 0;
+    if (s[i] != '+' && s[i] != '-')
+        return -1;
+    i++;
+    if (len - i == 2 && digits(s + i, 2, &h) == 0)
+        return h <= 23 ? 0 : -1;
+    if (len - i == 4 && digits(s + i, 2, &h) == 0 && digits(s + i + 2, 2, &m) == 0)
+        return h <= 23 && m <= 59 ? 0 : -1;
+    if (len - i == 5 && s[i + 2] == ':' && digits(s + i, 2, &h) == 0 &&
+        digits(s + i + 3, 2, &m) == 0)
+        return h <= 23 && m <= 59 ? 0 : -1;
+    return -1;
+}
+
 int date_parse(const char *s, size_t len, int32_t *out)
 {
     int y, m, d;
 
     if (len < TS_DATE_LEN || s[4] != '-' || s[7] != '-')
         return -1;
-    if (len > TS_DATE_LEN && s[10] != 'T' && s[10] != ' ')
+    if (len > TS_DATE_LEN && ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+                              time_part(s + TS_DATE_LEN + 1, len - TS_DATE_LEN - 1) < 0))
         return -1;
     if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
         return -1;
@@ -70,63 +111,42 @@ int date_parse(const char *s, size_t len, int32_t *out)
     return 0;
 }
 
-/* Two digits at *p (at most max) into *out, advancing *p; -1 when not. */
-static int two_digits(const char **p, const char *end, int max, int *out)
+int date_time_parse(const char *s, size_t len, int64_t *out)
 {
-    if (end - *p < 2 || digits(*p, 2, out) < 0 || *out > max)
+    int32_t day;
+    int h = 0, m = 0, sec = 0, zh = 0, zm = 0, sign = 0;
+    size_t i = TS_DATE_LEN + 1;
+
+    if (date_parse(s, len, &day) < 0)
         return -1;
-    *p += 2;
+    if (len > TS_DATE_LEN) { /* checked by date_parse: HH:MM[:SS[.f]][zone] */
+        digits(s + i, 2, &h);
+        digits(s + i + 3, 2, &m);
+        i += 5;
+        if (i < len && s[i] == ':') {
+            digits(s + i + 1, 2, &sec);
+            i += 3;
+            if (i < len && s[i] == '.')
+                for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+                    ;
+        }
+        if (i < len && (s[i] == '+' || s[i] == '-')) {
+            sign = s[i] == '+' ? 1 : -1;
+            digits(s + i + 1, 2, &zh);
+            if (len - i == 5)
+                digits(s + i + 3, 2, &zm);
+            else if (len - i == 6)
+                digits(s + i + 4, 2, &zm);
+        }
+    }
+    *out = (int64_t)day * 86400 + h * 3600 + m * 60 + sec - sign * (zh * 3600 + zm * 60);
     return 0;
 }
 
-/* The time after a date: "hh:mm[:ss[.fraction]]" and an optional zone,
- * "Z" or "+hh:mm" (or "+hhmm", "+hh"), all of p..end. */
-static int time_part(const char *p, const char *end)
+int date_in_data_range(int32_t day)
 {
-    int v;
-
-    if (two_digits(&p, end, 23, &v) < 0 || p == end || *p++ != ':' ||
-        two_digits(&p, end, 59, &v) < 0)
-        return -1;
-    if (p < end && *p == ':') {
-        p++;
-        if (two_digits(&p, end, 60, &v) < 0) /* 60: a leap second */
-            return -1;
-        if (p < end && *p == '.') {
-            const char *f = ++p;
-            while (p < end && p - f < 9 && *p >= '0' && *p <= '9')
-                p++;
-            if (p == f)
-                return -1;
-        }
-    }
-    if (p == end)
-        return 0;
-    if ((*p == 'Z' || *p == 'z') && p + 1 == end)
-        return 0;
-    if (*p != '+' && *p != '-')
-        return -1;
-    p++;
-    if (two_digits(&p, end, 23, &v) < 0)
-        return -1;
-    if (p == end)
-        return 0; /* "+hh" */
-    if (*p == ':')
-        p++;
-    if (two_digits(&p, end, 59, &v) < 0)
-        return -1;
-    return p == end ? 0 : -1;
-}
-
-int datetime_parse(const char *s, size_t len, int32_t *day)
-{
-    if (len < TS_DATE_LEN || date_parse(s, TS_DATE_LEN, day) < 0)
-        return -1;
-    if (len == TS_DATE_LEN)
-        return 0;
-    if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
-        return -1;
-    return time_part(s + 11, s + len);
+    return day >= date_from_ymd(TS_DATA_FIRST_YEAR, 1, 1) &&
+           day <= date_from_ymd(TS_DATA_LAST_YEAR, 12, 31);
 }
 
 void date_format(int32_t day, char out[TS_DATE_LEN + 1])

@@ -49,6 +49,25 @@ int db_import_finish(struct db *st, const struct import_run *imp, struct ts_err 
     return sql_done(&q, err);
 }
 
+int db_import_about(struct db *st, int64_t id, char **as_of, char **file, char when[32],
+                    struct ts_err *err)
+{
+    struct sql q;
+
+    *as_of = *file = NULL;
+    when[0] = '\0';
+    sql_prepare(&q, st->db, "SELECT as_of, file, imported_at FROM imports WHERE id = ?1",
+                "looking up an earlier import");
+    sql_bind_int64(&q, 1, id);
+    if (sql_row(&q)) {
+        *as_of = sql_col_dup(&q, 0);
+        *file = sql_col_dup(&q, 1);
+        const char *t = sql_col_text(&q, 2);
+        snprintf(when, 32, "%s", t ? t : "");
+    }
+    return sql_done(&q, err);
+}
+
 int db_import_seen(struct db *st, const char *sha256, int64_t except_id, char when[32],
                    struct ts_err *err)
 {

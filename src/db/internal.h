@@ -81,6 +81,7 @@ struct db {
         int32_t lo, hi;
     } range[2];
     int64_t seen_cells;           /* cells this import recorded in temp.seen */
+    int64_t obs_replaced;         /* the import behind the row the last upsert updated */
     struct ts_map model_ids;      /* slug -> id, emptied when a transaction rolls back */
     int64_t tx;                   /* transactions begun */
     struct country_map countries; /* countries_load */

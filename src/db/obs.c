@@ -342,6 +342,7 @@ int db_obs_upsert(struct db *st, const struct observation *o, enum obs_change *o
             return 0;
         }
         *out = OBS_UPDATED;
+        st->obs_replaced = sl->v[CELL_IMPORT];
     } else {
         *out = OBS_INSERTED;
     }
@@ -349,6 +350,11 @@ int db_obs_upsert(struct db *st, const struct observation *o, enum obs_change *o
     memcpy(sl->v, v, sizeof(v));
     c->dirty = 1;
     return 0;
+}
+
+int64_t db_obs_replaced(const struct db *st)
+{
+    return st->obs_replaced;
 }
 
 int cells_flush(struct db *st, struct ts_err *err)

@@ -370,7 +370,7 @@ static int as_of_citable(const char *as_of, const char *imported_at)
 {
     int32_t day, when;
 
-    return as_of && imported_at && datetime_parse(as_of, strlen(as_of), &day) == 0 &&
+    return as_of && imported_at && date_parse(as_of, strlen(as_of), &day) == 0 &&
            strlen(imported_at) >= TS_DATE_LEN && date_parse(imported_at, TS_DATE_LEN, &when) == 0 &&
            day <= when + 1;
 }

@@ -34,13 +34,13 @@ struct csv_ctx {
     long line;         /* physical line of the next byte fed, 1-based */
     int at_line_start; /* the next byte fed starts a physical line */
     int in_quotes;     /* the next byte fed is inside a quoted field */
+    int after_cr;      /* the last byte fed was a '\r' that ended a line */
     long row_line;     /* line on which the current row started */
 
     /* The header. */
     int have_header;
     size_t ncols;                           /* number of header columns */
     long col_of[TS_F_COUNT];                /* column index of each field, -1 none */
-    int prio_of[TS_F_COUNT];                /* alias rank of that column */
     char name_of[TS_F_COUNT][CSV_NAME_MAX]; /* that column's name as written */
     enum ts_field period_field;             /* TS_F_WEEK, else TS_F_DAY */
     enum ts_period period;                  /* what the records get */
@@ -96,7 +96,7 @@ static unsigned char csv_detect_sep(struct ts_input *in)
             quoted = !quoted;
         else if (quoted)
             continue;
-        else if (s[i] == '\n')
+        else if (s[i] == '\n' || s[i] == '\r')
             break;
         else if (s[i] == ',')
             comma++;
@@ -142,22 +142,32 @@ static void csv_bad_value(struct csv_ctx *c, enum ts_field f, const char *reason
     c->failed = 1;
 }
 
-/* A header cell: remember the column if it names a field, keeping the
- * alias with the lowest rank when several columns name the same field. */
+/* A header cell: remember the column if it names a field. Two columns
+ * that name one field ("tokens" and "total_tokens", or "date" twice) are
+ * refused: which of them holds the figures is not for tokstat to guess. */
 static void csv_header_field(struct csv_ctx *c, const char *s, size_t len)
 {
-    int prio = 0;
-    enum ts_field f = field_lookup(s, len, &prio);
+    enum ts_field f = field_lookup(s, len, NULL);
+    char name[CSV_NAME_MAX];
 
-    if (f == TS_F_NONE || (c->col_of[f] >= 0 && c->prio_of[f] <= prio))
+    if (f == TS_F_NONE)
         return;
-    c->col_of[f] = (long)c->col;
-    c->prio_of[f] = prio;
     s = csv_trim(s, &len);
     if (len >= CSV_NAME_MAX)
         len = CSV_NAME_MAX - 1;
-    memcpy(c->name_of[f], s, len);
-    c->name_of[f][len] = '\0';
+    memcpy(name, s, len);
+    name[len] = '\0';
+    if (c->col_of[f] >= 0) {
+        buf_reset(&c->msg);
+        ts_quote_for_msg(&c->msg, name, len, CSV_VALUE_MAX);
+        ts_err_at(c->err, c->row_line, 0,
+                  "columns %ld '%s' and %zu '%s' both give %s (expected one column for each)",
+                  c->col_of[f] + 1, c->name_of[f], c->col + 1, c->msg.data, field_title(f));
+        c->failed = 1;
+        return;
+    }
+    c->col_of[f] = (long)c->col;
+    memcpy(c->name_of[f], name, len + 1);
 }
 
 /* The header is complete: check that the required columns are there and
@@ -261,6 +271,10 @@ static void csv_row_end(struct csv_ctx *c)
     const char *s = csv_trim(c->row.data + c->off[c->period_field], &len);
     if (date_parse(s, len, &rec.date) < 0) {
         csv_bad_value(c, c->period_field, "is not a date (expected YYYY-MM-DD)");
+        return;
+    }
+    if (!date_in_data_range(rec.date)) {
+        csv_bad_value(c, c->period_field, "is out of range (expected " TS_DATA_RANGE_TEXT ")");
         return;
     }
 
@@ -398,19 +412,52 @@ static int csv_line_fast(struct csv_ctx *c, unsigned char delim, const char *s, 
     return 1;
 }
 
+/* The end of the physical line that starts at buf[pos]: the index after
+ * its '\n', '\r\n' or lone '\r' (old Mac files end lines so), or n when
+ * it goes on past the chunk. *newline is set when a line end was found;
+ * quotes are counted on the way. */
+static size_t csv_line_end(struct csv_ctx *c, const char *buf, size_t pos, size_t n, int *newline)
+{
+    *newline = 0;
+    while (pos < n) {
+        char ch = buf[pos++];
+        if (ch == '"') {
+            c->in_quotes = !c->in_quotes;
+        } else if (ch == '\n' || ch == '\r') {
+            /* A '\r' that ends the chunk may have its '\n' in the next. */
+            c->after_cr = ch == '\r' && pos == n;
+            if (ch == '\r' && pos < n && buf[pos] == '\n')
+                pos++;
+            *newline = 1;
+            break;
+        }
+    }
+    return pos;
+}
+
 /* Feeds buf[0..n) to libcsv one physical line at a time. Before each line
  * that starts outside quotes, no row is in progress (libcsv ended it at the
- * previous unquoted newline), so any row that begins there begins on this
+ * previous unquoted line end), so any row that begins there begins on this
  * line. Counting quotes is enough to follow libcsv's quoting because strict
- * mode rejects every quote that does not open, close or double. */
+ * mode rejects every quote that does not open, close or double. A line
+ * ends at '\n', '\r\n' or a lone '\r', as libcsv ends rows. */
 static int csv_feed(struct csv_parser *p, struct csv_ctx *c, const char *buf, size_t n)
 {
     size_t pos = 0;
 
     while (pos < n) {
-        size_t end = pos;
-        int newline = 0;
+        size_t end;
+        int newline;
 
+        if (c->after_cr) { /* a '\r' ended the last chunk: its '\n' is no new line */
+            c->after_cr = 0;
+            if (buf[pos] == '\n') {
+                if (csv_parse(p, buf + pos, 1, csv_on_field, csv_on_row, c) != 1)
+                    return csv_parse_error(p, c);
+                pos++;
+                continue;
+            }
+        }
         if (c->at_line_start && !c->in_quotes) {
             c->row_line = c->line;
             const char *nl = c->fast ? memchr(buf + pos, '\n', n - pos) : NULL;
@@ -422,15 +469,7 @@ static int csv_feed(struct csv_parser *p, struct csv_ctx *c, const char *buf, si
                 continue;
             }
         }
-        while (end < n) {
-            char ch = buf[end++];
-            if (ch == '"') {
-                c->in_quotes = !c->in_quotes;
-            } else if (ch == '\n') {
-                newline = 1;
-                break;
-            }
-        }
+        end = csv_line_end(c, buf, pos, n, &newline);
         if (csv_parse(p, buf + pos, end - pos, csv_on_field, csv_on_row, c) != end - pos)
             return csv_parse_error(p, c);
         if (c->failed)

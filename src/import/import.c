@@ -9,6 +9,8 @@ int import_detect(struct ts_input *in, enum ts_format *fmt, struct ts_err *err)
     size_t len;
     const char *head;
 
+    if (input_check_encoding(in, err) < 0)
+        return -1;
     if (*fmt != TS_FMT_AUTO)
         return 0;
     if (!(head = input_peek(in, INPUT_PEEK_MAX, &len)))

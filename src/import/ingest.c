@@ -9,6 +9,7 @@
 #include "core/vendors.h"
 #include "core/week.h"
 #include "db/apps.h"
+#include "db/imports.h"
 #include "db/obs.h"
 #include "db/price_history.h"
 #include "db/rollup.h"
@@ -30,9 +31,15 @@ void ingest_release(struct ingest *ig)
     buf_release(&ig->vendor);
     buf_release(&ig->alias);
     ts_map_release(&ig->ids);
+    ts_map_release(&ig->replaced);
+    free(ig->stale_as_of);
+    free(ig->stale_file);
+    ig->stale_as_of = ig->stale_file = NULL;
     for (size_t i = 0; i < INGEST_SPLIT_SHOWN; i++) {
         free(ig->split_off_rows[i]);
         ig->split_off_rows[i] = NULL;
+        free(ig->split_over_rows[i]);
+        ig->split_over_rows[i] = NULL;
     }
     free(ig->weeks);
     ig->weeks = NULL;
@@ -75,7 +82,7 @@ static void week_seen(struct ingest *ig, int32_t week, const struct ts_record *r
         ig->week_hit = k;
     }
     struct ingest_week *w = &ig->weeks[k];
-    if (rec->line >= w->line) { /* a whole JSON document's records are all line 0 */
+    if (rec->line >= w->line) { /* the row on the latest line is the last in the file */
         size_t n = rec->where ? strnlen(rec->where, sizeof(w->where) - 1) : 0;
         w->line = rec->line;
         w->col = rec->col;
@@ -94,13 +101,28 @@ static int with_where(struct ts_err *err, const char *where)
     return -1;
 }
 
-/* Counts a row whose prompt and completion tokens do not split its total,
- * and names the first few that are off. */
-static void check_split(struct ingest *ig, const struct ts_record *rec, int32_t period)
+/* "slug on D" or "slug in the week of D", into b; 0, or -1 when the slug
+ * does not normalise (it did, to be stored: cannot happen). */
+static int row_name(struct ingest *ig, const struct ts_record *rec, int32_t period,
+                    struct ts_buf *b)
 {
     struct ts_err ignored = TS_ERR_INIT;
-    struct ts_buf b = TS_BUF_INIT;
     char day[TS_DATE_LEN + 1];
+
+    if (model_normalize(rec->model, rec->model_len, &ig->alias, &ig->vendor, &ignored) < 0)
+        return -1;
+    date_format(period, day);
+    buf_printf(b, "%s %s %s", ig->alias.data, rec->period == TS_WEEK ? "in the week of" : "on",
+               day);
+    return 0;
+}
+
+/* Counts a row whose prompt and completion tokens do not split its total,
+ * and names the first few that are off: a total below prompt + completion
+ * (which it includes) apart from one merely more than 1 % away. */
+static void check_split(struct ingest *ig, const struct ts_record *rec, int32_t period)
+{
+    struct ts_buf b = TS_BUF_INIT;
     double ratio;
 
     if (rec->prompt == TS_ABSENT || rec->completion == TS_ABSENT)
@@ -109,13 +131,18 @@ static void check_split(struct ingest *ig, const struct ts_record *rec, int32_t 
         ig->split_zero++;
         return;
     }
+    if (rec->prompt > rec->total || rec->completion > rec->total - rec->prompt) {
+        if (ig->split_over < INGEST_SPLIT_SHOWN && row_name(ig, rec, period, &b) == 0) {
+            buf_printf(&b, " (%lld < %lld + %lld)", (long long)rec->total, (long long)rec->prompt,
+                       (long long)rec->completion);
+            ig->split_over_rows[ig->split_over] = b.data;
+        }
+        ig->split_over++;
+        return;
+    }
     if (!price_split_off(rec->total, rec->prompt, rec->completion, &ratio))
         return;
-    if (ig->split_off < INGEST_SPLIT_SHOWN &&
-        model_normalize(rec->model, rec->model_len, &ig->alias, &ig->vendor, &ignored) == 0) {
-        date_format(period, day);
-        buf_printf(&b, "%s %s %s", ig->alias.data, rec->period == TS_WEEK ? "in the week of" : "on",
-                   day);
+    if (ig->split_off < INGEST_SPLIT_SHOWN && row_name(ig, rec, period, &b) == 0) {
         if (rec->total > 0)
             buf_printf(&b, " (%.2fx)", ratio);
         ig->split_off_rows[ig->split_off] = b.data;
@@ -176,6 +203,13 @@ static int ingest_record(void *ctx, const struct ts_record *rec, struct ts_err *
     ig->imp.rows++;
     ig->imp.inserted += change == OBS_INSERTED;
     ig->imp.updated += change == OBS_UPDATED;
+    if (change == OBS_UPDATED) {
+        char key[24];
+        int64_t n = 0;
+        snprintf(key, sizeof(key), "%lld", (long long)db_obs_replaced(ig->st));
+        ts_map_get(&ig->replaced, key, &n);
+        ts_map_put(&ig->replaced, key, n + 1);
+    }
     ig->imp.unchanged += change == OBS_UNCHANGED;
     check_split(ig, rec, o.period);
 
@@ -247,8 +281,11 @@ static int ingest_price(void *ctx, const struct ts_price *p, struct ts_err *err)
 {
     struct ingest *ig = ctx;
 
-    if (model_normalize(p->model, strlen(p->model), &ig->slug, &ig->vendor, err) < 0)
+    if (model_normalize(p->model, strlen(p->model), &ig->slug, &ig->vendor, err) < 0) {
+        err->line = p->line;
+        err->col = p->col;
         return with_where(err, p->where);
+    }
     if (db_price_put(ig->st, ig->slug.data, ig->price_day, "catalogue", 0, p->prompt, p->completion,
                      ig->imp.id, err) < 0)
         return -1;
@@ -270,9 +307,7 @@ static void ingest_as_of(void *ctx, const char *as_of)
         return;
     free(ig->as_of);
     ig->as_of = xstrdup(as_of);
-    ig->as_of_bad = datetime_parse(as_of, strlen(as_of), &day) < 0 ? 1
-                    : day > ig->today + 1                          ? 2
-                                                                   : 0;
+    ig->as_of_bad = date_parse(as_of, strlen(as_of), &day) < 0 ? 1 : day > ig->today + 1 ? 2 : 0;
     /* A catalogue with an as-of time is valid from that day. */
     if (!ig->as_of_bad)
         ig->price_day = day;
@@ -303,11 +338,73 @@ static int as_of_check(const struct ingest *ig, struct ts_err *err)
     return -1;
 }
 
+/* Looks at the imports whose rows this one updates: those whose as-of
+ * time is later than this one's. Returns 0, or -1 with err set. */
+static int find_stale(struct ingest *ig, int64_t mine, struct ts_err *err)
+{
+    int64_t newest = 0;
+
+    for (size_t i = 0; i < ig->replaced.cap; i++) {
+        char *as_of, *file, when[32];
+        int64_t theirs;
+        if (!ig->replaced.keys || !ig->replaced.keys[i])
+            continue;
+        if (db_import_about(ig->st, strtoll(ig->replaced.keys[i], NULL, 10), &as_of, &file, when,
+                            err) < 0)
+            return -1;
+        if (as_of && date_time_parse(as_of, strlen(as_of), &theirs) == 0 && theirs > mine) {
+            ig->stale_rows += ig->replaced.vals[i];
+            if (!ig->stale_as_of || theirs > newest) {
+                newest = theirs;
+                free(ig->stale_as_of);
+                free(ig->stale_file);
+                ig->stale_as_of = as_of;
+                ig->stale_file = file;
+                snprintf(ig->stale_when, sizeof(ig->stale_when), "%s", when);
+                continue;
+            }
+        }
+        free(as_of);
+        free(file);
+    }
+    return 0;
+}
+
+/* A dump older than what the dataset holds for its rows: refused without
+ * --force (re-importing last week's dump must not undo this week's
+ * revisions). Imports without an as-of time are not compared. */
+static int check_stale(struct ingest *ig, struct ts_err *err)
+{
+    struct ts_buf a = TS_BUF_INIT, b = TS_BUF_INIT, f = TS_BUF_INIT;
+    int64_t mine;
+
+    if (!ig->as_of || ig->replaced.len == 0 ||
+        date_time_parse(ig->as_of, strlen(ig->as_of), &mine) < 0)
+        return 0;
+    if (find_stale(ig, mine, err) < 0)
+        return -1;
+    if (ig->stale_rows == 0 || ig->force)
+        return 0;
+    ts_quote_for_msg(&a, ig->as_of, strlen(ig->as_of), 40);
+    ts_quote_for_msg(&b, ig->stale_as_of, strlen(ig->stale_as_of), 40);
+    if (ig->stale_file)
+        ts_quote_for_msg(&f, ig->stale_file, strlen(ig->stale_file), 80);
+    ts_err_set(err,
+               "this dump is as of %s, older than the one that wrote %lld of the rows it would "
+               "update (as of %s, imported %s from %s): importing it would bring back older "
+               "figures (--force imports it anyway)",
+               a.data, (long long)ig->stale_rows, b.data, ig->stale_when, f.data ? f.data : "?");
+    buf_release(&a);
+    buf_release(&b);
+    buf_release(&f);
+    return -1;
+}
+
 int ingest_finish(struct ingest *ig, struct ts_err *err)
 {
     int32_t bad_week = 0;
 
-    if (as_of_check(ig, err) < 0)
+    if (as_of_check(ig, err) < 0 || check_stale(ig, err) < 0)
         return -1;
     ig->imp.as_of = ig->as_of;
     if (db_import_finish(ig->st, &ig->imp, err) < 0)

@@ -229,6 +229,56 @@ static ssize_t input_avail(struct ts_input *in)
     return (ssize_t)(in->peek_len - in->peek_pos);
 }
 
+/* The encoding the first bytes show, or NULL for none of the wide ones:
+ * a byte order mark, else ASCII text as UTF-16 or UTF-32 writes it, one
+ * NUL beside each letter (or three). */
+static const char *wide_encoding(const unsigned char *s, size_t len)
+{
+    size_t pairs = 0, le = 0, be = 0, le32 = 0, be32 = 0;
+
+    if (len >= 4 && memcmp(s, "\xFF\xFE\0\0", 4) == 0)
+        return "UTF-32LE";
+    if (len >= 4 && memcmp(s, "\0\0\xFE\xFF", 4) == 0)
+        return "UTF-32BE";
+    if (len >= 2 && memcmp(s, "\xFF\xFE", 2) == 0)
+        return "UTF-16LE";
+    if (len >= 2 && memcmp(s, "\xFE\xFF", 2) == 0)
+        return "UTF-16BE";
+    if (len > 1024)
+        len = 1024;
+    for (size_t i = 0; i + 3 < len; i += 4) {
+        le32 += s[i] && !s[i + 1] && !s[i + 2] && !s[i + 3];
+        be32 += !s[i] && !s[i + 1] && !s[i + 2] && s[i + 3];
+    }
+    for (size_t i = 0; i + 1 < len; i += 2, pairs++) {
+        le += s[i] && !s[i + 1];
+        be += !s[i] && s[i + 1];
+    }
+    if (pairs >= 4 && le32 * 8 >= pairs * 3)
+        return "UTF-32LE";
+    if (pairs >= 4 && be32 * 8 >= pairs * 3)
+        return "UTF-32BE";
+    if (pairs >= 2 && le * 4 >= pairs * 3)
+        return "UTF-16LE";
+    if (pairs >= 2 && be * 4 >= pairs * 3)
+        return "UTF-16BE";
+    return NULL;
+}
+
+int input_check_encoding(struct ts_input *in, struct ts_err *err)
+{
+    size_t len;
+    const char *head = input_peek(in, 1024, &len);
+    const char *enc;
+
+    if (!head)
+        return ts_err_set(err, "read error: %s", strerror(in->error));
+    if (!(enc = wide_encoding((const unsigned char *)head, len)))
+        return 0;
+    return ts_err_set(err, "%.6s text (%s), not UTF-8 (convert it first: iconv -f %s -t UTF-8)",
+                      enc, enc[6] == 'L' ? "little-endian" : "big-endian", enc);
+}
+
 ssize_t input_read(struct ts_input *in, void *buf, size_t n)
 {
     if (n == 0)

@@ -46,11 +46,8 @@ static int whole(const json_t *v, const char *key, const char *what, const struc
     return ji_wrong_type(err, at, key, v, "a whole number");
 }
 
-/* The week of meta.start_date..meta.end_date into *week. */
-static int apps_week(json_t *root, int32_t *week, struct ts_err *err)
+int ji_apps_week(const json_t *meta, const struct place *at, int32_t *week, struct ts_err *err)
 {
-    struct place at = {"meta", 0};
-    json_t *meta = json_object_get(root, "meta");
     json_t *start = json_object_get(meta, "start_date"), *end = json_object_get(meta, "end_date");
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1], want[TS_DATE_LEN + 1];
     int32_t from, to;
@@ -58,8 +55,8 @@ static int apps_week(json_t *root, int32_t *week, struct ts_err *err)
     if (!json_is_object(meta) || !start || !end)
         return ts_err_set(err, "no 'meta' with 'start_date' and 'end_date' (expected the window "
                                "the rankings cover: one ISO week, Monday to Sunday)");
-    if (ji_date(start, "start_date", &at, &from, err) < 0 ||
-        ji_date(end, "end_date", &at, &to, err) < 0)
+    if (ji_date(start, "start_date", at, &from, err) < 0 ||
+        ji_date(end, "end_date", at, &to, err) < 0)
         return -1;
     if (from == week_start(from) && to == from + 6) {
         *week = from;
@@ -80,9 +77,8 @@ static int apps_week(json_t *root, int32_t *week, struct ts_err *err)
                       a, b, a, want);
 }
 
-/* One element of "data" to the sink. */
-static int apps_entry(json_t *el, int32_t week, const struct place *at, struct ts_buf *name,
-                      const struct ts_sink *sink, struct ts_err *err)
+int ji_app_entry(json_t *el, int32_t week, const struct place *at, struct ts_buf *name,
+                 const struct ts_sink *sink, struct ts_err *err)
 {
     json_t *id = json_object_get(el, "app_id"), *nm = json_object_get(el, "app_name");
     json_t *tokens = json_object_get(el, "total_tokens"),
@@ -125,34 +121,4 @@ static int apps_entry(json_t *el, int32_t week, const struct place *at, struct t
     if (!sink->app)
         return ji_fail(err, at, "app rankings cannot be imported here");
     return sink->app(sink->ctx, &app, err);
-}
-
-int ji_import_apps(json_t *root, const struct import_opts *o, const struct ts_sink *sink,
-                   struct ts_err *err)
-{
-    json_t *data = json_object_get(root, "data");
-    struct ts_buf name = TS_BUF_INIT;
-    char where[WHERE_MAX];
-    struct place at = {where, 0};
-    int32_t week = 0;
-    size_t i;
-    json_t *el;
-    int rc = 0;
-
-    if (o->period == TS_DAY)
-        return ts_err_set(err, "app rankings are weekly (--period day does not apply to "
-                               "openrouter-apps)");
-    if (json_array_size(data) == 0)
-        return ts_err_set(err, "no apps in 'data'");
-    if (apps_week(root, &week, err) < 0)
-        return -1;
-    ji_emit_as_of(sink, json_object_get(json_object_get(root, "meta"), "as_of"));
-    json_array_foreach(data, i, el)
-    {
-        ji_where_index(where, "data", i);
-        if ((rc = apps_entry(el, week, &at, &name, sink, err)) < 0)
-            break;
-    }
-    buf_release(&name);
-    return rc;
 }

@@ -1,65 +1,58 @@
 /* json_doc.c - whole JSON documents in the shapes public dumps come in: a
  * bare array of records, the OpenRouter Data API (openrouter-daily), the
  * rankings chart, a weekly leaderboard snapshot, the model catalogue and
- * app rankings (json_apps.c).
- * The shape is recognised from the document's keys, or forced. A bare
- * array or a Data API document of records is streamed element by element
- * (json_stream.c); any other is parsed whole. */
+ * app rankings (openrouter-apps, json_apps.c).
+ *
+ * Every document is streamed, whatever the order of its keys: the array
+ * that holds its records ("data", "weeks", "models", or the document
+ * itself) is read one element at a time, and every other top-level value
+ * alone (json_stream.c), so memory stays bounded. The shape is recognised
+ * from the keys as they come, in the order of precedence "data", "weeks",
+ * "models" (with a "date"), a record on its own; or forced. Two cases
+ * wait for the end of the document, which is then read again from the
+ * bytes kept (at most JI_VALUE_MAX of them): a weekly snapshot whose
+ * "models" come before its "date", and a document that is one record. App
+ * rankings are kept until the end too, since the week they cover is in
+ * their "meta", which may come after "data": a page of at most a few
+ * hundred apps, and never more than JI_VALUE_MAX bytes of them. */
 #include "json_internal.h"
 
 #include <inttypes.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
 
-/* A catalogue entry rather than a usage record. */
-static int looks_like_model(const json_t *v)
-{
-    return json_is_object(v) &&
-           (json_object_get(v, "pricing") || json_object_get(v, "canonical_slug"));
-}
+/* A top-level value kept for the end of the document, and its place. */
+struct kept {
+    json_t *v; /* NULL when the key is not there */
+    long line, col;
+};
 
-/* An object with a model key and a period key: a record on its own. */
-static int looks_like_record(json_t *obj)
-{
-    int model = 0, period = 0;
-    const char *key;
-    json_t *v;
-
-    json_object_foreach(obj, key, v)
-    {
-        enum ts_field f = field_lookup(key, strlen(key), NULL);
-
-        model |= f == TS_F_MODEL;
-        period |= f == TS_F_DAY || f == TS_F_WEEK;
-    }
-    return model && period;
-}
-
-/* The shape of a parsed document, TS_FMT_AUTO when it has none we know. */
-static enum ts_format shape_of(json_t *root)
-{
-    json_t *data;
-
-    if (json_is_array(root))
-        return looks_like_model(json_array_get(root, 0)) ? TS_FMT_OPENROUTER_MODELS : TS_FMT_JSON;
-    if (!json_is_object(root))
-        return TS_FMT_AUTO;
-    data = json_object_get(root, "data");
-    if (json_is_array(data) && ji_looks_like_app(json_array_get(data, 0)))
-        return TS_FMT_OPENROUTER_APPS;
-    if (json_is_array(data))
-        return looks_like_model(json_array_get(data, 0)) ? TS_FMT_OPENROUTER_MODELS
-                                                         : TS_FMT_OPENROUTER_DAILY;
-    if (json_is_array(json_object_get(root, "weeks")))
-        return TS_FMT_OPENROUTER_CHART;
-    if (json_is_array(json_object_get(root, "models")) && json_object_get(root, "date"))
-        return TS_FMT_OPENROUTER_WEEKLY;
-    if (looks_like_record(root))
-        return TS_FMT_JSONL;
-    return TS_FMT_AUTO;
-}
+struct doc {
+    struct ji_stream *s;
+    const struct import_opts *o;
+    const struct ts_sink *sink;
+    enum ts_format found; /* the shape, TS_FMT_AUTO until known */
+    const char *name;     /* the array streamed: "data", "weeks", "models", "" (bare) */
+    int streamed;         /* an array of the shape was streamed */
+    size_t n;             /* its elements */
+    size_t fast;          /* elements the fast path read */
+    struct kept date, total, as_of, fetched_at, meta;
+    char *meta_as_of;
+    struct kept *apps; /* app rankings' elements, for the end */
+    size_t napps, apps_cap, app_bytes;
+    int models_waiting;                /* "models" came before "date": read again */
+    int has_model_key, has_period_key; /* top-level keys of a record */
+    struct fixed_period fixed;         /* a weekly snapshot's date */
+    int64_t sum;                       /* of a weekly snapshot's models */
+    int over;                          /* that sum passed 2^63 */
+    json_t *keys;                      /* top-level keys seen */
+    size_t key_bytes;
+    struct ts_buf scratch;
+    long top_line, top_col; /* before the document's first byte */
+    size_t top_off;         /* that byte's offset in the spool */
+};
 
 /* What a forced document format expects; NULL for the others. */
 static const char *shape_expected(enum ts_format f)
@@ -88,358 +81,542 @@ static const char *shape_expected(enum ts_format f)
     }
 }
 
-/* An array of record objects: a bare array (name "") or "data". */
-static int import_records(json_t *arr, const char *name, const struct import_opts *o,
-                          const struct ts_sink *sink, struct ts_err *err)
+/* The shape is found: refused when a forced format says otherwise. */
+static int shape_found(struct doc *d, enum ts_format found, struct ts_err *err)
 {
-    char where[WHERE_MAX];
-    struct place at = {where, 0};
-    struct ts_record rec;
-    size_t i;
-    json_t *el;
+    const char *expected = shape_expected(d->o->format);
 
-    json_array_foreach(arr, i, el)
-    {
-        ji_where_index(where, name, i);
-        if (!json_is_object(el))
-            return ji_fail(err, &at, "expected a JSON object");
-        if (ji_record_from_object(el, o, NULL, &at, &rec, err) < 0 ||
-            ji_emit_record(sink, &rec, err) < 0)
-            return -1;
-    }
+    d->found = found;
+    if (expected && found != d->o->format)
+        return ts_err_set(err, "%s", expected);
     return 0;
 }
 
-/* {"data":[{date, model_permaslug, total_tokens}...], "meta":{"as_of":...}} */
-static int import_daily(json_t *root, const struct import_opts *o, const struct ts_sink *sink,
-                        struct ts_err *err)
+static void kept_release(struct kept *k)
 {
-    json_t *data = json_object_get(root, "data");
-
-    if (json_array_size(data) == 0)
-        return ts_err_set(err, "no records in 'data'");
-    ji_emit_as_of(sink, json_object_get(json_object_get(root, "meta"), "as_of"));
-    return import_records(data, "data", o, sink, err);
+    json_decref(k->v);
+    k->v = NULL;
 }
 
-/* {"weeks":[{"week":"2025-08-18","byModel":{"slug":tokens,...}}...]} with
- * fractional token counts (rounded); "Others" passes through as a slug. */
-static int import_chart(json_t *root, const struct import_opts *o, const struct ts_sink *sink,
-                        struct ts_err *err)
+static void doc_release(struct doc *d)
 {
-    json_t *weeks = json_object_get(root, "weeks");
-    char where[WHERE_MAX], by_where[WHERE_MAX];
-    struct place at = {where, 0};
-    struct place by_at = {by_where, 0};
-    struct ts_record rec;
-    size_t i;
-    json_t *wk;
+    kept_release(&d->date);
+    kept_release(&d->total);
+    kept_release(&d->as_of);
+    kept_release(&d->fetched_at);
+    kept_release(&d->meta);
+    for (size_t i = 0; i < d->napps; i++)
+        kept_release(&d->apps[i]);
+    free(d->apps);
+    free(d->meta_as_of);
+    json_decref(d->keys);
+    buf_release(&d->scratch);
+}
 
-    if (json_array_size(weeks) == 0)
-        return ts_err_set(err, "no records in 'weeks'");
-    ji_emit_as_of(sink, json_object_get(root, "fetchedAt"));
-    json_array_foreach(weeks, i, wk)
-    {
-        json_t *week, *by_model, *v;
-        const char *slug;
-        int32_t date;
+/* A kept value's own place, for messages about it. */
+static struct place kept_place(const struct kept *k)
+{
+    struct place at = {NULL, {NULL, 0, k->line, k->col}, NULL, NULL};
+    return at;
+}
 
-        snprintf(where, sizeof(where), "weeks[%zu]", i);
-        snprintf(by_where, sizeof(by_where), "weeks[%zu].byModel", i);
-        if (!json_is_object(wk))
-            return ji_fail(err, &at, "expected a JSON object");
-        week = json_object_get(wk, "week");
-        if (!week || json_is_null(week))
-            return ji_fail(err, &at, "no 'week' key (expected YYYY-MM-DD)");
-        if (ji_date(week, "week", &at, &date, err) < 0)
-            return -1;
-        by_model = json_object_get(wk, "byModel");
-        if (!by_model || json_is_null(by_model))
-            return ji_fail(err, &at, "no 'byModel' key (expected an object of token counts)");
-        if (!json_is_object(by_model))
-            return ji_wrong_type(err, &at, "byModel", by_model, "an object");
-        json_object_foreach(by_model, slug, v)
-        {
-            if (json_is_null(v))
-                continue;
-            if (slug[0] == '\0')
-                return ji_fail(err, &by_at, "empty model slug");
-            record_init(&rec);
-            rec.period = o->period >= 0 ? (enum ts_period)o->period : TS_WEEK;
-            rec.date = date;
-            rec.model = slug;
-            rec.model_len = strlen(slug);
-            rec.where = by_where;
-            if (ji_count(v, slug, &by_at, &rec.total, err) < 0 ||
-                ji_emit_record(sink, &rec, err) < 0)
-                return -1;
-        }
+/* An element of app rankings, kept for the end with its place. */
+static int doc_keep_app(struct doc *d, const struct ji_elem *e, struct ts_err *err)
+{
+    d->app_bytes += e->at.text.len;
+    if (d->app_bytes > JI_VALUE_MAX)
+        return ji_fail(err, &e->at, "more than %d MiB of app rankings (expected a page of apps)",
+                       JI_VALUE_MAX_MIB);
+    if (d->napps == d->apps_cap) {
+        d->apps_cap = d->apps_cap ? 2 * d->apps_cap : 128;
+        d->apps = xrealloc(d->apps, d->apps_cap * sizeof(*d->apps));
     }
+    d->apps[d->napps].v = json_incref(e->parsed);
+    d->apps[d->napps].line = e->at.text.line;
+    d->apps[d->napps].col = e->at.text.col;
+    d->napps++;
     return 0;
 }
 
-/* {"date":"2026-02-16","models":[{"slug":...,"total_tokens":...}...],
- * "total_tokens":T}: weekly records dated by the top-level date, and what T
- * leaves over after the models as one "other" record. */
-static int import_weekly(json_t *root, const struct import_opts *o, const struct ts_sink *sink,
-                         struct ts_err *err)
+/* One element of the array streamed, named where ("data[3]"), whose bytes the
+ * stream has just taken. The first element of "data" or of a bare array
+ * says whether they are records, catalogue entries or apps. */
+static int doc_element(struct doc *d, const char *where, struct ts_err *err)
 {
-    json_t *models = json_object_get(root, "models");
-    json_t *total_v = json_object_get(root, "total_tokens");
-    char where[WHERE_MAX];
-    struct place top = {NULL, 0};
-    struct place at = {where, 0};
-    struct fixed_period fixed;
-    struct ts_record rec;
-    int64_t total = 0, sum = 0;
-    int over = 0;
-    size_t i;
-    json_t *el;
+    struct ji_elem e = {{where, {NULL, 0, 0, 0}, NULL, NULL}, NULL};
+    int64_t total = 0;
+    int rc = -1;
 
-    if (ji_date(json_object_get(root, "date"), "date", &top, &fixed.date, err) < 0)
-        return -1;
-    /* A snapshot is as of its own date (the source line says so), unless
-     * it says otherwise. */
-    json_t *as_of = json_object_get(root, "as_of");
-    ji_emit_as_of(sink, json_is_string(as_of) ? as_of : json_object_get(root, "date"));
-    fixed.period = o->period >= 0 ? (enum ts_period)o->period : TS_WEEK;
-    if (json_is_null(total_v))
-        total_v = NULL;
-    if (total_v && ji_count(total_v, "total_tokens", &top, &total, err) < 0)
-        return -1;
-    if (json_array_size(models) == 0)
-        return ts_err_set(err, "no records in 'models'");
-
-    json_array_foreach(models, i, el)
-    {
-        ji_where_index(where, "models", i);
-        if (!json_is_object(el))
-            return ji_fail(err, &at, "expected a JSON object");
-        if (ji_record_from_object(el, o, &fixed, &at, &rec, err) < 0 ||
-            ji_emit_record(sink, &rec, err) < 0)
+    ji_value_text(d->s, &e.at.text);
+    if (d->found == TS_FMT_AUTO || d->found == TS_FMT_OPENROUTER_MODELS ||
+        d->found == TS_FMT_OPENROUTER_CHART || d->found == TS_FMT_OPENROUTER_APPS) {
+        if (!(e.parsed = ji_parse_value(d->s, err)))
             return -1;
-        if (rec.total > INT64_MAX - sum)
-            over = 1;
+    }
+    if (d->found == TS_FMT_AUTO) {
+        enum ts_format kind = ji_looks_like_model(e.parsed) ? TS_FMT_OPENROUTER_MODELS
+                              : strcmp(d->name, "data") == 0 && ji_looks_like_app(e.parsed)
+                                  ? TS_FMT_OPENROUTER_APPS
+                              : d->name[0] ? TS_FMT_OPENROUTER_DAILY
+                                           : TS_FMT_JSON;
+        if (shape_found(d, kind, err) < 0)
+            goto out;
+    }
+    switch (d->found) {
+    case TS_FMT_OPENROUTER_MODELS:
+        rc = ji_shape_model(&e, &d->scratch, d->sink, err);
+        break;
+    case TS_FMT_OPENROUTER_CHART:
+        rc = ji_shape_chart_week(&e, d->o, d->sink, err);
+        break;
+    case TS_FMT_OPENROUTER_APPS:
+        rc = doc_keep_app(d, &e, err);
+        break;
+    case TS_FMT_OPENROUTER_WEEKLY:
+        rc = ji_shape_record(&e, d->o, &d->fixed, d->sink, &total, &d->fast, err);
+        if (total > INT64_MAX - d->sum)
+            d->over = 1;
         else
-            sum += rec.total;
+            d->sum += total;
+        break;
+    default:
+        rc = ji_shape_record(&e, d->o, NULL, d->sink, &total, &d->fast, err);
+        break;
     }
-    if (!total_v)
+out:
+    json_decref(e.parsed);
+    return rc;
+}
+
+/* Streams the array whose '[' is next, element by element. */
+static int doc_array(struct doc *d, const char *name, struct ts_err *err)
+{
+    struct ji_stream *s = d->s;
+    char where[WHERE_MAX];
+
+    ji_next(s);
+    d->name = name;
+    d->streamed = 1;
+    s->keep_all = 0; /* the shape is known: nothing will be read again */
+    for (size_t i = 0;; i++) {
+        int c = ji_skip_ws(s);
+        if (c == ']' && i == 0) {
+            ji_next(s);
+            break;
+        }
+        if (i > 0) {
+            if (c == ']') {
+                ji_next(s);
+                break;
+            }
+            if (c != ',')
+                return ji_syntax(s, "[0", JSON_DECODE_ANY, err);
+            ji_next(s);
+            c = ji_skip_ws(s);
+        }
+        if (c < 0 || c == ']')
+            return ji_syntax(s, i ? "[0," : "[", JSON_DECODE_ANY, err);
+        ji_where_index(where, name, i);
+        if (ji_take_value(s, where, err) < 0 || doc_element(d, where, err) < 0)
+            return -1;
+        d->n = i + 1;
+    }
+    return 0;
+}
+
+/* The array of key K, whose '[' is next: streamed when it holds the
+ * document's records. Returns 1 when it was streamed, 0 when it is to be
+ * read as a plain value, -1 on an error. */
+static int doc_stream_key(struct doc *d, const char *k, struct ts_err *err)
+{
+    static const char *const keys[] = {"models", "weeks", "data"}; /* by precedence */
+    int rank = -1, streaming = -1;
+
+    for (int r = 0; r < 3; r++) {
+        if (strcmp(k, keys[r]) == 0)
+            rank = r;
+        if (d->streamed && d->name && strcmp(d->name, keys[r]) == 0)
+            streaming = r;
+    }
+    if (rank < 0 || (rank == 0 && !d->date.v))
+        return 0; /* "models" before "date": a weekly snapshot is read again */
+    if (d->streamed) {
+        if (rank <= streaming)
+            return 0; /* a key that does not decide the shape: a plain value */
+        return ts_err_at(err, d->s->line, d->s->col + 1,
+                         "keys '%s' and '%s' both hold records (expected one of them)", d->name, k);
+    }
+    if (rank == 1 && shape_found(d, TS_FMT_OPENROUTER_CHART, err) < 0)
+        return -1;
+    if (rank == 0) {
+        struct place at = kept_place(&d->date);
+        if (shape_found(d, TS_FMT_OPENROUTER_WEEKLY, err) < 0 ||
+            ji_date(d->date.v, "date", &at, &d->fixed.date, err) < 0)
+            return -1;
+        d->fixed.period = d->o->period >= 0 ? (enum ts_period)d->o->period : TS_WEEK;
+    }
+    if (doc_array(d, keys[rank], err) < 0)
+        return -1;
+    return 1;
+}
+
+/* Keeps what the end of the document needs of a top-level value. */
+static void doc_keep(struct doc *d, const char *k, json_t *v, long line, long col)
+{
+    struct kept *kept = strcmp(k, "date") == 0           ? &d->date
+                        : strcmp(k, "total_tokens") == 0 ? &d->total
+                        : strcmp(k, "as_of") == 0        ? &d->as_of
+                        : strcmp(k, "fetchedAt") == 0    ? &d->fetched_at
+                                                         : NULL;
+    enum ts_field f = field_lookup(k, strlen(k), NULL);
+
+    d->has_model_key |= f == TS_F_MODEL;
+    d->has_period_key |= f == TS_F_DAY || f == TS_F_WEEK;
+    d->models_waiting |= strcmp(k, "models") == 0 && json_is_array(v) && !d->streamed;
+    if (strcmp(k, "meta") == 0 && json_is_string(json_object_get(v, "as_of"))) {
+        free(d->meta_as_of);
+        d->meta_as_of = xstrdup(json_string_value(json_object_get(v, "as_of")));
+    }
+    if (strcmp(k, "meta") == 0) { /* kept whole: app rankings' window is in it */
+        kept_release(&d->meta);
+        d->meta.v = v;
+        d->meta.line = line;
+        d->meta.col = col;
+        return;
+    }
+    if (!kept) {
+        json_decref(v);
+        return;
+    }
+    kept_release(kept);
+    /* A container is kept empty: messages only say what it is. */
+    kept->v = json_is_array(v) ? json_array() : json_is_object(v) ? json_object() : json_incref(v);
+    kept->line = line;
+    kept->col = col;
+    json_decref(v);
+}
+
+/* A top-level key met a second time: jansson's message, at the key. */
+static int doc_duplicate_key(struct ji_stream *s, json_t *k, long line, long col,
+                             struct ts_err *err)
+{
+    char *dup = json_dumps(k, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+    struct ts_buf prefix = TS_BUF_INIT;
+
+    buf_printf(&prefix, "{%s:0,", dup);
+    s->pos = s->mark; /* back to the key, in the same place */
+    s->line = line;
+    s->col = col;
+    ji_syntax(s, prefix.data, 0, err);
+    buf_release(&prefix);
+    free(dup);
+    return -1;
+}
+
+/* The next top-level key, a new reference to a string; NULL with err. */
+static json_t *doc_key(struct doc *d, int first, struct ts_err *err)
+{
+    struct ji_stream *s = d->s;
+    json_t *k;
+
+    if (ji_skip_ws(s) != '"') {
+        ji_syntax(s, first ? "{" : "{\"a\":0,", 0, err);
+        return NULL;
+    }
+    if (ji_take_value(s, "a key", err) < 0 || !(k = ji_parse_value(s, err)))
+        return NULL;
+    if (json_object_get(d->keys, json_string_value(k))) {
+        doc_duplicate_key(s, k, s->line0, s->col0, err);
+        json_decref(k);
+        return NULL;
+    }
+    d->key_bytes += json_string_length(k) + 64;
+    if (d->key_bytes > JI_VALUE_MAX) {
+        ts_err_at(err, s->line0, s->col0 + 1, "more than %d MiB of top-level keys",
+                  JI_VALUE_MAX_MIB);
+        json_decref(k);
+        return NULL;
+    }
+    json_object_set_new(d->keys, json_string_value(k), json_true());
+    return k;
+}
+
+/* One key's value: the array of the shape streamed, any other read whole
+ * and kept as far as the end needs it. */
+static int doc_value(struct doc *d, const char *k, struct ts_err *err)
+{
+    struct ji_stream *s = d->s;
+    struct ts_buf what = TS_BUF_INIT;
+    int rc = 0;
+
+    if (ji_skip_ws(s) != ':')
+        return ji_syntax(s, "{\"a\"", 0, err);
+    ji_next(s);
+    if (ji_skip_ws(s) == '[' && (rc = doc_stream_key(d, k, err)) != 0)
+        return rc < 0 ? -1 : 0;
+    buf_adds(&what, "key '");
+    ts_quote_for_msg(&what, k, strlen(k), 80);
+    buf_adds(&what, "'");
+    if (ji_take_value(s, what.data, err) == 0) {
+        json_t *v = ji_parse_value(s, err);
+        if (v)
+            doc_keep(d, k, v, s->line0, s->col0);
+        rc = v ? 0 : -1;
+    } else {
+        rc = -1;
+    }
+    buf_release(&what);
+    return rc;
+}
+
+/* The top-level object, whose '{' is next, key by key. */
+static int doc_object(struct doc *d, struct ts_err *err)
+{
+    struct ji_stream *s = d->s;
+    int c;
+
+    ji_next(s);
+    if (ji_skip_ws(s) == '}') {
+        ji_next(s);
         return 0;
-    if (over)
-        return ts_err_set(err,
-                          "total_tokens %" PRId64 " is less than the sum of its models "
-                          "(2^63 or more)",
-                          total);
-    if (total < sum)
-        return ts_err_set(
-            err, "total_tokens %" PRId64 " is less than the sum of its models (%" PRId64 ")", total,
-            sum);
+    }
+    for (int first = 1;; first = 0) {
+        json_t *k = doc_key(d, first, err);
+        if (!k)
+            return -1;
+        int rc = doc_value(d, json_string_value(k), err);
+        json_decref(k);
+        if (rc < 0)
+            return -1;
+        if ((c = ji_skip_ws(s)) == '}')
+            break;
+        if (c != ',')
+            return ji_syntax(s, "{\"a\":0", 0, err);
+        ji_next(s);
+    }
+    ji_next(s);
+    return 0;
+}
+
+/* Reads the document through to its end. */
+static int doc_read(struct doc *d, struct ts_err *err)
+{
+    struct ji_stream *s = d->s;
+    int c = ji_skip_ws(s), rc;
+
+    d->top_line = s->line;
+    d->top_col = s->col;
+    d->top_off = s->pos;
+    if (c == '[') {
+        rc = doc_array(d, "", err);
+        if (rc == 0 && d->n == 0)
+            rc = shape_found(d, TS_FMT_JSON, err) < 0
+                     ? -1
+                     : ts_err_set(err, "empty array (expected records)");
+    } else if (c == '{') {
+        rc = doc_object(d, err);
+    } else {
+        return ji_syntax(s, "", 0, err);
+    }
+    if (rc < 0)
+        return -1;
+    if (ji_skip_ws(s) >= 0 || s->failed)
+        return ji_syntax(s, "[]", 0, err);
+    return 0;
+}
+
+/* The end of a weekly snapshot: what its total leaves over after the
+ * models, as the other bucket. */
+static int weekly_finish(struct doc *d, struct ts_err *err)
+{
+    struct place top = kept_place(&d->total);
+    struct ts_record rec;
+    int64_t total = 0;
+
+    ji_emit_as_of(d->sink, json_is_string(d->as_of.v) ? d->as_of.v : d->date.v);
+    if (!d->total.v || json_is_null(d->total.v))
+        return 0;
+    if (ji_count(d->total.v, "total_tokens", &top, &total, err) < 0)
+        return -1;
+    if (d->over)
+        return ts_err_at(err, top.text.line, top.text.col + 1,
+                         "total_tokens %" PRId64 " is less than the sum of its models (2^63 or "
+                         "more)",
+                         total);
+    if (total < d->sum)
+        return ts_err_at(err, top.text.line, top.text.col + 1,
+                         "total_tokens %" PRId64 " is less than the sum of its models (%" PRId64
+                         ")",
+                         total, d->sum);
     /* The rest of the market, as the other bucket: a snapshot that gives
      * its total is the whole market, even when the listed models are all
      * of it (an other bucket of 0 tokens says so). */
     record_init(&rec);
-    rec.period = fixed.period;
-    rec.date = fixed.date;
+    rec.period = d->fixed.period;
+    rec.date = d->fixed.date;
     rec.model = "other";
     rec.model_len = strlen("other");
-    rec.total = total - sum;
+    rec.total = total - d->sum;
     rec.where = "total_tokens";
-    return ji_emit_record(sink, &rec, err);
+    rec.line = top.text.line;
+    rec.col = top.text.line > 0 ? top.text.col + 1 : 0;
+    return ji_emit_record(d->sink, &rec, err);
 }
 
-/* One price of a catalogue entry's "pricing" object. */
-static int model_price(json_t *pricing, const char *key, const char *label, const struct place *at,
-                       int64_t *out, struct ts_err *err)
+/* The end of app rankings: their week from "meta", then each app. */
+static int apps_finish(struct doc *d, struct ts_err *err)
 {
-    json_t *v = json_object_get(pricing, key);
-
-    *out = TS_ABSENT;
-    if (!v || json_is_null(v))
-        return 0;
-    return ji_price(v, label, at, out, err);
-}
-
-/* The model a catalogue entry's prices go under: its canonical slug (the
- * id when there is none) plus the id's :variant. Returns 0, or -1 with err
- * set. */
-static int model_slug(json_t *el, const char *id_s, const struct place *at, struct ts_buf *model,
-                      struct ts_err *err)
-{
-    const char *slug = id_s, *variant;
-    json_t *canon = json_object_get(el, "canonical_slug");
-
-    if (canon && !json_is_null(canon)) {
-        if (!json_is_string(canon))
-            return ji_wrong_type(err, at, "canonical_slug", canon, "a model slug");
-        if (json_string_length(canon) > 0)
-            slug = json_string_value(canon);
-    }
-    /* The :variant (":free", ":thinking") lives only in the id. */
-    buf_reset(model);
-    buf_adds(model, slug);
-    variant = strchr(id_s, ':');
-    if (slug != id_s && variant && !strchr(slug, ':'))
-        buf_adds(model, variant);
-    return 0;
-}
-
-/* One catalogue entry: its prices to the sink, unless it is an alias
- * ("~...") or has no fixed price. model is scratch. */
-static int model_entry(json_t *el, const struct place *at, struct ts_buf *model,
-                       const struct ts_sink *sink, struct ts_err *err)
-{
-    json_t *id, *pricing;
-    const char *id_s;
-    struct ts_price price;
-
-    if (!json_is_object(el))
-        return ji_fail(err, at, "expected a JSON object");
-    id = json_object_get(el, "id");
-    if (!id || json_is_null(id))
-        return ji_fail(err, at, "no 'id' key (expected a model id)");
-    if (!json_is_string(id))
-        return ji_wrong_type(err, at, "id", id, "a model id");
-    id_s = json_string_value(id);
-    if (id_s[0] == '~')
-        return 0;
-    if (id_s[0] == '\0')
-        return ji_bad_value(err, at, "id", id, "is empty (expected a model id)");
-    if (model_slug(el, id_s, at, model, err) < 0)
-        return -1;
-
-    pricing = json_object_get(el, "pricing");
-    if (json_is_null(pricing))
-        pricing = NULL;
-    if (pricing && !json_is_object(pricing))
-        return ji_wrong_type(err, at, "pricing", pricing, "an object");
-    price.model = model->data;
-    price.id = id_s;
-    price.where = at->where;
-    if (model_price(pricing, "prompt", "pricing.prompt", at, &price.prompt, err) < 0 ||
-        model_price(pricing, "completion", "pricing.completion", at, &price.completion, err) < 0)
-        return -1;
-    if (price.prompt == TS_ABSENT && price.completion == TS_ABSENT)
-        return 0;
-    if (sink->price && sink->price(sink->ctx, &price, err) < 0)
-        return -1;
-    return 0;
-}
-
-/* The model catalogue, {"data":[...]} (name "data") or a bare array (name
- * ""): each entry's prices under its canonical slug plus the id's :variant.
- * Aliases ("~...") are skipped, and so are entries without a fixed price. */
-static int import_models(json_t *arr, const char *name, const struct ts_sink *sink,
-                         struct ts_err *err)
-{
-    struct ts_buf model = TS_BUF_INIT;
+    struct place at = kept_place(&d->meta);
+    struct ts_buf name = TS_BUF_INIT;
     char where[WHERE_MAX];
-    struct place at = {where, 0};
-    size_t i;
-    json_t *el;
+    int32_t week;
     int rc = 0;
 
-    json_array_foreach(arr, i, el)
-    {
-        ji_where_index(where, name, i);
-        rc = model_entry(el, &at, &model, sink, err);
-        if (rc < 0)
-            break;
+    at.where = "meta";
+    if (d->o->period == TS_DAY)
+        return ts_err_set(err, "app rankings are weekly (--period day does not apply to "
+                               "openrouter-apps)");
+    if (ji_apps_week(d->meta.v, &at, &week, err) < 0)
+        return -1;
+    if (d->sink->as_of && d->meta_as_of)
+        d->sink->as_of(d->sink->ctx, d->meta_as_of);
+    for (size_t i = 0; i < d->napps && rc == 0; i++) {
+        struct place el = {where, {NULL, 0, d->apps[i].line, d->apps[i].col}, NULL, NULL};
+        ji_where_index(where, "data", i);
+        rc = ji_app_entry(d->apps[i].v, week, &el, &name, d->sink, err);
     }
-    buf_release(&model);
+    buf_release(&name);
     return rc;
 }
 
-/* Reads the parsed document as its shape says. */
-static int import_shape(json_t *root, enum ts_format shape, const struct import_opts *o,
-                        const struct ts_sink *sink, struct ts_err *err)
+/* After a document whose records were streamed: what its shape needs at
+ * the end. */
+static int doc_finish_streamed(struct doc *d, struct ts_err *err)
 {
-    struct place top = {NULL, 0};
-    struct ts_record rec;
-
-    switch (shape) {
-    case TS_FMT_JSON:
-        return import_records(root, "", o, sink, err);
+    if (d->found == TS_FMT_AUTO && shape_found(d, TS_FMT_OPENROUTER_DAILY, err) < 0)
+        return -1; /* "data":[] */
+    if (d->n == 0 && d->name[0])
+        return ts_err_set(err, "no records in '%s'", d->name);
+    switch (d->found) {
     case TS_FMT_OPENROUTER_DAILY:
-        return import_daily(root, o, sink, err);
+        if (d->sink->as_of && d->meta_as_of)
+            d->sink->as_of(d->sink->ctx, d->meta_as_of);
+        return 0;
     case TS_FMT_OPENROUTER_CHART:
-        return import_chart(root, o, sink, err);
+        ji_emit_as_of(d->sink, d->fetched_at.v);
+        return 0;
     case TS_FMT_OPENROUTER_WEEKLY:
-        return import_weekly(root, o, sink, err);
+        return weekly_finish(d, err);
     case TS_FMT_OPENROUTER_APPS:
-        return ji_import_apps(root, o, sink, err);
-    case TS_FMT_OPENROUTER_MODELS:
-        if (json_is_array(root))
-            return import_models(root, "", sink, err);
-        return import_models(json_object_get(root, "data"), "data", sink, err);
-    case TS_FMT_JSONL:
-        /* One object with a model and a period: a one-line JSON Lines file. */
-        if (ji_record_from_object(root, o, NULL, &top, &rec, err) < 0)
-            return -1;
-        return ji_emit_record(sink, &rec, err);
+        return apps_finish(d, err);
     default:
-        return ts_err_set(err, "unknown JSON shape (expected an array of records, or an object "
-                               "with \"data\", \"weeks\" or \"models\")");
+        return 0;
     }
 }
 
-/* Streams the document when it is a bare array or {"data":[...]} whose
- * first element is a record, and a forced format allows it: returns 1 with
- * *found its shape and *rc the import's result, or 0 when it is to be
- * parsed whole (nothing handed on; the bytes read are kept in s). */
-static int stream_doc(struct ji_stream *s, const struct import_opts *o, const struct ts_sink *sink,
-                      enum ts_format *found, int *rc, struct ts_err *err)
+/* A document that is one record on its own (a JSON Lines file of one
+ * line): read whole from the spool. */
+static int doc_single_record(struct doc *d, struct ts_err *err)
 {
-    int in_object = 0;
-    json_t *first = o->full_parsers ? NULL : ji_stream_first(s, &in_object);
-    enum ts_format shape = in_object ? TS_FMT_OPENROUTER_DAILY : TS_FMT_JSON;
-    const char *expected = shape_expected(o->format);
+    struct ji_stream *s = d->s;
+    struct place top = {NULL, {NULL, 0, d->top_line, d->top_col}, NULL, NULL};
+    struct ts_record rec;
+    json_error_t jerr;
+    int rc;
 
-    if (!first)
-        return 0;
-    /* The first element decides the shape: records, not catalogue entries
-     * or apps (a page of at most 100, parsed whole). */
-    if (looks_like_model(first) || ji_looks_like_app(first) || (expected && shape != o->format)) {
-        json_decref(first);
-        return 0;
+    if (s->spool_lost)
+        return ts_err_set(err, "more than %d MiB in one JSON object (expected one record)",
+                          JI_VALUE_MAX_MIB);
+    top.text.s = s->buf + d->top_off;
+    top.text.len = s->len - d->top_off;
+    json_t *root = json_loadb(top.text.s, top.text.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return ji_jansson_error(err, &jerr, d->top_line, d->top_col);
+    rc = ji_record_from_object(root, d->o, NULL, &top, &rec, err);
+    if (rc == 0)
+        rc = ji_emit_record(d->sink, &rec, err);
+    json_decref(root);
+    return rc;
+}
+
+static void doc_init(struct doc *d, struct ji_stream *s, const struct import_opts *o,
+                     const struct ts_sink *sink)
+{
+    memset(d, 0, sizeof(*d));
+    d->s = s;
+    d->o = o;
+    d->sink = sink;
+    d->found = TS_FMT_AUTO;
+    d->keys = json_object();
+}
+
+/* A weekly snapshot whose "models" came before its "date": read again
+ * from the spool, its date known from the start. */
+static int doc_again(struct doc *d, struct ts_err *err)
+{
+    struct ji_stream again;
+    struct doc d2;
+    int rc;
+
+    if (d->s->spool_lost)
+        return ts_err_set(err,
+                          "a weekly snapshot whose \"models\" come before its \"date\" is read "
+                          "twice, and may have at most %d MiB (put \"date\" first)",
+                          JI_VALUE_MAX_MIB);
+    ji_stream_init_mem(&again, d->s->buf, d->s->len);
+    doc_init(&d2, &again, d->o, d->sink);
+    d2.date = d->date;
+    d2.date.v = json_incref(d->date.v);
+    rc = doc_read(&d2, err);
+    if (rc == 0)
+        rc = doc_finish_streamed(&d2, err);
+    d->found = d2.found;
+    d->fast += d2.fast;
+    doc_release(&d2);
+    ji_stream_release(&again);
+    return rc;
+}
+
+/* After a document whose records were not streamed: its shape, from the
+ * keys it had. */
+static int doc_finish_whole(struct doc *d, struct ts_err *err)
+{
+    const char *expected = shape_expected(d->o->format);
+
+    if (d->models_waiting && d->date.v) {
+        if (shape_found(d, TS_FMT_OPENROUTER_WEEKLY, err) < 0)
+            return -1;
+        return doc_again(d, err);
     }
-    *found = shape;
-    *rc = ji_stream_records(s, first, in_object, o, sink, err);
-    return 1;
+    if (d->has_model_key && d->has_period_key) {
+        if (shape_found(d, TS_FMT_JSONL, err) < 0)
+            return -1;
+        return doc_single_record(d, err);
+    }
+    if (expected)
+        return ts_err_set(err, "%s", expected);
+    return ts_err_set(err, "unknown JSON shape (expected an array of records, or an object "
+                           "with \"data\", \"weeks\" or \"models\")");
 }
 
 int import_json_doc(struct ts_input *in, const struct import_opts *o, const struct ts_sink *sink,
                     enum ts_format *shape, struct ts_err *err)
 {
-    enum ts_format found = TS_FMT_AUTO;
     struct ji_stream s;
-    json_t *root = NULL;
-    const char *expected;
-    int rc = -1;
+    struct doc d;
+    int rc;
 
     o = ji_opts(o);
     ji_stream_init(&s, in);
-    if (stream_doc(&s, o, sink, &found, &rc, err))
-        goto out;
-    root = ji_stream_load(&s, err);
-    ji_stream_release(&s); /* the bytes kept are in root now */
-    if (!root)
-        goto out;
-
-    found = shape_of(root);
-    expected = shape_expected(o->format);
-    if (expected && found != o->format) {
-        ts_err_set(err, "%s", expected);
-        goto out;
-    }
-    if (json_is_array(root) && json_array_size(root) == 0) {
-        ts_err_set(err, "empty array (expected records)");
-        goto out;
-    }
-    rc = import_shape(root, found, o, sink, err);
-out:
+    doc_init(&d, &s, o, sink);
+    rc = doc_read(&d, err);
+    if (rc == 0)
+        rc = d.streamed ? doc_finish_streamed(&d, err) : doc_finish_whole(&d, err);
     if (shape)
-        *shape = found;
+        *shape = d.found;
+    if (o->fast_taken)
+        *o->fast_taken += d.fast;
+    doc_release(&d);
     ji_stream_release(&s);
-    json_decref(root);
     return rc;
 }

@@ -1,8 +1,7 @@
-/* json_record.c - what the JSON importers share: where a value is and the
- * messages about it, token counts, prices and dates from JSON values, one
- * object into one record (record_from_object, which maps an object's keys
- * to fields with field_lookup() as CSV maps its header), and handing
- * records on to the sink. */
+/* json_record.c - what the JSON importers share: token counts, prices and
+ * dates from JSON values, one object into one record (record_from_object,
+ * which maps an object's keys to fields with field_lookup() as CSV maps its
+ * header), and handing records on to the sink. */
 #include "json_internal.h"
 
 #include <inttypes.h>
@@ -13,9 +12,6 @@
 #include "core/util.h"
 #include "core/week.h"
 
-#define VALUE_MAX 40 /* bytes of a bad value quoted in a message */
-#define KEY_MAX   80 /* bytes of a key (a slug in byModel) quoted in a message */
-
 static const struct import_opts default_opts = IMPORT_OPTS_INIT;
 
 const struct import_opts *ji_opts(const struct import_opts *o)
@@ -23,110 +19,8 @@ const struct import_opts *ji_opts(const struct import_opts *o)
     return o ? o : &default_opts;
 }
 
-int ji_fail(struct ts_err *err, const struct place *at, const char *fmt, ...)
-{
-    char msg[TS_ERR_MSG_MAX];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (at->where)
-        return ts_err_at(err, at->line, 0, "%s: %s", at->where, msg);
-    return ts_err_at(err, at->line, 0, "%s", msg);
-}
-
-/* Digits written backwards, then copied the right way round. */
-void ji_where_index(char *where, const char *name, size_t i)
-{
-    char digits[24];
-    size_t nd = 0, n = strlen(name);
-
-    do
-        digits[nd++] = (char)('0' + i % 10);
-    while ((i /= 10) > 0);
-    if (n + nd + 3 > WHERE_MAX) /* names are short literals: cannot happen */
-        n = WHERE_MAX - nd - 3;
-    memcpy(where, name, n);
-    where[n++] = '[';
-    while (nd > 0)
-        where[n++] = digits[--nd];
-    where[n++] = ']';
-    where[n] = '\0';
-}
-
-/* A buffer's text, "" when nothing was ever added. */
-static const char *buf_text(const struct ts_buf *b)
-{
-    return b->data ? b->data : "";
-}
-
-/* What a value is, for "expected X, found Y" messages. */
-static const char *found_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "a number";
-    case JSON_TRUE:
-        return "true";
-    case JSON_FALSE:
-        return "false";
-    case JSON_NULL:
-        return "null";
-    }
-    return "a value";
-}
-
-/* Appends a scalar value as the message shows it: strings quoted and cut,
- * integers exactly, reals with every digit that matters. */
-static void value_text(struct ts_buf *b, const json_t *v)
-{
-    if (json_is_string(v))
-        ts_quote_for_msg(b, json_string_value(v), json_string_length(v), VALUE_MAX);
-    else if (json_is_integer(v))
-        buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    else if (json_is_real(v))
-        buf_printf(b, "%.17g", json_real_value(v));
-    else
-        buf_adds(b, found_name(v));
-}
-
-/* "key 'K': expected WHAT, found an array". Returns -1. */
-int ji_wrong_type(struct ts_err *err, const struct place *at, const char *key, const json_t *v,
-                  const char *what)
-{
-    struct ts_buf k = TS_BUF_INIT;
-
-    ts_quote_for_msg(&k, key, strlen(key), KEY_MAX);
-    ji_fail(err, at, "key '%s': expected %s, found %s", buf_text(&k), what, found_name(v));
-    buf_release(&k);
-    return -1;
-}
-
-/* "key 'K': 'V' REASON". Returns -1. */
-int ji_bad_value(struct ts_err *err, const struct place *at, const char *key, const json_t *v,
-                 const char *reason)
-{
-    struct ts_buf k = TS_BUF_INIT;
-    struct ts_buf val = TS_BUF_INIT;
-
-    ts_quote_for_msg(&k, key, strlen(key), KEY_MAX);
-    value_text(&val, v);
-    ji_fail(err, at, "key '%s': '%s' %s", buf_text(&k), buf_text(&val), reason);
-    buf_release(&k);
-    buf_release(&val);
-    return -1;
-}
-
 /* A token count from a JSON integer, a real (rounded) or a decimal string
- * (a fraction or exponent rounded too). */
+ * (plain digits, a fraction rounded). */
 int ji_count(const json_t *v, const char *key, const struct place *at, int64_t *out,
              struct ts_err *err)
 {
@@ -196,41 +90,51 @@ int ji_date(const json_t *v, const char *key, const struct place *at, int32_t *o
         return ji_wrong_type(err, at, key, v, "a date (YYYY-MM-DD)");
     if (date_parse(json_string_value(v), json_string_length(v), out) < 0)
         return ji_bad_value(err, at, key, v, "is not a date (expected YYYY-MM-DD)");
+    if (!date_in_data_range(*out))
+        return ji_bad_value(err, at, key, v, "is out of range (expected " TS_DATA_RANGE_TEXT ")");
     return 0;
 }
 
-/* The values of an object's known keys, by field: for each field the
- * value of the key whose alias ranks first, and that key as written. */
+/* The values of an object's known keys, by field, and each key as
+ * written. */
 struct object_fields {
     json_t *val[TS_F_COUNT];
     const char *name[TS_F_COUNT];
 };
 
 /* Collects obj's keys that name fields; unknown keys and null values are
- * ignored. */
-static void object_fields(json_t *obj, struct object_fields *out)
+ * ignored. Two keys that name one field ("tokens" and "total_tokens") are
+ * refused: which one holds the figure is not for tokstat to guess. */
+static int object_fields(json_t *obj, const struct place *at, struct object_fields *out,
+                         struct ts_err *err)
 {
-    int prio[TS_F_COUNT] = {0};
     const char *key;
     json_t *v;
 
     memset(out, 0, sizeof(*out));
     json_object_foreach(obj, key, v)
     {
-        int p;
         enum ts_field f;
 
         if (json_is_null(v))
             continue;
-        f = field_lookup(key, strlen(key), &p);
+        f = field_lookup(key, strlen(key), NULL);
         if (f == TS_F_NONE)
             continue;
-        if (!out->val[f] || p < prio[f]) {
-            out->val[f] = v;
-            out->name[f] = key;
-            prio[f] = p;
+        if (out->val[f]) {
+            struct ts_buf a = TS_BUF_INIT, b = TS_BUF_INIT;
+            ts_quote_for_msg(&a, out->name[f], strlen(out->name[f]), 80);
+            ts_quote_for_msg(&b, key, strlen(key), 80);
+            ji_fail_key(err, at, key, "keys '%s' and '%s' both give %s (expected one of them)",
+                        a.data, b.data, field_title(f));
+            buf_release(&a);
+            buf_release(&b);
+            return -1;
         }
+        out->val[f] = v;
+        out->name[f] = key;
     }
+    return 0;
 }
 
 /* The record's period and date: from fixed when set; else a week key makes
@@ -304,10 +208,10 @@ static int record_tokens(const struct object_fields *of, const struct place *at,
                        "no token key (expected total_tokens or tokens, or prompt_tokens and "
                        "completion_tokens)");
     if (rec->prompt > INT64_MAX - rec->completion)
-        return ji_fail(err, at,
-                       "%s + %s is too large (%" PRId64 " + %" PRId64
-                       ", expected a total below 2^63)",
-                       name[TS_F_PROMPT], name[TS_F_COMPLETION], rec->prompt, rec->completion);
+        return ji_fail_key(err, at, name[TS_F_COMPLETION],
+                           "%s + %s is too large (%" PRId64 " + %" PRId64
+                           ", expected a total below 2^63)",
+                           name[TS_F_PROMPT], name[TS_F_COMPLETION], rec->prompt, rec->completion);
     rec->total = rec->prompt + rec->completion;
     return 0;
 }
@@ -318,9 +222,13 @@ int ji_record_from_object(json_t *obj, const struct import_opts *o,
 {
     struct object_fields of;
 
-    object_fields(obj, &of);
+    if (object_fields(obj, at, &of, err) < 0)
+        return -1;
     record_init(rec);
-    rec->line = at->line;
+    if (at->text.line > 0) {
+        rec->line = at->text.line;
+        rec->col = at->text.col + 1;
+    }
     rec->where = at->where;
     if (record_period(&of, o, fixed, at, rec, err) < 0 || record_model(&of, at, rec, err) < 0)
         return -1;
@@ -331,8 +239,10 @@ int ji_emit_record(const struct ts_sink *sink, const struct ts_record *rec, stru
 {
     if (sink->record(sink->ctx, rec, err) == 0)
         return 0;
-    if (err->line == 0 && rec->line > 0)
+    if (err->line == 0 && rec->line > 0) {
         err->line = rec->line;
+        err->col = rec->col;
+    }
     return -1;
 }
 

@@ -92,12 +92,12 @@ static const char *flat_scalar(const char *p, const char *end, struct flat_value
 }
 
 /* Reads the line as a flat object, giving each field its value by the
- * rules of ji_record_from_object. Returns 1, or 0 for the full parser. */
+ * rules of ji_record_from_object. Returns 1, or 0 for the full parser
+ * (which also gives the errors). */
 static int flat_fields(const char *p, const char *end, struct flat_value *val, int *have)
 {
     const char *keys[FLAT_KEYS_MAX];
     size_t klen[FLAT_KEYS_MAX];
-    int prio[TS_F_COUNT] = {0};
     int nkeys = 0;
 
     p = skip_ws(p, end);
@@ -132,11 +132,11 @@ static int flat_fields(const char *p, const char *end, struct flat_value *val, i
         if (!p)
             return 0;
 
-        int pr;
-        enum ts_field f = is_null ? TS_F_NONE : field_lookup(k, kn, &pr);
-        if (f != TS_F_NONE && (!have[f] || pr < prio[f])) {
+        enum ts_field f = is_null ? TS_F_NONE : field_lookup(k, kn, NULL);
+        if (f != TS_F_NONE && have[f])
+            return 0; /* two keys for one field: refused by the full parser */
+        if (f != TS_F_NONE) {
             val[f] = v;
-            prio[f] = pr;
             have[f] = 1;
         }
         p = skip_ws(p, end);
@@ -171,7 +171,7 @@ static int flat_price(const struct flat_value *v, int64_t *out)
     return r == TS_NUM_OK;
 }
 
-int ji_flat_record(char *line, size_t len, const struct import_opts *o, long lineno,
+int ji_flat_record(char *line, size_t len, const struct import_opts *o, long lineno, long col,
                    struct ts_record *rec)
 {
     struct flat_value val[TS_F_COUNT];
@@ -181,8 +181,10 @@ int ji_flat_record(char *line, size_t len, const struct import_opts *o, long lin
         return 0;
     record_init(rec);
     rec->line = lineno;
+    rec->col = col;
     enum ts_field pf = have[TS_F_WEEK] ? TS_F_WEEK : TS_F_DAY;
-    if (!have[pf] || !val[pf].s || date_parse(val[pf].s, val[pf].len, &rec->date) < 0)
+    if (!have[pf] || !val[pf].s || date_parse(val[pf].s, val[pf].len, &rec->date) < 0 ||
+        !date_in_data_range(rec->date))
         return 0;
     rec->period = pf == TS_F_WEEK ? TS_WEEK : TS_DAY;
     if (o->period >= 0)
@@ -228,13 +230,20 @@ int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct 
     while ((got = input_getline(in, &line)) > 0) {
         json_error_t jerr;
         struct ts_record rec;
-        struct place at = {NULL, ++lineno};
+        struct place at = {NULL, {NULL, 0, ++lineno, 0}, NULL, NULL};
 
         if (line.len > 0 && line.data[line.len - 1] == '\r')
             line.data[--line.len] = '\0';
         if (is_blank_line(line.data, line.len))
             continue;
-        if (!o->full_parsers && ji_flat_record(line.data, line.len, o, lineno, &rec)) {
+        /* The record starts at its '{', after any blanks. */
+        while ((size_t)at.text.col < line.len &&
+               (line.data[at.text.col] == ' ' || line.data[at.text.col] == '\t'))
+            at.text.col++;
+        at.text.s = line.data + at.text.col;
+        at.text.len = line.len - (size_t)at.text.col;
+        if (!o->full_parsers &&
+            ji_flat_record(line.data, line.len, o, lineno, at.text.col + 1, &rec)) {
             taken++;
             if (ji_emit_record(sink, &rec, err) < 0)
                 goto out;
@@ -244,7 +253,7 @@ int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct 
          * message below rather than jansson's "'[' or '{' expected". */
         obj = json_loadb(line.data, line.len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
         if (!obj) {
-            ts_err_at(err, lineno, jerr.column, "%s", jerr.text);
+            ji_jansson_error(err, &jerr, lineno, 0);
             goto out;
         }
         if (!json_is_object(obj)) {

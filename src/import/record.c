@@ -36,6 +36,24 @@ int64_t *record_count(struct ts_record *rec, enum ts_field f)
     }
 }
 
+const char *field_title(enum ts_field f)
+{
+    static const char *const titles[TS_F_COUNT] = {
+        [TS_F_DAY] = "the day",
+        [TS_F_WEEK] = "the week",
+        [TS_F_MODEL] = "the model",
+        [TS_F_TOTAL] = "the total tokens",
+        [TS_F_PROMPT] = "the prompt tokens",
+        [TS_F_COMPLETION] = "the completion tokens",
+        [TS_F_REASONING] = "the reasoning tokens",
+        [TS_F_CACHED] = "the cached tokens",
+        [TS_F_REQUESTS] = "the request count",
+        [TS_F_PROMPT_PRICE] = "the prompt price",
+        [TS_F_COMPLETION_PRICE] = "the completion price",
+    };
+    return f > TS_F_NONE && f < TS_F_COUNT ? titles[f] : "nothing";
+}
+
 /* Aliases in priority order within each field; the first is the field's
  * name. Their lengths are kept so that matching a key, done for every key
  * of every JSON record, compares only names of the right length. */

@@ -14,6 +14,7 @@ void chart_release(struct chart *c)
     free(c->groups);
     free(c->days);
     free(c->gap);
+    free(c->listed);
     free(c->total);
     memset(c, 0, sizeof(*c));
 }

@@ -6,73 +6,7 @@
 #include "core/week.h"
 #include "render/chart.h"
 #include "formats.h"
-
-/* Lengths are kept in hundredths of a pixel and printed with two decimals,
- * so that the document is the same on every machine and sums are exact. */
-static void px(struct ts_buf *b, long v)
-{
-    if (v < 0) {
-        buf_addc(b, '-');
-        v = -v;
-    }
-    buf_printf(b, "%ld.%02ld", v / 100, v % 100);
-}
-
-static const char *const svg_fills[CHART_MAX_GROUPS] = {
-    "#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9",
-    "#f0e442", "#332288", "#882255", "#44aa99", "#999933", "#117733",
-};
-
-static const char *svg_fill(const struct chart *c, size_t g)
-{
-    switch (c->groups[g].kind) {
-    case CHART_REST:
-        return "#a0a0a0";
-    case CHART_OTHER:
-        return "#d8d8d8";
-    case CHART_NAMED:
-        break;
-    }
-    return svg_fills[g % CHART_MAX_GROUPS];
-}
-
-/* A text element at (x, y) in hundredths; attrs is added as is. */
-static void svg_text(struct ts_buf *b, long x, long y, const char *attrs, const char *text)
-{
-    buf_adds(b, "<text x=\"");
-    px(b, x);
-    buf_adds(b, "\" y=\"");
-    px(b, y);
-    buf_printf(b, "\"%s%s>", *attrs ? " " : "", attrs);
-    chart_xml_escape(b, text);
-    buf_adds(b, "</text>\n");
-}
-
-static void svg_rect(struct ts_buf *b, long x, long y, long w, long h, const char *fill)
-{
-    buf_adds(b, "<rect x=\"");
-    px(b, x);
-    buf_adds(b, "\" y=\"");
-    px(b, y);
-    buf_adds(b, "\" width=\"");
-    px(b, w);
-    buf_adds(b, "\" height=\"");
-    px(b, h);
-    buf_printf(b, "\" fill=\"%s\"", fill);
-}
-
-static void svg_line(struct ts_buf *b, long x1, long y1, long x2, long y2, const char *stroke)
-{
-    buf_adds(b, "<line x1=\"");
-    px(b, x1);
-    buf_adds(b, "\" y1=\"");
-    px(b, y1);
-    buf_adds(b, "\" x2=\"");
-    px(b, x2);
-    buf_adds(b, "\" y2=\"");
-    px(b, y2);
-    buf_printf(b, "\" stroke=\"%s\" stroke-width=\"1\"/>\n", stroke);
-}
+#include "svg.h"
 
 /* Layout, in hundredths of a pixel. Text widths are estimated from the
  * number of bytes: generous for the sans-serif fonts at these sizes. */
@@ -151,26 +85,28 @@ static void head(const struct svg_layout *l, const char *title, struct ts_buf *b
 {
     buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"");
-    px(b, l->width);
+    svg_px(b, l->width);
     buf_adds(b, "\" height=\"");
-    px(b, l->height);
+    svg_px(b, l->height);
     buf_adds(b, "\" viewBox=\"0 0 ");
-    px(b, l->width);
+    svg_px(b, l->width);
     buf_addc(b, ' ');
-    px(b, l->height);
+    svg_px(b, l->height);
     buf_adds(b, "\" font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\" font-size=\"12\">\n"
                 "<title>");
     chart_xml_escape(b, title);
     buf_adds(b, "</title>\n");
-    svg_rect(b, 0, 0, l->width, l->height, "#ffffff");
-    buf_adds(b, "/>\n");
+    svg_rect_open(b, 0, 0, l->width, l->height);
+    buf_adds(b, " fill=\"#ffffff\"/>\n");
     svg_text(b, SVG_PAD, 3000, "font-size=\"16\" font-weight=\"bold\"", title);
     buf_adds(b, "<g class=\"axis\" fill=\"#333333\">\n");
     for (int q = 0; q <= 4; q++) {
         long y = l->bottom - SVG_PH * q / 4;
         char label[16];
         snprintf(label, sizeof(label), "%d %%", q * 25);
-        svg_line(b, SVG_LEFT, y, SVG_LEFT + l->pw, y, q ? "#e0e0e0" : "#333333");
+        svg_line(b, SVG_LEFT, y, SVG_LEFT + l->pw, y,
+                 q ? "stroke=\"#e0e0e0\" stroke-width=\"1\""
+                   : "stroke=\"#333333\" stroke-width=\"1\"");
         svg_text(b, SVG_LEFT - 800, y + 400, "text-anchor=\"end\"", label);
     }
     buf_adds(b, "</g>\n");
@@ -180,9 +116,8 @@ static void head(const struct svg_layout *l, const char *title, struct ts_buf *b
 static void week_bar(const struct chart *c, const struct svg_layout *l, size_t w, long *len,
                      int64_t *part, struct ts_buf *b)
 {
-    struct ts_buf name = TS_BUF_INIT, tip = TS_BUF_INIT;
     long x = SVG_LEFT + l->slot * (long)w + (l->slot - l->bar) / 2, y = l->bottom;
-    char date[TS_DATE_LEN + 1], pct[32];
+    char date[TS_DATE_LEN + 1];
 
     date_format(c->from + (int32_t)(7 * w), date);
     for (size_t g = 0; g < c->ngroups; g++)
@@ -193,19 +128,12 @@ static void week_bar(const struct chart *c, const struct svg_layout *l, size_t w
         if (len[g] == 0)
             continue;
         y -= len[g];
-        svg_rect(b, x, y, l->bar, len[g], svg_fill(c, g));
+        svg_rect_open(b, x, y, l->bar, len[g]);
+        buf_printf(b, " fill=\"%s\"", svg_segment_fill(c, g));
         buf_adds(b, " stroke=\"#ffffff\" stroke-width=\"0.50\"><title>");
-        buf_reset(&name);
-        chart_legend_name(c, &c->groups[g], &name);
-        render_percent(chart_share(c, g, w), pct, sizeof(pct));
-        buf_reset(&tip);
-        buf_printf(&tip, "%s, week of %s: %s", name.data, date, pct);
-        chart_xml_escape(b, tip.data);
-        buf_adds(b, "</title></rect>\n");
+        svg_segment_title(b, c, g, w);
     }
     buf_adds(b, "</g>\n");
-    buf_release(&name);
-    buf_release(&tip);
 }
 
 /* Week w's label under the plot, level or slanted. */
@@ -239,8 +167,8 @@ static void legend(const struct chart *c, const struct svg_layout *l, struct ts_
     svg_text(b, l->lx, SVG_TOP + 1000, "font-weight=\"bold\"", l->head);
     for (size_t g = 0; g < c->ngroups; g++) {
         long y = SVG_TOP + 2000 + (long)g * SVG_LEGEND_DY;
-        svg_rect(b, l->lx, y, 1400, 1400, svg_fill(c, g));
-        buf_adds(b, "/>\n");
+        svg_rect_open(b, l->lx, y, 1400, 1400);
+        buf_printf(b, " fill=\"%s\"/>\n", svg_segment_fill(c, g));
         buf_reset(&name);
         chart_legend_name(c, &c->groups[g], &name);
         svg_text(b, l->lx + 2200, y + 1150, "", name.data);

@@ -37,13 +37,10 @@ void render_csv_field(const char *s, FILE *out)
     fputc('"', out);
 }
 
-void render_csv(const struct report_doc *d, const struct render_opts *o, FILE *out)
+static void header(const struct rowset *rs, FILE *out)
 {
-    const struct rowset *rs = &d->rows;
-    char buf[RENDER_CELL_MAX];
     int first = 1;
 
-    (void)o;
     for (size_t c = 0; c < rs->ncols; c++) {
         if (!render_col_shown(&rs->cols[c], 0))
             continue;
@@ -53,10 +50,16 @@ void render_csv(const struct report_doc *d, const struct render_opts *o, FILE *o
         first = 0;
     }
     fputc('\n', out);
+}
+
+static void rows(const struct rowset *rs, FILE *out)
+{
+    char buf[RENDER_CELL_MAX];
+
     for (size_t i = 0; i < rs->nrows; i++) {
         if (rs->rows[i].total)
             continue;
-        first = 1;
+        int first = 1;
         for (size_t c = 0; c < rs->ncols; c++) {
             const char *text;
             if (!render_col_shown(&rs->cols[c], 0))
@@ -69,4 +72,12 @@ void render_csv(const struct report_doc *d, const struct render_opts *o, FILE *o
         }
         fputc('\n', out);
     }
+}
+
+void render_csv(struct render_pages *p, const struct report_doc *d, enum render_step step)
+{
+    if (step == RENDER_BEGIN)
+        header(&d->rows, p->out);
+    else if (step == RENDER_ROWS)
+        rows(&d->rows, p->out);
 }

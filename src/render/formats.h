@@ -1,5 +1,5 @@
 /* formats.h - the formats render_doc dispatches to (render.c). Each writes
- * d to out; render_doc checks the stream for errors afterwards. */
+ * d to out; render.c checks the stream for errors afterwards. */
 #ifndef TOKSTAT_RENDER_FORMATS_H
 #define TOKSTAT_RENDER_FORMATS_H
 
@@ -8,10 +8,18 @@
 #include "render/doc.h"
 #include "render/render.h"
 
-void render_table(const struct report_doc *d, const struct render_opts *o, FILE *out);
-void render_csv(const struct report_doc *d, const struct render_opts *o, FILE *out);
-void render_json(const struct report_doc *d, const struct render_opts *o, FILE *out);
-void render_markdown(const struct report_doc *d, const struct render_opts *o, FILE *out);
+/* The formats of a report's rows write it in three steps (render_begin,
+ * render_rows, render_end); p carries what the steps share. */
+enum render_step {
+    RENDER_BEGIN,
+    RENDER_ROWS,
+    RENDER_END,
+};
+
+void render_table(struct render_pages *p, const struct report_doc *d, enum render_step step);
+void render_csv(struct render_pages *p, const struct report_doc *d, enum render_step step);
+void render_json(struct render_pages *p, const struct report_doc *d, enum render_step step);
+void render_markdown(struct render_pages *p, const struct report_doc *d, enum render_step step);
 void render_chart_text(const struct report_doc *d, const struct render_opts *o, FILE *out);
 void render_chart_svg(const struct report_doc *d, const struct render_opts *o, FILE *out);
 

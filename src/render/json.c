@@ -60,19 +60,17 @@ void render_json_string(const char *s, FILE *out)
     fputc('"', out);
 }
 
-/* "key":[ rows ] for the non-total rows of rs and its data columns. */
-static void json_rows(const char *key, const struct rowset *rs, FILE *out)
+/* The non-total rows of rs and its data columns, each on a line of its
+ * own; *any says whether a row came before (and gets one). */
+static void json_items(const struct rowset *rs, size_t *any, FILE *out)
 {
     char buf[RENDER_CELL_MAX];
-    int any = 0;
 
-    render_json_string(key, out);
-    fputs(":[", out);
     for (size_t i = 0; rs && i < rs->nrows; i++) {
         if (rs->rows[i].total)
             continue;
-        fputs(any ? ",\n{" : "\n{", out);
-        any = 1;
+        fputs(*any ? ",\n{" : "\n{", out);
+        (*any)++;
         int first = 1;
         for (size_t c = 0; c < rs->ncols; c++) {
             const struct rs_col *col = &rs->cols[c];
@@ -98,12 +96,22 @@ static void json_rows(const char *key, const struct rowset *rs, FILE *out)
         }
         fputc('}', out);
     }
+}
+
+/* "key":[ rows ] for the non-total rows of rs and its data columns. */
+static void json_rows(const char *key, const struct rowset *rs, FILE *out)
+{
+    size_t any = 0;
+
+    render_json_string(key, out);
+    fputs(":[", out);
+    json_items(rs, &any, out);
     fputs(any ? "\n]" : "]", out);
 }
 
-void render_json(const struct report_doc *r, const struct render_opts *o, FILE *out)
+/* Up to "rows":[ */
+static void json_begin(const struct report_doc *r, FILE *out)
 {
-    (void)o;
     fputs("{\"schema_version\":2,\"command\":", out);
     if (r->command)
         render_json_string(r->command, out);
@@ -121,7 +129,14 @@ void render_json(const struct report_doc *r, const struct render_opts *o, FILE *
             render_json_string(r->params[i].value, out);
     }
     fputc(',', out);
-    json_rows("rows", &r->rows, out);
+    render_json_string("rows", out);
+    fputs(":[", out);
+}
+
+/* From the end of the rows to the end of the document. */
+static void json_end(const struct report_doc *r, size_t any, FILE *out)
+{
+    fputs(any ? "\n]" : "]", out);
     for (size_t i = 0; i < r->ntables; i++) {
         fputc(',', out);
         json_rows(r->tables[i].key, &r->tables[i].rows, out);
@@ -138,4 +153,14 @@ void render_json(const struct report_doc *r, const struct render_opts *o, FILE *
     else
         fputs("null", out);
     fputs("}\n", out);
+}
+
+void render_json(struct render_pages *p, const struct report_doc *d, enum render_step step)
+{
+    if (step == RENDER_BEGIN)
+        json_begin(d, p->out);
+    else if (step == RENDER_ROWS)
+        json_items(&d->rows, &p->rows, p->out);
+    else
+        json_end(d, p->rows, p->out);
 }

@@ -94,24 +94,22 @@ static void notes(const struct rowset *rs, size_t from, size_t to, FILE *out)
     }
 }
 
-static void write_rowset(const struct rowset *rs, const char *title, const struct render_opts *o,
-                         FILE *out)
+/* Writes the blocks of rs; *blocks counts those written before (a blank
+ * line goes between two). With no block written at all and empty set,
+ * the header alone: an empty result still shows its columns. */
+static void write_blocks(const struct rowset *rs, const struct render_opts *o, size_t *blocks,
+                         int empty, FILE *out)
 {
     struct ts_buf head = TS_BUF_INIT;
     unsigned char *shown = xmalloc(rs->ncols ? rs->ncols : 1);
 
     for (size_t c = 0; c < rs->ncols; c++)
         shown[c] = (unsigned char)render_col_visible(rs, c, 1);
-    if (title) {
-        fputs("## ", out);
-        render_text(out, title);
-        fputs("\n\n", out);
-    }
-    if (rs->nrows == 0)
+    if (rs->nrows == 0 && empty && *blocks == 0)
         table(rs, shown, 0, 0, o, out);
     for (size_t i = 0; i < rs->nrows;) {
         size_t end = render_block_end(rs, i);
-        if (i > 0)
+        if ((*blocks)++ > 0)
             fputc('\n', out);
         if (render_has_blocks(rs)) {
             buf_reset(&head);
@@ -126,6 +124,24 @@ static void write_rowset(const struct rowset *rs, const char *title, const struc
     }
     buf_release(&head);
     free(shown);
+}
+
+/* "## TITLE" and a blank line, the title escaped. */
+static void heading(const char *title, FILE *out)
+{
+    fputs("## ", out);
+    render_text(out, title);
+    fputs("\n\n", out);
+}
+
+static void write_rowset(const struct rowset *rs, const char *title, const struct render_opts *o,
+                         FILE *out)
+{
+    size_t blocks = 0;
+
+    if (title)
+        heading(title, out);
+    write_blocks(rs, o, &blocks, 1, out);
 }
 
 /* The source line in italics, with the characters Markdown would read as
@@ -146,14 +162,27 @@ static void source(const char *text, FILE *out)
     buf_release(&shown);
 }
 
-void render_markdown(const struct report_doc *d, const struct render_opts *o, FILE *out)
+void render_markdown(struct render_pages *p, const struct report_doc *d, enum render_step step)
 {
-    write_rowset(&d->rows, d->title, o, out);
+    FILE *out = p->out;
+
+    if (step == RENDER_BEGIN) {
+        if (d->title)
+            heading(d->title, out);
+        return;
+    }
+    if (step == RENDER_ROWS) {
+        if (d->rows.nrows > 0)
+            write_blocks(&d->rows, p->o, &p->blocks, 0, out);
+        return;
+    }
+    if (p->blocks == 0)
+        write_blocks(&d->rows, p->o, &p->blocks, 1, out);
     for (size_t i = 0; i < d->ntables; i++) {
         if (!d->tables[i].in_text)
             continue;
         fputc('\n', out);
-        write_rowset(&d->tables[i].rows, d->tables[i].title, o, out);
+        write_rowset(&d->tables[i].rows, d->tables[i].title, p->o, out);
     }
     if (d->note) {
         fputs("\nNote: ", out);

@@ -18,7 +18,7 @@ void rowset_init(struct rowset *rs, const struct rs_col *cols, size_t ncols)
     rs->block_col = -1;
 }
 
-void rowset_release(struct rowset *rs)
+void rowset_clear(struct rowset *rs)
 {
     for (size_t r = 0; r < rs->nrows; r++) {
         struct rs_row *row = &rs->rows[r];
@@ -29,6 +29,12 @@ void rowset_release(struct rowset *rs)
             free(row->notes[k]);
         free(row->notes);
     }
+    rs->nrows = 0;
+}
+
+void rowset_release(struct rowset *rs)
+{
+    rowset_clear(rs);
     free(rs->rows);
     free(rs->cols);
     memset(rs, 0, sizeof(*rs));

@@ -145,8 +145,10 @@ static void row_line(struct table *t, size_t r, FILE *out)
 }
 
 /* Picks the shown columns and their widths, shortening the widest text
- * columns while a line would be wider than o->width. */
-static void layout(struct table *t)
+ * columns while a line would be wider than o->width. With widths set (a
+ * report written in parts), a column is never narrower than it was in an
+ * earlier part, and widths[] learns this part's. */
+static void layout(struct table *t, size_t *widths)
 {
     const struct rowset *rs = t->rs;
     char buf[RENDER_CELL_MAX];
@@ -167,6 +169,10 @@ static void layout(struct table *t)
             if (w > tc->width)
                 tc->width = w;
         }
+        if (widths && widths[c] > tc->width)
+            tc->width = widths[c];
+        if (widths)
+            widths[c] = tc->width;
     }
     if (t->o->width <= 0 || t->n == 0)
         return;
@@ -191,23 +197,21 @@ static void layout(struct table *t)
     }
 }
 
-/* Writes one rowset: an optional title and blank line, then the blocks. */
-static void write_rowset(const struct rowset *rs, const char *title, const struct render_opts *o,
-                         FILE *out)
+/* Writes the blocks of rs; *blocks counts those written before (a blank
+ * line goes between two). With no block written at all and empty set,
+ * the header alone: an empty result still shows its columns. */
+static void write_blocks(const struct rowset *rs, const struct render_opts *o, size_t *widths,
+                         size_t *blocks, int empty, FILE *out)
 {
     struct table t = {rs, o, NULL, 0, TS_BUF_INIT};
     struct ts_buf head = TS_BUF_INIT;
 
-    if (title) {
-        render_text(out, title);
-        fputs("\n\n", out);
-    }
-    layout(&t);
-    if (rs->nrows == 0)
+    layout(&t, widths);
+    if (rs->nrows == 0 && empty && *blocks == 0)
         header_line(&t, out); /* an empty result still shows its columns */
     for (size_t i = 0; i < rs->nrows;) {
         size_t end = render_block_end(rs, i);
-        if (i > 0)
+        if ((*blocks)++ > 0)
             fputc('\n', out);
         if (render_has_blocks(rs)) {
             buf_reset(&head);
@@ -224,14 +228,49 @@ static void write_rowset(const struct rowset *rs, const char *title, const struc
     free(t.cols);
 }
 
-void render_table(const struct report_doc *d, const struct render_opts *o, FILE *out)
+/* A title, escaped, and a blank line. */
+static void title_line(const char *title, FILE *out)
 {
-    write_rowset(&d->rows, d->title, o, out);
+    render_text(out, title);
+    fputs("\n\n", out);
+}
+
+/* Writes one further rowset: an optional title and blank line, then the
+ * blocks. */
+static void write_rowset(const struct rowset *rs, const char *title, const struct render_opts *o,
+                         FILE *out)
+{
+    size_t blocks = 0;
+
+    if (title)
+        title_line(title, out);
+    write_blocks(rs, o, NULL, &blocks, 1, out);
+}
+
+void render_table(struct render_pages *p, const struct report_doc *d, enum render_step step)
+{
+    FILE *out = p->out;
+
+    if (step == RENDER_BEGIN) {
+        if (d->title)
+            title_line(d->title, out);
+        free(p->widths);
+        p->nwidths = d->rows.ncols;
+        p->widths = xcalloc(p->nwidths ? p->nwidths : 1, sizeof(*p->widths));
+        return;
+    }
+    if (step == RENDER_ROWS) {
+        if (d->rows.nrows > 0)
+            write_blocks(&d->rows, p->o, p->widths, &p->blocks, 0, out);
+        return;
+    }
+    if (p->blocks == 0)
+        write_blocks(&d->rows, p->o, NULL, &p->blocks, 1, out);
     for (size_t i = 0; i < d->ntables; i++) {
         if (!d->tables[i].in_text)
             continue;
         fputc('\n', out);
-        write_rowset(&d->tables[i].rows, d->tables[i].title, o, out);
+        write_rowset(&d->tables[i].rows, d->tables[i].title, p->o, out);
     }
     if (d->note) {
         fputs("\nNote: ", out);

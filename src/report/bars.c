@@ -75,11 +75,14 @@ int chart_build(const struct series *s, enum group_by by, int other_exclude, siz
     out->by = group_by_name(by);
     out->days = xcalloc(nw, sizeof(*out->days));
     out->gap = xcalloc(nw, sizeof(*out->gap));
+    out->listed = xcalloc(nw, sizeof(*out->listed));
     out->total = xcalloc(nw, sizeof(*out->total));
     for (size_t w = 0; w < s->nweeks; w++)
         out->days[w] = s->days[w];
-    for (size_t w = 0; w < s->nweeks; w++)
+    for (size_t w = 0; w < s->nweeks; w++) {
         out->gap[w] = (unsigned char)series_gap(s, w);
+        out->listed[w] = s->days[w] > 0 && s->full && !s->full[w];
+    }
     for (size_t g = 0; g < s->ngroups; g++) {
         for (size_t w = 0; w < s->nweeks; w++)
             sum[g] = add_capped(sum[g], s->groups[g].tokens[w]);

@@ -204,11 +204,14 @@ static size_t summary(const struct series *s, const struct report_request *rq, s
     return n;
 }
 
-void build_growth(const struct series *s, const struct report_request *rq, struct report_doc *out)
+static const enum col_id growth_ids[] = {C_WEEK,   C_DAYS,    C_COVERAGE,      C_HEAD,
+                                         C_GROUP,  C_COUNTRY, C_TOKENS,        C_PREV,
+                                         C_GROWTH, C_STATUS,  C_COMPARED_DAYS, C_FLAG};
+#define GROWTH_NIDS (sizeof(growth_ids) / sizeof(growth_ids[0]))
+
+void build_growth_begin(const struct series *s, const struct report_request *rq,
+                        struct report_doc *out)
 {
-    static const enum col_id ids[] = {C_WEEK,   C_DAYS,    C_COVERAGE,      C_HEAD,
-                                      C_GROUP,  C_COUNTRY, C_TOKENS,        C_PREV,
-                                      C_GROWTH, C_STATUS,  C_COMPARED_DAYS, C_FLAG};
     size_t *idx = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*idx));
     struct sheet sh;
 
@@ -217,14 +220,32 @@ void build_growth(const struct series *s, const struct report_request *rq, struc
     title_what_by(out, "Week-over-week growth", s->from + 7, s->to, rq);
     if (rq->summary_only) {
         out->nrows_data = summary(s, rq, idx, &out->rows);
-        free(idx);
-        return;
+    } else {
+        summary(s, rq, idx, doc_table(out, "summary", NULL, 1));
+        sheet_start(&sh, &out->rows, growth_ids, GROWTH_NIDS, rq->by);
+        sheet_blocks(&sh);
     }
-    summary(s, rq, idx, doc_table(out, "summary", NULL, 1));
-    sheet_start(&sh, &out->rows, ids, sizeof(ids) / sizeof(ids[0]), rq->by);
-    sheet_blocks(&sh);
+    free(idx);
+}
+
+void build_growth_weeks(const struct series *s, const struct report_request *rq, size_t w_from,
+                        size_t w_to, struct report_doc *out)
+{
     size_t end = range_has_data(s) ? s->nweeks : 1; /* no blocks of nothing but a Total */
-    for (size_t w = 1; w < end; w++)
+    size_t *idx;
+    struct sheet sh;
+
+    if (rq->summary_only)
+        return;
+    idx = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*idx));
+    sheet_attach(&sh, &out->rows, growth_ids, GROWTH_NIDS, rq->by);
+    for (size_t w = w_from < 1 ? 1 : w_from; w < w_to && w < end; w++)
         growth_week(s, w, rq, idx, &sh, out);
     free(idx);
+}
+
+void build_growth(const struct series *s, const struct report_request *rq, struct report_doc *out)
+{
+    build_growth_begin(s, rq, out);
+    build_growth_weeks(s, rq, 1, s->nweeks, out);
 }

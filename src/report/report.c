@@ -65,12 +65,14 @@ static const struct rs_col columns[C_NCOLS] = {
     [C_IN_MEAN] = {"input_mean_usd_per_m", "mean in", RS_PRICE, 0},
     [C_OUT_MEAN] = {"output_mean_usd_per_m", "mean out", RS_PRICE, 0},
     [C_APP_ID] = {"app_id", "app id", RS_INT, 0},
+    [C_WEEKDAYS] = {"weekdays", "weekdays", RS_TEXT, 0},
 };
 
-void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,
-                 enum group_by by)
+/* The sheet's map of ids[0..n) for grouping by, and its columns into
+ * cols (C_NCOLS of them); returns how many. */
+static size_t sheet_map(struct sheet *sh, const enum col_id *ids, size_t n, enum group_by by,
+                        struct rs_col *cols)
 {
-    struct rs_col cols[C_NCOLS];
     size_t k = 0;
 
     for (int i = 0; i < C_NCOLS; i++)
@@ -87,8 +89,26 @@ void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, si
             sh->map[C_APP_ID] = (int)k++;
         }
     }
+    return k;
+}
+
+void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,
+                 enum group_by by)
+{
+    struct rs_col cols[C_NCOLS];
+    size_t k = sheet_map(sh, ids, n, by, cols);
+
     rowset_release(rs);
     rowset_init(rs, cols, k);
+    sh->rs = rs;
+}
+
+void sheet_attach(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,
+                  enum group_by by)
+{
+    struct rs_col cols[C_NCOLS];
+
+    sheet_map(sh, ids, n, by, cols);
     sh->rs = rs;
 }
 

@@ -73,21 +73,18 @@ static int all_listed(const struct series *s, size_t from)
     return any;
 }
 
-void build_share(const struct series *s, const struct report_request *rq, struct report_doc *out)
+static const enum col_id share_ids[] = {C_WEEK,   C_DAYS,          C_COVERAGE, C_HEAD,  C_RANK,
+                                        C_GROUP,  C_COUNTRY,       C_TOKENS,   C_SHARE, C_CHANGE,
+                                        C_STATUS, C_COMPARED_DAYS, C_FLAG};
+#define SHARE_NIDS (sizeof(share_ids) / sizeof(share_ids[0]))
+
+void build_share_begin(const struct series *s, const struct report_request *rq,
+                       struct report_doc *out)
 {
-    static const enum col_id ids[] = {C_WEEK,   C_DAYS,          C_COVERAGE, C_HEAD,  C_RANK,
-                                      C_GROUP,  C_COUNTRY,       C_TOKENS,   C_SHARE, C_CHANGE,
-                                      C_STATUS, C_COMPARED_DAYS, C_FLAG};
-    size_t *idx = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*idx));
     struct sheet sh;
 
-    sheet_start(&sh, &out->rows, ids, sizeof(ids) / sizeof(ids[0]), rq->by);
+    sheet_start(&sh, &out->rows, share_ids, SHARE_NIDS, rq->by);
     sheet_blocks(&sh);
-    for (size_t w = 1; w < s->nweeks; w++) {
-        if (s->days[w] > 0)
-            share_week(s, w, rq, idx, &sh, out);
-    }
-    free(idx);
     out->command = "report";
     params_weekly(out, rq, s->from + 7, s->to);
     title_what_by(out,
@@ -95,4 +92,24 @@ void build_share(const struct series *s, const struct report_request *rq, struct
                   : all_listed(s, 1) ? "Share of the listed models' tokens"
                                      : "Share of tokens",
                   s->from + 7, s->to, rq);
+}
+
+void build_share_weeks(const struct series *s, const struct report_request *rq, size_t w_from,
+                       size_t w_to, struct report_doc *out)
+{
+    size_t *idx = xmalloc((s->ngroups ? s->ngroups : 1) * sizeof(*idx));
+    struct sheet sh;
+
+    sheet_attach(&sh, &out->rows, share_ids, SHARE_NIDS, rq->by);
+    for (size_t w = w_from < 1 ? 1 : w_from; w < w_to && w < s->nweeks; w++) {
+        if (s->days[w] > 0)
+            share_week(s, w, rq, idx, &sh, out);
+    }
+    free(idx);
+}
+
+void build_share(const struct series *s, const struct report_request *rq, struct report_doc *out)
+{
+    build_share_begin(s, rq, out);
+    build_share_weeks(s, rq, 1, s->nweeks, out);
 }

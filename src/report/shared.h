@@ -70,7 +70,8 @@ enum col_id {
     C_OUT_MEDIAN,
     C_IN_MEAN,
     C_OUT_MEAN,
-    C_APP_ID, /* by app: the app's OpenRouter id, after the group (its name) */
+    C_APP_ID,   /* by app: the app's OpenRouter id, after the group (its name) */
+    C_WEEKDAYS, /* the weekdays a week has data for: "Mon-Sun", "Wed-Sun" */
     C_NCOLS
 };
 
@@ -84,6 +85,10 @@ struct sheet {
 /* Starts rs (released first) over the columns ids[0..n) for grouping by. */
 void sheet_start(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,
                  enum group_by by);
+/* A sheet over rs, which sheet_start began with the same ids and by:
+ * more rows for it (a report built in parts). */
+void sheet_attach(struct sheet *sh, struct rowset *rs, const enum col_id *ids, size_t n,
+                  enum group_by by);
 /* Blocks of rows under headings: consecutive rows with the same C_HEAD. */
 void sheet_blocks(struct sheet *sh);
 size_t sheet_add(struct sheet *sh); /* a new row of empty cells */

@@ -4,7 +4,7 @@
 # (server.py, on 127.0.0.1), the database starts with the shipped sample,
 # and the day of the run is fixed with TOKSTAT_CRON_DAY, so nothing depends
 # on the clock. Checks the one incremental request, the dated CSV reports
-# (tokstat's own), the clean-up of old dated files (and only those), a
+# (tokstat's own), the dashboard page, the clean-up of old dated files (and only those), a
 # quiet success, and a failed fetch: status 1, the API's message, no new
 # files, the database as before.
 # Usage: cron_example.sh TOKSTAT SOURCE_DIR
@@ -84,6 +84,10 @@ done
 cmp -s want.csv "$out/share-by-country-2025-02-10.csv" || fail "share-by-country differs from tokstat report --by country"
 "$bin" --db t.db top -n 10 --format csv >want.csv
 cmp -s want.csv "$out/top-models-2025-02-10.csv" || fail "top-models differs from tokstat top -n 10"
+[ -s "$out/index.html" ] || fail "expected the dashboard page index.html"
+"$bin" --db t.db dashboard -o want.html
+cmp -s want.html "$out/index.html" || fail "index.html differs from tokstat dashboard"
+grep -q 'week of 2025-02-03' "$out/index.html" || fail "the dashboard does not show the week of 2025-02-03"
 # The fetched days make the week of 2025-02-03 complete: it is the one reported.
 grep -q '^2025-02-03,7,full,' "$out/share-by-country-2025-02-10.csv" ||
   fail "share-by-country is not of the week of 2025-02-03: $(head -3 "$out/share-by-country-2025-02-10.csv")"

@@ -175,8 +175,17 @@ expect "tokstat export --format jsonl --split-by month s" sub
 expect "tokstat export --output " $files
 expect "tokstat export --from "
 expect "tokstat export " --dataset --format --from --to -o --output --split-by --help
-expect "tokstat help " import fetch report growth top prices cost chart export status vendors check help
+expect "tokstat help " import fetch report growth top prices cost chart dashboard export status \
+  vendors check help
 expect "tokstat help c" cost chart check
+expect "tokstat da" dashboard
+expect "tokstat dashboard " --dataset --weeks --to --partial --vs -n --top -o --output --help
+expect "tokstat dashboard --w" --weeks
+expect "tokstat dashboard --weeks "
+expect "tokstat dashboard --top "
+expect "tokstat dashboard --output " $files
+expect "tokstat dashboard --output=b" b.json
+expect "tokstat dashboard --dataset feb2026 --vs "
 expect "tokstat help cost "
 expect "tokstat help -" --help
 

@@ -59,7 +59,9 @@ struct fuzz_bytes {
     uint8_t *owned;      /* data when padded, else NULL */
     const uint8_t *body; /* the input without the padding header */
     size_t body_size;
-    unsigned long lines; /* '\n' in data, plus one */
+    unsigned long lines; /* '\n' in data, plus one (JSON's lines) */
+    unsigned long
+        csv_lines; /* line ends as CSV counts them ("\n", "\r\n", a lone '\r'), plus one */
 };
 
 FUZZ_NO_COVERAGE static void fuzz_bytes_make(struct fuzz_bytes *b, const uint8_t *data, size_t size)
@@ -83,9 +85,12 @@ FUZZ_NO_COVERAGE static void fuzz_bytes_make(struct fuzz_bytes *b, const uint8_t
         b->body = b->owned + pad;
         b->body_size = rest;
     }
-    b->lines = 1;
-    for (size_t i = 0; i < b->size; i++)
+    b->lines = b->csv_lines = 1;
+    for (size_t i = 0; i < b->size; i++) {
         b->lines += b->data[i] == '\n';
+        b->csv_lines += b->data[i] == '\n' ||
+                        (b->data[i] == '\r' && (i + 1 == b->size || b->data[i + 1] != '\n'));
+    }
 }
 
 static inline void fuzz_bytes_release(struct fuzz_bytes *b)

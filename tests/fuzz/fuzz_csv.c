@@ -21,7 +21,7 @@ static int import_once(const struct fuzz_bytes *b, int full, struct fuzz_sink_ct
     fp = fuzz_fopen(b);
     input_from_fp(&in, fp, "fuzz.csv");
 
-    fuzz_sink_ctx_init(ctx, 1, (long)b->lines);
+    fuzz_sink_ctx_init(ctx, 1, (long)b->csv_lines);
     ctx->lines_ordered = 1;
     ctx->model_trimmed = 1;
     sink = fuzz_sink(ctx);

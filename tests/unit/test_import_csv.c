@@ -358,23 +358,94 @@ static void test_aliases(void **state)
                 0);
 }
 
-static void test_alias_priority(void **state)
+/* Two columns that name one field are refused, whichever comes first. */
+static void test_alias_duplicates(void **state)
 {
     (void)state;
 
-    /* The lower-ranked alias wins whatever the column order. */
-    check_alias("date,model,tokens,total_tokens", "2026-02-11,a/b,1,5", 5, TS_F_TOTAL, 0);
-    check_alias("date,model,total_tokens,tokens", "2026-02-11,a/b,5,1", 5, TS_F_TOTAL, 0);
-    check_alias("date,slug,model,tokens", "2026-02-11,x/y,a/b,5", 5, TS_F_MODEL, 0);
-    check_alias("date,model_id,model_permaslug,tokens", "2026-02-11,x/y,a/b,5", 5, TS_F_MODEL, 0);
-    check_alias("date,model,tokens,count,requests", "2026-02-11,a/b,5,1,7", 5, TS_F_REQUESTS, 7);
-    check_alias("date,model,tokens,output_tokens,completion_tokens", "2026-02-11,a/b,5,1,3", 5,
-                TS_F_COMPLETION, 3);
-    check_alias("day,date,model,tokens", "2026-01-01,2026-02-11,a/b,5", 5, TS_F_DAY, 0);
-    check_alias("week_start,week,model,tokens", "2026-01-01,2026-02-11,a/b,5", 5, TS_F_WEEK, 0);
-    /* A week column wins over a date column, whose values are then ignored. */
+    expect_error("date,model,tokens,total_tokens\n2026-02-11,a/b,1,5\n",
+                 "columns 3 'tokens' and 4 'total_tokens' both give the total tokens (expected "
+                 "one column for each)",
+                 1);
+    expect_error("date,model,total_tokens,tokens\n2026-02-11,a/b,5,1\n",
+                 "columns 3 'total_tokens' and 4 'tokens' both give the total tokens (expected "
+                 "one column for each)",
+                 1);
+    expect_error("\ndate,slug,model,tokens\n2026-02-11,x/y,a/b,5\n",
+                 "columns 2 'slug' and 3 'model' both give the model (expected one column for "
+                 "each)",
+                 2);
+    expect_error("date,model,tokens,count,requests\n2026-02-11,a/b,5,1,7\n",
+                 "columns 4 'count' and 5 'requests' both give the request count (expected one "
+                 "column for each)",
+                 1);
+    expect_error("day,date,model,tokens\n2026-01-01,2026-02-11,a/b,5\n",
+                 "columns 1 'day' and 2 'date' both give the day (expected one column for each)",
+                 1);
+    expect_error("date,model,Tokens,tokens\n2026-01-01,a/b,5,5\n",
+                 "columns 3 'Tokens' and 4 'tokens' both give the total tokens (expected one "
+                 "column for each)",
+                 1);
+    /* A week column and a date column name two fields: the week wins, as
+     * documented, and the dates are not read. */
     check_alias("date,week,model,tokens", "not a date,2026-02-11,a/b,5", 5, TS_F_WEEK, 0);
     check_alias("week_start,day,model,tokens", "2026-02-11,2026-01-01,a/b,5", 5, TS_F_WEEK, 0);
+}
+
+/* Lines end at "\n", "\r\n" or a lone "\r" (old Mac files): every error
+ * names its own line, also when a chunk of input ends between '\r' and
+ * '\n'. */
+static void test_cr_line_ends(void **state)
+{
+    struct sup_collect c = {0};
+    struct ts_err err = TS_ERR_INIT;
+    (void)state;
+
+    expect_error("date,model,tokens\r2026-03-02,a/b,5\r2026-03-03,a/b,x\r",
+                 "column 'tokens': 'x' is not a token count", 3);
+    expect_error("date,model,tokens\r\r2026-03-02,a/b,5\r\n2026-03-03,a/b,6\n2026-03-04,a/b,x\r",
+                 "column 'tokens': 'x' is not a token count", 5);
+    expect_error("date,model,tokens\r2026-03-02,\"a/\rb\",5\r2026-03-03,a/b,x\r",
+                 "column 'tokens': 'x' is not a token count", 4);
+    assert_int_equal(run_str("date,model,tokens\r2026-03-02,a/b,5\r2026-03-03,a/c,6", &c, &err), 0);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.recs[1].line, 3);
+    sup_collect_release(&c);
+
+    /* "\r\n" split across the 64 KiB chunks the input is read in: the
+     * '\r' is the chunk's last byte, and the '\n' starts no new line. */
+    struct ts_buf b = TS_BUF_INIT;
+    long line = 1;
+    buf_adds(&b, "date,model,tokens,note\r\n");
+    for (int i = 0; b.len + 64 < 65536; i++, line++)
+        buf_printf(&b, "2026-03-02,m/%d,5,\r\n", i);
+    buf_adds(&b, "2026-03-02,z/z,5,");
+    line++;
+    while (b.len < 65535)
+        buf_addc(&b, 'x');
+    buf_adds(&b, "\r\n2026-03-03,a/b,x,\r\n");
+    line++;
+    assert_int_equal(run_mem(b.data, b.len, -1, &c, &err), -1);
+    assert_string_equal(err.msg, "column 'tokens': 'x' is not a token count");
+    assert_int_equal(err.line, line);
+    sup_collect_release(&c);
+
+    /* A chunk that ends with a whole "\r\n", the next starting with a
+     * blank line: that '\n' is a line of its own (found by fuzz_csv). */
+    buf_reset(&b);
+    for (line = 1; b.len < 65536; line++)
+        buf_adds(&b, "\r\n");
+    buf_adds(&b, "\ndate,model,tokens\r2026-03-03,a/b,x\n");
+    line += 2; /* the blank line, then the header */
+    for (int full = 0; full <= 1; full++) {
+        struct import_opts o = IMPORT_OPTS_INIT;
+        o.full_parsers = full;
+        assert_int_equal(run_mem_opts(b.data, b.len, o, &c, &err), -1);
+        assert_string_equal(err.msg, "column 'tokens': 'x' is not a token count");
+        assert_int_equal(err.line, line);
+        sup_collect_release(&c);
+    }
+    buf_release(&b);
 }
 
 static void test_unknown_columns(void **state)
@@ -507,6 +578,35 @@ static void test_row_errors(void **state)
                  "column 'prompt_tokens' + 'completion_tokens': '9223372036854775807 + 1' is too "
                  "large (expected a token count below 2^63)",
                  2);
+    /* Values a reader could take two ways are refused. */
+    expect_error("date,model,tokens\n2026-01-01,a/b,+100\n",
+                 "column 'tokens': '+100' has a sign (expected plain digits, like 1000)", 2);
+    expect_error("date,model,tokens\n2026-01-01,a/b,\" 100\"\n",
+                 "column 'tokens': ' 100' has blanks around its digits (expected plain digits, "
+                 "like 1000)",
+                 2);
+    expect_error("date,model,tokens\n2026-01-01,a/b,1e3\n",
+                 "column 'tokens': '1e3' has an exponent (expected plain digits, like 1000)", 2);
+    expect_error("date,model,tokens\n2026-03-02 junk,a/b,1\n",
+                 "column 'date': '2026-03-02 junk' is not a date (expected YYYY-MM-DD)", 2);
+    expect_error("date,model,tokens\n9999-03-02,a/b,1\n",
+                 "column 'date': '9999-03-02' is out of range (expected a date from 2000-01-01 "
+                 "to 2100-12-31)",
+                 2);
+    expect_error("date,model,tokens\n1999-12-31,a/b,1\n",
+                 "column 'date': '1999-12-31' is out of range (expected a date from 2000-01-01 "
+                 "to 2100-12-31)",
+                 2);
+    /* Blanks outside quotes are the separator's, not the value's. */
+    struct sup_collect c = {0};
+    struct ts_err err = TS_ERR_INIT;
+    assert_int_equal(run_str("date, model, tokens\n2026-01-01, a/b, 100 \n", &c, &err), 0);
+    assert_int_equal(c.recs[0].total, 100);
+    sup_collect_release(&c);
+    /* A date may carry a time of day. */
+    assert_int_equal(run_str("date,model,tokens\n2026-01-01T10:00:00Z,a/b,1\n", &c, &err), 0);
+    sup_collect_release(&c);
+
     /* Long and unprintable values are cut and escaped in messages. */
     expect_error("date,model,tokens\n2026-01-01,a/b,\"12\n"
                  "345678901234567890123456789012345678901234567890\"\n",
@@ -841,7 +941,8 @@ int main(void)
         cmocka_unit_test(test_bom_crlf),
         cmocka_unit_test(test_quoted),
         cmocka_unit_test(test_aliases),
-        cmocka_unit_test(test_alias_priority),
+        cmocka_unit_test(test_alias_duplicates),
+        cmocka_unit_test(test_cr_line_ends),
         cmocka_unit_test(test_unknown_columns),
         cmocka_unit_test(test_prices),
         cmocka_unit_test(test_period_forced),

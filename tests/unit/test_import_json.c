@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,10 +105,9 @@ static void expect_ok(struct run *r)
 
 static void expect_err(struct run *r, long line, long col, const char *msg)
 {
-    assert_int_equal(r->rc, -1);
-    assert_string_equal(r->err.msg, msg);
-    assert_int_equal(r->err.line, line);
-    assert_int_equal(r->err.col, col);
+    if (r->rc != -1 || strcmp(r->err.msg, msg) != 0 || r->err.line != line || r->err.col != col)
+        fail_msg("got %d %ld:%ld '%s', expected -1 %ld:%ld '%s'", r->rc, r->err.line, r->err.col,
+                 r->err.msg, line, col, msg);
 }
 
 static void expect_rec(const struct sup_rec *g, enum ts_period period, const char *date,
@@ -190,15 +190,15 @@ static void test_jsonl_errors(void **state)
     sup_collect_release(&r.c);
 
     jsonl(&r, "{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":1}\r\n[1,2]\r\n");
-    expect_err(&r, 2, 0, "expected a JSON object");
+    expect_err(&r, 2, 1, "expected a JSON object");
     sup_collect_release(&r.c);
 
     jsonl(&r, "42\n");
-    expect_err(&r, 1, 0, "expected a JSON object");
+    expect_err(&r, 1, 1, "expected a JSON object");
     sup_collect_release(&r.c);
 
     jsonl(&r, "\n{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":\"12a\"}\n");
-    expect_err(&r, 2, 0, "key 'total_tokens': '12a' is not a token count");
+    expect_err(&r, 2, 49, "key 'total_tokens': '12a' is not a token count");
     sup_collect_release(&r.c);
 
     jsonl(&r, "{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":NaN}\n");
@@ -215,7 +215,7 @@ static void test_jsonl_errors(void **state)
         run_fp(&r, fp, JSONL, TS_FMT_AUTO, -1);
         fclose(fp);
     }
-    expect_err(&r, 2, 0, "rejected 'b'");
+    expect_err(&r, 2, 1, "rejected 'b'");
     assert_int_equal(r.c.n, 1);
     sup_collect_release(&r.c);
 }
@@ -230,9 +230,9 @@ static void test_values(void **state)
     memset(&r, 0, sizeof(r));
     assert_string_equal(total_error(&r, "\"595090081549\""), "");
     assert_int_equal(r.c.recs[0].total, 595090081549);
-    assert_string_equal(total_error(&r, "\" 12.5 \""), "");
+    assert_string_equal(total_error(&r, "\"12.5\""), "");
     assert_int_equal(r.c.recs[0].total, 13);
-    assert_string_equal(total_error(&r, "\"1.5e3\""), "");
+    assert_string_equal(total_error(&r, "1.5e3"), ""); /* a JSON number */
     assert_int_equal(r.c.recs[0].total, 1500);
     assert_string_equal(total_error(&r, "528063673766.6666"), "");
     assert_int_equal(r.c.recs[0].total, 528063673767);
@@ -243,6 +243,19 @@ static void test_values(void **state)
 
     assert_string_equal(total_error(&r, "\"12a\""),
                         "[0]: key 'total_tokens': '12a' is not a token count");
+    /* The error is at the value: line 1, column 50. */
+    assert_int_equal(r.err.line, 1);
+    assert_int_equal(r.err.col, 50);
+    /* A string a reader could take two ways is refused. */
+    assert_string_equal(total_error(&r, "\" 12.5 \""),
+                        "[0]: key 'total_tokens': ' 12.5 ' has blanks around its digits "
+                        "(expected plain digits, like 1000)");
+    assert_string_equal(total_error(&r, "\"+100\""),
+                        "[0]: key 'total_tokens': '+100' has a sign (expected plain digits, like "
+                        "1000)");
+    assert_string_equal(total_error(&r, "\"1e3\""),
+                        "[0]: key 'total_tokens': '1e3' has an exponent (expected plain digits, "
+                        "like 1000)");
     assert_string_equal(total_error(&r, "\"\""),
                         "[0]: key 'total_tokens': '' is empty (expected a token count)");
     assert_string_equal(total_error(&r, "-5"),
@@ -287,39 +300,39 @@ static void test_required_keys(void **state)
     (void)state;
 
     doc(&r, "[{\"model\":\"m\",\"total_tokens\":1}]");
-    expect_err(&r, 0, 0, "[0]: no period key (expected one of date, day, week, week_start)");
+    expect_err(&r, 1, 2, "[0]: no period key (expected one of date, day, week, week_start)");
     sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"total_tokens\":1,\"name\":\"M\"}]");
-    expect_err(&r, 0, 0,
+    expect_err(&r, 1, 2,
                "[0]: no model key (expected one of model, model_permaslug, slug, model_id)");
     sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"prompt_tokens\":1}]");
-    expect_err(&r, 0, 0,
+    expect_err(&r, 1, 2,
                "[0]: no token key (expected total_tokens or tokens, or prompt_tokens and "
                "completion_tokens)");
     sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-02-30\",\"model\":\"m\",\"total_tokens\":1}]");
-    expect_err(&r, 0, 0, "[0]: key 'date': '2026-02-30' is not a date (expected YYYY-MM-DD)");
+    expect_err(&r, 1, 10, "[0]: key 'date': '2026-02-30' is not a date (expected YYYY-MM-DD)");
     sup_collect_release(&r.c);
 
     doc(&r, "[{\"week_start\":20260216,\"model\":\"m\",\"total_tokens\":1}]");
-    expect_err(&r, 0, 0, "[0]: key 'week_start': expected a date (YYYY-MM-DD), found a number");
+    expect_err(&r, 1, 16, "[0]: key 'week_start': expected a date (YYYY-MM-DD), found a number");
     sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":7,\"total_tokens\":1}]");
-    expect_err(&r, 0, 0, "[0]: key 'model': expected a model slug, found a number");
+    expect_err(&r, 1, 31, "[0]: key 'model': expected a model slug, found a number");
     sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"\",\"total_tokens\":1}]");
-    expect_err(&r, 0, 0, "[0]: key 'model': '' is empty (expected a model slug)");
+    expect_err(&r, 1, 31, "[0]: key 'model': '' is empty (expected a model slug)");
     sup_collect_release(&r.c);
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"prompt_tokens\":9223372036854775807,"
             "\"completion_tokens\":1}]");
-    expect_err(&r, 0, 0,
+    expect_err(&r, 1, 91,
                "[0]: prompt_tokens + completion_tokens is too large (9223372036854775807 + 1, "
                "expected a total below 2^63)");
     sup_collect_release(&r.c);
@@ -330,11 +343,11 @@ static void test_aliases_and_prices(void **state)
     struct run r;
     (void)state;
 
-    /* The first alias of a field wins whatever the key order; case and
-     * blanks around a key do not matter; unknown keys are ignored. */
-    doc(&r, "[{\"tokens\":5,\"Total_Tokens\":\"7\",\"slug\":\"s\",\"model\":\"m\","
-            "\"day\":\"2026-05-01\",\" date \":\"2026-05-24\",\"input_tokens\":1,"
-            "\"prompt_tokens\":2,\"count\":3,\"request_count\":4,\"rank\":1,"
+    /* Case and blanks around a key do not matter; unknown keys are
+     * ignored. */
+    doc(&r, "[{\"Total_Tokens\":\"7\",\"model\":\"m\","
+            "\" date \":\"2026-05-24\",\"input_tokens\":2,"
+            "\"request_count\":4,\"rank\":1,"
             "\"prompt_price\":3e-07,\"completion_price\":\"0.0000012\"}]");
     expect_ok(&r);
     assert_int_equal(r.c.n, 1);
@@ -344,7 +357,23 @@ static void test_aliases_and_prices(void **state)
     assert_int_equal(r.c.recs[0].prompt_price, 300000);
     assert_int_equal(r.c.recs[0].completion_price, 1200000);
     assert_string_equal(r.c.recs[0].where, "[0]");
-    assert_int_equal(r.c.recs[0].line, 0);
+    assert_int_equal(r.c.recs[0].line, 1);
+    assert_int_equal(r.c.recs[0].col, 2);
+    sup_collect_release(&r.c);
+
+    /* Two keys for one field are refused, whatever their order, at the
+     * second of them. */
+    doc(&r, "[{\"tokens\":5,\"date\":\"2026-05-24\",\"model\":\"m\",\"Total_Tokens\":\"7\"}]");
+    expect_err(&r, 1, 61,
+               "[0]: keys 'tokens' and 'Total_Tokens' both give the total tokens (expected one of "
+               "them)");
+    sup_collect_release(&r.c);
+    doc(&r, "[{\"date\":\"2026-05-24\",\"slug\":\"s\",\"model\":\"m\",\"tokens\":1}]");
+    expect_err(&r, 1, 42,
+               "[0]: keys 'slug' and 'model' both give the model (expected one of them)");
+    sup_collect_release(&r.c);
+    doc(&r, "[{\"day\":\"2026-05-01\",\"date\":\"2026-05-24\",\"model\":\"m\",\"tokens\":1}]");
+    expect_err(&r, 1, 29, "[0]: keys 'day' and 'date' both give the day (expected one of them)");
     sup_collect_release(&r.c);
 
     /* A null value does not hide a present alias. */
@@ -357,7 +386,7 @@ static void test_aliases_and_prices(void **state)
 
     doc(&r, "[{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":1,"
             "\"completion_price\":\"abc\"}]");
-    expect_err(&r, 0, 0, "[0]: key 'completion_price': 'abc' is not a price");
+    expect_err(&r, 1, 71, "[0]: key 'completion_price': 'abc' is not a price");
     sup_collect_release(&r.c);
 }
 
@@ -396,7 +425,7 @@ static void test_bare_array(void **state)
             "{\"date\":\"2026-05-24\",\"model\":\"b\",\"total_tokens\":1},"
             "{\"date\":\"2026-05-24\",\"model\":\"c\",\"total_tokens\":1},"
             "\"d\"]");
-    expect_err(&r, 0, 0, "[3]: expected a JSON object");
+    expect_err(&r, 1, 155, "[3]: expected a JSON object");
     sup_collect_release(&r.c);
 }
 
@@ -418,7 +447,8 @@ static void test_daily(void **state)
     expect_rec(&r.c.recs[3], TS_DAY, "2026-05-25", "deepseek/deepseek-v4-flash-20260423",
                601234567890);
     assert_string_equal(r.c.recs[3].where, "data[3]");
-    assert_int_equal(r.c.recs[3].line, 0);
+    assert_int_equal(r.c.recs[3].line, 6); /* where the element starts */
+    assert_int_equal(r.c.recs[3].col, 5);
     sup_collect_release(&r.c);
 
     run_file(&r, "daily-api.json", DOC, TS_FMT_OPENROUTER_DAILY);
@@ -432,7 +462,7 @@ static void test_daily(void **state)
 
     doc(&r, "{\"data\":[{\"date\":\"2026-05-24\",\"model_permaslug\":\"a\",\"total_tokens\":\"1\"},"
             "{\"date\":\"2026-05-24\",\"model_permaslug\":\"b\",\"total_tokens\":\"12a\"}]}");
-    expect_err(&r, 0, 0, "data[1]: key 'total_tokens': '12a' is not a token count");
+    expect_err(&r, 1, 131, "data[1]: key 'total_tokens': '12a' is not a token count");
     assert_int_equal(r.c.n, 1);
     sup_collect_release(&r.c);
 
@@ -445,7 +475,7 @@ static void test_daily(void **state)
         run_fp(&r, fp, DOC, TS_FMT_AUTO, -1);
         fclose(fp);
     }
-    expect_err(&r, 0, 0, "rejected 'a'");
+    expect_err(&r, 1, 10, "rejected 'a'");
     sup_collect_release(&r.c);
 }
 
@@ -661,24 +691,24 @@ static void test_chart(void **state)
     doc(&r, "{\"weeks\":[{\"week\":\"2025-08-18\",\"byModel\":{\"a\":1}},"
             "{\"week\":\"2025-08-25\",\"byModel\":{\"a\":1}},"
             "{\"week\":\"2025-09-01\",\"byModel\":{\"a\":1,\"b/c\":[1]}}]}");
-    expect_err(&r, 0, 0, "weeks[2].byModel: key 'b/c': expected a token count, found an array");
+    expect_err(&r, 1, 135, "weeks[2].byModel: key 'b/c': expected a token count, found an array");
     sup_collect_release(&r.c);
 
     doc(&r, "{\"weeks\":[{\"week\":\"2025-08-18\",\"byModel\":{\"a\":-3}}]}");
-    expect_err(&r, 0, 0,
+    expect_err(&r, 1, 47,
                "weeks[0].byModel: key 'a': '-3' is negative (expected a token count >= 0)");
     sup_collect_release(&r.c);
 
     doc(&r, "{\"weeks\":[{\"week\":\"2025-13-01\",\"byModel\":{}}]}");
-    expect_err(&r, 0, 0, "weeks[0]: key 'week': '2025-13-01' is not a date (expected YYYY-MM-DD)");
+    expect_err(&r, 1, 19, "weeks[0]: key 'week': '2025-13-01' is not a date (expected YYYY-MM-DD)");
     sup_collect_release(&r.c);
 
     doc(&r, "{\"weeks\":[{\"byModel\":{}}]}");
-    expect_err(&r, 0, 0, "weeks[0]: no 'week' key (expected YYYY-MM-DD)");
+    expect_err(&r, 1, 11, "weeks[0]: no 'week' key (expected YYYY-MM-DD)");
     sup_collect_release(&r.c);
 
     doc(&r, "{\"weeks\":[{\"week\":\"2025-08-18\"}]}");
-    expect_err(&r, 0, 0, "weeks[0]: no 'byModel' key (expected an object of token counts)");
+    expect_err(&r, 1, 11, "weeks[0]: no 'byModel' key (expected an object of token counts)");
     sup_collect_release(&r.c);
 
     doc(&r, "{\"weeks\":[]}");
@@ -735,22 +765,22 @@ static void test_weekly(void **state)
 
     doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":100},"
             "{\"slug\":\"b\",\"total_tokens\":50}],\"total_tokens\":100}");
-    expect_err(&r, 0, 0, "total_tokens 100 is less than the sum of its models (150)");
+    expect_err(&r, 1, 111, "total_tokens 100 is less than the sum of its models (150)");
     sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":1}],"
             "\"total_tokens\":\"x\"}");
-    expect_err(&r, 0, 0, "key 'total_tokens': 'x' is not a token count");
+    expect_err(&r, 1, 78, "key 'total_tokens': 'x' is not a token count");
     sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-02-16\",\"models\":[{\"slug\":\"a\",\"total_tokens\":1},"
             "{\"slug\":\"b\",\"total_tokens\":1},{\"slug\":\"c\",\"total_tokens\":1},"
             "{\"slug\":\"d\",\"total_tokens\":1},{\"slug\":\"e\",\"total_tokens\":\"12a\"}]}");
-    expect_err(&r, 0, 0, "models[4]: key 'total_tokens': '12a' is not a token count");
+    expect_err(&r, 1, 179, "models[4]: key 'total_tokens': '12a' is not a token count");
     sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-02-30\",\"models\":[]}");
-    expect_err(&r, 0, 0, "key 'date': '2026-02-30' is not a date (expected YYYY-MM-DD)");
+    expect_err(&r, 1, 9, "key 'date': '2026-02-30' is not a date (expected YYYY-MM-DD)");
     sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-02-16\",\"models\":[]}");
@@ -823,24 +853,24 @@ static void test_models_catalogue(void **state)
             "{\"id\":\"d\"},{\"id\":\"e\"},{\"id\":\"f\"},{\"id\":\"g\"},{\"id\":\"h\"},"
             "{\"id\":\"i\"},{\"id\":\"j\"},{\"id\":\"k\"},{\"id\":\"l\"},"
             "{\"id\":\"m\",\"pricing\":{\"prompt\":\"abc\",\"completion\":\"0\"}}]");
-    expect_err(&r, 0, 0, "[12]: key 'pricing.prompt': 'abc' is not a price");
+    expect_err(&r, 1, 189, "[12]: key 'pricing.prompt': 'abc' is not a price");
     assert_int_equal(r.c.np, 1);
     sup_collect_release(&r.c);
 
     doc(&r, "{\"data\":[{\"canonical_slug\":\"a\",\"pricing\":{}}]}");
-    expect_err(&r, 0, 0, "data[0]: no 'id' key (expected a model id)");
+    expect_err(&r, 1, 10, "data[0]: no 'id' key (expected a model id)");
     sup_collect_release(&r.c);
 
     doc(&r, "[{\"id\":\"a\",\"pricing\":[\"0\"]}]");
-    expect_err(&r, 0, 0, "[0]: key 'pricing': expected an object, found an array");
+    expect_err(&r, 1, 22, "[0]: key 'pricing': expected an object, found an array");
     sup_collect_release(&r.c);
 
     doc(&r, "[{\"id\":\"a\",\"pricing\":{\"completion\":true}}]");
-    expect_err(&r, 0, 0, "[0]: key 'pricing.completion': expected a price, found true");
+    expect_err(&r, 1, 36, "[0]: key 'pricing.completion': expected a price, found true");
     sup_collect_release(&r.c);
 
     doc(&r, "[{\"id\":\"a\",\"pricing\":{}}, 5]");
-    expect_err(&r, 0, 0, "[1]: expected a JSON object");
+    expect_err(&r, 1, 27, "[1]: expected a JSON object");
     sup_collect_release(&r.c);
 }
 
@@ -858,7 +888,7 @@ static void test_single_object(void **state)
     sup_collect_release(&r.c);
 
     doc(&r, "{\"date\":\"2026-05-24\",\"model\":\"m\",\"total_tokens\":\"-3\"}\n");
-    expect_err(&r, 0, 0, "key 'total_tokens': '-3' is negative (expected a token count >= 0)");
+    expect_err(&r, 1, 49, "key 'total_tokens': '-3' is negative (expected a token count >= 0)");
     sup_collect_release(&r.c);
 }
 
@@ -956,8 +986,9 @@ static void test_malformed_document(void **state)
     expect_err(&r, 1, 2, "'[' or '{' expected near '42'");
     sup_collect_release(&r.c);
 
+    /* A bad element is met before the junk after the array. */
     doc(&r, "[1] [2]");
-    expect_err(&r, 1, 5, "end of file expected near '['");
+    expect_err(&r, 1, 2, "[0]: expected a JSON object");
     sup_collect_release(&r.c);
 }
 
@@ -1061,14 +1092,13 @@ static void test_jsonl_fast_path(void **state)
     static const char *const fast[] = {
         "{\"date\":\"2026-05-24\",\"model_permaslug\":\"a/b\",\"total_tokens\":123}\n",
         " { \"date\" : \"2026-05-24\" ,\t\"model\":\"a/b\", \"tokens\": 0 } \r\n",
-        "{\"tokens\":1,\"total_tokens\":2,\"date\":\"2026-05-24\",\"model\":\"a/b\"}\n",
         "{\"DATE\":\"2026-05-24\",\"Model\":\"A/b\",\"Total_Tokens\":7,\"count\":3}\n",
         "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"prompt_tokens\":5,\"completion_tokens\":6}\n",
         "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"total_tokens\":1,\"prompt_tokens\":null}\n",
         "{\"date\":\"2026-05-24\",\"model\":\"a/"
         "b\",\"total_tokens\":\"1234\",\"cached_tokens\":\"12.5\"}\n",
         "{\"date\":\"2026-05-24\",\"model\":\"a/"
-        "b\",\"total_tokens\":\"1e3\",\"reasoning_tokens\":9}\n",
+        "b\",\"total_tokens\":\"1000\",\"reasoning_tokens\":9}\n",
         "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"total_tokens\":9,\"prompt_price\":0,"
         "\"completion_price\":\"0.000002\"}\n",
         "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"total_tokens\":9,\"prompt_price\":\"-1\"}\n",
@@ -1089,6 +1119,12 @@ static void test_jsonl_fast_path(void **state)
         "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":0123}\n",
         "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":99999999999999999999}\n",
         "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":1,\"tokens\":2}\n",
+        "{\"tokens\":1,\"total_tokens\":2,\"date\":\"2026-05-24\",\"model\":\"a/b\"}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":\"1e3\"}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":\"+1\"}\n",
+        "{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":\" 1\"}\n",
+        "{\"date\":\"2026-05-24 junk\",\"model\":\"a/b\",\"tokens\":1}\n",
+        "{\"date\":\"9999-05-24\",\"model\":\"a/b\",\"tokens\":1}\n",
         "{\"date\":\"2026-05-24\",\"tokens\":1}\n",
         "{\"date\":\"2026-05-24\",\"model\":\"\",\"tokens\":1}\n",
         "{\"date\":\"2026-02-30\",\"model\":\"a/b\",\"tokens\":1}\n",
@@ -1117,20 +1153,18 @@ static void test_jsonl_fast_path(void **state)
         same_both_ways(full[i], -1, 0);
 }
 
-/* Documents of records are streamed, element by element; every document
- * must give the same records, as-of time and errors (line, column, words)
- * as a whole parse. */
-static void same_doc_both_ways(const char *text, int expect_fast)
+/* Every document is streamed, element by element; the flat elements of
+ * records are read by the fast path. Every document must give the same
+ * records, as-of time and errors (line, column, words) both ways. */
+static void same_doc_both_ways(const char *text)
 {
     struct run fast, full;
     size_t took;
 
     run_both_ways(&fast, &full, text, DOC, -1, &took);
-    if (expect_fast != (took > 0))
-        fail_msg("fast path %s: %s", took ? "taken" : "not taken", text);
     if (fast.rc != full.rc || strcmp(fast.err.msg, full.err.msg) != 0 ||
         fast.err.line != full.err.line || fast.err.col != full.err.col)
-        fail_msg("%s: streamed %d '%s' %ld:%ld, whole %d '%s' %ld:%ld", text, fast.rc, fast.err.msg,
+        fail_msg("%s: fast %d '%s' %ld:%ld, full %d '%s' %ld:%ld", text, fast.rc, fast.err.msg,
                  fast.err.line, fast.err.col, full.rc, full.err.msg, full.err.line, full.err.col);
     if (fast.rc == 0) {
         assert_int_equal(fast.shape, full.shape);
@@ -1158,11 +1192,12 @@ static void same_doc_both_ways(const char *text, int expect_fast)
 static void test_doc_streamed(void **state)
 {
     (void)state;
-    static const char *const streamed[] = {
+    static const char *const docs[] = {
         "{\"data\":[" R1 "," R2 "]}",
         " {\n \"data\" :\n [\n  " R1 " ,\n  " R2 "\n ]\n}\n",
         "{\"data\":[" R1 "," R2 "],\"meta\":{\"as_of\":\"2026-05-26T00:00:00Z\",\"n\":[1,2]}}",
         "{\"data\":[" R1 "],\"meta\":{\"as_of\":\"x\"},\"other\":[{\"a\":\"}]\\\"\"}]}",
+        "{\"meta\":{\"as_of\":\"x\"},\"data\":[" R1 "," R2 "]}",
         "[" R1 "," R2 "]",
         "[" R1 ",{\"date\":\"2026-05-24\",\"model\":\"a/\\u00e9\",\"tokens\":1.0,\"x\":{}}]",
         "{\"data\":[" R1 ",{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"prompt_tokens\":1,"
@@ -1179,6 +1214,7 @@ static void test_doc_streamed(void **state)
         "{\"data\":[" R1 "],\"meta\":{\"as_of\":}}",
         "{\"data\":[" R1 "]} []",
         "[" R1 "] x",
+        "[" R1 ",]",
         "[" R1
         ",\n\n    {\"date\":\"2026-05-24\",\"model\":\"a/b\",\"total_tokens\":1,\"date\":1}]",
         "[" R1 ",\"\xff\"]",
@@ -1186,9 +1222,6 @@ static void test_doc_streamed(void **state)
         "{\"data\":[" R1 "," R1 ",{\"date\":\"2026-05-24\",\"model\":\"a/b\",\"tokens\":-1}]}",
         "[" R1 ",7]",
         "[" R1 ",{\"date\":\"2026-05-24\",\"tokens\":1}]",
-    };
-    static const char *const whole[] = {
-        "{\"meta\":{},\"data\":[" R1 "]}",
         "{\"data\":[]}",
         "[]",
         "{\"data\":[{\"id\":\"a/b\",\"pricing\":{\"prompt\":\"0\",\"completion\":\"0\"}}]}",
@@ -1198,11 +1231,19 @@ static void test_doc_streamed(void **state)
         "{\"weeks\":[]}",
         "42",
         "[1] [2]",
+        "{\"models\":[" R1 "],\"date\":\"2026-05-18\",\"total_tokens\":5}",
+        "{\"weeks\":[{\"week\":\"2026-05-18\",\"byModel\":{\"a/b\":1}}],\"data\":[" R1 "]}",
     };
-    for (size_t i = 0; i < sizeof(streamed) / sizeof(streamed[0]); i++)
-        same_doc_both_ways(streamed[i], 1);
-    for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
-        same_doc_both_ways(whole[i], 0);
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+        same_doc_both_ways(docs[i]);
+
+    /* The elements after the first are read by the fast path. */
+    struct run fast, full;
+    size_t took;
+    run_both_ways(&fast, &full, "{\"meta\":{},\"data\":[" R1 "," R2 "," R1 "]}", DOC, -1, &took);
+    assert_int_equal(took, 2);
+    sup_collect_release(&fast.c);
+    sup_collect_release(&full.c);
 
     /* A forced format that the document is not: refused as before. */
     struct run r;
@@ -1210,6 +1251,131 @@ static void test_doc_streamed(void **state)
     expect_err(&r, 0, 0,
                "not a JSON array of records (expected [{...}, ...] with period, model and token "
                "keys)");
+    sup_collect_release(&r.c);
+}
+
+/* The keys of a document may come in any order: the records, as-of time
+ * and errors are the same. */
+static void test_doc_key_order(void **state)
+{
+    struct run r;
+    (void)state;
+
+    /* The Data API with "meta" first. */
+    doc(&r, "{\"meta\":{\"as_of\":\"2026-05-26\"},\n\"data\":[" R1 ",\n" R2 "]}");
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_DAILY);
+    assert_int_equal(r.c.n, 2);
+    assert_string_equal(r.c.as_of, "2026-05-26");
+    assert_int_equal(r.c.recs[1].line, 3);
+    assert_int_equal(r.c.recs[1].col, 1);
+    sup_collect_release(&r.c);
+
+    /* A weekly snapshot whose models come before its date is read again
+     * from memory, with the same records and other bucket. */
+    doc(&r, "{\"total_tokens\":10,\"models\":[{\"slug\":\"a/b\",\"total_tokens\":3},"
+            "{\"slug\":\"a/c\",\"total_tokens\":4}],\"date\":\"2026-02-16\"}");
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_WEEKLY);
+    assert_int_equal(r.c.n, 3);
+    expect_rec(&r.c.recs[0], TS_WEEK, "2026-02-16", "a/b", 3);
+    expect_rec(&r.c.recs[2], TS_WEEK, "2026-02-16", "other", 3);
+    assert_string_equal(r.c.as_of, "2026-02-16");
+    sup_collect_release(&r.c);
+
+    doc(&r, "{\"models\":[{\"slug\":\"a/b\",\"total_tokens\":\"x\"}],\n\"date\":\"2026-02-16\"}");
+    expect_err(&r, 1, 41, "models[0]: key 'total_tokens': 'x' is not a token count");
+    sup_collect_release(&r.c);
+
+    doc(&r, "{\"models\":[{\"slug\":\"a/b\",\"total_tokens\":1}],\n\"date\":\"2026-02-30\"}");
+    expect_err(&r, 2, 8, "key 'date': '2026-02-30' is not a date (expected YYYY-MM-DD)");
+    sup_collect_release(&r.c);
+
+    /* The chart with "fetchedAt" last. */
+    doc(&r, "{\"weeks\":[{\"week\":\"2026-05-18\",\"byModel\":{\"a/b\":1.5}}],"
+            "\"fetchedAt\":\"2026-05-30\"}");
+    expect_ok(&r);
+    assert_int_equal(r.shape, TS_FMT_OPENROUTER_CHART);
+    expect_rec(&r.c.recs[0], TS_WEEK, "2026-05-18", "a/b", 2);
+    assert_string_equal(r.c.as_of, "2026-05-30");
+    sup_collect_release(&r.c);
+
+    /* Two arrays of records in one document: refused at the second. */
+    doc(&r, "{\"weeks\":[{\"week\":\"2026-05-18\",\"byModel\":{\"a/b\":1}}],\n\"data\":[" R1 "]}");
+    expect_err(&r, 2, 8, "keys 'weeks' and 'data' both hold records (expected one of them)");
+    sup_collect_release(&r.c);
+}
+
+/* A value of more than JI_VALUE_MAX bytes is refused where it starts,
+ * whatever it is; the records of a large document are streamed. */
+static void test_doc_value_bound(void **state)
+{
+    struct ts_buf b = TS_BUF_INIT;
+    struct run r;
+    (void)state;
+
+    buf_adds(&b, "{\"meta\":{},\n \"junk\":\"");
+    for (size_t i = 0; i < (size_t)17 * 1024 * 1024; i++)
+        buf_addc(&b, 'x');
+    buf_adds(&b, "\",\"data\":[" R1 "]}");
+    doc(&r, b.data);
+    expect_err(&r, 2, 9,
+               "key 'junk': more than 16 MiB (tokstat reads a value of a JSON document whole, up "
+               "to 16 MiB; records are streamed one by one)");
+    sup_collect_release(&r.c);
+
+    buf_reset(&b);
+    buf_adds(&b, "{\"data\":[" R1 ",{\"x\":\"");
+    for (size_t i = 0; i < (size_t)17 * 1024 * 1024; i++)
+        buf_addc(&b, 'x');
+    buf_adds(&b, "\"}]}");
+    doc(&r, b.data);
+    expect_err(&r, 1, 73,
+               "data[1]: more than 16 MiB (tokstat reads a value of a JSON document whole, up to "
+               "16 MiB; records are streamed one by one)");
+    sup_collect_release(&r.c);
+
+    /* 20 MiB of records, "meta" first: streamed. */
+    buf_reset(&b);
+    buf_adds(&b, "{\"meta\":{\"as_of\":\"2026-05-26\"},\"data\":[");
+    size_t n = 0;
+    while (b.len < (size_t)20 * 1024 * 1024) {
+        buf_printf(&b,
+                   "%s{\"date\":\"2026-05-24\",\"model_permaslug\":\"a/m%zu\","
+                   "\"total_tokens\":\"%zu\"}",
+                   n ? "," : "", n, n);
+        n++;
+    }
+    buf_adds(&b, "]}");
+    doc(&r, b.data);
+    expect_ok(&r);
+    assert_int_equal(r.c.n, n);
+    sup_collect_release(&r.c);
+    buf_release(&b);
+}
+
+/* jansson running out of memory gives a message that says so, never an
+ * empty one. */
+static size_t alloc_budget;
+static void *budget_malloc(size_t n)
+{
+    if (n > alloc_budget)
+        return NULL;
+    alloc_budget -= n;
+    return malloc(n);
+}
+
+static void test_doc_out_of_memory(void **state)
+{
+    struct run r;
+    (void)state;
+
+    alloc_budget = 0;
+    json_set_alloc_funcs(budget_malloc, free);
+    doc(&r, "{\"meta\":{\"as_of\":\"x\"},\"data\":[" R1 "]}");
+    json_set_alloc_funcs(malloc, free);
+    assert_int_equal(r.rc, -1);
+    assert_string_equal(r.err.msg, "out of memory reading the JSON text");
     sup_collect_release(&r.c);
 }
 
@@ -1221,6 +1387,9 @@ int main(void)
         cmocka_unit_test(test_jsonl_errors),
         cmocka_unit_test(test_jsonl_fast_path),
         cmocka_unit_test(test_doc_streamed),
+        cmocka_unit_test(test_doc_key_order),
+        cmocka_unit_test(test_doc_value_bound),
+        cmocka_unit_test(test_doc_out_of_memory),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_required_keys),
         cmocka_unit_test(test_aliases_and_prices),

@@ -451,7 +451,7 @@ static void test_snapshot_prices(void **state)
 static int put_price(struct fx *f, const char *model, int64_t prompt, int64_t completion,
                      const char *where, struct ts_err *err)
 {
-    struct ts_price p = {model, model, prompt, completion, where};
+    struct ts_price p = {model, model, prompt, completion, where, 0, 0};
 
     ts_err_clear(err);
     return f->sink.price(f->sink.ctx, &p, err);

@@ -136,6 +136,31 @@ static size_t fx_row(struct rowset *rs, const char *week, const char *country, i
     return r;
 }
 
+/* The rows of the fixture's first week. */
+static void fx_week1(struct rowset *rs)
+{
+    size_t r;
+
+    fx_row(rs, "2026-02-02", "CN", 4120000000000, 0.487234, 0.139, 1.273, 1);
+    fx_row(rs, "2026-02-02", "US", 629000000000, 0.074, -0.089, -0.12, 2);
+    fx_row(rs, "2026-02-02", "unknown", 50000000000, 0.0059, NAN, -2, 3);
+    r = fx_row(rs, "2026-02-02", "Total", 8460000000000, 1.0, NAN, NAN, 0);
+    rowset_mark_total(rs, r);
+    rowset_add_note(rs, r, "HHI %s (%s)", "2,345", "highly concentrated");
+    rowset_add_note(rs, r, "CN %d of %d", 1, 3);
+}
+
+/* The rows of its second week. */
+static void fx_week2(struct rowset *rs)
+{
+    size_t r = fx_row(rs, "2026-02-09", "CN, \"x\"", 999, 0.5, -0.0000001, 0.0, 1);
+
+    rowset_set_int(rs, r, C_DAYS, 3);
+    rowset_set_text(rs, r, C_MARK, "partial");
+    r = fx_row(rs, "2026-02-09", "Total", 1998, 1.0, NAN, NAN, 0);
+    rowset_mark_total(rs, r);
+}
+
 static void fx_build(struct fx *f)
 {
     struct rowset *rs = &f->rep.rows;
@@ -145,18 +170,8 @@ static void fx_build(struct fx *f)
     rowset_init(rs, report_cols, sizeof(report_cols) / sizeof(report_cols[0]));
     rs->block_col = C_WEEK;
     rs->block_title = "Week of %s";
-    fx_row(rs, "2026-02-02", "CN", 4120000000000, 0.487234, 0.139, 1.273, 1);
-    fx_row(rs, "2026-02-02", "US", 629000000000, 0.074, -0.089, -0.12, 2);
-    fx_row(rs, "2026-02-02", "unknown", 50000000000, 0.0059, NAN, -2, 3);
-    r = fx_row(rs, "2026-02-02", "Total", 8460000000000, 1.0, NAN, NAN, 0);
-    rowset_mark_total(rs, r);
-    rowset_add_note(rs, r, "HHI %s (%s)", "2,345", "highly concentrated");
-    rowset_add_note(rs, r, "CN %d of %d", 1, 3);
-    r = fx_row(rs, "2026-02-09", "CN, \"x\"", 999, 0.5, -0.0000001, 0.0, 1);
-    rowset_set_int(rs, r, C_DAYS, 3);
-    rowset_set_text(rs, r, C_MARK, "partial");
-    r = fx_row(rs, "2026-02-09", "Total", 1998, 1.0, NAN, NAN, 0);
-    rowset_mark_total(rs, r);
+    fx_week1(rs);
+    fx_week2(rs);
 
     struct rowset *hhi = doc_table(&f->rep, "hhi", "Concentration", 1);
     rowset_init(hhi, hhi_cols, 3);
@@ -1154,6 +1169,76 @@ static void test_rowset(void **state)
     rowset_release(&rs); /* twice is fine */
 }
 
+/* A document written in parts (render_begin, render_rows per week,
+ * render_end) is the document written whole, in every format; a part
+ * with no rows writes nothing; and a table's columns never narrow from
+ * one part to the next. */
+static void test_in_parts(void **state)
+{
+    static const enum render_format formats[] = {RENDER_TABLE, RENDER_CSV, RENDER_JSON,
+                                                 RENDER_MARKDOWN};
+    (void)state;
+
+    for (size_t k = 0; k < 4; k++) {
+        struct fx f;
+        struct render_opts o = {formats[k], 0, 0, 0, 0};
+        struct render_pages p = RENDER_PAGES_INIT;
+        char *buf = NULL;
+        size_t len = 0;
+
+        fx_build(&f);
+        char *whole = render_str(&f.rep, formats[k], 0, 0, 0);
+        rowset_clear(&f.rep.rows);
+        FILE *fp = open_memstream(&buf, &len);
+        assert_int_equal(render_begin(&p, &f.rep, &o, fp), 0);
+        assert_int_equal(render_rows(&p, &f.rep), 0); /* no rows yet */
+        fx_week1(&f.rep.rows);
+        assert_int_equal(render_rows(&p, &f.rep), 0);
+        rowset_clear(&f.rep.rows);
+        fx_week2(&f.rep.rows);
+        assert_int_equal(render_rows(&p, &f.rep), 0);
+        rowset_clear(&f.rep.rows);
+        assert_int_equal(render_end(&p, &f.rep), 0);
+        assert_int_equal(fclose(fp), 0);
+        check_equal(buf, whole);
+        render_pages_release(&p);
+        free(buf);
+        free(whole);
+        fx_release(&f);
+    }
+
+    /* The second part's widest text is narrower: its columns stay as wide. */
+    struct fx f;
+    struct render_opts o = {RENDER_TABLE, 0, 0, 0, 0};
+    struct render_pages p = RENDER_PAGES_INIT;
+    char *buf = NULL;
+    size_t len = 0;
+    fx_build(&f);
+    fx_no_tables(&f);
+    doc_set_source(&f.rep, NULL);
+    doc_set_title(&f.rep, NULL);
+    rowset_clear(&f.rep.rows);
+    FILE *fp = open_memstream(&buf, &len);
+    assert_int_equal(render_begin(&p, &f.rep, &o, fp), 0);
+    fx_row(&f.rep.rows, "2026-02-02", "a long country name", 1, 1.0, NAN, NAN, 1);
+    assert_int_equal(render_rows(&p, &f.rep), 0);
+    rowset_clear(&f.rep.rows);
+    fx_row(&f.rep.rows, "2026-02-09", "CN", 2, 1.0, NAN, NAN, 1);
+    assert_int_equal(render_rows(&p, &f.rep), 0);
+    assert_int_equal(render_end(&p, &f.rep), 0);
+    assert_int_equal(fclose(fp), 0);
+    check_equal(buf, "Week of 2026-02-02\n"
+                     "country              tokens    share  change  growth  rank\n"
+                     "a long country name       1  100.0 %                     1\n"
+                     "\n"
+                     "Week of 2026-02-09\n"
+                     "country              tokens    share  change  growth  rank\n"
+                     "CN                        2  100.0 %                     1\n");
+    render_pages_release(&p);
+    free(buf);
+    fx_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1168,6 +1253,7 @@ int main(void)
         cmocka_unit_test(test_json_escaping), cmocka_unit_test(test_markdown_escaping),
         cmocka_unit_test(test_text_escaping), cmocka_unit_test(test_failing_stream),
         cmocka_unit_test(test_format_parse),  cmocka_unit_test(test_rowset),
+        cmocka_unit_test(test_in_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,11 +50,15 @@ static void test_count_integers(void **state)
         assert_count_ok("595090081549", round, 595090081549LL);
         assert_count_ok("9223372036854775807", round, INT64_MAX);
         assert_count_ok("09223372036854775807", round, INT64_MAX);
-        assert_count_ok("-0", round, 0);
-        assert_count_ok("+7", round, 7);
-        assert_count_ok(" 42 ", round, 42);
-        assert_count_ok("\t42\t", round, 42);
         assert_count_ok("000", round, 0);
+        /* Anything a reader could take two ways is refused, saying why. */
+        assert_count_bad("-0", round, TS_NUM_SIGN);
+        assert_count_bad("+7", round, TS_NUM_SIGN);
+        assert_count_bad("+100", round, TS_NUM_SIGN);
+        assert_count_bad(" 42 ", round, TS_NUM_BLANKS);
+        assert_count_bad(" 100", round, TS_NUM_BLANKS);
+        assert_count_bad("100 ", round, TS_NUM_BLANKS);
+        assert_count_bad("\t42\t", round, TS_NUM_BLANKS);
         assert_count_bad("9223372036854775808", round, TS_NUM_RANGE);
         assert_count_bad("18446744073709551615", round, TS_NUM_RANGE);
         assert_count_bad("18446744073709551616", round, TS_NUM_RANGE);
@@ -68,10 +72,10 @@ static void test_count_integers(void **state)
 static void test_count_syntax(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"12a",  "a12",      "1 2",   "nan",  "NaN",   "inf",
-                                      "-inf", "Infinity", "+",     "-",    "1,000", "0x10",
-                                      "1e",   "1e+",      "e5",    ".",    "1..2",  "1.2.3",
-                                      "--1",  "+-1",      "1_000", "1e3x", "٣"};
+    static const char *const bad[] = {
+        "12a", "a12",   "1 2",   "nan",  "NaN", "inf", "-inf", "Infinity", "+",
+        "-",   "1,000", "0x10",  "1e",   "1e+", "e5",  ".",    "1..2",     "1.2.3",
+        "--1", "+-1",   "1_000", "1e3x", "٣",   ".5",  "5.",   "-.5",      "100 junk"};
     for (int round = 0; round <= 1; round++) {
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
             assert_count_bad(bad[i], round, TS_NUM_SYNTAX);
@@ -92,13 +96,10 @@ static void test_count_fractions(void **state)
     assert_count_ok("0.4999999999", 1, 0);
     assert_count_ok("1.49", 1, 1);
     assert_count_ok("528063673766.6666", 1, 528063673767LL);
-    assert_count_ok(".5", 1, 1);
-    assert_count_ok("5.", 1, 5);
-    assert_count_ok("5.", 0, 5);
     assert_count_ok("1.0", 0, 1);
     assert_count_ok("1.000", 0, 1);
     assert_count_ok("1.0", 1, 1);
-    assert_count_ok("-0.0", 0, 0);
+    assert_count_bad("-0.0", 0, TS_NUM_SIGN);
     assert_count_bad("0.49", 0, TS_NUM_FRACTION);
     assert_count_bad("1.01", 0, TS_NUM_FRACTION);
     assert_count_bad("-1.5", 1, TS_NUM_NEGATIVE);
@@ -107,52 +108,26 @@ static void test_count_fractions(void **state)
     assert_count_bad("9223372036854775807.5", 1, TS_NUM_RANGE);
     assert_count_bad("9223372036854775808.0", 0, TS_NUM_RANGE);
     assert_count_bad("99999999999999999999999.9", 1, TS_NUM_RANGE);
-    assert_count_ok(" 2.5 ", 1, 3);
+    assert_count_bad(" 2.5 ", 1, TS_NUM_BLANKS);
 }
 
+/* A token count is never written with an exponent: "1e3" is refused,
+ * whatever its value. */
 static void test_count_exponents(void **state)
 {
     (void)state;
-    assert_count_ok("1e3", 0, 1000);
-    assert_count_ok("1E3", 0, 1000);
-    assert_count_ok("1e+3", 0, 1000);
-    assert_count_ok("1.5e1", 0, 15);
-    assert_count_ok("1e3", 1, 1000);
-    assert_count_ok("1.44e12", 0, 1440000000000LL);
-    assert_count_bad("1.5e0", 0, TS_NUM_FRACTION);
-    assert_count_bad("1e-1", 0, TS_NUM_FRACTION);
-    assert_count_ok("1.5e0", 1, 2);
-    assert_count_ok("1e-1", 1, 0);
-    assert_count_ok("25e-1", 1, 3);
-    assert_count_bad("1e19", 0, TS_NUM_RANGE);
-    assert_count_bad("1e19", 1, TS_NUM_RANGE);
-    assert_count_bad("9.3e18", 1, TS_NUM_RANGE);
+    static const char *const bad[] = {"1e3",     "1E3",    "1e+3",  "1.5e1",
+                                      "1.44e12", "1e-1",   "25e-1", "0e0",
+                                      "1e19",    "9.3e18", "1e400", "9007199254740993e0"};
+    for (int round = 0; round <= 1; round++) {
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+            assert_count_bad(bad[i], round, TS_NUM_EXPONENT);
+    }
     assert_count_bad("-1e3", 0, TS_NUM_NEGATIVE);
-    assert_count_ok("-0e3", 0, 0);
-    assert_count_ok("0e0", 0, 0);
-}
-
-/* A number written with an exponent that is simply too big is out of
- * range ("2^63 or more"), not TS_NUM_NONFINITE ("NaN or infinity"): the
- * text is a finite decimal. The same for prices. */
-static void test_count_huge_exponent(void **state)
-{
-    (void)state;
-    assert_count_bad("1e400", 0, TS_NUM_RANGE);
-    assert_count_bad("1e400", 1, TS_NUM_RANGE);
+    assert_count_bad("-0e3", 0, TS_NUM_SIGN);
+    /* A price may have one (catalogues write 3e-07). */
     int64_t v = SENTINEL;
     assert_int_equal(ts_parse_price("1e400", 5, &v), TS_NUM_RANGE);
-}
-
-/* Parsing is exact: a whole number written with an exponent is not
- * squeezed through a double (2^53 + 1 is not a double). */
-static void test_count_exponent_exact(void **state)
-{
-    (void)state;
-    assert_count_ok("9007199254740993e0", 0, 9007199254740993LL);
-    assert_count_ok("9007199254740993.0e0", 0, 9007199254740993LL);
-    assert_count_ok("900719925474099.3e1", 0, 9007199254740993LL);
-    assert_count_ok("9223372036854775807e0", 0, INT64_MAX);
 }
 
 static void test_count_len_bounds(void **state)
@@ -642,8 +617,6 @@ int main(void)
         cmocka_unit_test(test_count_syntax),
         cmocka_unit_test(test_count_fractions),
         cmocka_unit_test(test_count_exponents),
-        cmocka_unit_test(test_count_huge_exponent),
-        cmocka_unit_test(test_count_exponent_exact),
         cmocka_unit_test(test_count_len_bounds),
         cmocka_unit_test(test_count_from_double),
         cmocka_unit_test(test_parse_price),

@@ -200,6 +200,33 @@ static void test_country_normalize(void **state)
     }
 }
 
+/* Only the ISO 3166-1 alpha-2 codes are countries (and EU): two letters
+ * that name no country are refused. */
+static void test_country_iso3166(void **state)
+{
+    (void)state;
+    char cc[3] = "ZZ";
+    struct ts_err err = TS_ERR_INIT;
+    size_t known = 0;
+
+    for (char a = 'A'; a <= 'Z'; a++) {
+        for (char b = 'A'; b <= 'Z'; b++) {
+            char s[3] = {a, b, 0};
+            known += country_known(s) != 0;
+        }
+    }
+    assert_int_equal(known, 249 + 1); /* the assigned codes, and EU */
+    assert_true(country_known("GB") && country_known("TW") && country_known("SS"));
+    assert_false(country_known("UK") || country_known("ZZ") || country_known("XK"));
+    assert_int_equal(country_normalize("zz", cc, &err), -1);
+    assert_string_equal(err.msg, "'zz' is not an ISO 3166-1 alpha-2 country code (expected one "
+                                 "like US, CN or FR)");
+    assert_int_equal(country_normalize("UK", cc, &err), -1);
+    assert_string_equal(err.msg, "'UK' is not an ISO 3166-1 alpha-2 country code (expected one "
+                                 "like US, CN or FR; the United Kingdom is GB)");
+    assert_string_equal(cc, "ZZ"); /* untouched */
+}
+
 /* An empty or blank code is quoted as '' (the quoted buffer is still NULL
  * when nothing was added to it, and must not reach printf's %s). */
 static void test_country_normalize_empty(void **state)
@@ -582,6 +609,40 @@ static void test_shipped_table_matches_realdata(void **state)
     vendors_parse_result_release(&res);
 }
 
+/* Fed one byte at a time, a file gives what it gives whole, lines
+ * counted at "\n", "\r\n" and a lone "\r" alike; two columns for one
+ * thing are refused. */
+static void test_parse_in_chunks(void **state)
+{
+    (void)state;
+    static const char text[] = "\xEF\xBB\xBF\r\nvendor,country,name\r\nDeepSeek,cn,\"Deep\rSeek\"\n"
+                               "x,aggregate,\rmistralai,FR,Mistral AI\r\ncohere,CA,\n";
+    struct vcollect c = {0};
+    struct vendors_parse_result res = VENDORS_PARSE_RESULT_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    struct vendors_parser *vp = vendors_parser_new(collect, &c, &res, &err);
+
+    assert_non_null(vp);
+    for (size_t i = 0; i < sizeof(text) - 1; i++)
+        assert_int_equal(vendors_parser_feed(vp, text + i, 1), 0);
+    assert_int_equal(vendors_parser_end(vp), 0);
+    vendors_parser_free(vp);
+    assert_int_equal(c.n, 3);
+    assert_row(&c, 0, "deepseek", "CN", "Deep\rSeek", 3);
+    assert_row(&c, 1, "mistralai", "FR", "Mistral AI", 6);
+    assert_row(&c, 2, "cohere", "CA", "", 7);
+    assert_int_equal(res.skipped, 1);
+    vcollect_release(&c);
+    vendors_parse_result_release(&res);
+
+    res = (struct vendors_parse_result)VENDORS_PARSE_RESULT_INIT;
+    assert_int_equal(parse("\nname,vendor,country,Name\n", &c, &res, &err), -1);
+    assert_string_equal(err.msg, "columns 1 'name' and 4 'Name' both give the name (expected one "
+                                 "column for each)");
+    assert_int_equal(err.line, 2);
+    vendors_parse_result_release(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -594,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_vendor_normalize),
         cmocka_unit_test(test_country_normalize),
         cmocka_unit_test(test_country_normalize_empty),
+        cmocka_unit_test(test_country_iso3166),
         cmocka_unit_test(test_parse_basic),
         cmocka_unit_test(test_parse_author_header_extra_columns),
         cmocka_unit_test(test_parse_skipped),
@@ -603,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_parse_blanks_around_fields),
         cmocka_unit_test(test_parse_callback_error),
         cmocka_unit_test(test_shipped_table_parses),
+        cmocka_unit_test(test_parse_in_chunks),
         cmocka_unit_test(test_shipped_table_matches_realdata),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,6 +127,11 @@ static void test_date_parse_good(void **state)
     assert_parses("2000-02-29", 10, "2000-02-29");
     assert_parses("2026-02-09T00:00:00Z", 20, "2026-02-09");
     assert_parses("2026-02-09 23:59:59", 19, "2026-02-09");
+    assert_parses("2026-02-09T10:00", 16, "2026-02-09");
+    assert_parses("2026-02-09T10:00:00.183Z", 24, "2026-02-09");
+    assert_parses("2026-02-09T10:00:00+02:00", 25, "2026-02-09");
+    assert_parses("2026-02-09 10:00:00-0130", 24, "2026-02-09");
+    assert_parses("2026-02-09T23:59:60+05", 22, "2026-02-09");
     assert_parses("1000-01-01", 10, "1000-01-01");
     assert_parses("9999-12-31", 10, "9999-12-31");
     assert_parses("2026-12-31", 10, "2026-12-31");
@@ -161,6 +166,21 @@ static void test_date_parse_bad(void **state)
         "2026--02-09",
         "+026-02-09",
         "2026-02-09Z",
+        /* After the date, a time of day or nothing. */
+        "2026-02-09 junk",
+        "2026-02-09T",
+        "2026-02-09 ",
+        "2026-02-09T1:00",
+        "2026-02-09T24:00",
+        "2026-02-09T10:60",
+        "2026-02-09T10:00:61",
+        "2026-02-09T10:00:00.",
+        "2026-02-09T10:00:00Zjunk",
+        "2026-02-09T10:00:00+2",
+        "2026-02-09T10:00:00+24:00",
+        "2026-02-09T10:00:00+02:0",
+        "2026-02-09 10:00 UTC",
+        "2026-02-09\t10:00",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         int32_t d = 12345;
@@ -219,16 +239,47 @@ static void test_datetime_parse(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         d = 0;
-        if (datetime_parse(good[i], strlen(good[i]), &d) != 0)
+        if (date_parse(good[i], strlen(good[i]), &d) != 0)
             fail_msg("'%s' not read as a date and time", good[i]);
         assert_int_equal(d, D(good[i][8] == '3' ? "2026-05-30" : "2026-05-26"));
     }
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        if (datetime_parse(bad[i], strlen(bad[i]), &d) != -1)
+        if (date_parse(bad[i], strlen(bad[i]), &d) != -1)
             fail_msg("'%s' read as a date and time", bad[i]);
     }
     /* A NUL inside is not the end. */
-    assert_int_equal(datetime_parse("2026-05-26\0x", 12, &d), -1);
+    assert_int_equal(date_parse("2026-05-26\0x", 12, &d), -1);
+}
+
+/* As-of times compare as instants, whatever their zone or precision. */
+static void test_date_time_parse(void **state)
+{
+    int64_t t;
+    (void)state;
+
+    assert_int_equal(date_time_parse("2026-05-26", 10, &t), 0);
+    assert_int_equal(t, (int64_t)D("2026-05-26") * 86400);
+    assert_int_equal(date_time_parse("2026-05-26T04:00:00Z", 20, &t), 0);
+    assert_int_equal(t, (int64_t)D("2026-05-26") * 86400 + 4 * 3600);
+    assert_int_equal(date_time_parse("2026-05-26T06:30:00.183+02:30", 29, &t), 0);
+    assert_int_equal(t, (int64_t)D("2026-05-26") * 86400 + 4 * 3600);
+    assert_int_equal(date_time_parse("2026-05-26 03:00-0100", 21, &t), 0);
+    assert_int_equal(t, (int64_t)D("2026-05-26") * 86400 + 4 * 3600);
+    assert_int_equal(date_time_parse("2026-05-25T23:00-05", 19, &t), 0);
+    assert_int_equal(t, (int64_t)D("2026-05-26") * 86400 + 4 * 3600);
+    assert_int_equal(date_time_parse("2026-05-26 junk", 15, &t), -1);
+}
+
+/* Data lies in the years 2000 to 2100. */
+static void test_data_range(void **state)
+{
+    (void)state;
+    assert_true(date_in_data_range(D("2000-01-01")));
+    assert_true(date_in_data_range(D("2026-03-02")));
+    assert_true(date_in_data_range(D("2100-12-31")));
+    assert_false(date_in_data_range(D("1999-12-31")));
+    assert_false(date_in_data_range(D("2101-01-01")));
+    assert_false(date_in_data_range(D("9999-03-02")));
 }
 
 /* date_format and date_parse, date_from_ymd and date_to_ymd are inverses on
@@ -326,7 +377,8 @@ int main(void)
         cmocka_unit_test(test_epoch),           cmocka_unit_test(test_iso_2026_w53),
         cmocka_unit_test(test_iso_boundaries),  cmocka_unit_test(test_iso_every_day),
         cmocka_unit_test(test_date_parse_good), cmocka_unit_test(test_date_parse_bad),
-        cmocka_unit_test(test_datetime_parse),  cmocka_unit_test(test_round_trip_1900_2100),
+        cmocka_unit_test(test_datetime_parse),  cmocka_unit_test(test_data_range),
+        cmocka_unit_test(test_date_time_parse), cmocka_unit_test(test_round_trip_1900_2100),
         cmocka_unit_test(test_weekday),         cmocka_unit_test(test_week_of_label),
         cmocka_unit_test(test_today),
     };
