@@ -46,7 +46,7 @@ static int whole(const json_t *v, const char *key, const char *what, const struc
     return ji_wrong_type(err, at, key, v, "a whole number");
 }
 
-int ji_apps_week(const json_t *meta, const struct place *at, int32_t *week, struct ts_err *err)
+static int apps_week(const json_t *meta, const struct place *at, int32_t *week, struct ts_err *err)
 {
     json_t *start = json_object_get(meta, "start_date"), *end = json_object_get(meta, "end_date");
     char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1], want[TS_DATE_LEN + 1];
@@ -77,8 +77,8 @@ int ji_apps_week(const json_t *meta, const struct place *at, int32_t *week, stru
                       a, b, a, want);
 }
 
-int ji_app_entry(json_t *el, int32_t week, const struct place *at, struct ts_buf *name,
-                 const struct ts_sink *sink, struct ts_err *err)
+static int app_entry(json_t *el, int32_t week, const struct place *at, struct ts_buf *name,
+                     const struct ts_sink *sink, struct ts_err *err)
 {
     json_t *id = json_object_get(el, "app_id"), *nm = json_object_get(el, "app_name");
     json_t *tokens = json_object_get(el, "total_tokens"),
@@ -121,4 +121,64 @@ int ji_app_entry(json_t *el, int32_t week, const struct place *at, struct ts_buf
     if (!sink->app)
         return ji_fail(err, at, "app rankings cannot be imported here");
     return sink->app(sink->ctx, &app, err);
+}
+
+int ji_apps_keep(struct ji_apps *a, const struct ji_elem *e, struct ts_err *err)
+{
+    a->bytes += e->at.text.len;
+    if (a->bytes > JI_VALUE_MAX)
+        return ji_fail(err, &e->at, "more than %d MiB of app rankings (expected a page of apps)",
+                       JI_VALUE_MAX_MIB);
+    if (a->n == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 128;
+        a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+    }
+    struct ji_elem *k = &a->v[a->n++];
+    memset(k, 0, sizeof(*k));
+    k->parsed = json_incref(e->parsed);
+    k->at.text = e->at.text;
+    k->at.text.s = NULL;
+    if (e->at.text.s) {
+        char *copy = xmalloc(e->at.text.len + 1);
+        memcpy(copy, e->at.text.s, e->at.text.len);
+        copy[e->at.text.len] = '\0';
+        k->at.text.s = copy;
+    }
+    return 0;
+}
+
+int ji_apps_finish(const struct ji_apps *a, const json_t *meta, const struct place *at,
+                   const char *as_of, const struct import_opts *o, const struct ts_sink *sink,
+                   struct ts_err *err)
+{
+    struct ts_buf name = TS_BUF_INIT;
+    char where[WHERE_MAX];
+    int32_t week = 0;
+    int rc = 0;
+
+    if (o->period == TS_DAY)
+        return ts_err_set(err, "app rankings are weekly (--period day does not apply to "
+                               "openrouter-apps)");
+    if (apps_week(meta, at, &week, err) < 0)
+        return -1;
+    if (sink->as_of && as_of)
+        sink->as_of(sink->ctx, as_of);
+    for (size_t i = 0; i < a->n && rc == 0; i++) {
+        struct place el = a->v[i].at;
+        ji_where_index(where, "data", i);
+        el.where = where;
+        rc = app_entry(a->v[i].parsed, week, &el, &name, sink, err);
+    }
+    buf_release(&name);
+    return rc;
+}
+
+void ji_apps_release(struct ji_apps *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        json_decref(a->v[i].parsed);
+        free((char *)a->v[i].at.text.s);
+    }
+    free(a->v);
+    memset(a, 0, sizeof(*a));
 }

@@ -40,8 +40,7 @@ struct doc {
     size_t fast;          /* elements the fast path read */
     struct kept date, total, as_of, fetched_at, meta;
     char *meta_as_of;
-    struct kept *apps; /* app rankings' elements, for the end */
-    size_t napps, apps_cap, app_bytes;
+    struct ji_apps apps;               /* app rankings' elements, for the end */
     int models_waiting;                /* "models" came before "date": read again */
     int has_model_key, has_period_key; /* top-level keys of a record */
     struct fixed_period fixed;         /* a weekly snapshot's date */
@@ -105,9 +104,7 @@ static void doc_release(struct doc *d)
     kept_release(&d->as_of);
     kept_release(&d->fetched_at);
     kept_release(&d->meta);
-    for (size_t i = 0; i < d->napps; i++)
-        kept_release(&d->apps[i]);
-    free(d->apps);
+    ji_apps_release(&d->apps);
     free(d->meta_as_of);
     json_decref(d->keys);
     buf_release(&d->scratch);
@@ -118,24 +115,6 @@ static struct place kept_place(const struct kept *k)
 {
     struct place at = {NULL, {NULL, 0, k->line, k->col}, NULL, NULL};
     return at;
-}
-
-/* An element of app rankings, kept for the end with its place. */
-static int doc_keep_app(struct doc *d, const struct ji_elem *e, struct ts_err *err)
-{
-    d->app_bytes += e->at.text.len;
-    if (d->app_bytes > JI_VALUE_MAX)
-        return ji_fail(err, &e->at, "more than %d MiB of app rankings (expected a page of apps)",
-                       JI_VALUE_MAX_MIB);
-    if (d->napps == d->apps_cap) {
-        d->apps_cap = d->apps_cap ? 2 * d->apps_cap : 128;
-        d->apps = xrealloc(d->apps, d->apps_cap * sizeof(*d->apps));
-    }
-    d->apps[d->napps].v = json_incref(e->parsed);
-    d->apps[d->napps].line = e->at.text.line;
-    d->apps[d->napps].col = e->at.text.col;
-    d->napps++;
-    return 0;
 }
 
 /* One element of the array streamed, named where ("data[3]"), whose bytes the
@@ -170,7 +149,7 @@ static int doc_element(struct doc *d, const char *where, struct ts_err *err)
         rc = ji_shape_chart_week(&e, d->o, d->sink, err);
         break;
     case TS_FMT_OPENROUTER_APPS:
-        rc = doc_keep_app(d, &e, err);
+        rc = ji_apps_keep(&d->apps, &e, err);
         break;
     case TS_FMT_OPENROUTER_WEEKLY:
         rc = ji_shape_record(&e, d->o, &d->fixed, d->sink, &total, &d->fast, err);
@@ -463,32 +442,6 @@ static int weekly_finish(struct doc *d, struct ts_err *err)
     return ji_emit_record(d->sink, &rec, err);
 }
 
-/* The end of app rankings: their week from "meta", then each app. */
-static int apps_finish(struct doc *d, struct ts_err *err)
-{
-    struct place at = kept_place(&d->meta);
-    struct ts_buf name = TS_BUF_INIT;
-    char where[WHERE_MAX];
-    int32_t week;
-    int rc = 0;
-
-    at.where = "meta";
-    if (d->o->period == TS_DAY)
-        return ts_err_set(err, "app rankings are weekly (--period day does not apply to "
-                               "openrouter-apps)");
-    if (ji_apps_week(d->meta.v, &at, &week, err) < 0)
-        return -1;
-    if (d->sink->as_of && d->meta_as_of)
-        d->sink->as_of(d->sink->ctx, d->meta_as_of);
-    for (size_t i = 0; i < d->napps && rc == 0; i++) {
-        struct place el = {where, {NULL, 0, d->apps[i].line, d->apps[i].col}, NULL, NULL};
-        ji_where_index(where, "data", i);
-        rc = ji_app_entry(d->apps[i].v, week, &el, &name, d->sink, err);
-    }
-    buf_release(&name);
-    return rc;
-}
-
 /* After a document whose records were streamed: what its shape needs at
  * the end. */
 static int doc_finish_streamed(struct doc *d, struct ts_err *err)
@@ -507,8 +460,11 @@ static int doc_finish_streamed(struct doc *d, struct ts_err *err)
         return 0;
     case TS_FMT_OPENROUTER_WEEKLY:
         return weekly_finish(d, err);
-    case TS_FMT_OPENROUTER_APPS:
-        return apps_finish(d, err);
+    case TS_FMT_OPENROUTER_APPS: {
+        struct place at = kept_place(&d->meta);
+        at.where = "meta";
+        return ji_apps_finish(&d->apps, d->meta.v, &at, d->meta_as_of, d->o, d->sink, err);
+    }
     default:
         return 0;
     }

@@ -127,22 +127,6 @@ int ji_emit_record(const struct ts_sink *sink, const struct ts_record *rec, stru
 /* Hands v to the sink as the source's as-of time when it is a string. */
 void ji_emit_as_of(const struct ts_sink *sink, const json_t *v);
 
-/* ---- json_apps.c: app rankings (openrouter-apps) ---- */
-
-/* Whether v is an element of app rankings' "data" (it has an app_id). */
-int ji_looks_like_app(const json_t *v);
-
-/* The ISO week that app rankings' meta (at its place) says they cover:
- * meta.start_date..meta.end_date must be one, Monday to Sunday, else err
- * names the window. Returns 0 or -1. */
-int ji_apps_week(const json_t *meta, const struct place *at, int32_t *week, struct ts_err *err);
-
-/* One element of app rankings' "data" (at its place; name a scratch
- * buffer) to the sink as a weekly observation of the app in week.
- * Returns 0 or -1. */
-int ji_app_entry(json_t *el, int32_t week, const struct place *at, struct ts_buf *name,
-                 const struct ts_sink *sink, struct ts_err *err);
-
 /* ---- jsonl.c: the flat-object fast path ---- */
 
 /* A record from the bytes line[0..len) when they are one flat object
@@ -235,5 +219,32 @@ int ji_looks_like_model(const json_t *v);
 
 /* An object with a model key and a period key: a record on its own. */
 int ji_looks_like_record(json_t *obj);
+
+/* ---- json_apps.c: app rankings (openrouter-apps) ---- */
+
+/* Whether v is an element of app rankings' "data" (it has an app_id). */
+int ji_looks_like_app(const json_t *v);
+
+/* The elements of app rankings' "data", kept with a copy of their text
+ * until the document's end: the week they cover is in its "meta", which
+ * may come after "data". */
+struct ji_apps {
+    struct ji_elem *v; /* at.text.s owned, at.where NULL */
+    size_t n, cap, bytes;
+};
+
+/* Keeps e (a new reference to e->parsed, a copy of its text); more than
+ * JI_VALUE_MAX bytes of them is an error. Returns 0 or -1. */
+int ji_apps_keep(struct ji_apps *a, const struct ji_elem *e, struct ts_err *err);
+
+/* The end of app rankings: their week from meta (at its place; NULL when
+ * the document has none), which must be one ISO week, Monday to Sunday;
+ * as_of (meta.as_of, or NULL) and each app to the sink as a weekly
+ * observation. Returns 0 or -1. */
+int ji_apps_finish(const struct ji_apps *a, const json_t *meta, const struct place *at,
+                   const char *as_of, const struct import_opts *o, const struct ts_sink *sink,
+                   struct ts_err *err);
+
+void ji_apps_release(struct ji_apps *a);
 
 #endif

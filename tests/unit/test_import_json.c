@@ -573,27 +573,29 @@ static void test_apps_errors(void **state)
                "cover: one ISO week, Monday to Sunday)");
     sup_collect_release(&r.c);
     doc(&r, APPS("\"start_date\":\"27/01/2025\",\"end_date\":\"2025-02-02\"", ONE));
-    expect_err(&r, 0, 0,
+    expect_err(&r, 1, 65,
                "meta: key 'start_date': '27/01/2025' is not a date (expected YYYY-MM-DD)");
     sup_collect_release(&r.c);
     doc(&r, APPS(WEEK, ONE ",{\"app_id\":2.5,\"total_tokens\":\"5\"}"));
-    expect_err(&r, 0, 0, "data[1]: key 'app_id': '2.5' is not an app id (expected a whole number)");
+    expect_err(&r, 1, 67,
+               "data[1]: key 'app_id': '2.5' is not an app id (expected a whole number)");
     assert_int_equal(r.c.na, 1);
     sup_collect_release(&r.c);
     doc(&r, APPS(WEEK, "{\"app_id\":[1],\"total_tokens\":\"5\"}"));
-    expect_err(&r, 0, 0, "data[0]: key 'app_id': expected a whole number, found an array");
+    expect_err(&r, 1, 20, "data[0]: key 'app_id': expected a whole number, found an array");
     sup_collect_release(&r.c);
     doc(&r, APPS(WEEK, "{\"app_name\":\"A\",\"total_tokens\":\"5\"},{\"app_id\":1}"));
     assert_int_equal(r.rc, -1); /* the first element has no app_id: not app rankings */
     sup_collect_release(&r.c);
     doc(&r, APPS(WEEK, ONE ",{\"app_id\":2}"));
-    expect_err(&r, 0, 0, "data[1]: no 'total_tokens' key (expected a token count)");
+    expect_err(&r, 1, 57, "data[1]: no 'total_tokens' key (expected a token count)");
     sup_collect_release(&r.c);
     doc(&r, APPS(WEEK, "{\"app_id\":1,\"app_name\":3,\"total_tokens\":\"5\"}"));
-    expect_err(&r, 0, 0, "data[0]: key 'app_name': expected the app's name, found a number");
+    expect_err(&r, 1, 33, "data[0]: key 'app_name': expected the app's name, found a number");
     sup_collect_release(&r.c);
     doc(&r, APPS(WEEK, "{\"app_id\":1,\"rank\":0,\"total_tokens\":\"5\"}"));
-    expect_err(&r, 0, 0, "data[0]: key 'rank': '0' is not a rank (expected a whole number from 1)");
+    expect_err(&r, 1, 29,
+               "data[0]: key 'rank': '0' is not a rank (expected a whole number from 1)");
     sup_collect_release(&r.c);
     /* A name with a control character is kept escaped. */
     doc(&r, APPS(WEEK, "{\"app_id\":1,\"app_name\":\"A\\u001b[2J\",\"total_tokens\":\"5\"}"));
