@@ -63,6 +63,10 @@ uint32_t period_common_days(enum period_unit u, int32_t a, uint32_t mask_a, int3
  * day); into out (at least 11 bytes). */
 void period_label(enum period_unit u, int32_t start, char *out, size_t n);
 
+/* The period that starts at start in words, into out (n bytes): "week of
+ * 2025-01-27", "month of 2025-01", "day 2025-01-05". */
+void period_phrase(enum period_unit u, int32_t start, char *out, size_t n);
+
 /* The days of mask in words, into out (n bytes): for a week the weekdays
  * ("Mon-Fri", "Mon, Wed, Sun"), for a month the days of the month ("1st-20th",
  * "1st-10th, 15th-31st"; more than four runs: "1st-31st, with gaps"),

@@ -153,6 +153,14 @@ void period_label(enum period_unit u, int32_t start, char *out, size_t n)
     snprintf(out, n, "%s", d);
 }
 
+void period_phrase(enum period_unit u, int32_t start, char *out, size_t n)
+{
+    char label[TS_DATE_LEN + 1];
+
+    period_label(u, start, label, sizeof(label));
+    snprintf(out, n, "%s%s %s", period_unit_name(u), u == PERIOD_DAY ? "" : " of", label);
+}
+
 /* "1st", "2nd", "3rd", "4th" ... "11th", "21st", "31st". */
 static const char *ordinal_suffix(int k)
 {

@@ -31,7 +31,7 @@ static void share_week(const struct series *s, size_t w, const struct report_req
     int64_t denom = series_total(s, other, rq->other_exclude, w);
     struct week_pair p;
     int64_t rank = 0;
-    char head[160];
+    char head[256];
 
     week_pair_of(s, w, &p);
     size_t n = series_week_groups(s, w, rq->other_exclude, p.prev_known, 0, idx);
@@ -82,6 +82,7 @@ void build_share(const struct series *s, const struct report_request *rq, struct
     struct sheet sh;
 
     sheet_start(&sh, &out->rows, ids, sizeof(ids) / sizeof(ids[0]), rq->by);
+    sheet_period(&sh, s->unit);
     sheet_blocks(&sh);
     for (size_t w = 1; w < s->nweeks; w++) {
         if (s->days[w] > 0)
@@ -89,7 +90,7 @@ void build_share(const struct series *s, const struct report_request *rq, struct
     }
     free(idx);
     out->command = "report";
-    params_weekly(out, rq, s->from + 7, s->to);
+    params_series(out, rq, s, 1);
     title_what_by(out, all_listed(s, 1) ? "Share of the listed models' tokens" : "Share of tokens",
-                  s->from + 7, s->to, rq);
+                  s, 1, rq);
 }

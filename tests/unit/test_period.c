@@ -150,6 +150,13 @@ static void test_labels_and_words(void **state)
     period_label(PERIOD_DAY, D("2025-01-05"), buf, sizeof(buf));
     assert_string_equal(buf, "2025-01-05");
 
+    period_phrase(PERIOD_WEEK, D("2025-01-27"), buf, sizeof(buf));
+    assert_string_equal(buf, "week of 2025-01-27");
+    period_phrase(PERIOD_MONTH, D("2025-01-01"), buf, sizeof(buf));
+    assert_string_equal(buf, "month of 2025-01");
+    period_phrase(PERIOD_DAY, D("2025-01-05"), buf, sizeof(buf));
+    assert_string_equal(buf, "day 2025-01-05");
+
     period_days_text(PERIOD_MONTH, (1u << 20) - 1, buf, sizeof(buf));
     assert_string_equal(buf, "1st-20th");
     period_days_text(PERIOD_MONTH, 0x7fffffffu & ~(0xfu << 10), buf, sizeof(buf));
