@@ -15,7 +15,8 @@
 #include "db/db.h"
 #include "render/doc.h"
 
-/* A dataset as a report reads it. */
+/* A dataset as a report reads it. By day or by month (unit), "week"
+ * below reads "period", named by its first day (report_period.h). */
 struct dataset_view {
     struct db *db;           /* open, inside a read transaction */
     int64_t id;              /* the dataset */
@@ -23,6 +24,9 @@ struct dataset_view {
     size_t nweeks;
     int32_t from, to;         /* the weeks to report (Mondays) */
     struct range_notes notes; /* what the range left out or clipped (printed as notes) */
+    enum period_unit unit;    /* weeks, days or months */
+    int32_t *weekly_only;     /* by day or month: the weeks of weekly rows only, left out */
+    size_t nweekly_only;
 };
 
 #define DATASET_VIEW_INIT                                                                          \

@@ -5,6 +5,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
+#include "cmd/report_period.h"
 #include "db/query.h"
 #include "render/chart.h"
 #include "report/report.h"
@@ -39,6 +40,7 @@ static const struct report_syntax syntax = {
     .by = REPORT_BY_ANY,
     .by_default = BY_COUNTRY,
     .other_applies = 1,
+    .period_applies = 1,
 };
 
 /* --format table|svg; a report format gets a pointer to 'tokstat report'. */
@@ -79,7 +81,7 @@ int cmd_chart(struct cmd_env *env, int argc, char **argv)
     if (id < 0)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 8, &v)) == 0) {
-        if (db_series(v.db, v.id, a.req.by, v.from, v.to, &s, &err) < 0) {
+        if (view_series(&v, &a, 0, &s, &err) < 0) {
             rc = report_db_error(env, &err);
         } else {
             rc = build_chart(&s, &a.req, &doc, &err) < 0 ? report_db_error(env, &err)

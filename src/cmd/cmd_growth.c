@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
+#include "cmd/report_period.h"
 #include "db/query.h"
 #include "report/report.h"
 
@@ -29,6 +30,7 @@ static const struct report_syntax syntax = {
     .by = REPORT_BY_ANY,
     .by_default = BY_COUNTRY,
     .other_applies = 1,
+    .period_applies = 1,
     .exact_applies = 1,
 };
 
@@ -47,8 +49,8 @@ int cmd_growth(struct cmd_env *env, int argc, char **argv)
     if (id < 0)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 8, &v)) == 0) {
-        /* The week before the first is read too: the first week's growth. */
-        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0) {
+        /* The week (period) before the first is read too: the first week's growth. */
+        if (view_series(&v, &a, 1, &s, &err) < 0) {
             rc = report_db_error(env, &err);
         } else {
             build_growth(&s, &a.req, &doc);

@@ -4,6 +4,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
+#include "cmd/report_period.h"
 #include "db/query.h"
 #include "report/report.h"
 
@@ -32,6 +33,7 @@ static const struct report_syntax syntax = {
     .by = REPORT_BY_MODEL_VENDOR,
     .by_default = BY_MODEL,
     .other_applies = 1,
+    .period_applies = 1,
     .exact_applies = 1,
 };
 
@@ -52,8 +54,8 @@ int cmd_top(struct cmd_env *env, int argc, char **argv)
     if (id < 0)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
-        /* The week before the first is read too: the change of the HHI. */
-        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0) {
+        /* The week (period) before the first is read too: the change of the HHI. */
+        if (view_series(&v, &a, 1, &s, &err) < 0) {
             rc = report_db_error(env, &err);
         } else {
             rc = build_top(&s, &a.req, &doc, &err) < 0 ? report_db_error(env, &err)

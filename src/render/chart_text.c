@@ -160,7 +160,8 @@ static void bars(const struct chart *c, long cells, int color, FILE *out)
         int32_t start = period_add(c->unit, c->from, (long)w);
         int part = c->days[w] > 0 && c->days[w] < period_length(c->unit, start);
         period_label(c->unit, start, date, sizeof(date));
-        buf_printf(&line, "%-*s%c ", TS_DATE_LEN, date, part ? '*' : ' ');
+        buf_printf(&line, "%s%c %*s", date, part ? '*' : ' ', (int)(TS_DATE_LEN - strlen(date)),
+                   "");
         partial |= part;
         if (c->total[w] == 0)
             buf_adds(&line, c->gap[w] ? "(a gap: no data)" : "(no data)");
@@ -185,7 +186,10 @@ static void legend(const struct chart *c, long width, int color, FILE *out)
     size_t namew = 0;
 
     period_phrase(c->unit, period_add(c->unit, c->from, (long)c->latest), name_of, sizeof(name_of));
-    fprintf(out, "\nShare in the %s:\n", name_of);
+    if (c->unit == PERIOD_DAY) /* "on 2025-01-05" */
+        fprintf(out, "\nShare on %s:\n", name_of + strlen("day "));
+    else
+        fprintf(out, "\nShare in the %s:\n", name_of);
     for (size_t g = 0; g < c->ngroups; g++) {
         buf_reset(&name);
         chart_legend_name(c, &c->groups[g], &name);

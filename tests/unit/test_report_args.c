@@ -273,7 +273,7 @@ static void assert_range(const struct range_choice *c, long default_last, const 
  * brings the partial one in; --last counts weeks with data. */
 static void test_range_complete_weeks(void **state)
 {
-    struct range_choice c = {RANGE_DEFAULT, 0, 0, 0, 0, 0, 0, 0};
+    struct range_choice c = {.kind = RANGE_DEFAULT};
     struct range_notes n;
 
     (void)state;
@@ -298,7 +298,7 @@ static void test_range_complete_weeks(void **state)
 /* --week is the week asked for; --from/--to are clipped to the data. */
 static void test_range_asked(void **state)
 {
-    struct range_choice c = {RANGE_WEEK, 0, 0, 0, 0, 0, 0, 0};
+    struct range_choice c = {.kind = RANGE_WEEK};
     struct range_notes n;
     int32_t f, t;
 
