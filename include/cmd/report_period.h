@@ -38,7 +38,6 @@ int view_series(const struct dataset_view *v, const struct report_args *a, int w
 
 /* Vendors with tokens in the periods v reports that have no country,
  * sorted; the caller frees each string and the array. */
-int view_unmapped_vendors(const struct dataset_view *v, char ***out, size_t *n,
-                          struct ts_err *err);
+int view_unmapped_vendors(const struct dataset_view *v, char ***out, size_t *n, struct ts_err *err);
 
 #endif

@@ -29,6 +29,7 @@ static const struct report_syntax syntax = {
              "or as an SVG document. The groups with the most tokens over the range\n"
              "are shown by name, the others together as 'rest'; the legend gives each\n"
              "one's share in the latest week with data. The numbers: 'tokstat report'.\n"
+             "A bar a day or a calendar month instead: --period day|month.\n"
              "Default range: the 8 most recent weeks with data. Colour and Unicode\n"
              "blocks only on a terminal with a UTF-8 locale and TERM other than dumb.\n"
              "\n"

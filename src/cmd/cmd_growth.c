@@ -22,6 +22,7 @@ static const struct report_syntax syntax = {
              "without data in the range counts as 0 tokens). Then, per group over\n"
              "the range: total growth and compound weekly growth\n"
              "(T_last / T_first)^(1/steps) - 1.\n"
+             "By day or by calendar month instead: --period day|month.\n"
              "Default range: the 8 most recent weeks with data.\n"
              "\n"
              "  --by G               country (default), vendor or model\n"

@@ -12,6 +12,7 @@ static const struct report_syntax syntax = {
              "\n"
              "Per week and group: tokens, share of the week's tokens, the change of\n"
              "that share in percentage points against the week before, and rank.\n"
+             "By day or by calendar month instead: --period day|month.\n"
              "Default range: the most recent week with data.\n"
              "\n"
              "  --by G               country (default), vendor or model\n",

@@ -25,7 +25,8 @@ static const struct report_syntax syntax = {
              "band (above 1,800 highly concentrated, 1,000 to 1,800 moderately, below\n"
              "1,000 unconcentrated), its change on the week before (more than 100 is\n"
              "significant), and the countries of the top N. The other bucket is never\n"
-             "ranked. Default range: the most recent week with data.\n"
+             "ranked. By day or by calendar month instead: --period day|month.\n"
+             "Default range: the most recent week with data.\n"
              "\n"
              "  -n N                 how many to list (default 5)\n"
              "  --by G               model (default) or vendor\n",

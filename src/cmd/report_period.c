@@ -140,8 +140,7 @@ int view_series(const struct dataset_view *v, const struct report_args *a, int w
     return db_period_series(v->db, v->id, a->req.by, v->unit, from, v->to, out, err);
 }
 
-int view_unmapped_vendors(const struct dataset_view *v, char ***out, size_t *n,
-                          struct ts_err *err)
+int view_unmapped_vendors(const struct dataset_view *v, char ***out, size_t *n, struct ts_err *err)
 {
     if (v->unit == PERIOD_WEEK)
         return db_unmapped_vendors(v->db, v->id, v->from, v->to, out, n, err);
