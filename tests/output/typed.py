@@ -12,7 +12,8 @@ other bucket and a catalogue (the constructed February 2026 fixtures),
 daily rows ending mid-week, daily rows with a gap week, and top-10 snapshots
 with no other bucket; each report runs with every --by and with the options
 that change its shape (--partial, --other exclude, --summary, a range past
-the data).
+the data); report, growth and top also by month and by day (--period) on
+the databases of daily rows.
 
 Usage: typed.py TOKSTAT SOURCE_ROOT   (needs python3-jsonschema)
 """
@@ -58,6 +59,12 @@ COMMANDS = (
     + [["prices", "--by", by] + a for by in ("model", "vendor", "country") for a in ([], ["--all"])]
     + [["cost", "--by", by] for by in ("country", "vendor", "model")]
 )
+
+# By month and by day (report, growth and top), on the databases of daily
+# rows: a weekly row cannot be split into days.
+PERIODS = [["--period", "month"], ["--period", "month", "--partial"], ["--period", "day", "--last", "3"],
+           ["--period", "day", "--month", "2025-01", "--other", "exclude"]]
+DAILY = ("sample", "midweek", "gap")
 
 # The ranges tokstat export runs with: everything, and some days.
 EXPORTS = [[], ["--from", "2025-01-15", "--to", "2025-01-20"]]
@@ -202,7 +209,8 @@ def main():
             validator = jsonschema.Draft202012Validator(schema, resolver=resolver)
             shapes, base = row_schemas(schema, store)
             numeric = set().union(*(numeric_columns(s, store, base) for s in shapes))
-            for extra in RANGES:
+            periods = PERIODS if name in DAILY and cmd[0] in ("report", "growth", "top") else []
+            for extra in RANGES + periods:
                 if cmd[0] in ("prices", "cost") and "--other" in extra:
                     continue  # the other bucket has no price: a usage error there
                 args = cmd + extra
