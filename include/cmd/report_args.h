@@ -1,8 +1,8 @@
 /* report_args.h - the command line of the report commands, parsed by one
  * helper so that the shared options behave the same everywhere: --by,
- * --dataset, --week, --from, --to, --last, --other, --format, --output,
- * --exact, --no-color, --help. A command handles its own options in its
- * own loop:
+ * --dataset, --period, --day, --week, --month, --from, --to, --last,
+ * --other, --format, --output, --exact, --no-color, --help. A command handles its own options in
+ * its own loop:
  *
  *   report_args_start(&a, env, &syntax, argc, argv);
  *   while ((id = report_args_next(&a)) > 0)
@@ -41,26 +41,36 @@ struct report_syntax {
         *own; /* ended by a NULL name; one named like a shared option replaces it */
     enum report_by_choice by;
     enum group_by by_default;
-    int other_applies; /* --other means something */
-    int exact_applies; /* --exact means something */
-    int apps_apply;    /* reads datasets of app rankings too (by app, the default there) */
+    int other_applies;  /* --other means something */
+    int exact_applies;  /* --exact means something */
+    int apps_apply;     /* reads datasets of app rankings too (by app, the default there) */
+    int period_applies; /* --period, --day and --month mean something (else weeks only) */
 };
 
-/* Which weeks the user chose. */
+/* Which weeks (or days or months: unit) the user chose. */
 enum range_kind {
     RANGE_DEFAULT, /* the command's default */
-    RANGE_WEEK,    /* --week DATE */
-    RANGE_SPAN,    /* --from and/or --to */
+    RANGE_WEEK,    /* one period: --week DATE (--day, --month of their unit) */
+    RANGE_SPAN,    /* --from and/or --to (--week or --month cut into days) */
     RANGE_LAST,    /* --last N */
 };
 
+/* Once the whole command line is read, every day below is the first of
+ * its period of unit (a week's Monday). */
 struct range_choice {
     enum range_kind kind;
-    int32_t week;         /* RANGE_WEEK: its Monday */
-    int has_from, has_to; /* RANGE_SPAN */
-    int32_t from, to;     /* Mondays */
-    long last;            /* RANGE_LAST */
-    int partial;          /* --partial: a default or --last range may end in a partial week */
+    int32_t week;          /* RANGE_WEEK: its Monday (the period's first day) */
+    int has_from, has_to;  /* RANGE_SPAN */
+    int32_t from, to;      /* Mondays (first days) */
+    long last;             /* RANGE_LAST */
+    int partial;           /* --partial: a default or --last range may end in a partial week */
+    enum period_unit unit; /* --period; or what --day or --month implies; else weeks */
+    /* the parser's, until the whole line is read */
+    int unit_given;                /* --period was given */
+    enum period_unit sel_unit;     /* RANGE_WEEK: which of --day, --week, --month... */
+    int32_t sel_day;               /* ...and a day of it */
+    int from_month, to_month;      /* --from, --to were given as months (YYYY-MM) */
+    const char *from_arg, *to_arg; /* as given, for messages */
 };
 
 /* What range_resolve did to the range asked for, for notes. */
@@ -73,7 +83,7 @@ struct range_notes {
     int32_t first, last; /* the dataset's first and last week with data */
 };
 
-#define REPORT_MAX_OPTS 24
+#define REPORT_MAX_OPTS 28
 
 /* A parsed report command line, and the parser's state. */
 struct report_args {
@@ -119,7 +129,9 @@ extern const char report_args_usage[];
  * (the N, or default_last, latest weeks with data up to the latest
  * complete one: a partial latest week is left out unless --partial).
  * notes says what was clipped or left out. Returns 0, or 1 when there is
- * nothing to report (no data, or none in the weeks asked for). */
+ * nothing to report (no data, or none in the weeks asked for). Days and
+ * months (r->unit) the same: weeks[] are then the periods with data, and
+ * a month is complete when every day of it has data. */
 int range_resolve(const struct range_choice *r, const struct week_days *weeks, size_t nweeks,
                   long default_last, int32_t *from, int32_t *to, struct range_notes *notes);
 

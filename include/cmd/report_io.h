@@ -18,7 +18,8 @@
 #include "render/output.h"
 #include "render/render.h"
 
-/* A dataset as a report reads it. */
+/* A dataset as a report reads it. By day or by month (unit), "week"
+ * below reads "period", named by its first day (report_period.h). */
 struct dataset_view {
     struct db *db;           /* open, inside a read transaction */
     int64_t id;              /* the dataset */
@@ -27,6 +28,9 @@ struct dataset_view {
     int32_t from, to;         /* the weeks to report (Mondays) */
     struct range_notes notes; /* what the range left out or clipped (printed as notes) */
     enum dataset_kind kind;   /* model usage or app rankings */
+    enum period_unit unit;    /* weeks, days or months */
+    int32_t *weekly_only;     /* by day or month: the weeks of weekly rows only, left out */
+    size_t nweekly_only;
 };
 
 #define DATASET_VIEW_INIT                                                                          \
@@ -56,8 +60,10 @@ int report_db_error(struct cmd_env *env, const struct ts_err *err);
  * 0, or -1 with err filled. */
 int report_unmapped_warning(const struct dataset_view *v, char **out, struct ts_err *err);
 
-/* "tokstat: note: ..." on standard error: v's weeks hold no data of
- * dataset (none at all, a gap, or none in those weeks). */
+/* "tokstat: note: ..." on standard error: v's weeks (days, months) hold
+ * no data of dataset: "dataset 'NAME' has no data yet", "no data for the
+ * week of A in dataset 'NAME'" (a gap said so), "no data for the months
+ * A to B ...". */
 void report_note_empty(struct cmd_env *env, const struct dataset_view *v, const char *dataset);
 
 /* Finishes doc and writes it: a warning naming the vendors without a

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/period.h"
 
 #define TS_ABSENT (-1) /* an optional count or price the source does not give */
 
@@ -31,7 +32,8 @@ int group_by_parse(const char *name, enum group_by *out);
 /* "country", "vendor", "model" or "app" (static). */
 const char *group_by_name(enum group_by by);
 
-/* A week with data. */
+/* A week with data; for days and months, a period with data, week being
+ * its first day and mask a bit per day of it (bit 0 its first day). */
 struct week_days {
     int32_t week;  /* the Monday */
     int days;      /* days of daily data (1-7), or 7 for a week of weekly data */
@@ -41,7 +43,10 @@ struct week_days {
 
 /* Tokens per week and group for the weeks from..to (Mondays, inclusive):
  * a matrix over every calendar week of the range, weeks without data
- * holding 0 tokens and 0 days. */
+ * holding 0 tokens and 0 days. A series of days or months (unit) is the
+ * same with "week" read as "period": from and to are their first days,
+ * days counts days of data out of the period's length, and a mask has a
+ * bit for each day of the period (period.h). */
 struct series_group {
     char *name;      /* country code, vendor, model slug or app name; "other" for the bucket */
     char *country;   /* the group's country: "unknown" when unmapped, "other" for the bucket;
@@ -78,17 +83,22 @@ struct series {
     /* The range's first reported week (1) against its last, like for like
      * when their weekdays differ; else NULL. */
     struct week_compare *ends;
-    enum group_by by; /* what the groups are: BY_APP for apps, whose lists are always listed */
+    enum group_by by;      /* what the groups are: BY_APP for apps, whose lists are always listed */
+    enum period_unit unit; /* what a column is: a week (PERIOD_WEEK, 0), a day or a month */
 };
 
 #define SERIES_INIT                                                                                \
     {                                                                                              \
-        0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, BY_COUNTRY                  \
+        0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, BY_COUNTRY, PERIOD_WEEK     \
     }
 
 /* Whether week w of s is a gap: no data, inside the span of the dataset's
  * weeks with data. */
 int series_gap(const struct series *s, size_t w);
+
+/* The first day of period w of s (a week's Monday), and its length in days. */
+int32_t series_start(const struct series *s, size_t w);
+int series_length(const struct series *s, size_t w);
 
 void series_release(struct series *s); /* safe on SERIES_INIT */
 
@@ -97,6 +107,9 @@ void series_release(struct series *s); /* safe on SERIES_INIT */
  * any sum of some groups in a week does too). Returns 0, or -1 with err
  * filled (metrics_week_overflow for a week that reaches 2^63). */
 int series_check(const struct series *s, struct ts_err *err);
+/* The error for period w of s whose tokens reach 2^63 (for a week,
+ * metrics_week_overflow's). Returns -1. */
+int series_overflow(const struct series *s, size_t w, struct ts_err *err);
 
 /* Tokens per week and model; split_tokens of them come from rows that give
  * prompt and completion tokens, whose sums prompt and completion are. */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/period.h"
 #include "core/util.h"
 #include "render/render.h"
 
@@ -36,8 +37,8 @@ struct chart_group {
 /* The segments of the bars, in drawing order: the named groups by tokens
  * over the range descending, then name; then rest; then other. */
 struct chart {
-    int32_t from;       /* the Monday of the first week */
-    size_t nweeks;      /* calendar weeks from..to */
+    int32_t from;       /* the Monday of the first week (of days and months: the first day) */
+    size_t nweeks;      /* calendar weeks (days, months) from..to */
     int *days;          /* owned: per week, as in struct series */
     unsigned char *gap; /* owned: per week, a gap in the dataset's data (no data inside its span) */
     unsigned char *listed; /* owned: per week with data, its total is only the listed models' */
@@ -47,11 +48,12 @@ struct chart {
     const char *by;        /* "country", "vendor" or "model" (static) */
     struct chart_group *groups;
     size_t ngroups;
+    enum period_unit unit; /* what a bar is: a week (PERIOD_WEEK, 0), a day or a month */
 };
 
 #define CHART_INIT                                                                                 \
     {                                                                                              \
-        0, 0, NULL, NULL, NULL, NULL, 0, 0, "", NULL, 0                                            \
+        0, 0, NULL, NULL, NULL, NULL, 0, 0, "", NULL, 0, PERIOD_WEEK                               \
     }
 
 void chart_release(struct chart *c); /* safe on CHART_INIT */

@@ -5,6 +5,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
+#include "cmd/report_period.h"
 #include "db/query.h"
 #include "render/chart.h"
 #include "report/report.h"
@@ -28,6 +29,7 @@ static const struct report_syntax syntax = {
              "or as an SVG document. The groups with the most tokens over the range\n"
              "are shown by name, the others together as 'rest'; the legend gives each\n"
              "one's share in the latest week with data. The numbers: 'tokstat report'.\n"
+             "A bar a day or a calendar month instead: --period day|month.\n"
              "Default range: the 8 most recent weeks with data. Colour and Unicode\n"
              "blocks only on a terminal with a UTF-8 locale and TERM other than dumb.\n"
              "\n"
@@ -40,6 +42,7 @@ static const struct report_syntax syntax = {
     .by_default = BY_COUNTRY,
     .other_applies = 1,
     .apps_apply = 1,
+    .period_applies = 1,
 };
 
 /* --format table|svg; a report format gets a pointer to 'tokstat report'. */
@@ -80,7 +83,7 @@ int cmd_chart(struct cmd_env *env, int argc, char **argv)
     if (id < 0)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 8, &v)) == 0) {
-        if (db_series(v.db, v.id, a.req.by, v.from, v.to, &s, &err) < 0) {
+        if (view_series(&v, &a, 0, &s, &err) < 0) {
             rc = report_db_error(env, &err);
         } else {
             rc = build_chart(&s, &a.req, &doc, &err) < 0 ? report_db_error(env, &err)

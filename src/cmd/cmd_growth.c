@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
+#include "cmd/report_period.h"
 #include "db/query.h"
 #include "report/report.h"
 
@@ -21,6 +22,7 @@ static const struct report_syntax syntax = {
              "without data in the range counts as 0 tokens). Then, per group over\n"
              "the range: total growth and compound weekly growth\n"
              "(T_last / T_first)^(1/steps) - 1.\n"
+             "By day or by calendar month instead: --period day|month.\n"
              "Default range: the 8 most recent weeks with data.\n"
              "\n"
              "  --by G               country (default), vendor or model\n"
@@ -30,6 +32,7 @@ static const struct report_syntax syntax = {
     .by_default = BY_COUNTRY,
     .other_applies = 1,
     .apps_apply = 1,
+    .period_applies = 1,
     .exact_applies = 1,
 };
 
@@ -67,8 +70,8 @@ int cmd_growth(struct cmd_env *env, int argc, char **argv)
     if (id < 0)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 8, &v)) == 0) {
-        /* The week before the first is read too: the first week's growth. */
-        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0)
+        /* The week (period) before the first is read too: the first week's growth. */
+        if (view_series(&v, &a, 1, &s, &err) < 0)
             rc = report_db_error(env, &err);
         else
             rc = write_growth(env, &v, &a, &s, &doc);

@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
+#include "cmd/report_period.h"
 #include "db/query.h"
 #include "report/report.h"
 
@@ -11,6 +12,7 @@ static const struct report_syntax syntax = {
              "\n"
              "Per week and group: tokens, share of the week's tokens, the change of\n"
              "that share in percentage points against the week before, and rank.\n"
+             "By day or by calendar month instead: --period day|month.\n"
              "Default range: the most recent week with data.\n"
              "\n"
              "  --by G               country (default), vendor or model\n",
@@ -18,6 +20,7 @@ static const struct report_syntax syntax = {
     .by_default = BY_COUNTRY,
     .other_applies = 1,
     .apps_apply = 1,
+    .period_applies = 1,
     .exact_applies = 1,
 };
 
@@ -54,8 +57,8 @@ int cmd_report(struct cmd_env *env, int argc, char **argv)
     if (report_args_next(&a) < 0)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
-        /* The week before the first is read too: the change of share. */
-        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0)
+        /* The week (period) before the first is read too: the change of share. */
+        if (view_series(&v, &a, 1, &s, &err) < 0)
             rc = report_db_error(env, &err);
         else
             rc = write_share(env, &v, &a, &s, &doc);

@@ -4,6 +4,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
+#include "cmd/report_period.h"
 #include "db/query.h"
 #include "report/report.h"
 
@@ -24,7 +25,8 @@ static const struct report_syntax syntax = {
              "band (above 1,800 highly concentrated, 1,000 to 1,800 moderately, below\n"
              "1,000 unconcentrated), its change on the week before (more than 100 is\n"
              "significant), and the countries of the top N. The other bucket is never\n"
-             "ranked. Default range: the most recent week with data.\n"
+             "ranked. By day or by calendar month instead: --period day|month.\n"
+             "Default range: the most recent week with data.\n"
              "\n"
              "  -n N                 how many to list (default 5)\n"
              "  --by G               model (default) or vendor\n",
@@ -33,6 +35,7 @@ static const struct report_syntax syntax = {
     .by_default = BY_MODEL,
     .other_applies = 1,
     .apps_apply = 1,
+    .period_applies = 1,
     .exact_applies = 1,
 };
 
@@ -53,8 +56,8 @@ int cmd_top(struct cmd_env *env, int argc, char **argv)
     if (id < 0)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
-        /* The week before the first is read too: the change of the HHI. */
-        if (db_series(v.db, v.id, a.req.by, v.from - 7, v.to, &s, &err) < 0) {
+        /* The week (period) before the first is read too: the change of the HHI. */
+        if (view_series(&v, &a, 1, &s, &err) < 0) {
             rc = report_db_error(env, &err);
         } else {
             rc = build_top(&s, &a.req, &doc, &err) < 0 ? report_db_error(env, &err)

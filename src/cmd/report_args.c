@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "core/period.h"
 #include "core/week.h"
 
 enum {
@@ -25,6 +26,9 @@ enum {
     O_EXACT,
     O_NO_COLOR,
     O_PARTIAL,
+    O_PERIOD,
+    O_DAY,
+    O_MONTH,
     O_HELP,
 };
 
@@ -41,18 +45,37 @@ static const struct opt_spec shared[] = {
     {"exact", 0, 0, O_EXACT},
     {"no-color", 0, 0, O_NO_COLOR},
     {"partial", 0, 0, O_PARTIAL},
+    {"period", 0, 1, O_PERIOD},
+    {"day", 0, 1, O_DAY},
+    {"month", 0, 1, O_MONTH},
     {"help", 'h', 0, O_HELP},
 };
 
 #define NSHARED (sizeof(shared) / sizeof(shared[0]))
 
-const char report_args_usage[] =
+/* The range options of a command that reads weeks only (prices, cost). */
+static const char weeks_usage[] =
     "Range (default: see above):\n"
     "  --week DATE          the week containing DATE (YYYY-MM-DD)\n"
     "  --from DATE --to DATE  the weeks containing DATE to DATE, inclusive\n"
     "  --last N             the N most recent weeks with data\n"
     "  --partial            the range may end in a partial latest week (compared\n"
-    "                       like for like: the same weekdays of the week before)\n"
+    "                       like for like: the same weekdays of the week before)\n";
+
+const char report_args_usage[] =
+    "Range (default: see above):\n"
+    "  --period P           what a row covers: week (default: ISO weeks, Monday to\n"
+    "                       Sunday), month (calendar months) or day\n"
+    "  --week DATE          the week containing DATE (YYYY-MM-DD); by day, its days\n"
+    "  --month MONTH        the month MONTH (YYYY-MM; by day, its days): --period\n"
+    "                       month unless --period says otherwise\n"
+    "  --day DATE           the day DATE: --period day\n"
+    "  --from DATE --to DATE  the weeks (months, days) containing DATE to DATE,\n"
+    "                       inclusive; by month or day, DATE may be a month, YYYY-MM\n"
+    "  --last N             the N most recent weeks (months, days) with data\n"
+    "  --partial            the range may end in a partial latest week or month\n"
+    "                       (compared like for like: the same weekdays of the week\n"
+    "                       before, the same days of the month before)\n"
     "Options:\n"
     "  --dataset NAME       read this dataset (default: default; by app: apps)\n"
     "  --other include|exclude  count the other bucket in each week's total\n"
@@ -119,14 +142,19 @@ static int own_has(const struct opt_spec *own, const char *name, size_t len)
     return 0;
 }
 
-/* Prints report_args_usage less the options that the command's own
- * replace: a line "  [-x, ]--NAME ..." and the further-indented lines that
- * go on with it. */
-static void put_shared_usage(FILE *out, const struct opt_spec *own)
+/* Prints the shared options less those that the command's own replace:
+ * a line "  [-x, ]--NAME ..." and the further-indented lines that go on
+ * with it. A command that reads weeks only shows the range options for
+ * weeks. */
+static void put_shared_usage(FILE *out, const struct report_syntax *syn)
 {
     const char *p = report_args_usage;
     int skipping = 0;
 
+    if (!syn->period_applies) {
+        fputs(weeks_usage, out);
+        p = strstr(report_args_usage, "Options:\n");
+    }
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
@@ -138,7 +166,7 @@ static void put_shared_usage(FILE *out, const struct opt_spec *own)
                 if (opt[1] != '-' && strncmp(opt + 2, ", ", 2) == 0)
                     opt += 4; /* "-o, --output" */
                 if (strncmp(opt, "--", 2) == 0)
-                    skipping = own_has(own, opt + 2, strcspn(opt + 2, " =\n"));
+                    skipping = own_has(syn->own, opt + 2, strcspn(opt + 2, " =\n"));
             }
         }
         if (!skipping)
@@ -147,17 +175,31 @@ static void put_shared_usage(FILE *out, const struct opt_spec *own)
     }
 }
 
-/* --week, --from or --to: a date, as the Monday of its week. */
-static int week_date(struct report_args *a, int32_t *out)
+/* The value of --day, --week, --month, --from or --to: a date, or for
+ * --month, --from and --to a month (YYYY-MM: *is_month set and *day its
+ * 1st). Which period it names is settled once the whole line is read. */
+static int range_value(struct report_args *a, int id, int32_t *day, int *is_month)
 {
-    int32_t day;
     const char *v = a->o.value;
+    size_t len = strlen(v);
+    const struct range_choice *r = &a->range;
 
-    if (date_parse(v, strlen(v), &day) < 0 || strlen(v) != TS_DATE_LEN)
-        return usage_error(a, "invalid value '%s' for %s (expected a date, YYYY-MM-DD)", v,
-                           a->o.name);
-    *out = week_start(day);
-    return 0;
+    *is_month = 0;
+    if (id != O_WEEK && id != O_DAY && month_parse(v, len, day) == 0) {
+        *is_month = 1;
+        return 0;
+    }
+    if (len == TS_DATE_LEN && date_parse(v, len, day) == 0)
+        return 0;
+    if (id == O_MONTH)
+        return usage_error(a, "invalid value '%s' for --month (expected " TS_DATA_MONTHS_TEXT ")",
+                           v);
+    if (id != O_WEEK && id != O_DAY && r->unit_given && r->unit != PERIOD_WEEK)
+        return usage_error(a,
+                           "invalid value '%s' for %s (expected " TS_DATA_MONTHS_TEXT
+                           ", or a date, YYYY-MM-DD)",
+                           v, a->o.name);
+    return usage_error(a, "invalid value '%s' for %s (expected a date, YYYY-MM-DD)", v, a->o.name);
 }
 
 static int parse_by(struct report_args *a)
@@ -187,32 +229,64 @@ static int parse_last(struct report_args *a)
     long v = strtol(a->o.value, &end, 10);
     if (end == a->o.value || *end != '\0' || errno || v < 1 || v > 10000)
         return usage_error(a,
-                           "invalid value '%s' for --last (expected a number of weeks from 1 "
+                           "invalid value '%s' for --last (expected a number of %s from 1 "
                            "to 10000)",
-                           a->o.value);
+                           a->o.value, period_unit_plural(a->range.unit));
     a->range.last = v;
     return 0;
+}
+
+static int parse_period(struct report_args *a)
+{
+    if (period_unit_parse(a->o.value, &a->range.unit) < 0)
+        return usage_error(a, "invalid value '%s' for --period (expected day, week or month)",
+                           a->o.value);
+    a->range.unit_given = 1;
+    return 0;
+}
+
+/* The unit of period the option id names, for --day, --week, --month. */
+static enum period_unit selector_unit(int id)
+{
+    return id == O_DAY ? PERIOD_DAY : id == O_MONTH ? PERIOD_MONTH : PERIOD_WEEK;
 }
 
 /* One of the range options; -1 when it conflicts with another. */
 static int parse_range(struct report_args *a, int id)
 {
     struct range_choice *r = &a->range;
-    enum range_kind kind = id == O_WEEK ? RANGE_WEEK : id == O_LAST ? RANGE_LAST : RANGE_SPAN;
+    enum range_kind kind = id == O_LAST                 ? RANGE_LAST
+                           : id == O_FROM || id == O_TO ? RANGE_SPAN
+                                                        : RANGE_WEEK;
+    int32_t day;
+    int is_month;
 
     if (id == O_LAST && parse_last(a) < 0)
         return -1;
-    if (r->kind != RANGE_DEFAULT && r->kind != kind)
+    if ((r->kind != RANGE_DEFAULT && r->kind != kind) ||
+        (kind == RANGE_WEEK && r->kind == RANGE_WEEK && r->sel_unit != selector_unit(id))) {
+        if (id == O_DAY || id == O_MONTH || (r->kind == RANGE_WEEK && r->sel_unit != PERIOD_WEEK))
+            return usage_error(a, "--day, --week, --month, --from/--to and --last each choose "
+                                  "the periods; give one of them");
         return usage_error(a, "--week, --from/--to and --last each choose the weeks; give one of "
                               "them");
-    if (id == O_WEEK && week_date(a, &r->week) < 0)
+    }
+    if (id != O_LAST && range_value(a, id, &day, &is_month) < 0)
         return -1;
-    if ((id == O_FROM || id == O_TO) && week_date(a, id == O_FROM ? &r->from : &r->to) < 0)
-        return -1;
-    if (id == O_FROM)
+    if (kind == RANGE_WEEK) {
+        r->sel_unit = selector_unit(id);
+        r->sel_day = day;
+    } else if (id == O_FROM) {
         r->has_from = 1;
-    if (id == O_TO)
+        r->from = day;
+        r->from_month = is_month;
+        r->from_arg = a->o.value;
+    } else if (id == O_TO) {
         r->has_to = 1;
+        r->to = day;
+        r->to_month = is_month;
+        r->to_arg = a->o.value;
+    }
     r->kind = kind;
     return 0;
 }
@@ -232,10 +306,14 @@ static int parse_shared(struct report_args *a, int id)
         a->dataset_given = 1;
         return 0;
     case O_WEEK:
+    case O_DAY:
+    case O_MONTH:
     case O_FROM:
     case O_TO:
     case O_LAST:
         return parse_range(a, id);
+    case O_PERIOD:
+        return parse_period(a);
     case O_OTHER:
         a->other_given = 1;
         if (strcmp(v, "include") != 0 && strcmp(v, "exclude") != 0)
@@ -266,9 +344,79 @@ static int parse_shared(struct report_args *a, int id)
         return 0;
     default: /* O_HELP */
         fputs(a->syn->usage, a->env->out);
-        put_shared_usage(a->env->out, a->syn->own);
+        put_shared_usage(a->env->out, a->syn);
         return stop(a, TS_EXIT_OK);
     }
+}
+
+/* The one period --day, --week or --month named: of the unit asked for,
+ * or cut into days. */
+static int settle_selector(struct report_args *a)
+{
+    struct range_choice *r = &a->range;
+    enum period_unit su = r->sel_unit;
+    int32_t start = period_start(su, r->sel_day);
+
+    if (su == r->unit) {
+        r->week = start;
+        return 0;
+    }
+    if (r->unit == PERIOD_DAY) { /* a week's or a month's days */
+        r->kind = RANGE_SPAN;
+        r->has_from = r->has_to = 1;
+        r->from = start;
+        r->to = period_last_day(su, start);
+        return 0;
+    }
+    if (su == PERIOD_DAY)
+        return usage_error(a, "--day names a day, not a %s: use --%s, or --period day",
+                           period_unit_name(r->unit), period_unit_name(r->unit));
+    return usage_error(a,
+                       "--%s names a %s, which is not made of %s (weeks cross months): use "
+                       "--from/--to, or --period %s or day",
+                       period_unit_name(su), period_unit_name(su), period_unit_plural(r->unit),
+                       period_unit_name(su));
+}
+
+/* --from and --to as the first days of their periods; a month given for
+ * weeks is refused, and by day --to a month is its last day. */
+static int settle_span(struct report_args *a)
+{
+    struct range_choice *r = &a->range;
+
+    if (r->unit == PERIOD_WEEK && (r->from_month || r->to_month))
+        return usage_error(a,
+                           "invalid value '%s' for %s (a month, YYYY-MM, needs --period month "
+                           "or day; weeks take a date, YYYY-MM-DD)",
+                           r->from_month ? r->from_arg : r->to_arg,
+                           r->from_month ? "--from" : "--to");
+    if (r->has_from)
+        r->from = period_start(r->unit, r->from);
+    if (r->has_to && r->to_month && r->unit == PERIOD_DAY)
+        r->to = period_last_day(PERIOD_MONTH, r->to);
+    if (r->has_to)
+        r->to = period_start(r->unit, r->to);
+    return 0;
+}
+
+/* The period, and the range's days as the first days of its periods. */
+static int settle_range(struct report_args *a)
+{
+    struct range_choice *r = &a->range;
+
+    if (!r->unit_given && r->kind == RANGE_WEEK)
+        r->unit = r->sel_unit; /* --day, --month: by day, by month */
+    if (r->unit != PERIOD_WEEK && !a->syn->period_applies)
+        return usage_error(a, "%s does not apply to %s (it reports weeks)",
+                           r->unit_given               ? "--period"
+                           : r->sel_unit == PERIOD_DAY ? "--day"
+                                                       : "--month",
+                           a->syn->name);
+    if (r->kind == RANGE_WEEK && settle_selector(a) < 0)
+        return -1;
+    if (r->kind == RANGE_SPAN && settle_span(a) < 0)
+        return -1;
+    return 0;
 }
 
 /* What can only be checked once the whole line is read. */
@@ -276,11 +424,14 @@ static int check_whole(struct report_args *a)
 {
     const struct range_choice *r = &a->range;
 
+    if (settle_range(a) < 0)
+        return -1;
     if (r->kind == RANGE_SPAN && r->has_from && r->has_to && r->from > r->to) {
         char x[TS_DATE_LEN + 1], y[TS_DATE_LEN + 1];
-        date_format(r->from, x);
-        date_format(r->to, y);
-        return usage_error(a, "--from week %s is after --to week %s", x, y);
+        const char *u = period_unit_name(r->unit);
+        period_label(r->unit, r->from, x, sizeof(x));
+        period_label(r->unit, r->to, y, sizeof(y));
+        return usage_error(a, "--from %s %s is after --to %s %s", u, x, u, y);
     }
     if (a->other_given && !a->syn->other_applies)
         return usage_error(a, "--other does not apply to %s (the other bucket has no price)",
@@ -321,9 +472,9 @@ static size_t range_end(const struct range_choice *r, const struct week_days *we
 
     if (r->partial)
         return end;
-    while (end > 0 && weeks[end].days < 7)
+    while (end > 0 && weeks[end].days < period_length(r->unit, weeks[end].week))
         end--;
-    return weeks[end].days < 7 ? n - 1 : end;
+    return weeks[end].days < period_length(r->unit, weeks[end].week) ? n - 1 : end;
 }
 
 int range_resolve(const struct range_choice *r, const struct week_days *weeks, size_t nweeks,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/report_period.h"
 #include "core/util.h"
 #include "core/week.h"
 #include "db/query.h"
@@ -15,39 +16,6 @@ int report_db_error(struct cmd_env *env, const struct ts_err *err)
 {
     cmd_print_err(env, NULL, err);
     return TS_EXIT_FAIL;
-}
-
-/* What the range left out or clipped, as notes on standard error. */
-static void range_notes_print(struct cmd_env *env, const struct range_notes *n)
-{
-    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
-
-    date_format(n->first, a);
-    date_format(n->last, b);
-    if (n->outside) {
-        fprintf(env->err,
-                "tokstat: note: no data in the weeks asked for (the dataset covers the "
-                "weeks %s to %s)\n",
-                a, b);
-        return;
-    }
-    if (n->clipped_start)
-        fprintf(env->err,
-                "tokstat: note: the dataset starts in the week of %s: the range starts "
-                "there\n",
-                a);
-    if (n->clipped_end)
-        fprintf(env->err,
-                "tokstat: note: the dataset ends in the week of %s: the range ends "
-                "there\n",
-                b);
-    if (n->skipped) {
-        date_format(n->skipped, a);
-        fprintf(env->err,
-                "tokstat: note: the week of %s has %d of 7 days so far: left out (--partial "
-                "brings it in, compared like for like)\n",
-                a, n->skipped_days);
-    }
 }
 
 /* Whether a's command and --by fit what the dataset holds; a dataset of
@@ -98,18 +66,20 @@ int dataset_view_open(struct cmd_env *env, struct report_args *a, long default_l
         return report_db_error(env, &err);
     if ((rc = kind_check(env, a, out->kind)) != 0)
         return rc;
-    if (db_weeks(out->db, out->id, &out->weeks, &out->nweeks, &err) < 0)
-        return report_db_error(env, &err);
+    /* App rankings are weekly rows: by day or month, refused as such. */
+    out->unit = r->unit;
+    if ((rc = view_periods(env, out, a->req.dataset)) != 0)
+        return rc;
     if (range_resolve(r, out->weeks, out->nweeks, default_last, &out->from, &out->to,
                       &out->notes) != 0) {
         /* Nothing to report: an empty result for the weeks asked about. */
         out->from = r->kind == RANGE_WEEK ? r->week
                     : r->has_from         ? r->from
                     : r->has_to           ? r->to
-                                          : week_start(date_today());
+                                          : period_start(r->unit, date_today());
         out->to = r->kind == RANGE_SPAN && r->has_to && r->to >= out->from ? r->to : out->from;
     }
-    range_notes_print(env, &out->notes);
+    view_period_notes(env, out);
     return 0;
 }
 
@@ -119,6 +89,7 @@ void dataset_view_close(struct dataset_view *v)
         db_rollback(v->db); /* ends the read transaction */
     db_close(v->db);
     free(v->weeks);
+    free(v->weekly_only);
     memset(v, 0, sizeof(*v));
 }
 
@@ -129,7 +100,7 @@ int report_unmapped_warning(const struct dataset_view *v, char **out, struct ts_
     size_t n = 0;
 
     *out = NULL;
-    if (db_unmapped_vendors(v->db, v->id, v->from, v->to, &unmapped, &n, err) < 0)
+    if (view_unmapped_vendors(v, &unmapped, &n, err) < 0)
         return -1;
     if (n > 0) {
         buf_printf(&warn, "no country for vendor%s ", n == 1 ? "" : "s");
@@ -159,23 +130,23 @@ static int warn_unmapped(const struct dataset_view *v, struct report_doc *doc, s
 
 void report_note_empty(struct cmd_env *env, const struct dataset_view *v, const char *dataset)
 {
-    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1];
+    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1], one[40];
 
-    date_format(v->from, a);
-    date_format(v->to, b);
+    period_label(v->unit, v->from, a, sizeof(a));
+    period_label(v->unit, v->to, b, sizeof(b));
+    period_phrase(v->unit, v->from, one, sizeof(one));
     if (v->nweeks == 0)
         cmd_line(env, env->err, "tokstat: note: dataset '%s' has no data yet", dataset);
     else if (v->from == v->to && v->from > v->notes.first && v->from < v->notes.last)
         cmd_line(env, env->err,
-                 "tokstat: note: no data for the week of %s in dataset '%s' (a gap: it has data "
+                 "tokstat: note: no data for the %s in dataset '%s' (a gap: it has data "
                  "before and after)",
-                 a, dataset);
+                 one, dataset);
     else if (v->from == v->to)
-        cmd_line(env, env->err, "tokstat: note: no data for the week of %s in dataset '%s'", a,
-                 dataset);
+        cmd_line(env, env->err, "tokstat: note: no data for the %s in dataset '%s'", one, dataset);
     else
-        cmd_line(env, env->err, "tokstat: note: no data for the weeks %s to %s in dataset '%s'", a,
-                 b, dataset);
+        cmd_line(env, env->err, "tokstat: note: no data for the %s %s to %s in dataset '%s'",
+                 period_unit_plural(v->unit), a, b, dataset);
 }
 
 /* Prints the warnings of doc not printed yet (all of them go into JSON). */

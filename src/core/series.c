@@ -30,6 +30,19 @@ const char *group_by_name(enum group_by by)
     return by_names[by];
 }
 
+int series_overflow(const struct series *s, size_t w, struct ts_err *err)
+{
+    char name[TS_DATE_LEN + 1];
+
+    if (s->unit == PERIOD_WEEK)
+        return metrics_week_overflow(err, series_start(s, w));
+    period_label(s->unit, series_start(s, w), name, sizeof(name));
+    return ts_err_set(err,
+                      "the tokens of the %s %s reach 2^63 (a %s's total over all its models must "
+                      "stay below 2^63)",
+                      period_unit_name(s->unit), name, period_unit_name(s->unit));
+}
+
 int series_check(const struct series *s, struct ts_err *err)
 {
     for (size_t w = 0; w < s->nweeks; w++) {
@@ -38,20 +51,30 @@ int series_check(const struct series *s, struct ts_err *err)
             int64_t v = s->groups[g].tokens[w];
             if (v < 0) {
                 char day[TS_DATE_LEN + 1];
-                date_format(s->from + (int32_t)(7 * w), day);
-                return ts_err_set(err, "'%s' has negative tokens in the week of %s",
-                                  s->groups[g].name, day);
+                date_format(series_start(s, w), day);
+                return ts_err_set(err, "'%s' has negative tokens in the %s of %s",
+                                  s->groups[g].name, period_unit_name(s->unit), day);
             }
             if (metrics_add(&sum, v) < 0)
-                return metrics_week_overflow(err, s->from + (int32_t)(7 * w));
+                return series_overflow(s, w, err);
         }
     }
     return 0;
 }
 
+int32_t series_start(const struct series *s, size_t w)
+{
+    return period_add(s->unit, s->from, (long)w);
+}
+
+int series_length(const struct series *s, size_t w)
+{
+    return period_length(s->unit, series_start(s, w));
+}
+
 int series_gap(const struct series *s, size_t w)
 {
-    int32_t week = s->from + (int32_t)(7 * w);
+    int32_t week = series_start(s, w);
 
     return s->days[w] == 0 && s->has_span && week > s->span_from && week < s->span_to;
 }

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/series.h"
 #include "core/util.h"
 #include "db/cell.h"
 #include "db/db.h"
@@ -147,5 +148,18 @@ int country_mapped(const struct db *st, const char *vendor);
 /* Frees the map: this handle changed the vendors or the models, or is
  * closing. */
 void countries_forget(struct db *st);
+
+/* query.c, for period_query.c: the slot of group key (named name, of
+ * country, with id: an app's, else 0) in out, added (its tokens zeroed
+ * over out->nweeks) when new, found through index (cap: the groups'
+ * room); the groups sorted by name; group name in
+ * sorted s, or -1; and the like-for-like comparisons of s (each period
+ * with the one before, the first reported with the last). */
+size_t query_group_slot(struct series *out, struct ts_map *index, size_t *cap, const char *key,
+                        const char *name, const char *country, int64_t id);
+void query_sort_groups(struct series *s);
+long query_group_find(const struct series *s, const char *name);
+int query_compare(struct db *st, int64_t dataset, enum group_by by, struct series *s,
+                  struct ts_err *err);
 
 #endif

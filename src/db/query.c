@@ -85,9 +85,14 @@ static int group_cmp(const void *a, const void *b)
     return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
-/* The slot of group key (named name, of country, with id), added when new. */
-static size_t series_group(struct series *out, struct ts_map *index, size_t *cap, const char *key,
-                           const char *name, const char *country, int64_t id)
+void query_sort_groups(struct series *s)
+{
+    if (s->ngroups > 1)
+        qsort(s->groups, s->ngroups, sizeof(*s->groups), group_cmp);
+}
+
+size_t query_group_slot(struct series *out, struct ts_map *index, size_t *cap, const char *key,
+                        const char *name, const char *country, int64_t id)
 {
     int64_t found;
 
@@ -134,7 +139,8 @@ static int series_tokens(struct db *st, int64_t dataset, enum group_by by, struc
         if (by == BY_APP)
             snprintf(key, sizeof(key), "%lld", (long long)id);
         size_t w = (size_t)((week - out->from) / 7);
-        size_t g = series_group(out, &index, &cap, by == BY_APP ? key : name, name, country, id);
+        size_t g =
+            query_group_slot(out, &index, &cap, by == BY_APP ? key : name, name, country, id);
         if (metrics_add(&out->total[w], tokens) < 0) {
             metrics_week_overflow(err, week);
             goto done;
@@ -169,8 +175,7 @@ static int series_span(struct db *st, int64_t dataset, struct series *s, struct 
     return sql_done(&q, err);
 }
 
-/* The group of name in s (sorted by name), or -1. */
-static long group_index(const struct series *s, const char *name)
+long query_group_find(const struct series *s, const char *name)
 {
     size_t lo = 0, hi = s->ngroups;
 
@@ -187,29 +192,33 @@ static long group_index(const struct series *s, const char *name)
     return -1;
 }
 
-/* The tokens of each group of s in week, on the weekdays of mask only,
- * read from the week's daily cells; *total gets every group's. Returns 1,
- * 0 when the week has no daily rows (it cannot be split by day), -1 on
- * error. */
+/* The tokens of each group of s in its period w, on the days of mask
+ * only (bit 0 the period's first day), read from the daily cells of the
+ * weeks the period overlaps; *total gets every group's. Returns 1, 0 when
+ * the period has no daily rows (it cannot be split by day), -1 on error. */
 static int tokens_on_days(struct db *st, int64_t dataset, enum group_by by, const struct series *s,
-                          int32_t week, unsigned mask, int64_t *per_group, int64_t *total,
+                          size_t w, unsigned mask, int64_t *per_group, int64_t *total,
                           struct ts_err *err)
 {
     struct sql q;
     struct cell_slot sl[CELL_DAYS];
+    int32_t start = series_start(s, w), last = start + series_length(s, w) - 1;
     int any = 0, rc = 0;
 
     *total = 0;
     sql_prepare(&q, st->db,
-                "SELECT m.slug, m.vendor, o.days FROM obs_week o JOIN models m ON m.id = o.model_id"
-                " WHERE o.dataset_id = ?1 AND o.granularity = 0 AND o.week = ?2",
+                "SELECT m.slug, m.vendor, o.days, o.week FROM obs_week o"
+                " JOIN models m ON m.id = o.model_id"
+                " WHERE o.dataset_id = ?1 AND o.granularity = 0 AND o.week BETWEEN ?2 AND ?3",
                 "reading tokens by day");
     sql_bind_int64(&q, 1, dataset);
-    sql_bind_int64(&q, 2, week);
+    sql_bind_int64(&q, 2, week_start(start));
+    sql_bind_int64(&q, 3, week_start(last));
     while (rc == 0 && sql_row(&q)) {
         const char *slug = sql_col_text(&q, 0), *vendor = sql_col_text(&q, 1);
         const char *country = country_of(st, vendor);
         const char *name = by == BY_COUNTRY ? country : by == BY_VENDOR ? vendor : slug;
+        int32_t week = (int32_t)sql_col_int64(&q, 3);
         int64_t sum = 0;
         any = 1;
         if (cell_decode(sql_col_text(&q, 2), sql_col_bytes(&q, 2), sl, CELL_DAYS) < 0) {
@@ -217,38 +226,42 @@ static int tokens_on_days(struct db *st, int64_t dataset, enum group_by by, cons
             break;
         }
         for (int d = 0; d < CELL_DAYS; d++) {
-            if (sl[d].filled && (mask >> d & 1) && metrics_add(&sum, sl[d].v[CELL_TOTAL]) < 0)
-                rc = metrics_week_overflow(err, week);
+            int32_t day = week + d;
+            if (sl[d].filled && day >= start && day <= last && (mask >> (day - start) & 1) &&
+                metrics_add(&sum, sl[d].v[CELL_TOTAL]) < 0)
+                rc = series_overflow(s, w, err);
         }
-        long g = name ? group_index(s, name) : -1;
+        long g = name ? query_group_find(s, name) : -1;
         if (rc == 0 &&
             (metrics_add(total, sum) < 0 || (g >= 0 && metrics_add(&per_group[g], sum) < 0)))
-            rc = metrics_week_overflow(err, week);
+            rc = series_overflow(s, w, err);
     }
     if (sql_done(&q, err) < 0 || rc < 0)
         return -1;
     return any;
 }
 
-/* Weeks a (earlier) and b of s compared on the weekdays both have, when
- * they have data and not the same weekdays: *out, else NULL. */
+/* Periods a (earlier) and b of s compared on the days both have (the
+ * same weekdays, the same days of the month), when they have data, are
+ * not both complete and have not the same days: *out, else NULL. */
 static int compare_weeks(struct db *st, int64_t dataset, enum group_by by, struct series *s,
                          size_t a, size_t b, struct week_compare **out, struct ts_err *err)
 {
     *out = NULL;
     if (s->days[a] == 0 || s->days[b] == 0 || s->mask[a] == s->mask[b])
         return 0;
+    if (s->days[a] == series_length(s, a) && s->days[b] == series_length(s, b))
+        return 0; /* whole months of 30 and 31 days compare whole */
     struct week_compare *c = xcalloc(1, sizeof(*c));
     size_t n = s->ngroups ? s->ngroups : 1;
     c->cur = xcalloc(n, sizeof(*c->cur));
     c->prev = xcalloc(n, sizeof(*c->prev));
-    c->mask = s->mask[a] & s->mask[b];
+    c->mask =
+        period_common_days(s->unit, series_start(s, a), s->mask[a], series_start(s, b), s->mask[b]);
     *out = c;
-    int ra = tokens_on_days(st, dataset, by, s, s->from + (int32_t)(7 * a), c->mask, c->prev,
-                            &c->prev_total, err);
-    int rb = ra < 0 ? -1
-                    : tokens_on_days(st, dataset, by, s, s->from + (int32_t)(7 * b), c->mask,
-                                     c->cur, &c->cur_total, err);
+    int ra = tokens_on_days(st, dataset, by, s, a, c->mask, c->prev, &c->prev_total, err);
+    int rb =
+        ra < 0 ? -1 : tokens_on_days(st, dataset, by, s, b, c->mask, c->cur, &c->cur_total, err);
     if (rb < 0)
         return -1;
     if (ra == 0 || rb == 0) /* weekly rows: they cannot be split by day */
@@ -256,10 +269,8 @@ static int compare_weeks(struct db *st, int64_t dataset, enum group_by by, struc
     return 0;
 }
 
-/* The like-for-like comparisons of s: each week with the one before, and
- * the first reported week with the last. */
-static int series_compare(struct db *st, int64_t dataset, enum group_by by, struct series *s,
-                          struct ts_err *err)
+int query_compare(struct db *st, int64_t dataset, enum group_by by, struct series *s,
+                  struct ts_err *err)
 {
     s->cmp = xcalloc(s->nweeks, sizeof(*s->cmp));
     if (by == BY_APP)
@@ -303,9 +314,8 @@ int db_series(struct db *st, int64_t dataset, enum group_by by, int32_t from, in
      * names, and the groups are sorted by name at the end. */
     if (series_span(st, dataset, out, err) < 0 || series_tokens(st, dataset, by, out, err) < 0)
         goto fail;
-    if (out->ngroups > 1)
-        qsort(out->groups, out->ngroups, sizeof(*out->groups), group_cmp);
-    if (series_compare(st, dataset, by, out, err) < 0)
+    query_sort_groups(out);
+    if (query_compare(st, dataset, by, out, err) < 0)
         goto fail;
     return 0;
 fail:

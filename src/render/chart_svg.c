@@ -38,7 +38,7 @@ static void layout(const struct chart *c, const char *title, const char *source,
 {
     size_t nweeks = c->nweeks ? c->nweeks : 1;
     struct ts_buf name = TS_BUF_INIT;
-    char date[TS_DATE_LEN + 1];
+    char name_of[40];
 
     l->slot = SVG_PW / (long)nweeks;
     if (l->slot < SVG_MIN_SLOT)
@@ -60,8 +60,8 @@ static void layout(const struct chart *c, const char *title, const char *source,
             namew = name.len;
     }
     buf_release(&name);
-    date_format(c->from + (int32_t)(7 * c->latest), date);
-    snprintf(l->head, sizeof(l->head), "Share, week of %s", date);
+    period_phrase(c->unit, period_add(c->unit, c->from, (long)c->latest), name_of, sizeof(name_of));
+    snprintf(l->head, sizeof(l->head), "Share, %s", name_of);
     l->lx = SVG_LEFT + l->pw + 3200;
     l->lw = 2400 + (long)namew * SVG_CHAR_12 + 1200 + 5200;
     if (l->lw < (long)strlen(l->head) * SVG_CHAR_12)
@@ -118,12 +118,14 @@ static void week_bar(const struct chart *c, const struct svg_layout *l, size_t w
 {
     long x = SVG_LEFT + l->slot * (long)w + (l->slot - l->bar) / 2, y = l->bottom;
     char date[TS_DATE_LEN + 1];
+    int32_t start = period_add(c->unit, c->from, (long)w);
+    const char *unit = period_unit_name(c->unit);
 
-    date_format(c->from + (int32_t)(7 * w), date);
+    period_label(c->unit, start, date, sizeof(date));
     for (size_t g = 0; g < c->ngroups; g++)
         part[g] = c->groups[g].tokens[w];
     chart_apportion(part, c->ngroups, c->total[w], SVG_PH, len);
-    buf_printf(b, "<g class=\"week\" id=\"w%s\">\n", date);
+    buf_printf(b, "<g class=\"%s\" id=\"%c%s\">\n", unit, unit[0], date);
     for (size_t g = 0; g < c->ngroups; g++) {
         if (len[g] == 0)
             continue;
@@ -143,7 +145,7 @@ static void week_label(const struct chart *c, const struct svg_layout *l, size_t
     long mid = SVG_LEFT + l->slot * (long)w + l->slot / 2;
     char date[TS_DATE_LEN + 1];
 
-    date_format(c->from + (int32_t)(7 * w), date);
+    period_label(c->unit, period_add(c->unit, c->from, (long)w), date, sizeof(date));
     if (l->rotate) {
         char attrs[128];
         snprintf(attrs, sizeof(attrs),

@@ -157,9 +157,11 @@ static void bars(const struct chart *c, long cells, int color, FILE *out)
 
     for (size_t w = 0; w < c->nweeks; w++) {
         char date[TS_DATE_LEN + 1];
-        int part = c->days[w] > 0 && c->days[w] < 7;
-        date_format(c->from + (int32_t)(7 * w), date);
-        buf_printf(&line, "%s%c ", date, part ? '*' : ' ');
+        int32_t start = period_add(c->unit, c->from, (long)w);
+        int part = c->days[w] > 0 && c->days[w] < period_length(c->unit, start);
+        period_label(c->unit, start, date, sizeof(date));
+        buf_printf(&line, "%s%c %*s", date, part ? '*' : ' ', (int)(TS_DATE_LEN - strlen(date)),
+                   "");
         partial |= part;
         if (c->total[w] == 0)
             buf_adds(&line, c->gap[w] ? "(a gap: no data)" : "(no data)");
@@ -168,8 +170,10 @@ static void bars(const struct chart *c, long cells, int color, FILE *out)
         buf_addc(&line, '\n');
         put_line(&line, out);
     }
-    if (partial)
+    if (partial && c->unit == PERIOD_WEEK)
         fputs("* a partial week: fewer than 7 days of data\n", out);
+    else if (partial)
+        fprintf(out, "* a partial %s: fewer days of data than it has\n", period_unit_name(c->unit));
     free(len);
     buf_release(&line);
 }
@@ -178,11 +182,14 @@ static void bars(const struct chart *c, long cells, int color, FILE *out)
 static void legend(const struct chart *c, long width, int color, FILE *out)
 {
     struct ts_buf name = TS_BUF_INIT, line = TS_BUF_INIT;
-    char date[TS_DATE_LEN + 1];
+    char name_of[40];
     size_t namew = 0;
 
-    date_format(c->from + (int32_t)(7 * c->latest), date);
-    fprintf(out, "\nShare in the week of %s:\n", date);
+    period_phrase(c->unit, period_add(c->unit, c->from, (long)c->latest), name_of, sizeof(name_of));
+    if (c->unit == PERIOD_DAY) /* "on 2025-01-05" */
+        fprintf(out, "\nShare on %s:\n", name_of + strlen("day "));
+    else
+        fprintf(out, "\nShare in the %s:\n", name_of);
     for (size_t g = 0; g < c->ngroups; g++) {
         buf_reset(&name);
         chart_legend_name(c, &c->groups[g], &name);

@@ -89,12 +89,13 @@ const char *svg_segment_class(const struct chart *c, size_t g)
 void svg_segment_title(struct ts_buf *b, const struct chart *c, size_t g, size_t w)
 {
     struct ts_buf name = TS_BUF_INIT, tip = TS_BUF_INIT;
-    char date[TS_DATE_LEN + 1], pct[32];
+    char name_of[40], pct[32];
 
-    date_format(c->from + (int32_t)(7 * w), date);
+    /* "week of 2025-01-27", "month of 2025-01", "day 2025-01-05" */
+    period_phrase(c->unit, period_add(c->unit, c->from, (long)w), name_of, sizeof(name_of));
     chart_legend_name(c, &c->groups[g], &name);
     render_percent(chart_share(c, g, w), pct, sizeof(pct));
-    buf_printf(&tip, "%s, week of %s: %s", name.data, date, pct);
+    buf_printf(&tip, "%s, %s: %s", name.data, name_of, pct);
     chart_xml_escape(b, tip.data);
     buf_adds(b, "</title></rect>\n");
     buf_release(&name);

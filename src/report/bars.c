@@ -72,6 +72,7 @@ int chart_build(const struct series *s, enum group_by by, int other_exclude, siz
 
     out->from = s->from;
     out->nweeks = s->nweeks;
+    out->unit = s->unit;
     out->by = group_by_name(by);
     out->days = xcalloc(nw, sizeof(*out->days));
     out->gap = xcalloc(nw, sizeof(*out->gap));
@@ -148,7 +149,7 @@ int build_chart(const struct series *s, const struct report_request *rq, struct 
         out->nrows_data += c->total[w] > 0;
     buf_printf(&t, "Share of %s by %s, ", rq->by == BY_APP ? "the listed apps' tokens" : "tokens",
                group_by_name(rq->by));
-    title_range(&t, s->from, s->to, rq);
+    title_series(&t, s, 0, rq);
     doc_set_title(out, t.data);
     buf_release(&t);
     return 0;

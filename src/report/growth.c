@@ -44,7 +44,7 @@ static void growth_week(const struct series *s, size_t w, const struct report_re
                         size_t *idx, struct sheet *sh, struct report_doc *out)
 {
     struct week_pair p;
-    char head[160];
+    char head[256];
 
     week_pair_of(s, w, &p);
     size_t k = series_week_groups(s, w, rq->other_exclude, s->days[w - 1] > 0, 0, idx);
@@ -136,27 +136,54 @@ static void summary_row(const struct series *s, const struct week_pair *p, long 
     pair_status(sh, r, p, b, a);
 }
 
-/* "From the week of A (5 of 7 days) to the week of B (7 days): 3 weekly
- * steps", and how the two were compared. */
+/* "the week of A (5 of 7 days)" for period w of s; a day without its days. */
+static void summary_end(const struct series *s, size_t w, struct ts_buf *t)
+{
+    char name[40];
+
+    period_phrase(s->unit, series_start(s, w), name, sizeof(name));
+    buf_printf(t, "the %s", name);
+    if (s->unit != PERIOD_DAY)
+        buf_printf(t, " (%d of %d days)", s->days[w], series_length(s, w));
+}
+
+/* "From the week of A (5 of 7 days) to the week of B (7 of 7 days): 3
+ * weekly steps", and how the two were compared. */
 static char *summary_title(const struct series *s)
 {
     size_t f = 1, l = s->nweeks - 1;
     int steps = (int)(l - f);
-    char a[TS_DATE_LEN + 1], b[TS_DATE_LEN + 1], days[32];
+    char days[100];
     struct ts_buf t = TS_BUF_INIT;
 
-    date_format(series_week(s, f), a);
-    date_format(series_week(s, l), b);
-    buf_printf(&t,
-               "From the week of %s (%d of 7 days) to the week of %s (%d of 7 days): %d weekly %s",
-               a, s->days[f], b, s->days[l], steps, ts_plural(steps, "step", "steps"));
+    buf_adds(&t, "From ");
+    summary_end(s, f, &t);
+    buf_adds(&t, " to ");
+    summary_end(s, l, &t);
+    buf_printf(&t, ": %d %s %s", steps, period_unit_adjective(s->unit),
+               ts_plural(steps, "step", "steps"));
     if (s->ends && s->ends->mask) {
-        week_days_text(s->ends->mask, days, sizeof(days));
+        series_days_words(s, s->ends->mask, days, sizeof(days));
         buf_printf(&t, "; compared on %s of both (the tokens shown are those days')", days);
     } else if (s->ends) {
-        buf_printf(&t, "; not compared: the two have no weekday in common");
+        buf_printf(&t, "; not compared: the two have no %s in common", series_day_word(s));
     }
     return t.data;
+}
+
+/* The title's first words: "Week-over-week growth", "Month-over-month
+ * growth", "Day-over-day growth". */
+static const char *growth_what(const struct series *s)
+{
+    switch (s->unit) {
+    case PERIOD_MONTH:
+        return "Month-over-month growth";
+    case PERIOD_DAY:
+        return "Day-over-day growth";
+    case PERIOD_WEEK:
+        break;
+    }
+    return "Week-over-week growth";
 }
 
 /* Whether any week of the range has data. */
@@ -182,6 +209,7 @@ static size_t summary(const struct series *s, const struct report_request *rq, s
     struct sheet sh;
 
     sheet_start(&sh, rs, ids, sizeof(ids) / sizeof(ids[0]), rq->by);
+    sheet_period(&sh, s->unit);
     if (!range_has_data(s))
         return 0; /* nothing to sum up: an empty result, not a Total of nothing */
     ends_pair(s, &p);
@@ -216,13 +244,14 @@ void build_growth_begin(const struct series *s, const struct report_request *rq,
     struct sheet sh;
 
     out->command = "growth";
-    params_weekly(out, rq, s->from + 7, s->to);
-    title_what_by(out, "Week-over-week growth", s->from + 7, s->to, rq);
+    params_series(out, rq, s, 1);
+    title_what_by(out, growth_what(s), s, 1, rq);
     if (rq->summary_only) {
         out->nrows_data = summary(s, rq, idx, &out->rows);
     } else {
         summary(s, rq, idx, doc_table(out, "summary", NULL, 1));
         sheet_start(&sh, &out->rows, growth_ids, GROWTH_NIDS, rq->by);
+        sheet_period(&sh, s->unit);
         sheet_blocks(&sh);
     }
     free(idx);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/metrics.h"
+#include "core/period.h"
 #include "core/week.h"
 #include "shared.h"
 
@@ -172,26 +173,39 @@ void sheet_growth(struct sheet *sh, size_t r, enum col_id c, int64_t cur, int64_
         sheet_real(sh, r, c, g);
 }
 
-void title_range(struct ts_buf *b, int32_t from, int32_t to, const struct report_request *rq)
+void title_periods(struct ts_buf *b, enum period_unit u, int32_t from, int32_t to,
+                   const struct report_request *rq)
 {
-    char a[TS_DATE_LEN + 1], z[TS_DATE_LEN + 1];
+    char a[TS_DATE_LEN + 1], z[TS_DATE_LEN + 1], one[40];
 
-    date_format(from, a);
-    date_format(to, z);
+    period_label(u, from, a, sizeof(a));
+    period_label(u, to, z, sizeof(z));
+    period_phrase(u, to, one, sizeof(one));
     if (from >= to)
-        buf_printf(b, "week of %s", z);
+        buf_adds(b, one);
     else
-        buf_printf(b, "weeks %s to %s", a, z);
+        buf_printf(b, "%s %s to %s", period_unit_plural(u), a, z);
     buf_printf(b, " (dataset %s%s)", rq->dataset, rq->other_exclude ? ", other excluded" : "");
 }
 
-void title_what_by(struct report_doc *d, const char *what, int32_t from, int32_t to,
+void title_range(struct ts_buf *b, int32_t from, int32_t to, const struct report_request *rq)
+{
+    title_periods(b, PERIOD_WEEK, from, to, rq);
+}
+
+void title_series(struct ts_buf *b, const struct series *s, size_t first,
+                  const struct report_request *rq)
+{
+    title_periods(b, s->unit, series_start(s, first), s->to, rq);
+}
+
+void title_what_by(struct report_doc *d, const char *what, const struct series *s, size_t first,
                    const struct report_request *rq)
 {
     struct ts_buf t = TS_BUF_INIT;
 
     buf_printf(&t, "%s by %s, ", what, group_by_name(rq->by));
-    title_range(&t, from, to, rq);
+    title_series(&t, s, first, rq);
     doc_set_title(d, t.data);
     buf_release(&t);
 }
@@ -209,11 +223,44 @@ void week_heading(int32_t monday, int days, char *buf, size_t n)
         snprintf(buf, n, "Week of %s", d);
 }
 
-void params_weekly(struct report_doc *d, const struct report_request *rq, int32_t from, int32_t to)
+void params_series(struct report_doc *d, const struct report_request *rq, const struct series *s,
+                   size_t first)
 {
     doc_param(d, "by", group_by_name(rq->by));
+    if (s->unit != PERIOD_WEEK) /* weeks, the default, as before there were others */
+        doc_param(d, "period", period_unit_name(s->unit));
     doc_param(d, "dataset", rq->dataset);
     doc_param(d, "other", rq->other_exclude ? "exclude" : "include");
-    doc_param_date(d, "from", from);
-    doc_param_date(d, "to", to);
+    doc_param_date(d, "from", series_start(s, first));
+    doc_param_date(d, "to", s->to);
+}
+
+/* The keys and titles of the columns that name the period, for days and
+ * months (weeks have columns[]'s). */
+struct period_col {
+    enum col_id id;
+    const char *key[3], *title[3]; /* by unit: PERIOD_WEEK (unused), PERIOD_DAY, PERIOD_MONTH */
+};
+
+static const struct period_col period_cols[] = {
+    {C_WEEK, {NULL, "day", "month"}, {NULL, "day", "month"}},
+    {C_FIRST_WEEK, {NULL, "first_day", "first_month"}, {NULL, "first", "first"}},
+    {C_LAST_WEEK, {NULL, "last_day", "last_month"}, {NULL, "last", "last"}},
+    {C_START, {NULL, "start_tokens", "start_tokens"}, {NULL, "first day", "first month"}},
+    {C_END, {NULL, "end_tokens", "end_tokens"}, {NULL, "last day", "last month"}},
+    {C_WEEKLY, {NULL, "daily_growth", "monthly_growth"}, {NULL, "daily", "monthly"}},
+    {C_WEEKS, {NULL, "days", "months"}, {NULL, "days", "months"}},
+};
+
+void sheet_period(struct sheet *sh, enum period_unit u)
+{
+    if (u == PERIOD_WEEK)
+        return;
+    for (size_t i = 0; i < sizeof(period_cols) / sizeof(period_cols[0]); i++) {
+        int k = sh->map[period_cols[i].id];
+        if (k < 0)
+            continue;
+        sh->rs->cols[k].key = period_cols[i].key[u];
+        sh->rs->cols[k].title = period_cols[i].title[u];
+    }
 }

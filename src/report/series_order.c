@@ -19,7 +19,7 @@ long series_other(const struct series *s)
 
 int32_t series_week(const struct series *s, size_t w)
 {
-    return s->from + (int32_t)(7 * w);
+    return series_start(s, w);
 }
 
 int64_t series_total(const struct series *s, long other, int exclude, size_t w)
@@ -134,7 +134,7 @@ const char *pair_status(struct sheet *sh, size_t r, const struct week_pair *p, i
             sheet_text(sh, r, C_FLAG, st);
     }
     if (p->cmp && !p->gap && p->prev_known)
-        sheet_int(sh, r, C_COMPARED_DAYS, week_days_count(p->cmp->mask));
+        sheet_int(sh, r, C_COMPARED_DAYS, period_mask_count(p->cmp->mask));
     return st;
 }
 
@@ -158,32 +158,57 @@ const char *series_groups_word(enum group_by by)
     return "models";
 }
 
+void series_days_words(const struct series *s, uint32_t mask, char *out, size_t n)
+{
+    char days[96];
+
+    period_days_text(s->unit, mask, days, sizeof(days));
+    snprintf(out, n, "%s%s", s->unit == PERIOD_MONTH && mask ? "the " : "", days);
+}
+
+const char *series_day_word(const struct series *s)
+{
+    switch (s->unit) {
+    case PERIOD_MONTH:
+        return "day of the month";
+    case PERIOD_DAY:
+        return "day";
+    case PERIOD_WEEK:
+        break;
+    }
+    return "weekday";
+}
+
 void series_heading(const struct series *s, size_t w, char *buf, size_t n)
 {
-    char d[TS_DATE_LEN + 1], days[32], what[96] = "";
+    char name[40], days[96], what[192] = "";
     const struct week_compare *c = w > 0 && s->cmp ? s->cmp[w] : NULL;
+    int len = series_length(s, w);
+    const char *unit = period_unit_name(s->unit);
 
-    date_format(series_week(s, w), d);
-    week_days_text(s->mask[w], days, sizeof(days));
+    period_phrase(s->unit, series_start(s, w), name, sizeof(name));
+    name[0] = (char)(name[0] - 'a' + 'A'); /* "Week of ...", "Month of ...", "Day ..." */
+    period_days_text(s->unit, s->mask[w], days, sizeof(days));
     if (series_gap(s, w))
         snprintf(what, sizeof(what), " (a gap: no data)");
     else if (s->days[w] == 0)
         snprintf(what, sizeof(what), " (no data)");
-    else if (s->days[w] < 7 && !s->full[w])
-        snprintf(what, sizeof(what), " (partial: %d of 7 days, %s; listed models only)", s->days[w],
-                 days);
-    else if (s->days[w] < 7)
-        snprintf(what, sizeof(what), " (partial: %d of 7 days, %s)", s->days[w], days);
+    else if (s->days[w] < len && !s->full[w])
+        snprintf(what, sizeof(what), " (partial: %d of %d days, %s; listed models only)",
+                 s->days[w], len, days);
+    else if (s->days[w] < len)
+        snprintf(what, sizeof(what), " (partial: %d of %d days, %s)", s->days[w], len, days);
     else if (!s->full[w])
         snprintf(what, sizeof(what), " (listed %s only)", s->by == BY_APP ? "apps" : "models");
     if (c && s->days[w] > 0 && s->days[w - 1] > 0) {
-        char cd[32];
-        week_days_text(c->mask, cd, sizeof(cd));
+        char cd[100];
+        series_days_words(s, c->mask, cd, sizeof(cd));
         if (c->mask)
-            snprintf(buf, n, "Week of %s%s; compared with %s of the week before", d, what, cd);
+            snprintf(buf, n, "%s%s; compared with %s of the %s before", name, what, cd, unit);
         else
-            snprintf(buf, n, "Week of %s%s; no weekday in common with the week before", d, what);
+            snprintf(buf, n, "%s%s; no %s in common with the %s before", name, what,
+                     series_day_word(s), unit);
         return;
     }
-    snprintf(buf, n, "Week of %s%s", d, what);
+    snprintf(buf, n, "%s%s", name, what);
 }

@@ -31,7 +31,7 @@ static void share_week(const struct series *s, size_t w, const struct report_req
     int64_t denom = series_total(s, other, rq->other_exclude, w);
     struct week_pair p;
     int64_t rank = 0;
-    char head[160];
+    char head[256];
 
     week_pair_of(s, w, &p);
     size_t n = series_week_groups(s, w, rq->other_exclude, p.prev_known, 0, idx);
@@ -84,14 +84,15 @@ void build_share_begin(const struct series *s, const struct report_request *rq,
     struct sheet sh;
 
     sheet_start(&sh, &out->rows, share_ids, SHARE_NIDS, rq->by);
+    sheet_period(&sh, s->unit);
     sheet_blocks(&sh);
     out->command = "report";
-    params_weekly(out, rq, s->from + 7, s->to);
+    params_series(out, rq, s, 1);
     title_what_by(out,
                   rq->by == BY_APP   ? "Share of the listed apps' tokens"
                   : all_listed(s, 1) ? "Share of the listed models' tokens"
                                      : "Share of tokens",
-                  s->from + 7, s->to, rq);
+                  s, 1, rq);
 }
 
 void build_share_weeks(const struct series *s, const struct report_request *rq, size_t w_from,

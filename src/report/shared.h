@@ -108,8 +108,16 @@ void sheet_growth(struct sheet *sh, size_t r, enum col_id c, int64_t cur, int64_
  * "weeks A to B", then " (dataset NAME)", or " (dataset NAME, other
  * excluded)"; appended to b. from, to are Mondays. */
 void title_range(struct ts_buf *b, int32_t from, int32_t to, const struct report_request *rq);
-/* Sets d's title to "WHAT by GROUP, " and the range words. */
-void title_what_by(struct report_doc *d, const char *what, int32_t from, int32_t to,
+/* The same for periods of unit u from..to (their first days): "month of
+ * 2025-01", "months 2024-12 to 2025-01", "days 2025-01-01 to 2025-01-07". */
+void title_periods(struct ts_buf *b, enum period_unit u, int32_t from, int32_t to,
+                   const struct report_request *rq);
+/* The same for the periods of s from its period first to its last. */
+void title_series(struct ts_buf *b, const struct series *s, size_t first,
+                  const struct report_request *rq);
+/* Sets d's title to "WHAT by GROUP, " and the range words of s from its
+ * period first. */
+void title_what_by(struct report_doc *d, const char *what, const struct series *s, size_t first,
                    const struct report_request *rq);
 
 /* The block heading of the week of monday with days of data: "Week of
@@ -156,9 +164,22 @@ const char *series_coverage(const struct series *s, size_t w);
  * "vendors", "models" or "apps". */
 const char *series_groups_word(enum group_by by);
 
-/* The parameters every weekly report shows first in JSON: by, dataset,
- * other, from, to. */
-void params_weekly(struct report_doc *d, const struct report_request *rq, int32_t from, int32_t to);
+/* The parameters every report of a series shows first in JSON: by,
+ * period (only when not weeks), dataset, other, from, to (the first days
+ * of s's period first and of its last). */
+void params_series(struct report_doc *d, const struct report_request *rq, const struct series *s,
+                   size_t first);
+
+/* Names the columns of sh that name the period (week, first_week,
+ * last_week, weekly_growth, weeks) for days or months: "month",
+ * "first_month", ... ; nothing for weeks. */
+void sheet_period(struct sheet *sh, enum period_unit u);
+
+/* The days of mask of s's periods as a sentence takes them: "Mon-Fri"
+ * (weekdays), "the 1st-20th" (days of the month); into out (n bytes). */
+void series_days_words(const struct series *s, uint32_t mask, char *out, size_t n);
+/* What has no day in common: "weekday", "day of the month" or "day". */
+const char *series_day_word(const struct series *s);
 
 /* ---- reading a weekly series (series_order.c) ---- */
 

@@ -140,11 +140,12 @@ static void concentration_of(const struct series *s, size_t w, const struct repo
 
 /* "CR-5 51.4 %, HHI 717 (unconcentrated), up 61 from the week before"
  * (apps: the groups are apps). */
-static void concentration_note(const struct concentration *k, int apps, struct ts_buf *t)
+static void concentration_note(const struct series *s, const struct concentration *k,
+                               struct ts_buf *t)
 {
     char crs[32], lo[48], hi[48], ds[48];
 
-    if (k->listed && apps) {
+    if (k->listed && s->by == BY_APP) {
         buf_printf(t,
                    "CR-%zu and HHI not given: app rankings list only the top public apps "
                    "(no other bucket), so the listed apps are not the whole market; shares "
@@ -173,16 +174,17 @@ static void concentration_note(const struct concentration *k, int apps, struct t
     if (!k->have_change)
         return;
     render_points(fabs(k->change), 0, ds, sizeof(ds));
-    char days[40] = "";
+    char days[110] = "";
+    const char *unit = period_unit_name(s->unit);
     if (k->p.cmp) {
-        days[0] = ' ';
-        memcpy(days + 1, "on ", 3);
-        week_days_text(k->p.cmp->mask, days + 4, sizeof(days) - 4);
+        memcpy(days, " on ", 4);
+        series_days_words(s, k->p.cmp->mask, days + 4, sizeof(days) - 4);
     }
     if (strcmp(ds, "0") == 0)
-        buf_printf(t, ", unchanged from the week before%s", days);
+        buf_printf(t, ", unchanged from the %s before%s", unit, days);
     else
-        buf_printf(t, ", %s %s from the week before%s%s", k->change > 0 ? "up" : "down", ds, days,
+        buf_printf(t, ", %s %s from the %s before%s%s", k->change > 0 ? "up" : "down", ds, unit,
+                   days,
                    metrics_hhi_change_significant(k->change) ? " (a significant change)" : "");
 }
 
@@ -202,7 +204,7 @@ static void concentration_cells(struct sheet *sh, size_t r, const struct concent
     else if (k->p.incomparable || (k->have_change && k->p.cmp))
         sheet_text(sh, r, C_STATUS, ST_PARTIAL);
     if (k->have_change && k->p.cmp)
-        sheet_int(sh, r, C_COMPARED_DAYS, week_days_count(k->p.cmp->mask));
+        sheet_int(sh, r, C_COMPARED_DAYS, period_mask_count(k->p.cmp->mask));
 }
 
 /* The countries of the top N of week w as rows of the top_countries
@@ -257,7 +259,7 @@ static void top_week(const struct series *s, size_t w, const struct report_reque
     int64_t denom = series_total(s, series_other(s), rq->other_exclude, w), cumul = 0;
     struct sheet *sh = &ts->rows;
     struct ts_buf t = TS_BUF_INIT;
-    char head[160];
+    char head[256];
     size_t r = 0;
 
     series_heading(s, w, head, sizeof(head));
@@ -271,7 +273,7 @@ static void top_week(const struct series *s, size_t w, const struct report_reque
         concentration_cells(sh, r, k);
         out->nrows_data++;
     }
-    concentration_note(k, s->by == BY_APP, &t);
+    concentration_note(s, k, &t);
     rowset_add_note(sh->rs, r, "%s", t.data);
     buf_release(&t);
     if (s->by != BY_APP) { /* apps have no country */
@@ -311,10 +313,14 @@ int build_top(const struct series *s, const struct report_request *rq, struct re
 
     sheet_start(&ts.rows, &out->rows, ids, sizeof(ids) / sizeof(ids[0]), rq->by);
     sheet_blocks(&ts.rows);
-    sheet_start(&ts.weeks, doc_table(out, "weeks", NULL, 0), week_ids,
+    /* The table of weeks is named for the period: "weeks", "months", "days". */
+    sheet_start(&ts.weeks, doc_table(out, period_unit_plural(s->unit), NULL, 0), week_ids,
                 sizeof(week_ids) / sizeof(week_ids[0]), rq->by);
     sheet_start(&ts.countries, doc_table(out, "top_countries", NULL, 0), country_ids,
                 sizeof(country_ids) / sizeof(country_ids[0]), rq->by);
+    sheet_period(&ts.rows, s->unit);
+    sheet_period(&ts.weeks, s->unit);
+    sheet_period(&ts.countries, s->unit);
     for (size_t w = 1; w < s->nweeks; w++) {
         struct concentration k;
         size_t n;
@@ -327,11 +333,11 @@ int build_top(const struct series *s, const struct report_request *rq, struct re
     free(idx);
 
     out->command = "top";
-    params_weekly(out, rq, s->from + 7, s->to);
+    params_series(out, rq, s, 1);
     snprintf(nbuf, sizeof(nbuf), "%zu", rq->top_n);
     doc_param_number(out, "n", nbuf);
     buf_printf(&t, "Top %zu %s by tokens, ", rq->top_n, series_groups_word(rq->by));
-    title_range(&t, s->from + 7, s->to, rq);
+    title_series(&t, s, 1, rq);
     doc_set_title(out, t.data);
     buf_release(&t);
     return 0;

@@ -80,6 +80,7 @@ expect() {
 
 # Hand-written cases: how a user types.
 reports="--week --from --to --last --partial --dataset --other --format -o --output --exact --no-color --help"
+periods="--period --day --month"
 expect "tokstat -" --db --help --version
 expect "tokstat --v" --version
 expect "tokstat re" report
@@ -89,7 +90,7 @@ expect "tokstat --db=a" a.csv
 expect "tokstat --db x.db re" report
 expect "tokstat --db=x.db --" --db --help --version
 expect "tokstat --version "
-expect "tokstat report " --by $reports
+expect "tokstat report " --by $periods $reports
 expect "tokstat report --b" --by
 expect "tokstat report --by " country vendor model app
 expect "tokstat report --by c" country
@@ -97,7 +98,7 @@ expect "tokstat report --by=v" vendor
 expect "tokstat --db x.db growth --by " country vendor model app
 expect "tokstat top --by " model vendor app
 expect "tokstat top --by a" app
-expect "tokstat top -" -n --by $reports
+expect "tokstat top -" -n --by $periods $reports
 expect "tokstat prices --by " model vendor country
 expect "tokstat prices -" --vs --all --by $reports
 expect "tokstat cost -" --by --prompt-share $reports
@@ -108,6 +109,10 @@ expect "tokstat report --format=m" markdown
 expect "tokstat growth --other " include exclude
 expect "tokstat top --other=e" exclude
 expect "tokstat report --week "
+expect "tokstat report --period " day week month
+expect "tokstat chart --period=m" month
+expect "tokstat growth --month "
+expect "tokstat top --day "
 expect "tokstat report --week=2026"
 expect "tokstat report --from 2026-02-02 --to "
 expect "tokstat growth --last "
@@ -147,7 +152,7 @@ expect "tokstat nosuchcommand --"
 expect "tokstat import --q" --quiet
 expect "tokstat chart --by " country vendor model app
 expect "tokstat chart --format " table svg
-expect "tokstat chart -" --by --groups $reports
+expect "tokstat chart -" --by --groups $periods $reports
 expect "tokstat fetch " rankings-daily app-rankings models
 expect "tokstat fetch r" rankings-daily
 expect "tokstat fetch a" app-rankings

@@ -6,7 +6,9 @@
 #     whole, as a jansson tree, it took about eight times its size);
 #   - vendors import of /dev/zero (it read the whole input first);
 #   - report and growth by model over 300 weeks of 1,500 models, 450,000
-#     rows of output (the rows were all held before the first was written).
+#     rows of output (the rows were all held before the first was written);
+#   - report and growth by day and by month over 420 days of 150 models,
+#     written page by page as weeks are.
 # Usage: memory.sh TOKSTAT. Not under the sanitizers or valgrind, which
 # need a large address space of their own.
 set -u
@@ -85,6 +87,38 @@ if ! /usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); as
 fi
 if [ "$("$T" --db r.db report --by model --last 300 --format csv 2>/dev/null | grep -c '^week,')" != 1 ]; then
   echo "FAIL: the CSV of a report written in parts has more than one header"
+  fail=1
+fi
+
+# 4. By day and by month, the same pages: 420 days of 150 models, 63,000
+# rows by day (more than one page of 20,000).
+awk 'BEGIN {
+  print "date,model,tokens"
+  for (d = 0; d < 420; d++)
+    for (m = 0; m < 150; m++)
+      printf "%d,v%d/model-%d,%d\n", d, m % 20, m, 1000 + (m * 7919 + d * 104729) % 100000
+}' | awk -F, 'NR == 1 { print; next } {
+  cmd = "date -u -d \"2024-01-01 + " $1 " days\" +%F"
+  if (!($1 in day)) { cmd | getline day[$1]; close(cmd) }
+  print day[$1] "," $2 "," $3
+}' >daily.csv
+"$T" --db d.db import -q daily.csv || exit 1
+for c in report growth; do
+  for p in "--period day --last 420" "--period month --last 13"; do
+    # shellcheck disable=SC2086 # $p: the options, split on purpose
+    if ! limited "$T" --db d.db "$c" --by model $p --format json >out.json 2>err; then
+      echo "FAIL: $c $p --format json in bounded memory: $(head -c 300 err)"
+      fail=1
+    elif ! /usr/bin/python3 -c 'import json, sys; json.load(open(sys.argv[1]))' out.json; then
+      echo "FAIL: the JSON of $c $p written in parts is not one document"
+      fail=1
+    fi
+  done
+done
+rows=$("$T" --db d.db report --by model --period day --last 420 --format csv 2>/dev/null | grep -c -v '^day,')
+heads=$("$T" --db d.db report --by model --period day --last 420 --format csv 2>/dev/null | grep -c '^day,')
+if [ "$heads" != 1 ] || [ "$rows" != $((420 * 150)) ]; then
+  echo "FAIL: report by day written in parts: $heads headers, $rows rows (expected 1, $((420 * 150)))"
   fail=1
 fi
 [ "$fail" = 0 ] && echo "memory: bounded"

@@ -3,7 +3,7 @@
  *
  * Every test opens its own store in the temporary folder and fills it
  * through the ingest sink, as `tokstat import` does. 2026-02-09 is a
- * Monday. */
+ * Monday. Days and months (period_query.h) are read here too. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "import/ingest.h"
+#include "db/period_query.h"
 #include "db/query.h"
 #include "db/countries.h"
 #include "db/apps.h"
@@ -1482,6 +1483,195 @@ static void test_source_imported(void **state)
     free(src);
 }
 
+/* ---- days and months (period_query.h) ---- */
+
+/* Every day from..to (inclusive) of slug at tokens a day. */
+static void days_of(struct fx *f, const char *from, const char *to, const char *slug,
+                    int64_t tokens)
+{
+    char d[TS_DATE_LEN + 1];
+
+    for (int32_t x = D(from); x <= D(to); x++) {
+        date_format(x, d);
+        day(f, d, slug, tokens);
+    }
+}
+
+static void period_series_ok(struct fx *f, int64_t ds, enum group_by by, enum period_unit u,
+                             const char *from, const char *to, struct series *s)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    if (db_period_series(f->st, ds, by, u, D(from), D(to), s, &err) != 0)
+        fail_msg("db_period_series: %s", err.msg);
+    assert_int_equal(s->unit, u);
+    assert_int_equal(s->nweeks, (size_t)period_diff(u, s->from, s->to) + 1);
+    for (size_t w = 0; w < s->nweeks; w++) {
+        int64_t sum = 0;
+        for (size_t g = 0; g < s->ngroups; g++)
+            sum += s->groups[g].tokens[w];
+        assert_int_equal(sum, s->total[w]);
+        assert_int_equal(s->days[w], period_mask_count(s->mask[w]));
+    }
+}
+
+/* The tokens of group name in period w of s. */
+static int64_t ptok(const struct series *s, const char *name, size_t w)
+{
+    return grp_ok(s, name)->tokens[w];
+}
+
+/* A complete December and the 1st-20th of January: months with their days,
+ * the partial one compared with the same days of December, and full only
+ * where the other bucket has rows. */
+static void test_period_months(void **state)
+{
+    struct fx *f = *state;
+    struct week_days *p = NULL;
+    struct ts_err err = TS_ERR_INIT;
+    struct series s = SERIES_INIT;
+    size_t n = 0;
+    int64_t ds = dataset(f, "default");
+
+    imp_begin(f, "default", "csv");
+    days_of(f, "2024-12-01", "2024-12-20", "openai/gpt-4o", 10);
+    days_of(f, "2024-12-21", "2024-12-31", "openai/gpt-4o", 4);
+    days_of(f, "2025-01-01", "2025-01-20", "openai/gpt-4o", 11);
+    days_of(f, "2025-01-01", "2025-01-20", "other", 1);
+    imp_end(f, NULL);
+
+    assert_int_equal(db_periods(f->st, ds, PERIOD_MONTH, &p, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(p[0].week, D("2024-12-01"));
+    assert_int_equal(p[0].days, 31);
+    assert_int_equal(p[0].mask, 0x7fffffffu);
+    assert_int_equal(p[1].week, D("2025-01-01"));
+    assert_int_equal(p[1].days, 20);
+    assert_int_equal(p[1].mask, (1u << 20) - 1);
+    free(p);
+
+    /* Any day of a month names it. */
+    period_series_ok(f, ds, BY_MODEL, PERIOD_MONTH, "2024-11-17", "2025-01-31", &s);
+    assert_int_equal(s.from, D("2024-11-01"));
+    assert_int_equal(s.to, D("2025-01-01"));
+    assert_int_equal(s.nweeks, 3);
+    assert_int_equal(s.days[0], 0);
+    assert_int_equal(s.days[1], 31);
+    assert_int_equal(s.days[2], 20);
+    assert_int_equal(ptok(&s, "openai/gpt-4o", 1), 20 * 10 + 11 * 4);
+    assert_int_equal(ptok(&s, "openai/gpt-4o", 2), 20 * 11);
+    assert_false(s.full[1]); /* no other bucket in December */
+    assert_true(s.full[2]);
+    assert_true(s.has_span);
+    assert_int_equal(s.span_from, D("2024-12-01"));
+    assert_int_equal(s.span_to, D("2025-01-01"));
+    /* January against December 1st-20th, like for like. */
+    assert_null(s.cmp[1]); /* November has no data */
+    assert_non_null(s.cmp[2]);
+    assert_int_equal(s.cmp[2]->mask, (1u << 20) - 1);
+    long g = -1;
+    for (size_t i = 0; i < s.ngroups; i++)
+        if (strcmp(s.groups[i].name, "openai/gpt-4o") == 0)
+            g = (long)i;
+    assert_true(g >= 0);
+    assert_int_equal(s.cmp[2]->prev[g], 20 * 10);
+    assert_int_equal(s.cmp[2]->cur[g], 20 * 11);
+    assert_int_equal(s.cmp[2]->prev_total, 200);
+    assert_int_equal(s.cmp[2]->cur_total, 220 + 20);
+    series_release(&s);
+}
+
+/* A partial March to the 30th against a whole February (28 days): the
+ * 29th and 30th have no match; two whole months compare whole. */
+static void test_period_march_against_february(void **state)
+{
+    struct fx *f = *state;
+    struct series s = SERIES_INIT;
+    int64_t ds = dataset(f, "default");
+
+    imp_begin(f, "default", "csv");
+    days_of(f, "2025-01-01", "2025-02-28", "deepseek/deepseek-chat", 3);
+    days_of(f, "2025-03-01", "2025-03-30", "deepseek/deepseek-chat", 5);
+    imp_end(f, NULL);
+
+    period_series_ok(f, ds, BY_VENDOR, PERIOD_MONTH, "2025-01-01", "2025-03-01", &s);
+    assert_int_equal(s.days[1], 28);
+    assert_int_equal(s.days[2], 30);
+    assert_null(s.cmp[1]); /* January (31) and February (28), both whole */
+    assert_non_null(s.cmp[2]);
+    assert_int_equal(s.cmp[2]->mask, (1u << 28) - 1);
+    assert_int_equal(s.cmp[2]->prev[0], 28 * 3);
+    assert_int_equal(s.cmp[2]->cur[0], 28 * 5);
+    assert_int_equal(ptok(&s, "deepseek", 2), 30 * 5);
+    /* The range's ends: January (whole) against March (partial), on the
+     * 1st-30th. */
+    assert_non_null(s.ends);
+    series_release(&s);
+}
+
+/* Weekly rows cannot be split: a week of weekly rows only is named and
+ * left out of days and months; a week with daily rows too is read from
+ * those. Days are each their own period. */
+static void test_period_weekly_rows(void **state)
+{
+    struct fx *f = *state;
+    struct week_days *p = NULL;
+    int32_t *wk = NULL;
+    struct ts_err err = TS_ERR_INIT;
+    struct series s = SERIES_INIT;
+    size_t n = 0, nw = 0;
+    int64_t ds = dataset(f, "default");
+    char **un = NULL;
+
+    imp_begin(f, "default", "csv");
+    days_of(f, "2025-01-20", "2025-01-26", "openai/gpt-4o", 7);
+    week(f, "2025-01-27", "openai/gpt-4o", 700); /* Jan 27 - Feb 2: weekly only */
+    week(f, "2025-01-20", "openai/gpt-4o", 900); /* its daily rows win */
+    day(f, "2025-02-03", "acme-labs/tiny-1", 5); /* no country */
+    imp_end(f, NULL);
+
+    assert_int_equal(db_weekly_only_weeks(f->st, ds, &wk, &nw, &err), 0);
+    assert_int_equal(nw, 1);
+    assert_int_equal(wk[0], D("2025-01-27"));
+    free(wk);
+    assert_int_equal(db_periods(f->st, ds, PERIOD_MONTH, &p, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(p[0].days, 7); /* January 20-26 */
+    assert_int_equal(p[1].days, 1); /* February 3 */
+    free(p);
+    period_series_ok(f, ds, BY_MODEL, PERIOD_MONTH, "2025-01-01", "2025-02-01", &s);
+    assert_int_equal(ptok(&s, "openai/gpt-4o", 0), 49);
+    assert_int_equal(s.total[1], 5);
+    series_release(&s);
+
+    period_series_ok(f, ds, BY_COUNTRY, PERIOD_DAY, "2025-01-25", "2025-02-03", &s);
+    assert_int_equal(s.nweeks, 10);
+    assert_int_equal(s.total[0], 7);
+    assert_int_equal(s.days[2], 0); /* January 27: weekly rows only */
+    assert_int_equal(s.total[2], 0);
+    assert_int_equal(s.days[9], 1);
+    assert_int_equal(ptok(&s, "unknown", 9), 5);
+    series_release(&s);
+
+    /* The vendors without a country on those days only. */
+    assert_int_equal(
+        db_unmapped_vendors_days(f->st, ds, D("2025-01-20"), D("2025-02-02"), &un, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(un);
+    assert_int_equal(
+        db_unmapped_vendors_days(f->st, ds, D("2025-02-03"), D("2025-02-03"), &un, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(un[0], "acme-labs");
+    free_strings(un, n);
+
+    /* App rankings are weekly rows: never read by day or by month. */
+    assert_int_equal(db_period_series(f->st, ds, BY_APP, PERIOD_MONTH, D("2025-01-01"),
+                                      D("2025-02-01"), &s, &err),
+                     -1);
+    assert_string_equal(err.msg, "app rankings are weekly: they cannot be split into months");
+    assert_null(s.groups);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 
 int main(void)
@@ -1517,6 +1707,9 @@ int main(void)
         T(test_series_by_app),
         T(test_source_as_of),
         T(test_source_imported),
+        T(test_period_months),
+        T(test_period_march_against_february),
+        T(test_period_weekly_rows),
     };
     return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);
 }

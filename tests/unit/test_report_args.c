@@ -31,6 +31,7 @@ static const struct report_syntax plain = {
     .by_default = BY_COUNTRY,
     .other_applies = 1,
     .exact_applies = 1,
+    .period_applies = 1,
 };
 
 static const struct report_syntax narrow = {
@@ -273,7 +274,7 @@ static void assert_range(const struct range_choice *c, long default_last, const 
  * brings the partial one in; --last counts weeks with data. */
 static void test_range_complete_weeks(void **state)
 {
-    struct range_choice c = {RANGE_DEFAULT, 0, 0, 0, 0, 0, 0, 0};
+    struct range_choice c = {.kind = RANGE_DEFAULT};
     struct range_notes n;
 
     (void)state;
@@ -298,7 +299,7 @@ static void test_range_complete_weeks(void **state)
 /* --week is the week asked for; --from/--to are clipped to the data. */
 static void test_range_asked(void **state)
 {
-    struct range_choice c = {RANGE_WEEK, 0, 0, 0, 0, 0, 0, 0};
+    struct range_choice c = {.kind = RANGE_WEEK};
     struct range_notes n;
     int32_t f, t;
 
@@ -345,6 +346,90 @@ static void test_range_asked(void **state)
     assert_int_equal(range_resolve(&c, NULL, 0, 1, &f, &t, &n), 1);
 }
 
+/* --period, and the one period --month and --day name: settled once the
+ * whole line is read, in whatever order it came. */
+static void test_periods(void **state)
+{
+    struct run r;
+
+    (void)state;
+    parse(&r, &plain, ARGV("--month", "2025-01"));
+    assert_int_equal(r.last, 0);
+    assert_int_equal(r.a.range.unit, PERIOD_MONTH); /* implied */
+    assert_int_equal(r.a.range.kind, RANGE_WEEK);
+    assert_int_equal(r.a.range.week, D("2025-01-01"));
+    done(&r);
+    parse(&r, &plain, ARGV("--day", "2025-01-05"));
+    assert_int_equal(r.a.range.unit, PERIOD_DAY);
+    assert_int_equal(r.a.range.week, D("2025-01-05"));
+    done(&r);
+    /* By day, a month's or a week's days. */
+    parse(&r, &plain, ARGV("--month", "2024-02", "--period", "day"));
+    assert_int_equal(r.last, 0);
+    assert_int_equal(r.a.range.kind, RANGE_SPAN);
+    assert_int_equal(r.a.range.from, D("2024-02-01"));
+    assert_int_equal(r.a.range.to, D("2024-02-29"));
+    done(&r);
+    parse(&r, &plain, ARGV("--period", "day", "--week", "2025-01-29"));
+    assert_int_equal(r.a.range.from, D("2025-01-27"));
+    assert_int_equal(r.a.range.to, D("2025-02-02"));
+    done(&r);
+    /* --from and --to: any day names its month; by day a month runs from
+     * its first day to its last. */
+    parse(&r, &plain, ARGV("--from", "2024-11-15", "--to", "2025-01", "--period", "month"));
+    assert_int_equal(r.last, 0);
+    assert_int_equal(r.a.range.from, D("2024-11-01"));
+    assert_int_equal(r.a.range.to, D("2025-01-01"));
+    done(&r);
+    parse(&r, &plain, ARGV("--period", "day", "--from", "2025-01", "--to", "2025-02"));
+    assert_int_equal(r.a.range.from, D("2025-01-01"));
+    assert_int_equal(r.a.range.to, D("2025-02-28"));
+    done(&r);
+    /* Weeks as before, by default and when asked. */
+    parse(&r, &plain, ARGV("--period", "week", "--week", "2026-02-11"));
+    assert_int_equal(r.a.range.unit, PERIOD_WEEK);
+    assert_int_equal(r.a.range.week, D("2026-02-09"));
+    done(&r);
+    refused(&plain, ARGV("--period", "month", "--week", "2025-01-06"),
+            "--week names a week, which is not made of months (weeks cross months): use "
+            "--from/--to, or --period week or day");
+    refused(&plain, ARGV("--to", "2025-01"),
+            "invalid value '2025-01' for --to (a month, YYYY-MM, needs --period month or day; "
+            "weeks take a date, YYYY-MM-DD)");
+    refused(&plain, ARGV("--period", "month", "--last", "0"),
+            "invalid value '0' for --last (expected a number of months from 1 to 10000)");
+    refused(&narrow, ARGV("--period", "day"), "--period does not apply to top (it reports weeks)");
+}
+
+/* Months with data: December whole, January with 20 of its 31 days. */
+static void test_range_complete_months(void **state)
+{
+    struct week_days m[] = {{0, 31, 0x7fffffffu, 1}, {0, 20, (1u << 20) - 1, 1}};
+    struct range_choice c = {.kind = RANGE_DEFAULT, .unit = PERIOD_MONTH};
+    struct range_notes n;
+    int32_t f = 0, t = 0;
+
+    (void)state;
+    m[0].week = D("2024-12-01");
+    m[1].week = D("2025-01-01");
+    assert_int_equal(range_resolve(&c, m, 2, 1, &f, &t, &n), 0);
+    assert_int_equal(f, D("2024-12-01"));
+    assert_int_equal(t, D("2024-12-01"));
+    assert_int_equal(n.skipped, D("2025-01-01"));
+    assert_int_equal(n.skipped_days, 20);
+    c.partial = 1;
+    assert_int_equal(range_resolve(&c, m, 2, 8, &f, &t, &n), 0);
+    assert_int_equal(f, D("2024-12-01"));
+    assert_int_equal(t, D("2025-01-01"));
+    /* A February of 28 days is complete. */
+    m[1].week = D("2025-02-01");
+    m[1].days = 28;
+    c.partial = 0;
+    assert_int_equal(range_resolve(&c, m, 2, 1, &f, &t, &n), 0);
+    assert_int_equal(t, D("2025-02-01"));
+    assert_int_equal(n.skipped, 0);
+}
+
 static void test_render_opts(void **state)
 {
     struct run r;
@@ -374,10 +459,16 @@ static void test_render_opts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),    cmocka_unit_test(test_shared_options),
-        cmocka_unit_test(test_own_options), cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_help),        cmocka_unit_test(test_range_complete_weeks),
-        cmocka_unit_test(test_range_asked), cmocka_unit_test(test_render_opts),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_shared_options),
+        cmocka_unit_test(test_own_options),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_range_complete_weeks),
+        cmocka_unit_test(test_range_asked),
+        cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_range_complete_months),
+        cmocka_unit_test(test_render_opts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -424,6 +424,59 @@ static void test_growth_like_for_like(void **state)
     series_release(&s);
 }
 
+/* By month: a whole December, then the 1st-20th of January compared with
+ * December's 1st-20th. The columns that name the period are named for
+ * months, and the headings and titles say months. */
+static void test_growth_by_month(void **state)
+{
+    static const int days[] = {31, 20};
+    struct series s;
+    struct report_doc r = REPORT_DOC_INIT;
+    struct report_request spec = {BY_COUNTRY, 0, "default", 0, 0, NULL, -1, 0, 0};
+    static const struct spec_group g[] = {{"CN", "CN", {122, 120}}, {"US", "US", {244, 220}}};
+    (void)state;
+
+    make_series(&s, 2, days, g, 2);
+    s.unit = PERIOD_MONTH;
+    s.from = D("2024-12-01");
+    s.to = D("2025-01-01");
+    s.span_from = s.from;
+    s.span_to = s.to;
+    s.cmp = xcalloc(2, sizeof(*s.cmp));
+    struct week_compare *c = s.cmp[1] = xcalloc(1, sizeof(*c));
+    c->mask = (1u << 20) - 1;
+    c->cur = xcalloc(2, sizeof(int64_t));
+    c->prev = xcalloc(2, sizeof(int64_t));
+    c->cur[0] = 120, c->cur[1] = 220, c->cur_total = 340;
+    c->prev[0] = 100, c->prev[1] = 200, c->prev_total = 300;
+    build_growth(&s, &spec, &r);
+    assert_string_equal(r.title,
+                        "Month-over-month growth by country, month of 2025-01 (dataset default)");
+    const struct rowset *rs = rows(&r);
+    assert_true(has_col(rs, "month"));
+    assert_false(has_col(rs, "week"));
+    assert_int_equal(ival(rs, 0, "month"), D("2025-01-01"));
+    assert_int_equal(ival(rs, 0, "days"), 20);
+    assert_string_equal(text(rs, 0, "heading"),
+                        "Month of 2025-01 (partial: 20 of 31 days, 1st-20th); compared with the "
+                        "1st-20th of the month before");
+    assert_string_equal(text(rs, 1, "country"), "CN");
+    assert_int_equal(ival(rs, 1, "prev_tokens"), 100); /* December 1st-20th, not 122 */
+    assert_near(dval(rs, 1, "growth"), 0.2);
+    assert_int_equal(ival(rs, 1, "compared_days"), 20);
+    const struct rowset *sum = &r.tables[0].rows;
+    assert_true(has_col(sum, "first_month") && has_col(sum, "last_month"));
+    assert_true(has_col(sum, "monthly_growth") && has_col(sum, "months"));
+    assert_false(has_col(sum, "weekly_growth"));
+    int period_param = 0;
+    for (size_t i = 0; i < r.nparams; i++)
+        period_param |=
+            strcmp(r.params[i].key, "period") == 0 && strcmp(r.params[i].value, "month") == 0;
+    assert_true(period_param);
+    doc_release(&r);
+    series_release(&s);
+}
+
 static void test_growth_summary_only(void **state)
 {
     struct series s;
@@ -801,6 +854,7 @@ int main(void)
         cmocka_unit_test(test_top_listed_week),
         cmocka_unit_test(test_top_and_share_by_app),
         cmocka_unit_test(test_growth_summary_only),
+        cmocka_unit_test(test_growth_by_month),
         cmocka_unit_test(test_top_sample_week),
         cmocka_unit_test(test_top_other_excluded_and_hhi_change),
         cmocka_unit_test(test_top_refuses_week_past_2_63),

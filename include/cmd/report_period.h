@@ -1,0 +1,38 @@
+/* report_period.h - what a report command does differently by day or by
+ * month (--period): which periods have data, the series it reads, the
+ * vendors without a country on its days, and the notes that name its
+ * periods ("the month of 2025-02 has 2 of 28 days so far"). By week,
+ * each is what the reports did before there were other periods. */
+#ifndef TOKSTAT_CMD_REPORT_PERIOD_H
+#define TOKSTAT_CMD_REPORT_PERIOD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmd/cmd.h"
+#include "cmd/report_args.h"
+#include "cmd/report_io.h"
+#include "core/series.h"
+
+/* Reads the periods of v->unit with data into v->weeks (v->db and v->id
+ * open: the dataset named dataset). By day or month, weeks of weekly rows only cannot be split: a
+ * dataset with nothing else is an error (printed; returns its exit
+ * status), and v->weekly_only keeps them for view_period_notes. Returns 0
+ * to go on. */
+int view_periods(struct cmd_env *env, struct dataset_view *v, const char *dataset);
+
+/* The notes on standard error about the range v reports: what it left
+ * out or clipped, and weeks of weekly rows only inside it. */
+void view_period_notes(struct cmd_env *env, const struct dataset_view *v);
+
+/* The series of the periods v reports, grouped by a->req.by, from the
+ * period before the first when with_prev (its growth and change of
+ * share). Returns 0, or -1 with err filled (out released). */
+int view_series(const struct dataset_view *v, const struct report_args *a, int with_prev,
+                struct series *out, struct ts_err *err);
+
+/* Vendors with tokens in the periods v reports that have no country,
+ * sorted; the caller frees each string and the array. */
+int view_unmapped_vendors(const struct dataset_view *v, char ***out, size_t *n, struct ts_err *err);
+
+#endif
