@@ -29,6 +29,7 @@ int cmd_import(struct cmd_env *env, int argc, char **argv);
 int cmd_fetch(struct cmd_env *env, int argc, char **argv);
 int cmd_status(struct cmd_env *env, int argc, char **argv);
 int cmd_vendors(struct cmd_env *env, int argc, char **argv);
+int cmd_families(struct cmd_env *env, int argc, char **argv);
 int cmd_report(struct cmd_env *env, int argc, char **argv);
 int cmd_growth(struct cmd_env *env, int argc, char **argv);
 int cmd_top(struct cmd_env *env, int argc, char **argv);

@@ -28,8 +28,8 @@
 
 /* Which --by values a command takes. */
 enum report_by_choice {
-    REPORT_BY_ANY,          /* country, vendor or model */
-    REPORT_BY_MODEL_VENDOR, /* model or vendor */
+    REPORT_BY_ANY,         /* country, vendor, model or family */
+    REPORT_BY_NOT_COUNTRY, /* model, vendor or family */
 };
 
 /* The command line a report command accepts. */

@@ -1,8 +1,9 @@
 /* families.h - model families: the rules that give a model its family
- * (slug prefix -> family, the longest matching prefix winning) and the
- * default without a rule, which is model_family (core/vendors.h): the
- * slug without its date and :variant. Pure: the database keeps the
- * shipped rules and the user's (db/families.h) and hands them here.
+ * (slug prefix -> family, the longest matching prefix winning; a user's
+ * rules before the shipped ones) and the default without a rule, which is
+ * model_family (core/vendors.h): the slug without its date and :variant.
+ * Pure: the database keeps the shipped rules and the user's
+ * (db/families.h) and hands them here.
  *
  * A rule's prefix is the beginning of a model slug, vendor and '/'
  * included (deepseek/deepseek-v3.2 matches deepseek/deepseek-v3.2-exp and
@@ -39,6 +40,9 @@ struct family_rules {
 int family_rule_normalize(const char *prefix, const char *family, struct ts_buf *nprefix,
                           struct ts_buf *nfamily, struct ts_err *err);
 
+/* Checks and normalises a prefix alone, as family_rule_normalize does. */
+int family_prefix_normalize(const char *prefix, struct ts_buf *out, struct ts_err *err);
+
 /* Adds a copy of the rule (normalised); after family_rules_sort, the last
  * rule added for a prefix is the one kept. */
 void family_rules_add(struct family_rules *rs, const char *prefix, const char *family);
@@ -50,10 +54,12 @@ void family_rules_release(struct family_rules *rs); /* safe on FAMILY_RULES_INIT
  * NULL when none matches. */
 const struct family_rule *family_rules_match(const struct family_rules *rs, const char *slug);
 
-/* The family of slug (normalised): the family of the rule that matches it
- * (family_rules_match), else model_family(slug). Written into out (reset
- * first). */
-void family_resolve(const struct family_rules *rs, const char *slug, struct ts_buf *out);
+/* The family of slug (normalised): the family of the user's rule that
+ * matches it (family_rules_match), else of the shipped rule that does,
+ * else model_family(slug). Either set may be NULL (none). Written into
+ * out (reset first). */
+void family_resolve(const struct family_rules *user, const struct family_rules *shipped,
+                    const char *slug, struct ts_buf *out);
 
 /* Parses a families CSV held in memory: a header naming a `prefix` column
  * and a `family` column (other columns ignored), then one rule a row.

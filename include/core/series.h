@@ -23,11 +23,12 @@ enum group_by {
     BY_COUNTRY,
     BY_VENDOR,
     BY_MODEL,
+    BY_FAMILY, /* the model's family (core/families.h) */
 };
 
-/* Parses "country", "vendor", "model"; -1 when none. */
+/* Parses "country", "vendor", "model", "family"; -1 when none. */
 int group_by_parse(const char *name, enum group_by *out);
-/* "country", "vendor" or "model" (static). */
+/* "country", "vendor", "model" or "family" (static). */
 const char *group_by_name(enum group_by by);
 
 /* A week with data. */
@@ -42,7 +43,7 @@ struct week_days {
  * a matrix over every calendar week of the range, weeks without data
  * holding 0 tokens and 0 days. */
 struct series_group {
-    char *name;      /* country code, vendor or model slug; "other" for the bucket */
+    char *name;      /* country code, vendor, model slug or family; "other" for the bucket */
     char *country;   /* the group's country: "unknown" when unmapped, "other" for the bucket */
     int is_other;    /* the other bucket: counts in totals, never ranked */
     int64_t *tokens; /* nweeks values */
@@ -101,6 +102,7 @@ struct usage_row {
     char *slug, *vendor, *country; /* owned; country "unknown" when unmapped */
     int64_t tokens;
     int64_t split_tokens, prompt, completion;
+    char *family; /* owned; the model's family (core/families.h) */
 };
 
 void usage_rows_release(struct usage_row *rows, size_t n);

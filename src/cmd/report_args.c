@@ -167,7 +167,7 @@ static int parse_by(struct report_args *a)
     if (group_by_parse(a->o.value, &a->req.by) == 0 && (any || a->req.by != BY_COUNTRY))
         return 0;
     return usage_error(a, "invalid value '%s' for --by (expected %s)", a->o.value,
-                       any ? "country, vendor or model" : "model or vendor");
+                       any ? "country, vendor, model or family" : "model, vendor or family");
 }
 
 static int parse_last(struct report_args *a)

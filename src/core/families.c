@@ -44,8 +44,8 @@ static long slug_part(const char *what, const char *s, struct ts_buf *out, struc
                    ts_has_control(s, len) ? "contains a control character"
                                           : "is not valid UTF-8 text");
     else if (!memchr(s, '/', len))
-        ts_err_set(err, "%s '%s' has no '/' (expected a vendor, '/' and a model's name, " EXAMPLE
-                   ")",
+        ts_err_set(err,
+                   "%s '%s' has no '/' (expected a vendor, '/' and a model's name, " EXAMPLE ")",
                    what, q.data);
     else if (s[0] == '/')
         ts_err_set(err, "%s '%s' has no vendor before '/' (expected " EXAMPLE ")", what, q.data);
@@ -92,6 +92,11 @@ int family_rule_normalize(const char *prefix, const char *family, struct ts_buf 
     buf_release(&qf);
     buf_release(&qp);
     return rc;
+}
+
+int family_prefix_normalize(const char *prefix, struct ts_buf *out, struct ts_err *err)
+{
+    return slug_part("prefix", prefix, out, err) < 0 ? -1 : 0;
 }
 
 void family_rules_add(struct family_rules *rs, const char *prefix, const char *family)
@@ -179,10 +184,13 @@ const struct family_rule *family_rules_match(const struct family_rules *rs, cons
     return NULL;
 }
 
-void family_resolve(const struct family_rules *rs, const char *slug, struct ts_buf *out)
+void family_resolve(const struct family_rules *user, const struct family_rules *shipped,
+                    const char *slug, struct ts_buf *out)
 {
-    const struct family_rule *r = family_rules_match(rs, slug);
+    const struct family_rule *r = user ? family_rules_match(user, slug) : NULL;
 
+    if (!r && shipped)
+        r = family_rules_match(shipped, slug);
     if (r) {
         buf_reset(out);
         buf_adds(out, r->family);

@@ -318,7 +318,10 @@ int build_top(const struct series *s, const struct report_request *rq, struct re
     params_weekly(out, rq, s->from + 7, s->to);
     snprintf(nbuf, sizeof(nbuf), "%zu", rq->top_n);
     doc_param_number(out, "n", nbuf);
-    buf_printf(&t, "Top %zu %s by tokens, ", rq->top_n, rq->by == BY_VENDOR ? "vendors" : "models");
+    buf_printf(&t, "Top %zu %s by tokens, ", rq->top_n,
+               rq->by == BY_VENDOR   ? "vendors"
+               : rq->by == BY_FAMILY ? "model families"
+                                     : "models");
     title_range(&t, s->from + 7, s->to, rq);
     doc_set_title(out, t.data);
     buf_release(&t);

@@ -96,9 +96,10 @@ static void test_global_refusals(void **state)
     done(&r);
     cli(&r, ARGV("reprot"));
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "tokstat: 'reprot' is not a tokstat command (expected one of "
-                               "import, fetch, report, growth, top, prices, cost, chart, "
-                               "export, status, vendors, check, help)\nTry 'tokstat --help'.\n");
+    assert_string_equal(r.err,
+                        "tokstat: 'reprot' is not a tokstat command (expected one of "
+                        "import, fetch, report, growth, top, prices, cost, chart, "
+                        "export, status, vendors, families, check, help)\nTry 'tokstat --help'.\n");
     done(&r);
 }
 

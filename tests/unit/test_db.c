@@ -183,18 +183,18 @@ static void test_open_creates_schema(void **state)
     db_close(st);
 
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
-    assert_int_equal(sup_sql_int(path,
-                                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
-                                 " name IN ('datasets', 'models', 'imports', 'obs_week',"
-                                 " 'prices', 'vendors_shipped', 'vendors_user', 'meta',"
-                                 " 'model_aliases', 'week_model', 'week_days', 'week_vendor')"),
-                     12);
+    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
+                                       " name IN ('datasets', 'models', 'imports', 'obs_week',"
+                                       " 'prices', 'vendors_shipped', 'vendors_user', 'meta',"
+                                       " 'model_aliases', 'week_model', 'week_days', 'week_vendor',"
+                                       " 'families_shipped', 'families_user')"),
+                     14);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
                                        " AND name IN ('observations', 'vendors', 'usage',"
-                                       " 'usage_weekly')"),
-                     4);
+                                       " 'usage_weekly', 'families')"),
+                     5);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"),
-                     4);
+                     5);
     /* The shipped vendor table is loaded: one row per line of vendors.csv. */
     size_t lines = 0;
     for (size_t i = 0; i < vendors_shipped_csv_len; i++)
@@ -339,11 +339,20 @@ static void test_open_newer_schema(void **state)
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), 99);
 }
 
+/* Takes a database of this version back to schema 6: without the model
+ * family rules. */
+static void downgrade_to_6(const char *path)
+{
+    sql_exec(path, "DROP VIEW families; DROP TABLE families_shipped; DROP TABLE families_user;"
+                   " DELETE FROM meta WHERE key = 'families_sha256'; PRAGMA user_version = 6");
+}
+
 /* Takes a database of this version back to schema 5, with the same rows:
  * week_days without mask and full, prices without their dataset, the
  * usage_weekly view without coverage. */
 static void downgrade_to_5(const char *path)
 {
+    downgrade_to_6(path);
     sql_exec(path,
              "DROP VIEW usage_weekly;"
              " ALTER TABLE week_days DROP COLUMN mask; ALTER TABLE week_days DROP COLUMN full;"
@@ -562,7 +571,7 @@ static void test_migrate_to_views(void **state)
     free(before);
     free(after);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"),
-                     4);
+                     5);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master"
                                        " WHERE name = 'vendor_country'"),
                      0);

@@ -113,7 +113,7 @@ static void assert_family(const struct family_rules *rs, const char *slug, const
 {
     struct ts_buf out = TS_BUF_INIT;
 
-    family_resolve(rs, slug, &out);
+    family_resolve(NULL, rs, slug, &out);
     if (strcmp(out.data, want) != 0)
         fail_msg("family of '%s': got '%s', want '%s'", slug, out.data, want);
     buf_release(&out);
@@ -210,6 +210,33 @@ static void test_many_rules(void **state)
     family_rules_release(&rs);
 }
 
+/* A user's rule comes before every shipped one, a longer shipped prefix
+ * included; among the user's, the longest wins too. */
+static void test_user_rules_first(void **state)
+{
+    struct family_rules user = FAMILY_RULES_INIT, shipped = FAMILY_RULES_INIT;
+    struct ts_buf out = TS_BUF_INIT;
+    (void)state;
+
+    family_rules_add(&shipped, "deepseek/deepseek-chat", "deepseek/deepseek-v3");
+    family_rules_add(&shipped, "deepseek/deepseek-v3.2", "deepseek/deepseek-v3.2");
+    family_rules_add(&user, "deepseek/", "deepseek/deepseek");
+    family_rules_add(&user, "deepseek/deepseek-r1-distill", "deepseek/r1-distill");
+    family_rules_sort(&user);
+    family_rules_sort(&shipped);
+    family_resolve(&user, &shipped, "deepseek/deepseek-chat-v3-0324", &out);
+    assert_string_equal(out.data, "deepseek/deepseek");
+    family_resolve(&user, &shipped, "deepseek/deepseek-r1-distill-llama-70b", &out);
+    assert_string_equal(out.data, "deepseek/r1-distill");
+    family_resolve(&user, &shipped, "qwen/qwq-32b:free", &out);
+    assert_string_equal(out.data, "qwen/qwq-32b");
+    family_resolve(NULL, &shipped, "deepseek/deepseek-chat-v3-0324", &out);
+    assert_string_equal(out.data, "deepseek/deepseek-v3");
+    buf_release(&out);
+    family_rules_release(&user);
+    family_rules_release(&shipped);
+}
+
 /* ---- families_parse ---------------------------------------------------- */
 
 struct collected {
@@ -278,8 +305,9 @@ static void test_parse_errors(void **state)
     (void)state;
     assert_parse_err("", 0, "empty file (expected a header row)");
     assert_parse_err("\n\n", 0, "empty file (expected a header row)");
-    assert_parse_err("prefix\na/b\n", 1, "no family column (expected a header naming prefix and "
-                                         "family)");
+    assert_parse_err("prefix\na/b\n", 1,
+                     "no family column (expected a header naming prefix and "
+                     "family)");
     assert_parse_err("model,family\na/b,a/b\n", 1,
                      "no prefix column (expected a header naming prefix and family)");
     assert_parse_err("prefix,family\na/b,a/b\n\nopenai/o1-preview,x-ai/o1\n", 4,
@@ -301,8 +329,9 @@ static void test_parse_errors(void **state)
                      "family 'b/c' is not of the vendor of prefix 'a/c' (expected a family "
                      "starting with 'a/')");
     assert_parse_err("prefix,family\na/b,\"a/c\n", 2, "unterminated quoted field");
-    assert_parse_err("prefix,family\na/b,a\"c\n", 2, "malformed CSV (error parsing data while "
-                                                     "strict checking enabled)");
+    assert_parse_err("prefix,family\na/b,a\"c\n", 2,
+                     "malformed CSV (error parsing data while "
+                     "strict checking enabled)");
 }
 
 static void test_parse_callback_error(void **state)
@@ -355,14 +384,14 @@ static void test_shipped_rules(void **state)
     family_rules_sort(&rs);
     assert_int_equal(rs.n, rows);
     for (size_t i = 0; i < rs.n; i++) {
-        family_resolve(&none, rs.r[i].prefix, &def);
+        family_resolve(NULL, &none, rs.r[i].prefix, &def);
         /* A prefix equal to its family catches longer slugs (variants the
          * default keeps, like -exp): test it on one. */
         if (strcmp(def.data, rs.r[i].family) == 0) {
             struct ts_buf longer = TS_BUF_INIT, got = TS_BUF_INIT;
             buf_printf(&longer, "%s-exp", rs.r[i].prefix);
-            family_resolve(&none, longer.data, &def);
-            family_resolve(&rs, longer.data, &got);
+            family_resolve(NULL, NULL, longer.data, &def);
+            family_resolve(NULL, &rs, longer.data, &got);
             assert_string_not_equal(def.data, got.data);
             buf_release(&longer);
             buf_release(&got);
@@ -425,17 +454,12 @@ static void test_shipped_real_slugs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rule_normalized),
-        cmocka_unit_test(test_rule_errors),
-        cmocka_unit_test(test_rule_too_long),
-        cmocka_unit_test(test_default_without_rules),
-        cmocka_unit_test(test_longest_prefix_wins),
-        cmocka_unit_test(test_later_rule_replaces),
-        cmocka_unit_test(test_many_rules),
-        cmocka_unit_test(test_parse_rows),
-        cmocka_unit_test(test_parse_errors),
-        cmocka_unit_test(test_parse_callback_error),
-        cmocka_unit_test(test_shipped_rules),
+        cmocka_unit_test(test_rule_normalized),      cmocka_unit_test(test_rule_errors),
+        cmocka_unit_test(test_rule_too_long),        cmocka_unit_test(test_default_without_rules),
+        cmocka_unit_test(test_longest_prefix_wins),  cmocka_unit_test(test_later_rule_replaces),
+        cmocka_unit_test(test_many_rules),           cmocka_unit_test(test_user_rules_first),
+        cmocka_unit_test(test_parse_rows),           cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_parse_callback_error), cmocka_unit_test(test_shipped_rules),
         cmocka_unit_test(test_shipped_real_slugs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
