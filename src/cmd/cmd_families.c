@@ -17,8 +17,8 @@ static const char usage[] =
     "       tokstat families unset PREFIX\n"
     "       tokstat families import FILE\n"
     "\n"
-    "A model's family holds its dated versions and variants together, for\n"
-    "--by family in the reports and the family column of 'tokstat export'.\n"
+    "A model's family holds its dated versions and variants together: the\n"
+    "reports group by family, and 'tokstat export' writes each model's.\n"
     "A rule gives the models whose slug starts with PREFIX the family FAMILY,\n"
     "the longest matching prefix winning: deepseek/deepseek-v3.2 covers\n"
     "deepseek/deepseek-v3.2-exp and deepseek/deepseek-v3.2-20251201:free. A\n"
@@ -101,7 +101,8 @@ static int families_import(struct cmd_env *env, struct db *st, const char *file)
     }
     if (db_commit(st, &err) < 0)
         goto fail;
-    cmd_line(env, env->out, "%s: %zu %s set", shown, rows, ts_plural((long long)rows, "rule", "rules"));
+    cmd_line(env, env->out, "%s: %zu %s set", shown, rows,
+             ts_plural((long long)rows, "rule", "rules"));
     rc = TS_EXIT_OK;
     goto done;
 fail:
@@ -164,12 +165,12 @@ static int check_args(struct cmd_env *env, const char **args, size_t nargs, size
                                " is not a families command (expected list, set, unset or import)");
     size_t want = subs[*k].want;
     if (nargs > 0 && nargs != want)
-        return cmd_usage_error(env, "families",
-                               "'%s' takes %zu argument%s (expected 'tokstat %s')", sub, want - 1,
-                               want == 2 ? "" : "s", subs[*k].form);
+        return cmd_usage_error(env, "families", "'%s' takes %zu argument%s (expected 'tokstat %s')",
+                               sub, want - 1, want == 2 ? "" : "s", subs[*k].form);
     if (want == 3 && family_rule_normalize(args[1], args[2], prefix, family, &err) < 0)
         return cmd_usage_error(env, "families", "%s", err.msg);
-    if (want == 2 && strcmp(sub, "unset") == 0 && family_prefix_normalize(args[1], prefix, &err) < 0)
+    if (want == 2 && strcmp(sub, "unset") == 0 &&
+        family_prefix_normalize(args[1], prefix, &err) < 0)
         return cmd_usage_error(env, "families", "%s", err.msg);
     return -1;
 }

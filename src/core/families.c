@@ -48,7 +48,8 @@ static long slug_part(const char *what, const char *s, struct ts_buf *out, struc
                    "%s '%s' has no '/' (expected a vendor, '/' and a model's name, " EXAMPLE ")",
                    what, q.data);
     else if (s[0] == '/')
-        ts_err_set(err, "%s '%s' has no vendor before '/' (expected " EXAMPLE ")", what, q.data);
+        ts_err_set(err, "%s '%s' has no vendor before '/' (expected a vendor first, " EXAMPLE ")",
+                   what, q.data);
     else
         rc = (long)((const char *)memchr(s, '/', len) - s);
     if (rc > 0) {
@@ -78,7 +79,8 @@ int family_rule_normalize(const char *prefix, const char *family, struct ts_buf 
     ts_quote_for_msg(&qf, nfamily->data, nfamily->len, 60);
     ts_quote_for_msg(&qp, nprefix->data, nprefix->len, 60);
     if ((size_t)fv + 1 == nfamily->len)
-        ts_err_set(err, "family '%s' has no name after '/' (expected " EXAMPLE ")", qf.data);
+        ts_err_set(err, "family '%s' has no name after '/' (expected a name, " EXAMPLE ")",
+                   qf.data);
     else if (strchr(nfamily->data, ':'))
         ts_err_set(err, "family '%s' has a ':variant' (expected a family without one, " EXAMPLE ")",
                    qf.data);

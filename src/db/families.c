@@ -63,12 +63,13 @@ int families_refresh_shipped(struct db *st, struct ts_err *err)
         return -1;
     if (sql_exec(st->db, "DELETE FROM families_shipped", err) < 0)
         goto fail;
-    sql_prepare(&q, st->db, "INSERT OR REPLACE INTO families_shipped(prefix, family) VALUES (?1, ?2)",
+    sql_prepare(&q, st->db,
+                "INSERT OR REPLACE INTO families_shipped(prefix, family) VALUES (?1, ?2)",
                 "storing the shipped family rules");
     if (sql_check(&q, err) < 0)
         goto fail;
-    if (families_parse((const char *)families_shipped_csv, families_shipped_csv_len, shipped_row, &q,
-                       &rows, err) < 0) {
+    if (families_parse((const char *)families_shipped_csv, families_shipped_csv_len, shipped_row,
+                       &q, &rows, err) < 0) {
         char where[64];
         snprintf(where, sizeof(where), "shipped families.csv:%ld: ", err->line);
         ts_err_prefix(err, where);

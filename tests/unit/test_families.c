@@ -66,10 +66,10 @@ static void test_rule_errors(void **state)
                     "prefix 'deepseek-v3' has no '/' (expected a vendor, '/' and a model's name, "
                     "like deepseek/deepseek-v3.2)");
     assert_rule_err("/deepseek-v3", "deepseek/deepseek-v3",
-                    "prefix '/deepseek-v3' has no vendor before '/' (expected like "
-                    "deepseek/deepseek-v3.2)");
+                    "prefix '/deepseek-v3' has no vendor before '/' (expected a vendor first, "
+                    "like deepseek/deepseek-v3.2)");
     assert_rule_err("deepseek/deepseek-v3", "deepseek/",
-                    "family 'deepseek/' has no name after '/' (expected like "
+                    "family 'deepseek/' has no name after '/' (expected a name, like "
                     "deepseek/deepseek-v3.2)");
     assert_rule_err("deepseek/deepseek-r1", "deepseek/deepseek-r1:free",
                     "family 'deepseek/deepseek-r1:free' has a ':variant' (expected a family "
