@@ -23,12 +23,13 @@ enum group_by {
     BY_COUNTRY,
     BY_VENDOR,
     BY_MODEL,
-    BY_APP, /* an app of an app-rankings dataset: no vendor, no country */
+    BY_APP,    /* an app of an app-rankings dataset: no vendor, no country */
+    BY_FAMILY, /* the model's family (core/families.h) */
 };
 
-/* Parses "country", "vendor", "model", "app"; -1 when none. */
+/* Parses "country", "vendor", "model", "app", "family"; -1 when none. */
 int group_by_parse(const char *name, enum group_by *out);
-/* "country", "vendor", "model" or "app" (static). */
+/* "country", "vendor", "model", "app" or "family" (static). */
 const char *group_by_name(enum group_by by);
 
 /* A week with data. */
@@ -43,7 +44,8 @@ struct week_days {
  * a matrix over every calendar week of the range, weeks without data
  * holding 0 tokens and 0 days. */
 struct series_group {
-    char *name;      /* country code, vendor, model slug or app name; "other" for the bucket */
+    char *name;      /* country code, vendor, model slug, family or app name; "other" for the
+                        bucket */
     char *country;   /* the group's country: "unknown" when unmapped, "other" for the bucket;
                         "" for an app */
     int64_t id;      /* an app's OpenRouter id (its identity: names may repeat); else 0 */
@@ -105,6 +107,7 @@ struct usage_row {
     char *slug, *vendor, *country; /* owned; country "unknown" when unmapped */
     int64_t tokens;
     int64_t split_tokens, prompt, completion;
+    char *family; /* owned; the model's family (core/families.h) */
 };
 
 void usage_rows_release(struct usage_row *rows, size_t n);

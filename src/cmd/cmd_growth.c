@@ -14,7 +14,7 @@ static const struct opt_spec own[] = {
 
 static const struct report_syntax syntax = {
     .name = "growth",
-    .usage = "usage: tokstat growth [--by country|vendor|model] [--summary] [OPTIONS]\n"
+    .usage = "usage: tokstat growth [--by country|vendor|model|family] [--summary] [OPTIONS]\n"
              "\n"
              "Per group and week: tokens, the week before's tokens, and the growth\n"
              "T_w / T_(w-1) - 1 ('new' for a group absent the week before; a week\n"
@@ -23,7 +23,7 @@ static const struct report_syntax syntax = {
              "(T_last / T_first)^(1/steps) - 1.\n"
              "Default range: the 8 most recent weeks with data.\n"
              "\n"
-             "  --by G               country (default), vendor or model\n"
+             "  --by G               country (default), vendor, model or family\n"
              "  --summary            only the summary over the range (in every format)\n",
     .own = own,
     .by = REPORT_BY_ANY,

@@ -163,9 +163,9 @@ static int week_date(struct report_args *a, int32_t *out)
 static int parse_by(struct report_args *a)
 {
     static const char *const expected[] = {
-        [REPORT_BY_ANY] = "country, vendor, model or app",
-        [REPORT_BY_MODELS] = "country, vendor or model",
-        [REPORT_BY_TOP] = "model, vendor or app",
+        [REPORT_BY_ANY] = "country, vendor, model, family or app",
+        [REPORT_BY_MODELS] = "country, vendor, model or family",
+        [REPORT_BY_TOP] = "model, vendor, family or app",
     };
     enum report_by_choice c = a->syn->by;
     enum group_by by;
