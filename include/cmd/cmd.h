@@ -29,6 +29,7 @@ int cmd_import(struct cmd_env *env, int argc, char **argv);
 int cmd_fetch(struct cmd_env *env, int argc, char **argv);
 int cmd_status(struct cmd_env *env, int argc, char **argv);
 int cmd_vendors(struct cmd_env *env, int argc, char **argv);
+int cmd_families(struct cmd_env *env, int argc, char **argv);
 int cmd_report(struct cmd_env *env, int argc, char **argv);
 int cmd_growth(struct cmd_env *env, int argc, char **argv);
 int cmd_top(struct cmd_env *env, int argc, char **argv);
@@ -81,8 +82,8 @@ int cmd_open_db(struct cmd_env *env, struct db **out);
 /* Opens the existing database read-only for a command that only reads
  * (the reports, status, check, vendors list): a missing one is an error
  * naming its path, and nothing is ever created or written. Prints any
- * error, and a note when the database's vendor table is another
- * version's; returns 0 or TS_EXIT_FAIL (*out NULL). */
+ * error, and a note when the database's vendor table or family rules are
+ * another version's; returns 0 or TS_EXIT_FAIL (*out NULL). */
 int cmd_open_db_read(struct cmd_env *env, struct db **out);
 
 #endif

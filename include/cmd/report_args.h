@@ -28,9 +28,9 @@
 
 /* Which --by values a command takes. */
 enum report_by_choice {
-    REPORT_BY_ANY,    /* country, vendor, model or app */
-    REPORT_BY_MODELS, /* country, vendor or model: priced usage (prices, cost) */
-    REPORT_BY_TOP,    /* model, vendor or app */
+    REPORT_BY_ANY,    /* country, vendor, model, family or app */
+    REPORT_BY_MODELS, /* country, vendor, model or family: priced usage (prices, cost) */
+    REPORT_BY_TOP,    /* model, vendor, family or app */
 };
 
 /* The command line a report command accepts. */

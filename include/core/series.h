@@ -24,12 +24,13 @@ enum group_by {
     BY_COUNTRY,
     BY_VENDOR,
     BY_MODEL,
-    BY_APP, /* an app of an app-rankings dataset: no vendor, no country */
+    BY_APP,    /* an app of an app-rankings dataset: no vendor, no country */
+    BY_FAMILY, /* the model's family (core/families.h) */
 };
 
-/* Parses "country", "vendor", "model", "app"; -1 when none. */
+/* Parses "country", "vendor", "model", "app", "family"; -1 when none. */
 int group_by_parse(const char *name, enum group_by *out);
-/* "country", "vendor", "model" or "app" (static). */
+/* "country", "vendor", "model", "app" or "family" (static). */
 const char *group_by_name(enum group_by by);
 
 /* A week with data; for days and months, a period with data, week being
@@ -48,7 +49,8 @@ struct week_days {
  * days counts days of data out of the period's length, and a mask has a
  * bit for each day of the period (period.h). */
 struct series_group {
-    char *name;      /* country code, vendor, model slug or app name; "other" for the bucket */
+    char *name;      /* country code, vendor, model slug, family or app name; "other" for the
+                        bucket */
     char *country;   /* the group's country: "unknown" when unmapped, "other" for the bucket;
                         "" for an app */
     int64_t id;      /* an app's OpenRouter id (its identity: names may repeat); else 0 */
@@ -118,6 +120,7 @@ struct usage_row {
     char *slug, *vendor, *country; /* owned; country "unknown" when unmapped */
     int64_t tokens;
     int64_t split_tokens, prompt, completion;
+    char *family; /* owned; the model's family (core/families.h) */
 };
 
 void usage_rows_release(struct usage_row *rows, size_t n);

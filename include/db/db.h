@@ -8,6 +8,7 @@
  *   db/prices.h   prices and catalogue aliases, both ways
  *   db/rollup.h   the weekly roll-ups the reports read
  *   db/vendors.h  vendor -> country overrides and the list of mappings
+ *   db/families.h model family rules: the user's, and the list of them
  *   db/status.h   what `tokstat status` shows
  *   db/query.h    what the reports read
  *   db/check.h    `tokstat check`: integrity and roll-ups
@@ -21,15 +22,15 @@
 
 #include "core/err.h"
 
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 
 struct db;
 
 /* Opens the database at path for a command that writes: creates the
  * file, its folder and the schema when needed; refuses a file of a newer
  * schema before writing anything to it; switches it to WAL, migrates an
- * older schema forward, and refreshes the shipped vendor table when the
- * program's copy changed. path is a path, never a SQLite URI ("file:..."
+ * older schema forward, and refreshes the shipped vendor table and family
+ * rules when the program's copies changed. path is a path, never a SQLite URI ("file:..."
  * is refused). *out is freed by db_close. */
 int db_open(const char *path, struct db **out, struct ts_err *err);
 
@@ -45,6 +46,8 @@ int db_open_read(const char *path, struct db **out, struct ts_err *err);
 /* Non-zero when a database opened by db_open_read holds the shipped vendor
  * table of another tokstat (the next command that writes refreshes it). */
 int db_vendors_stale(const struct db *st);
+/* The same for the shipped model family rules. */
+int db_families_stale(const struct db *st);
 void db_close(struct db *st); /* safe on NULL */
 
 /* Transactions: db_begin takes the write lock at once (BEGIN IMMEDIATE),

@@ -30,7 +30,7 @@ struct export_row {
     int32_t date;                          /* the day, or a weekly row's Monday */
     int32_t week;                          /* the Monday of its ISO week */
     const char *model, *vendor, *country;  /* country "unknown" when unmapped */
-    const char *family;                    /* model_family (core/vendors.h) */
+    const char *family;                    /* its family (db/families.h) */
     int64_t total;                         /* tokens */
     int64_t prompt, completion, reasoning; /* TS_ABSENT when the source does not give them */
     int64_t cached, requests;

@@ -170,10 +170,12 @@ int cmd_open_db_read(struct cmd_env *env, struct db **out)
     } else if (!path || db_open_read(path, out, &err) < 0) {
         cmd_print_err(env, NULL, &err);
         rc = TS_EXIT_FAIL;
-    } else if (db_vendors_stale(*out)) {
-        fputs("tokstat: note: the database holds the vendor table of another version of tokstat "
-              "(the next command that writes, such as an import, brings this one's)\n",
-              env->err);
+    } else if (db_vendors_stale(*out) || db_families_stale(*out)) {
+        int v = db_vendors_stale(*out), f = db_families_stale(*out);
+        fprintf(env->err,
+                "tokstat: note: the database holds the %s%s%s of another version of tokstat "
+                "(the next command that writes, such as an import, brings this one's)\n",
+                v ? "vendor table" : "", v && f ? " and the " : "", f ? "model family rules" : "");
     }
     buf_release(&shown);
     free(path);

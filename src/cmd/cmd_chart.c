@@ -22,21 +22,22 @@ static const struct opt_spec own[] = {
 
 static const struct report_syntax syntax = {
     .name = "chart",
-    .usage = "usage: tokstat chart [--by country|vendor|model] [--format table|svg] [OPTIONS]\n"
-             "\n"
-             "Each group's share of each week's tokens as stacked bars, one bar per\n"
-             "week: in a terminal in colour, otherwise with a fill character per group;\n"
-             "or as an SVG document. The groups with the most tokens over the range\n"
-             "are shown by name, the others together as 'rest'; the legend gives each\n"
-             "one's share in the latest week with data. The numbers: 'tokstat report'.\n"
-             "A bar a day or a calendar month instead: --period day|month.\n"
-             "Default range: the 8 most recent weeks with data. Colour and Unicode\n"
-             "blocks only on a terminal with a UTF-8 locale and TERM other than dumb.\n"
-             "\n"
-             "  --by G               country (default), vendor or model\n"
-             "  --groups N           name the N largest groups (1 to 12, default 6)\n"
-             "  --format F           table (default: text, to fit COLUMNS or the\n"
-             "                       terminal) or svg (a standalone SVG 1.1 document)\n",
+    .usage =
+        "usage: tokstat chart [--by country|vendor|model|family] [--format table|svg] [OPTIONS]\n"
+        "\n"
+        "Each group's share of each week's tokens as stacked bars, one bar per\n"
+        "week: in a terminal in colour, otherwise with a fill character per group;\n"
+        "or as an SVG document. The groups with the most tokens over the range\n"
+        "are shown by name, the others together as 'rest'; the legend gives each\n"
+        "one's share in the latest week with data. The numbers: 'tokstat report'.\n"
+        "A bar a day or a calendar month instead: --period day|month.\n"
+        "Default range: the 8 most recent weeks with data. Colour and Unicode\n"
+        "blocks only on a terminal with a UTF-8 locale and TERM other than dumb.\n"
+        "\n"
+        "  --by G               country (default), vendor, model or family\n"
+        "  --groups N           name the N largest groups (1 to 12, default 6)\n"
+        "  --format F           table (default: text, to fit COLUMNS or the\n"
+        "                       terminal) or svg (a standalone SVG 1.1 document)\n",
     .own = own,
     .by = REPORT_BY_ANY,
     .by_default = BY_COUNTRY,

@@ -18,7 +18,7 @@ static const struct opt_spec own[] = {
 
 static const struct report_syntax syntax = {
     .name = "cost",
-    .usage = "usage: tokstat cost [--by country|vendor|model] [--prompt-share X] [OPTIONS]\n"
+    .usage = "usage: tokstat cost [--by country|vendor|model|family] [--prompt-share X] [OPTIONS]\n"
              "\n"
              "Estimated spend per week and group: prompt tokens x input price +\n"
              "completion tokens x output price, with each model's price of that week\n"
@@ -32,7 +32,7 @@ static const struct report_syntax syntax = {
              "warning; a :free variant costs 0; the other bucket is left out.\n"
              "Default range: the most recent week with data.\n"
              "\n"
-             "  --by G               country (default), vendor or model\n"
+             "  --by G               country (default), vendor, model or family\n"
              "  --prompt-share X     the prompt share to use for totals without a split\n"
              "                       (a number from 0 to 1)\n",
     .own = own,

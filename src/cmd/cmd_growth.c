@@ -15,7 +15,7 @@ static const struct opt_spec own[] = {
 
 static const struct report_syntax syntax = {
     .name = "growth",
-    .usage = "usage: tokstat growth [--by country|vendor|model] [--summary] [OPTIONS]\n"
+    .usage = "usage: tokstat growth [--by country|vendor|model|family] [--summary] [OPTIONS]\n"
              "\n"
              "Per group and week: tokens, the week before's tokens, and the growth\n"
              "T_w / T_(w-1) - 1 ('new' for a group absent the week before; a week\n"
@@ -25,7 +25,7 @@ static const struct report_syntax syntax = {
              "By day or by calendar month instead: --period day|month.\n"
              "Default range: the 8 most recent weeks with data.\n"
              "\n"
-             "  --by G               country (default), vendor or model\n"
+             "  --by G               country (default), vendor, model or family\n"
              "  --summary            only the summary over the range (in every format)\n",
     .own = own,
     .by = REPORT_BY_ANY,

@@ -8,14 +8,16 @@
 
 static const struct report_syntax syntax = {
     .name = "report",
-    .usage = "usage: tokstat report [--by country|vendor|model] [OPTIONS]\n"
+    .usage = "usage: tokstat report [--by country|vendor|model|family] [OPTIONS]\n"
              "\n"
              "Per week and group: tokens, share of the week's tokens, the change of\n"
              "that share in percentage points against the week before, and rank.\n"
              "By day or by calendar month instead: --period day|month.\n"
              "Default range: the most recent week with data.\n"
              "\n"
-             "  --by G               country (default), vendor or model\n",
+             "  --by G               country (default), vendor, model or family (a\n"
+             "                       model's dated versions and variants together; see\n"
+             "                       'tokstat families')\n",
     .by = REPORT_BY_ANY,
     .by_default = BY_COUNTRY,
     .other_applies = 1,

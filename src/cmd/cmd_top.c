@@ -17,19 +17,19 @@ static const struct opt_spec own[] = {
 
 static const struct report_syntax syntax = {
     .name = "top",
-    .usage = "usage: tokstat top [-n N] [--by model|vendor] [OPTIONS]\n"
+    .usage = "usage: tokstat top [-n N] [--by model|vendor|family] [OPTIONS]\n"
              "\n"
-             "Per week: the top N models (or vendors) with tokens, share, cumulative\n"
-             "share and country; then CR-N (the top N's share), the HHI (the sum of\n"
-             "squared shares in percent over all ranked models, 0 to 10,000) with its\n"
-             "band (above 1,800 highly concentrated, 1,000 to 1,800 moderately, below\n"
-             "1,000 unconcentrated), its change on the week before (more than 100 is\n"
-             "significant), and the countries of the top N. The other bucket is never\n"
-             "ranked. By day or by calendar month instead: --period day|month.\n"
-             "Default range: the most recent week with data.\n"
+             "Per week: the top N models (or vendors, or families) with tokens,\n"
+             "share, cumulative share and country; then CR-N (the top N's share), the\n"
+             "HHI (the sum of squared shares in percent over all ranked models, 0 to\n"
+             "10,000) with its band (above 1,800 highly concentrated, 1,000 to 1,800\n"
+             "moderately, below 1,000 unconcentrated), its change on the week before\n"
+             "(more than 100 is significant), and the countries of the top N. The\n"
+             "other bucket is never ranked. By day or by calendar month instead:\n"
+             "--period day|month. Default range: the most recent week with data.\n"
              "\n"
              "  -n N                 how many to list (default 5)\n"
-             "  --by G               model (default) or vendor\n",
+             "  --by G               model (default), vendor or family\n",
     .own = own,
     .by = REPORT_BY_TOP,
     .by_default = BY_MODEL,

@@ -205,9 +205,9 @@ static int range_value(struct report_args *a, int id, int32_t *day, int *is_mont
 static int parse_by(struct report_args *a)
 {
     static const char *const expected[] = {
-        [REPORT_BY_ANY] = "country, vendor, model or app",
-        [REPORT_BY_MODELS] = "country, vendor or model",
-        [REPORT_BY_TOP] = "model, vendor or app",
+        [REPORT_BY_ANY] = "country, vendor, model, family or app",
+        [REPORT_BY_MODELS] = "country, vendor, model or family",
+        [REPORT_BY_TOP] = "model, vendor, family or app",
     };
     enum report_by_choice c = a->syn->by;
     enum group_by by;

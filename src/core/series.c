@@ -8,10 +8,8 @@
 #include "core/week.h"
 
 static const char *const by_names[] = {
-    [BY_COUNTRY] = "country",
-    [BY_VENDOR] = "vendor",
-    [BY_MODEL] = "model",
-    [BY_APP] = "app",
+    [BY_COUNTRY] = "country", [BY_VENDOR] = "vendor", [BY_MODEL] = "model",
+    [BY_APP] = "app",         [BY_FAMILY] = "family",
 };
 
 int group_by_parse(const char *name, enum group_by *out)
@@ -113,6 +111,7 @@ void usage_rows_release(struct usage_row *rows, size_t n)
         free(rows[i].slug);
         free(rows[i].vendor);
         free(rows[i].country);
+        free(rows[i].family);
     }
     free(rows);
 }

@@ -150,7 +150,8 @@ int db_open(const char *path, struct db **out, struct ts_err *err)
      * from this file within the import's own transaction. */
     if (sql_exec(st->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF", err) < 0)
         goto fail;
-    if (schema_migrate(st, err) < 0 || vendors_refresh_shipped(st, err) < 0)
+    if (schema_migrate(st, err) < 0 || vendors_refresh_shipped(st, err) < 0 ||
+        families_refresh_shipped(st, err) < 0)
         goto fail;
     if (sql_exec(st->db, "CREATE TEMP TABLE seen(k INTEGER PRIMARY KEY, mask INTEGER NOT NULL)",
                  err) < 0)
@@ -253,6 +254,9 @@ int db_open_read(const char *path, struct db **out, struct ts_err *err)
         vendors_shipped_current(st, &current, err) < 0)
         goto fail;
     st->vendors_stale = !current;
+    if (families_shipped_current(st, &current, err) < 0)
+        goto fail;
+    st->families_stale = !current;
     buf_release(&b);
     *out = st;
     return 0;
@@ -267,6 +271,11 @@ int db_vendors_stale(const struct db *st)
     return st->vendors_stale;
 }
 
+int db_families_stale(const struct db *st)
+{
+    return st->families_stale;
+}
+
 void db_close(struct db *st)
 {
     if (!st)
@@ -278,6 +287,7 @@ void db_close(struct db *st)
     sqlite3_close(st->db);
     ts_map_release(&st->model_ids);
     countries_forget(st);
+    families_forget(st);
     free(st->cells.t);
     free(st);
 }

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/vendors.h"
 #include "core/week.h"
 #include "db/apps.h"
 #include "db/query.h"
@@ -36,7 +35,6 @@ struct db_export {
     int full;
     int day;     /* the day slot being read (0 for weekly rows) */
     size_t next; /* the next cell of that day */
-    struct ts_buf family;
 };
 
 #define CELLS_SQL                                                                                  \
@@ -58,7 +56,7 @@ int db_export_open(struct db *st, int64_t dataset, int32_t from, int32_t to, str
     if (db_dataset_kind(st, dataset, &kind, err) < 0 ||
         (kind == DATASET_APPS &&
          ts_err_set(err, "the dataset holds app rankings, not model usage: no model rows") < 0) ||
-        countries_load(st, err) < 0 ||
+        countries_load(st, err) < 0 || families_load(st, err) < 0 ||
         db_weeks_between(st, dataset, week_start(from), week_start(to), &x->weeks, &x->nweeks,
                          err) < 0) {
         db_export_close(x);
@@ -105,8 +103,7 @@ static int cells_read(struct db_export *x, enum ts_period gran, struct ts_err *e
         }
         c->slug = xstrdup(sql_col_text(q, 1));
         c->vendor = xstrdup(sql_col_text(q, 2));
-        model_family(c->slug, &x->family);
-        c->family = xstrdup(x->family.data);
+        c->family = xstrdup(family_of(x->st, c->slug));
         c->country = country_of(x->st, c->vendor);
         x->ncells++;
     }
@@ -188,6 +185,5 @@ void db_export_close(struct db_export *x)
     free(x->cells);
     free(x->weeks);
     sql_done(&x->q, NULL);
-    buf_release(&x->family);
     free(x);
 }

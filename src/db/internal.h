@@ -12,6 +12,7 @@
  *   imports.c  the imports table
  *   price_history.c  prices and catalogue aliases, both ways
  *   countries.c  vendor -> country: overrides, the shipped table, the map
+ *   families.c model families: overrides, the shipped rules, the map
  *   status.c   what `tokstat status` shows
  *   query.c    what the reports read
  *   check.c    integrity, and roll-ups against their observations */
@@ -23,6 +24,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/families.h"
 #include "core/series.h"
 #include "core/util.h"
 #include "db/cell.h"
@@ -69,6 +71,15 @@ struct country_map {
     size_t n;
 };
 
+/* The families view's rules, and the family of each slug asked so far. */
+struct family_map {
+    struct family_rules user, shipped; /* sorted */
+    struct ts_map index;               /* slug -> names[i] */
+    char **names;
+    size_t n, cap;
+    struct ts_buf buf;
+};
+
 struct db {
     sqlite3 *db;
     sqlite3_stmt *stmt[ST_COUNT]; /* NULL until first used */
@@ -88,6 +99,9 @@ struct db {
     struct country_map countries; /* countries_load */
     int64_t countries_tx;         /* the transaction they were read in; 0: none */
     int vendors_stale;            /* opened to read: its shipped vendor table is not ours */
+    struct family_map families;   /* families_load */
+    int64_t families_tx;          /* the transaction they were read in; 0: none */
+    int families_stale;           /* opened to read: its shipped family rules are not ours */
 };
 
 /* schema.c: takes the database to DB_SCHEMA_VERSION (in a transaction of
@@ -149,6 +163,14 @@ int country_mapped(const struct db *st, const char *vendor);
  * closing. */
 void countries_forget(struct db *st);
 
+/* query.c: the name of the group of a model (slug, of vendor, in country)
+ * by by, an app's name for BY_APP (its slug); and what naming the groups
+ * by by needs read first (the countries, and for BY_FAMILY the family
+ * rules). */
+const char *query_group_name(struct db *st, enum group_by by, const char *slug, const char *vendor,
+                             const char *country);
+int query_groups_load(struct db *st, enum group_by by, struct ts_err *err);
+
 /* query.c, for period_query.c: the slot of group key (named name, of
  * country, with id: an app's, else 0) in out, added (its tokens zeroed
  * over out->nweeks) when new, found through index (cap: the groups'
@@ -161,5 +183,19 @@ void query_sort_groups(struct series *s);
 long query_group_find(const struct series *s, const char *name);
 int query_compare(struct db *st, int64_t dataset, enum group_by by, struct series *s,
                   struct ts_err *err);
+/* families.c: replaces the shipped family rules when the program's copy
+ * changed; whether the database's are the program's (*out 1 or 0). */
+int families_refresh_shipped(struct db *st, struct ts_err *err);
+int families_shipped_current(struct db *st, int *out, struct ts_err *err);
+
+/* families.c: the families view's rules, read into st->families once per
+ * transaction (as countries_load), and again by each call outside one. */
+int families_load(struct db *st, struct ts_err *err);
+/* The family of slug (core/families.h's family_resolve over the loaded
+ * rules), remembered for the next rows of the same model. Valid until the
+ * map is forgotten. */
+const char *family_of(struct db *st, const char *slug);
+/* Frees the map: this handle changed the rules, or is closing. */
+void families_forget(struct db *st);
 
 #endif

@@ -176,12 +176,12 @@ static int period_tokens(struct db *st, int64_t dataset, enum group_by by, struc
     size_t cap = 0;
     int rc = -1, more;
 
-    if (countries_load(st, err) < 0)
+    if (query_groups_load(st, by, err) < 0)
         goto done;
     day_cells_open(st, dataset, first, last, &c);
     while ((more = day_cells_next(&c, err)) > 0) {
         const char *country = country_of(st, c.vendor);
-        const char *name = by == BY_COUNTRY ? country : by == BY_VENDOR ? c.vendor : c.slug;
+        const char *name = query_group_name(st, by, c.slug, c.vendor, country);
         int other = strcmp(c.slug, "other") == 0;
         size_t g = name ? query_group_slot(s, &index, &cap, name, name, country, 0) : 0;
         for (int d = 0; d < CELL_DAYS; d++) {

@@ -4,7 +4,9 @@
  *
  * Countries come from the vendors view, read into a map once (see
  * countries_load) and assigned to each row here: joining the view, or the
- * two vendor tables, to every row made SQLite scan them for each. */
+ * two vendor tables, to every row made SQLite scan them for each. Families
+ * come the same way from the families view (families_load), each model's
+ * resolved once. */
 #include "db/query.h"
 
 #include <stdio.h>
@@ -74,7 +76,32 @@ static const char *const series_sql[] = {
     [BY_APP] = "SELECT u.week, NULL, a.name, u.tokens, a.app_id"
                " FROM week_model u CROSS JOIN apps a ON a.id = u.model_id"
                " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3",
+    [BY_FAMILY] = "SELECT u.week, m.vendor, m.slug, u.tokens, 0"
+                  " FROM week_model u CROSS JOIN models m ON m.id = u.model_id"
+                  " WHERE u.dataset_id = ?1 AND u.week BETWEEN ?2 AND ?3",
 };
+
+const char *query_group_name(struct db *st, enum group_by by, const char *slug, const char *vendor,
+                             const char *country)
+{
+    switch (by) {
+    case BY_COUNTRY:
+        return country;
+    case BY_VENDOR:
+        return vendor;
+    case BY_FAMILY:
+        return family_of(st, slug);
+    default:
+        return slug;
+    }
+}
+
+int query_groups_load(struct db *st, enum group_by by, struct ts_err *err)
+{
+    if (countries_load(st, err) < 0)
+        return -1;
+    return by == BY_FAMILY ? families_load(st, err) : 0;
+}
 
 /* By name, then id (two apps may have one name). */
 static int group_cmp(const void *a, const void *b)
@@ -121,7 +148,7 @@ static int series_tokens(struct db *st, int64_t dataset, enum group_by by, struc
     size_t cap = 0;
     int rc = -1;
 
-    if (countries_load(st, err) < 0)
+    if (query_groups_load(st, by, err) < 0)
         goto done;
     sql_prepare(&q, st->db, series_sql[by], "reading tokens");
     sql_bind_int64(&q, 1, dataset);
@@ -129,8 +156,9 @@ static int series_tokens(struct db *st, int64_t dataset, enum group_by by, struc
     sql_bind_int64(&q, 3, out->to);
     while (sql_row(&q)) {
         int32_t week = (int32_t)sql_col_int64(&q, 0);
-        const char *country = by == BY_APP ? "" : country_of(st, sql_col_text(&q, 1));
-        const char *name = by == BY_COUNTRY ? country : sql_col_text(&q, 2);
+        const char *vendor = sql_col_text(&q, 1);
+        const char *country = by == BY_APP ? "" : country_of(st, vendor);
+        const char *name = query_group_name(st, by, sql_col_text(&q, 2), vendor, country);
         int64_t tokens = sql_col_int64(&q, 3), id = sql_col_int64(&q, 4);
         char key[24];
         if (week < out->from || week > out->to || !name)
@@ -217,7 +245,7 @@ static int tokens_on_days(struct db *st, int64_t dataset, enum group_by by, cons
     while (rc == 0 && sql_row(&q)) {
         const char *slug = sql_col_text(&q, 0), *vendor = sql_col_text(&q, 1);
         const char *country = country_of(st, vendor);
-        const char *name = by == BY_COUNTRY ? country : by == BY_VENDOR ? vendor : slug;
+        const char *name = query_group_name(st, by, slug, vendor, country);
         int32_t week = (int32_t)sql_col_int64(&q, 3);
         int64_t sum = 0;
         any = 1;
@@ -437,7 +465,7 @@ int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct us
 
     *out = NULL;
     *n = 0;
-    if (countries_load(st, err) < 0)
+    if (query_groups_load(st, BY_FAMILY, err) < 0)
         return -1;
     sql_prepare(&q, st->db,
                 "SELECT u.week, m.slug, m.vendor, u.tokens, u.split_tokens, u.prompt, u.completion"
@@ -458,6 +486,7 @@ int db_usage(struct db *st, int64_t dataset, int32_t from, int32_t to, struct us
         u->slug = xstrdup(sql_col_text(&q, 1));
         u->vendor = xstrdup(vendor);
         u->country = xstrdup(country_of(st, vendor));
+        u->family = xstrdup(family_of(st, u->slug));
         u->tokens = sql_col_int64(&q, 3);
         u->split_tokens = sql_col_int64(&q, 4);
         u->prompt = sql_col_int64(&q, 5);
@@ -480,7 +509,7 @@ int db_book_models(struct db *st, const struct price_book *b, struct usage_row *
 
     *out = NULL;
     *n = 0;
-    if (countries_load(st, err) < 0)
+    if (query_groups_load(st, BY_FAMILY, err) < 0)
         return -1;
     *out = xcalloc(b->nmodels ? b->nmodels : 1, sizeof(**out));
     for (size_t i = 0; i < b->nmodels; i++) {
@@ -493,6 +522,7 @@ int db_book_models(struct db *st, const struct price_book *b, struct usage_row *
         u->slug = xstrdup(m);
         u->vendor = xstrdup(vendor.data);
         u->country = xstrdup(country_of(st, vendor.data));
+        u->family = xstrdup(family_of(st, u->slug));
     }
     buf_release(&slug);
     buf_release(&vendor);

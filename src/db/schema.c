@@ -323,6 +323,32 @@ static const char *const migrations[] = {
     "  JOIN apps a ON a.id = o.model_id\n"
     "  LEFT JOIN app_lists l ON l.dataset_id = o.dataset_id\n"
     "  WHERE j.type = 'array' AND d.kind = 'apps';\n",
+    /* Version 8: model families. The shipped rules (data/families.csv,
+     * refreshed when the program's copy changes, as the shipped vendors
+     * are) and the user's, which take precedence; the families view
+     * states them together. The longest matching prefix and the default
+     * without one are applied by tokstat (core/families.h) and written out
+     * by 'tokstat export'. */
+    "CREATE TABLE families_shipped(\n"
+    "  prefix TEXT PRIMARY KEY,\n"
+    "  family TEXT NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TABLE families_user(\n"
+    "  prefix TEXT PRIMARY KEY,\n"
+    "  family TEXT NOT NULL,\n"
+    "  set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))) WITHOUT ROWID;\n"
+    "CREATE VIEW families(prefix, family, source, shipped_family) AS\n"
+    "  -- The rules that give a model its family: a model belongs to the\n"
+    "  -- family of the longest user's prefix its slug starts with, else of\n"
+    "  -- the longest shipped one, else to its slug without a -YYYYMMDD or\n"
+    "  -- -YYYY-MM-DD date and without its :variant. A user's rule replaces\n"
+    "  -- the shipped one of its prefix. source is 'user' or 'shipped';\n"
+    "  -- shipped_family is the shipped family under a user's rule.\n"
+    "  SELECT s.prefix, COALESCE(u.family, s.family),\n"
+    "    IIF(u.prefix IS NULL, 'shipped', 'user'), IIF(u.prefix IS NULL, NULL, s.family)\n"
+    "  FROM families_shipped s LEFT JOIN families_user u ON u.prefix = s.prefix\n"
+    "  UNION ALL\n"
+    "  SELECT prefix, family, 'user', NULL FROM families_user\n"
+    "   WHERE prefix NOT IN (SELECT prefix FROM families_shipped);\n",
 };
 
 /* The last version whose roll-ups are made otherwise than today's: a

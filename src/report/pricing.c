@@ -208,7 +208,16 @@ void price_notes_warn(struct price_notes *pn, struct report_doc *d)
 
 const char *usage_group(const struct usage_row *u, enum group_by by)
 {
-    return by == BY_COUNTRY ? u->country : by == BY_VENDOR ? u->vendor : u->slug;
+    switch (by) {
+    case BY_COUNTRY:
+        return u->country;
+    case BY_VENDOR:
+        return u->vendor;
+    case BY_FAMILY:
+        return u->family;
+    default:
+        return u->slug;
+    }
 }
 
 double per_million(int64_t pico)

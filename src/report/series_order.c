@@ -152,6 +152,8 @@ const char *series_groups_word(enum group_by by)
         return "vendors";
     case BY_APP:
         return "apps";
+    case BY_FAMILY:
+        return "model families";
     case BY_MODEL:
         break;
     }

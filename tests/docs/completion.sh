@@ -92,17 +92,17 @@ expect "tokstat --db=x.db --" --db --help --version
 expect "tokstat --version "
 expect "tokstat report " --by $periods $reports
 expect "tokstat report --b" --by
-expect "tokstat report --by " country vendor model app
+expect "tokstat report --by " country vendor model app family
 expect "tokstat report --by c" country
 expect "tokstat report --by=v" vendor
-expect "tokstat --db x.db growth --by " country vendor model app
-expect "tokstat top --by " model vendor app
+expect "tokstat --db x.db growth --by " country vendor model app family
+expect "tokstat top --by " model vendor app family
 expect "tokstat top --by a" app
 expect "tokstat top -" -n --by $periods $reports
-expect "tokstat prices --by " model vendor country
+expect "tokstat prices --by " model family vendor country
 expect "tokstat prices -" --vs --all --by $reports
 expect "tokstat cost -" --by --prompt-share $reports
-expect "tokstat cost --by " country vendor model
+expect "tokstat cost --by " country vendor model family
 expect "tokstat growth --su" --summary
 expect "tokstat report --format " table csv json markdown
 expect "tokstat report --format=m" markdown
@@ -147,10 +147,14 @@ expect "tokstat vendors set "
 expect "tokstat vendors set mistralai "
 expect "tokstat vendors list "
 expect "tokstat vendors --" --help
+expect "tokstat families " list set unset import
+expect "tokstat families import " $files
+expect "tokstat families set deepseek/ "
+expect "tokstat families --" --help
 expect "tokstat check --" --repair --help
 expect "tokstat nosuchcommand --"
 expect "tokstat import --q" --quiet
-expect "tokstat chart --by " country vendor model app
+expect "tokstat chart --by " country vendor model app family
 expect "tokstat chart --format " table svg
 expect "tokstat chart -" --by --groups $periods $reports
 expect "tokstat fetch " rankings-daily app-rankings models
@@ -181,7 +185,7 @@ expect "tokstat export --output " $files
 expect "tokstat export --from "
 expect "tokstat export " --dataset --format --from --to -o --output --split-by --help
 expect "tokstat help " import fetch report growth top prices cost chart dashboard export status \
-  vendors check help
+  vendors families check help
 expect "tokstat help c" cost chart check
 expect "tokstat da" dashboard
 expect "tokstat dashboard " --dataset --weeks --to --partial --vs -n --top -o --output --help

@@ -58,11 +58,11 @@ DATABASES = {
 # The variations every report command runs with.
 RANGES = [[], ["--partial"], ["--other", "exclude"], ["--last", "3", "--partial"], ["--from", "2030-01-07", "--to", "2030-02-04"]]
 COMMANDS = (
-    [["report", "--by", by] for by in ("country", "vendor", "model")]
-    + [["growth", "--by", by] + s for by in ("country", "vendor", "model") for s in ([], ["--summary"])]
-    + [["top", "-n", "3", "--by", by] for by in ("model", "vendor")]
-    + [["prices", "--by", by] + a for by in ("model", "vendor", "country") for a in ([], ["--all"])]
-    + [["cost", "--by", by] for by in ("country", "vendor", "model")]
+    [["report", "--by", by] for by in ("country", "vendor", "model", "family")]
+    + [["growth", "--by", by] + s for by in ("country", "vendor", "model", "family") for s in ([], ["--summary"])]
+    + [["top", "-n", "3", "--by", by] for by in ("model", "vendor", "family")]
+    + [["prices", "--by", by] + a for by in ("model", "vendor", "country", "family") for a in ([], ["--all"])]
+    + [["cost", "--by", by] for by in ("country", "vendor", "model", "family")]
 )
 # A dataset of app rankings: reports by app (prices and cost read model usage).
 APP_COMMANDS = (

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Packaging: 'cpack -G DEB' builds a Debian package from the build tree
 # (into a temporary folder); its control fields, its exact file list (the
-# program, the man page, the bash completion, vendors.csv; no test or fuzz
+# program, the man page, the bash completion, vendors.csv, families.csv; no test or fuzz
 # program) and, unpacked into an empty root, that its tokstat runs: version,
 # an import of data/sample and a report; the gzipped man page and
 # changelog, the copyright file, cron-example.sh. Then 'cmake --install --prefix'
@@ -45,7 +45,7 @@ trap 'exit 1' HUP INT TERM
 # else may be there (no test or fuzz program, no library, no header).
 expected_files() {
   printf '%s\n' bin/tokstat share/bash-completion/completions/tokstat share/man/man1/tokstat.1 \
-    share/tokstat/vendors.csv share/tokstat/cron-example.sh share/doc/tokstat/copyright \
+    share/tokstat/vendors.csv share/tokstat/families.csv share/tokstat/cron-example.sh share/doc/tokstat/copyright \
     share/doc/tokstat/changelog
   for f in "$src"/data/schema/*.schema.json; do
     printf 'share/tokstat/schema/%s\n' "${f##*/}"
@@ -66,6 +66,8 @@ check_tree() {
     fail "$3: the completion differs from data/completion/tokstat"
   cmp -s "$root/share/tokstat/vendors.csv" "$src/data/vendors.csv" ||
     fail "$3: vendors.csv differs from data/vendors.csv"
+  cmp -s "$root/share/tokstat/families.csv" "$src/data/families.csv" ||
+    fail "$3: families.csv differs from data/families.csv"
   for f in "$src"/data/schema/*.schema.json; do
     cmp -s "$root/share/tokstat/schema/${f##*/}" "$f" || fail "$3: ${f##*/} differs from data/schema/${f##*/}"
   done

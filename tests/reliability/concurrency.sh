@@ -307,7 +307,7 @@ SELECT 'schema', (SELECT user_version FROM pragma_user_version);
 reports_of() { # reports_of DB > FILE
   local ds by
   for ds in "${DATASETS[@]}"; do
-    for by in country vendor model; do
+    for by in country vendor model family; do
       echo "== report $ds $by"
       ts --db "$1" report --dataset "$ds" --by "$by" --from 2025-12-29 --to 2026-04-30 --format csv 2>&1
       echo "== growth $ds $by"

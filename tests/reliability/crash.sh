@@ -167,7 +167,7 @@ gen() {
 # The rows that matter, each table in its primary key's order: the data,
 # the weekly roll-ups, the models and datasets (so ids name the same thing
 # in every state), the import log (less its timestamp), prices, aliases,
-# vendors, meta and the schema version.
+# vendors, family rules, meta and the schema version.
 state_sql="
 SELECT dataset_id, granularity, period, model_id, total, prompt, completion, reasoning, cached,
        requests, import_id FROM observations ORDER BY 1, 2, 3, 4;
@@ -184,6 +184,8 @@ SELECT model, valid_from, source, prompt, completion, import_id FROM prices ORDE
 SELECT alias, model, import_id FROM model_aliases ORDER BY alias;
 SELECT vendor, country, name FROM vendors_shipped ORDER BY vendor;
 SELECT vendor, country FROM vendors_user ORDER BY vendor;
+SELECT prefix, family FROM families_shipped ORDER BY prefix;
+SELECT prefix, family FROM families_user ORDER BY prefix;
 SELECT key, value FROM meta ORDER BY key;
 PRAGMA user_version;"
 

@@ -7,12 +7,14 @@
 # SPEC.md section 6: "Reports open the database read-only: they work on a
 # read-only file and never create a database or a folder." Every command
 # that only reads (report, growth, top, prices, cost, chart, status, check,
-# vendors list; report --format json; and report, growth, top and chart
-# --by app on a dataset of app rankings) runs against a database file of
-# mode 444 in a folder of mode 555, as a user who may not write there: as
-# root, which ignores file modes, the commands run as nobody (uid and gid
-# 65534, through util-linux's setpriv); as anyone else, as that user, whom
-# the modes already stop. Four states of the folder, each built afresh:
+# vendors list, families list; report --format json; report and top --by
+# family, whose families are worked out without a write; and report,
+# growth, top and chart --by app on a dataset of app rankings) runs
+# against a database file of mode 444 in a folder of mode 555, as a user
+# who may not write there: as root, which ignores file modes, the commands
+# run as nobody (uid and gid 65534, through util-linux's setpriv); as anyone
+# else, as that user, whom the modes already stop. Four states of the
+# folder, each built afresh:
 #
 #   at-rest    the database in WAL mode with no -wal or -shm beside it (how
 #              tokstat leaves it): SQLite cannot create the -shm a WAL
@@ -28,8 +30,8 @@
 # Each command's standard output and exit status must equal what it gives
 # on a writable copy of the folder (read by root), and afterwards every
 # file of the folder must have the same bytes, and the folder the same
-# names. A command that writes (vendors set) must fail there with exit 1
-# and change nothing either.
+# names. A command that writes (vendors set, families set) must fail there
+# with exit 1 and change nothing either.
 #
 # Prints "readonly: N passed, M failed"; exit status 0, 1 on any failure,
 # 2 on usage error, 77 (skipped) when run as root without setpriv. Needs
@@ -81,7 +83,8 @@ bad() {
 }
 
 COMMANDS=("report" "report --format json" "growth" "top" "prices" "cost" "chart" "status" "check"
-  "vendors list" "report --by app" "growth --by app" "top --by app" "chart --by app")
+  "vendors list" "report --by family" "top --by family" "families list" "report --by app"
+  "growth --by app" "top --by app" "chart --by app")
 
 # build STATE DIR: the folder DIR holding t.db in that state (as root or the
 # current user, with write access).
@@ -174,6 +177,9 @@ for state in at-rest leftovers in-log unreadable; do
   as_reader "$T" --db "$dir/t.db" vendors set acme US >/dev/null 2>"$work/$state.werr"
   rc=$?
   if [ $rc -eq 1 ] && grep -q "^tokstat: " "$work/$state.werr"; then ok; else bad "$state: vendors set exit $rc"; fi
+  as_reader "$T" --db "$dir/t.db" families set acme/x acme/x >/dev/null 2>"$work/$state.werr"
+  rc=$?
+  if [ $rc -eq 1 ] && grep -q "^tokstat: " "$work/$state.werr"; then ok; else bad "$state: families set exit $rc"; fi
   after=$(fingerprint "$dir")
   if [ "$before" = "$after" ]; then
     ok

@@ -98,8 +98,8 @@ static void test_global_refusals(void **state)
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "tokstat: 'reprot' is not a tokstat command (expected one of "
                                "import, fetch, report, growth, top, prices, cost, chart, "
-                               "dashboard, export, status, vendors, check, help)\nTry 'tokstat "
-                               "--help'.\n");
+                               "dashboard, export, status, vendors, families, check, help)\n"
+                               "Try 'tokstat --help'.\n");
     done(&r);
 }
 

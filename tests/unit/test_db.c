@@ -186,18 +186,19 @@ static void test_open_creates_schema(void **state)
     db_close(st);
 
     assert_int_equal(sup_sql_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
-    assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
-                                       " name IN ('datasets', 'models', 'imports', 'obs_week',"
-                                       " 'prices', 'vendors_shipped', 'vendors_user', 'meta',"
-                                       " 'model_aliases', 'week_model', 'week_days', 'week_vendor',"
-                                       " 'apps', 'app_lists')"),
-                     14);
+    assert_int_equal(sup_sql_int(path,
+                                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND"
+                                 " name IN ('datasets', 'models', 'imports', 'obs_week',"
+                                 " 'prices', 'vendors_shipped', 'vendors_user', 'meta',"
+                                 " 'model_aliases', 'week_model', 'week_days', 'week_vendor',"
+                                 " 'apps', 'app_lists', 'families_shipped', 'families_user')"),
+                     16);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"
                                        " AND name IN ('observations', 'vendors', 'usage',"
-                                       " 'usage_weekly', 'app_usage')"),
-                     5);
+                                       " 'usage_weekly', 'app_usage', 'families')"),
+                     6);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"),
-                     5);
+                     6);
     /* The shipped vendor table is loaded: one row per line of vendors.csv. */
     size_t lines = 0;
     for (size_t i = 0; i < vendors_shipped_csv_len; i++)
@@ -343,11 +344,14 @@ static void test_open_newer_schema(void **state)
 }
 
 /* Takes a database of this version back to schema 6, with the same rows:
- * no apps, no kind of dataset, the usage views of every dataset. */
+ * no model family rules, no apps, no kind of dataset, the usage views of
+ * every dataset. */
 static void downgrade_to_6(const char *path)
 {
     sql_exec(path,
-             "DROP VIEW app_usage; DROP VIEW usage; DROP VIEW usage_weekly;"
+             "DROP VIEW families; DROP TABLE families_shipped; DROP TABLE families_user;"
+             " DELETE FROM meta WHERE key = 'families_sha256';"
+             " DROP VIEW app_usage; DROP VIEW usage; DROP VIEW usage_weekly;"
              " DROP TABLE apps; DROP TABLE app_lists;"
              " ALTER TABLE datasets DROP COLUMN kind;"
              " CREATE VIEW usage(dataset, period, date, week, model, vendor, country,"
@@ -594,7 +598,7 @@ static void test_migrate_to_views(void **state)
     free(before);
     free(after);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'"),
-                     5);
+                     6);
     assert_int_equal(sup_sql_int(path, "SELECT COUNT(*) FROM sqlite_master"
                                        " WHERE name = 'vendor_country'"),
                      0);

@@ -18,6 +18,7 @@
 
 #include "db/countries.h"
 #include "db/db.h"
+#include "db/families.h"
 #include "support.h"
 
 static struct db *open_ok(const char *path)
@@ -246,6 +247,54 @@ static void test_vendors_stale(void **state)
     db_close(st);
 }
 
+/* The shipped family rules as the vendor table: another version's are read
+ * as they are, with the flag up, until a command that writes brings ours;
+ * a user's rules read, never written, through a handle opened to read. */
+static int count_rule(void *ctx, const struct family_listing *f)
+{
+    int *n = ctx;
+
+    if (strcmp(f->prefix, "x-ai/grok-2-1212") == 0)
+        *n += strcmp(f->family, "x-ai/grok-2") == 0 && strcmp(f->source, "shipped") == 0;
+    if (strcmp(f->prefix, "acme/rocket") == 0)
+        *n += 10 * (strcmp(f->source, "user") == 0 && !f->shipped_family);
+    return 0;
+}
+
+static void test_families_stale(void **state)
+{
+    char path[512];
+    struct ts_err err = TS_ERR_INIT;
+    int found = 0;
+
+    (void)state;
+    sup_tmp_path(path, sizeof(path), "t.db");
+    make_db(path);
+    struct db *st = open_ok(path);
+    assert_int_equal(db_family_set(st, "acme/rocket", "acme/rocket", &err), 0);
+    db_close(st);
+    sql_exec(path, "UPDATE meta SET value = 'older' WHERE key = 'families_sha256';"
+                   " DELETE FROM families_shipped WHERE prefix = 'x-ai/grok-2-1212'");
+    st = open_read_ok(path);
+    assert_int_equal(db_families_stale(st), 1);
+    assert_int_equal(db_vendors_stale(st), 0);
+    assert_int_equal(db_family_each(st, count_rule, &found, &err), 0);
+    assert_int_equal(found, 10); /* the user's rule; the shipped one is missing */
+    assert_int_equal(db_family_set(st, "acme/x", "acme/x", &err), -1);
+    assert_non_null(strstr(err.msg, "readonly"));
+    db_close(st);
+    assert_int_equal(sup_sql_int(path, "SELECT value = 'older' FROM meta WHERE key = "
+                                       "'families_sha256'"),
+                     1);
+    db_close(open_ok(path)); /* a command that writes refreshes it */
+    st = open_read_ok(path);
+    assert_int_equal(db_families_stale(st), 0);
+    found = 0;
+    assert_int_equal(db_family_each(st, count_rule, &found, &err), 0);
+    assert_int_equal(found, 11);
+    db_close(st);
+}
+
 /* Neither open takes a SQLite URI, and neither creates anything for one. */
 static void test_uri_refused(void **state)
 {
@@ -278,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_older_schema_read_refused),
         cmocka_unit_test(test_empty_and_foreign),
         cmocka_unit_test(test_vendors_stale),
+        cmocka_unit_test(test_families_stale),
         cmocka_unit_test(test_uri_refused),
     };
     return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);

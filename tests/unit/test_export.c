@@ -1,6 +1,6 @@
 /* test_export.c - the observations one row at a time (db/export.h), the
  * rows written as CSV and JSON Lines (render/stream.h), and a model's
- * family (core/vendors.h).
+ * family (core/vendors.h's default, db/families.h's rules).
  *
  * Every database test opens its own store in the temporary folder and
  * fills it through the ingest sink, as `tokstat import` does. 2026-02-09
@@ -20,6 +20,7 @@
 #include "core/week.h"
 #include "db/apps.h"
 #include "db/export.h"
+#include "db/families.h"
 #include "db/query.h"
 #include "import/ingest.h"
 #include "render/stream.h"
@@ -237,6 +238,33 @@ static void test_daily_over_weekly(void **state)
         "2026-02-12 day 2026-02-09 openai/gpt-5 openai US openai/gpt-5 12 -1 -1 -1 -1 -1 listed",
         "2026-02-16 week 2026-02-16 openai/gpt-5 openai US openai/gpt-5 7000 -1 -1 -1 -1 -1 full",
         "2026-02-16 week 2026-02-16 other other other other 100 -1 -1 -1 -1 -1 full",
+    };
+    expect_rows(&got, want, sizeof(want) / sizeof(want[0]));
+    rows_release(&got);
+}
+
+/* The family column is the one the reports group by: a shipped rule's
+ * (kimi-k2.5-0127 is kimi-k2.5), a user's, else the default. */
+static void test_family_rules(void **state)
+{
+    struct fx *f = *state;
+    struct ts_err err = TS_ERR_INIT;
+    struct rows got;
+
+    imp_begin(f, "openrouter-daily");
+    day(f, "2026-02-10", "moonshotai/kimi-k2.5-0127", 5);
+    day(f, "2026-02-10", "openai/gpt-5-mini", 6);
+    day(f, "2026-02-10", "z-ai/glm-5-20260211:free", 7);
+    imp_end(f);
+    assert_int_equal(db_family_set(f->st, "openai/gpt-5", "openai/gpt-5", &err), 0);
+    export_all(f, "1000-01-01", "9999-12-31", &got);
+    static const char *const want[] = {
+        "2026-02-10 day 2026-02-09 moonshotai/kimi-k2.5-0127 moonshotai CN moonshotai/kimi-k2.5 5 "
+        "-1 -1 -1 -1 -1 listed",
+        "2026-02-10 day 2026-02-09 openai/gpt-5-mini openai US openai/gpt-5 6 -1 -1 -1 -1 -1 "
+        "listed",
+        "2026-02-10 day 2026-02-09 z-ai/glm-5-20260211:free z-ai CN z-ai/glm-5 7 -1 -1 -1 -1 -1 "
+        "listed",
     };
     expect_rows(&got, want, sizeof(want) / sizeof(want[0]));
     rows_release(&got);
@@ -520,6 +548,7 @@ int main(void)
         T(test_apps_refused),
         cmocka_unit_test(test_stream_formats),
         cmocka_unit_test(test_family),
+        T(test_family_rules),
     };
     return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);
 }

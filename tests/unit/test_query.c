@@ -19,6 +19,7 @@
 #include "db/query.h"
 #include "db/countries.h"
 #include "db/apps.h"
+#include "db/families.h"
 #include "support.h"
 #include "core/week.h"
 
@@ -335,13 +336,16 @@ static void test_by_parse(void **state)
     by = BY_COUNTRY;
     assert_int_equal(group_by_parse("model", &by), 0);
     assert_int_equal(by, BY_MODEL);
+    by = BY_COUNTRY;
+    assert_int_equal(group_by_parse("family", &by), 0);
+    assert_int_equal(by, BY_FAMILY);
 }
 
 static void test_by_parse_rejects(void **state)
 {
     static const char *const bad[] = {
-        "Country",  "contry", "",       "COUNTRY", "countr",  "country ",       " country",
-        "countrys", "Vendor", "models", "c",       "model\n", "vendor,country",
+        "Country", "contry", "",  "COUNTRY", "countr",         "country ", " country", "countrys",
+        "Vendor",  "models", "c", "model\n", "vendor,country", "families", "Family",
     };
     enum group_by by;
 
@@ -356,13 +360,14 @@ static void test_by_parse_rejects(void **state)
 
 static void test_by_name(void **state)
 {
-    static const enum group_by all[] = {BY_COUNTRY, BY_VENDOR, BY_MODEL};
+    static const enum group_by all[] = {BY_COUNTRY, BY_VENDOR, BY_MODEL, BY_FAMILY};
     enum group_by by;
 
     (void)state;
     assert_string_equal(group_by_name(BY_COUNTRY), "country");
     assert_string_equal(group_by_name(BY_VENDOR), "vendor");
     assert_string_equal(group_by_name(BY_MODEL), "model");
+    assert_string_equal(group_by_name(BY_FAMILY), "family");
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         assert_int_equal(group_by_parse(group_by_name(all[i]), &by), 0);
         assert_int_equal(by, all[i]);
@@ -865,6 +870,105 @@ static void test_series_by_model(void **state)
     }
     assert_int_equal(total(&s, "2026-02-09"), 8775);
     assert_int_equal(total(&s, "2026-02-16"), 38040);
+    series_release(&s);
+}
+
+static void family_set(struct fx *f, const char *prefix, const char *family)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    if (db_family_set(f->st, prefix, family, &err) != 0)
+        fail_msg("db_family_set %s %s: %s", prefix, family, err.msg);
+}
+
+/* By family: dated versions and variants together (the default), a
+ * shipped rule (deepseek/deepseek-chat is DeepSeek V3), a user's rule over
+ * both; a family's country is its vendor's. */
+static void test_series_by_family(void **state)
+{
+    struct fx *f = *state;
+    struct series s = SERIES_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    int64_t ds = dataset(f, "default");
+    static const struct {
+        const char *family, *country;
+        int64_t w1, w2;
+    } want[] = {
+        {"acme-labs/rocket-1", "unknown", 7, 40},
+        {"anthropic/claude-4-sonnet", "US", 4000, 20000},
+        {"deepseek/deepseek-v3", "CN", 1000, 10000},
+        {"deepseek/deepseek-v3.2", "CN", 2000, 0},
+        {"mistralai/mistral-large", "FR", 60, 3000},
+        {"openai/gpt-5", "US", 500, 0},
+        {"other", "other", 900, 5000},
+        {"qwen/qwen3-coder", "CN", 300, 0},
+        {"zeta/z1", "unknown", 8, 0},
+    };
+
+    load_market(f);
+    series_ok(f, ds, BY_FAMILY, "2026-02-09", "2026-02-16", &s);
+    assert_int_equal(s.ngroups, sizeof(want) / sizeof(want[0]));
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        const struct series_group *g = &s.groups[i];
+        assert_string_equal(g->name, want[i].family);
+        assert_string_equal(g->country, want[i].country);
+        assert_int_equal(tok(&s, want[i].family, "2026-02-09"), want[i].w1);
+        assert_int_equal(tok(&s, want[i].family, "2026-02-16"), want[i].w2);
+    }
+    assert_int_equal(total(&s, "2026-02-09"), 8775);
+    series_release(&s);
+
+    /* A user's rule: every DeepSeek model one family; then gone again. */
+    family_set(f, "deepseek/", "deepseek/deepseek");
+    series_ok(f, ds, BY_FAMILY, "2026-02-09", "2026-02-16", &s);
+    assert_null(grp(&s, "deepseek/deepseek-v3"));
+    assert_int_equal(tok(&s, "deepseek/deepseek", "2026-02-09"), 3000);
+    assert_int_equal(tok(&s, "deepseek/deepseek", "2026-02-16"), 10000);
+    series_release(&s);
+    assert_int_equal(db_family_unset(f->st, "deepseek/", &err), 1);
+    assert_int_equal(db_family_unset(f->st, "deepseek/", &err), 0);
+    series_ok(f, ds, BY_FAMILY, "2026-02-09", "2026-02-09", &s);
+    assert_int_equal(tok(&s, "deepseek/deepseek-v3.2", "2026-02-09"), 2000);
+    series_release(&s);
+
+    /* The usage rows of prices and cost carry the same families. */
+    struct usage_row *u = NULL;
+    size_t n = 0;
+    assert_int_equal(db_usage(f->st, ds, D("2026-02-09"), D("2026-02-09"), &u, &n, &err), 0);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(u[i].slug, "qwen/qwen3-coder:free") == 0)
+            assert_string_equal(u[i].family, "qwen/qwen3-coder");
+        if (strcmp(u[i].slug, "deepseek/deepseek-chat") == 0)
+            assert_string_equal(u[i].family, "deepseek/deepseek-v3");
+    }
+    usage_rows_release(u, n);
+}
+
+/* Two partial weeks compared on the weekdays both have, by family: the
+ * family's tokens on those days, whichever of its versions served them. */
+static void test_series_family_like_for_like(void **state)
+{
+    struct fx *f = *state;
+    struct series s = SERIES_INIT;
+    int64_t ds = dataset(f, "default");
+
+    imp_begin(f, "default", "csv");
+    day(f, "2026-02-09", "x-ai/grok-2-1212", 10);
+    day(f, "2026-02-10", "x-ai/grok-2-1212", 10);
+    day(f, "2026-02-11", "x-ai/grok-2-1212", 10);
+    day(f, "2026-02-09", "x-ai/grok-2-vision-1212", 1);
+    day(f, "2026-02-16", "x-ai/grok-2", 20);
+    day(f, "2026-02-17", "x-ai/grok-2", 30);
+    imp_end(f, NULL);
+    series_ok(f, ds, BY_FAMILY, "2026-02-09", "2026-02-16", &s);
+    assert_groups(&s, "x-ai/grok-2", "x-ai/grok-2-vision", NULL);
+    assert_int_equal(tok(&s, "x-ai/grok-2", "2026-02-09"), 30);
+    assert_non_null(s.cmp[1]);
+    assert_int_equal(s.cmp[1]->mask, 3); /* Monday and Tuesday */
+    assert_int_equal(s.cmp[1]->prev[0], 20);
+    assert_int_equal(s.cmp[1]->cur[0], 50);
+    assert_int_equal(s.cmp[1]->prev[1], 1);
+    assert_int_equal(s.cmp[1]->cur[1], 0);
     series_release(&s);
 }
 
@@ -1694,6 +1798,8 @@ int main(void)
         T(test_series_country_overrides),
         T(test_series_by_vendor),
         T(test_series_by_model),
+        T(test_series_by_family),
+        T(test_series_family_like_for_like),
         T(test_series_range_and_dataset),
         T(test_series_other_bucket),
         T(test_series_large_counts),

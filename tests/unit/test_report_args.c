@@ -174,15 +174,24 @@ static void test_own_options(void **state)
     assert_int_equal(r.a.req.by, BY_VENDOR);
     assert_int_equal(r.a.format, RENDER_TABLE); /* the shared --format never saw it */
     done(&r);
+    /* family: every command that takes --by takes it */
+    parse(&r, &narrow, ARGV("--by", "family"));
+    assert_int_equal(r.a.req.by, BY_FAMILY);
+    done(&r);
+    parse(&r, &plain, ARGV("--by=family"));
+    assert_int_equal(r.a.req.by, BY_FAMILY);
+    done(&r);
 }
 
 static void test_refused(void **state)
 {
     (void)state;
     refused(&plain, ARGV("--by", "contry"),
-            "invalid value 'contry' for --by (expected country, vendor, model or app)");
+            "invalid value 'contry' for --by (expected country, vendor, model, family or app)");
     refused(&narrow, ARGV("--by", "country"),
-            "invalid value 'country' for --by (expected model, vendor or app)");
+            "invalid value 'country' for --by (expected model, vendor, family or app)");
+    refused(&plain, ARGV("--by", "families"),
+            "invalid value 'families' for --by (expected country, vendor, model, family or app)");
     refused(&plain, ARGV("--week", "2026-02-30"),
             "invalid value '2026-02-30' for --week (expected a date, YYYY-MM-DD)");
     refused(&plain, ARGV("--from", "2026-02-09T00:00"),

@@ -688,8 +688,8 @@ static void test_top_and_share_by_app(void **state)
 static void test_cost_refuses_week_past_2_63(void **state)
 {
     struct usage_row use[] = {
-        {D("2026-02-02"), "a/x", "a", "US", 5000000000000000000LL, 0, 0, 0},
-        {D("2026-02-02"), "b/y", "b", "US", 5000000000000000000LL, 0, 0, 0},
+        {D("2026-02-02"), "a/x", "a", "US", 5000000000000000000LL, 0, 0, 0, "a/x"},
+        {D("2026-02-02"), "b/y", "b", "US", 5000000000000000000LL, 0, 0, 0, "b/y"},
     };
     struct week_days weeks[] = {{D("2026-02-02"), 7, 127, 1}};
     struct price_book book = PRICE_BOOK_INIT;
@@ -718,10 +718,12 @@ static void test_cost_refuses_week_past_2_63(void **state)
 
 /* ---- prices --all: every model priced in the week, used or not ---- */
 
-#define U(slug, vendor, country, tokens)                                                           \
+#define UF(slug, family, vendor, country, tokens)                                                  \
     {                                                                                              \
-        0, (char *)(slug), (char *)(vendor), (char *)(country), (tokens), 0, 0, 0                  \
+        0, (char *)(slug), (char *)(vendor), (char *)(country), (tokens), 0, 0, 0,                 \
+            (char *)(family)                                                                       \
     }
+#define U(slug, vendor, country, tokens) UF(slug, slug, vendor, country, tokens)
 
 /* A book of prices in pico-dollars per token ($0.10 = 100000): cn/a and
  * us/c are used in the week of 2026-02-16; cn/b, its free variant, us/e
@@ -745,7 +747,7 @@ static void build_all(enum group_by by, int all, struct report_doc *doc)
         U("us/x", "us", "US", 50), /* no price */
     };
     static const struct usage_row book_rows[] = {
-        U("cn/a", "cn", "CN", 0), U("cn/b", "cn", "CN", 0), U("cn/b:free", "cn", "CN", 0),
+        U("cn/a", "cn", "CN", 0), U("cn/b", "cn", "CN", 0), UF("cn/b:free", "cn/b", "cn", "CN", 0),
         U("fr/f", "fr", "FR", 0), U("us/c", "us", "US", 0), U("us/d", "us", "US", 0),
         U("us/e", "us", "US", 0),
     };
@@ -839,6 +841,40 @@ static void test_prices_all_by_country(void **state)
     doc_release(&doc);
 }
 
+/* The row of name in column key, or fails. */
+static size_t row_named(const struct rowset *rs, const char *key, const char *name)
+{
+    for (size_t r = 0; r < rs->nrows; r++) {
+        if (strcmp(text(rs, r, key), name) == 0)
+            return r;
+    }
+    fail_msg("no row '%s' in column '%s'", name, key);
+    return 0;
+}
+
+/* By family: a model and its variants are one row (cn/b and cn/b:free are
+ * the family cn/b), named by the family, in the family column. */
+static void test_prices_all_by_family(void **state)
+{
+    struct report_doc doc = REPORT_DOC_INIT;
+    const struct rowset *rs;
+
+    (void)state;
+    build_all(BY_FAMILY, 1, &doc);
+    rs = rows(&doc);
+    assert_true(has_col(rs, "family"));
+    assert_false(has_col(rs, "model"));
+    assert_string_equal(text(rs, 0, "family"), "cn/a");
+    assert_int_equal(ival(rs, 0, "priced_tokens"), 300);
+    for (size_t r = 0; r < rs->nrows; r++)
+        assert_string_not_equal(text(rs, r, "family"), "cn/b:free");
+    size_t b = row_named(rs, "family", "cn/b");
+    assert_string_equal(text(rs, b, "country"), "CN");
+    assert_int_equal(ival(rs, b, "listed_models"), 1); /* cn/b; its free variant is no price */
+    assert_near(dval(rs, b, "input_median_usd_per_m"), 0.3);
+    doc_release(&doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -861,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_cost_refuses_week_past_2_63),
         cmocka_unit_test(test_prices_all_models),
         cmocka_unit_test(test_prices_all_by_country),
+        cmocka_unit_test(test_prices_all_by_family),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
