@@ -86,4 +86,10 @@ int cmd_open_db(struct cmd_env *env, struct db **out);
  * another version's; returns 0 or TS_EXIT_FAIL (*out NULL). */
 int cmd_open_db_read(struct cmd_env *env, struct db **out);
 
+/* Opens the database for a list that only reads (vendors list, families
+ * list): read-only as cmd_open_db_read, or, before there is one, a
+ * database in memory holding the shipped tables alone (no file is
+ * created). Prints any error; returns 0 or TS_EXIT_FAIL. */
+int cmd_open_db_list(struct cmd_env *env, struct db **out);
+
 #endif

@@ -94,6 +94,12 @@ int ts_utf8_valid(const char *s, size_t len);
 /* Non-zero when s[0..len) holds a control character (C0, DEL or C1). */
 int ts_has_control(const char *s, size_t len);
 
+/* s[0..len) without its surrounding blanks (isspace): *s and *len moved. */
+void ts_trim(const char **s, size_t *len);
+
+/* qsort's comparison of two strings (elements of a char * array). */
+int ts_strptr_cmp(const void *a, const void *b);
+
 /* A map from strings to int64, open addressing; keys are copied. */
 struct ts_map {
     char **keys;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "core/util.h"
@@ -180,4 +181,18 @@ int cmd_open_db_read(struct cmd_env *env, struct db **out)
     buf_release(&shown);
     free(path);
     return rc;
+}
+
+int cmd_open_db_list(struct cmd_env *env, struct db **out)
+{
+    struct ts_err err = TS_ERR_INIT;
+    char *path = cmd_db_path(env, &err);
+    int missing = path && strncmp(path, "file:", 5) != 0 && access(path, F_OK) != 0;
+
+    free(path);
+    if (!path || (missing && db_open(":memory:", out, &err) < 0)) {
+        cmd_print_err(env, NULL, &err);
+        return TS_EXIT_FAIL;
+    }
+    return missing ? 0 : cmd_open_db_read(env, out);
 }

@@ -222,23 +222,6 @@ static int vendors_unset(struct cmd_env *env, struct db *db, const char *vendor)
     return TS_EXIT_OK;
 }
 
-/* 'list' only reads: the database read-only or, before there is one, the
- * shipped table alone, from a database in memory (no file is created).
- * Returns 0 or the exit status after printing. */
-static int open_for_list(struct cmd_env *env, struct db **out)
-{
-    struct ts_err err = TS_ERR_INIT;
-    char *path = cmd_db_path(env, &err);
-    int missing = path && strncmp(path, "file:", 5) != 0 && access(path, F_OK) != 0;
-
-    free(path);
-    if (!path || (missing && db_open(":memory:", out, &err) < 0)) {
-        cmd_print_err(env, NULL, &err);
-        return TS_EXIT_FAIL;
-    }
-    return missing ? 0 : cmd_open_db_read(env, out);
-}
-
 int cmd_vendors(struct cmd_env *env, int argc, char **argv)
 {
     struct ts_buf vendor = TS_BUF_INIT;
@@ -250,7 +233,7 @@ int cmd_vendors(struct cmd_env *env, int argc, char **argv)
 
     if ((rc = parse_args(env, argc, argv, args, &nargs)) >= 0 ||
         (rc = check_args(env, args, nargs, &k, &vendor, cc)) >= 0 ||
-        (rc = strcmp(subs[k].name, "list") == 0 ? open_for_list(env, &db)
+        (rc = strcmp(subs[k].name, "list") == 0 ? cmd_open_db_list(env, &db)
                                                 : cmd_open_db(env, &db)) != 0)
         goto done;
     if (strcmp(subs[k].name, "list") == 0)

@@ -11,17 +11,6 @@
 
 #define EXAMPLE "like deepseek/deepseek-v3.2"
 
-/* s trimmed of surrounding blanks: into *s and *len. */
-static void trim(const char **s, size_t *len)
-{
-    while (*len > 0 && isspace((unsigned char)**s)) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len > 0 && isspace((unsigned char)(*s)[*len - 1]))
-        (*len)--;
-}
-
 /* Checks what (prefix or family) s, trimmed, and copies it into out with
  * its vendor (the text before the first '/') lower-cased. Returns the
  * vendor's length, or -1 with err set. */
@@ -32,7 +21,7 @@ static long slug_part(const char *what, const char *s, struct ts_buf *out, struc
     long rc = -1;
 
     buf_reset(out);
-    trim(&s, &len);
+    ts_trim(&s, &len);
     ts_quote_for_msg(&q, s, len, 60);
     if (len == 0)
         ts_err_set(err, "empty %s (expected the beginning of a model slug, " EXAMPLE ")", what);

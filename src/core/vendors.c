@@ -9,16 +9,6 @@
 
 #include "core/price_book.h"
 
-static void trim(const char **s, size_t *len)
-{
-    while (*len > 0 && isspace((unsigned char)**s)) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len > 0 && isspace((unsigned char)(*s)[*len - 1]))
-        (*len)--;
-}
-
 void model_family(const char *slug, struct ts_buf *out)
 {
     struct ts_buf nodate = TS_BUF_INIT;
@@ -33,7 +23,7 @@ int model_normalize(const char *s, size_t len, struct ts_buf *slug, struct ts_bu
 {
     buf_reset(slug);
     buf_reset(vendor);
-    trim(&s, &len);
+    ts_trim(&s, &len);
     if (len == 0)
         return ts_err_set(err, "empty model slug");
     if (len > TS_SLUG_MAX) {
@@ -91,7 +81,7 @@ int vendor_normalize(const char *s, struct ts_buf *out, struct ts_err *err)
     size_t len = strlen(s);
 
     buf_reset(out);
-    trim(&s, &len);
+    ts_trim(&s, &len);
     if (len == 0)
         return ts_err_set(err, "empty vendor name");
     if (!ts_utf8_valid(s, len) || memchr(s, '/', len) || memchr(s, ':', len)) {
@@ -141,7 +131,7 @@ int country_normalize(const char *s, char out[3], struct ts_err *err)
     size_t len = strlen(s);
     struct ts_buf q = TS_BUF_INIT;
 
-    trim(&s, &len);
+    ts_trim(&s, &len);
     if (len == 2 && isalpha((unsigned char)s[0]) && isalpha((unsigned char)s[1])) {
         char cc[3] = {(char)toupper((unsigned char)s[0]), (char)toupper((unsigned char)s[1]), 0};
         if (country_known(cc)) {

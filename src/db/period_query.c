@@ -237,11 +237,6 @@ fail:
     return -1;
 }
 
-static int string_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Whether the cell in c has a row on a day of from..to. */
 static int cell_has_day(const struct day_cells *c, int32_t from, int32_t to)
 {
@@ -287,6 +282,6 @@ int db_unmapped_vendors_days(struct db *st, int64_t dataset, int32_t from, int32
         return -1;
     }
     if (*n > 1)
-        qsort(*out, *n, sizeof(**out), string_cmp);
+        qsort(*out, *n, sizeof(**out), ts_strptr_cmp);
     return 0;
 }

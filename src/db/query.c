@@ -351,11 +351,6 @@ fail:
     return -1;
 }
 
-static int string_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to, char ***out,
                         size_t *n, struct ts_err *err)
 {
@@ -395,7 +390,7 @@ int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to
         return -1;
     }
     if (*n > 1)
-        qsort(*out, *n, sizeof(**out), string_cmp);
+        qsort(*out, *n, sizeof(**out), ts_strptr_cmp);
     return 0;
 }
 
