@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmd/fetch.h"
+#include "fetch.h"
 #include "core/opts.h"
 #include "core/week.h"
 #include "db/status.h"

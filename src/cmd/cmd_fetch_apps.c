@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/fetch.h"
+#include "fetch.h"
 #include "core/week.h"
 #include "db/query.h"
 #include "net/http.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cmd/fetch.h"
+#include "fetch.h"
 #include "import/input.h"
 #include "net/http.h"
 #include "render/output.h"
