@@ -92,4 +92,23 @@ int cmd_open_db_read(struct cmd_env *env, struct db **out);
  * created). Prints any error; returns 0 or TS_EXIT_FAIL. */
 int cmd_open_db_list(struct cmd_env *env, struct db **out);
 
+/* A subcommand of a command that keeps a table (vendors, families): its
+ * name, its word count with the name, and its form for messages. */
+struct cmd_sub {
+    const char *name;
+    size_t want;
+    const char *form;
+};
+
+#define CMD_SUB_MAX 4 /* words after the command's name */
+
+/* Reads the words after such a command's name (--help prints usage) into
+ * args (at most CMD_SUB_MAX), and finds the subcommand they name among
+ * subs[0..nsubs) (the first word; 'list' without one) into *k, its word
+ * count checked. Returns -1 to go on, or the exit status to end with (0
+ * after --help). */
+int cmd_sub_parse(struct cmd_env *env, const char *cmd, const char *usage,
+                  const struct cmd_sub *subs, size_t nsubs, int argc, char **argv,
+                  const char **args, size_t *nargs, size_t *k);
+
 #endif

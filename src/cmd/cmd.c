@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "core/opts.h"
 #include "core/util.h"
 
 /* Writes text to f; a failed write on the command's standard output
@@ -195,4 +196,46 @@ int cmd_open_db_list(struct cmd_env *env, struct db **out)
         return TS_EXIT_FAIL;
     }
     return missing ? 0 : cmd_open_db_read(env, out);
+}
+
+int cmd_sub_parse(struct cmd_env *env, const char *cmd, const char *usage,
+                  const struct cmd_sub *subs, size_t nsubs, int argc, char **argv,
+                  const char **args, size_t *nargs, size_t *k)
+{
+    static const struct opt_spec specs[] = {{"help", 'h', 0, 1}, {NULL, 0, 0, 0}};
+    struct ts_err err = TS_ERR_INIT;
+    struct ts_buf what = TS_BUF_INIT;
+    struct opts o;
+    int id;
+
+    *nargs = 0;
+    opts_init(&o, argc, argv, specs);
+    while ((id = opts_next(&o, &err)) != -1) {
+        if (id == -2)
+            return cmd_usage_error(env, cmd, "%s", err.msg);
+        if (id == 1) {
+            fputs(usage, env->out);
+            return TS_EXIT_OK;
+        }
+        if (*nargs == CMD_SUB_MAX)
+            return cmd_usage_value(env, cmd, "unexpected argument ", o.value, "");
+        args[(*nargs)++] = o.value;
+    }
+    const char *sub = *nargs ? args[0] : "list";
+    for (*k = 0; *k < nsubs && strcmp(sub, subs[*k].name) != 0; (*k)++)
+        ;
+    if (*k == nsubs) {
+        buf_printf(&what, " is not a %s command (expected ", cmd);
+        for (size_t i = 0; i < nsubs; i++)
+            buf_printf(&what, "%s%s", i == 0 ? "" : i + 1 < nsubs ? ", " : " or ", subs[i].name);
+        buf_adds(&what, ")");
+        id = cmd_usage_value(env, cmd, "", sub, what.data);
+        buf_release(&what);
+        return id;
+    }
+    size_t want = subs[*k].want;
+    if (*nargs > 0 && *nargs != want)
+        return cmd_usage_error(env, cmd, "'%s' takes %zu argument%s (expected 'tokstat %s')", sub,
+                               want - 1, want == 2 ? "" : "s", subs[*k].form);
+    return -1;
 }

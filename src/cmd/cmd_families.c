@@ -31,13 +31,6 @@ static const char usage[] =
     "CSV file with a header naming a prefix column and a family column, and\n"
     "sets all its rules or none.\n";
 
-enum { O_HELP = 1 };
-
-static const struct opt_spec specs[] = {
-    {"help", 'h', 0, O_HELP},
-    {NULL, 0, 0, 0},
-};
-
 static int list_one(void *ctx, const struct family_listing *f)
 {
     struct cmd_env *env = ctx;
@@ -113,11 +106,7 @@ done:
 }
 
 /* Each subcommand with its word count, the subcommand included. */
-static const struct {
-    const char *name;
-    size_t want;
-    const char *form;
-} subs[] = {
+static const struct cmd_sub subs[] = {
     {"list", 1, "families list"},
     {"set", 3, "families set PREFIX FAMILY"},
     {"unset", 2, "families unset PREFIX"},
@@ -126,47 +115,16 @@ static const struct {
 
 #define NSUBS (sizeof(subs) / sizeof(subs[0]))
 
-/* The words after 'families' into args (at most 4). Returns -1 to go on,
- * or the exit status to end with (0 after --help). */
-static int parse_args(struct cmd_env *env, int argc, char **argv, const char **args, size_t *nargs)
+/* The arguments of subcommand subs[k] checked before the database is
+ * touched: the prefix and the family, normalised. Returns -1 to go on, or
+ * the exit status to end with. */
+static int check_args(struct cmd_env *env, const char **args, size_t k, struct ts_buf *prefix,
+                      struct ts_buf *family)
 {
     struct ts_err err = TS_ERR_INIT;
-    struct opts o;
-    int id;
+    const char *sub = subs[k].name;
+    size_t want = subs[k].want;
 
-    opts_init(&o, argc, argv, specs);
-    while ((id = opts_next(&o, &err)) != -1) {
-        if (id == -2)
-            return cmd_usage_error(env, "families", "%s", err.msg);
-        if (id == O_HELP) {
-            fputs(usage, env->out);
-            return TS_EXIT_OK;
-        }
-        if (*nargs == 4)
-            return cmd_usage_value(env, "families", "unexpected argument ", o.value, "");
-        args[(*nargs)++] = o.value;
-    }
-    return -1;
-}
-
-/* The subcommand's index in subs[] into *k, its arguments checked before
- * the database is touched: the prefix and the family, normalised. Returns
- * -1 to go on, or the exit status to end with. */
-static int check_args(struct cmd_env *env, const char **args, size_t nargs, size_t *k,
-                      struct ts_buf *prefix, struct ts_buf *family)
-{
-    struct ts_err err = TS_ERR_INIT;
-    const char *sub = nargs ? args[0] : "list";
-
-    for (*k = 0; *k < NSUBS && strcmp(sub, subs[*k].name) != 0; (*k)++)
-        ;
-    if (*k == NSUBS)
-        return cmd_usage_value(env, "families", "", sub,
-                               " is not a families command (expected list, set, unset or import)");
-    size_t want = subs[*k].want;
-    if (nargs > 0 && nargs != want)
-        return cmd_usage_error(env, "families", "'%s' takes %zu argument%s (expected 'tokstat %s')",
-                               sub, want - 1, want == 2 ? "" : "s", subs[*k].form);
     if (want == 3 && family_rule_normalize(args[1], args[2], prefix, family, &err) < 0)
         return cmd_usage_error(env, "families", "%s", err.msg);
     if (want == 2 && strcmp(sub, "unset") == 0 &&
@@ -206,12 +164,13 @@ int cmd_families(struct cmd_env *env, int argc, char **argv)
 {
     struct ts_buf prefix = TS_BUF_INIT, family = TS_BUF_INIT;
     struct db *db = NULL;
-    const char *args[4];
+    const char *args[CMD_SUB_MAX];
     size_t nargs = 0, k = 0;
     int rc;
 
-    if ((rc = parse_args(env, argc, argv, args, &nargs)) >= 0 ||
-        (rc = check_args(env, args, nargs, &k, &prefix, &family)) >= 0 ||
+    if ((rc = cmd_sub_parse(env, "families", usage, subs, NSUBS, argc, argv, args, &nargs, &k)) >=
+            0 ||
+        (rc = check_args(env, args, k, &prefix, &family)) >= 0 ||
         (rc = strcmp(subs[k].name, "list") == 0 ? cmd_open_db_list(env, &db)
                                                 : cmd_open_db(env, &db)) != 0)
         goto done;

@@ -27,13 +27,6 @@ static const char usage[] =
     "'import' reads a CSV file with a header naming a vendor (or author)\n"
     "column and a country column; rows without a country are skipped.\n";
 
-enum { O_HELP = 1 };
-
-static const struct opt_spec specs[] = {
-    {"help", 'h', 0, O_HELP},
-    {NULL, 0, 0, 0},
-};
-
 struct list_ctx {
     struct cmd_env *env;
 };
@@ -125,11 +118,7 @@ done:
 }
 
 /* Each subcommand with its word count, the subcommand included. */
-static const struct {
-    const char *name;
-    size_t want;
-    const char *form;
-} subs[] = {
+static const struct cmd_sub subs[] = {
     {"list", 1, "vendors list"},
     {"set", 3, "vendors set VENDOR COUNTRY"},
     {"unset", 2, "vendors unset VENDOR"},
@@ -138,50 +127,16 @@ static const struct {
 
 #define NSUBS (sizeof(subs) / sizeof(subs[0]))
 
-/* The words after 'vendors' into args (at most 4). Returns -1 to go on, or
- * the exit status to end with (0 after --help). */
-static int parse_args(struct cmd_env *env, int argc, char **argv, const char **args, size_t *nargs)
+/* The arguments of subcommand subs[k] checked before the database is
+ * touched: the vendor (into vendor) and the country (into cc). Returns -1
+ * to go on, or the exit status to end with. */
+static int check_args(struct cmd_env *env, const char **args, size_t k, struct ts_buf *vendor,
+                      char cc[3])
 {
     struct ts_err err = TS_ERR_INIT;
-    struct opts o;
-    int id;
+    const char *sub = subs[k].name;
+    size_t want = subs[k].want;
 
-    opts_init(&o, argc, argv, specs);
-    while ((id = opts_next(&o, &err)) != -1) {
-        if (id == -2)
-            return cmd_usage_error(env, "vendors", "%s", err.msg);
-        if (id == O_HELP) {
-            fputs(usage, env->out);
-            return TS_EXIT_OK;
-        }
-        if (*nargs == 4)
-            return cmd_usage_error(env, "vendors", "unexpected argument '%s'", o.value);
-        args[(*nargs)++] = o.value;
-    }
-    return -1;
-}
-
-/* The subcommand's index in subs[], its arguments checked before the
- * database is touched: the vendor (into vendor) and the country (into
- * cc). Returns -1 to go on with *k set, or the exit status to end with. */
-static int check_args(struct cmd_env *env, const char **args, size_t nargs, size_t *k,
-                      struct ts_buf *vendor, char cc[3])
-{
-    struct ts_err err = TS_ERR_INIT;
-    const char *sub = nargs ? args[0] : "list";
-
-    *k = 0;
-    while (*k < NSUBS && strcmp(sub, subs[*k].name) != 0)
-        (*k)++;
-    if (*k == NSUBS)
-        return cmd_usage_error(env, "vendors",
-                               "'%s' is not a vendors command (expected list, set, unset or "
-                               "import)",
-                               sub);
-    size_t want = subs[*k].want;
-    if (nargs > 0 && nargs != want)
-        return cmd_usage_error(env, "vendors", "'%s' takes %zu argument%s (expected 'tokstat %s')",
-                               sub, want - 1, want == 2 ? "" : "s", subs[*k].form);
     if (want >= 2 && strcmp(sub, "import") != 0 && vendor_normalize(args[1], vendor, &err) < 0)
         return cmd_usage_error(env, "vendors", "%s", err.msg);
     if (want == 3 && strcasecmp(args[2], TS_UNKNOWN) == 0)
@@ -226,13 +181,14 @@ int cmd_vendors(struct cmd_env *env, int argc, char **argv)
 {
     struct ts_buf vendor = TS_BUF_INIT;
     struct db *db = NULL;
-    const char *args[4];
+    const char *args[CMD_SUB_MAX];
     size_t nargs = 0, k = 0;
     char cc[3];
     int rc;
 
-    if ((rc = parse_args(env, argc, argv, args, &nargs)) >= 0 ||
-        (rc = check_args(env, args, nargs, &k, &vendor, cc)) >= 0 ||
+    if ((rc = cmd_sub_parse(env, "vendors", usage, subs, NSUBS, argc, argv, args, &nargs, &k)) >=
+            0 ||
+        (rc = check_args(env, args, k, &vendor, cc)) >= 0 ||
         (rc = strcmp(subs[k].name, "list") == 0 ? cmd_open_db_list(env, &db)
                                                 : cmd_open_db(env, &db)) != 0)
         goto done;
