@@ -477,7 +477,7 @@ static int doc_single_record(struct doc *d, struct ts_err *err)
     struct ji_stream *s = d->s;
     struct place top = {NULL, {NULL, 0, d->top_line, d->top_col}, NULL, NULL};
     struct ts_record rec;
-    json_error_t jerr;
+    json_error_t jerr = {.line = 0}; /* jansson may fail before it fills it */
     int rc;
 
     if (s->spool_lost)

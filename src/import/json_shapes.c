@@ -48,7 +48,7 @@ int ji_shape_record(const struct ji_elem *e, const struct import_opts *o,
     }
     json_t *el = e->parsed;
     if (!el) {
-        json_error_t jerr;
+        json_error_t jerr = {.line = 0}; /* jansson may fail before it fills it */
         el = json_loadb(e->at.text.s, e->at.text.len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
                         &jerr);
         if (!el)

@@ -180,7 +180,7 @@ void ji_value_text(const struct ji_stream *s, struct jtext *out)
 
 json_t *ji_parse_value(struct ji_stream *s, struct ts_err *err)
 {
-    json_error_t jerr;
+    json_error_t jerr = {.line = 0}; /* jansson may fail before it fills it */
     json_t *v = json_loadb(s->buf + s->mark, s->pos - s->mark,
                            JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
 
@@ -192,7 +192,7 @@ json_t *ji_parse_value(struct ji_stream *s, struct ts_err *err)
 int ji_syntax(struct ji_stream *s, const char *prefix, size_t flags, struct ts_err *err)
 {
     struct ts_buf text = TS_BUF_INIT;
-    json_error_t jerr;
+    json_error_t jerr = {.line = 0}; /* jansson may fail before it fills it */
     size_t plen = strlen(prefix);
 
     if (s->failed)

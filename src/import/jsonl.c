@@ -228,7 +228,7 @@ int import_jsonl(struct ts_input *in, const struct import_opts *o, const struct 
     o = ji_opts(o);
     /* One line in memory at a time. */
     while ((got = input_getline(in, &line)) > 0) {
-        json_error_t jerr;
+        json_error_t jerr = {.line = 0}; /* jansson may fail before it fills it */
         struct ts_record rec;
         struct place at = {NULL, {NULL, 0, ++lineno, 0}, NULL, NULL};
 
