@@ -163,6 +163,14 @@ int country_mapped(const struct db *st, const char *vendor);
  * closing. */
 void countries_forget(struct db *st);
 
+/* query.c: the vendors without a country that a query lists, once each:
+ * unmapped_add adds vendor unless it is mapped or already in (seen, out,
+ * n, cap); unmapped_end ends the list: sorted, or, when failed, freed and
+ * emptied. Returns 0, or -1 when failed. */
+void unmapped_add(struct db *st, struct ts_map *seen, char ***out, size_t *n, size_t *cap,
+                  const char *vendor);
+int unmapped_end(struct ts_map *seen, char ***out, size_t *n, int failed);
+
 /* query.c: the name of the group of a model (slug, of vendor, in country)
  * by by, an app's name for BY_APP (its slug); and what naming the groups
  * by by needs read first (the countries, and for BY_FAMILY the family

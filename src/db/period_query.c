@@ -261,27 +261,8 @@ int db_unmapped_vendors_days(struct db *st, int64_t dataset, int32_t from, int32
         return -1;
     day_cells_open(st, dataset, from, to, &c);
     while ((more = day_cells_next(&c, err)) > 0) {
-        int64_t listed;
-        if (country_mapped(st, c.vendor) || ts_map_get(&seen, c.vendor, &listed) ||
-            !cell_has_day(&c, from, to))
-            continue;
-        ts_map_put(&seen, c.vendor, 1);
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            *out = xrealloc(*out, cap * sizeof(**out));
-        }
-        (*out)[(*n)++] = xstrdup(c.vendor);
+        if (cell_has_day(&c, from, to))
+            unmapped_add(st, &seen, out, n, &cap, c.vendor);
     }
-    ts_map_release(&seen);
-    if (sql_done(&c.q, more < 0 ? NULL : err) < 0 || more < 0) {
-        for (size_t i = 0; i < *n; i++)
-            free((*out)[i]);
-        free(*out);
-        *out = NULL;
-        *n = 0;
-        return -1;
-    }
-    if (*n > 1)
-        qsort(*out, *n, sizeof(**out), ts_strptr_cmp);
-    return 0;
+    return unmapped_end(&seen, out, n, sql_done(&c.q, more < 0 ? NULL : err) < 0 || more < 0);
 }

@@ -370,18 +370,31 @@ int db_unmapped_vendors(struct db *st, int64_t dataset, int32_t from, int32_t to
     sql_bind_int64(&q, 3, to);
     while (sql_row(&q)) {
         const char *vendor = sql_col_text(&q, 0);
-        int64_t listed;
-        if (!vendor || country_mapped(st, vendor) || ts_map_get(&seen, vendor, &listed))
-            continue;
-        ts_map_put(&seen, vendor, 1);
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            *out = xrealloc(*out, cap * sizeof(**out));
-        }
-        (*out)[(*n)++] = xstrdup(vendor);
+        if (vendor)
+            unmapped_add(st, &seen, out, n, &cap, vendor);
     }
-    ts_map_release(&seen);
-    if (sql_done(&q, err) < 0) {
+    return unmapped_end(&seen, out, n, sql_done(&q, err) < 0);
+}
+
+void unmapped_add(struct db *st, struct ts_map *seen, char ***out, size_t *n, size_t *cap,
+                  const char *vendor)
+{
+    int64_t listed;
+
+    if (country_mapped(st, vendor) || ts_map_get(seen, vendor, &listed))
+        return;
+    ts_map_put(seen, vendor, 1);
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        *out = xrealloc(*out, *cap * sizeof(**out));
+    }
+    (*out)[(*n)++] = xstrdup(vendor);
+}
+
+int unmapped_end(struct ts_map *seen, char ***out, size_t *n, int failed)
+{
+    ts_map_release(seen);
+    if (failed) {
         for (size_t i = 0; i < *n; i++)
             free((*out)[i]);
         free(*out);
