@@ -68,8 +68,6 @@ int vendors_refresh_shipped(struct db *st, struct ts_err *err)
     if (current)
         return 0;
 
-    if (db_begin(st, err) < 0)
-        return -1;
     if (sql_exec(st->db, "DELETE FROM vendors_shipped", err) < 0)
         goto fail;
     sql_prepare(&q, st->db,
@@ -92,11 +90,10 @@ int vendors_refresh_shipped(struct db *st, struct ts_err *err)
     if (sql_done(&q, err) < 0)
         goto fail;
     vendors_parse_result_release(&res);
-    return db_commit(st, err);
+    return 0;
 fail:
     sql_done(&q, NULL);
     vendors_parse_result_release(&res);
-    db_rollback(st);
     return -1;
 }
 

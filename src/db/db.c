@@ -122,6 +122,31 @@ static int first_read(struct db *st, int *version, int *has_tables)
     return rc;
 }
 
+/* A file of another version of tokstat (or a new one, version 0) gets this
+ * one's schema, shipped vendor table and family rules in one transaction:
+ * a reader sees all of them or none, never a schema without the tables it
+ * is read with. The common case, a file already current, writes nothing. */
+static int bring_current(struct db *st, int version, struct ts_err *err)
+{
+    int vendors = 0, families = 0;
+
+    if (version == DB_SCHEMA_VERSION && (vendors_shipped_current(st, &vendors, err) < 0 ||
+                                         families_shipped_current(st, &families, err) < 0))
+        return -1;
+    if (vendors && families)
+        return 0;
+    /* Each step reads again under the write lock: another process may have
+     * done it since. */
+    if (db_begin(st, err) < 0)
+        return -1;
+    if (schema_migrate(st, err) < 0 || vendors_refresh_shipped(st, err) < 0 ||
+        families_refresh_shipped(st, err) < 0) {
+        db_rollback(st);
+        return -1;
+    }
+    return db_commit(st, err);
+}
+
 int db_open(const char *path, struct db **out, struct ts_err *err)
 {
     struct db *st = xcalloc(1, sizeof(*st));
@@ -150,8 +175,7 @@ int db_open(const char *path, struct db **out, struct ts_err *err)
      * from this file within the import's own transaction. */
     if (sql_exec(st->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF", err) < 0)
         goto fail;
-    if (schema_migrate(st, err) < 0 || vendors_refresh_shipped(st, err) < 0 ||
-        families_refresh_shipped(st, err) < 0)
+    if (bring_current(st, version, err) < 0)
         goto fail;
     if (sql_exec(st->db, "CREATE TEMP TABLE seen(k INTEGER PRIMARY KEY, mask INTEGER NOT NULL)",
                  err) < 0)

@@ -104,8 +104,8 @@ struct db {
     int families_stale;           /* opened to read: its shipped family rules are not ours */
 };
 
-/* schema.c: takes the database to DB_SCHEMA_VERSION (in a transaction of
- * its own); reads PRAGMA user_version. */
+/* schema.c: takes the database to DB_SCHEMA_VERSION within the caller's
+ * write transaction; reads PRAGMA user_version. */
 int schema_migrate(struct db *st, struct ts_err *err);
 /* Whether a database of schema version may be opened: a newer one never;
  * an older one (or one without a schema) only for writing, which migrates
@@ -141,7 +141,7 @@ int rollup_into(struct db *st, enum rollup_target target, int64_t dataset, int32
 int rollup_all(struct db *st, enum rollup_target target, struct ts_err *err);
 
 /* countries.c: replaces the shipped vendor table when the program's copy
- * changed. */
+ * changed, within the caller's write transaction. */
 int vendors_refresh_shipped(struct db *st, struct ts_err *err);
 /* Sets *out to 1 when the database's shipped vendor table is the
  * program's copy, else 0. */
@@ -192,7 +192,8 @@ long query_group_find(const struct series *s, const char *name);
 int query_compare(struct db *st, int64_t dataset, enum group_by by, struct series *s,
                   struct ts_err *err);
 /* families.c: replaces the shipped family rules when the program's copy
- * changed; whether the database's are the program's (*out 1 or 0). */
+ * changed, within the caller's write transaction; whether the database's are the program's (*out 1
+ * or 0). */
 int families_refresh_shipped(struct db *st, struct ts_err *err);
 int families_shipped_current(struct db *st, int *out, struct ts_err *err);
 

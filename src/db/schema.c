@@ -393,8 +393,9 @@ int schema_check(int version, int writing, const char *path, struct ts_err *err)
     return rc;
 }
 
-/* Takes the schema to NMIGRATIONS; a database from before the roll-ups
- * gets them computed from its observations in the same transaction. */
+/* Takes the schema to NMIGRATIONS within the caller's write transaction;
+ * a database from before the roll-ups gets them computed from its
+ * observations. */
 int schema_migrate(struct db *st, struct ts_err *err)
 {
     int version;
@@ -404,26 +405,16 @@ int schema_migrate(struct db *st, struct ts_err *err)
     if (version > NMIGRATIONS)
         return ts_err_set(err, "database schema version %d is newer than this tokstat (%d)",
                           version, NMIGRATIONS);
-    if (version == NMIGRATIONS)
-        return 0;
-    if (db_begin(st, err) < 0)
-        return -1;
-    /* Re-read under the write lock: another process may have migrated. */
-    if (schema_version(st, &version, err) < 0)
-        goto fail;
     int from = version;
     for (; version < NMIGRATIONS; version++) {
         char pragma[64];
         if (sql_exec(st->db, migrations[version], err) < 0)
-            goto fail;
+            return -1;
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version + 1);
         if (sql_exec(st->db, pragma, err) < 0)
-            goto fail;
+            return -1;
     }
     if (from > 0 && from < ROLLUP_VERSION && rollup_all(st, ROLLUP_STORED, err) < 0)
-        goto fail;
-    return db_commit(st, err);
-fail:
-    db_rollback(st);
-    return -1;
+        return -1;
+    return 0;
 }
