@@ -1,6 +1,6 @@
 /* report_period.h - what a report command does differently by day or by
- * month (--period): which periods have data, the series it reads, the
- * vendors without a country on its days, and the notes that name its
+ * month (--period): which periods have data, the series and the usage it
+ * reads, the vendors without a country on its days, and the notes that name its
  * periods ("the month of 2025-02 has 2 of 28 days so far"). By week,
  * each is what the reports did before there were other periods. */
 #ifndef TOKSTAT_CMD_REPORT_PERIOD_H
@@ -30,6 +30,12 @@ void view_period_notes(struct cmd_env *env, const struct dataset_view *v);
  * share). Returns 0, or -1 with err filled (out released). */
 int view_series(const struct dataset_view *v, const struct report_args *a, int with_prev,
                 struct series *out, struct ts_err *err);
+
+/* Each model's usage per period of v in the periods from..to (their first
+ * days), for prices and cost: db_usage by week, db_usage_periods by day or
+ * month. Returns 0, or -1 with err filled. */
+int view_usage(const struct dataset_view *v, int32_t from, int32_t to, struct usage_row **out,
+               size_t *n, struct ts_err *err);
 
 /* Vendors with tokens in the periods v reports that have no country,
  * sorted; the caller frees each string and the array. */

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/period.h"
 #include "core/util.h"
 
 struct price_row {
@@ -98,34 +99,36 @@ enum price_match price_book_match(const struct price_book *b, const char *slug, 
 enum price_match price_book_find(const struct price_book *b, const char *name, long *out,
                                  int *alias);
 
-/* The price of model m in the week starting on week: its latest price
- * valid by the week's last day; when every price is later than that, the
+/* The price of model m for a period ending on the day last: its latest
+ * price valid by that day; when every price is later than that, the
  * earliest one, and *later is set. */
-const struct price_row *price_book_at(const struct price_book *b, long m, int32_t week, int *later);
+const struct price_row *price_book_at(const struct price_book *b, long m, int32_t last, int *later);
 
-/* A price older than its week by more than this: valid from more than 8
- * weeks before the week's first day. */
+/* A price older than its period by more than this: valid from more than 8
+ * weeks before the period's first day. */
 #define PRICE_STALE_DAYS 56
 
 /* What a quote says about its price, besides how it matched. */
-#define PRICE_LATER         1u /* every price is from after the week: the earliest is used */
-#define PRICE_STALE         2u /* valid from more than PRICE_STALE_DAYS before the week */
+#define PRICE_LATER         1u /* every price is from after the period: the earliest is used */
+#define PRICE_STALE         2u /* valid from more than PRICE_STALE_DAYS before the period */
 #define PRICE_OTHER_VERSION 4u /* the price of another dated version of the model */
 
-/* The price that applies to usage of slug in the week starting on week. */
+/* The price that applies to usage of slug in a period (a week, a day, a
+ * month). */
 struct price_quote {
     enum price_match how;        /* PRICE_NONE: no price (or only one of its two halves) */
     long model;                  /* in b->models; -1 when free without an entry */
     const struct price_row *row; /* the price; NULL when free without an entry */
     int64_t prompt, completion;  /* pico-USD per token */
-    int32_t age;    /* days from row->valid_from to the week's last day (< 0: from after it) */
+    int32_t age;    /* days from row->valid_from to the period's last day (< 0: from after it) */
     unsigned flags; /* PRICE_LATER, PRICE_STALE, PRICE_OTHER_VERSION */
 };
 
-/* Fills *out; returns 1 when slug has a price that week (free included),
- * 0 when it has none (out->how is PRICE_NONE). */
-int price_book_quote(const struct price_book *b, const char *slug, int32_t week,
-                     struct price_quote *out);
+/* Fills *out for the period of unit u starting on start; returns 1 when
+ * slug has a price then (free included), 0 when it has none (out->how is
+ * PRICE_NONE). */
+int price_book_quote(const struct price_book *b, const char *slug, enum period_unit u,
+                     int32_t start, struct price_quote *out);
 
 /* Writes slug without a trailing -YYYYMMDD or -YYYY-MM-DD date (a :variant
  * after it is kept) into nodate, and without the variant too into base;

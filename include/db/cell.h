@@ -43,6 +43,11 @@ void cell_encode(const struct cell_slot *s, int nslots, struct ts_buf *out);
  * empty. */
 int cell_decode(const char *text, size_t len, struct cell_slot *s, int nslots);
 
+/* Whether a filled slot gives a split of its tokens: prompt and
+ * completion, unless both are 0 for tokens that are not (a dump that
+ * knows none writes zeros: no split, not a split of zero). */
+int cell_has_split(const struct cell_slot *s);
+
 /* The message for a cell that cannot be read: "database: damaged
  * observations of model M in the week of YYYY-MM-DD". Returns -1. */
 int cell_damaged(struct ts_err *err, int64_t model, int32_t week);

@@ -41,6 +41,13 @@ int db_weekly_only_weeks(struct db *st, int64_t dataset, int32_t **out, size_t *
 int db_period_series(struct db *st, int64_t dataset, enum group_by by, enum period_unit u,
                      int32_t from, int32_t to, struct series *out, struct ts_err *err);
 
+/* Each model's usage per period of unit u in the periods from..to (their
+ * first days), from the daily observations, as db_usage gives weeks
+ * (query.h): ordered by period (its first day in .week), then slug; the
+ * split sums of the days that give one. Release with usage_rows_release. */
+int db_usage_periods(struct db *st, int64_t dataset, enum period_unit u, int32_t from, int32_t to,
+                     struct usage_row **out, size_t *n, struct ts_err *err);
+
 /* Vendors with daily tokens on the days from..to that have no country,
  * sorted; the caller frees each string and the array. */
 int db_unmapped_vendors_days(struct db *st, int64_t dataset, int32_t from, int32_t to, char ***out,

@@ -71,21 +71,23 @@ struct chart;
 int chart_build(const struct series *s, enum group_by by, int other_exclude, size_t max_named,
                 struct chart *out, struct ts_err *err);
 
-/* What prices and cost are built from: each model's tokens per week in
- * the weeks from..to, and every price known. */
+/* What prices and cost are built from: each model's tokens per period
+ * (ISO week, calendar month or day: unit) in the periods from..to, and
+ * every price known. */
 struct priced_usage {
-    const struct usage_row *rows; /* ordered by week, then slug */
+    const struct usage_row *rows; /* ordered by period (its first day in .week), then slug */
     size_t nrows;
     const struct price_book *book; /* indexed */
-    const struct week_days *weeks; /* the dataset's weeks with data: how many days each has */
+    const struct week_days *weeks; /* the dataset's periods with data: how many days each has */
     size_t nweeks;
-    int32_t from, to;     /* the weeks reported (Mondays) */
+    int32_t from, to;     /* the periods reported (their first days) */
     int data_share_found; /* cost: whether the dataset's rows give a prompt share... */
     double data_share;    /* ...and which */
     /* prices --all: every model of the book as a row without tokens (its
      * slug, vendor and country); those priced in the week are listed. */
     const struct usage_row *book_rows;
     size_t nbook_rows;
+    enum period_unit unit; /* PERIOD_WEEK when left 0 */
 };
 
 /* The price per million tokens of each model with usage in the week

@@ -43,7 +43,6 @@ static const struct report_syntax syntax = {
     .by_default = BY_COUNTRY,
     .other_applies = 1,
     .apps_apply = 1,
-    .period_applies = 1,
 };
 
 /* --format table|svg; a report format gets a pointer to 'tokstat report'. */

@@ -5,6 +5,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
+#include "cmd/report_period.h"
 #include "db/price_history.h"
 #include "db/query.h"
 #include "report/report.h"
@@ -20,17 +21,17 @@ static const struct report_syntax syntax = {
     .name = "cost",
     .usage = "usage: tokstat cost [--by country|vendor|model|family] [--prompt-share X] [OPTIONS]\n"
              "\n"
-             "Estimated spend per week and group: prompt tokens x input price +\n"
-             "completion tokens x output price, with each model's price of that week\n"
-             "(see 'tokstat prices'), and the usage-weighted average price per million\n"
-             "tokens. Where a dump gives only total tokens (or prompt and completion\n"
-             "as 0: no split), a prompt share splits them: the share found in the\n"
-             "dataset's rows that have a split, else 0.9; the output says which. A\n"
-             "split whose prompt + completion is not its total is applied by its\n"
-             "proportions, and named in a warning when more than 1 % off. Tokens of\n"
-             "models without a price are counted apart (unpriced) and named in a\n"
-             "warning; a :free variant costs 0; the other bucket is left out.\n"
-             "Default range: the most recent week with data.\n"
+             "Estimated spend per week (or, --period, month or day) and group: prompt\n"
+             "tokens x input price + completion tokens x output price, with each model's\n"
+             "price valid by the period's last day (see 'tokstat prices'), and the\n"
+             "usage-weighted average price per million tokens. Where a dump gives only\n"
+             "total tokens (or prompt and completion as 0: no split), a prompt share\n"
+             "splits them: the share found in the dataset's rows that have a split, else\n"
+             "0.9; the output says which. A split whose prompt + completion is not its\n"
+             "total is applied by its proportions, and named in a warning when more than\n"
+             "1 % off. Tokens of models without a price are counted apart (unpriced) and\n"
+             "named in a warning; a :free variant costs 0; the other bucket is left out.\n"
+             "Default range: the most recent complete week (month, day) with data.\n"
              "\n"
              "  --by G               country (default), vendor, model or family\n"
              "  --prompt-share X     the prompt share to use for totals without a split\n"
@@ -81,13 +82,21 @@ int cmd_cost(struct cmd_env *env, int argc, char **argv)
          * dataset's rows that have a split (unless given). */
         int found = 0;
         if (db_price_book(v.db, v.id, &book, &err) < 0 ||
-            db_usage(v.db, v.id, v.from, v.to, &use, &nuse, &err) < 0 ||
+            view_usage(&v, v.from, v.to, &use, &nuse, &err) < 0 ||
             (a.req.prompt_share < 0 &&
              (found = db_prompt_share(v.db, v.id, &in.data_share, &err)) < 0)) {
             rc = report_db_error(env, &err);
         } else {
-            in = (struct priced_usage){use,  nuse,  &book,         v.weeks, v.nweeks, v.from,
-                                       v.to, found, in.data_share, NULL,    0};
+            in = (struct priced_usage){.rows = use,
+                                       .nrows = nuse,
+                                       .book = &book,
+                                       .weeks = v.weeks,
+                                       .nweeks = v.nweeks,
+                                       .from = v.from,
+                                       .to = v.to,
+                                       .data_share_found = found,
+                                       .data_share = in.data_share,
+                                       .unit = v.unit};
             rc = build_cost(&in, &a.req, &doc, &err) < 0 ? report_db_error(env, &err)
                                                          : report_write(env, &v, &a, &doc);
         }

@@ -167,7 +167,7 @@ struct dash_data {
     {                                                                                              \
         SERIES_INIT, SERIES_INIT, SERIES_INIT, PRICE_BOOK_INIT, NULL, 0,                           \
         {                                                                                          \
-            NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, NULL, 0                                            \
+            NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, NULL, 0, PERIOD_WEEK                               \
         }                                                                                          \
     }
 
@@ -198,7 +198,7 @@ static int read_data(const struct dataset_view *v, struct dash_data *d, struct t
         db_usage(v->db, v->id, last, last, &d->use, &d->nuse, err) < 0)
         return -1;
     d->priced = (struct priced_usage){d->use, d->nuse, &d->book, v->weeks, v->nweeks, last,
-                                      last,   0,       0,        NULL,     0};
+                                      last,   0,       0,        NULL,     0,         PERIOD_WEEK};
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
+#include "cmd/report_period.h"
 #include "db/price_history.h"
 #include "db/query.h"
 #include "report/report.h"
@@ -20,17 +21,18 @@ static const struct report_syntax syntax = {
     .usage =
         "usage: tokstat prices [--vs MODEL] [--all] [--by model|family|vendor|country] [OPTIONS]\n"
         "\n"
-        "The input and output price per million tokens of each model with usage\n"
-        "in the week (the last week of the range; default the most recent week\n"
-        "with data), as valid that week: from the model catalogue (global) and\n"
-        "the dataset's own weekly snapshots, matched by canonical slug, then\n"
-        "without the -YYYYMMDD date, then without the :variant; a :free variant\n"
-        "without a price of its own is free. Each row says where its price comes\n"
-        "from (CSV and JSON: price_model, price_match, price_age_days, status);\n"
-        "prices of another dated version or from more than 8 weeks before the\n"
-        "week are named in a warning. By family, vendor or country: the average\n"
-        "over their models, weighted by each model's tokens that week. Models\n"
-        "without a price are named in a warning, never priced at $0.\n"
+        "The input and output price per million tokens of each model with usage in\n"
+        "the week (the last week of the range; default the most recent complete\n"
+        "week with data; by month or day, --period, the last month or day), as\n"
+        "valid by its last day: from the model catalogue (global) and the dataset's\n"
+        "own weekly snapshots, matched by canonical slug, then without the\n"
+        "-YYYYMMDD date, then without the :variant; a :free variant without a price\n"
+        "of its own is free. Each row says where its price comes from (CSV and\n"
+        "JSON: price_model, price_match, price_age_days, status); prices of another\n"
+        "dated version or from more than 8 weeks before the week are named in a\n"
+        "warning. By family, vendor or country: the average over their models,\n"
+        "weighted by each model's tokens that week. Models without a price are\n"
+        "named in a warning, never priced at $0.\n"
         "\n"
         "  --vs MODEL           add MODEL's price divided by each model's price: how\n"
         "                       many times dearer MODEL is (anthropic/claude-opus-4.6 at\n"
@@ -73,14 +75,22 @@ int cmd_prices(struct cmd_env *env, int argc, char **argv)
     if (id < 0)
         return a.exit;
     if ((rc = dataset_view_open(env, &a, 1, &v)) == 0) {
-        /* The usage of the last week of the range, and every price. */
+        /* The usage of the last period of the range, and every price. */
         if (db_price_book(v.db, v.id, &book, &err) < 0 ||
-            db_usage(v.db, v.id, v.to, v.to, &use, &nuse, &err) < 0 ||
+            view_usage(&v, v.to, v.to, &use, &nuse, &err) < 0 ||
             (a.req.all_models && db_book_models(v.db, &book, &all, &nall, &err) < 0)) {
             rc = report_db_error(env, &err);
         } else {
-            struct priced_usage in = {use,  nuse, &book, v.weeks, v.nweeks, v.from,
-                                      v.to, 0,    0,     all,     nall};
+            struct priced_usage in = {.rows = use,
+                                      .nrows = nuse,
+                                      .book = &book,
+                                      .weeks = v.weeks,
+                                      .nweeks = v.nweeks,
+                                      .from = v.from,
+                                      .to = v.to,
+                                      .book_rows = all,
+                                      .nbook_rows = nall,
+                                      .unit = v.unit};
             if (build_prices(&in, &a.req, &doc, &err) < 0)
                 rc = report_db_error(env, &err);
             else

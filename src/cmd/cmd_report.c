@@ -22,7 +22,6 @@ static const struct report_syntax syntax = {
     .by_default = BY_COUNTRY,
     .other_applies = 1,
     .apps_apply = 1,
-    .period_applies = 1,
     .exact_applies = 1,
 };
 

@@ -54,14 +54,6 @@ static const struct opt_spec shared[] = {
 #define NSHARED (sizeof(shared) / sizeof(shared[0]))
 
 /* The range options of a command that reads weeks only (prices, cost). */
-static const char weeks_usage[] =
-    "Range (default: see above):\n"
-    "  --week DATE          the week containing DATE (YYYY-MM-DD)\n"
-    "  --from DATE --to DATE  the weeks containing DATE to DATE, inclusive\n"
-    "  --last N             the N most recent weeks with data\n"
-    "  --partial            the range may end in a partial latest week (compared\n"
-    "                       like for like: the same weekdays of the week before)\n";
-
 const char report_args_usage[] =
     "Range (default: see above):\n"
     "  --period P           what a row covers: week (default: ISO weeks, Monday to\n"
@@ -144,17 +136,12 @@ static int own_has(const struct opt_spec *own, const char *name, size_t len)
 
 /* Prints the shared options less those that the command's own replace:
  * a line "  [-x, ]--NAME ..." and the further-indented lines that go on
- * with it. A command that reads weeks only shows the range options for
- * weeks. */
+ * with it. */
 static void put_shared_usage(FILE *out, const struct report_syntax *syn)
 {
     const char *p = report_args_usage;
     int skipping = 0;
 
-    if (!syn->period_applies) {
-        fputs(weeks_usage, out);
-        p = strstr(report_args_usage, "Options:\n");
-    }
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
@@ -406,12 +393,6 @@ static int settle_range(struct report_args *a)
 
     if (!r->unit_given && r->kind == RANGE_WEEK)
         r->unit = r->sel_unit; /* --day, --month: by day, by month */
-    if (r->unit != PERIOD_WEEK && !a->syn->period_applies)
-        return usage_error(a, "%s does not apply to %s (it reports weeks)",
-                           r->unit_given               ? "--period"
-                           : r->sel_unit == PERIOD_DAY ? "--day"
-                                                       : "--month",
-                           a->syn->name);
     if (r->kind == RANGE_WEEK && settle_selector(a) < 0)
         return -1;
     if (r->kind == RANGE_SPAN && settle_span(a) < 0)

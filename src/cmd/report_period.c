@@ -126,3 +126,11 @@ int view_unmapped_vendors(const struct dataset_view *v, char ***out, size_t *n, 
     return db_unmapped_vendors_days(v->db, v->id, v->from, period_last_day(v->unit, v->to), out, n,
                                     err);
 }
+
+int view_usage(const struct dataset_view *v, int32_t from, int32_t to, struct usage_row **out,
+               size_t *n, struct ts_err *err)
+{
+    if (v->unit == PERIOD_WEEK)
+        return db_usage(v->db, v->id, from, to, out, n, err);
+    return db_usage_periods(v->db, v->id, v->unit, from, to, out, n, err);
+}

@@ -1,4 +1,4 @@
-/* price_book.c - matching usage slugs to prices, and prices to weeks. */
+/* price_book.c - matching usage slugs to prices, and prices to periods. */
 #include "core/price_book.h"
 
 #include <ctype.h>
@@ -308,7 +308,7 @@ enum price_match price_book_find(const struct price_book *b, const char *name, l
     return price_book_match(b, name, out);
 }
 
-const struct price_row *price_book_at(const struct price_book *b, long m, int32_t week, int *later)
+const struct price_row *price_book_at(const struct price_book *b, long m, int32_t last, int *later)
 {
     const struct price_model *pm;
 
@@ -316,11 +316,11 @@ const struct price_row *price_book_at(const struct price_book *b, long m, int32_
     if (m < 0 || (size_t)m >= b->nmodels)
         return NULL;
     pm = &b->models[m];
-    /* The rows ascend: the last one valid by the week's last day. */
+    /* The rows ascend: the last one valid by the period's last day. */
     size_t lo = pm->first, hi = pm->first + pm->count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (b->rows[mid].valid_from <= week + 6)
+        if (b->rows[mid].valid_from <= last)
             lo = mid + 1;
         else
             hi = mid;
@@ -353,21 +353,22 @@ static int stem_date(const char *slug, char *out)
     return n > 0;
 }
 
-int price_book_quote(const struct price_book *b, const char *slug, int32_t week,
-                     struct price_quote *out)
+int price_book_quote(const struct price_book *b, const char *slug, enum period_unit u,
+                     int32_t start, struct price_quote *out)
 {
+    int32_t last = period_last_day(u, start);
     int later = 0;
 
     memset(out, 0, sizeof(*out));
     out->how = price_book_match(b, slug, &out->model);
     if (out->how != PRICE_NONE && out->model >= 0)
-        out->row = price_book_at(b, out->model, week, &later);
+        out->row = price_book_at(b, out->model, last, &later);
     if (out->row && out->row->prompt != TS_ABSENT && out->row->completion != TS_ABSENT) {
         out->prompt = out->row->prompt;
         out->completion = out->row->completion;
-        out->age = week + 6 - out->row->valid_from;
+        out->age = last - out->row->valid_from;
         out->flags |= later ? PRICE_LATER : 0;
-        out->flags |= out->row->valid_from < week - PRICE_STALE_DAYS ? PRICE_STALE : 0;
+        out->flags |= out->row->valid_from < start - PRICE_STALE_DAYS ? PRICE_STALE : 0;
         char mine[16], theirs[16];
         if ((out->how == PRICE_UNDATED || out->how == PRICE_BASE) &&
             stem_date(b->models[out->model].model, theirs) &&

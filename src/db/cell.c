@@ -145,6 +145,14 @@ int cell_decode(const char *text, size_t len, struct cell_slot *s, int nslots)
     return r.p == r.end ? 0 : -1;
 }
 
+int cell_has_split(const struct cell_slot *s)
+{
+    const int64_t *f = s->v;
+
+    return f[CELL_PROMPT] >= 0 && f[CELL_COMPLETION] >= 0 &&
+           !(f[CELL_PROMPT] == 0 && f[CELL_COMPLETION] == 0 && f[CELL_TOTAL] > 0);
+}
+
 int cell_damaged(struct ts_err *err, int64_t model, int32_t week)
 {
     char monday[TS_DATE_LEN + 1];

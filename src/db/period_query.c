@@ -237,6 +237,104 @@ fail:
     return -1;
 }
 
+/* Usage rows by period, then slug. */
+static int usage_cmp(const void *a, const void *b)
+{
+    const struct usage_row *x = a, *y = b;
+
+    if (x->week != y->week)
+        return x->week < y->week ? -1 : 1;
+    return strcmp(x->slug, y->slug);
+}
+
+/* The row of model slug (of vendor) in the period starting on start,
+ * made when new; index maps "start slug" to its position. */
+static struct usage_row *usage_slot(struct db *st, struct ts_map *index, struct usage_row **rows,
+                                    size_t *n, size_t *cap, int32_t start, const char *slug,
+                                    const char *vendor)
+{
+    struct ts_buf key = TS_BUF_INIT;
+    int64_t at;
+
+    buf_printf(&key, "%ld %s", (long)start, slug);
+    if (!ts_map_get(index, key.data, &at)) {
+        if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 64;
+            *rows = xrealloc(*rows, *cap * sizeof(**rows));
+        }
+        struct usage_row *u = &(*rows)[*n];
+        memset(u, 0, sizeof(*u));
+        u->week = start;
+        u->slug = xstrdup(slug);
+        u->vendor = xstrdup(vendor);
+        u->country = xstrdup(country_of(st, vendor));
+        u->family = xstrdup(family_of(st, slug));
+        at = (int64_t)(*n)++;
+        ts_map_put(index, key.data, at);
+    }
+    buf_release(&key);
+    return &(*rows)[at];
+}
+
+/* Adds the day's slot s into u: its tokens, and its split when it has one
+ * (as the weekly roll-ups sum them). */
+static int usage_add(struct usage_row *u, const struct cell_slot *s)
+{
+    const int64_t *f = s->v;
+
+    if (metrics_add(&u->tokens, f[CELL_TOTAL]) < 0)
+        return -1;
+    if (cell_has_split(s) && (metrics_add(&u->split_tokens, f[CELL_TOTAL]) < 0 ||
+                              metrics_add(&u->prompt, f[CELL_PROMPT]) < 0 ||
+                              metrics_add(&u->completion, f[CELL_COMPLETION]) < 0))
+        return -1;
+    return 0;
+}
+
+int db_usage_periods(struct db *st, int64_t dataset, enum period_unit u, int32_t from, int32_t to,
+                     struct usage_row **out, size_t *n, struct ts_err *err)
+{
+    struct ts_map index = TS_MAP_INIT;
+    struct day_cells c = {SQL_INIT, 0, NULL, NULL, {{0, {0}}}};
+    int32_t first = period_start(u, from), last = period_last_day(u, period_start(u, to));
+    size_t cap = 0;
+    int rc = -1, more;
+
+    *out = NULL;
+    *n = 0;
+    if (query_groups_load(st, BY_FAMILY, err) < 0)
+        return -1;
+    day_cells_open(st, dataset, first, last, &c);
+    while ((more = day_cells_next(&c, err)) > 0) {
+        for (int d = 0; d < CELL_DAYS; d++) {
+            int32_t day = c.week + d;
+            if (!c.sl[d].filled || day < first || day > last)
+                continue;
+            struct usage_row *r =
+                usage_slot(st, &index, out, n, &cap, period_start(u, day), c.slug, c.vendor);
+            if (usage_add(r, &c.sl[d]) < 0) {
+                ts_err_set(err, "the tokens of model '%s' in a %s reach 2^63", c.slug,
+                           period_unit_name(u));
+                goto done;
+            }
+        }
+    }
+    rc = more < 0 ? -1 : 0;
+done:
+    if (sql_done(&c.q, rc < 0 ? NULL : err) < 0)
+        rc = -1;
+    ts_map_release(&index);
+    if (rc < 0) {
+        usage_rows_release(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return -1;
+    }
+    if (*n > 1)
+        qsort(*out, *n, sizeof(**out), usage_cmp);
+    return 0;
+}
+
 /* Whether the cell in c has a row on a day of from..to. */
 static int cell_has_day(const struct day_cells *c, int32_t from, int32_t to)
 {

@@ -289,8 +289,7 @@ static int rollup_cell(struct rollup *r, int32_t week, int64_t model, const char
         if (!sl[d].filled)
             continue;
         r->mask |= 1u << d;
-        int split = f[CELL_PROMPT] >= 0 && f[CELL_COMPLETION] >= 0 &&
-                    !(f[CELL_PROMPT] == 0 && f[CELL_COMPLETION] == 0 && f[CELL_TOTAL] > 0);
+        int split = cell_has_split(&sl[d]);
         if (metrics_add(&x->tokens, f[CELL_TOTAL]) < 0 ||
             (split && (metrics_add(&x->split_tokens, f[CELL_TOTAL]) < 0 ||
                        metrics_add(&x->prompt, f[CELL_PROMPT]) < 0 ||

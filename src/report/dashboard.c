@@ -193,7 +193,7 @@ static const char *default_vs(const struct priced_usage *in)
     for (size_t i = 0; i < in->nrows; i++) {
         const struct usage_row *u = &in->rows[i];
         if (u->week != in->to || strcmp(u->slug, "other") == 0 ||
-            !price_book_quote(in->book, u->slug, in->to, &q) || !comparable(&q))
+            !price_book_quote(in->book, u->slug, in->unit, in->to, &q) || !comparable(&q))
             continue;
         if (u->tokens > most) {
             most = u->tokens;

@@ -1,6 +1,8 @@
 /* prices.c - tokstat prices: the price per million tokens of each model
- * in use in a week (or the usage-weighted average of a vendor's or a
- * country's models), and how many times dearer a reference model is.
+ * in use in a period (a week, a month or a day; or the usage-weighted
+ * average of a vendor's or a country's models), and how many times dearer
+ * a reference model is. A model's price in a period is its latest price
+ * valid by the period's last day.
  *
  * Prices are kept exactly as pico-dollars per token; a price per million
  * tokens is that divided by 1e6. Models without a price are never priced
@@ -46,25 +48,25 @@ static int no_reference(const struct priced_usage *in, const char *name, const c
                         size_t nlikes, size_t npriced, struct ts_err *err)
 {
     struct ts_buf b = TS_BUF_INIT;
-    char day[TS_DATE_LEN + 1];
-    const char *example = NULL;
+    char day[40];
+    const char *example = NULL, *unit = period_unit_name(in->unit);
     struct price_quote q;
 
-    date_format(in->to, day);
+    period_phrase(in->unit, in->to, day, sizeof(day)); /* "week of 2026-02-09" */
     if (npriced > 1) {
         list_names(&b, likes, npriced);
         ts_err_set(err,
-                   "'%s' has no price of its own, and %zu priced models of the week of %s have "
+                   "'%s' has no price of its own, and %zu priced models of the %s have "
                    "its words: %s (expected one of them)",
                    name, npriced, day, b.data);
     } else if (nlikes > 0) {
         list_names(&b, likes, nlikes);
         if (in->book->has_catalogue)
-            ts_err_set(err, "no price for '%s' in the week of %s: %s %s its words but no price",
-                       name, day, b.data, nlikes == 1 ? "has" : "have");
+            ts_err_set(err, "no price for '%s' in the %s: %s %s its words but no price", name, day,
+                       b.data, nlikes == 1 ? "has" : "have");
         else
             ts_err_set(err,
-                       "no price for '%s' in the week of %s: it may be the catalogue id of %s "
+                       "no price for '%s' in the %s: it may be the catalogue id of %s "
                        "(the same words), but no model catalogue is imported, and %s no price",
                        name, day, b.data, nlikes == 1 ? "that slug has" : "those slugs have");
     } else {
@@ -72,17 +74,18 @@ static int no_reference(const struct priced_usage *in, const char *name, const c
         int64_t most = -1;
         for (size_t i = 0; i < in->nrows; i++) {
             if (in->rows[i].tokens > most &&
-                price_book_quote(in->book, in->rows[i].slug, in->to, &q) && comparable(&q)) {
+                price_book_quote(in->book, in->rows[i].slug, in->unit, in->to, &q) &&
+                comparable(&q)) {
                 most = in->rows[i].tokens;
                 example = in->rows[i].slug;
             }
         }
         if (example)
-            buf_printf(&b, "expected a model priced that week, such as %s, or a catalogue id",
+            buf_printf(&b, "expected a model priced that %s, such as %s, or a catalogue id", unit,
                        example);
         else
-            buf_adds(&b, "no model has a price that week");
-        ts_err_set(err, "no price for '%s' in the week of %s (%s%s)", name, day, b.data,
+            buf_printf(&b, "no model has a price that %s", unit);
+        ts_err_set(err, "no price for '%s' in the %s (%s%s)", name, day, b.data,
                    in->book->has_catalogue ? "" : "; no model catalogue is imported");
     }
     buf_release(&b);
@@ -106,7 +109,7 @@ static int reference_loose(const struct priced_usage *in, const char *name, cons
             const char *slug = in->rows[i].slug;
             if (!price_name_like(name, slug))
                 continue;
-            int priced = price_book_quote(in->book, slug, in->to, &q) && comparable(&q);
+            int priced = price_book_quote(in->book, slug, in->unit, in->to, &q) && comparable(&q);
             if (priced == !pass) {
                 likes[nlikes++] = slug;
                 npriced += priced;
@@ -125,14 +128,15 @@ static int reference_loose(const struct priced_usage *in, const char *name, cons
     return rc;
 }
 
-/* The price of the reference model rq->vs in the week in->to. Returns -1
- * with err set when it has no price, or is free that week. */
+/* The price of the reference model rq->vs in the period in->to. Returns -1
+ * with err set when it has no price, or is free then. */
 static int reference(const struct priced_usage *in, const struct report_request *rq,
                      struct vs_ref *out, struct report_doc *doc, struct ts_err *err)
 {
     struct ts_buf slug = TS_BUF_INIT, vendor = TS_BUF_INIT, shown = TS_BUF_INIT;
     struct ts_err ignored = TS_ERR_INIT;
     enum price_match how = PRICE_NONE;
+    const char *unit = period_unit_name(in->unit);
     long m = -1;
     int alias = 0, named = 0, rc = 0;
 
@@ -145,13 +149,14 @@ static int reference(const struct priced_usage *in, const struct report_request 
     }
     if (how != PRICE_NONE && how != PRICE_FREE) {
         /* An alias is priced as the model it names. */
-        price_book_quote(in->book, alias ? in->book->models[m].model : slug.data, in->to, &out->q);
+        price_book_quote(in->book, alias ? in->book->models[m].model : slug.data, in->unit, in->to,
+                         &out->q);
         out->model = quote_model(in->book, &out->q);
         out->match = alias ? "catalogue" : price_match_name(how);
     }
     if (how == PRICE_FREE || (out->q.how != PRICE_NONE && !comparable(&out->q))) {
-        rc = ts_err_set(err, "'%s' is free that week (expected a priced model to compare with)",
-                        shown.data);
+        rc = ts_err_set(err, "'%s' is free that %s (expected a priced model to compare with)",
+                        shown.data, unit);
     } else if (out->q.how == PRICE_NONE) {
         static const char *const none[1];
         rc = named ? reference_loose(in, slug.data, shown.data, out, err)
@@ -159,16 +164,17 @@ static int reference(const struct priced_usage *in, const struct report_request 
         if (rc == 0)
             doc_warn(doc,
                      "'%s' (--vs) has no price of its own: compared with %s, the only model "
-                     "priced that week with its words",
-                     shown.data, out->model);
+                     "priced that %s with its words",
+                     shown.data, out->model, unit);
     }
     if (rc == 0 && (out->q.flags & PRICE_LATER))
-        doc_warn(doc, "%s (--vs) priced with its earliest price, from after the week", out->model);
+        doc_warn(doc, "%s (--vs) priced with its earliest price, from after the %s", out->model,
+                 unit);
     if (rc == 0 && (out->q.flags & PRICE_STALE)) {
         char day[TS_DATE_LEN + 1];
         date_format(out->q.row->valid_from, day);
-        doc_warn(doc, "%s (--vs) priced with a price from %s, more than 8 weeks before the week",
-                 out->model, day);
+        doc_warn(doc, "%s (--vs) priced with a price from %s, more than 8 weeks before the %s",
+                 out->model, day, unit);
     }
     /* out->model is the book's or a usage row's string: it outlives slug. */
     if (rc == 0) {
@@ -193,7 +199,7 @@ static int sum_week(const struct priced_usage *in, const struct report_request *
         struct price_quote q;
         if (strcmp(u->slug, "other") == 0)
             continue;
-        price_book_quote(in->book, u->slug, in->to, &q);
+        price_book_quote(in->book, u->slug, in->unit, in->to, &q);
         price_notes_add(notes, in->book, u->slug, &q);
         if (q.how == PRICE_NONE)
             continue;
@@ -224,8 +230,8 @@ static void sum_book(const struct priced_usage *in, const struct report_request 
         ts_map_put(&used, in->rows[i].slug, 1);
     for (size_t i = 0; i < in->nbook_rows; i++) {
         const struct usage_row *b = &in->book_rows[i];
-        if (ts_map_get(&used, b->slug, &seen) || !price_book_quote(in->book, b->slug, in->to, &q) ||
-            (q.flags & PRICE_LATER))
+        if (ts_map_get(&used, b->slug, &seen) ||
+            !price_book_quote(in->book, b->slug, in->unit, in->to, &q) || (q.flags & PRICE_LATER))
             continue;
         struct group_sum *g = group_sums_get(gs, usage_group(b, rq->by), b->country, rq->by);
         g->quote = q;
@@ -315,27 +321,28 @@ static void price_rows(const struct priced_usage *in, struct group_sums *gs,
 }
 
 /* "Prices per million tokens[, usage-weighted by G], week of D[ (partial:
- * N of 7 days)] (dataset NAME)[; vs = ...]". */
-static void price_title(const struct report_request *rq, int32_t week, int days,
-                        const struct vs_ref *ref, struct report_doc *out)
+ * N of 7 days)] (dataset NAME)[; vs = ...]"; "month of 2025-01" for a
+ * month. */
+static void price_title(const struct report_request *rq, enum period_unit u, int32_t start,
+                        int days, const struct vs_ref *ref, struct report_doc *out)
 {
     struct ts_buf t = TS_BUF_INIT;
-    char day[TS_DATE_LEN + 1];
+    char when[40];
 
-    date_format(week, day);
+    period_phrase(u, start, when, sizeof(when)); /* "week of 2026-02-09" */
     if (rq->all_models && rq->by == BY_MODEL)
-        buf_printf(&t, "Prices per million tokens of every model priced in the week of %s", day);
+        buf_printf(&t, "Prices per million tokens of every model priced in the %s", when);
     else if (rq->all_models)
         buf_printf(&t,
                    "Prices per million tokens by %s: usage-weighted, and the median and mean of "
-                   "every model priced in the week of %s",
-                   group_by_name(rq->by), day);
+                   "every model priced in the %s",
+                   group_by_name(rq->by), when);
     else
-        buf_printf(&t, "Prices per million tokens%s%s, week of %s",
+        buf_printf(&t, "Prices per million tokens%s%s, %s",
                    rq->by == BY_MODEL ? "" : ", usage-weighted by ",
-                   rq->by == BY_MODEL ? "" : group_by_name(rq->by), day);
-    if (days > 0 && days < 7)
-        buf_printf(&t, " (partial: %d of 7 days)", days);
+                   rq->by == BY_MODEL ? "" : group_by_name(rq->by), when);
+    if (days > 0 && days < period_length(u, start))
+        buf_printf(&t, " (partial: %d of %d days)", days, period_length(u, start));
     buf_printf(&t, " (dataset %s)", rq->dataset);
     if (ref) {
         buf_printf(&t, "; vs = the price of %s ($%.2f in, $%.2f out) divided by each price",
@@ -376,15 +383,17 @@ int build_prices(const struct priced_usage *in, const struct report_request *rq,
     size_t ngroup_ids = sizeof(group_ids) / sizeof(group_ids[0]) - (rq->all_models ? 0 : 5);
     size_t nmodel_ids = sizeof(model_ids) / sizeof(model_ids[0]);
     struct group_sums gs = GROUP_SUMS_INIT;
-    struct price_notes notes = PRICE_NOTES_INIT;
+    struct price_notes notes = PRICE_NOTES_INIT(in->unit);
     struct vs_ref ref;
     int days = usage_days(in, in->to);
     struct sheet sh;
 
     out->command = "prices";
     doc_param(out, "by", group_by_name(rq->by));
+    if (in->unit != PERIOD_WEEK) /* weeks, the default, as before there were others */
+        doc_param(out, "period", period_unit_name(in->unit));
     doc_param(out, "dataset", rq->dataset);
-    doc_param_date(out, "week", in->to);
+    doc_param_date(out, period_unit_name(in->unit), in->to); /* "week": its Monday */
     if (rq->vs && reference(in, rq, &ref, out, err) < 0)
         return -1;
     if (!rq->vs) {
@@ -412,8 +421,9 @@ int build_prices(const struct priced_usage *in, const struct report_request *rq,
     } else {
         sheet_start(&sh, &out->rows, group_ids, ngroup_ids, rq->by);
     }
+    sheet_period(&sh, in->unit);
     price_rows(in, &gs, rq->vs ? &ref : NULL, days, rq->by, &sh, out);
-    price_title(rq, in->to, days, rq->vs ? &ref : NULL, out);
+    price_title(rq, in->unit, in->to, days, rq->vs ? &ref : NULL, out);
     price_notes_warn(&notes, out);
     group_sums_release(&gs);
     return 0;

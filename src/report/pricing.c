@@ -136,8 +136,10 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void warn_models(struct report_doc *d, enum warn_kind kind, struct name_set *names)
+void warn_models(struct report_doc *d, enum warn_kind kind, enum period_unit u,
+                 struct name_set *names)
 {
+    const char *unit = period_unit_name(u);
     struct ts_buf b = TS_BUF_INIT, count = TS_BUF_INIT;
     size_t n = names->n;
 
@@ -154,12 +156,12 @@ void warn_models(struct report_doc *d, enum warn_kind kind, struct name_set *nam
         doc_warn(d, "no price for %s (left out, never counted as free): %s", count.data, b.data);
         break;
     case WARN_LATER:
-        doc_warn(d, "%s priced with their earliest price, from after the week: %s", count.data,
+        doc_warn(d, "%s priced with their earliest price, from after the %s: %s", count.data, unit,
                  b.data);
         break;
     case WARN_STALE:
-        doc_warn(d, "%s priced with a price from more than 8 weeks before the week: %s", count.data,
-                 b.data);
+        doc_warn(d, "%s priced with a price from more than 8 weeks before the %s: %s", count.data,
+                 unit, b.data);
         break;
     case WARN_OTHER_VERSION:
         doc_warn(d, "%s priced with the price of another dated version: %s", count.data, b.data);
@@ -196,10 +198,10 @@ void price_notes_add(struct price_notes *pn, const struct price_book *b, const c
 
 void price_notes_warn(struct price_notes *pn, struct report_doc *d)
 {
-    warn_models(d, WARN_UNPRICED, &pn->unpriced);
-    warn_models(d, WARN_LATER, &pn->later);
-    warn_models(d, WARN_STALE, &pn->stale);
-    warn_models(d, WARN_OTHER_VERSION, &pn->other_version);
+    warn_models(d, WARN_UNPRICED, pn->unit, &pn->unpriced);
+    warn_models(d, WARN_LATER, pn->unit, &pn->later);
+    warn_models(d, WARN_STALE, pn->unit, &pn->stale);
+    warn_models(d, WARN_OTHER_VERSION, pn->unit, &pn->other_version);
     name_set_release(&pn->unpriced);
     name_set_release(&pn->later);
     name_set_release(&pn->stale);
@@ -230,10 +232,10 @@ const char *quote_model(const struct price_book *b, const struct price_quote *q)
     return q->model >= 0 ? b->models[q->model].model : NULL;
 }
 
-int usage_days(const struct priced_usage *in, int32_t week)
+int usage_days(const struct priced_usage *in, int32_t start)
 {
     for (size_t i = 0; i < in->nweeks; i++) {
-        if (in->weeks[i].week == week)
+        if (in->weeks[i].week == start)
             return in->weeks[i].days;
     }
     return 0;

@@ -210,17 +210,19 @@ void title_what_by(struct report_doc *d, const char *what, const struct series *
     buf_release(&t);
 }
 
-void week_heading(int32_t monday, int days, char *buf, size_t n)
+void period_heading(enum period_unit u, int32_t start, int days, char *buf, size_t n)
 {
-    char d[TS_DATE_LEN + 1];
+    char name[40];
+    int len = period_length(u, start);
 
-    date_format(monday, d);
+    period_phrase(u, start, name, sizeof(name));
+    name[0] = (char)(name[0] - 'a' + 'A'); /* "Week of ...", "Month of ...", "Day ..." */
     if (days == 0)
-        snprintf(buf, n, "Week of %s (no data)", d);
-    else if (days < 7)
-        snprintf(buf, n, "Week of %s (partial: %d of 7 days)", d, days);
+        snprintf(buf, n, "%s (no data)", name);
+    else if (days < len)
+        snprintf(buf, n, "%s (partial: %d of %d days)", name, days, len);
     else
-        snprintf(buf, n, "Week of %s", d);
+        snprintf(buf, n, "%s", name);
 }
 
 void params_series(struct report_doc *d, const struct report_request *rq, const struct series *s,

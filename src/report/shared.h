@@ -120,9 +120,10 @@ void title_series(struct ts_buf *b, const struct series *s, size_t first,
 void title_what_by(struct report_doc *d, const char *what, const struct series *s, size_t first,
                    const struct report_request *rq);
 
-/* The block heading of the week of monday with days of data: "Week of
- * 2026-02-09", "... (partial: 3 of 7 days)", "... (no data)"; buf of n bytes. */
-void week_heading(int32_t monday, int days, char *buf, size_t n);
+/* The block heading of the period of unit u starting on start with days
+ * of data: "Week of 2026-02-09", "Month of 2025-01 (partial: 20 of 31
+ * days)", "Day 2025-01-05 (no data)"; buf of n bytes. */
+void period_heading(enum period_unit u, int32_t start, int days, char *buf, size_t n);
 
 /* The words of the status column: what a number means in an edge case. */
 #define ST_NEW     "new"     /* no tokens the week before: no growth to give */
@@ -263,17 +264,20 @@ enum warn_kind {
 };
 
 /* A warning of kind naming up to five models of names (sorted first) and
- * how many more there are; nothing when names is empty. */
-void warn_models(struct report_doc *d, enum warn_kind kind, struct name_set *names);
+ * how many more there are; nothing when names is empty. u is the period
+ * the prices are of (WARN_LATER, WARN_STALE: "from after the month"). */
+void warn_models(struct report_doc *d, enum warn_kind kind, enum period_unit u,
+                 struct name_set *names);
 
-/* The warnings about the prices of a report's usage: a set per kind of
- * WARN_UNPRICED .. WARN_OTHER_VERSION. */
+/* The warnings about the prices of a report's usage in periods of unit: a
+ * set per kind of WARN_UNPRICED .. WARN_OTHER_VERSION. */
 struct price_notes {
     struct name_set unpriced, later, stale, other_version;
+    enum period_unit unit;
 };
-#define PRICE_NOTES_INIT                                                                           \
+#define PRICE_NOTES_INIT(unit)                                                                     \
     {                                                                                              \
-        NAME_SET_INIT, NAME_SET_INIT, NAME_SET_INIT, NAME_SET_INIT                                 \
+        NAME_SET_INIT, NAME_SET_INIT, NAME_SET_INIT, NAME_SET_INIT, unit                           \
     }
 /* Notes the quote of slug: unpriced, later, stale, another version. */
 void price_notes_add(struct price_notes *pn, const struct price_book *b, const char *slug,
@@ -287,7 +291,8 @@ const char *usage_group(const struct usage_row *u, enum group_by by);
 double per_million(int64_t pico);
 /* The model a quote prices with, or NULL (free without an entry of its own). */
 const char *quote_model(const struct price_book *b, const struct price_quote *q);
-/* The days of data of week in in's dataset: 1-6 partial, 7 whole, 0 none. */
-int usage_days(const struct priced_usage *in, int32_t week);
+/* The days of data of the period starting on start in in's dataset: 0
+ * none, fewer than the period's length partial. */
+int usage_days(const struct priced_usage *in, int32_t start);
 
 #endif

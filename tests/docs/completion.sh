@@ -100,8 +100,8 @@ expect "tokstat top --by " model vendor app family
 expect "tokstat top --by a" app
 expect "tokstat top -" -n --by $periods $reports
 expect "tokstat prices --by " model family vendor country
-expect "tokstat prices -" --vs --all --by $reports
-expect "tokstat cost -" --by --prompt-share $reports
+expect "tokstat prices -" --vs --all --by $periods $reports
+expect "tokstat cost -" --by --prompt-share $periods $reports
 expect "tokstat cost --by " country vendor model family
 expect "tokstat growth --su" --summary
 expect "tokstat report --format " table csv json markdown

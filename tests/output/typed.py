@@ -13,9 +13,9 @@ daily rows ending mid-week, daily rows with a gap week, top-10 snapshots
 with no other bucket, and app rankings (the real week of 2025-01-27 and two
 constructed ones, with new, gone and same-named apps); each report runs with
 every --by it takes there and with the options that change its shape
-(--partial, --other exclude, --summary, a range past the data); report,
-growth and top also by month and by day (--period) on the databases of daily
-rows. A dataset of app rankings has no model rows: tokstat export refuses it.
+(--partial, --other exclude, --summary, a range past the data); every
+report also by month and by day (--period) on the databases of daily rows.
+A dataset of app rankings has no model rows: tokstat export refuses it.
 
 Usage: typed.py TOKSTAT SOURCE_ROOT   (needs python3-jsonschema)
 """
@@ -71,8 +71,8 @@ APP_COMMANDS = (
     + [["top", "-n", "3", "--by", "app"], ["top", "--dataset", "apps"]]
 )
 
-# By month and by day (report, growth and top), on the databases of daily
-# rows: a weekly row cannot be split into days.
+# By month and by day (every report), on the databases of daily rows: a
+# weekly row cannot be split into days.
 PERIODS = [["--period", "month"], ["--period", "month", "--partial"], ["--period", "day", "--last", "3"],
            ["--period", "day", "--month", "2025-01", "--other", "exclude"]]
 DAILY = ("sample", "midweek", "gap")
@@ -234,7 +234,7 @@ def main():
             validator = jsonschema.Draft202012Validator(schema, resolver=resolver)
             shapes, base = row_schemas(schema, store)
             numeric = set().union(*(numeric_columns(s, store, base) for s in shapes))
-            periods = PERIODS if name in DAILY and cmd[0] in ("report", "growth", "top") else []
+            periods = PERIODS if name in DAILY else []
             for extra in RANGES + periods:
                 if cmd[0] in ("prices", "cost") and "--other" in extra:
                     continue  # the other bucket has no price: a usage error there

@@ -137,7 +137,7 @@ static void assert_prompt_at(const struct price_book *b, const char *model, cons
                              int64_t want, int want_later)
 {
     int later = !want_later;
-    const struct price_row *r = price_book_at(b, model_index(b, model), D(week), &later);
+    const struct price_row *r = price_book_at(b, model_index(b, model), D(week) + 6, &later);
 
     if (!r)
         fail_msg("price_book_at(\"%s\", %s): no price", model, week);
@@ -367,10 +367,10 @@ static void test_index_many_models(void **state)
         assert_int_equal(match_of(&b, name), m);
 
         int later = -1;
-        const struct price_row *p = price_book_at(&b, m, D("2026-01-12"), &later);
+        const struct price_row *p = price_book_at(&b, m, D("2026-01-12") + 6, &later);
         assert_ptr_equal(p, &b.rows[pm->first + 1]);
         assert_int_equal(later, 0);
-        p = price_book_at(&b, m, D("2026-06-01"), &later);
+        p = price_book_at(&b, m, D("2026-06-01") + 6, &later);
         assert_ptr_equal(p, &b.rows[pm->first + NR - 1]);
     }
     price_book_release(&b);
@@ -408,10 +408,10 @@ static void test_index_hundreds_by_name(void **state)
         assert_int_equal(find_of(&b, name), m);
         int later = -1;
         /* The week of 2026-02-02 sees the second price when there is one. */
-        assert_int_equal(price_book_at(&b, m, D("2026-02-02"), &later)->prompt,
+        assert_int_equal(price_book_at(&b, m, D("2026-02-02") + 6, &later)->prompt,
                          (int64_t)i * 10 + (i % 3 >= 1 ? 1 : 0));
         assert_int_equal(later, 0);
-        assert_int_equal(price_book_at(&b, m, D("2026-06-01"), &later)->prompt,
+        assert_int_equal(price_book_at(&b, m, D("2026-06-01") + 6, &later)->prompt,
                          (int64_t)i * 10 + i % 3);
     }
     price_book_release(&b);
@@ -745,7 +745,7 @@ static void test_at_history(void **state)
     assert_prompt_at(&b, m, "2026-05-04", PER_M(15), 0);
     assert_prompt_at(&b, m, "2026-06-01", PER_M(15), 0);
     /* The completion price comes from the same row. */
-    assert_int_equal(price_book_at(&b, model_index(&b, m), D("2026-06-01"), &later)->completion,
+    assert_int_equal(price_book_at(&b, model_index(&b, m), D("2026-06-01") + 6, &later)->completion,
                      PER_M(60));
     price_book_release(&b);
 }
@@ -804,13 +804,13 @@ static void test_at_snapshot_wins_same_day(void **state)
     static const char *const models[] = {"a/cat-first", "b/snap-first"};
     for (size_t i = 0; i < ARRAY_LEN(models); i++) {
         const struct price_row *r =
-            price_book_at(&b, model_index(&b, models[i]), D("2026-02-09"), &later);
+            price_book_at(&b, model_index(&b, models[i]), D("2026-02-09") + 6, &later);
         assert_non_null(r);
         assert_int_equal(later, 0);
         assert_int_equal(r->snapshot, 1);
         assert_int_equal(r->prompt, PER_M(30));
         assert_int_equal(r->completion, PER_M(120));
-        r = price_book_at(&b, model_index(&b, models[i]), D("2026-03-02"), &later);
+        r = price_book_at(&b, model_index(&b, models[i]), D("2026-03-02") + 6, &later);
         assert_int_equal(r->snapshot, 1);
         assert_int_equal(r->prompt, PER_M(30));
     }
@@ -835,7 +835,7 @@ static void test_at_snapshot_wins_same_day_before(void **state)
     price_book_index(&b);
     for (size_t i = 0; i < ARRAY_LEN(models); i++) {
         const struct price_row *r =
-            price_book_at(&b, model_index(&b, models[i]), D("2026-01-26"), &later[i]);
+            price_book_at(&b, model_index(&b, models[i]), D("2026-01-26") + 6, &later[i]);
         if (r) {
             snapshot[i] = r->snapshot;
             prompt[i] = r->prompt;
@@ -859,19 +859,19 @@ static void test_at_bad_model(void **state)
     struct price_book b = PRICE_BOOK_INIT;
     int later = 7;
 
-    assert_null(price_book_at(&b, 0, D("2026-02-09"), &later));
+    assert_null(price_book_at(&b, 0, D("2026-02-09") + 6, &later));
     assert_int_equal(later, 0);
     add_cat(&b, "x/m", "2026-02-02", PER_M(30), PER_M(120));
     price_book_index(&b);
     later = 7;
-    assert_null(price_book_at(&b, -1, D("2026-02-09"), &later));
+    assert_null(price_book_at(&b, -1, D("2026-02-09") + 6, &later));
     assert_int_equal(later, 0);
     later = 7;
-    assert_null(price_book_at(&b, 1, D("2026-02-09"), &later));
+    assert_null(price_book_at(&b, 1, D("2026-02-09") + 6, &later));
     assert_int_equal(later, 0);
-    assert_null(price_book_at(&b, 1000, D("2026-02-09"), &later));
-    assert_null(price_book_at(&b, -1000, D("2026-02-09"), &later));
-    assert_non_null(price_book_at(&b, 0, D("2026-02-09"), &later));
+    assert_null(price_book_at(&b, 1000, D("2026-02-09") + 6, &later));
+    assert_null(price_book_at(&b, -1000, D("2026-02-09") + 6, &later));
+    assert_non_null(price_book_at(&b, 0, D("2026-02-09") + 6, &later));
     price_book_release(&b);
 }
 
@@ -889,12 +889,12 @@ static void test_at_via_match(void **state)
 
     long m = match_of(&b, "minimax/minimax-m2.5-20260211");
     assert_true(m >= 0);
-    assert_int_equal(price_book_at(&b, m, D("2026-02-09"), &later)->prompt, PER_M(30));
+    assert_int_equal(price_book_at(&b, m, D("2026-02-09") + 6, &later)->prompt, PER_M(30));
     assert_int_equal(later, 0);
-    assert_int_equal(price_book_at(&b, m, D("2026-03-02"), &later)->prompt, PER_M(25));
+    assert_int_equal(price_book_at(&b, m, D("2026-03-02") + 6, &later)->prompt, PER_M(25));
     m = match_of(&b, "minimax/minimax-m2.5-20260211:free");
     assert_true(m >= 0);
-    assert_int_equal(price_book_at(&b, m, D("2026-03-02"), &later)->prompt, 0);
+    assert_int_equal(price_book_at(&b, m, D("2026-03-02") + 6, &later)->prompt, 0);
     price_book_release(&b);
 }
 
@@ -941,7 +941,7 @@ static void assert_quote(const struct price_book *b, const char *slug, const cha
                          int want_priced, int64_t prompt, int32_t age, unsigned flags)
 {
     struct price_quote q;
-    int priced = price_book_quote(b, slug, D(week), &q);
+    int priced = price_book_quote(b, slug, PERIOD_WEEK, D(week), &q);
 
     if (priced != want_priced || q.prompt != prompt || (priced && q.row && q.age != age) ||
         q.flags != flags)
@@ -977,6 +977,48 @@ static void test_quote_age_and_stale(void **state)
     price_book_index(&b);
     assert_quote(&b, m, "2026-06-29", 1, PER_M(15), 62, 0);
     assert_quote(&b, m, "2026-07-06", 1, PER_M(15), 69, PRICE_STALE);
+    price_book_release(&b);
+}
+
+/* A month or a day is priced as a week is: the latest price valid by its
+ * last day, aged to that day, stale when valid from more than 56 days
+ * before its first day, later when every price is after it. */
+static void test_quote_month_and_day(void **state)
+{
+    (void)state;
+    struct price_book b = PRICE_BOOK_INIT;
+    const char *m = "minimax/minimax-m2.5-20260211";
+    struct price_quote q;
+
+    add_cat(&b, m, "2026-04-01", PER_M(20), PER_M(120));
+    add_cat(&b, m, "2026-04-20", PER_M(15), PER_M(115)); /* cheaper from the 20th */
+    price_book_index(&b);
+    /* April: the price of the 20th, valid by the 30th, 10 days old. */
+    assert_int_equal(price_book_quote(&b, m, PERIOD_MONTH, D("2026-04-01"), &q), 1);
+    assert_int_equal(q.prompt, PER_M(15));
+    assert_int_equal(q.age, 10);
+    assert_int_equal(q.flags, 0);
+    /* The 19th: the price of the 1st; the 20th: its own. */
+    assert_int_equal(price_book_quote(&b, m, PERIOD_DAY, D("2026-04-19"), &q), 1);
+    assert_int_equal(q.prompt, PER_M(20));
+    assert_int_equal(q.age, 18);
+    assert_int_equal(price_book_quote(&b, m, PERIOD_DAY, D("2026-04-20"), &q), 1);
+    assert_int_equal(q.prompt, PER_M(15));
+    assert_int_equal(q.age, 0);
+    /* March: every price is later; the earliest, from after the month. */
+    assert_int_equal(price_book_quote(&b, m, PERIOD_MONTH, D("2026-03-01"), &q), 1);
+    assert_int_equal(q.prompt, PER_M(20));
+    assert_int_equal(q.age, -1);
+    assert_int_equal(q.flags, PRICE_LATER);
+    /* Stale from the first day: June 15 is 56 days after April 20, the 16th 57. */
+    assert_int_equal(price_book_quote(&b, m, PERIOD_DAY, D("2026-06-15"), &q), 1);
+    assert_int_equal(q.flags, 0);
+    assert_int_equal(price_book_quote(&b, m, PERIOD_DAY, D("2026-06-16"), &q), 1);
+    assert_int_equal(q.flags, PRICE_STALE);
+    /* July starts 72 days after: stale, though its last day is further still. */
+    assert_int_equal(price_book_quote(&b, m, PERIOD_MONTH, D("2026-07-01"), &q), 1);
+    assert_int_equal(q.age, 102);
+    assert_int_equal(q.flags, PRICE_STALE);
     price_book_release(&b);
 }
 
@@ -1022,8 +1064,9 @@ static void test_quote_free_and_none(void **state)
     price_book_index(&b);
 
     /* :free usage of a paid model: 0, never the paid price, never none. */
-    assert_int_equal(
-        price_book_quote(&b, "deepseek/deepseek-v3.2-20251201:free", D("2026-05-04"), &q), 1);
+    assert_int_equal(price_book_quote(&b, "deepseek/deepseek-v3.2-20251201:free", PERIOD_WEEK,
+                                      D("2026-05-04"), &q),
+                     1);
     assert_int_equal(q.how, PRICE_FREE);
     assert_int_equal(q.model, -1);
     assert_null(q.row);
@@ -1031,23 +1074,27 @@ static void test_quote_free_and_none(void **state)
     assert_int_equal(q.completion, 0);
     assert_int_equal(q.flags, 0);
     /* Its own entry with a price of 0: exact, with the entry's date. */
-    assert_int_equal(
-        price_book_quote(&b, "google/gemma-4-31b-it-20260402:free", D("2026-05-04"), &q), 1);
+    assert_int_equal(price_book_quote(&b, "google/gemma-4-31b-it-20260402:free", PERIOD_WEEK,
+                                      D("2026-05-04"), &q),
+                     1);
     assert_int_equal(q.how, PRICE_EXACT);
     assert_non_null(q.row);
     assert_int_equal(q.prompt, 0);
     assert_int_equal(q.age, 9);
     /* Its own entry without a price: still free. */
-    assert_int_equal(
-        price_book_quote(&b, "deepseek/deepseek-r2-20260301:free", D("2026-05-04"), &q), 1);
+    assert_int_equal(price_book_quote(&b, "deepseek/deepseek-r2-20260301:free", PERIOD_WEEK,
+                                      D("2026-05-04"), &q),
+                     1);
     assert_int_equal(q.how, PRICE_FREE);
     assert_null(q.row);
     /* Half a price is no price; so is no match. */
-    assert_int_equal(price_book_quote(&b, "deepseek/deepseek-r2-20260301", D("2026-05-04"), &q), 0);
+    assert_int_equal(
+        price_book_quote(&b, "deepseek/deepseek-r2-20260301", PERIOD_WEEK, D("2026-05-04"), &q), 0);
     assert_int_equal(q.how, PRICE_NONE);
     assert_null(q.row);
     assert_int_equal(q.model, -1);
-    assert_int_equal(price_book_quote(&b, "deepseek/deepseek-r3", D("2026-05-04"), &q), 0);
+    assert_int_equal(price_book_quote(&b, "deepseek/deepseek-r3", PERIOD_WEEK, D("2026-05-04"), &q),
+                     0);
     assert_int_equal(q.how, PRICE_NONE);
     price_book_release(&b);
 }
@@ -1133,21 +1180,21 @@ static void test_index_100k_models(void **state)
     for (int i = 0; i < NM; i++) {
         struct price_quote q;
         snprintf(name, sizeof(name), "vendor%03d/model-%06d-20260101", i % 997, i);
-        assert_int_equal(price_book_quote(&b, name, D("2026-02-09"), &q), 1);
+        assert_int_equal(price_book_quote(&b, name, PERIOD_WEEK, D("2026-02-09"), &q), 1);
         assert_int_equal(q.how, PRICE_EXACT);
         assert_int_equal(q.prompt, PER_M(i % 1000));
         snprintf(name, sizeof(name), "vendor%03d/model-%06d-20260301", i % 997, i);
-        assert_int_equal(price_book_quote(&b, name, D("2026-02-09"), &q), 1);
+        assert_int_equal(price_book_quote(&b, name, PERIOD_WEEK, D("2026-02-09"), &q), 1);
         assert_int_equal(q.how, PRICE_UNDATED);
         assert_int_equal(q.flags, PRICE_OTHER_VERSION);
         snprintf(name, sizeof(name), "vendor%03d/model-%06d:thinking", i % 997, i);
-        assert_int_equal(price_book_quote(&b, name, D("2026-02-09"), &q), 1);
+        assert_int_equal(price_book_quote(&b, name, PERIOD_WEEK, D("2026-02-09"), &q), 1);
         assert_int_equal(q.how, PRICE_BASE);
         snprintf(name, sizeof(name), "vendor%03d/model-%06d:free", i % 997, i);
-        assert_int_equal(price_book_quote(&b, name, D("2026-02-09"), &q), 1);
+        assert_int_equal(price_book_quote(&b, name, PERIOD_WEEK, D("2026-02-09"), &q), 1);
         assert_int_equal(q.how, PRICE_FREE);
         snprintf(name, sizeof(name), "vendor%03d/other-%06d", i % 997, i);
-        assert_int_equal(price_book_quote(&b, name, D("2026-02-09"), &q), 0);
+        assert_int_equal(price_book_quote(&b, name, PERIOD_WEEK, D("2026-02-09"), &q), 0);
     }
     price_book_release(&b);
 }
@@ -1236,6 +1283,7 @@ int main(void)
         cmocka_unit_test(test_at_via_match),
         cmocka_unit_test(test_match_kinds),
         cmocka_unit_test(test_quote_age_and_stale),
+        cmocka_unit_test(test_quote_month_and_day),
         cmocka_unit_test(test_quote_other_version),
         cmocka_unit_test(test_quote_free_and_none),
         cmocka_unit_test(test_name_like),

@@ -1713,6 +1713,68 @@ static void test_period_march_against_february(void **state)
     series_release(&s);
 }
 
+/* Usage by month and by day for prices and cost: per period and model,
+ * the days' tokens and the split sums of the days that give one (0/0 for
+ * tokens is no split), a week across a month's end split between the
+ * months, a weekly row left out, rows ordered by period then slug. */
+static void test_period_usage(void **state)
+{
+    struct fx *f = *state;
+    struct ts_err err = TS_ERR_INIT;
+    struct usage_row *u = NULL;
+    size_t n = 0;
+    int64_t ds = dataset(f, "default");
+
+    imp_begin(f, "default", "csv");
+    day_split(f, "2025-01-30", "openai/gpt-4o", 100, 60, 40);
+    day_split(f, "2025-01-31", "openai/gpt-4o", 10, 0, 0); /* no split */
+    day(f, "2025-02-01", "openai/gpt-4o", 7);
+    day_split(f, "2025-02-02", "openai/gpt-4o", 50, 20, 30);
+    day(f, "2025-01-31", "deepseek/deepseek-chat", 5);
+    imp_end(f, NULL);
+    imp_begin(f, "default", "csv");
+    week(f, "2025-02-10", "mistralai/mistral-large", 1000); /* a weekly row: no days */
+    imp_end(f, NULL);
+
+    assert_int_equal(
+        db_usage_periods(f->st, ds, PERIOD_MONTH, D("2025-01-15"), D("2025-02-20"), &u, &n, &err),
+        0);
+    assert_int_equal(n, 3);
+    assert_int_equal(u[0].week, D("2025-01-01"));
+    assert_string_equal(u[0].slug, "deepseek/deepseek-chat");
+    assert_string_equal(u[0].country, "CN");
+    assert_int_equal(u[0].tokens, 5);
+    assert_int_equal(u[0].split_tokens, 0);
+    assert_int_equal(u[1].week, D("2025-01-01"));
+    assert_string_equal(u[1].slug, "openai/gpt-4o");
+    assert_string_equal(u[1].family, "openai/gpt-4o");
+    assert_int_equal(u[1].tokens, 110);
+    assert_int_equal(u[1].split_tokens, 100);
+    assert_int_equal(u[1].prompt, 60);
+    assert_int_equal(u[1].completion, 40);
+    assert_int_equal(u[2].week, D("2025-02-01"));
+    assert_int_equal(u[2].tokens, 57);
+    assert_int_equal(u[2].split_tokens, 50);
+    assert_int_equal(u[2].prompt, 20);
+    assert_int_equal(u[2].completion, 30);
+    usage_rows_release(u, n);
+
+    /* By day, only the days of the range: January 31st. */
+    assert_int_equal(
+        db_usage_periods(f->st, ds, PERIOD_DAY, D("2025-01-31"), D("2025-01-31"), &u, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(u[0].slug, "deepseek/deepseek-chat");
+    assert_int_equal(u[1].tokens, 10);
+    assert_int_equal(u[1].split_tokens, 0);
+    usage_rows_release(u, n);
+
+    /* The week of weekly rows alone has no usage by day. */
+    assert_int_equal(
+        db_usage_periods(f->st, ds, PERIOD_DAY, D("2025-02-10"), D("2025-02-16"), &u, &n, &err), 0);
+    assert_int_equal(n, 0);
+    usage_rows_release(u, n);
+}
+
 /* Weekly rows cannot be split: a week of weekly rows only is named and
  * left out of days and months; a week with daily rows too is read from
  * those. Days are each their own period. */
@@ -1815,6 +1877,7 @@ int main(void)
         T(test_source_imported),
         T(test_period_months),
         T(test_period_march_against_february),
+        T(test_period_usage),
         T(test_period_weekly_rows),
     };
     return cmocka_run_group_tests(tests, sup_tmp_setup, sup_tmp_teardown);

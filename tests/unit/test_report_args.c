@@ -31,7 +31,6 @@ static const struct report_syntax plain = {
     .by_default = BY_COUNTRY,
     .other_applies = 1,
     .exact_applies = 1,
-    .period_applies = 1,
 };
 
 static const struct report_syntax narrow = {
@@ -407,7 +406,6 @@ static void test_periods(void **state)
             "weeks take a date, YYYY-MM-DD)");
     refused(&plain, ARGV("--period", "month", "--last", "0"),
             "invalid value '0' for --last (expected a number of months from 1 to 10000)");
-    refused(&narrow, ARGV("--period", "day"), "--period does not apply to top (it reports weeks)");
 }
 
 /* Months with data: December whole, January with 20 of its 31 days. */

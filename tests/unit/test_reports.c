@@ -699,8 +699,8 @@ static void test_cost_refuses_week_past_2_63(void **state)
     (void)state;
 
     price_book_index(&book);
-    struct priced_usage in = {use, 2, &book, weeks, 1, D("2026-02-02"), D("2026-02-02"),
-                              0,   0, NULL,  0};
+    struct priced_usage in = {use, 2, &book, weeks, 1,          D("2026-02-02"), D("2026-02-02"),
+                              0,   0, NULL,  0,     PERIOD_WEEK};
     assert_int_equal(build_cost(&in, &spec, &r, &err), -1);
     assert_string_equal(err.msg, "the tokens of the week of 2026-02-02 reach 2^63 (a week's total "
                                  "over all its models must stay below 2^63)");
@@ -759,7 +759,7 @@ static void build_all(enum group_by by, int all, struct report_doc *doc)
 
     all_models_fixture(&b);
     w.week = D("2026-02-16");
-    struct priced_usage in = {use, 3, &b, &w, 1, w.week, w.week, 0, 0, book_rows, 7};
+    struct priced_usage in = {use, 3, &b, &w, 1, w.week, w.week, 0, 0, book_rows, 7, PERIOD_WEEK};
     assert_int_equal(build_prices(&in, &rq, doc, &err), 0);
     price_book_release(&b);
 }
