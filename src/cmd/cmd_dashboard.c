@@ -215,7 +215,7 @@ static int finish(struct cmd_env *env, const struct dataset_view *v, struct page
     }
     if (warn)
         page_note(p, warn);
-    page_set_source(p, source);
+    page_add_source(p, source);
     for (size_t i = 0; i < p->nnotes; i++)
         fprintf(env->err, "tokstat: warning: %s\n", p->notes[i]);
     free(warn);
