@@ -267,7 +267,8 @@ int cmd_dashboard(struct cmd_env *env, int argc, char **argv)
                             v.notes.clipped_end,
                             v.notes.outside,
                             v.notes.first,
-                            v.notes.last};
+                            v.notes.last,
+                            NULL};
     if (build_dashboard(&in, &a.req, &p, &err) < 0 || finish(env, &v, &p, &err) < 0) {
         rc = report_db_error(env, &err);
         goto done;
