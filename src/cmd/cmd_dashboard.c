@@ -285,13 +285,14 @@ static int apps_dataset(struct cmd_env *env, const struct dataset_view *v, const
         free(names);
         return report_db_error(env, &err);
     }
-    for (size_t i = 0; i < n; i++)
-        buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
-    if (n > 1)
+    if (n > 1) { /* a guess could publish the wrong list: say which there are */
+        for (size_t i = 0; i < n; i++)
+            buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
         cmd_line(env, env->err,
                  "tokstat: note: %zu datasets hold app rankings (%s): the page shows no apps; "
                  "--apps NAME picks one",
                  n, list.data);
+    }
     d->apps_name = n == 1 ? names[0] : NULL;
     for (size_t i = n == 1 ? 1 : 0; i < n; i++)
         free(names[i]);
