@@ -41,9 +41,10 @@ struct report_syntax {
         *own; /* ended by a NULL name; one named like a shared option replaces it */
     enum report_by_choice by;
     enum group_by by_default;
-    int other_applies; /* --other means something */
-    int exact_applies; /* --exact means something */
-    int apps_apply;    /* reads datasets of app rankings too (by app, the default there) */
+    int other_applies;     /* --other means something */
+    int exact_applies;     /* --exact means something */
+    int apps_apply;        /* reads datasets of app rankings too (by app, the default there) */
+    const char *apps_hint; /* when apps do not apply: how the command shows them, or NULL */
 };
 
 /* Which weeks (or days or months: unit) the user chose. */

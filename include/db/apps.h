@@ -8,6 +8,7 @@
 #ifndef TOKSTAT_DB_APPS_H
 #define TOKSTAT_DB_APPS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -49,6 +50,12 @@ void app_list_describe(const struct app_list *l, int with_ranks, struct ts_buf *
 
 /* The kind of dataset into *out. */
 int db_dataset_kind(struct db *st, int64_t dataset, enum dataset_kind *out, struct ts_err *err);
+
+/* The names of the datasets that hold kind (DATASET_MODELS or
+ * DATASET_APPS), sorted, into *out and *n; the caller frees each and the
+ * array. Returns 0, or -1 with err filled. */
+int db_datasets_of_kind(struct db *st, enum dataset_kind kind, char ***out, size_t *n,
+                        struct ts_err *err);
 
 /* The list of an apps dataset into *out: returns 1, or 0 when it has none
  * (not an apps dataset), -1 on error. */

@@ -18,8 +18,9 @@
 
 /* Documents, and notes, a page holds at most (the program's builders,
  * never data, decide how many documents). */
-#define PAGE_MAX_DOCS  6
-#define PAGE_MAX_NOTES 16
+#define PAGE_MAX_DOCS    8
+#define PAGE_MAX_NOTES   16
+#define PAGE_MAX_SOURCES 4
 
 /* A column of a table: a column of the rowset, found by its key. */
 struct page_col {
@@ -70,7 +71,9 @@ struct page {
     size_t nsections, cap;
     char *notes[PAGE_MAX_NOTES]; /* warnings, each once, in the order given */
     size_t nnotes;
-    char *source;        /* "OpenRouter (openrouter.ai/rankings), as of ..." or NULL */
+    /* "OpenRouter (openrouter.ai/rankings), as of ...": a line each in the footer */
+    char *sources[PAGE_MAX_SOURCES];
+    size_t nsources;
     struct chart *chart; /* owned, or NULL */
     struct report_doc docs[PAGE_MAX_DOCS];
     size_t ndocs;
@@ -109,7 +112,9 @@ void page_beside(struct page_section *s);
 void page_note(struct page *p, const char *text);
 
 void page_set_title(struct page *p, const char *title, const char *subtitle);
-void page_set_source(struct page *p, const char *source);
+/* A source line of the page's data (copied); NULL, one already there, or
+ * one beyond PAGE_MAX_SOURCES is left out. */
+void page_add_source(struct page *p, const char *source);
 void page_release(struct page *p);
 
 /* Writes p as a standalone HTML5 document: inline CSS and SVG, no script,

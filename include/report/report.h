@@ -56,6 +56,15 @@ void build_growth_weeks(const struct series *s, const struct report_request *rq,
 int build_top(const struct series *s, const struct report_request *rq, struct report_doc *out,
               struct ts_err *err);
 
+/* The top rq->top_n apps of the last week of s (by app; s starts the week
+ * before): rank, tokens, the share of the listed apps' tokens, the week
+ * before's tokens, growth and status (new, gap); then the apps of the
+ * week before's top rq->top_n that the week does not list (gone, no
+ * rank). rq->dataset names the apps dataset in the title. Returns 0, or
+ * -1 with err filled as build_top. */
+int build_top_apps(const struct series *s, const struct report_request *rq, struct report_doc *out,
+                   struct ts_err *err);
+
 /* Each group's share of each week as stacked bars (chart): the series
  * covers exactly the weeks drawn; the rq->groups (default
  * CHART_DEFAULT_GROUPS) largest groups over them are named, the others
@@ -104,9 +113,21 @@ int build_prices(const struct priced_usage *in, const struct report_request *rq,
 int build_cost(const struct priced_usage *in, const struct report_request *rq,
                struct report_doc *out, struct ts_err *err);
 
+/* The apps the dashboard shows: a dataset of app rankings read for the
+ * page's last week with data. */
+struct dash_apps {
+    const char *dataset; /* its name */
+    const char *list;    /* what it ranks: "subcategory cli-agent, sort popular" */
+    int32_t week;        /* the page's last week with data (a Monday) */
+    /* By app, the dataset's latest week at or before week and the week
+     * before it; NULL when the dataset has no week at or before week. */
+    const struct series *s;
+    int32_t first; /* the dataset's first week with data, or 0 when it has none */
+};
+
 /* What the dashboard is built from: the weeks shown (bars->from ..
  * bars->to) by country and by model, the last week's usage and prices,
- * and what the range left out. */
+ * the apps, and what the range left out. */
 struct dash_input {
     const struct series *bars;         /* by country, the weeks shown: the chart */
     const struct series *country;      /* by country, from the week before the first */
@@ -117,6 +138,7 @@ struct dash_input {
     int clipped_start, clipped_end; /* the weeks asked for began before, or ended after, the data */
     int outside;                    /* the weeks asked for hold none of the data's */
     int32_t data_first, data_last;  /* the dataset's first and last week with data */
+    const struct dash_apps *apps;   /* the apps to show, or NULL: no apps section */
 };
 
 /* The dashboard (tokstat dashboard): one page of the share, growth, top
@@ -124,8 +146,10 @@ struct dash_input {
  * and what each week covers. Share and growth by country; the top
  * rq->top_n models of the last week with data, with CR-N and the HHI's
  * bounds of every week; prices of the last week against rq->vs, or when
- * it is NULL against the priced model with the most tokens that week (no
- * prices section when no model has a price). Release out with
+ * it is NULL against the dearest model with at least 1 % of that week's
+ * tokens (no prices section when no model has a price); with in->apps, the top
+ * rq->top_n apps of that week (build_top_apps), or of the apps dataset's
+ * latest week before it, said so. Release out with
  * page_release (render/page.h). Returns 0, or -1 with err filled when
  * rq->vs names no priced model. */
 struct page;

@@ -26,10 +26,9 @@ static int kind_check(struct cmd_env *env, struct report_args *a, enum dataset_k
     const char *name = a->req.dataset, *cmd = a->syn->name;
 
     if (kind == DATASET_APPS && !a->syn->apps_apply)
-        return cmd_fail(env,
-                        "dataset '%s' holds app rankings: tokstat %s reads model usage (report, "
-                        "growth, top and chart read apps)",
-                        name, cmd);
+        return cmd_fail(
+            env, "dataset '%s' holds app rankings: tokstat %s reads model usage (%s)", name, cmd,
+            a->syn->apps_hint ? a->syn->apps_hint : "report, growth, top and chart read apps");
     if (kind == DATASET_APPS && !a->by_given)
         a->req.by = BY_APP;
     if (kind == DATASET_APPS && a->req.by != BY_APP)

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -81,6 +82,37 @@ int db_dataset_kind(struct db *st, int64_t dataset, enum dataset_kind *out, stru
             *out = DATASET_APPS;
     }
     return sql_done(&q, err);
+}
+
+int db_datasets_of_kind(struct db *st, enum dataset_kind kind, char ***out, size_t *n,
+                        struct ts_err *err)
+{
+    struct sql q;
+    size_t cap = 0;
+
+    *out = NULL;
+    *n = 0;
+    if (kind != DATASET_MODELS && kind != DATASET_APPS)
+        return 0;
+    sql_prepare(&q, st->db, "SELECT name FROM datasets WHERE kind = ?1 ORDER BY name",
+                "listing the datasets");
+    sql_bind_text(&q, 1, kind_names[kind]);
+    while (sql_row(&q)) {
+        const char *name = sql_col_text(&q, 0);
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 4;
+            *out = xrealloc(*out, cap * sizeof(**out));
+        }
+        (*out)[(*n)++] = xstrdup(name ? name : "");
+    }
+    if (sql_done(&q, err) < 0) {
+        while (*n > 0)
+            free((*out)[--*n]);
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 /* Copies a column's text (NULL: "") into dst of n bytes. */

@@ -308,12 +308,14 @@ static void notes_and_footer(const struct page *p, struct ts_buf *b)
         buf_adds(b, "</ul>\n</section>\n");
     }
     buf_adds(b, "</main>\n<footer>\n");
-    if (p->source) {
+    for (size_t i = 0; i < p->nsources; i++) {
         buf_adds(b, "<p class=\"source\">Source: ");
-        esc(b, p->source);
-        buf_adds(b, "</p>\n<p>The data is OpenRouter's, under the Creative Commons Attribution "
-                    "4.0 licence (CC BY 4.0).</p>\n");
+        esc(b, p->sources[i]);
+        buf_adds(b, "</p>\n");
     }
+    if (p->nsources > 0)
+        buf_adds(b, "<p>The data is OpenRouter's, under the Creative Commons Attribution 4.0 "
+                    "licence (CC BY 4.0).</p>\n");
     buf_adds(b, "<p>Made with tokstat.</p>\n</footer>\n</div>\n</body>\n</html>\n");
 }
 

@@ -115,10 +115,15 @@ void page_set_title(struct page *p, const char *title, const char *subtitle)
     p->subtitle = subtitle ? xstrdup(subtitle) : NULL;
 }
 
-void page_set_source(struct page *p, const char *source)
+void page_add_source(struct page *p, const char *source)
 {
-    free(p->source);
-    p->source = source ? xstrdup(source) : NULL;
+    if (!source || p->nsources >= PAGE_MAX_SOURCES)
+        return;
+    for (size_t i = 0; i < p->nsources; i++) {
+        if (strcmp(p->sources[i], source) == 0)
+            return;
+    }
+    p->sources[p->nsources++] = xstrdup(source);
 }
 
 void page_release(struct page *p)
@@ -145,6 +150,7 @@ void page_release(struct page *p)
     }
     free(p->title);
     free(p->subtitle);
-    free(p->source);
+    for (size_t i = 0; i < p->nsources; i++)
+        free(p->sources[i]);
     memset(p, 0, sizeof(*p));
 }

@@ -1,9 +1,10 @@
 /* dashboard.c - tokstat dashboard: one page of the reports a week's
  * publication needs. Nothing is computed here that a report computes: the
- * share, growth, top and price builders fill the page's documents, and
- * the page shows parts of them (the last week's block, a summary table,
- * the concentration of each week); the chart is the chart command's. What
- * this file adds is the page's layout and what each week covers. */
+ * share, growth, top, top apps and price builders fill the page's
+ * documents, and the page shows parts of them (the last week's block, a
+ * summary table, the concentration of each week); the chart is the chart
+ * command's. What this file adds is the page's layout and what each week
+ * covers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,82 @@ static int top_section(const struct dash_input *in, const struct report_request 
               "more than 100 is significant. Not given for a week that lists only its top "
               "models: it is not the whole market.",
               cr, rq->top_n);
+    return 0;
+}
+
+/* Why the apps section has no table: the apps dataset has no week at or
+ * before the page's. */
+static void apps_none(const struct dash_apps *a, struct page_section *s)
+{
+    char w[TS_DATE_LEN + 1], f[TS_DATE_LEN + 1];
+
+    date_format(a->week, w);
+    date_format(a->first, f);
+    if (a->first == 0)
+        page_text(s, NULL, "Dataset %s has no app rankings yet.", a->dataset);
+    else
+        page_text(s, NULL,
+                  "Dataset %s has no app rankings for the week of %s or before: they start in "
+                  "the week of %s.",
+                  a->dataset, w, f);
+}
+
+/* The top N apps of the page's last week, from the apps dataset: of its
+ * latest week at or before it (said when earlier), with growth on the
+ * week before; their shares are of the listed apps, never the market's. */
+static int apps_section(const struct dash_input *in, const struct report_request *rq,
+                        struct page *out, struct ts_err *err)
+{
+    const struct dash_apps *a = in->apps;
+    struct report_request aq = *rq;
+    char title[64], w[TS_DATE_LEN + 1], at[TS_DATE_LEN + 1];
+
+    snprintf(title, sizeof(title), "Top %zu apps", rq->top_n);
+    struct page_section *s = page_section(out, "apps", title);
+    page_text(s, NULL,
+              "App rankings of dataset %s (%s). Shares are of the listed apps' tokens only: app "
+              "rankings list the top apps, with no other bucket, so they are not shares of the "
+              "market.",
+              a->dataset, a->list);
+    if (!a->s) {
+        apps_none(a, s);
+        return 0;
+    }
+    struct report_doc *d = page_doc(out);
+    aq.by = BY_APP;
+    aq.dataset = a->dataset;
+    aq.other_exclude = 0;
+    if (build_top_apps(a->s, &aq, d, err) < 0)
+        return -1;
+    int32_t shown = series_week(a->s, a->s->nweeks - 1);
+    date_format(a->week, w);
+    date_format(shown, at);
+    if (shown != a->week)
+        page_text(s, NULL,
+                  "No app rankings for the week of %s: these are the latest before it, the week "
+                  "of %s.",
+                  w, at);
+    struct page_table *t = page_table(s, &d->rows, 0, d->rows.nrows);
+    t->caption_key = "heading";
+    page_col(t, "rank", "rank", NULL);
+    page_col(t, "app", "app", NULL);
+    page_col(t, "app_id", "app id", NULL);
+    page_col(t, "tokens", "tokens", NULL);
+    page_col(t, "share", "share", NULL);
+    page_col(t, "prev_tokens", "week before", NULL);
+    page_col(t, "growth", "growth", NULL);
+    page_col(t, "status", "status", NULL);
+    if (a->s->days[0] == 0 && !series_gap(a->s, 0))
+        page_text(s, "note",
+                  "The week of %s is the first of dataset %s: no week before it to "
+                  "compare with.",
+                  at, a->dataset);
+    page_text(s, "note",
+              "Tokens as each model's provider counts them, summed over the models an app used. "
+              "growth: T_w / T_(w-1) - 1, on the week before. new: not listed the week before; "
+              "gone: in the top %zu the week before, not listed this week; gap: no rankings for "
+              "one of the two weeks.",
+              rq->top_n);
     return 0;
 }
 
@@ -372,7 +449,8 @@ int build_dashboard(const struct dash_input *in, const struct report_request *rq
         if (share_section(in, rq, out, err) < 0)
             return -1;
         growth_section(in, rq, out);
-        if (top_section(in, rq, out, err) < 0 || prices_section(in, rq, out, &no_prices, err) < 0)
+        if (top_section(in, rq, out, err) < 0 || (in->apps && apps_section(in, rq, out, err) < 0) ||
+            prices_section(in, rq, out, &no_prices, err) < 0)
             return -1;
     }
     weeks_section(in, any && no_prices, out);

@@ -8,7 +8,8 @@ desktop's (1280 px), in light and in dark mode:
   listed through the DevTools protocol);
 - no console message, no exception, no Content-Security-Policy report;
 - the sections and the chart are there (ids, one <svg> with a bar per
-  week), no <script>, <img>, <link>, <iframe>, no attribute that loads
+  week; the apps section and its rows when the page has app rankings),
+  no <script>, <img>, <link>, <iframe>, no attribute that loads
   anything; the page fits the phone's width (only tables scroll inside
   their boxes) and the viewport meta is honoured;
 - the colour scheme follows prefers-color-scheme;
@@ -24,6 +25,9 @@ only; PNGs are decoded with zlib and struct.
 Usage: browser.py CHROMIUM PAGE.html[:EXPECT] ... [--save PAGE.html=OUT.png]
 EXPECT is a comma-separated list of checks beyond the common ones:
   prices          the page has a prices section (else it must not)
+  apps=N          the page has an apps section whose table has N rows, as
+                  high as it has content and inside the window (else the
+                  page must have no apps section)
   weeks=N         the chart has N weekly bars or marks
   text=STRING     the page's visible text contains STRING (may repeat;
                   STRING may not hold ',')
@@ -225,6 +229,8 @@ DOM_FACTS = r"""(() => {
       ((e.hasAttribute('href') || e.hasAttribute('xlink:href')) &&
        !(e.getAttribute('href') || e.getAttribute('xlink:href') || '').startsWith('#')) ||
       /url\(/.test(e.getAttribute('style') || '')).map(e => e.outerHTML.slice(0, 80));
+  const apps = document.querySelector('section#apps');
+  const ar = apps ? apps.getBoundingClientRect() : null;
   const svg = document.querySelector('section#share svg.bars');
   const r = svg ? svg.getBoundingClientRect() : null;
   // The colour of each segment class drawn at least 3 px tall somewhere
@@ -241,6 +247,8 @@ DOM_FACTS = r"""(() => {
     svgs: q('svg'), bars: q('svg.bars'), weeks: q('svg.bars g.week'),
     nodata_marks: q('svg.bars text.nodata'), segs: q('svg.bars rect.seg'), fills: fills,
     tables: q('table'), viewport: q('meta[name=viewport]'),
+    apps_rows: apps ? apps.querySelectorAll('table tbody tr').length : -1,
+    apps_box: ar ? {left: ar.left, right: ar.right, h: ar.height} : null,
     csp: (document.querySelector('meta[http-equiv=Content-Security-Policy]') || {}).content || '',
     inner: window.innerWidth, scroll: document.documentElement.scrollWidth,
     height: Math.ceil(document.documentElement.scrollHeight),
@@ -307,6 +315,14 @@ def view(b, url, width, dark, expect, save=None):
               "%s: sections %s (prices expected: %s)" % (where, facts["sections"],
                                                         "prices" in expect))
         check(facts["bars"] == 1 and facts["segs"] > 0, "%s: no chart: %s" % (where, facts))
+    check(("apps" in facts["sections"]) == ("apps" in expect),
+          "%s: sections %s (apps expected: %s)" % (where, facts["sections"], "apps" in expect))
+    if "apps" in expect:
+        box = facts["apps_box"]
+        check(facts["apps_rows"] == int(expect["apps"]), "%s: the apps table has %d rows, expected %s"
+              % (where, facts["apps_rows"], expect["apps"]))
+        check(box["h"] > 40 and box["left"] >= 0 and box["right"] <= width,
+              "%s: the apps section is at %s in a %d px window" % (where, box, width))
     if "weeks" in expect:
         n = facts["weeks"] + facts["nodata_marks"]
         check(n == int(expect["weeks"]), "%s: %d weeks drawn, expected %s"

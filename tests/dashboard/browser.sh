@@ -2,8 +2,9 @@
 # tokstat dashboard in a real browser: pages made from the shipped sample
 # (imported as scripts/quickstart.sh imports it), the constructed February
 # 2026 snapshots with a model catalogue (prices), a dataset with a gap, a
-# top-10 feed (listed models only) and hostile slugs, vendors and
-# dataset name, opened in Debian's Chromium, headless and without a
+# top-10 feed (listed models only), hostile slugs, vendors and
+# dataset name, and app rankings (the top apps, hostile app names too),
+# opened in Debian's Chromium, headless and without a
 # network, by browser.py: no request but the page, no console message,
 # the sections and the chart there, the phone's width honoured, light and
 # dark, and screenshots that are not blank. Then a page that loads an image and runs
@@ -71,6 +72,22 @@ tokstat dashboard --dataset gap -o gap.html 2>/dev/null || fail "dashboard gap"
 tokstat dashboard --dataset listed -o listed.html 2>/dev/null || fail "dashboard listed"
 tokstat dashboard --dataset '<script>alert(3)</script>' -o hostile.html 2>/dev/null || fail "dashboard hostile"
 
+# App rankings, in a database of their own (the other pages have none):
+# the sample's model usage with three weeks of apps, and apps with
+# hostile names in a second dataset of apps, each shown with --apps.
+export TOKSTAT_DB=$work/apps.db
+tokstat import -q --as-of 2026-10-10 "$root"/data/sample/rankings-daily-2025-01-01_2025-02-02.csv ||
+  fail "importing the sample for the apps"
+tokstat import -q --subcategory cli-agent "$root"/tests/data/real/app-rankings-2025-02-02.json \
+  "$root"/tests/data/cli/apps-2025-02-09.json "$root"/tests/data/cli/apps-2025-02-16.json ||
+  fail "importing the app rankings"
+printf '%s' '{"data":[{"app_id":7,"app_name":"<script>alert(4)</script>","rank":1,"total_tokens":900},' \
+  '{"app_id":8,"app_name":"<img src=x onerror=alert(5)>","rank":2,"total_tokens":300}],' \
+  '"meta":{"as_of":"2025-02-03T00:00:00Z","start_date":"2025-01-27","end_date":"2025-02-02"}}' >hostile-apps.json
+tokstat import -q --dataset '<i>apps</i>' hostile-apps.json || fail "importing the hostile apps"
+tokstat dashboard --apps apps -o apps.html 2>/dev/null || fail "dashboard --apps apps"
+tokstat dashboard --apps '<i>apps</i>' -o apps-hostile.html 2>/dev/null || fail "dashboard --apps hostile"
+
 # The checks can fail: a page that loads an image, and one whose script
 # writes to the console, must fail them.
 printf '%s\n' '<!DOCTYPE html><html><head><meta charset="utf-8"><title>image</title></head>' \
@@ -84,6 +101,9 @@ printf '%s\n' '<!DOCTYPE html><html><head><meta charset="utf-8"><title>script</t
   "gap.html:view=390-dark,weeks=3,text=gap: no data for a week" \
   "listed.html:view=1280-light,prices,weeks=2,text=not given,text=the week lists only its top models" \
   "hostile.html:view=390-light,weeks=1,text=evil/<script>alert(1)</script>,text=evil/<img src=x onerror=alert(2)>,text=<i>v</i>/m&amp;,text=dataset <script>alert(3)</script>" \
+  "apps.html:apps=4,weeks=5,text=Shares are of the listed apps' tokens only,text=OpenAgents" \
+  "apps-hostile.html:view=390-light,view=1280-dark,apps=2,weeks=5,text=<script>alert(4)</script>,text=<img src=x onerror=alert(5)>,text=dataset <i>apps</i>" \
+  "listed.html:view=390-light,prices,apps=1,fail=apps expected: True" \
   "image.html:view=390-light,fail=http://example.com/a.png" \
   "script.html:view=390-light,fail=from a script" \
   ${save:+--save "sample.html=$save"} || fail "the pages above"

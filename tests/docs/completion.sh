@@ -188,8 +188,10 @@ expect "tokstat help " import fetch report growth top prices cost chart dashboar
   vendors families check help
 expect "tokstat help c" cost chart check
 expect "tokstat da" dashboard
-expect "tokstat dashboard " --dataset --weeks --to --partial --vs -n --top -o --output --help
+expect "tokstat dashboard " --dataset --apps --weeks --to --partial --vs -n --top -o --output --help
 expect "tokstat dashboard --w" --weeks
+expect "tokstat dashboard --a" --apps
+expect "tokstat dashboard --apps "
 expect "tokstat dashboard --weeks "
 expect "tokstat dashboard --top "
 expect "tokstat dashboard --output " $files

@@ -4,7 +4,9 @@
  * summary, the concentration of every week), the default reference of
  * the prices (the dearest model with 1 % of the tokens), no prices
  * section without prices, "not given" for a listed week, what each week
- * covers, and a page without data. */
+ * covers, and a page without data; the top apps of the page's last week
+ * (shares of the listed apps, new, gone and gap, an earlier week of apps
+ * said so, none at all). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -389,12 +391,228 @@ static void test_no_data(void **state)
     teardown(&f);
 }
 
+/* ---- the top apps ---------------------------------------------------- */
+
+struct spec_app {
+    const char *name;
+    int64_t id;
+    int64_t tokens[2]; /* the week before, the week shown */
+};
+
+/* App rankings of two weeks from monday (the week before, the week
+ * shown): every week lists only the top apps; a week without days has no
+ * tokens. */
+static void make_apps(struct series *s, const char *monday, const int *days,
+                      const struct spec_app *a, size_t n)
+{
+    static const int listed[] = {1, 1};
+    struct spec_group g[8];
+
+    assert_true(n <= 8);
+    for (size_t i = 0; i < n; i++)
+        g[i] = (struct spec_group){a[i].name, "", {days[0] ? a[i].tokens[0] : 0, a[i].tokens[1]}};
+    make_series(s, monday, 2, days, listed, g, n);
+    s->by = BY_APP;
+    for (size_t i = 0; i < n; i++)
+        s->groups[i].id = a[i].id;
+}
+
+/* Alpha grows, a hostile name is new, Beta (2nd the week before) is gone;
+ * Gamma is gone too but was not in the top 2, Delta is listed below it. */
+static const struct spec_app apps_feb[] = {
+    {"Alpha", 1, {500, 600}},
+    {"Beta", 2, {300, 0}},
+    {"Gamma", 3, {100, 0}},
+    {"Delta", 4, {50, 100}},
+    {"<script>x</script>", 5, {0, 400}},
+};
+static const int both[] = {7, 7};
+
+static double cell_real(const struct rowset *rs, size_t r, const char *key)
+{
+    for (size_t c = 0; c < rs->ncols; c++) {
+        if (strcmp(rs->cols[c].key, key) == 0)
+            return rowset_cell(rs, r, c)->d;
+    }
+    fail_msg("no column %s", key);
+    return 0;
+}
+
+static int cell_empty(const struct rowset *rs, size_t r, const char *key)
+{
+    for (size_t c = 0; c < rs->ncols; c++) {
+        if (strcmp(rs->cols[c].key, key) == 0)
+            return rowset_cell(rs, r, c)->kind != RS_VALUE;
+    }
+    fail_msg("no column %s", key);
+    return 0;
+}
+
+static void test_top_apps(void **state)
+{
+    struct fixture f;
+    struct page p = PAGE_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    struct series apps;
+    static const char *const ids[] = {"share", "growth", "top", "apps", "prices", "weeks"};
+    (void)state;
+
+    setup(&f, full4, NULL, 1);
+    make_apps(&apps, "2026-02-09", both, apps_feb, 5);
+    struct dash_apps a = {"cli-apps", "subcategory cli-agent, sort popular", D("2026-02-16"), &apps,
+                          D("2026-01-05")};
+    f.in.apps = &a;
+    assert_int_equal(build_dashboard(&f.in, &f.rq, &p, &err), 0);
+    assert_int_equal(p.nsections, 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_string_equal(p.sections[i].id, ids[i]);
+    assert_string_equal(section(&p, "apps")->title, "Top 2 apps");
+    assert_true(says(&p, "apps",
+                     "App rankings of dataset cli-apps (subcategory cli-agent, sort "
+                     "popular). Shares are of the listed apps' tokens only"));
+    assert_true(says(&p, "apps", "gone: in the top 2 the week before, not listed this week"));
+    assert_false(says(&p, "apps", "latest before it"));
+    assert_false(says(&p, "apps", "no week before it"));
+    /* The top 2 of the week, ranked; then Beta, gone; not Gamma nor Delta. */
+    const struct page_table *t = table(&p, "apps", 0);
+    const struct rowset *rs = t->rs;
+    assert_string_equal(t->caption_key, "heading");
+    assert_string_equal(cell_text(rs, 0, "heading"), "Week of 2026-02-16 (listed apps only)");
+    assert_int_equal(t->end - t->first, 3);
+    assert_int_equal(cell_int(rs, 0, "rank"), 1);
+    assert_string_equal(cell_text(rs, 0, "app"), "Alpha");
+    assert_int_equal(cell_int(rs, 0, "app_id"), 1);
+    assert_int_equal(cell_int(rs, 0, "tokens"), 600);
+    assert_float_equal(cell_real(rs, 0, "share"), 600.0 / 1100.0, 1e-12); /* of the listed */
+    assert_int_equal(cell_int(rs, 0, "prev_tokens"), 500);
+    assert_float_equal(cell_real(rs, 0, "growth"), 0.2, 1e-12);
+    assert_true(cell_empty(rs, 0, "status"));
+    assert_int_equal(cell_int(rs, 1, "rank"), 2);
+    assert_string_equal(cell_text(rs, 1, "app"), "<script>x</script>");
+    assert_true(cell_empty(rs, 1, "growth"));
+    assert_string_equal(cell_text(rs, 1, "status"), "new");
+    assert_true(cell_empty(rs, 2, "rank"));
+    assert_string_equal(cell_text(rs, 2, "app"), "Beta");
+    assert_int_equal(cell_int(rs, 2, "tokens"), 0);
+    assert_float_equal(cell_real(rs, 2, "growth"), -1.0, 1e-12);
+    assert_string_equal(cell_text(rs, 2, "status"), "gone");
+    /* The name is text on the page, never markup. */
+    char *html = html_of(&p);
+    assert_null(strstr(html, "<script"));
+    assert_non_null(strstr(html, "<td class=\"t\">&lt;script&gt;x&lt;/<wbr>script&gt;</td>"));
+    assert_non_null(strstr(html, "<a href=\"#apps\">Top 2 apps</a>"));
+    free(html);
+    page_release(&p);
+    series_release(&apps);
+    teardown(&f);
+}
+
+/* The apps dataset's latest week is before the page's: said so; it is
+ * also the dataset's first, with no week before it. */
+static void test_apps_earlier_week(void **state)
+{
+    struct fixture f;
+    struct page p = PAGE_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    struct series apps;
+    static const int first[] = {0, 7};
+    (void)state;
+
+    setup(&f, full4, NULL, 1);
+    make_apps(&apps, "2026-02-02", first, apps_feb, 5);
+    struct dash_apps a = {"apps", "all apps, sort popular", D("2026-02-16"), &apps,
+                          D("2026-02-09")};
+    f.in.apps = &a;
+    assert_int_equal(build_dashboard(&f.in, &f.rq, &p, &err), 0);
+    assert_true(says(&p, "apps",
+                     "No app rankings for the week of 2026-02-16: these are the latest "
+                     "before it, the week of 2026-02-09."));
+    assert_true(says(&p, "apps",
+                     "The week of 2026-02-09 is the first of dataset apps: no week "
+                     "before it to compare with."));
+    const struct page_table *t = table(&p, "apps", 0);
+    assert_int_equal(t->end - t->first, 2); /* none gone: nothing the week before */
+    assert_string_equal(cell_text(t->rs, 0, "heading"), "Week of 2026-02-09 (listed apps only)");
+    assert_true(cell_empty(t->rs, 0, "prev_tokens"));
+    assert_true(cell_empty(t->rs, 0, "growth"));
+    assert_true(cell_empty(t->rs, 1, "status"));
+    page_release(&p);
+    series_release(&apps);
+    teardown(&f);
+}
+
+/* The week before the apps' week is a gap: no growth, status gap. */
+static void test_apps_gap(void **state)
+{
+    struct fixture f;
+    struct page p = PAGE_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    struct series apps;
+    static const int gap[] = {0, 7};
+    (void)state;
+
+    setup(&f, full4, NULL, 1);
+    make_apps(&apps, "2026-02-09", gap, apps_feb, 5);
+    apps.span_from = D("2026-02-02"); /* data before the gap */
+    struct dash_apps a = {"apps", "all apps, sort popular", D("2026-02-16"), &apps,
+                          D("2026-02-02")};
+    f.in.apps = &a;
+    assert_int_equal(build_dashboard(&f.in, &f.rq, &p, &err), 0);
+    const struct page_table *t = table(&p, "apps", 0);
+    assert_int_equal(t->end - t->first, 2);
+    for (size_t r = 0; r < 2; r++) {
+        assert_true(cell_empty(t->rs, r, "growth"));
+        assert_string_equal(cell_text(t->rs, r, "status"), "gap");
+    }
+    assert_false(says(&p, "apps", "no week before it"));
+    page_release(&p);
+    series_release(&apps);
+    teardown(&f);
+}
+
+/* No apps week at or before the page's: the section says so; without
+ * data in the page's weeks, no apps section at all. */
+static void test_apps_none(void **state)
+{
+    struct fixture f;
+    struct page p = PAGE_INIT;
+    struct ts_err err = TS_ERR_INIT;
+    static const int none[] = {0, 0, 0, 0};
+    (void)state;
+
+    setup(&f, full4, NULL, 1);
+    struct dash_apps a = {"apps", "all apps, sort popular", D("2026-02-16"), NULL, D("2026-03-02")};
+    f.in.apps = &a;
+    assert_int_equal(build_dashboard(&f.in, &f.rq, &p, &err), 0);
+    assert_true(says(&p, "apps",
+                     "Dataset apps has no app rankings for the week of 2026-02-16 or "
+                     "before: they start in the week of 2026-03-02."));
+    const struct page_section *s = section(&p, "apps");
+    for (size_t i = 0; i < s->nitems; i++)
+        assert_int_not_equal(s->items[i].kind, PAGE_TABLE);
+    page_release(&p);
+    a.first = 0;
+    assert_int_equal(build_dashboard(&f.in, &f.rq, &p, &err), 0);
+    assert_true(says(&p, "apps", "Dataset apps has no app rankings yet."));
+    page_release(&p);
+    teardown(&f);
+
+    setup(&f, none, NULL, 1);
+    f.in.apps = &a;
+    assert_int_equal(build_dashboard(&f.in, &f.rq, &p, &err), 0);
+    assert_null(section(&p, "apps"));
+    page_release(&p);
+    teardown(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sections_in_order), cmocka_unit_test(test_default_reference),
         cmocka_unit_test(test_no_prices),         cmocka_unit_test(test_listed_partial_and_gap),
-        cmocka_unit_test(test_no_data),
+        cmocka_unit_test(test_no_data),           cmocka_unit_test(test_top_apps),
+        cmocka_unit_test(test_apps_earlier_week), cmocka_unit_test(test_apps_gap),
+        cmocka_unit_test(test_apps_none),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

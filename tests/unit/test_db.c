@@ -783,6 +783,28 @@ static void test_dataset_kinds(void **state)
     assert_int_equal(again, app);
     assert_int_equal(db_app(st, 143418, "Cline 2", D("2025-02-10"), &again, &err), 0);
     assert_true(again != app);
+    /* The datasets of each kind, by name; one without data is of none. */
+    int64_t more;
+    char **names;
+    size_t n;
+    assert_int_equal(db_dataset(st, "all-apps", 1, &more, &err), 1);
+    assert_int_equal(db_dataset_claim(st, more, "all-apps", DATASET_APPS, &all, &err), 0);
+    assert_int_equal(db_dataset(st, "empty", 1, &more, &err), 1);
+    assert_int_equal(db_datasets_of_kind(st, DATASET_APPS, &names, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(names[0], "all-apps");
+    assert_string_equal(names[1], "apps");
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    assert_int_equal(db_datasets_of_kind(st, DATASET_MODELS, &names, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(names[0], "default");
+    free(names[0]);
+    free(names);
+    assert_int_equal(db_datasets_of_kind(st, DATASET_EMPTY, &names, &n, &err), 0);
+    assert_int_equal(n, 0);
+    assert_null(names);
     assert_int_equal(db_commit(st, &err), 0);
     db_close(st);
 }

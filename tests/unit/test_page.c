@@ -111,7 +111,7 @@ static void hostile_page(struct page *p)
     rowset_set_text(rs, r, 2, "hidden-row");
 
     page_set_title(p, "Tokens of " HOSTILE, "sub & <i>title</i>");
-    page_set_source(p, "OpenRouter (openrouter.ai/rankings), as of " AS_OF);
+    page_add_source(p, "OpenRouter (openrouter.ai/rankings), as of " AS_OF);
     p->chart = hand_chart();
     struct page_section *s = page_section(p, "share", "Share & <u>more</u>");
     page_chart(s, "chart of " HOSTILE);
@@ -166,7 +166,7 @@ static void test_escapes_everything_from_data(void **state)
     assert_non_null(strstr(html, "<p class=\"source\">Source: OpenRouter (openrouter.ai/rankings), "
                                  "as of &lt;img src=x onerror=alert(&apos;as_of&apos;)&gt; &amp; "
                                  "&quot;2026&quot;</p>"));
-    assert_non_null(strstr(html, "CC BY 4.0"));
+    assert_int_equal(count(html, "CC BY 4.0"), 1);
     /* The note, once. */
     assert_int_equal(count(html, "no country for vendor &lt;v&gt;"), 1);
     free(html);
@@ -289,6 +289,38 @@ static void test_limits(void **state)
     page_release(&p);
 }
 
+/* A source line per dataset shown, each once, in the order given; the
+ * licence once under them; no footer line without a source. */
+static void test_sources(void **state)
+{
+    struct page p = PAGE_INIT;
+    (void)state;
+
+    char *html = render(&p);
+    assert_null(strstr(html, "Source:"));
+    assert_null(strstr(html, "CC BY 4.0"));
+    free(html);
+    page_add_source(&p, NULL);
+    page_add_source(&p, "OpenRouter (openrouter.ai/rankings), as of 2026-03-01");
+    page_add_source(&p, "OpenRouter (openrouter.ai/apps), as of <2026-03-02>");
+    page_add_source(&p, "OpenRouter (openrouter.ai/rankings), as of 2026-03-01");
+    assert_int_equal(p.nsources, 2);
+    html = render(&p);
+    assert_non_null(strstr(html, "<p class=\"source\">Source: OpenRouter (openrouter.ai/rankings), "
+                                 "as of 2026-03-01</p>\n<p class=\"source\">Source: OpenRouter "
+                                 "(openrouter.ai/apps), as of &lt;2026-03-02&gt;</p>\n<p>The data "
+                                 "is OpenRouter's"));
+    assert_int_equal(count(html, "CC BY 4.0"), 1);
+    free(html);
+    for (int i = 0; i < PAGE_MAX_SOURCES + 2; i++) {
+        char line[32];
+        snprintf(line, sizeof(line), "source %d", i);
+        page_add_source(&p, line);
+    }
+    assert_int_equal(p.nsources, PAGE_MAX_SOURCES);
+    page_release(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_chart_bars_and_marks),
         cmocka_unit_test(test_same_bytes_and_write_errors),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
