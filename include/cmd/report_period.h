@@ -13,6 +13,7 @@
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
 #include "core/series.h"
+#include "report/report.h"
 
 /* Reads the periods of v->unit with data into v->weeks (v->db and v->id
  * open: the dataset named dataset). By day or month, weeks of weekly rows only cannot be split: a
@@ -36,6 +37,11 @@ int view_series(const struct dataset_view *v, const struct report_args *a, int w
  * month. Returns 0, or -1 with err filled. */
 int view_usage(const struct dataset_view *v, int32_t from, int32_t to, struct usage_row **out,
                size_t *n, struct ts_err *err);
+
+/* What prices and cost build from: v's periods, range and unit, with the
+ * usage rows[0..n) and the price book. */
+struct priced_usage view_priced(const struct dataset_view *v, const struct usage_row *rows,
+                                size_t n, const struct price_book *book);
 
 /* Vendors with tokens in the periods v reports that have no country,
  * sorted; the caller frees each string and the array. */

@@ -87,16 +87,10 @@ int cmd_cost(struct cmd_env *env, int argc, char **argv)
              (found = db_prompt_share(v.db, v.id, &in.data_share, &err)) < 0)) {
             rc = report_db_error(env, &err);
         } else {
-            in = (struct priced_usage){.rows = use,
-                                       .nrows = nuse,
-                                       .book = &book,
-                                       .weeks = v.weeks,
-                                       .nweeks = v.nweeks,
-                                       .from = v.from,
-                                       .to = v.to,
-                                       .data_share_found = found,
-                                       .data_share = in.data_share,
-                                       .unit = v.unit};
+            double share = in.data_share;
+            in = view_priced(&v, use, nuse, &book);
+            in.data_share_found = found;
+            in.data_share = share;
             rc = build_cost(&in, &a.req, &doc, &err) < 0 ? report_db_error(env, &err)
                                                          : report_write(env, &v, &a, &doc);
         }

@@ -7,6 +7,7 @@
 #include "cmd/cmd.h"
 #include "cmd/report_args.h"
 #include "cmd/report_io.h"
+#include "cmd/report_period.h"
 #include "core/opts.h"
 #include "core/week.h"
 #include "db/apps.h"
@@ -233,8 +234,8 @@ static int read_data(const struct dataset_view *v, struct dash_data *d, struct t
         db_price_book(v->db, v->id, &d->book, err) < 0 ||
         db_usage(v->db, v->id, last, last, &d->use, &d->nuse, err) < 0)
         return -1;
-    d->priced = (struct priced_usage){d->use, d->nuse, &d->book, v->weeks, v->nweeks, last,
-                                      last,   0,       0,        NULL,     0,         PERIOD_WEEK};
+    d->priced = view_priced(v, d->use, d->nuse, &d->book);
+    d->priced.from = d->priced.to = last;
     return 0;
 }
 

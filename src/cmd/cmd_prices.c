@@ -81,16 +81,9 @@ int cmd_prices(struct cmd_env *env, int argc, char **argv)
             (a.req.all_models && db_book_models(v.db, &book, &all, &nall, &err) < 0)) {
             rc = report_db_error(env, &err);
         } else {
-            struct priced_usage in = {.rows = use,
-                                      .nrows = nuse,
-                                      .book = &book,
-                                      .weeks = v.weeks,
-                                      .nweeks = v.nweeks,
-                                      .from = v.from,
-                                      .to = v.to,
-                                      .book_rows = all,
-                                      .nbook_rows = nall,
-                                      .unit = v.unit};
+            struct priced_usage in = view_priced(&v, use, nuse, &book);
+            in.book_rows = all;
+            in.nbook_rows = nall;
             if (build_prices(&in, &a.req, &doc, &err) < 0)
                 rc = report_db_error(env, &err);
             else

@@ -134,3 +134,16 @@ int view_usage(const struct dataset_view *v, int32_t from, int32_t to, struct us
         return db_usage(v->db, v->id, from, to, out, n, err);
     return db_usage_periods(v->db, v->id, v->unit, from, to, out, n, err);
 }
+
+struct priced_usage view_priced(const struct dataset_view *v, const struct usage_row *rows,
+                                size_t n, const struct price_book *book)
+{
+    return (struct priced_usage){.rows = rows,
+                                 .nrows = n,
+                                 .book = book,
+                                 .weeks = v->weeks,
+                                 .nweeks = v->nweeks,
+                                 .from = v->from,
+                                 .to = v->to,
+                                 .unit = v->unit};
+}
