@@ -14,59 +14,52 @@ set -u
 root=${1:?usage: layers.sh SOURCE_ROOT}
 cd "$root" || exit 1
 
-rank() { # the rank of a layer: higher calls lower
-  case $1 in
-    main) echo 9 ;; cli) echo 8 ;; cmd) echo 7 ;; report) echo 6 ;; render) echo 5 ;;
-    import) echo 4 ;; db) echo 3 ;; net) echo 2 ;; core) echo 1 ;; *) echo 0 ;;
-  esac
-}
-
-layer_of() { # the layer of a file of src/ or include/
-  case $1 in
-    src/main.c) echo main ;;
-    src/*/* | include/*/*) local p=${1#*/}; echo "${p%%/*}" ;;
-    *) echo "?" ;;
-  esac
-}
-
-failed=0
-edges=$(mktemp)
-trap 'rm -f "$edges"' EXIT
 files=$(find src include -name '*.[ch]' | sort)
 [ -n "$files" ] || { echo "layers.sh: no sources under $root"; exit 1; }
-for f in $files; do
-  l=$(layer_of "$f")
-  r=$(rank "$l")
-  if [ "$r" = 0 ]; then
-    echo "layers.sh: $f is in no layer (expected src/LAYER/ or include/LAYER/)"
-    failed=1
-    continue
-  fi
-  while IFS= read -r inc; do
-    case $inc in
-      */*) target=include/$inc ;;           # "db/obs.h": a layer's header
-      *) target=$(dirname "$f")/$inc ;;      # "sql.h": beside the source
-    esac
-    [ -f "$target" ] || { echo "layers.sh: $f includes \"$inc\", which is not $target"; failed=1; continue; }
-    tl=$(layer_of "$target")
-    if [ "$(rank "$tl")" -gt "$r" ]; then
-      echo "layers.sh: $f ($l) includes \"$inc\" of the higher layer $tl"
-      failed=1
-    fi
-    [ "${f%.h}" != "$f" ] && echo "$f $target" >>"$edges"
-  done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f")
-  n=$(wc -l <"$f")
-  if [ "${f#src/}" != "$f" ] && [ "$n" -gt 600 ]; then
-    echo "layers.sh: $f has $n lines (the limit is 600: split it by job)"
-    failed=1
-  fi
-done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# One pass over every file: the files themselves come first (so that an
+# include can be checked against them), then each file's lines.
+# shellcheck disable=SC2086
+awk -v edges="$tmp/edges" '
+  function layer_of(f,    p) {
+    if (f == "src/main.c") return "main"
+    if (f ~ /^(src|include)\/[^\/]+\//) { p = f; sub(/^[^\/]+\//, "", p); sub(/\/.*/, "", p); return p }
+    return "?"
+  }
+  BEGIN {
+    split("main cli cmd report render import db net core", order, " ")
+    for (i = 1; i <= 9; i++) rank[order[i]] = 10 - i
+  }
+  NR == FNR { known[$0] = 1; next }  # the list of files
+  { lines[FILENAME] = FNR }
+  FNR == 1 {
+    f = FILENAME; l = layer_of(f); r = (l in rank) ? rank[l] : 0
+    if (r == 0) { print "layers.sh: " f " is in no layer (expected src/LAYER/ or include/LAYER/)"; failed = 1 }
+  }
+  r > 0 && /^#include "/ {
+    inc = $0; sub(/^#include "/, "", inc); sub(/".*/, "", inc)
+    if (inc ~ /\//) target = "include/" inc
+    else { target = f; sub(/[^\/]*$/, "", target); target = target inc }
+    if (!(target in known)) { print "layers.sh: " f " includes \"" inc "\", which is not " target; failed = 1; next }
+    tl = layer_of(target)
+    if (rank[tl] > r) { print "layers.sh: " f " (" l ") includes \"" inc "\" of the higher layer " tl; failed = 1 }
+    if (f ~ /\.h$/) print f, target > edges
+  }
+  END {
+    for (g in lines)
+      if (g ~ /^src\// && lines[g] > 600) { print "layers.sh: " g " has " lines[g] " lines (the limit is 600: split it by job)"; failed = 1 }
+    exit failed
+  }
+' <(printf '%s\n' $files) $files
+failed=$?
+touch "$tmp/edges"
 # tsort reports a loop among the headers' includes on standard error.
-if [ -s "$edges" ] && ! tsort "$edges" >/dev/null 2>"$edges.err"; then
+if [ -s "$tmp/edges" ] && ! tsort "$tmp/edges" >/dev/null 2>"$tmp/edges.err"; then
   echo "layers.sh: headers include each other in a circle:"
-  cat "$edges.err"
+  cat "$tmp/edges.err"
   failed=1
 fi
-rm -f "$edges.err"
 [ $failed = 0 ] && echo "layers: $(echo "$files" | wc -l) files, every include goes down or across"
 exit $failed
