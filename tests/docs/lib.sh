@@ -51,9 +51,16 @@ ts_short_options() {
 ts_values() {
   local err
   err=$("$TOKSTAT" "$1" "$2=@" --no-such-option 2>&1 >/dev/null) && fail "'tokstat $1 $2=@ --no-such-option' succeeded"
-  printf '%s\n' "$err" | sed -n "s/^tokstat $1: invalid value '@' for $2 (expected \(.*\))\$/\1/p" |
-    grep -E '^[a-z0-9-]+(, [a-z0-9-]+)*( or [a-z0-9-]+)?$' | sed 's/, / /g; s/ or / /' |
-    tr ' ' '\n' | sort -u
+  printf '%s\n' "$err" | awk -v p="tokstat $1: invalid value '@' for $2 (expected " '
+    index($0, p) == 1 && substr($0, length($0)) == ")" {
+      v = substr($0, length(p) + 1)
+      v = substr(v, 1, length(v) - 1)
+      if (v !~ /^[a-z0-9-]+(, [a-z0-9-]+)*( or [a-z0-9-]+)?$/) next
+      gsub(/, /, " ", v)
+      sub(/ or /, " ", v)
+      n = split(v, w, " ")
+      for (i = 1; i <= n; i++) print w[i]
+    }' | sort -u
 }
 
 # ts_vendors_subcommands: the subcommands in the usage of 'tokstat vendors'.

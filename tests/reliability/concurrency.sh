@@ -3,7 +3,7 @@
 # database, for a bounded time (SPEC §6: "Two tokstat processes on one
 # database ... both succeed or one waits and then succeeds; nothing is lost").
 #
-#   concurrency.sh TOKSTAT [SECONDS]     (default 40; run longer by hand)
+#   concurrency.sh TOKSTAT [SECONDS]     (default 20; run longer by hand)
 #
 # 1. Generates deterministic inputs with awk: 14 files in three datasets and
 #    seven formats (daily CSV in three dialects, JSON Lines, a JSON array,
@@ -41,7 +41,7 @@ set -u
 usage() { echo "usage: $0 TOKSTAT [SECONDS]" >&2; exit 2; }
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
 case "$1" in /*) TOKSTAT=$1 ;; *) TOKSTAT=$PWD/$1 ;; esac
-DURATION=${2:-40}
+DURATION=${2:-20}
 case "$DURATION" in '' | *[!0-9]*) usage ;; esac
 [ -x "$TOKSTAT" ] || { echo "concurrency: '$TOKSTAT' is not an executable" >&2; exit 2; }
 for t in sqlite3 awk timeout cmp diff; do

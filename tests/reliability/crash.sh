@@ -37,7 +37,7 @@
 # slow runner gets a smaller file, not a longer test. CRASH_ROWS fixes B's
 # number of rows instead (reproducing a run elsewhere).
 #
-# KILLS: the argument, else $CRASH_KILLS, else 25 (about a minute on 2
+# KILLS: the argument, else $CRASH_KILLS, else 12 (about half a minute on 2
 # cores; CI). For a long run by hand: CRASH_KILLS=500 crash.sh build/tokstat
 # The import time is the median of the last 5 whole imports of B (3 at
 # the start, then the re-imports after kills), so that it follows the
@@ -78,7 +78,7 @@ die() {
 tokstat=$1
 [[ $tokstat == */* ]] || tokstat=./$tokstat
 tokstat=$(cd "$(dirname "$tokstat")" 2>/dev/null && pwd)/$(basename "$tokstat")
-kills=${2:-${CRASH_KILLS:-25}}
+kills=${2:-${CRASH_KILLS:-12}}
 seed=${CRASH_SEED:-42}
 target_ms=${CRASH_TARGET_MS:-1000}
 [[ -x $tokstat ]] || die "no tokstat program at '$1'"

@@ -3,10 +3,10 @@
 # an importer adds one day of 1,000 tokens after another while two readers
 # ask for the latest week's share by country; each answer must have exactly
 # 1,000 tokens per day of the week ("days 3, tokens 4000" would mix two
-# states). Usage: snapshot.sh TOKSTAT [SECONDS] (default 15).
+# states). Usage: snapshot.sh TOKSTAT [SECONDS] (default 8).
 set -u
 T=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-DUR=${2:-15}
+DUR=${2:-8}
 export TZ=UTC LC_ALL=C
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
