@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/period.h"
 
 /* part / whole, 0 when whole is 0. */
 double metrics_share(int64_t part, int64_t whole);
@@ -69,9 +70,11 @@ double metrics_mean(const int64_t *v, size_t n);
  * sum would pass INT64_MAX. */
 int metrics_add(int64_t *acc, int64_t v);
 
-/* Fills err with the one message for a week whose tokens reach 2^63:
+/* Fills err with the one message for a period whose tokens reach 2^63:
  * "the tokens of the week of 2026-03-02 reach 2^63 (a week's total over
- * all its models must stay below 2^63)". Returns -1. */
-int metrics_week_overflow(struct ts_err *err, int32_t week);
+ * all its models must stay below 2^63)", and for a day or a month "the
+ * tokens of the month 2026-03 reach 2^63 (a month's total ...)". start is
+ * the period's first day. Returns -1. */
+int metrics_period_overflow(struct ts_err *err, enum period_unit unit, int32_t start);
 
 #endif

@@ -107,10 +107,10 @@ void series_release(struct series *s); /* safe on SERIES_INIT */
 /* Checks what every builder's sums of s rely on: no group has negative
  * tokens, and each week's tokens over all groups stay below 2^63 (so that
  * any sum of some groups in a week does too). Returns 0, or -1 with err
- * filled (metrics_week_overflow for a week that reaches 2^63). */
+ * filled (metrics_period_overflow's for a period that reaches 2^63). */
 int series_check(const struct series *s, struct ts_err *err);
-/* The error for period w of s whose tokens reach 2^63 (for a week,
- * metrics_week_overflow's). Returns -1. */
+/* The error for period w of s whose tokens reach 2^63
+ * (metrics_period_overflow's). Returns -1. */
 int series_overflow(const struct series *s, size_t w, struct ts_err *err);
 
 /* Tokens per week and model; split_tokens of them come from rows that give

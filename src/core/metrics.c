@@ -296,13 +296,20 @@ int metrics_add(int64_t *acc, int64_t v)
     return 0;
 }
 
-int metrics_week_overflow(struct ts_err *err, int32_t week)
+int metrics_period_overflow(struct ts_err *err, enum period_unit unit, int32_t start)
 {
-    char day[TS_DATE_LEN + 1];
+    char name[TS_DATE_LEN + 1];
 
-    date_format(week, day);
+    if (unit == PERIOD_WEEK) {
+        date_format(start, name);
+        return ts_err_set(err,
+                          "the tokens of the week of %s reach 2^63 (a week's total over all its "
+                          "models must stay below 2^63)",
+                          name);
+    }
+    period_label(unit, start, name, sizeof(name));
     return ts_err_set(err,
-                      "the tokens of the week of %s reach 2^63 (a week's total over all its "
-                      "models must stay below 2^63)",
-                      day);
+                      "the tokens of the %s %s reach 2^63 (a %s's total over all its models must "
+                      "stay below 2^63)",
+                      period_unit_name(unit), name, period_unit_name(unit));
 }

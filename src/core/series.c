@@ -30,15 +30,7 @@ const char *group_by_name(enum group_by by)
 
 int series_overflow(const struct series *s, size_t w, struct ts_err *err)
 {
-    char name[TS_DATE_LEN + 1];
-
-    if (s->unit == PERIOD_WEEK)
-        return metrics_week_overflow(err, series_start(s, w));
-    period_label(s->unit, series_start(s, w), name, sizeof(name));
-    return ts_err_set(err,
-                      "the tokens of the %s %s reach 2^63 (a %s's total over all its models must "
-                      "stay below 2^63)",
-                      period_unit_name(s->unit), name, period_unit_name(s->unit));
+    return metrics_period_overflow(err, s->unit, series_start(s, w));
 }
 
 int series_check(const struct series *s, struct ts_err *err)

@@ -170,7 +170,7 @@ static int series_tokens(struct db *st, int64_t dataset, enum group_by by, struc
         size_t g =
             query_group_slot(out, &index, &cap, by == BY_APP ? key : name, name, country, id);
         if (metrics_add(&out->total[w], tokens) < 0) {
-            metrics_week_overflow(err, week);
+            metrics_period_overflow(err, PERIOD_WEEK, week);
             goto done;
         }
         if (metrics_add(&out->groups[g].tokens[w], tokens) < 0) {

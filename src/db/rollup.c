@@ -358,7 +358,7 @@ static int week_totals_check(struct rollup *r, const char *sql, int32_t wfrom, i
     if (!over)
         return 0;
     *r->bad_week = week;
-    return metrics_week_overflow(err, week);
+    return metrics_period_overflow(err, PERIOD_WEEK, week);
 }
 
 /* rollup_into; with bad_week, each week's total is checked too, and the

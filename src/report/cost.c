@@ -85,7 +85,7 @@ static int sum_period(const struct priced_usage *in, const struct report_request
         int64_t rest =
             u->split_tokens >= 0 && u->split_tokens <= u->tokens ? u->tokens - u->split_tokens : 0;
         if (add_counts(g, total, u, q.how != PRICE_NONE, rest) < 0)
-            return metrics_week_overflow(err, start);
+            return metrics_period_overflow(err, in->unit, start);
         if (q.how == PRICE_NONE)
             continue;
         double sp, sc;

@@ -206,7 +206,7 @@ static int sum_week(const struct priced_usage *in, const struct report_request *
         struct group_sum *g = group_sums_get(gs, usage_group(u, rq->by), u->country, rq->by);
         if (u->tokens < 0 || metrics_add(&g->tokens, u->tokens) < 0 ||
             metrics_add(&g->priced, u->tokens) < 0)
-            return metrics_week_overflow(err, in->to);
+            return metrics_period_overflow(err, in->unit, in->to);
         g->models++;
         g->in_weighted += (double)u->tokens * per_million(q.prompt);
         g->out_weighted += (double)u->tokens * per_million(q.completion);

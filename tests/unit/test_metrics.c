@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/metrics.h"
+#include "core/week.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -751,6 +752,24 @@ static void test_add_underflow_at_min(void **state)
     assert_int_equal(acc, -1);
 }
 
+/* One message for a period whose tokens reach 2^63, naming the period as
+ * the reports head it: the week by its Monday, a month as YYYY-MM, a day. */
+static void test_period_overflow_message(void **state)
+{
+    struct ts_err err = TS_ERR_INIT;
+
+    (void)state;
+    assert_int_equal(metrics_period_overflow(&err, PERIOD_WEEK, date_from_ymd(2026, 3, 2)), -1);
+    assert_string_equal(err.msg, "the tokens of the week of 2026-03-02 reach 2^63 (a week's "
+                                 "total over all its models must stay below 2^63)");
+    assert_int_equal(metrics_period_overflow(&err, PERIOD_MONTH, date_from_ymd(2026, 3, 1)), -1);
+    assert_string_equal(err.msg, "the tokens of the month 2026-03 reach 2^63 (a month's total "
+                                 "over all its models must stay below 2^63)");
+    assert_int_equal(metrics_period_overflow(&err, PERIOD_DAY, date_from_ymd(2026, 3, 7)), -1);
+    assert_string_equal(err.msg, "the tokens of the day 2026-03-07 reach 2^63 (a day's total "
+                                 "over all its models must stay below 2^63)");
+}
+
 /* The median sorts and takes the middle (the mean of the two middle values
  * for an even count, without overflow near INT64_MAX); the mean is exact
  * for prices in pico-dollars. */
@@ -827,6 +846,7 @@ int main(void)
         cmocka_unit_test(test_add_overflow_at_max),
         cmocka_unit_test(test_add_large_counts),
         cmocka_unit_test(test_add_underflow_at_min),
+        cmocka_unit_test(test_period_overflow_message),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
