@@ -100,6 +100,15 @@ struct cmd_sub {
     const char *form;
 };
 
+/* The warning for vendors without a country, in a new string (the caller
+ * frees it): "no country for vendors a, b (counted as unknown; map with
+ * 'tokstat vendors set VENDOR COUNTRY')", how being "counted" or
+ * "exported". At most CMD_UNMAPPED_NAMED are named, then "and N more",
+ * and the parenthesis says that 'tokstat status' lists them all. NULL
+ * when n is 0. */
+#define CMD_UNMAPPED_NAMED 10
+char *cmd_unmapped_warning(char *const *names, size_t n, const char *how);
+
 #define CMD_SUB_MAX 4 /* words after the command's name */
 
 /* Reads the words after such a command's name (--help prints usage) into

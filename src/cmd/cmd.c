@@ -198,6 +198,22 @@ int cmd_open_db_list(struct cmd_env *env, struct db **out)
     return missing ? 0 : cmd_open_db_read(env, out);
 }
 
+char *cmd_unmapped_warning(char *const *names, size_t n, const char *how)
+{
+    struct ts_buf b = TS_BUF_INIT;
+
+    if (n == 0)
+        return NULL;
+    buf_printf(&b, "no country for vendor%s ", n == 1 ? "" : "s");
+    for (size_t i = 0; i < n && i < CMD_UNMAPPED_NAMED; i++)
+        buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+    if (n > CMD_UNMAPPED_NAMED)
+        buf_printf(&b, " and %zu more", n - CMD_UNMAPPED_NAMED);
+    buf_printf(&b, " (%s as unknown; %smap with 'tokstat vendors set VENDOR COUNTRY')", how,
+               n > CMD_UNMAPPED_NAMED ? "'tokstat status' lists them all; " : "");
+    return b.data;
+}
+
 int cmd_sub_parse(struct cmd_env *env, const char *cmd, const char *usage,
                   const struct cmd_sub *subs, size_t nsubs, int argc, char **argv,
                   const char **args, size_t *nargs, size_t *k)

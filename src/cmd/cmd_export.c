@@ -288,13 +288,10 @@ static int warn_unmapped(struct cmd_env *env, struct db *db, int64_t id,
 
     if (db_unmapped_vendors(db, id, week_start(a->from), week_start(a->to), &v, &n, err) < 0)
         return -1;
-    if (n > 0) {
-        cmd_text(env, env->err, "tokstat: warning: no country for vendor%s ", n == 1 ? "" : "s");
-        for (size_t i = 0; i < n; i++)
-            cmd_text(env, env->err, "%s%s", i ? ", " : "", v[i]);
-        cmd_line(env, env->err,
-                 " (exported as unknown; map with 'tokstat vendors set VENDOR COUNTRY')");
-    }
+    char *warn = cmd_unmapped_warning(v, n, "exported");
+    if (warn)
+        cmd_line(env, env->err, "tokstat: warning: %s", warn);
+    free(warn);
     for (size_t i = 0; i < n; i++)
         free(v[i]);
     free(v);

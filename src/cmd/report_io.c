@@ -94,20 +94,13 @@ void dataset_view_close(struct dataset_view *v)
 
 int report_unmapped_warning(const struct dataset_view *v, char **out, struct ts_err *err)
 {
-    struct ts_buf warn = TS_BUF_INIT;
     char **unmapped = NULL;
     size_t n = 0;
 
     *out = NULL;
     if (view_unmapped_vendors(v, &unmapped, &n, err) < 0)
         return -1;
-    if (n > 0) {
-        buf_printf(&warn, "no country for vendor%s ", n == 1 ? "" : "s");
-        for (size_t i = 0; i < n; i++)
-            buf_printf(&warn, "%s%s", i ? ", " : "", unmapped[i]);
-        buf_adds(&warn, " (counted as unknown; map with 'tokstat vendors set VENDOR COUNTRY')");
-        *out = warn.data;
-    }
+    *out = cmd_unmapped_warning(unmapped, n, "counted");
     for (size_t i = 0; i < n; i++)
         free(unmapped[i]);
     free(unmapped);
