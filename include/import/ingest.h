@@ -24,7 +24,7 @@ struct ingest {
     int32_t first_period, last_period; /* days, for the summary's week range */
     char *as_of;                       /* owned copy of the source's as-of time, or NULL */
     int as_of_fixed;                   /* set by --as-of: the file's own as-of time is ignored */
-    int as_of_bad; /* as_of is no ISO date or time (1), or is in the future (2) */
+    int as_of_bad; /* as_of is no ISO date or time (1), in the future (2), before 2000 (3) */
     struct ts_buf slug, vendor, alias; /* scratch */
     struct ts_map ids;                 /* slugs as written -> model ids, for this import */
     /* Rows whose prompt and completion tokens are no split of their total:

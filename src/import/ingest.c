@@ -307,16 +307,21 @@ static void ingest_as_of(void *ctx, const char *as_of)
         return;
     free(ig->as_of);
     ig->as_of = xstrdup(as_of);
-    ig->as_of_bad = date_parse(as_of, strlen(as_of), &day) < 0 ? 1 : day > ig->today + 1 ? 2 : 0;
+    ig->as_of_bad = date_parse(as_of, strlen(as_of), &day) < 0 ? 1
+                    : day > ig->today + 1                      ? 2
+                    : !date_in_data_range(day)                 ? 3
+                                                               : 0;
     /* A catalogue with an as-of time is valid from that day. */
     if (!ig->as_of_bad)
         ig->price_day = day;
 }
 
 /* An as-of time that is no ISO 8601 date or time (it is shown in every
- * report's source line: no terminal escape may ride along), or that is
+ * report's source line: no terminal escape may ride along), that is
  * later than tomorrow (the newest as-of time of a dataset is the one
- * reports cite: a far-future one would win for ever), refuses the file. */
+ * reports cite: a far-future one would win for ever), or that is before
+ * the years data may carry (a zeroed clock's 1970-01-01), refuses the
+ * file. */
 static int as_of_check(const struct ingest *ig, struct ts_err *err)
 {
     struct ts_buf q = TS_BUF_INIT;
@@ -329,10 +334,15 @@ static int as_of_check(const struct ingest *ig, struct ts_err *err)
                    "as-of time '%s' is not an ISO 8601 date or time (expected YYYY-MM-DD or "
                    "YYYY-MM-DDThh:mm:ssZ; --as-of DATE overrides it)",
                    q.data);
-    else
+    else if (ig->as_of_bad == 2)
         ts_err_set(err,
                    "as-of time '%s' is in the future (expected a time before tomorrow's end; "
                    "--as-of DATE overrides it)",
+                   q.data);
+    else
+        ts_err_set(err,
+                   "as-of time '%s' is out of range (expected a time from 2000-01-01 on, as rows' "
+                   "dates; --as-of DATE overrides it)",
                    q.data);
     buf_release(&q);
     return -1;

@@ -536,6 +536,13 @@ static void test_as_of_refused(void **state)
                        "tomorrow's end; --as-of DATE overrides it)"},
         {"9999-12-31T23:59:59Z", "as-of time '9999-12-31T23:59:59Z' is in the future (expected "
                                  "a time before tomorrow's end; --as-of DATE overrides it)"},
+        {"1970-01-01T00:00:00Z", "as-of time '1970-01-01T00:00:00Z' is out of range (expected "
+                                 "a time from 2000-01-01 on, as rows' dates; --as-of DATE "
+                                 "overrides it)"},
+        {"1999-12-31T23:59:59Z", "as-of time '1999-12-31T23:59:59Z' is out of range (expected "
+                                 "a time from 2000-01-01 on, as rows' dates; --as-of DATE "
+                                 "overrides it)"},
+        {"2000-01-01", NULL},
         {"2026-05-21T23:59:59+02:00", NULL}, /* tomorrow: time zones */
         {"2026-05-20", NULL},
         {"2026-05-01T12:00:00Z", NULL},
