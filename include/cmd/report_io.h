@@ -85,11 +85,12 @@ struct report_out {
     struct render_opts ro;
     size_t warned; /* warnings printed so far */
     int open;      /* out is open */
+    int failed;    /* a write failed (the reader went away, the disk is full): build no more */
 };
 
 #define REPORT_OUT_INIT                                                                            \
     {                                                                                              \
-        OUTPUT_INIT, RENDER_PAGES_INIT, {0, 0, 0, 0, 0}, 0, 0                                      \
+        OUTPUT_INIT, RENDER_PAGES_INIT, {0, 0, 0, 0, 0}, 0, 0, 0                                   \
     }
 
 /* What report_write does before the rows: finishes doc (the vendors
@@ -99,7 +100,10 @@ struct report_out {
 int report_begin(struct cmd_env *env, const struct dataset_view *v, const struct report_args *a,
                  struct report_doc *doc, struct report_out *ro);
 /* Writes the rows doc holds and empties them, once they are
- * REPORT_PAGE_ROWS or more. Returns the exit status (0 to go on). */
+ * REPORT_PAGE_ROWS or more. When the write fails, sets ro->failed: the
+ * caller builds no more rows and goes on to report_end, which says why
+ * (or ends quietly when the reader went away). Returns the exit status
+ * (0 to go on). */
 int report_page(struct cmd_env *env, struct report_out *ro, struct report_doc *doc);
 /* Writes the rest of doc and commits the output; the note for an empty
  * result. Returns the exit status. */

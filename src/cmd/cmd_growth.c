@@ -44,7 +44,7 @@ static int write_growth(struct cmd_env *env, const struct dataset_view *v,
 
     build_growth_begin(s, &a->req, doc);
     rc = report_begin(env, v, a, doc, &ro);
-    for (size_t w = 1; w < s->nweeks && rc == TS_EXIT_OK; w++) {
+    for (size_t w = 1; w < s->nweeks && rc == TS_EXIT_OK && !ro.failed; w++) {
         build_growth_weeks(s, &a->req, w, w + 1, doc);
         rc = report_page(env, &ro, doc);
     }

@@ -185,6 +185,8 @@ int report_page(struct cmd_env *env, struct report_out *ro, struct report_doc *d
         return TS_EXIT_OK;
     render_rows(&ro->pages, doc);
     rowset_clear(&doc->rows);
+    if (ferror(ro->out.fp))
+        ro->failed = 1;
     return TS_EXIT_OK;
 }
 
