@@ -192,6 +192,7 @@ struct dash_data {
     /* The dataset of app rankings shown (apps_name NULL: none): its name,
      * and as the page shows them (escaped) its name, list and source. */
     char *apps_name, *apps_shown, *apps_list, *apps_source;
+    char *apps_note; /* why the page shows no apps, when several datasets hold them */
     struct series apps_series;
     struct dash_apps apps;
 };
@@ -214,6 +215,7 @@ static void dash_data_release(struct dash_data *d)
     free(d->apps_shown);
     free(d->apps_list);
     free(d->apps_source);
+    free(d->apps_note);
 }
 
 /* Reads the weeks shown by country (and from the week before, by country
@@ -249,7 +251,7 @@ static const char *kind_words(enum dataset_kind kind)
 
 /* The dataset of app rankings the page shows, into *id and d->apps_name:
  * --apps NAME (asked), which must be one; else the database's one such
- * dataset; with none, or several (a note names them), no apps (*id 0).
+ * dataset; with none, or several (d->apps_note names them), no apps (*id 0).
  * Returns 0, or the exit status after printing why not. */
 static int apps_dataset(struct cmd_env *env, const struct dataset_view *v, const char *asked,
                         int64_t *id, struct dash_data *d)
@@ -287,12 +289,12 @@ static int apps_dataset(struct cmd_env *env, const struct dataset_view *v, const
         return report_db_error(env, &err);
     }
     if (n > 1) { /* a guess could publish the wrong list: say which there are */
+        buf_printf(&list, "%zu datasets hold app rankings (", n);
         for (size_t i = 0; i < n; i++)
             buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
-        cmd_line(env, env->err,
-                 "tokstat: note: %zu datasets hold app rankings (%s): the page shows no apps; "
-                 "--apps NAME picks one",
-                 n, list.data);
+        buf_adds(&list, "): the page shows no apps; --apps NAME picks one");
+        d->apps_note = list.data;
+        list = (struct ts_buf)TS_BUF_INIT;
     }
     d->apps_name = n == 1 ? names[0] : NULL;
     for (size_t i = n == 1 ? 1 : 0; i < n; i++)
@@ -344,9 +346,9 @@ done:
     return rc;
 }
 
-/* The notes the page ends with: the builders' warnings and the vendors
- * without a country; each on standard error too. The source lines: the
- * model usage's, the apps'. */
+/* The notes the page ends with: the builders' warnings, the vendors
+ * without a country and why no apps are shown; each on standard error too
+ * (escaped). The source lines: the model usage's, the apps'. */
 static int finish(struct cmd_env *env, const struct dataset_view *v, const struct dash_data *d,
                   struct page *p, struct ts_err *err)
 {
@@ -358,11 +360,13 @@ static int finish(struct cmd_env *env, const struct dataset_view *v, const struc
     }
     if (warn)
         page_note(p, warn);
+    if (d->apps_note)
+        page_note(p, d->apps_note);
     page_add_source(p, source);
     if (d->apps_name)
         page_add_source(p, d->apps_source);
     for (size_t i = 0; i < p->nnotes; i++)
-        fprintf(env->err, "tokstat: warning: %s\n", p->notes[i]);
+        cmd_line(env, env->err, "tokstat: warning: %s", p->notes[i]);
     free(warn);
     free(source);
     return 0;
