@@ -111,13 +111,16 @@ $(daily 2026-01-02 2026-01-02)"
 }
 
 case_spacing() { # requests start at least the minimum interval apart
+  # The server logs a request when it has read it: on a loaded machine the
+  # first may be logged late, which shortens the gap it sees. Unspaced
+  # requests are a few ms apart, so 150 ms of slack still tells them apart.
   serve "$rankings" || return
-  run f TOKSTAT_FETCH_MIN_INTERVAL_MS=400 -- fetch -q --api-url "$api" --from 2025-01-01 \
+  run f TOKSTAT_FETCH_MIN_INTERVAL_MS=1000 -- fetch -q --api-url "$api" --from 2025-01-01 \
     --to 2027-01-01 rankings-daily
   expect_rc 0 f
   [ -s f.out ] && fail "-q printed: $(cat f.out)"
   expect_eq requests "$(nrequests)" 2
-  at_least "$(gap 1)" 0.38 || fail "requests $(gap 1) s apart, expected at least 0.4 s"
+  at_least "$(gap 1)" 0.85 || fail "requests $(gap 1) s apart, expected at least 1 s"
 }
 
 case_incremental() { # without --from: a week before the newest stored day
