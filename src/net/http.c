@@ -1,7 +1,13 @@
-/* http.c - GET through libcurl into memory, with the headers fetch needs. */
+/* http.c - GET through libcurl into memory, with the headers fetch needs.
+ *
+ * libcurl is loaded when fetch first needs it (dlopen), not linked: as
+ * Debian builds it, it brings some thirty libraries (TLS, Kerberos, LDAP,
+ * SSH...), whose loading cost every other command about 12 ms a run, more
+ * than a report takes. Only its header is used at build time. */
 #include "net/http.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -12,19 +18,82 @@
 
 #define CONNECT_TIMEOUT_MS 30000L
 #define RETRY_AFTER_MAX_S  86400L /* a longer one is taken as a day */
+#define CURL_SONAME        "libcurl.so.4"
+
+/* The functions of libcurl that fetch calls, once loaded. */
+static struct {
+    CURLcode (*global_init)(long flags);
+    void (*global_cleanup)(void);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *c, CURLoption option, ...);
+    CURLcode (*easy_perform)(CURL *c);
+    CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
+    void (*easy_cleanup)(CURL *c);
+    const char *(*easy_strerror)(CURLcode rc);
+    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+    void (*slist_free_all)(struct curl_slist *list);
+    time_t (*getdate)(const char *s, const time_t *unused);
+} cu;
+
+/* The table of cu's fields and their names in libcurl. */
+#define CU_FN(field, name)                                                                         \
+    {                                                                                              \
+        (void *)&cu.field, sizeof(cu.field), name                                                  \
+    }
+static const struct {
+    void *field;
+    size_t size;
+    const char *name;
+} cu_fns[] = {
+    CU_FN(global_init, "curl_global_init"),   CU_FN(global_cleanup, "curl_global_cleanup"),
+    CU_FN(easy_init, "curl_easy_init"),       CU_FN(easy_setopt, "curl_easy_setopt"),
+    CU_FN(easy_perform, "curl_easy_perform"), CU_FN(easy_getinfo, "curl_easy_getinfo"),
+    CU_FN(easy_cleanup, "curl_easy_cleanup"), CU_FN(easy_strerror, "curl_easy_strerror"),
+    CU_FN(slist_append, "curl_slist_append"), CU_FN(slist_free_all, "curl_slist_free_all"),
+    CU_FN(getdate, "curl_getdate"),
+};
+
+/* Loads libcurl and finds its functions (once; it stays loaded). */
+static int load_curl(struct ts_err *err)
+{
+    static void *lib;
+
+    if (lib)
+        return 0;
+    void *h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        return ts_err_set(err,
+                          "cannot load libcurl, which fetch needs: %s (Debian: apt-get install "
+                          "libcurl4)",
+                          dlerror());
+    for (size_t i = 0; i < sizeof(cu_fns) / sizeof(cu_fns[0]); i++) {
+        void *f = dlsym(h, cu_fns[i].name);
+        if (!f) {
+            dlclose(h);
+            return ts_err_set(err, "cannot load libcurl: %s has no %s", CURL_SONAME,
+                              cu_fns[i].name);
+        }
+        /* A function's address as dlsym gives it (POSIX makes this exact). */
+        memcpy(cu_fns[i].field, &f, cu_fns[i].size);
+    }
+    lib = h;
+    return 0;
+}
 
 int http_init(struct ts_err *err)
 {
-    CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-
+    if (load_curl(err) < 0)
+        return -1;
+    CURLcode rc = cu.global_init(CURL_GLOBAL_DEFAULT);
     if (rc != CURLE_OK)
-        return ts_err_set(err, "cannot set up libcurl: %s", curl_easy_strerror(rc));
+        return ts_err_set(err, "cannot set up libcurl: %s", cu.easy_strerror(rc));
     return 0;
 }
 
 void http_cleanup(void)
 {
-    curl_global_cleanup();
+    if (cu.global_cleanup)
+        cu.global_cleanup();
 }
 
 void http_response_release(struct http_response *r)
@@ -78,7 +147,7 @@ static long retry_after(const char *v)
         s = s >= RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : s * 10 + (*p - '0');
     if (p > v && *p == '\0')
         return s > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : s;
-    time_t t = curl_getdate(v, NULL);
+    time_t t = cu.getdate(v, NULL);
     if (t == (time_t)-1)
         return -1;
     t -= time(NULL);
@@ -134,23 +203,23 @@ static void set_options(CURL *c, const struct http_request *req, struct curl_sli
 {
     long connect_ms = req->timeout_ms < CONNECT_TIMEOUT_MS ? req->timeout_ms : CONNECT_TIMEOUT_MS;
 
-    curl_easy_setopt(c, CURLOPT_URL, req->url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "tokstat/" TOKSTAT_VERSION);
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->max_bytes);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, g);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, g);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    cu.easy_setopt(c, CURLOPT_URL, req->url);
+    cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    cu.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    cu.easy_setopt(c, CURLOPT_USERAGENT, "tokstat/" TOKSTAT_VERSION);
+    cu.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    cu.easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+    cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    cu.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->max_bytes);
+    cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    cu.easy_setopt(c, CURLOPT_WRITEDATA, g);
+    cu.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    cu.easy_setopt(c, CURLOPT_HEADERDATA, g);
+    cu.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     if (req->direct)
-        curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+        cu.easy_setopt(c, CURLOPT_NOPROXY, "*");
 }
 
 int http_get(const struct http_request *req, struct http_response *out, struct ts_err *err)
@@ -168,17 +237,17 @@ int http_get(const struct http_request *req, struct http_response *out, struct t
     out->content_type[0] = out->location[0] = '\0';
     out->retry_after_s = -1;
     out->transient = out->too_big = 0;
-    if (!(c = curl_easy_init()))
+    if (!(c = cu.easy_init()))
         return ts_err_set(err, "cannot start a request (libcurl failed)");
     if (req->bearer) {
         buf_printf(&auth, "Authorization: Bearer %s", req->bearer);
-        headers = curl_slist_append(headers, auth.data);
+        headers = cu.slist_append(headers, auth.data);
     }
-    headers = curl_slist_append(headers, "Accept: application/json");
+    headers = cu.slist_append(headers, "Accept: application/json");
     set_options(c, req, headers, &g, errbuf);
-    rc = curl_easy_perform(c);
+    rc = cu.easy_perform(c);
     if (rc == CURLE_OK) {
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+        cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
     } else if (g.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
         out->too_big = 1;
         ret = ts_err_set(err, "the response is larger than the limit of %zu bytes", req->max_bytes);
@@ -187,10 +256,10 @@ int http_get(const struct http_request *req, struct http_response *out, struct t
         ret = ts_err_set(err, "no complete response within %ld ms (timed out)", req->timeout_ms);
     } else {
         out->transient = transient(rc);
-        ret = ts_err_set(err, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        ret = ts_err_set(err, "%s", errbuf[0] ? errbuf : cu.easy_strerror(rc));
     }
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(c);
+    cu.slist_free_all(headers);
+    cu.easy_cleanup(c);
     buf_release(&auth);
     return ret;
 }

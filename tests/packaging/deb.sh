@@ -130,10 +130,17 @@ field Maintainer | grep -qE '^[^<>]+ <[^<> ]+@[^<> ]+>$' ||
   fail "Maintainer is '$(field Maintainer)', expected 'Name <address>'"
 field Description | head -n 1 | grep -q . || fail "the package has no Description"
 depends=$(field Depends)
-for lib in libc6 libsqlite3-0 libjansson4 libcsv3; do
+for lib in libc6 libsqlite3-0 libjansson4 libcsv3 libcurl4; do
   printf '%s\n' "$depends" | tr ',' '\n' | grep -qE "^ *$lib( |\$)" ||
     fail "Depends ('$depends') does not name $lib"
 done
+# libcurl is loaded by fetch when it runs, not linked: the other commands
+# do not load its thirty libraries (so the package must name it itself).
+if command -v readelf >/dev/null; then
+  dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/bin/tokstat >"$tmp/tokstat.bin"
+  readelf -d "$tmp/tokstat.bin" | grep NEEDED | grep -q libcurl &&
+    fail "the program links libcurl; fetch is meant to load it when it runs"
+fi
 
 # 2. Its contents: exactly the expected files, under /usr.
 dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\./||' | sed 's|\.gz$||' | sort >"$tmp/listed"
