@@ -315,16 +315,16 @@ compare() { # LABEL KEYS EXACT APPROX TOKSTAT_CSV SQLITE3_CSV
     [[ $rc -eq 0 ]] || failed=1
 }
 "$tokstat" --db "$tdb" report --by country --format csv >"$out/tokstat-report-latest.csv" 2>/dev/null
-compare "share by country, latest week (week,country,tokens,share,change)" 1,4 2,3,5 6,7 \
+compare "share by country, latest week" week,country days,rank,tokens share,share_change \
     "$out/tokstat-report-latest.csv" "$out/sqlite3-report-latest.out"
-compare "share by country, all $weeks weeks (week,country,tokens,share,change)" 1,4 2,3,5 6,7 \
+compare "share by country, all $weeks weeks" week,country days,rank,tokens share,share_change \
     "$out/tokstat-report-all.out" "$out/sqlite3-report-all.out"
 "$tokstat" --db "$tdb" growth --by country --last 8 --format csv >"$out/tokstat-growth.csv" 2>/dev/null
-compare "growth by country, last 8 weeks (week,country,tokens,prev,growth)" 1,3 2,4,5 6 \
+compare "growth by country, last 8 weeks" week,country days,tokens,prev_tokens growth \
     "$out/tokstat-growth.csv" "$out/sqlite3-growth.out"
 "$tokstat" --db "$tdb" top -n 5 --format csv >"$out/tokstat-top.csv" 2>/dev/null
-compare "top-5 models, latest week (rank,model,tokens,share,CR-5,HHI)" 1,3 2,4,5,6,12 7,8,9,10,11 \
-    "$out/tokstat-top.csv" "$out/sqlite3-top.out"
+compare "top-5 models, latest week" week,rank days,model,country,tokens,band \
+    share,cumulative_share,cr,hhi_low=hhi,hhi_change "$out/tokstat-top.csv" "$out/sqlite3-top.out"
 
 # --- the table ----------------------------------------------------------------
 # row LABEL TOKSTAT_KEY SQLITE3_KEY ROWS: ROWS = rows per run, 0 for none

@@ -1,46 +1,72 @@
 # compare.awk - do tokstat and the sqlite3 shell answer the same numbers?
 #
-#   awk -F, -v keys=1,4 -v exact=2,3,5 -v approx=6,7 -v label=WHAT \
-#       -f compare.awk TOKSTAT.csv SQLITE3.csv
+#   awk -F, -v keys=week,country -v exact=days,tokens \
+#       -v approx=share,share_change -v label=WHAT -f compare.awk TOKSTAT.csv SQLITE3.csv
 #
-# Both files are CSV with the same header (checked). Rows are matched on the
-# `keys` columns; `exact` columns must be equal as text (token counts are
-# exact integers), `approx` columns are decimals printed with 6 digits that
-# may differ in the last digit by rounding (1.5e-6, relative above 1), or
-# the same word ("new") or both empty. No field holds a comma, so quotes
-# are just stripped, and so are CRs (the shell ends CSV lines with CRLF). Prints "LABEL: same numbers (N rows)" and exits 0, or
+# Columns are named by the files' headers, so tokstat may have columns the
+# shell's query does not compute (coverage, status...); NAME=OTHER compares
+# tokstat's column NAME with the shell's OTHER (hhi_low=hhi). Rows are
+# matched on the `keys` columns; `exact` columns must be equal as text
+# (token counts are exact integers), `approx` columns are decimals printed
+# with 6 digits that may differ in the last digit by rounding (1.5e-6,
+# relative above 1), or the same word ("new") or both empty. No field holds
+# a comma, so quotes are just stripped, and so are CRs (the shell ends CSV
+# lines with CRLF). Prints "LABEL: same numbers (N rows)" and exits 0, or
 # the first differences and exits 1.
 
 function num(s) { return s ~ /^[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ }
 function abs(x) { return x < 0 ? -x : x }
-function key(    k, i, s) {
-    s = ""
-    for (i = 1; i <= nk; i++) s = s (i > 1 ? " " : "") hdr[kc[i]] "=" $kc[i]
-    return s
-}
 function differ(what) {
     if (++ndiff <= 10) msg[ndiff] = what
 }
+# Splits the list into its columns: name[i] (as tokstat's header names it)
+# and other[i] (the shell's). Returns the count.
+function columns(list, name, other,    n, i, parts) {
+    n = split(list, name, ",")
+    for (i = 1; i <= n; i++) {
+        if (split(name[i], parts, "=") == 2) { name[i] = parts[1]; other[i] = parts[2] }
+        else other[i] = name[i]
+    }
+    return n
+}
+# The column numbers of names in this file's header (file 1: tokstat's
+# names, file 2: the shell's) into col; exits when one is missing.
+function find(n, name, other, col, file,    i, want) {
+    for (i = 1; i <= n; i++) {
+        want = file == 1 ? name[i] : other[i]
+        if (!(want in at)) {
+            printf "%s: %s has no column %s (its columns: %s)\n", label,
+                (file == 1 ? "tokstat" : "sqlite3"), want, $0
+            exit (failed = 1)
+        }
+        col[i] = at[want]
+    }
+}
+function key(kc,    k, i, s) {
+    s = ""
+    for (i = 1; i <= nk; i++) s = s (i > 1 ? " " : "") kn[i] "=" $kc[i]
+    return s
+}
 
 BEGIN {
-    nk = split(keys, kc, ",")
-    ne = split(exact, ec, ",")
-    na = split(approx, ac, ",")
+    nk = columns(keys, kn, ko)
+    ne = columns(exact, en, eo)
+    na = columns(approx, an, ao)
 }
 
 { gsub(/["\r]/, "") }
 
 FNR == 1 {
-    if (NR == 1) { h1 = $0; split($0, hdr, ",") }
-    else if ($0 != h1) {
-        printf "%s: the columns differ:\n  tokstat: %s\n  sqlite3: %s\n", label, h1, $0
-        exit (failed = 1)
-    }
+    file++
+    delete at
+    for (i = 1; i <= NF; i++) at[$i] = i
+    if (file == 1) { find(nk, kn, ko, k1, 1); find(ne, en, eo, e1, 1); find(na, an, ao, a1, 1) }
+    else { find(nk, kn, ko, k2, 2); find(ne, en, eo, e2, 2); find(na, an, ao, a2, 2) }
     next
 }
 
-NR == FNR {
-    k = key()
+file == 1 {
+    k = key(k1)
     if (k in a) differ("tokstat has two rows for " k)
     a[k] = $0
     order[++n1] = k
@@ -48,25 +74,23 @@ NR == FNR {
 }
 
 {
-    k = key()
+    k = key(k2)
     n2++
     if (!(k in a)) { differ("only sqlite3 has " k ": " $0); next }
     seen[k] = 1
     split(a[k], t, ",")
     for (i = 1; i <= ne; i++) {
-        c = ec[i]
-        if (t[c] != $c)
-            differ(k ": " hdr[c] " tokstat " t[c] ", sqlite3 " $c)
+        if (t[e1[i]] != $e2[i])
+            differ(k ": " en[i] " tokstat " t[e1[i]] ", sqlite3 " $e2[i])
     }
     for (i = 1; i <= na; i++) {
-        c = ac[i]
-        if (t[c] == $c) continue
-        if (num(t[c]) && num($c)) {
-            x = t[c] + 0; y = $c + 0
-            tol = 1.5e-6 * (abs(x) > 1 ? abs(x) : 1)
+        x = t[a1[i]]; y = $a2[i]
+        if (x == y) continue
+        if (num(x) && num(y)) {
+            tol = 1.5e-6 * (abs(x + 0) > 1 ? abs(x + 0) : 1)
             if (abs(x - y) <= tol) continue
         }
-        differ(k ": " hdr[c] " tokstat " t[c] ", sqlite3 " $c)
+        differ(k ": " an[i] " tokstat " x ", sqlite3 " y)
     }
 }
 

@@ -24,16 +24,37 @@ weeks AS (
 shares AS MATERIALIZED (
   SELECT week, country, tokens,
          1.0 * tokens / sum(tokens) OVER (PARTITION BY week) AS share
-    FROM weekly WHERE tokens > 0)
+    FROM weekly WHERE tokens > 0),
+-- The change of share is like for like: a week is compared with the week
+-- before on the weekdays both have data for (all 7 for complete weeks), so
+-- the week after a partial first week is compared on that week's days.
+dw AS MATERIALIZED (
+  SELECT date(date, '-' || ((strftime('%w', date) + 6) % 7) || ' days') AS week,
+         (strftime('%w', date) + 6) % 7 AS wd, country, tokens
+    FROM per_day),
+wdays AS MATERIALIZED (SELECT DISTINCT week, wd FROM dw),
+common AS MATERIALIZED (
+  SELECT c.week, c.wd FROM wdays c JOIN wdays p ON p.week = date(c.week, '-7 days') AND p.wd = c.wd),
+cur AS (
+  SELECT d.week, d.country, sum(d.tokens) AS tokens
+    FROM dw d JOIN common c ON c.week = d.week AND c.wd = d.wd GROUP BY 1, 2),
+prev AS (
+  SELECT c.week, d.country, sum(d.tokens) AS tokens
+    FROM dw d JOIN common c ON d.week = date(c.week, '-7 days') AND c.wd = d.wd GROUP BY 1, 2),
+cur_s AS MATERIALIZED (
+  SELECT week, country, 1.0 * tokens / sum(tokens) OVER (PARTITION BY week) AS share FROM cur),
+prev_s AS MATERIALIZED (
+  SELECT week, country, 1.0 * tokens / sum(tokens) OVER (PARTITION BY week) AS share FROM prev)
 SELECT s.week, w.days,
        CASE WHEN s.country <> 'other'
             THEN row_number() OVER (PARTITION BY s.week, s.country = 'other'
                                     ORDER BY s.tokens DESC, s.country) END AS rank,
        s.country, s.tokens, printf('%.6f', s.share) AS share,
        CASE WHEN pw.week IS NOT NULL
-            THEN printf('%.6f', s.share - coalesce(p.share, 0)) END AS share_change
+            THEN printf('%.6f', coalesce(c.share, 0) - coalesce(p.share, 0)) END AS share_change
   FROM shares s
   JOIN weeks w ON w.week = s.week
   LEFT JOIN weeks pw ON pw.week = date(s.week, '-7 days')
-  LEFT JOIN shares p ON p.week = pw.week AND p.country = s.country
+  LEFT JOIN cur_s c ON c.week = s.week AND c.country = s.country
+  LEFT JOIN prev_s p ON p.week = s.week AND p.country = s.country
  ORDER BY s.week, s.tokens DESC, s.country;
