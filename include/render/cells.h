@@ -73,7 +73,11 @@ int render_has_blocks(const struct rowset *rs);
 void render_block_heading(struct ts_buf *b, const struct rowset *rs, size_t i, int exact);
 
 /* The number of UTF-8 characters in s (bytes that do not continue a
- * sequence). */
+ * sequence): how tables and the chart's legend count widths. */
 size_t render_utf8_len(const char *s);
+
+/* Appends s cut to at most width characters (width >= 3): the first
+ * width - 3 characters and "...", never inside a character. */
+void render_add_fitted(struct ts_buf *b, const char *s, size_t width);
 
 #endif

@@ -385,6 +385,24 @@ void render_block_heading(struct ts_buf *b, const struct rowset *rs, size_t i, i
     }
 }
 
+void render_add_fitted(struct ts_buf *b, const char *s, size_t width)
+{
+    if (render_utf8_len(s) <= width) {
+        buf_adds(b, s);
+        return;
+    }
+    size_t keep = width > 3 ? width - 3 : 0, chars = 0, i = 0;
+    for (; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xc0) != 0x80) {
+            if (chars == keep)
+                break;
+            chars++;
+        }
+    }
+    buf_add(b, s, i);
+    buf_adds(b, "...");
+}
+
 size_t render_utf8_len(const char *s)
 {
     size_t n = 0;

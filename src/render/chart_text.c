@@ -105,26 +105,6 @@ static void text_bar(const struct chart *c, size_t w, long cells, int color, lon
     free(end);
 }
 
-/* Appends s cut to at most max characters (as tables count them: UTF-8
- * sequences), ending in "..." when cut. Returns the characters appended. */
-static size_t add_cut(struct ts_buf *b, const char *s, size_t max)
-{
-    size_t chars = render_utf8_len(s), i = 0;
-
-    if (chars <= max || max < 4) {
-        buf_adds(b, s);
-        return chars;
-    }
-    for (size_t kept = 0; kept < max - 3; kept++) {
-        i++;
-        while (((unsigned char)s[i] & 0xc0) == 0x80)
-            i++;
-    }
-    buf_add(b, s, i);
-    buf_adds(b, "...");
-    return max;
-}
-
 #define LABEL_W 12 /* "2026-02-16* " */
 
 /* Writes the line in b and empties it. */
@@ -196,8 +176,9 @@ static void legend(const struct chart *c, long width, int color, FILE *out)
     for (size_t g = 0; g < c->ngroups; g++) {
         buf_reset(&name);
         chart_legend_name(c, &c->groups[g], &name);
-        if (render_utf8_len(name.data) > namew)
-            namew = render_utf8_len(name.data);
+        size_t w = render_utf8_len(name.data);
+        if (w > namew)
+            namew = w;
     }
     /* "  ##  NAME  100.0 %" fits the width: the name is cut when it must be. */
     size_t room = width > 18 ? (size_t)(width - 18) : 0;
@@ -213,7 +194,10 @@ static void legend(const struct chart *c, long width, int color, FILE *out)
         else
             buf_printf(&line, "%c%c", seg_fill(c, g), seg_fill(c, g));
         buf_adds(&line, "  ");
-        size_t shown = add_cut(&line, name.data, namew);
+        size_t shown = render_utf8_len(name.data);
+        render_add_fitted(&line, name.data, namew);
+        if (shown > namew)
+            shown = namew;
         render_percent(chart_share(c, g, c->latest), pct, sizeof(pct));
         buf_printf(&line, "%*s%7s\n", (int)(namew - shown) + 2, "", pct);
         put_line(&line, out);

@@ -51,26 +51,6 @@ struct table {
     struct ts_buf line;
 };
 
-/* Appends s cut to at most width characters (width >= 3): the first
- * width - 3 characters and "...". */
-static void add_fitted(struct ts_buf *b, const char *s, size_t width)
-{
-    if (render_utf8_len(s) <= width) {
-        buf_adds(b, s);
-        return;
-    }
-    size_t keep = width > 3 ? width - 3 : 0, chars = 0, i = 0;
-    for (; s[i]; i++) {
-        if (((unsigned char)s[i] & 0xc0) != 0x80) {
-            if (chars == keep)
-                break;
-            chars++;
-        }
-    }
-    buf_add(b, s, i);
-    buf_adds(b, "...");
-}
-
 static void add_spaces(struct ts_buf *b, size_t n)
 {
     while (n--)
@@ -85,12 +65,12 @@ static void add_cell(struct ts_buf *b, const struct tcol *tc, const char *s, int
     size_t len = render_utf8_len(s);
 
     if (len > tc->width)
-        len = tc->width; /* add_fitted cuts it to exactly the width */
+        len = tc->width; /* render_add_fitted cuts it to exactly the width */
     if (tc->right)
         add_spaces(b, tc->width - len);
     if (on)
         buf_adds(b, on);
-    add_fitted(b, s, tc->width);
+    render_add_fitted(b, s, tc->width);
     if (on)
         buf_adds(b, RESET);
     if (!tc->right)
