@@ -198,28 +198,44 @@ static int transient(CURLcode rc)
     }
 }
 
-static void set_options(CURL *c, const struct http_request *req, struct curl_slist *headers,
-                        struct get_state *g, char *errbuf)
+/* Sets the request's options. libcurl is the one on the machine, loaded at
+ * run time: an option it does not know (CURLOPT_PROTOCOLS_STR needs 7.85)
+ * must stop the request rather than be skipped, since some of them limit
+ * where the key may go. Returns 0, or -1 with err naming the option. */
+static int set_options(CURL *c, const struct http_request *req, struct curl_slist *headers,
+                       struct get_state *g, char *errbuf, struct ts_err *err)
 {
     long connect_ms = req->timeout_ms < CONNECT_TIMEOUT_MS ? req->timeout_ms : CONNECT_TIMEOUT_MS;
+    CURLcode rc = CURLE_OK;
+    const char *what = NULL;
 
-    cu.easy_setopt(c, CURLOPT_URL, req->url);
-    cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    cu.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    cu.easy_setopt(c, CURLOPT_USERAGENT, "tokstat/" TOKSTAT_VERSION);
-    cu.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    cu.easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-    cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-    cu.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->max_bytes);
-    cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    cu.easy_setopt(c, CURLOPT_WRITEDATA, g);
-    cu.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    cu.easy_setopt(c, CURLOPT_HEADERDATA, g);
-    cu.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+#define SET(opt, v)                                                                                \
+    do {                                                                                           \
+        if (rc == CURLE_OK && (rc = cu.easy_setopt(c, opt, v)) != CURLE_OK)                        \
+            what = #opt;                                                                           \
+    } while (0)
+    SET(CURLOPT_URL, req->url);
+    SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    SET(CURLOPT_FOLLOWLOCATION, 0L);
+    SET(CURLOPT_HTTPHEADER, headers);
+    SET(CURLOPT_USERAGENT, "tokstat/" TOKSTAT_VERSION);
+    SET(CURLOPT_ACCEPT_ENCODING, "");
+    SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_TIMEOUT_MS, req->timeout_ms);
+    SET(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->max_bytes);
+    SET(CURLOPT_WRITEFUNCTION, on_body);
+    SET(CURLOPT_WRITEDATA, g);
+    SET(CURLOPT_HEADERFUNCTION, on_header);
+    SET(CURLOPT_HEADERDATA, g);
+    SET(CURLOPT_ERRORBUFFER, errbuf);
     if (req->direct)
-        cu.easy_setopt(c, CURLOPT_NOPROXY, "*");
+        SET(CURLOPT_NOPROXY, "*");
+#undef SET
+    if (rc != CURLE_OK)
+        return ts_err_set(err, "libcurl refused %s: %s (fetch needs libcurl 7.85 or later)", what,
+                          cu.easy_strerror(rc));
+    return 0;
 }
 
 int http_get(const struct http_request *req, struct http_response *out, struct ts_err *err)
@@ -244,9 +260,9 @@ int http_get(const struct http_request *req, struct http_response *out, struct t
         headers = cu.slist_append(headers, auth.data);
     }
     headers = cu.slist_append(headers, "Accept: application/json");
-    set_options(c, req, headers, &g, errbuf);
-    rc = cu.easy_perform(c);
-    if (rc == CURLE_OK) {
+    if (set_options(c, req, headers, &g, errbuf, err) < 0) {
+        ret = -1;
+    } else if ((rc = cu.easy_perform(c)) == CURLE_OK) {
         cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
     } else if (g.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
         out->too_big = 1;
