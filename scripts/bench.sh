@@ -320,7 +320,7 @@ compare "share by country, latest week" week,country days,rank,tokens share,shar
 compare "share by country, all $weeks weeks" week,country days,rank,tokens share,share_change \
     "$out/tokstat-report-all.out" "$out/sqlite3-report-all.out"
 "$tokstat" --db "$tdb" growth --by country --last 8 --format csv >"$out/tokstat-growth.csv" 2>/dev/null
-compare "growth by country, last 8 weeks" week,country days,tokens,prev_tokens growth \
+compare "growth by country, last 8 weeks" week,country days,tokens,prev_tokens,status growth \
     "$out/tokstat-growth.csv" "$out/sqlite3-growth.out"
 "$tokstat" --db "$tdb" top -n 5 --format csv >"$out/tokstat-top.csv" 2>/dev/null
 compare "top-5 models, latest week" week,rank days,model,country,tokens,band \

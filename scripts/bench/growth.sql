@@ -1,6 +1,8 @@
 -- Week-over-week growth of tokens by country over the 8 most recent weeks
 -- with data: `tokstat growth --by country --last 8 --format csv`
--- (week,days,country,tokens,prev_tokens,growth). The weeks with data are
+-- (week,days,country,tokens,prev_tokens,growth,status: growth is empty for
+-- a country new that week, status says new, or gone for one that dropped
+-- out, with 0 tokens and growth -1). The weeks with data are
 -- found by stepping back from the latest day through the primary key, so
 -- only those weeks (and the one before them) are read.
 .mode csv
@@ -50,8 +52,9 @@ g AS (
     LEFT JOIN weekly c ON c.week = k.week AND c.country = k.country
     LEFT JOIN weekly p ON p.week = date(k.week, '-7 days') AND p.country = k.country)
 SELECT week, days, country, tokens, prev_tokens,
-       CASE WHEN prev_tokens IS NULL THEN NULL
-            WHEN prev_tokens = 0 THEN 'new'
-            ELSE printf('%.6f', 1.0 * (tokens - prev_tokens) / prev_tokens) END AS growth
+       CASE WHEN prev_tokens IS NULL OR prev_tokens = 0 THEN NULL
+            ELSE printf('%.6f', 1.0 * (tokens - prev_tokens) / prev_tokens) END AS growth,
+       CASE WHEN prev_tokens = 0 THEN 'new'
+            WHEN tokens = 0 AND prev_tokens > 0 THEN 'gone' END AS status
   FROM g
  ORDER BY week, tokens DESC, country;

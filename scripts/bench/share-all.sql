@@ -1,6 +1,8 @@
 -- The share of tokens by country per ISO week, over all weeks: the same
 -- question as `tokstat report --by country --from FIRST --to LAST --format csv`,
--- with its columns (week,days,rank,country,tokens,share,share_change).
+-- with its columns (week,days,rank,country,tokens,share,share_change): a
+-- country the week before had and the week has not is listed with 0
+-- tokens (tokstat's status "gone"), unranked.
 -- Tables: raw(date, model_permaslug, total_tokens) and vendors(vendor, country).
 .mode csv
 .headers on
@@ -44,15 +46,21 @@ prev AS (
 cur_s AS MATERIALIZED (
   SELECT week, country, 1.0 * tokens / sum(tokens) OVER (PARTITION BY week) AS share FROM cur),
 prev_s AS MATERIALIZED (
-  SELECT week, country, 1.0 * tokens / sum(tokens) OVER (PARTITION BY week) AS share FROM prev)
+  SELECT week, country, 1.0 * tokens / sum(tokens) OVER (PARTITION BY week) AS share FROM prev),
+listed AS (
+  SELECT week, country, tokens, share FROM shares
+  UNION ALL
+  SELECT w.week, p.country, 0, 0.0
+    FROM weeks w JOIN shares p ON p.week = date(w.week, '-7 days')
+   WHERE NOT EXISTS (SELECT 1 FROM shares s WHERE s.week = w.week AND s.country = p.country))
 SELECT s.week, w.days,
-       CASE WHEN s.country <> 'other'
-            THEN row_number() OVER (PARTITION BY s.week, s.country = 'other'
+       CASE WHEN s.country <> 'other' AND s.tokens > 0
+            THEN row_number() OVER (PARTITION BY s.week, s.country = 'other' OR s.tokens = 0
                                     ORDER BY s.tokens DESC, s.country) END AS rank,
        s.country, s.tokens, printf('%.6f', s.share) AS share,
        CASE WHEN pw.week IS NOT NULL
             THEN printf('%.6f', coalesce(c.share, 0) - coalesce(p.share, 0)) END AS share_change
-  FROM shares s
+  FROM listed s
   JOIN weeks w ON w.week = s.week
   LEFT JOIN weeks pw ON pw.week = date(s.week, '-7 days')
   LEFT JOIN cur_s c ON c.week = s.week AND c.country = s.country
